@@ -1,0 +1,13 @@
+"""Assurance: statistical process control for the plan's measures.
+
+``goldenthread.assurance.spc`` is the Making Data Count SPC engine (XmR
+charts, special-cause rules, variation and assurance icons), matching the
+NHS-R community's R package NHSRplotthedots 0.2.x (``ptd_spc``).  Import
+the functions from that module::
+
+    from goldenthread.assurance.spc import spc, spc_many
+
+(They are deliberately not re-exported here: the submodule and its main
+function share the name ``spc``.)  This package depends only on NumPy and
+the standard library.
+"""

@@ -1,0 +1,198 @@
+"""The `goldenthread` command: every job the product does, scriptable.
+
+Commands that need no database (``plan validate``, ``plan schema``) import neither Django nor
+pandas, so they start in a fraction of a second; the rest set Django up on demand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def _django(args: argparse.Namespace) -> None:
+    if getattr(args, "database", None):
+        os.environ["DATABASE_URL"] = args.database
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "goldenthread.config.settings")
+    import django
+
+    django.setup()
+
+
+def _print_problems(problems: list) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+# --- plan -----------------------------------------------------------------------------------
+
+
+def cmd_plan_validate(args: argparse.Namespace) -> int:
+    from goldenthread.planfile import validate_file
+
+    failed = 0
+    for file in args.files:
+        result = validate_file(file)
+        if result.ok:
+            plan = result.plan
+            print(f"{file}: valid — {plan.code}, {len(plan.objectives)} objectives, {len(plan.metrics)} metrics, "
+                  f"{len(plan.activities)} activities")
+        else:
+            failed += 1
+            _print_problems(result.problems)
+    if failed:
+        print(f"{failed} of {len(args.files)} file(s) invalid; nothing was loaded", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_plan_schema(args: argparse.Namespace) -> int:
+    import json
+
+    from goldenthread.planfile.schema import Plan
+
+    print(json.dumps(Plan.model_json_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_plan_load(args: argparse.Namespace) -> int:
+    from goldenthread.planfile import validate_file
+
+    results = [validate_file(f) for f in args.files]
+    bad = [r for r in results if not r.ok]
+    if bad:
+        for result in bad:
+            _print_problems(result.problems)
+        print(f"{len(bad)} of {len(results)} file(s) invalid; nothing was loaded", file=sys.stderr)
+        return 1
+    _django(args)
+    from goldenthread.plans.store import load_plans
+
+    for report in load_plans([r.plan for r in results]):
+        print(report)
+    return 0
+
+
+def cmd_plan_list(args: argparse.Namespace) -> int:
+    _django(args)
+    from goldenthread.plans.store import plan_summaries
+
+    rows = plan_summaries()
+    if not rows:
+        print("No plans loaded. Load one with: goldenthread plan load plans/FILE.yaml")
+        return 0
+    width = max(len(r["code"]) for r in rows)
+    for r in rows:
+        print(f"{r['code']:<{width}}  {r['period']:<18} {r['status']:<9} {r['objectives']:>4} objectives "
+              f"{r['metrics']:>4} metrics  {r['title']}")
+    return 0
+
+
+def cmd_plan_export(args: argparse.Namespace) -> int:
+    _django(args)
+    from goldenthread.planfile import to_json, to_yaml
+    from goldenthread.plans.store import PlanNotFound, export_plan
+
+    try:
+        plan = export_plan(args.code)
+    except PlanNotFound as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    text = to_yaml(plan) if args.format == "yaml" else to_json(plan)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+# --- service --------------------------------------------------------------------------------
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _django(args)
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1 if args.verbose else 0)
+    print("Database is up to date.")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _django(args)
+    from goldenthread.demo import load_demo
+
+    return load_demo(out=sys.stdout)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _django(args)
+    from django.core.management import call_command
+
+    print(f"goldenthread is serving on http://{args.host}:{args.port}/ (Ctrl+C to stop)", flush=True)
+    call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
+    return 0
+
+
+# --- parser ---------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="goldenthread",
+        description="Planning and performance assurance for health and care.",
+    )
+    parser.add_argument(
+        "--database", metavar="URL",
+        help="database for this command, e.g. sqlite:////tmp/x.sqlite3 or postgresql://user@host/db "
+             "(default: $DATABASE_URL, else the embedded SQLite file under var/)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    p = commands.add_parser("migrate", help="create or upgrade the database tables")
+    p.add_argument("-v", "--verbose", action="store_true")
+    p.set_defaults(func=cmd_migrate)
+
+    p = commands.add_parser("demo", help="load the demo plans and create the demo accounts (idempotent)")
+    p.set_defaults(func=cmd_demo)
+
+    p = commands.add_parser("serve", help="serve the web application")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_serve)
+
+    plan = commands.add_parser("plan", help="validate, load, list and export plan files").add_subparsers(
+        dest="plan_command", metavar="ACTION")
+    plan.required = True
+    p = plan.add_parser("validate", help="check plan files; print every problem as FILE:LINE:COLUMN: field: message")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=cmd_plan_validate)
+    p = plan.add_parser("load", help="validate, then load plan files in one transaction (idempotent)")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=cmd_plan_load)
+    p = plan.add_parser("list", help="list the plans in the database")
+    p.set_defaults(func=cmd_plan_list)
+    p = plan.add_parser("export", help="write a stored plan as YAML or JSON")
+    p.add_argument("code")
+    p.add_argument("--format", choices=["yaml", "json"], default="yaml")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    p.set_defaults(func=cmd_plan_export)
+    p = plan.add_parser("schema", help="print the JSON Schema of plan files")
+    p.set_defaults(func=cmd_plan_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

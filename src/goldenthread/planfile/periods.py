@@ -1,0 +1,140 @@
+"""Financial years, quarters and months as NHS plans write them.
+
+A financial year runs from 1 April to 31 March and is written ``2016/17``; its quarters are
+written ``2016/17 Q4`` (also accepted: ``2016/17-Q4`` and ``Q4 2016/17``); months are ISO
+``2017-01`` or ``January 2017``. Plans also give deadlines as plain dates or as free text
+("Annual survey", "Ongoing"), so :func:`resolve_due` keeps the text and, where the text names a
+period, the last day of that period.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+
+_FY = re.compile(r"^(\d{4})\s*/\s*(\d{2}|\d{4})$")
+_QUARTER = re.compile(r"^(?:(\d{4})\s*/\s*(\d{2}|\d{4})\s*[- ]\s*Q([1-4])|Q([1-4])\s+(\d{4})\s*/\s*(\d{2}|\d{4}))$", re.I)
+_ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_NAMED_MONTH = re.compile(r"^(?:end\s+(?:of\s+)?)?([A-Za-z]+)\.?\s+(\d{4})$")
+_UK_DATE = re.compile(r"^(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})$")
+_CAL_YEAR = re.compile(r"^(\d{4})$")
+
+
+class PeriodError(ValueError):
+    """Raised with a message a plan author can act on."""
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A span of time with a label in the plan's own notation."""
+
+    start: date
+    end: date
+    label: str
+    precision: str  # day, month, quarter, year (financial), calendar_year
+
+    def contains(self, other: Period) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+
+def _fy_start_year(first: str, second: str) -> int:
+    start = int(first)
+    expected = (start + 1) % 100 if len(second) == 2 else start + 1
+    if int(second) != expected:
+        raise PeriodError(
+            f"'{first}/{second}' is not a financial year: the second year must follow the first, "
+            f"as in {start}/{(start + 1) % 100:02d}"
+        )
+    return start
+
+
+def financial_year(start_year: int) -> Period:
+    return Period(
+        date(start_year, 4, 1), date(start_year + 1, 3, 31), f"{start_year}/{(start_year + 1) % 100:02d}", "year"
+    )
+
+
+def quarter(start_year: int, q: int) -> Period:
+    first_month = 4 + 3 * (q - 1)
+    year = start_year if first_month <= 12 else start_year + 1
+    first_month = (first_month - 1) % 12 + 1
+    last_month = first_month + 2
+    end = date(year, last_month, calendar.monthrange(year, last_month)[1])
+    return Period(date(year, first_month, 1), end, f"{financial_year(start_year).label} Q{q}", "quarter")
+
+
+def month(year: int, m: int) -> Period:
+    if not 1 <= m <= 12:
+        raise PeriodError(f"month {m} does not exist; write months as YYYY-MM, e.g. 2017-01")
+    return Period(date(year, m, 1), date(year, m, calendar.monthrange(year, m)[1]), f"{year}-{m:02d}", "month")
+
+
+def parse_financial_year(text: str) -> Period:
+    match = _FY.match(text.strip())
+    if not match:
+        raise PeriodError(f"'{text}' is not a financial year; write it as 2016/17")
+    return financial_year(_fy_start_year(*match.groups()))
+
+
+def parse_period(text: str) -> Period:
+    """Parse a financial year, quarter, month, date or calendar year; raise PeriodError otherwise."""
+    raw = str(text).strip()
+    if m := _QUARTER.match(raw):
+        if m.group(1):
+            return quarter(_fy_start_year(m.group(1), m.group(2)), int(m.group(3)))
+        return quarter(_fy_start_year(m.group(5), m.group(6)), int(m.group(4)))
+    if _FY.match(raw):
+        return parse_financial_year(raw)
+    if m := _ISO_DATE.match(raw):
+        try:
+            day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError as exc:
+            raise PeriodError(f"'{raw}' is not a real date ({exc})") from None
+        return Period(day, day, raw, "day")
+    if m := _ISO_MONTH.match(raw):
+        return month(int(m.group(1)), int(m.group(2)))
+    if m := _UK_DATE.match(raw):
+        mon = MONTHS.get(m.group(2).lower())
+        if mon:
+            try:
+                day = date(int(m.group(3)), mon, int(m.group(1)))
+            except ValueError as exc:
+                raise PeriodError(f"'{raw}' is not a real date ({exc})") from None
+            return Period(day, day, day.isoformat(), "day")
+    if m := _NAMED_MONTH.match(raw):
+        mon = MONTHS.get(m.group(1).lower())
+        if mon:
+            return month(int(m.group(2)), mon)
+    if m := _CAL_YEAR.match(raw):
+        year = int(m.group(1))
+        return Period(date(year, 1, 1), date(year, 12, 31), raw, "calendar_year")
+    raise PeriodError(
+        f"'{raw}' is not a period; write a financial year (2016/17), a quarter (2016/17 Q4), "
+        "a month (2017-01) or a date (2017-03-31)"
+    )
+
+
+def resolve_due(text: str | None) -> date | None:
+    """The last day of the period a due text names, or None for free text such as 'Ongoing'."""
+    if text is None or not str(text).strip():
+        return None
+    try:
+        return parse_period(text).end
+    except PeriodError:
+        return None
+
+
+def financial_years(start: str, end: str) -> Period:
+    """The span from the first day of financial year ``start`` to the last day of ``end``."""
+    first, last = parse_financial_year(start), parse_financial_year(end)
+    if last.start < first.start:
+        raise PeriodError(f"the plan ends ({end}) before it starts ({start})")
+    label = first.label if first == last else f"{first.label} to {last.label}"
+    return Period(first.start, last.end, label, "year")

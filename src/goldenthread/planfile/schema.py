@@ -1,0 +1,275 @@
+"""The plan file: one YAML document per plan, described by these pydantic models.
+
+Elements are flat lists that refer to each other by code (an objective names its ``parent``, a
+metric the ``objectives`` it measures), so a file reads in the order of the source document,
+diffs line by line, and every reference can be checked. ``docs/plan-file.md`` is the reference
+for authors; ``goldenthread plan schema`` prints the JSON Schema generated from these models.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+Code = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._/()-]*$",
+        description="Identifier unique within its kind in the plan: letters, digits and . _ / ( ) -",
+    ),
+]
+Text = Annotated[str, Field(max_length=20000)]
+Title = Annotated[str, Field(min_length=1, max_length=1000)]
+
+
+class Element(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Organisation(Element):
+    code: Code
+    name: Title
+
+
+class SourceDocument(Element):
+    title: Title
+    date: str | None = Field(None, description="Publication date as printed, e.g. '2014-04' or '27 June 2019'")
+    file: str | None = Field(None, description="File name of the source document")
+
+
+class Level(Element):
+    code: Code
+    name: Title = Field(description="The plan's own name for the level, e.g. 'Stewardship function'")
+
+
+OrgUnitKind = Literal["organisation", "directorate", "region", "area_team", "team", "provider", "partner", "other"]
+
+
+class OrgUnit(Element):
+    code: Code
+    name: Title
+    kind: OrgUnitKind = "directorate"
+    parent: Code | None = None
+    source: str | None = None
+
+
+class Owner(Element):
+    """An accountable person or role. A role title with no named person is normal."""
+
+    code: Code
+    title: Title = Field(description="Role title, e.g. 'National Medical Director'")
+    name: str | None = Field(None, description="The person, where the document names one")
+    org_unit: Code | None = None
+
+
+class AssessedBy(Element):
+    text: Title
+    bracketed: bool = Field(False, description="Printed in [brackets] in the source: provisional or to be confirmed")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: object) -> object:
+        return {"text": value} if isinstance(value, str) else value
+
+
+class FrameworkRef(Element):
+    framework: Title = Field(description="e.g. 'Accountability Framework', 'Mandate'")
+    ref: str = Field(min_length=1, max_length=200, description="Paragraph or range as printed, e.g. '¶12–31 & 47'")
+
+
+class Objective(Element):
+    code: Code
+    level: Code
+    title: Title
+    description: Text = ""
+    parent: Code | None = None
+    org_unit: Code | None = None
+    owner: Code | None = None
+    contributes_to: list[Code] = Field(default_factory=list)
+    assessed_by: list[AssessedBy] = Field(default_factory=list)
+    assessment: Text = Field("", description="The plan's own assessment, e.g. 'How are we doing?'")
+    framework_refs: list[FrameworkRef] = Field(default_factory=list)
+    source: str | None = Field(None, description="Where in the source document: paragraph, table or appendix")
+
+
+ActivityKind = Literal["action", "deliverable", "key_activity", "milestone"]
+ActivityStatus = Literal["not_started", "in_progress", "complete", "delayed", "cancelled"]
+
+
+class Activity(Element):
+    code: Code
+    objective: Code
+    title: Title
+    kind: ActivityKind = "action"
+    owner: Code | None = None
+    org_unit: Code | None = Field(None, description="The unit that owns or leads the activity")
+    partners: list[Code] = Field(default_factory=list, description="Other units that share the activity")
+    start: str | None = Field(None, description="A date or period, e.g. 2014-04 or 2014/15 Q1")
+    due: str | None = Field(
+        None, description="A date, month, quarter or financial year, or free text such as 'Annual survey'"
+    )
+    status: ActivityStatus = "not_started"
+    source: str | None = None
+
+
+MetricUnit = Literal["percentage", "count", "rate", "currency", "score", "days", "ratio", "other"]
+Polarity = Literal["higher_is_better", "lower_is_better", "neutral"]
+Aggregation = Literal["sum", "mean", "ratio"]
+Frequency = Literal["weekly", "monthly", "quarterly", "annual", "ad_hoc"]
+Comparison = Literal[">=", ">", "<=", "<", "="]
+
+
+class Target(Element):
+    value: Decimal = Field(description="Percentages as fractions: 95% is 0.95")
+    comparison: Comparison = ">="
+    by: str | None = Field(None, description="Date or period by which the target applies, e.g. '2016/17 Q4'")
+    text: str | None = Field(None, description="The target as printed, e.g. '>50% within two weeks'")
+
+
+class TrajectoryPoint(Element):
+    period: str
+    value: Decimal
+
+
+class Review(Element):
+    when: str | None = Field(None, description="Review date or frequency as printed, e.g. 'Quarterly'")
+    by: str | None = Field(None, description="Who reviews, as printed")
+
+
+class StatedValue(Element):
+    """A value the document itself quotes (a baseline or survey result), with its period."""
+
+    period: str
+    value: Decimal
+    source: str | None = None
+
+
+class Metric(Element):
+    code: Code
+    title: Title
+    objectives: list[Code] = Field(default_factory=list)
+    definition: Text = ""
+    unit: MetricUnit = "count"
+    scale_min: Decimal | None = None
+    scale_max: Decimal | None = None
+    polarity: Polarity = "neutral"
+    aggregation: Aggregation = "sum"
+    frequency: Frequency = "quarterly"
+    target: Target | None = None
+    trajectory: list[TrajectoryPoint] = Field(default_factory=list)
+    review: Review | None = None
+    trigger: Text | None = Field(None, description="Trigger for mitigating action, as printed")
+    data_source: str | None = None
+    owner: Code | None = None
+    to_be_confirmed: bool = Field(False, description="The document has not yet defined this metric")
+    stated_values: list[StatedValue] = Field(default_factory=list)
+    source: str | None = None
+
+    @model_validator(mode="after")
+    def _scale(self) -> Metric:
+        if self.scale_min is not None and self.scale_max is not None and self.scale_min >= self.scale_max:
+            raise ValueError("scale_min must be below scale_max")
+        return self
+
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(lambda value: parse_money(value) if isinstance(value, str) else value),
+    Field(description="Pounds; '£78.7m', '£1.2bn', '£350k' and '(0.5)' (negative) are accepted too"),
+]
+BudgetCategory = Literal["running", "discretionary_running", "programme", "other"]
+
+
+class BudgetLine(Element):
+    code: Code
+    title: Title
+    org_unit: Code | None = None
+    category: BudgetCategory
+    amount: Money
+    period: str = Field(description="Financial year, e.g. 2013/14")
+    source: str | None = None
+
+
+class StatedTotal(Element):
+    """A total as the document prints it, kept beside the total computed from the lines."""
+
+    code: Code
+    title: Title
+    amount: Money
+    period: str
+    category: BudgetCategory | None = Field(None, description="The category it totals; omit for all categories")
+    org_units: list[Code] = Field(default_factory=list, description="Units it totals; empty for all lines")
+    source: str | None = None
+
+
+class Risk(Element):
+    code: Code
+    title: Title = Field(description="The risk as described")
+    objective: Code | None = None
+    owner: Code | None = None
+    likelihood: int | None = Field(None, ge=1, le=5)
+    impact: int | None = Field(None, ge=1, le=5)
+    mitigation: Text = ""
+    source: str | None = None
+
+
+PlanStatus = Literal["draft", "agreed", "published"]
+
+
+class Plan(Element):
+    code: Code
+    title: Title
+    organisation: Organisation
+    start: str = Field(description="First financial year, e.g. 2016/17")
+    end: str = Field(description="Last financial year, e.g. 2016/17")
+    status: PlanStatus = "draft"
+    description: Text = ""
+    source_document: SourceDocument | None = None
+    levels: list[Level] = Field(min_length=1)
+    org_units: list[OrgUnit] = Field(default_factory=list)
+    owners: list[Owner] = Field(default_factory=list)
+    objectives: list[Objective] = Field(default_factory=list)
+    activities: list[Activity] = Field(default_factory=list)
+    metrics: list[Metric] = Field(default_factory=list)
+    budget_lines: list[BudgetLine] = Field(default_factory=list)
+    stated_totals: list[StatedTotal] = Field(default_factory=list)
+    risks: list[Risk] = Field(default_factory=list)
+
+
+_MONEY_SUFFIX = {"": 1, "k": 1_000, "m": 1_000_000, "bn": 1_000_000_000}
+
+
+def parse_money(text: str) -> Decimal:
+    """'£78.7m' -> Decimal('78700000.0'); '(0.5)' is negative, as accountants print it."""
+    raw = text.strip().replace(",", "").replace("£", "").replace(" ", "")
+    negative = raw.startswith("(") and raw.endswith(")")
+    raw = raw.strip("()")
+    lowered = raw.lower()
+    for suffix in ("bn", "m", "k"):
+        if lowered.endswith(suffix):
+            number, factor = raw[: -len(suffix)], _MONEY_SUFFIX[suffix]
+            break
+    else:
+        number, factor = raw, 1
+    try:
+        value = Decimal(number) * factor
+    except ArithmeticError:
+        raise ValueError(f"'{text}' is not an amount of money; write pounds, e.g. 78700000 or '£78.7m'") from None
+    return -value if negative else value
+
+
+#: Element lists of a plan and the kind each holds, in file order.
+SECTIONS: dict[str, str] = {
+    "org_units": "org_unit",
+    "owners": "owner",
+    "objectives": "objective",
+    "activities": "activity",
+    "metrics": "metric",
+    "budget_lines": "budget_line",
+    "stated_totals": "stated_total",
+    "risks": "risk",
+}

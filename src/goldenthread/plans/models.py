@@ -1,0 +1,285 @@
+"""A business plan as stored: the same elements as the plan file, with real foreign keys.
+
+Every element belongs to one plan and is identified by its code within the plan, which is
+what lets a reload of an edited file update rows in place. ``position`` keeps the source
+document's order so pages and exports read like the document.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Organisation(models.Model):
+    code = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=1000)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Plan(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        AGREED = "agreed", "Agreed"
+        PUBLISHED = "published", "Published"
+
+    code = models.CharField(max_length=64, unique=True)
+    title = models.CharField(max_length=1000)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="plans")
+    start = models.CharField(max_length=7, help_text="First financial year, e.g. 2016/17")
+    end = models.CharField(max_length=7, help_text="Last financial year")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    description = models.TextField(blank=True)
+    source_title = models.CharField(max_length=1000, blank=True)
+    source_date = models.CharField(max_length=100, blank=True)
+    source_file = models.CharField(max_length=300, blank=True)
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.title}"
+
+    @property
+    def period_label(self) -> str:
+        return self.start if self.start == self.end else f"{self.start} to {self.end}"
+
+
+class PlanElement(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=64)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="%(class)s_code_unique_in_plan")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Level(PlanElement):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="levels")
+    name = models.CharField(max_length=1000)
+
+    class Meta(PlanElement.Meta):
+        pass
+
+
+class OrgUnit(PlanElement):
+    class Kind(models.TextChoices):
+        ORGANISATION = "organisation", "Organisation"
+        DIRECTORATE = "directorate", "Directorate"
+        REGION = "region", "Region"
+        AREA_TEAM = "area_team", "Area team"
+        TEAM = "team", "Team"
+        PROVIDER = "provider", "Provider"
+        PARTNER = "partner", "Partner body"
+        OTHER = "other", "Other"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="org_units")
+    name = models.CharField(max_length=1000)
+    kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.DIRECTORATE)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
+    source = models.CharField(max_length=300, blank=True)
+    declared = models.BooleanField(
+        default=True, help_text="Declared in the plan file (reloads remove undeclared ones); false for units created by data loads"
+    )
+
+    class Meta(PlanElement.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Owner(PlanElement):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="owners")
+    title = models.CharField(max_length=1000, help_text="Role title, e.g. National Medical Director")
+    name = models.CharField(max_length=300, blank=True)
+    org_unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="owners")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta(PlanElement.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.name})" if self.name else self.title
+
+
+class Objective(PlanElement):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="objectives")
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="objectives")
+    title = models.CharField(max_length=1000)
+    description = models.TextField(blank=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    org_unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="objectives")
+    owner = models.ForeignKey(Owner, null=True, blank=True, on_delete=models.SET_NULL, related_name="objectives")
+    contributes_to = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="contributors")
+    assessed_by = models.JSONField(default=list, blank=True, help_text="[{text, bracketed}]")
+    assessment = models.TextField(blank=True)
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta(PlanElement.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class FrameworkReference(models.Model):
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="framework_refs")
+    framework = models.CharField(max_length=1000)
+    ref = models.CharField(max_length=200)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.framework} {self.ref}"
+
+
+class Activity(PlanElement):
+    class Kind(models.TextChoices):
+        ACTION = "action", "Action"
+        DELIVERABLE = "deliverable", "Deliverable"
+        KEY_ACTIVITY = "key_activity", "Key activity"
+        MILESTONE = "milestone", "Milestone"
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETE = "complete", "Complete"
+        DELAYED = "delayed", "Delayed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="activities")
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="activities")
+    title = models.CharField(max_length=1000)
+    kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.ACTION)
+    owner = models.ForeignKey(Owner, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities")
+    org_unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities")
+    partners = models.ManyToManyField(OrgUnit, blank=True, related_name="partner_activities")
+    start_text = models.CharField(max_length=300, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    due_text = models.CharField(max_length=300, blank=True, help_text="The due date or timeline as written")
+    due_date = models.DateField(null=True, blank=True, help_text="The last day of the period the due text names")
+    status = models.CharField(max_length=32, choices=Status.choices, default=Status.NOT_STARTED)
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta(PlanElement.Meta):
+        verbose_name_plural = "activities"
+
+
+class Metric(PlanElement):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="metrics")
+    title = models.CharField(max_length=1000)
+    objectives = models.ManyToManyField(Objective, blank=True, related_name="metrics")
+    definition = models.TextField(blank=True)
+    unit = models.CharField(max_length=32, default="count")
+    scale_min = models.DecimalField(max_digits=24, decimal_places=8, null=True, blank=True)
+    scale_max = models.DecimalField(max_digits=24, decimal_places=8, null=True, blank=True)
+    polarity = models.CharField(max_length=32, default="neutral")
+    aggregation = models.CharField(max_length=16, default="sum")
+    frequency = models.CharField(max_length=16, default="quarterly")
+    target_value = models.DecimalField(max_digits=24, decimal_places=8, null=True, blank=True)
+    target_comparison = models.CharField(max_length=2, blank=True)
+    target_by = models.CharField(max_length=100, blank=True)
+    target_by_date = models.DateField(null=True, blank=True)
+    target_text = models.CharField(max_length=1000, blank=True)
+    review_when = models.CharField(max_length=1000, blank=True)
+    review_by = models.CharField(max_length=1000, blank=True)
+    trigger = models.TextField(blank=True)
+    data_source = models.CharField(max_length=1000, blank=True)
+    owner = models.ForeignKey(Owner, null=True, blank=True, on_delete=models.SET_NULL, related_name="metrics")
+    to_be_confirmed = models.BooleanField(default=False)
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta(PlanElement.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class TrajectoryPoint(models.Model):
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="trajectory")
+    period = models.CharField(max_length=100)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    value = models.DecimalField(max_digits=24, decimal_places=8)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+
+
+class StatedValue(models.Model):
+    """A value the source document quotes for a metric (a baseline or survey result)."""
+
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="stated_values")
+    period = models.CharField(max_length=100)
+    period_start = models.DateField()
+    value = models.DecimalField(max_digits=24, decimal_places=8)
+    source = models.CharField(max_length=300, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+
+
+class BudgetLine(PlanElement):
+    class Category(models.TextChoices):
+        RUNNING = "running", "Running costs"
+        DISCRETIONARY_RUNNING = "discretionary_running", "Discretionary running costs"
+        PROGRAMME = "programme", "Programme costs"
+        OTHER = "other", "Other"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="budget_lines")
+    title = models.CharField(max_length=1000)
+    org_unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="budget_lines")
+    category = models.CharField(max_length=32, choices=Category.choices)
+    amount = models.DecimalField(max_digits=18, decimal_places=2, help_text="Pounds")
+    period = models.CharField(max_length=7)
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta(PlanElement.Meta):
+        pass
+
+
+class StatedTotal(PlanElement):
+    """A total as the document prints it; the computed total is always the sum of the lines."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="stated_totals")
+    title = models.CharField(max_length=1000)
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+    period = models.CharField(max_length=7)
+    category = models.CharField(max_length=32, blank=True, choices=BudgetLine.Category.choices)
+    org_units = models.ManyToManyField(OrgUnit, blank=True, related_name="+")
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta(PlanElement.Meta):
+        pass
+
+
+class Risk(PlanElement):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="risks")
+    title = models.TextField()
+    objective = models.ForeignKey(Objective, null=True, blank=True, on_delete=models.SET_NULL, related_name="risks")
+    owner = models.ForeignKey(Owner, null=True, blank=True, on_delete=models.SET_NULL, related_name="risks")
+    likelihood = models.PositiveSmallIntegerField(null=True, blank=True)
+    impact = models.PositiveSmallIntegerField(null=True, blank=True)
+    mitigation = models.TextField(blank=True)
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta(PlanElement.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="risk_code_unique_in_plan"),
+            models.CheckConstraint(condition=models.Q(likelihood__gte=1, likelihood__lte=5) | models.Q(likelihood=None), name="risk_likelihood_1_5"),
+            models.CheckConstraint(condition=models.Q(impact__gte=1, impact__lte=5) | models.Q(impact=None), name="risk_impact_1_5"),
+        ]
