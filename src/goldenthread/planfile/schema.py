@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 Code = Annotated[
     str,
@@ -46,13 +46,13 @@ class Level(Element):
     name: Title = Field(description="The plan's own name for the level, e.g. 'Stewardship function'")
 
 
-OrgUnitKind = Literal["organisation", "directorate", "region", "area_team", "team", "provider", "partner", "other"]
+OrgUnitType = Literal["organisation", "directorate", "region", "area_team", "team", "provider", "partner", "other"]
 
 
 class OrgUnit(Element):
     code: Code
     name: Title
-    kind: OrgUnitKind = "directorate"
+    type: OrgUnitType = Field("directorate", validation_alias=AliasChoices("type", "kind"))
     parent: Code | None = None
     source: str | None = None
 
@@ -96,7 +96,7 @@ class Objective(Element):
     source: str | None = Field(None, description="Where in the source document: paragraph, table or appendix")
 
 
-ActivityKind = Literal["action", "deliverable", "key_activity", "milestone"]
+ActivityType = Literal["action", "deliverable", "key_activity", "milestone"]
 ActivityStatus = Literal["not_started", "in_progress", "complete", "delayed", "cancelled"]
 
 
@@ -104,7 +104,7 @@ class Activity(Element):
     code: Code
     objective: Code
     title: Title
-    kind: ActivityKind = "action"
+    type: ActivityType = Field("action", validation_alias=AliasChoices("type", "kind"))
     owner: Code | None = None
     org_unit: Code | None = Field(None, description="The unit that owns or leads the activity")
     partners: list[Code] = Field(default_factory=list, description="Other units that share the activity")

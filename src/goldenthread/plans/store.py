@@ -82,6 +82,13 @@ class _Syncer:
     def __init__(self, report: LoadReport, plan: m.Plan):
         self.report = report
         self.plan = plan
+        self.stale: list[tuple[type[models.Model], list[int], str]] = []
+
+    def delete_stale(self) -> None:
+        """Delete elements no longer in the file, dependents first, once every reference has moved."""
+        for model, pks, kind in reversed(self.stale):
+            model.objects.filter(pk__in=pks).delete()
+            self.report.deleted[kind] += len(pks)
 
     def sync(self, model: type[m.PlanElement], kind: str, desired: list[dict], *, keep=None) -> dict[str, models.Model]:
         existing = {obj.code: obj for obj in model.objects.filter(plan=self.plan)}
@@ -110,10 +117,9 @@ class _Syncer:
             model.objects.bulk_update(to_update, sorted(fields))
         stale = [obj.pk for obj in existing.values() if keep is None or not keep(obj)]
         if stale:
-            model.objects.filter(pk__in=stale).delete()
+            self.stale.append((model, stale, kind))
         self.report.created[kind] += len(to_create)
         self.report.updated[kind] += len(to_update)
-        self.report.deleted[kind] += len(stale)
         return result
 
     def sync_children(self, model: type[models.Model], parent_field: str, parents: dict[str, models.Model],
@@ -214,7 +220,7 @@ def _load(spec: schema.Plan) -> LoadReport:
     # Org units: upsert without parents, then set parents, so order in the file does not matter.
     units = sync.sync(
         m.OrgUnit, "org_unit",
-        [{"code": u.code, "name": u.name, "kind": u.kind, "source": _text(u.source), "declared": True} for u in spec.org_units],
+        [{"code": u.code, "name": u.name, "kind": u.type, "source": _text(u.source), "declared": True} for u in spec.org_units],
         keep=lambda unit: not unit.declared,
     )
     _set_parents(m.OrgUnit, units, {u.code: u.parent for u in spec.org_units})
@@ -237,7 +243,7 @@ def _load(spec: schema.Plan) -> LoadReport:
                        "framework references")
     activities = sync.sync(m.Activity, "activity", [
         {
-            "code": a.code, "objective": objectives[a.objective], "title": a.title, "kind": a.kind,
+            "code": a.code, "objective": objectives[a.objective], "title": a.title, "kind": a.type,
             "owner": owners.get(a.owner), "org_unit": units.get(a.org_unit),
             "start_text": _text(a.start), "start_date": parse_period(a.start).start if a.start else None,
             "due_text": _text(a.due), "due_date": resolve_due(a.due), "status": a.status, "source": _text(a.source),
@@ -274,6 +280,7 @@ def _load(spec: schema.Plan) -> LoadReport:
          "likelihood": r.likelihood, "impact": r.impact, "mitigation": r.mitigation, "source": _text(r.source)}
         for r in spec.risks
     ])
+    sync.delete_stale()
     return report
 
 
@@ -383,7 +390,7 @@ def export_plan(code: str) -> schema.Plan:
         source_document=schema.SourceDocument(title=plan.source_title, date=_opt(plan.source_date), file=_opt(plan.source_file))
         if plan.source_title else None,
         levels=[schema.Level(code=x.code, name=x.name) for x in levels],
-        org_units=[schema.OrgUnit(code=u.code, name=u.name, kind=u.kind, parent=ref(unit_code, u.parent_id), source=_opt(u.source))
+        org_units=[schema.OrgUnit(code=u.code, name=u.name, type=u.kind, parent=ref(unit_code, u.parent_id), source=_opt(u.source))
                    for u in units],
         owners=[schema.Owner(code=o.code, title=o.title, name=_opt(o.name), org_unit=ref(unit_code, o.org_unit_id)) for o in owners],
         objectives=[
@@ -397,7 +404,7 @@ def export_plan(code: str) -> schema.Plan:
         ],
         activities=[
             schema.Activity(
-                code=a.code, objective=objective_code[a.objective_id], title=a.title, kind=a.kind,
+                code=a.code, objective=objective_code[a.objective_id], title=a.title, type=a.kind,
                 owner=ref(owner_code, a.owner_id), org_unit=ref(unit_code, a.org_unit_id),
                 partners=ordered(partners[a.pk], unit_position, unit_code), start=_opt(a.start_text),
                 due=_opt(a.due_text), status=a.status, source=_opt(a.source),
