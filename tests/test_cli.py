@@ -93,3 +93,22 @@ def test_database_option_selects_the_database(tmp_path):
     listed = run("--database", url, "plan", "list")
     assert "example-2019" in listed.stdout
     assert (tmp_path / "other.sqlite3").exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("mysql://root@127.0.0.1/x", "unsupported database URL 'mysql://root@127.0.0.1/x'"),
+        ("postgresql://nobody@127.0.0.1:1/x", "check --database or DATABASE_URL and that the server is running"),
+    ],
+)
+def test_database_problems_are_explained(url, expected):
+    done = run("--database", url, "plan", "list")
+    assert done.returncode != 0
+    assert expected in done.stderr and "Traceback" not in done.stderr
+
+
+def test_missing_tables_say_to_migrate(tmp_path):
+    done = run("--database", f"sqlite:///{tmp_path / 'empty.sqlite3'}", "plan", "list")
+    assert done.returncode == 2
+    assert "run: goldenthread migrate" in done.stderr

@@ -12,9 +12,19 @@ import sys
 from pathlib import Path
 
 
+SUPPORTED_DATABASES = ("sqlite", "postgres", "postgresql", "pgsql")
+
+
 def _django(args: argparse.Namespace) -> None:
     if getattr(args, "database", None):
         os.environ["DATABASE_URL"] = args.database
+    url = os.environ.get("DATABASE_URL", "")
+    scheme = url.partition("://")[0].lower()
+    if url and scheme not in SUPPORTED_DATABASES:
+        raise SystemExit(
+            f"goldenthread: unsupported database URL '{url}'; use sqlite:////absolute/path.sqlite3 "
+            "or postgresql://user:password@host:port/name (--database or DATABASE_URL)"
+        )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "goldenthread.config.settings")
     import django
 
@@ -107,6 +117,36 @@ def cmd_plan_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_plan_check(args: argparse.Namespace) -> int:
+    from goldenthread.planfile.quality import check_plan, grouped
+
+    if Path(args.plan).is_file():
+        from goldenthread.planfile import validate_file
+
+        result = validate_file(args.plan)
+        if not result.ok:
+            _print_problems(result.problems)
+            return 1
+        plan = result.plan
+    else:
+        _django(args)
+        from goldenthread.plans.store import PlanNotFound, export_plan
+
+        try:
+            plan = export_plan(args.plan)
+        except PlanNotFound as exc:
+            print(exc, file=sys.stderr)
+            return 1
+    findings = check_plan(plan)
+    print(f"{plan.code}: {len(findings)} finding(s) to review before agreeing the plan")
+    for _, heading, items in grouped(findings):
+        print(f"\n{heading} ({len(items)})")
+        for f in items:
+            detail = f" — {f.detail}" if f.detail else ""
+            print(f"  {f.kind} {f.code}: {f.title}{detail}")
+    return 1 if args.strict and findings else 0
+
+
 # --- service --------------------------------------------------------------------------------
 
 
@@ -179,6 +219,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["yaml", "json"], default="yaml")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     p.set_defaults(func=cmd_plan_export)
+    p = plan.add_parser("check", help="list what to fix before agreeing a plan (a stored plan's code, or a file)")
+    p.add_argument("plan", metavar="CODE|FILE")
+    p.add_argument("--strict", action="store_true", help="exit 1 when there are findings")
+    p.set_defaults(func=cmd_plan_check)
     p = plan.add_parser("schema", help="print the JSON Schema of plan files")
     p.set_defaults(func=cmd_plan_schema)
     return parser
@@ -192,6 +236,28 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # database problems get a message a person can act on
+        message = _database_problem(exc)
+        if message is None:
+            raise
+        print(f"goldenthread: {message}", file=sys.stderr)
+        return 2
+
+
+def _database_problem(exc: Exception) -> str | None:
+    if "django.db" not in sys.modules and "django.core.exceptions" not in sys.modules:
+        return None
+    from django.core.exceptions import ImproperlyConfigured
+    from django.db import DatabaseError
+
+    if isinstance(exc, ImproperlyConfigured) and "database" in str(exc).lower():
+        return f"the database is not configured correctly ({exc}); check --database or DATABASE_URL"
+    if not isinstance(exc, DatabaseError):
+        return None
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if "no such table" in text or ("relation" in text and "does not exist" in text):
+        return f"the database has no goldenthread tables yet ({text}); run: goldenthread migrate"
+    return f"database error: {text}; check --database or DATABASE_URL and that the server is running"
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 Code = Annotated[
     str,
@@ -52,7 +52,7 @@ OrgUnitType = Literal["organisation", "directorate", "region", "area_team", "tea
 class OrgUnit(Element):
     code: Code
     name: Title
-    type: OrgUnitType = Field("directorate", validation_alias=AliasChoices("type", "kind"))
+    type: OrgUnitType = "directorate"
     parent: Code | None = None
     source: str | None = None
 
@@ -104,7 +104,8 @@ class Activity(Element):
     code: Code
     objective: Code
     title: Title
-    type: ActivityType = Field("action", validation_alias=AliasChoices("type", "kind"))
+    description: Text = ""
+    type: ActivityType = "action"
     owner: Code | None = None
     org_unit: Code | None = Field(None, description="The unit that owns or leads the activity")
     partners: list[Code] = Field(default_factory=list, description="Other units that share the activity")

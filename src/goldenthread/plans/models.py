@@ -161,6 +161,7 @@ class Activity(PlanElement):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="activities")
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="activities")
     title = models.CharField(max_length=1000)
+    description = models.TextField(blank=True)
     kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.ACTION)
     owner = models.ForeignKey(Owner, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities")
     org_unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities")

@@ -243,7 +243,7 @@ def _load(spec: schema.Plan) -> LoadReport:
                        "framework references")
     activities = sync.sync(m.Activity, "activity", [
         {
-            "code": a.code, "objective": objectives[a.objective], "title": a.title, "kind": a.type,
+            "code": a.code, "objective": objectives[a.objective], "title": a.title, "description": a.description, "kind": a.type,
             "owner": owners.get(a.owner), "org_unit": units.get(a.org_unit),
             "start_text": _text(a.start), "start_date": parse_period(a.start).start if a.start else None,
             "due_text": _text(a.due), "due_date": resolve_due(a.due), "status": a.status, "source": _text(a.source),
@@ -404,7 +404,7 @@ def export_plan(code: str) -> schema.Plan:
         ],
         activities=[
             schema.Activity(
-                code=a.code, objective=objective_code[a.objective_id], title=a.title, type=a.kind,
+                code=a.code, objective=objective_code[a.objective_id], title=a.title, description=a.description, type=a.kind,
                 owner=ref(owner_code, a.owner_id), org_unit=ref(unit_code, a.org_unit_id),
                 partners=ordered(partners[a.pk], unit_position, unit_code), start=_opt(a.start_text),
                 due=_opt(a.due_text), status=a.status, source=_opt(a.source),

@@ -9,8 +9,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from decimal import Decimal
+
+from goldenthread.planfile.quality import check_plan, grouped
 from goldenthread.plans import models as m
-from goldenthread.plans.store import plan_summaries
+from goldenthread.plans.store import export_plan, plan_summaries
 
 
 def plan_list() -> list[dict]:
@@ -46,12 +49,26 @@ class ObjectiveNode:
 
 
 @dataclass
+class BudgetTable:
+    """Budget lines by org unit and category, totals computed from the lines, printed totals beside them."""
+
+    period: str
+    categories: list[tuple[str, str]]
+    rows: list[dict]
+    totals: dict[str, Decimal]
+    grand_total: Decimal
+    stated: list[dict]
+
+
+@dataclass
 class PlanPage:
     plan: m.Plan
     levels: list[m.Level]
     org_units: list[dict]
     roots: list[ObjectiveNode]
     counts: dict[str, int]
+    budgets: list[BudgetTable]
+    quality: list[tuple[str, str, list]]
 
     def walk(self) -> list[ObjectiveNode]:
         out: list[ObjectiveNode] = []
@@ -86,7 +103,7 @@ def plan_page(code: str) -> PlanPage | None:
     activities: dict[int, list[dict]] = defaultdict(list)
     for a in plan.activities.select_related("owner", "org_unit"):
         activities[a.objective_id].append({
-            "code": a.code, "title": a.title, "kind": a.get_kind_display(), "owner": str(a.owner or ""),
+            "code": a.code, "title": a.title, "description": a.description, "kind": a.get_kind_display(), "owner": str(a.owner or ""),
             "org_unit": str(a.org_unit or ""), "due": a.due_text, "due_date": a.due_date, "status": a.get_status_display(),
         })
     metrics = {x.pk: x for x in plan.metrics.all()}
@@ -127,6 +144,8 @@ def plan_page(code: str) -> PlanPage | None:
         set_depth(root, 0)
     return PlanPage(
         plan=plan,
+        budgets=budget_tables(plan),
+        quality=grouped(check_plan(export_plan(plan.code))),
         levels=levels,
         org_units=[{"code": u.code, "name": u.name, "kind": u.get_kind_display(), "parent": u.parent.name if u.parent else ""}
                    for u in units],
@@ -134,3 +153,38 @@ def plan_page(code: str) -> PlanPage | None:
         counts={"objectives": len(objectives), "metrics": len(metrics),
                 "activities": sum(len(v) for v in activities.values())},
     )
+
+
+def budget_tables(plan: m.Plan) -> list[BudgetTable]:
+    """One table per financial year. Totals are always sums of the lines as printed; a printed
+    total that differs is shown with the difference, never reconciled by adjusting a line."""
+    lines = list(plan.budget_lines.select_related("org_unit").order_by("period", "position"))
+    stated_totals = list(plan.stated_totals.prefetch_related("org_units").order_by("period", "position"))
+    labels = dict(m.BudgetLine.Category.choices)
+    tables = []
+    for period in sorted({x.period for x in lines} | {t.period for t in stated_totals}):
+        in_period = [x for x in lines if x.period == period]
+        used = [c for c in labels if any(x.category == c for x in in_period)]
+        rows: dict[str, dict] = {}
+        for x in in_period:
+            key = x.org_unit.name if x.org_unit else x.title
+            row = rows.setdefault(key, {"name": key, "amounts": defaultdict(Decimal), "total": Decimal(0), "lines": []})
+            row["amounts"][x.category] += x.amount
+            row["total"] += x.amount
+            row["lines"].append(x)
+        totals = {c: sum((x.amount for x in in_period if x.category == c), Decimal(0)) for c in used}
+        stated = []
+        for t in stated_totals:
+            if t.period != period:
+                continue
+            units = {u.pk for u in t.org_units.all()}
+            computed = sum(
+                (x.amount for x in in_period
+                 if (not t.category or x.category == t.category) and (not units or x.org_unit_id in units)),
+                Decimal(0),
+            )
+            stated.append({"code": t.code, "title": t.title, "stated": t.amount, "computed": computed,
+                           "difference": computed - t.amount, "source": t.source})
+        tables.append(BudgetTable(period, [(c, labels[c]) for c in used], list(rows.values()), totals,
+                                  sum(totals.values(), Decimal(0)), stated))
+    return tables
