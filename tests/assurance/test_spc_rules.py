@@ -296,3 +296,10 @@ def test_flags_by_hand():
     assert as_int(out) == [1, 0, 0, 0, 0, 1, 0]
     assert as_int(relative_to_mean(y, mean)) == [1, 1, 0, 0, -1, -1, 0]
     assert as_int(close_to_limits(y, nlpl, nupl, out)) == [0, 1, 0, 0, 1, 0, 0]
+
+
+def test_r_mean_is_sequential_long_double():
+    # Found by the property test against the R transcription: pairwise summation of the
+    # correction term gives 0.4, R's sequential long double loop gives the double below.
+    x = np.array([0.0, -548.0, -2.0, 0.0, -1.0, -3.0, -3.0, 0.0, -3.0, 564.0])
+    assert r_mean(x, np.array([0]))[0] == 0.39999999999999997

@@ -231,26 +231,52 @@ def _shift_next(a: np.ndarray, fill: Any = 0) -> np.ndarray:
 # --------------------------------------------------------------------------
 # XmR calculations
 # --------------------------------------------------------------------------
+def _sequential_sums(x: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Left-to-right sum of each contiguous segment, in ``x``'s dtype.
+
+    R adds up values one at a time.  NumPy's ``sum``/``reduceat`` use
+    pairwise summation, which rounds differently in long double.
+    ``np.add.accumulate`` is strictly sequential, so each segment is laid out
+    as a row of a 2-D block and accumulated along the row.  Segments are
+    bucketed by length rounded up to a power of two, with zero padding
+    (adding 0 changes nothing), so the loop runs once per bucket, not once
+    per series.
+    """
+    out = np.zeros(starts.size, dtype=x.dtype)
+    if starts.size == 0:
+        return out
+    padded = np.append(x, np.zeros(1, dtype=x.dtype))  # index x.size reads a zero
+    width = np.left_shift(1, np.ceil(np.log2(np.maximum(lengths, 1))).astype(np.int64))
+    for w in np.unique(width).tolist():
+        segs = np.flatnonzero(width == w)
+        cols = np.arange(w)
+        idx = starts[segs, None] + cols[None, :]
+        idx = np.where(cols[None, :] < lengths[segs, None], idx, x.size)
+        out[segs] = np.add.accumulate(padded[idx], axis=1)[:, -1]
+    return out
+
+
 def r_mean(x: np.ndarray, starts: np.ndarray) -> np.ndarray:
     """R's ``mean(x, na.rm = TRUE)`` for each contiguous segment beginning at ``starts``.
 
-    R adds up the values in ``long double``, divides, then adds back the mean
-    of the leftovers (``summary.c``).  We do the same in ``np.longdouble``
-    (80-bit extended on x86-64, like R), so ties and values sitting exactly
-    on a limit come out as they do in R.  A segment with no values gives NaN.
+    R drops the NAs, adds up the values in ``long double`` from left to
+    right, divides, then adds back the mean of the leftovers (``real_mean``
+    in ``summary.c``).  We do the same in ``np.longdouble`` (80-bit extended
+    on x86-64, like R) and in the same order, so means, and therefore limits,
+    are bit-for-bit R's.  A segment with no values gives NaN.
     """
     x = np.asarray(x, dtype=np.float64)
     starts = np.asarray(starts, dtype=np.intp)
     if starts.size == 0:
         return np.zeros(0, dtype=np.float64)
+    lengths = np.diff(np.append(starts, x.size))
     valid = ~np.isnan(x)
     count = np.add.reduceat(valid.astype(np.int64), starts)
     xl = np.where(valid, x, 0.0).astype(np.longdouble)
-    seg_len = np.diff(np.append(starts, x.size))
     with np.errstate(invalid="ignore", divide="ignore"):
-        s = np.add.reduceat(xl, starts) / count
-        resid = np.where(valid, xl - np.repeat(s, seg_len), 0.0)
-        t = np.add.reduceat(resid, starts)
+        s = _sequential_sums(xl, starts, lengths) / count
+        resid = np.where(valid, xl - np.repeat(s, lengths), 0.0).astype(np.longdouble)
+        t = _sequential_sums(resid, starts, lengths)
         s = np.where(np.isfinite(s), s + t / count, s)
     out = s.astype(np.float64)
     out[count == 0] = np.nan
@@ -380,7 +406,7 @@ def seven_point_trend(
     next_first = _shift_next(first, True)
     part = qualifying | (_shift_next(qualifying, False) & ~next_first)
     part_next = _shift_next(part, False) & ~next_first
-    direction = step
+    direction = np.where(part & part_next, _shift_next(step, 0), step)
     return part, direction == 1
 
 
