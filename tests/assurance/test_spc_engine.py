@@ -434,6 +434,8 @@ def test_spc_many_per_series_options():
     assert t.result("flat").target is None
     with pytest.raises(ValueError):
         spc_many(ids, None, y, improvement={"up": "increase"})
+    with pytest.raises(ValueError):
+        spc_many(ids, None, y, target={"sideways": 1.0})
     with pytest.raises(KeyError):
         t.result("nope")
 
@@ -459,3 +461,15 @@ def test_mixed_and_tuple_series_ids():
     t = spc_many([("x", 1)] * 3 + [7] * 3, None, [1.0, 2.0, 3.0] * 2)
     assert t.series.tolist() == [("x", 1), 7]
     assert t.result(("x", 1)).mean[0] == 2.0
+
+
+def test_date_kinds_mix_for_rebase():
+    months = np.datetime64("2020-01") + np.arange(24)  # datetime64[M]
+    y = [10.0, 12.0] * 6 + [20.0, 22.0] * 6
+    for when in (dt.date(2021, 1, 1), np.datetime64("2021-01-01"), "2021-01-01", dt.datetime(2021, 1, 1)):
+        r = spc(y, months, rebase=[when])
+        assert list(r.rebase_group) == [0] * 12 + [1] * 12, when
+    r = spc(y, [str(m) + "-01" for m in months], rebase=[dt.date(2021, 1, 1)])  # ISO strings
+    assert r.rebase_group[-1] == 1
+    with pytest.raises(TypeError):
+        spc(y, list(range(24)), rebase=[dt.date(2021, 1, 1)])

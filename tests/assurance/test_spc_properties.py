@@ -60,7 +60,7 @@ def same(a, b):
     return a.tolist() == b.tolist()
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(series(), min_size=1, max_size=6),
     st.sampled_from([None, 12, 15]),
@@ -111,7 +111,7 @@ def test_spc_many_equals_spc_per_series(all_series, fix_after, screen, rnd):
         )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, database=None)
 @given(s=series(), fix_after=st.sampled_from([None, 12, 13, 20]), screen=st.booleans())
 def test_spc_matches_r_transcription(s, fix_after, screen, r_reference):
     vals, rebase, improvement, target = s

@@ -42,8 +42,11 @@ list names it:
    ``"7 Points Below CL"``.
 
 Any other point is ``"Common Cause"``.  These are R 0.2.x's own
-``special_cause_type`` strings, kept exactly as R spells them (see
-:data:`SPECIAL_CAUSE_TYPES`).
+``special_cause_type`` strings (the column added by NHSRplotthedots PR #180,
+which fixed issues #122 and #171 before the 0.2.2 release), kept exactly as R
+spells them (see :data:`SPECIAL_CAUSE_TYPES`).  We use R's strings rather
+than inventing our own.  The short-group warning keeps R's wording, but
+states the threshold actually in force.
 
 ``point_type`` (R's spelling): ``"common_cause"``,
 ``"special_cause_improvement"``, ``"special_cause_concern"``,
@@ -94,7 +97,10 @@ Edge cases
   segment.
 * Per-series ``target`` mappings: a series missing from the mapping has no
   target, so its assurance is ``None``.  (R would join an NA target and
-  report ``"inconsistent"``; we deliberately do not.)
+  report ``"inconsistent"``; we deliberately do not.)  A mapping (target,
+  improvement or rebase) that names a series not in the data raises
+  ``ValueError``, as R does for targets and rebases.  ``improvement`` can
+  also be set per series; R has a single direction per call.
 
 Output arrays follow the *input order*.  Dates need not be sorted; each
 series is sorted by date internally, as R does.
@@ -249,10 +255,16 @@ def _sequential_sums(x: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> 
     width = np.left_shift(1, np.ceil(np.log2(np.maximum(lengths, 1))).astype(np.int64))
     for w in np.unique(width).tolist():
         segs = np.flatnonzero(width == w)
-        cols = np.arange(w)
-        idx = starts[segs, None] + cols[None, :]
-        idx = np.where(cols[None, :] < lengths[segs, None], idx, x.size)
-        out[segs] = np.add.accumulate(padded[idx], axis=1)[:, -1]
+        pos = np.arange(w)[:, None]
+        idx = np.where(pos < lengths[segs], starts[segs] + pos, x.size)
+        block = padded[idx]  # (w, k): row r holds the r-th value of each segment
+        if w > 256:  # few long segments: accumulate along each one
+            out[segs] = np.add.accumulate(block, axis=0)[-1]
+        else:  # many short segments: add one position at a time across all of them
+            acc = block[0].copy()
+            for r in range(1, w):
+                acc += block[r]
+            out[segs] = acc
     return out
 
 
@@ -603,7 +615,7 @@ class SPCTable:
     variation: np.ndarray
     assurance: np.ndarray
     warnings: Mapping[Hashable, tuple[str, ...]]
-    _series_code: np.ndarray  # per point: index into ``series``
+    series_code: np.ndarray  # per point: index into ``series``
 
     def __len__(self) -> int:
         return int(self.values.size)
@@ -618,7 +630,7 @@ class SPCTable:
     def result(self, series_id: Hashable) -> SPCResult:
         """The :class:`SPCResult` for one series (points in the input order)."""
         k = self.series_index(series_id)
-        idx = np.flatnonzero(self._series_code == k)
+        idx = np.flatnonzero(self.series_code == k)
         target = float(self.target[k])
         return SPCResult(
             **{name: getattr(self, name)[idx] for name in _POINT_FIELDS},
@@ -681,6 +693,10 @@ def _per_series(
 ) -> list[Any]:
     """Expand a scalar or a {series_id: value} mapping to one value per series."""
     if isinstance(option, Mapping):
+        known = set(uniques.tolist())
+        unknown = [sid for sid in option if sid not in known]
+        if unknown:  # as R: "options provided to target are not in the facet_field column."
+            raise ValueError(f"{name} mapping names unknown series {unknown[:5]!r}")
         out = []
         missing = []
         for sid in uniques.tolist():
@@ -843,8 +859,7 @@ def spc_many(
     ]
 
     warnings = _collect_warnings(
-        uniques, c, segs, short, y, lim["amr"], unmatched, dates_arr, order,
-        warning_threshold, screen_outliers,
+        uniques, c, segs, short, y, lim["amr"], unmatched, dates_arr, order, warning_threshold
     )
 
     # ---- back to input order ----------------------------------------------
@@ -879,7 +894,7 @@ def spc_many(
         variation=variation,
         assurance=assurance,
         warnings=warnings,
-        _series_code=codes,
+        series_code=codes,
     )
 
 
@@ -981,7 +996,6 @@ def _collect_warnings(
     dates_arr: np.ndarray,
     order: np.ndarray | None,
     threshold: int,
-    screen_outliers: bool,
 ) -> dict[Hashable, tuple[str, ...]]:
     """Warning strings per series, built only for the series that have any."""
     found: dict[int, list[str]] = {}
