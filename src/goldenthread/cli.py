@@ -147,6 +147,15 @@ def cmd_plan_check(args: argparse.Namespace) -> int:
     return 1 if args.strict and findings else 0
 
 
+# --- analysis -------------------------------------------------------------------------------
+
+
+def cmd_spc(args: argparse.Namespace) -> int:
+    from goldenthread.assurance.csvtool import main as spc_main
+
+    return spc_main(args)
+
+
 # --- service --------------------------------------------------------------------------------
 
 
@@ -202,6 +211,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.set_defaults(func=cmd_serve)
+
+    p = commands.add_parser(
+        "spc", help="statistical process control (Making Data Count XmR) on any CSV; no database needed",
+        description="One row per point: series,period,value,mean,lpl,upl,special_cause_type,point_type, spelled "
+                    "as NHSRplotthedots spells them; with --summary one row per series: series,variation,assurance.",
+    )
+    p.add_argument("file", metavar="FILE.csv", help="a CSV file with a header row, or - for standard input")
+    p.add_argument("--value", required=True, metavar="COL", help="the column of values")
+    p.add_argument("--date", required=True, metavar="COL", help="the column of dates (YYYY-MM-DD)")
+    p.add_argument("--series", metavar="COL", help="the column that names each series (for many series at once)")
+    p.add_argument("--improvement", choices=["increase", "decrease", "neutral"], default="increase",
+                   help="which direction is improvement (default: increase)")
+    p.add_argument("--target", type=float, metavar="X", help="target value, for the assurance icon")
+    p.add_argument("--rebase", action="append", metavar="DATE,...", help="recalculate limits from these dates")
+    p.add_argument("--fix-after", type=int, metavar="N", help="fix the limits after the first N points (N ≥ 12)")
+    p.add_argument("--summary", action="store_true", help="one row per series: variation and assurance")
+    p.add_argument("--format", choices=["csv", "json"], default="csv")
+    p.set_defaults(func=cmd_spc)
 
     plan = commands.add_parser("plan", help="validate, load, list and export plan files").add_subparsers(
         dest="plan_command", metavar="ACTION")
