@@ -29,9 +29,9 @@ def test_points_with_reference_spellings(tmp_path):
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
     assert list(rows[0]) == ["series", "period", "value", "mean", "lpl", "upl", "special_cause_type", "point_type"]
     assert rows[-1]["special_cause_type"] == "Above UCL" and rows[-1]["point_type"] == "special_cause_improvement"
-    # the spike lifts the mean, so the 14 points before it form a run below the centre line
-    assert {r["special_cause_type"] for r in rows[:-1]} == {"7 Points Below CL"}
-    assert {r["point_type"] for r in rows[:-1]} == {"special_cause_concern"}
+    # the spike lifts the mean, so runs of points before it sit below the centre line
+    assert {r["special_cause_type"] for r in rows[:-1]} == {"Common Cause", "7 Points Below CL"}
+    assert {r["point_type"] for r in rows[:-1]} == {"common_cause", "special_cause_concern"}
 
 
 def test_summary_and_decrease(tmp_path):
