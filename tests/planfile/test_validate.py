@@ -171,3 +171,11 @@ def test_money():
     assert [str(b.amount) for b in result.plan.budget_lines] == ["78700000.0", "-0.5"]
     bad = only(HEAD + "budget_lines:\n  - {code: b, title: B, category: running, amount: lots, period: 2016/17}\n")
     assert "'lots' is not an amount of money" in bad
+
+
+def test_trigger_rules_are_checked():
+    found = problems(HEAD + "metrics:\n  - code: m\n    title: M\n    trigger_rules:\n      - rule: below_target_for\n"
+                     "      - {rule: special_cause_concern, periods: 2}\n      - {rule: when_it_rains}\n")
+    assert any("metrics[0].trigger_rules[0]: rule 'below_target_for' needs 'periods'" in f for f in found), found
+    assert any("metrics[0].trigger_rules[1]: rule 'special_cause_concern' takes no 'periods'" in f for f in found), found
+    assert any("metrics[0].trigger_rules[2].rule: Input should be 'below_target_for'" in f for f in found), found

@@ -48,6 +48,8 @@ def test_load_stores_every_element(example_plan):
     assert float(vac.target_value) == 0.08 and vac.target_by_date.isoformat() == "2020-03-31"
     assert [float(p.value) for p in vac.trajectory.all()] == [0.1, 0.095]
     assert m.Metric.objects.get(plan=plan, code="AMR-PRESC").to_be_confirmed
+    assert vac.trigger_rules == [{"rule": "trajectory_missed_for", "periods": 2}, {"rule": "special_cause_concern"}]
+    assert plan.activity_rules == [{"rule": "activity_overdue", "grace_days": 14}]
     assert sum(b.amount for b in plan.budget_lines.all()) == 20_600_000
     assert m.Risk.objects.get(plan=plan, code="R1").likelihood == 4
 

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "goldenthread.plans",
+    "goldenthread.performance",
     "goldenthread.web",
 ]
 

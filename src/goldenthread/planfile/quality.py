@@ -76,9 +76,9 @@ def check_plan(plan: Plan) -> list[Finding]:
             findings.append(Finding("metric_to_be_confirmed", "metric", x.code, x.title, "the plan has not yet defined it"))
         if x.target is None:
             findings.append(Finding("metric_without_target", "metric", x.code, x.title))
-        if not x.trigger:
+        if not x.trigger and not x.trigger_rules:
             findings.append(Finding("metric_without_trigger", "metric", x.code, x.title))
-        else:
+        elif not x.trigger_rules:
             findings.append(Finding("trigger_not_machine_readable", "metric", x.code, x.title, f"“{x.trigger}”"))
     for a in plan.activities:
         if not a.due:

@@ -149,6 +149,41 @@ class StatedValue(Element):
     source: str | None = None
 
 
+TriggerRuleName = Literal[
+    "below_target_for", "special_cause_concern", "assurance_fail", "trajectory_missed_for", "no_data_since",
+]
+
+
+class TriggerRule(Element):
+    """A machine-readable trigger for mitigating action, evaluated against the metric's data.
+
+    below_target_for N       the target was missed in each of the last N periods
+    special_cause_concern    the latest point is special cause of concern (SPC)
+    assurance_fail           the process limits say the target will consistently be missed
+    trajectory_missed_for N  actuals missed the planned trajectory in each of the last N periods
+    no_data_since N          no value for the last N periods up to the assessment date
+    """
+
+    rule: TriggerRuleName
+    periods: int | None = Field(None, ge=1, le=120, description="N, for the rules that count periods")
+
+    @model_validator(mode="after")
+    def _periods(self) -> TriggerRule:
+        counted = self.rule in ("below_target_for", "trajectory_missed_for", "no_data_since")
+        if counted and self.periods is None:
+            raise ValueError(f"rule '{self.rule}' needs 'periods', e.g. {{rule: {self.rule}, periods: 3}}")
+        if not counted and self.periods is not None:
+            raise ValueError(f"rule '{self.rule}' takes no 'periods'")
+        return self
+
+
+class ActivityRule(Element):
+    """A machine-readable trigger for activities: overdue by more than ``grace_days``."""
+
+    rule: Literal["activity_overdue"]
+    grace_days: int = Field(0, ge=0, le=365)
+
+
 class Metric(Element):
     code: Code
     title: Title
@@ -164,6 +199,7 @@ class Metric(Element):
     trajectory: list[TrajectoryPoint] = Field(default_factory=list)
     review: Review | None = None
     trigger: Text | None = Field(None, description="Trigger for mitigating action, as printed")
+    trigger_rules: list[TriggerRule] = Field(default_factory=list, description="The trigger as machine rules")
     data_source: str | None = None
     owner: Code | None = None
     to_be_confirmed: bool = Field(False, description="The document has not yet defined this metric")
@@ -239,6 +275,7 @@ class Plan(Element):
     budget_lines: list[BudgetLine] = Field(default_factory=list)
     stated_totals: list[StatedTotal] = Field(default_factory=list)
     risks: list[Risk] = Field(default_factory=list)
+    activity_rules: list[ActivityRule] = Field(default_factory=list, description="Triggers for every activity of the plan")
 
 
 _MONEY_SUFFIX = {"": 1, "k": 1_000, "m": 1_000_000, "bn": 1_000_000_000}

@@ -35,6 +35,7 @@ class Plan(models.Model):
     source_title = models.CharField(max_length=1000, blank=True)
     source_date = models.CharField(max_length=100, blank=True)
     source_file = models.CharField(max_length=300, blank=True)
+    activity_rules = models.JSONField(default=list, blank=True, help_text="[{rule: activity_overdue, grace_days}]")
     loaded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -196,6 +197,7 @@ class Metric(PlanElement):
     review_when = models.CharField(max_length=1000, blank=True)
     review_by = models.CharField(max_length=1000, blank=True)
     trigger = models.TextField(blank=True)
+    trigger_rules = models.JSONField(default=list, blank=True, help_text="[{rule, periods}]")
     data_source = models.CharField(max_length=1000, blank=True)
     owner = models.ForeignKey(Owner, null=True, blank=True, on_delete=models.SET_NULL, related_name="metrics")
     to_be_confirmed = models.BooleanField(default=False)

@@ -202,6 +202,7 @@ def _load(spec: schema.Plan) -> LoadReport:
         "source_title": doc.title if doc else "",
         "source_date": _text(doc.date) if doc else "",
         "source_file": _text(doc.file) if doc else "",
+        "activity_rules": [r.model_dump() for r in spec.activity_rules],
     }
     plan = m.Plan.objects.filter(code=spec.code).first()
     if plan is None:
@@ -302,7 +303,8 @@ def _metric_values(x: schema.Metric, owners: dict) -> dict:
         "target_text": _text(target.text) if target else "",
         "review_when": _text(x.review.when) if x.review else "",
         "review_by": _text(x.review.by) if x.review else "",
-        "trigger": _text(x.trigger), "data_source": _text(x.data_source), "owner": owners.get(x.owner),
+        "trigger": _text(x.trigger), "trigger_rules": [r.model_dump(exclude_none=True) for r in x.trigger_rules],
+        "data_source": _text(x.data_source), "owner": owners.get(x.owner),
         "to_be_confirmed": x.to_be_confirmed, "source": _text(x.source),
     }
 
@@ -379,7 +381,7 @@ def export_plan(code: str) -> schema.Plan:
             code=x.code, title=x.title, objectives=ordered(metric_objectives[x.pk], position, objective_code),
             definition=x.definition, unit=x.unit, scale_min=x.scale_min, scale_max=x.scale_max, polarity=x.polarity,
             aggregation=x.aggregation, frequency=x.frequency, target=target, trajectory=trajectory[x.pk], review=review,
-            trigger=_opt(x.trigger), data_source=_opt(x.data_source), owner=ref(owner_code, x.owner_id),
+            trigger=_opt(x.trigger), trigger_rules=x.trigger_rules, data_source=_opt(x.data_source), owner=ref(owner_code, x.owner_id),
             to_be_confirmed=x.to_be_confirmed, stated_values=stated[x.pk], source=_opt(x.source),
         )
 
@@ -427,6 +429,7 @@ def export_plan(code: str) -> schema.Plan:
                         likelihood=r.likelihood, impact=r.impact, mitigation=r.mitigation, source=_opt(r.source))
             for r in plan.risks.all()
         ],
+        activity_rules=plan.activity_rules,
     )
 
 

@@ -1,0 +1,74 @@
+"""Performance data: observations of a plan's metrics, where, for whom and when.
+
+An observation's key is (metric, org unit, breakdown, period). Loading a new value for a key
+supersedes the current row instead of overwriting it, so every revision stays; the current
+value of a key is the row whose ``superseded_at`` is null.
+
+Proportions keep their numerator and denominator: aggregating them over providers, regions or
+breakdowns is sum(numerator) / sum(denominator), never a mean of percentages.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from goldenthread.plans.models import Metric, OrgUnit
+
+
+class LoadBatch(models.Model):
+    """One load of a data file (or of rows from an API), all-or-nothing."""
+
+    file_name = models.CharField(max_length=500)
+    sha256 = models.CharField(max_length=64, blank=True)
+    source = models.CharField(max_length=500, blank=True)
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_created = models.PositiveIntegerField(default=0)
+    rows_revised = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(default=0)
+    loaded_at = models.DateTimeField(auto_now_add=True)
+    loaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["-loaded_at"]
+        verbose_name_plural = "load batches"
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.loaded_at:%Y-%m-%d %H:%M})"
+
+
+class Observation(models.Model):
+    class Status(models.TextChoices):
+        PROVISIONAL = "provisional", "Provisional"
+        FINAL = "final", "Final"
+
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="observations")
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="observations")
+    breakdown = models.CharField(
+        max_length=500, blank=True, default="",
+        help_text="Dimension=value pairs sorted by dimension and joined with ';', e.g. 'department_type=1'; empty for none",
+    )
+    period_start = models.DateField(help_text="First day of the period; the period's length is the metric's frequency")
+    value = models.DecimalField(max_digits=24, decimal_places=8, null=True, blank=True)
+    numerator = models.DecimalField(max_digits=24, decimal_places=8, null=True, blank=True)
+    denominator = models.DecimalField(max_digits=24, decimal_places=8, null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.FINAL)
+    source = models.CharField(max_length=500, blank=True)
+    batch = models.ForeignKey(LoadBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="observations")
+    loaded_at = models.DateTimeField(auto_now_add=True)
+    loaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    superseded_at = models.DateTimeField(null=True, blank=True, help_text="When a later revision replaced this value")
+
+    class Meta:
+        ordering = ["metric", "org_unit", "breakdown", "period_start", "loaded_at"]
+        indexes = [models.Index(fields=["metric", "period_start"], name="obs_metric_period", condition=models.Q(superseded_at=None))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["metric", "org_unit", "breakdown", "period_start"],
+                condition=models.Q(superseded_at=None),
+                name="one_current_observation_per_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric.code} {self.org_unit.code} {self.breakdown} {self.period_start}"
