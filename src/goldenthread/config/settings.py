@@ -106,8 +106,16 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-NHSUK_FRONTEND_DIR = PROJECT_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"
-STATICFILES_DIRS = [("nhsuk", NHSUK_FRONTEND_DIR)] if NHSUK_FRONTEND_DIR.exists() else []
+NODE_MODULES = PROJECT_DIR / "node_modules"
+NHSUK_FRONTEND_DIR = NODE_MODULES / "nhsuk-frontend" / "dist" / "nhsuk"
+# Front-end packages installed by `npm ci` and served as static files (not committed).
+_ASSETS = {
+    "nhsuk": NHSUK_FRONTEND_DIR,
+    "vega": NODE_MODULES / "vega" / "build",
+    "vega-lite": NODE_MODULES / "vega-lite" / "build",
+    "vega-embed": NODE_MODULES / "vega-embed" / "build",
+}
+STATICFILES_DIRS = [(prefix, path) for prefix, path in _ASSETS.items() if path.exists()]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
