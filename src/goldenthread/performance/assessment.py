@@ -1,0 +1,272 @@
+"""Assess a plan: its metrics' data judged by SPC, targets, trajectories and the plan's own
+triggers, activities against their dates, and a status for every objective.
+
+This is the one place the web pages, the board papers and ``goldenthread assess`` get their
+judgements from, so the figures are the same everywhere. Data comes from the database in a few
+set-based queries; the judgement itself is done by the pure engine in
+:mod:`goldenthread.assurance`, all series of a metric at once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from goldenthread.assurance.judgement import (
+    ActivityState,
+    FiredTrigger,
+    MetricEvidence,
+    ObjectiveInput,
+    Status,
+    activity_rating,
+    evaluate_activity_rules,
+    evaluate_metric_rules,
+    metric_status,
+    objective_statuses,
+    target_met,
+)
+from goldenthread.assurance.spc import SPCResult, spc_many
+from goldenthread.planfile.periods import Period, month, parse_period, quarter
+from goldenthread.plans import models as m
+
+from .series import Series, metric_series, unit_series
+
+IMPROVEMENT = {"higher_is_better": "increase", "lower_is_better": "decrease", "neutral": "neutral"}
+
+
+class AssessmentError(ValueError):
+    """Raised with a message a person can act on (unknown metric, unit or period)."""
+
+
+@dataclass
+class MetricAssessment:
+    metric: m.Metric
+    where: m.OrgUnit | None
+    series: Series
+    spc: SPCResult | None
+    evidence: MetricEvidence
+    fired: list[FiredTrigger]
+    status: Status
+    period: Period | None = None
+    period_value: float | None = None
+    period_numerator: float | None = None
+    period_denominator: float | None = None
+    units_with_concern: list[dict] = field(default_factory=list)
+
+    @property
+    def latest(self) -> tuple[date, float] | None:
+        ok = ~np.isnan(self.series.values)
+        if not ok.any():
+            return None
+        i = int(np.flatnonzero(ok)[-1])
+        return self.series.periods[i], float(self.series.values[i])
+
+    @property
+    def period_target_met(self) -> bool | None:
+        x = self.metric
+        if self.period_value is None or x.target_value is None:
+            return None
+        return bool(target_met(np.array([self.period_value]), float(x.target_value), x.target_comparison or ">=")[0])
+
+
+@dataclass
+class PlanAssessment:
+    plan: m.Plan
+    as_at: Period
+    metrics: list[MetricAssessment]
+    objectives: dict[str, Status]
+    activities: dict[str, Status]
+    fired: list[FiredTrigger]
+
+
+def default_as_at(plan: m.Plan, today: date | None = None) -> Period:
+    """The current quarter, or the plan's last quarter when the plan is over."""
+    today = today or date.today()
+    last = parse_period(plan.end)
+    day = min(today, last.end)
+    fy = day.year if day.month >= 4 else day.year - 1
+    return quarter(fy, (day.month - 4) % 12 // 3 + 1)
+
+
+def _labels(periods: list[date], frequency: str) -> list[str]:
+    if frequency == "quarterly":
+        return [quarter(d.year if d.month >= 4 else d.year - 1, (d.month - 4) % 12 // 3 + 1).label for d in periods]
+    if frequency == "monthly":
+        return [month(d.year, d.month).label for d in periods]
+    return [d.isoformat() for d in periods]
+
+
+def assess_plan(
+    plan: m.Plan,
+    *,
+    as_at: Period | None = None,
+    metric_code: str | None = None,
+    where_code: str | None = None,
+    period: Period | None = None,
+    with_units: bool = False,
+) -> PlanAssessment:
+    as_at = as_at or default_as_at(plan)
+    metrics = list(plan.metrics.select_related("owner").prefetch_related("trajectory").order_by("position"))
+    if metric_code:
+        metrics = [x for x in metrics if x.code == metric_code]
+        if not metrics:
+            raise AssessmentError(f"plan {plan.code} has no metric '{metric_code}'; see its metrics on the plan page")
+    where = None
+    if where_code:
+        where = _find_unit(plan, where_code)
+    assessments = [_assess_metric(x, where, as_at, period, with_units) for x in metrics]
+
+    activities = list(plan.activities.all())
+    activity_status = {a.code: activity_rating(_state(a), as_at.end) for a in activities}
+    fired = [f for a in assessments for f in a.fired]
+    fired += evaluate_activity_rules(plan.activity_rules, [_state(a) for a in activities], as_at.end)
+
+    by_objective: dict[int, list[Status]] = defaultdict(list)
+    links = m.Metric.objectives.through.objects.filter(metric__plan=plan).values_list("metric_id", "objective_id")
+    status_of = {a.metric.pk: a.status for a in assessments}
+    for metric_id, objective_id in links:
+        if metric_id in status_of:
+            by_objective[objective_id].append(status_of[metric_id])
+    activity_by_objective: dict[int, list[Status]] = defaultdict(list)
+    for a in activities:
+        activity_by_objective[a.objective_id].append(activity_status[a.code])
+    objectives = list(plan.objectives.values_list("pk", "code", "parent_id"))
+    code_of = {pk: code for pk, code, _ in objectives}
+    statuses = objective_statuses([
+        ObjectiveInput(code, code_of.get(parent), by_objective[pk], activity_by_objective[pk])
+        for pk, code, parent in objectives
+    ])
+    return PlanAssessment(plan, as_at, assessments, statuses, activity_status, fired)
+
+
+def _state(a: m.Activity) -> ActivityState:
+    return ActivityState(a.code, a.title, a.status, a.due_date, a.due_text)
+
+
+def _find_unit(plan: m.Plan, code: str) -> m.OrgUnit:
+    unit = plan.org_units.filter(code__iexact=code).first() or plan.org_units.filter(name__iexact=code).first()
+    if unit is None:
+        raise AssessmentError(
+            f"plan {plan.code} has no org unit '{code}'; use a unit code or name from the plan page (e.g. England)"
+        )
+    return unit
+
+
+def _assess_metric(x: m.Metric, where: m.OrgUnit | None, as_at: Period, period: Period | None,
+                   with_units: bool) -> MetricAssessment:
+    series = metric_series(x, where, until=as_at.end)
+    target = float(x.target_value) if x.target_value is not None else None
+    improvement = IMPROVEMENT.get(x.polarity, "neutral")
+    result = None
+    latest_point_type, assurance = None, None
+    if len(series.periods):
+        table = spc_many(np.zeros(len(series.periods), dtype=int), np.asarray(series.periods, dtype="datetime64[D]"),
+                         series.values, improvement=improvement, target=target)
+        result = table.result(0)
+        ok = ~np.isnan(series.values)
+        if ok.any():
+            latest_point_type = str(result.point_type[np.flatnonzero(ok)[-1]])
+        assurance = result.assurance
+    planned = None
+    trajectory = {p.period_start: float(p.value) for p in x.trajectory.all()}
+    if trajectory:
+        planned = np.array([trajectory.get(d, np.nan) for d in series.periods], dtype=float)
+    evidence = MetricEvidence(
+        code=x.code, title=x.title, periods=_labels(series.periods, x.frequency), values=series.values,
+        target=target, comparison=x.target_comparison or ">=", planned=planned, polarity=x.polarity,
+        latest_point_type=latest_point_type, assurance=assurance, rules=x.trigger_rules,
+    )
+    fired = evaluate_metric_rules(evidence)
+    assessment = MetricAssessment(x, where, series, result, evidence, fired, metric_status(evidence, fired))
+    if period is not None:
+        assessment.period = period
+        (assessment.period_value, assessment.period_numerator,
+         assessment.period_denominator) = series.over(period.start, period.end, x.aggregation)
+    if with_units:
+        assessment.units_with_concern = units_with_concern(x, as_at, improvement, target)
+    return assessment
+
+
+def units_with_concern(x: m.Metric, as_at: Period, improvement: str, target: float | None) -> list[dict]:
+    """Every org unit whose latest point is special cause of concern: all units' series in one pass."""
+    units = unit_series(x, until=as_at.end)
+    if not units:
+        return []
+    ids, dates, values = [], [], []
+    for unit_id, s in units.items():
+        ids.extend([unit_id] * len(s.periods))
+        dates.extend(s.periods)
+        values.extend(s.values.tolist())
+    table = spc_many(np.asarray(ids), np.asarray(dates, dtype="datetime64[D]"), np.asarray(values, dtype=float),
+                     improvement=improvement, target=target)
+    # latest point per series: the last index of each series code in date order
+    last: dict[int, int] = {}
+    order = np.lexsort((table.dates.astype("datetime64[D]").astype(np.int64), table.series_code))
+    for i in order:
+        if not np.isnan(table.values[i]):
+            last[int(table.series_code[i])] = int(i)
+    names = dict(m.OrgUnit.objects.filter(pk__in=list(units)).values_list("pk", "code"))
+    out = []
+    for k, i in last.items():
+        if table.point_type[i] == "special_cause_concern":
+            unit_id = table.series[k]
+            out.append({"unit": names[unit_id], "period": str(np.datetime64(table.dates[i], "D")),
+                        "value": float(table.values[i]), "special_cause_type": str(table.special_cause_type[i])})
+    return sorted(out, key=lambda r: r["unit"])
+
+
+def _number(x: float | None) -> float | None:
+    return None if x is None or (isinstance(x, float) and np.isnan(x)) else round(float(x), 6)
+
+
+def to_data(assessment: PlanAssessment, *, objectives: bool = True) -> dict:
+    """JSON-ready: what ``goldenthread assess --format json`` prints and the API will serve."""
+    plan = assessment.plan
+    titles = dict(plan.objectives.values_list("code", "title")) if objectives else {}
+    return {
+        "plan": plan.code,
+        "as_at": assessment.as_at.label,
+        "metrics": [
+            {
+                "code": a.metric.code,
+                "title": a.metric.title,
+                "where": a.where.name if a.where else "all data held",
+                "unit": a.metric.unit,
+                "period": a.period.label if a.period else None,
+                "period_start": a.period.start.isoformat() if a.period else None,
+                "period_end": a.period.end.isoformat() if a.period else None,
+                "value": _number(a.period_value),
+                "numerator": _number(a.period_numerator),
+                "denominator": _number(a.period_denominator),
+                "target": _number(float(a.metric.target_value)) if a.metric.target_value is not None else None,
+                "comparison": a.metric.target_comparison or None,
+                "target_by": a.metric.target_by or None,
+                "target_met": a.period_target_met,
+                "latest_period": a.latest[0].isoformat() if a.latest else None,
+                "latest_value": _number(a.latest[1]) if a.latest else None,
+                "points": len(a.series.periods),
+                "variation": a.spc.variation if a.spc else None,
+                "assurance": a.spc.assurance if a.spc else None,
+                "latest_point_type": a.evidence.latest_point_type,
+                "status": a.status.rating,
+                "reason": a.status.reason,
+                "triggers": [_trigger(f) for f in a.fired],
+                "units_with_special_cause_concern": a.units_with_concern,
+                "warnings": list(a.spc.warnings) if a.spc else [],
+            }
+            for a in assessment.metrics
+        ],
+        "objectives": [
+            {"code": code, "title": titles.get(code, ""), "status": s.rating, "reason": s.reason}
+            for code, s in assessment.objectives.items()
+        ] if objectives else [],
+        "triggers": [_trigger(f) for f in assessment.fired],
+    }
+
+
+def _trigger(f: FiredTrigger) -> dict:
+    return {"rule": f.rule, "kind": f.kind, "code": f.code, "title": f.title, "periods": list(f.periods),
+            "message": f.message}
