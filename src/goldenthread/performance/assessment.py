@@ -32,7 +32,7 @@ from goldenthread.assurance.spc import SPCResult, spc_many
 from goldenthread.planfile.periods import Period, month, parse_period, quarter
 from goldenthread.plans import models as m
 
-from .series import Series, metric_series, unit_series
+from .series import Series, plan_series, unit_series
 
 IMPROVEMENT = {"higher_is_better": "increase", "lower_is_better": "decrease", "neutral": "neutral"}
 
@@ -117,7 +117,9 @@ def assess_plan(
     where = None
     if where_code:
         where = _find_unit(plan, where_code)
-    assessments = [_assess_metric(x, where, as_at, period, with_units) for x in metrics]
+    series = plan_series(metrics, where, until=as_at.end)
+    spc = _spc_all(metrics, series)
+    assessments = [_assess_metric(x, where, series[x.pk], spc.get(x.pk), as_at, period, with_units) for x in metrics]
 
     activities = list(plan.activities.all())
     activity_status = {a.code: activity_rating(_state(a), as_at.end) for a in activities}
@@ -155,17 +157,30 @@ def _find_unit(plan: m.Plan, code: str) -> m.OrgUnit:
     return unit
 
 
-def _assess_metric(x: m.Metric, where: m.OrgUnit | None, as_at: Period, period: Period | None,
-                   with_units: bool) -> MetricAssessment:
-    series = metric_series(x, where, until=as_at.end)
-    target = float(x.target_value) if x.target_value is not None else None
+def _target(x: m.Metric) -> float | None:
+    return float(x.target_value) if x.target_value is not None else None
+
+
+def _spc_all(metrics: list[m.Metric], series: dict[int, Series]) -> dict[int, SPCResult]:
+    """SPC for every metric's series in one vectorised pass, each with its own polarity and target."""
+    with_data = [x for x in metrics if len(series[x.pk].periods)]
+    if not with_data:
+        return {}
+    ids = np.concatenate([np.full(len(series[x.pk].periods), x.pk) for x in with_data])
+    dates = np.concatenate([np.asarray(series[x.pk].periods, dtype="datetime64[D]") for x in with_data])
+    values = np.concatenate([series[x.pk].values for x in with_data])
+    table = spc_many(ids, dates, values,
+                     improvement={x.pk: IMPROVEMENT.get(x.polarity, "neutral") for x in with_data},
+                     target={x.pk: _target(x) for x in with_data if _target(x) is not None})
+    return {x.pk: table.result(x.pk) for x in with_data}
+
+
+def _assess_metric(x: m.Metric, where: m.OrgUnit | None, series: Series, result: SPCResult | None, as_at: Period,
+                   period: Period | None, with_units: bool) -> MetricAssessment:
+    target = _target(x)
     improvement = IMPROVEMENT.get(x.polarity, "neutral")
-    result = None
     latest_point_type, assurance = None, None
-    if len(series.periods):
-        table = spc_many(np.zeros(len(series.periods), dtype=int), np.asarray(series.periods, dtype="datetime64[D]"),
-                         series.values, improvement=improvement, target=target)
-        result = table.result(0)
+    if result is not None:
         ok = ~np.isnan(series.values)
         if ok.any():
             latest_point_type = str(result.point_type[np.flatnonzero(ok)[-1]])
