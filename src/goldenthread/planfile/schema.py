@@ -203,6 +203,7 @@ class Metric(Element):
     data_source: str | None = None
     owner: Code | None = None
     to_be_confirmed: bool = Field(False, description="The document has not yet defined this metric")
+    headline: bool = Field(False, description="On the plan's scorecard (e.g. seed 004's 11-point scorecard)")
     stated_values: list[StatedValue] = Field(default_factory=list)
     source: str | None = None
 

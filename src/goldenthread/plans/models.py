@@ -201,6 +201,7 @@ class Metric(PlanElement):
     data_source = models.CharField(max_length=1000, blank=True)
     owner = models.ForeignKey(Owner, null=True, blank=True, on_delete=models.SET_NULL, related_name="metrics")
     to_be_confirmed = models.BooleanField(default=False)
+    headline = models.BooleanField(default=False, help_text="On the plan's scorecard")
     source = models.CharField(max_length=300, blank=True)
 
     class Meta(PlanElement.Meta):

@@ -305,7 +305,7 @@ def _metric_values(x: schema.Metric, owners: dict) -> dict:
         "review_by": _text(x.review.by) if x.review else "",
         "trigger": _text(x.trigger), "trigger_rules": [r.model_dump(exclude_none=True) for r in x.trigger_rules],
         "data_source": _text(x.data_source), "owner": owners.get(x.owner),
-        "to_be_confirmed": x.to_be_confirmed, "source": _text(x.source),
+        "to_be_confirmed": x.to_be_confirmed, "headline": x.headline, "source": _text(x.source),
     }
 
 
@@ -382,7 +382,7 @@ def export_plan(code: str) -> schema.Plan:
             definition=x.definition, unit=x.unit, scale_min=x.scale_min, scale_max=x.scale_max, polarity=x.polarity,
             aggregation=x.aggregation, frequency=x.frequency, target=target, trajectory=trajectory[x.pk], review=review,
             trigger=_opt(x.trigger), trigger_rules=x.trigger_rules, data_source=_opt(x.data_source), owner=ref(owner_code, x.owner_id),
-            to_be_confirmed=x.to_be_confirmed, stated_values=stated[x.pk], source=_opt(x.source),
+            to_be_confirmed=x.to_be_confirmed, headline=x.headline, stated_values=stated[x.pk], source=_opt(x.source),
         )
 
     return schema.Plan(
