@@ -220,6 +220,97 @@ def _print_assessment(data: dict) -> None:
         print(f"  activity {t['code']}: {t['message']}")
 
 
+# --- board papers ---------------------------------------------------------------------------
+
+
+def _report_setup(args: argparse.Namespace, command: str):
+    """Parse the period, set Django up and find the plan; (plan, period) or an exit code."""
+    from goldenthread.planfile.periods import PeriodError, parse_period
+
+    try:
+        period = parse_period(args.period) if getattr(args, "period", None) else None
+    except PeriodError as exc:
+        print(f"goldenthread {command}: {exc}", file=sys.stderr)
+        return 2
+    _django(args)
+    from goldenthread.performance.assessment import default_as_at
+    from goldenthread.plans.models import Plan
+
+    plan = Plan.objects.select_related("organisation").filter(code=args.plan).first()
+    if plan is None:
+        print(f"goldenthread {command}: no plan with code '{args.plan}'; see: goldenthread plan list", file=sys.stderr)
+        return 1
+    return plan, period or default_as_at(plan)
+
+
+def _write_output(data: bytes, output: str | None, default_name: str) -> None:
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    path = Path(output or default_name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    print(f"Wrote {path} ({len(data):,} bytes)")
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    command = f"report {args.report}"
+    setup = _report_setup(args, command)
+    if isinstance(setup, int):
+        return setup
+    plan, period = setup
+    from goldenthread.reports.documents import render_pack, render_summary
+    from goldenthread.reports.progress import progress_for
+
+    progress = progress_for(args.progress)
+    try:
+        if args.report == "board":
+            from goldenthread.reports.board import board_pack
+
+            document = board_pack(plan, period, progress=progress)
+            data = render_pack(document, args.format, progress)
+        elif args.report == "directorate":
+            from goldenthread.reports.directorate import UnitNotFound, directorate_pack, find_unit
+
+            try:
+                unit = find_unit(plan, args.unit)
+            except UnitNotFound as exc:
+                print(f"goldenthread {command}: {exc}", file=sys.stderr)
+                return 1
+            document = directorate_pack(plan, unit, period, progress=progress)
+            data = render_pack(document, args.format, progress)
+        else:
+            from goldenthread.reports.summary import plan_summary
+
+            document = plan_summary(plan, period if args.period else None, progress=progress)
+            data = render_summary(document, args.format, progress)
+    finally:
+        progress.close()
+    _write_output(data, args.output, f"{document.file_stem}.{args.format}")
+    return 0
+
+
+def cmd_export_open_data(args: argparse.Namespace) -> int:
+    setup = _report_setup(args, "export open-data")
+    if isinstance(setup, int):
+        return setup
+    plan, period = setup
+    from goldenthread.reports.opendata import is_published, open_data, write_open_data
+
+    published = is_published(plan)
+    if not published and not args.unpublished:
+        print(f"goldenthread export open-data: plan {plan.code} is not published, so its figures are not open data; "
+              "publish it on the plan's quarterly cycle page first, or pass --unpublished to export it anyway "
+              "(marked \"published\": false)", file=sys.stderr)
+        return 1
+    data = open_data(plan, period, published=published)
+    for path in write_open_data(data, Path(args.output)):
+        print(f"Wrote {path}")
+    print(f"{len(data.scorecard)} scorecard measures and {len(data.values)} metric values for {plan.code} as at {period.label}")
+    return 0
+
+
 # --- service --------------------------------------------------------------------------------
 
 
@@ -245,6 +336,52 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     print(f"goldenthread is serving on http://{args.host}:{args.port}/ (Ctrl+C to stop)", flush=True)
     call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
+    return 0
+
+
+def cmd_remind(args: argparse.Namespace) -> int:
+    """E-mail the leads and contributors whose update for a period is not yet with the planning team."""
+    from goldenthread.planfile.periods import PeriodError, parse_period
+
+    try:
+        label = parse_period(args.period).label
+    except PeriodError as exc:
+        print(f"goldenthread remind: {exc}", file=sys.stderr)
+        return 2
+    _django(args)
+    from django.utils import timezone
+
+    from goldenthread.cycles.models import ReportingPeriod
+    from goldenthread.cycles.services import send_reminders
+
+    periods = ReportingPeriod.objects.filter(label=label).select_related("plan")
+    if args.plan:
+        periods = periods.filter(plan__code=args.plan)
+    periods = list(periods)
+    if not periods:
+        where = f" of plan '{args.plan}'" if args.plan else ""
+        print(f"goldenthread remind: no reporting period {label}{where}; the planning team creates periods on the "
+              "plan's quarterly cycle page", file=sys.stderr)
+        return 1
+    if len(periods) > 1:
+        codes = ", ".join(p.plan.code for p in periods)
+        print(f"goldenthread remind: {label} is a reporting period of several plans ({codes}); choose one with --plan",
+              file=sys.stderr)
+        return 2
+    period = periods[0]
+    results = send_reminders(period, today=timezone.localdate(), dry_run=args.dry_run)
+    verb = "would e-mail" if args.dry_run else "e-mailed"
+    if not results:
+        print(f"{period.plan.code} {period.label}: every update is with the planning team; nobody to remind")
+        return 0
+    for r in results:
+        state = f"{r.unit.name}: {r.status_label.lower()}{', overdue' if r.overdue else ''}"
+        if r.email:
+            print(f"{period.plan.code} {period.label}: {verb} {r.recipient} <{r.email}> — {state}")
+        else:
+            print(f"{period.plan.code} {period.label}: cannot remind {r.recipient or r.unit.name} — {state}: {r.note}")
+    sent = sum(1 for r in results if r.email)
+    print(f"{sent} reminder(s) {'to send (dry run: nothing sent)' if args.dry_run else 'sent'}")
     return 0
 
 
@@ -302,6 +439,42 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", metavar="PERIOD", help="report the value over this period, e.g. '2016/17 Q4' or 2017-01")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_assess)
+
+    p = commands.add_parser("remind", help="e-mail the leads whose update for a period is due or overdue")
+    p.add_argument("--period", required=True, metavar="PERIOD", help="the reporting period, e.g. '2019/20 Q1'")
+    p.add_argument("--plan", metavar="CODE", help="the plan, when several plans have this period")
+    p.add_argument("--dry-run", action="store_true", help="list who would be reminded; send nothing")
+    p.set_defaults(func=cmd_remind)
+
+    reports = commands.add_parser("report", help="board papers: the quarterly pack, directorate review packs, the plan "
+                                                  "on two pages").add_subparsers(dest="report", metavar="REPORT")
+    reports.required = True
+    for name, help_text in (("board", "the board's quarterly performance pack"),
+                            ("directorate", "the accountability review pack for one directorate, region or team"),
+                            ("summary", "the plan on two pages")):
+        p = reports.add_parser(name, help=help_text)
+        p.add_argument("plan", metavar="PLAN")
+        if name == "directorate":
+            p.add_argument("unit", metavar="UNIT", help="the org unit's code or name, e.g. medical")
+        p.add_argument("--period", metavar="PERIOD",
+                       help="the quarter reported on, e.g. '2016/17 Q4' (default: the plan's current quarter)")
+        p.add_argument("--format", choices=["pdf", "docx", "html"], default="pdf")
+        p.add_argument("-o", "--output", metavar="FILE", help="where to write it (default: a name from the plan and "
+                                                               "period in this folder; - for standard output)")
+        p.add_argument("--progress", action="store_true", help="show progress even when standard error is not a terminal")
+        p.set_defaults(func=cmd_report)
+
+    export = commands.add_parser("export", help="publishable data").add_subparsers(dest="export", metavar="WHAT")
+    export.required = True
+    p = export.add_parser("open-data", help="CSV and JSON of the published scorecard and metric values, with a data dictionary")
+    p.add_argument("plan", metavar="PLAN")
+    p.add_argument("--period", metavar="PERIOD", help="as at this quarter, e.g. '2016/17 Q4' (default: the current quarter)")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write the files to (created if missing)")
+    p.add_argument("--unpublished", action="store_true", help="export a plan that is not published (for checking, not publication)")
+    p.set_defaults(func=cmd_export_open_data)
+
+    from goldenthread.performance.cli import add_data_commands  # imports neither Django nor pandas
+    add_data_commands(commands)
 
     plan = commands.add_parser("plan", help="validate, load, list and export plan files").add_subparsers(
         dest="plan_command", metavar="ACTION")

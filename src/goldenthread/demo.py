@@ -1,4 +1,5 @@
-"""Demo content: the plans in plans/ and the demo accounts. Safe to run any number of times."""
+"""Demo content: the plans in plans/, the demo accounts with their roles, and the quarterly cycle of
+seed 001 (goldenthread.cycles.demo). Safe to run any number of times."""
 
 from __future__ import annotations
 
@@ -16,10 +17,15 @@ from goldenthread.plans.store import load_plans
 
 PLANS_DIR = Path(os.environ.get("GOLDENTHREAD_PLANS_DIR", settings.PROJECT_DIR / "plans"))
 
-#: username -> (full name, superuser)
+#: username -> (full name, superuser); roles and memberships: goldenthread.cycles.demo.DEMO_ROLES
 DEMO_ACCOUNTS = {
     "admin": ("Demo Administrator", True),
+    "planner": ("Priya Planner", False),
+    "medical-lead": ("Mo Medical", False),
+    "nursing-lead": ("Nia Nursing", False),
+    "board": ("Bea Board", False),
 }
+DEMO_EMAIL_DOMAIN = "example.org"
 
 
 def demo_password() -> tuple[str, bool]:
@@ -47,15 +53,23 @@ def load_demo(out: TextIO) -> int:
     with transaction.atomic():
         for report in load_plans([r.plan for r in results]):
             print(report, file=out)
+        from goldenthread.performance.demo import load_ae_demo
+
+        load_ae_demo(out)
         users = get_user_model()
         for username, (full_name, superuser) in DEMO_ACCOUNTS.items():
             user, _ = users.objects.get_or_create(username=username)
             first, _, last = full_name.partition(" ")
             user.first_name, user.last_name = first, last
             user.is_staff = user.is_superuser = superuser
+            if not user.email:
+                user.email = f"{username}@{DEMO_EMAIL_DOMAIN}"
             if not user.check_password(password):
                 user.set_password(password)
             user.save()
+        from goldenthread.cycles.demo import load_cycle_demo
+
+        load_cycle_demo(out)
     names = ", ".join(DEMO_ACCOUNTS)
     where = "(from GOLDENTHREAD_DEMO_PASSWORD)" if not generated else f"(generated, kept in {settings.VAR_DIR / 'demo_password'})"
     print(f"Demo accounts: {names}", file=out)

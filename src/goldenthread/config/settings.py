@@ -42,7 +42,10 @@ DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'goldenthread.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+    # IMMEDIATE: a transaction takes the write lock when it starts, so concurrent saves queue up
+    # (and optimistic-locking conflicts are reported) instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20,
+                                       "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -55,6 +58,10 @@ INSTALLED_APPS = [
     "goldenthread.plans",
     "goldenthread.performance",
     "goldenthread.web",
+    "simple_history",
+    "goldenthread.audit",
+    "goldenthread.accounts",
+    "goldenthread.cycles",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # who made each change (audit trail)
+    "goldenthread.access.AccessMiddleware",  # every page's access rule, deny-by-default
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -123,6 +132,10 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# The audit trail is read-only in the application, the admin site included.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+DEFAULT_FROM_EMAIL = os.environ.get("GOLDENTHREAD_FROM_EMAIL", "goldenthread@localhost")
 
 EMAIL_BACKEND = os.environ.get("GOLDENTHREAD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 

@@ -13,12 +13,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from goldenthread.plans.models import Metric, OrgUnit
+from goldenthread.plans.models import Metric, OrgUnit, Plan
 
 
 class LoadBatch(models.Model):
-    """One load of a data file (or of rows from an API), all-or-nothing."""
+    """One load of a data file (or of rows from an API), all-or-nothing.
 
+    A batch is written only when the load changed something, so the list of batches is the list
+    of changes to a plan's data; loading the same file again leaves no trace.
+    """
+
+    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="load_batches")
     file_name = models.CharField(max_length=500)
     sha256 = models.CharField(max_length=64, blank=True)
     source = models.CharField(max_length=500, blank=True)
@@ -26,6 +31,7 @@ class LoadBatch(models.Model):
     rows_created = models.PositiveIntegerField(default=0)
     rows_revised = models.PositiveIntegerField(default=0)
     rows_unchanged = models.PositiveIntegerField(default=0)
+    units_added = models.PositiveIntegerField(default=0, help_text="Org units the load created (--add-units)")
     loaded_at = models.DateTimeField(auto_now_add=True)
     loaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
 

@@ -4,6 +4,11 @@ Loading is a synchronisation by code, in one transaction: rows whose fields alre
 left alone (so a second load of the same file changes nothing, not even a timestamp), changed
 rows are updated in place, new ones created, and elements no longer in the file deleted with
 their links. Queries are per table, never per element.
+
+Every element created, changed or deleted gets a history row (``goldenthread.audit``), written a
+table at a time after the load has settled, so each row shows the element — with its links,
+framework references, trajectory and stated values — as the load left it. Unchanged elements
+get none, so loading the same file again records nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +20,9 @@ from decimal import Decimal
 
 from django.db import models, transaction
 from django.db.models import Count
+from django.utils import timezone
+
+from goldenthread.audit import records as audit
 
 from goldenthread.planfile import schema
 from goldenthread.planfile.periods import parse_period, resolve_due
@@ -52,14 +60,15 @@ class LoadReport:
         return f"{self.code}: {verb} — " + "; ".join(parts)
 
 
-def load_plans(plans: Iterable[schema.Plan]) -> list[LoadReport]:
-    """Load several plans atomically: all of them, or none."""
-    with transaction.atomic():
+def load_plans(plans: Iterable[schema.Plan], *, user=None) -> list[LoadReport]:
+    """Load several plans atomically: all of them, or none. Changes are attributed to ``user``
+    (default: the signed-in user of the current request, or the system for the command line)."""
+    with transaction.atomic(), audit.acting_as(user or audit.current_user()):
         return [_load(plan) for plan in plans]
 
 
-def load_plan(plan: schema.Plan) -> LoadReport:
-    return load_plans([plan])[0]
+def load_plan(plan: schema.Plan, *, user=None) -> LoadReport:
+    return load_plans([plan], user=user)[0]
 
 
 # --- loading --------------------------------------------------------------------------------
@@ -83,11 +92,28 @@ class _Syncer:
         self.report = report
         self.plan = plan
         self.stale: list[tuple[type[models.Model], list[int], str]] = []
+        # for the audit trail: what this load created, and what it changed (fields, links or children)
+        self.created: dict[type[models.Model], list[models.Model]] = defaultdict(list)
+        self.changed: dict[type[models.Model], dict[int, models.Model]] = defaultdict(dict)
+        self.when = timezone.now()
+
+    def mark_changed(self, model: type[models.Model], objs: Iterable[models.Model]) -> None:
+        for obj in objs:
+            self.changed[model][obj.pk] = obj
+
+    def record_history(self) -> None:
+        """One history row per element created or changed, as the load left it."""
+        for model in list(dict.fromkeys([*self.created, *self.changed])):
+            created = self.created.get(model, [])
+            new = {obj.pk for obj in created}
+            audit.record(model, created, "+", when=self.when)
+            audit.record(model, [obj for pk, obj in self.changed.get(model, {}).items() if pk not in new], "~", when=self.when)
 
     def delete_stale(self) -> None:
-        """Delete elements no longer in the file, dependents first, once every reference has moved."""
+        """Delete elements no longer in the file, dependents first, once every reference has moved;
+        each deletion (and whatever cascades from it) is recorded in the audit trail."""
         for model, pks, kind in reversed(self.stale):
-            model.objects.filter(pk__in=pks).delete()
+            audit.delete([model.objects.filter(pk__in=pks)], when=self.when)
             self.report.deleted[kind] += len(pks)
 
     def sync(self, model: type[m.PlanElement], kind: str, desired: list[dict], *, keep=None) -> dict[str, models.Model]:
@@ -115,6 +141,8 @@ class _Syncer:
                     obj.pk = ids[obj.code]
         if to_update:
             model.objects.bulk_update(to_update, sorted(fields))
+        self.created[model].extend(to_create)
+        self.mark_changed(model, to_update)
         stale = [obj.pk for obj in existing.values() if keep is None or not keep(obj)]
         if stale:
             self.stale.append((model, stale, kind))
@@ -143,6 +171,8 @@ class _Syncer:
         if replace_for:
             model.objects.filter(**{f"{parent_field}_id__in": replace_for}).delete()
             model.objects.bulk_create(rows)
+            by_pk = {parent.pk: parent for parent in parents.values()}
+            self.mark_changed(model._meta.get_field(parent_field).related_model, (by_pk[pk] for pk in replace_for))
 
     def sync_links(self, through: type[models.Model], source_field: str, target_field: str,
                    sources: dict[str, models.Model], targets: dict[str, models.Model],
@@ -157,6 +187,10 @@ class _Syncer:
             through.objects.filter(q).delete()
         if added:
             through.objects.bulk_create([through(**{f"{source_field}_id": s, f"{target_field}_id": t}) for s, t in added])
+        if removed or added:
+            by_pk = {source.pk: source for source in sources.values()}
+            self.mark_changed(through._meta.get_field(source_field).related_model,
+                              (by_pk[s] for s in sorted({s for s, _ in removed | added}) if s in by_pk))
         self.report.created[kind] += len(added)
         self.report.deleted[kind] += len(removed)
 
@@ -224,7 +258,7 @@ def _load(spec: schema.Plan) -> LoadReport:
         [{"code": u.code, "name": u.name, "kind": u.type, "source": _text(u.source), "declared": True} for u in spec.org_units],
         keep=lambda unit: not unit.declared,
     )
-    _set_parents(m.OrgUnit, units, {u.code: u.parent for u in spec.org_units})
+    sync.mark_changed(m.OrgUnit, _set_parents(m.OrgUnit, units, {u.code: u.parent for u in spec.org_units}))
     owners = sync.sync(m.Owner, "owner", [
         {"code": o.code, "title": o.title, "name": _text(o.name), "org_unit": units.get(o.org_unit)} for o in spec.owners
     ])
@@ -236,7 +270,7 @@ def _load(spec: schema.Plan) -> LoadReport:
         }
         for o in spec.objectives
     ])
-    _set_parents(m.Objective, objectives, {o.code: o.parent for o in spec.objectives})
+    sync.mark_changed(m.Objective, _set_parents(m.Objective, objectives, {o.code: o.parent for o in spec.objectives}))
     sync.sync_links(m.Objective.contributes_to.through, "from_objective", "to_objective", objectives, objectives,
                     {o.code: o.contributes_to for o in spec.objectives}, "contributes_to link")
     sync.sync_children(m.FrameworkReference, "objective", objectives,
@@ -281,6 +315,7 @@ def _load(spec: schema.Plan) -> LoadReport:
          "likelihood": r.likelihood, "impact": r.impact, "mitigation": r.mitigation, "source": _text(r.source)}
         for r in spec.risks
     ])
+    sync.record_history()
     sync.delete_stale()
     return report
 
@@ -309,7 +344,7 @@ def _metric_values(x: schema.Metric, owners: dict) -> dict:
     }
 
 
-def _set_parents(model: type[models.Model], objs: dict[str, models.Model], parents: dict[str, str | None]) -> None:
+def _set_parents(model: type[models.Model], objs: dict[str, models.Model], parents: dict[str, str | None]) -> list[models.Model]:
     changed = []
     for code, obj in objs.items():
         wanted = objs[parents[code]].pk if parents.get(code) else None
@@ -318,6 +353,7 @@ def _set_parents(model: type[models.Model], objs: dict[str, models.Model], paren
             changed.append(obj)
     if changed:
         model.objects.bulk_update(changed, ["parent"])
+    return changed
 
 
 # --- exporting ------------------------------------------------------------------------------

@@ -11,13 +11,54 @@ from dataclasses import dataclass, field
 
 from decimal import Decimal
 
+from django.urls import NoReverseMatch, reverse
+
 from goldenthread.planfile.quality import check_plan, grouped
 from goldenthread.plans import models as m
 from goldenthread.plans.store import export_plan, plan_summaries
 
 
-def plan_list() -> list[dict]:
-    return plan_summaries()
+def plan_list(plans=None) -> list[dict]:
+    """Summaries of ``plans`` (a queryset of those the user may read), or of every plan."""
+    summaries = plan_summaries()
+    if plans is None:
+        return summaries
+    allowed = set(plans.values_list("code", flat=True))
+    return [p for p in summaries if p["code"] in allowed]
+
+
+#: (URL name, label) of the pages about one plan, in the order the plan navigation lists them;
+#: pages whose URL is not installed are left out.
+PLAN_PAGES = [
+    ("plan", "Overview"),
+    ("plan-by-priority", "By priority"),
+    ("plan-by-directorate", "By directorate"),
+    ("plan-matrix", "Matrix"),
+    ("plan-deliverables", "Deliverables"),
+    ("plan-budgets", "Budgets"),
+    ("scorecard", "Scorecard"),
+    ("exceptions", "Exceptions"),
+]
+
+
+@dataclass
+class NavItem:
+    name: str  # the URL name
+    label: str
+    href: str
+    current: bool
+
+
+def plan_nav(plan: m.Plan, as_at, current: str) -> list[NavItem]:
+    """Links to every page about ``plan``, each keeping the as-at period (``as_at.link``)."""
+    items = []
+    for name, label in PLAN_PAGES:
+        try:
+            href = reverse(name, args=[plan.code])
+        except NoReverseMatch:
+            continue
+        items.append(NavItem(name, label, as_at.link(href), name == current))
+    return items
 
 
 @dataclass
@@ -25,6 +66,26 @@ class Link:
     code: str
     title: str
     anchor: str
+
+
+#: colours of the NHS.UK tag for each assurance rating (see goldenthread.assurance.judgement.RATINGS)
+STATUS_COLOURS = {"concern": "red", "at_risk": "orange", "no_data": "grey", "on_track": "green", "complete": "blue"}
+
+
+@dataclass
+class StatusTag:
+    """An objective's status as a page shows it: a tag and the reason in words."""
+
+    label: str
+    colour: str
+    reason: str
+
+
+def status_tag(status) -> StatusTag | None:
+    """A tag for a :class:`goldenthread.assurance.judgement.Status` (or None for none)."""
+    if status is None:
+        return None
+    return StatusTag(status.label, STATUS_COLOURS.get(status.rating, "grey"), status.reason)
 
 
 @dataclass
@@ -46,6 +107,7 @@ class ObjectiveNode:
     metrics: list[dict] = field(default_factory=list)
     children: list[ObjectiveNode] = field(default_factory=list)
     depth: int = 0
+    status: StatusTag | None = None  # filled by the assurance side; the page shows a tag only when set
 
 
 @dataclass
@@ -59,6 +121,25 @@ class BudgetTable:
     grand_total: Decimal
     stated: list[dict]
 
+    @property
+    def differing(self) -> list[dict]:
+        """Printed totals that the lines do not add up to."""
+        return [t for t in self.stated if t["difference"]]
+
+    @property
+    def line_count(self) -> int:
+        return sum(len(row["lines"]) for row in self.rows)
+
+
+@dataclass
+class BudgetsPage:
+    tables: list[BudgetTable]
+    spend_recorded: bool  # no actuals are held yet: always False, and the page says so
+
+
+def budgets_page(plan: m.Plan) -> BudgetsPage:
+    return BudgetsPage(budget_tables(plan), spend_recorded=False)
+
 
 @dataclass
 class PlanPage:
@@ -69,6 +150,7 @@ class PlanPage:
     counts: dict[str, int]
     budgets: list[BudgetTable]
     quality: list[tuple[str, str, list]]
+    level_counts: list[tuple[str, int]] = field(default_factory=list)
 
     def walk(self) -> list[ObjectiveNode]:
         out: list[ObjectiveNode] = []
@@ -83,14 +165,18 @@ class PlanPage:
         return out
 
 
+def item_anchor(kind: str, code: str) -> str:
+    """The id of an objective, metric or activity on the plan page, e.g. ``objective-1``."""
+    return kind + "-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in code)
+
+
 def anchor(code: str) -> str:
-    return "objective-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in code)
+    return item_anchor("objective", code)
 
 
-def plan_page(code: str) -> PlanPage | None:
-    plan = m.Plan.objects.select_related("organisation").filter(code=code).first()
-    if plan is None:
-        return None
+def plan_page(plan: m.Plan, statuses: dict | None = None) -> PlanPage:
+    """The plan tree; ``statuses`` (objective code -> judgement.Status) from the assessment."""
+    statuses = statuses or {}
     levels = list(plan.levels.all())
     units = list(plan.org_units.filter(declared=True).select_related("parent"))
     objectives = list(plan.objectives.select_related("level", "org_unit", "owner"))
@@ -103,7 +189,7 @@ def plan_page(code: str) -> PlanPage | None:
     activities: dict[int, list[dict]] = defaultdict(list)
     for a in plan.activities.select_related("owner", "org_unit"):
         activities[a.objective_id].append({
-            "code": a.code, "title": a.title, "description": a.description, "kind": a.get_kind_display(), "owner": str(a.owner or ""),
+            "code": a.code, "anchor": item_anchor("activity", a.code), "title": a.title, "description": a.description, "kind": a.get_kind_display(), "owner": str(a.owner or ""),
             "org_unit": str(a.org_unit or ""), "due": a.due_text, "due_date": a.due_date, "status": a.get_status_display(),
         })
     metrics = {x.pk: x for x in plan.metrics.all()}
@@ -112,7 +198,7 @@ def plan_page(code: str) -> PlanPage | None:
                                     .order_by("metric__position").values_list("metric_id", "objective_id")):
         x = metrics[metric_id]
         metric_links[objective_id].append({
-            "code": x.code, "title": x.title, "to_be_confirmed": x.to_be_confirmed, "target": x.target_text,
+            "code": x.code, "title": x.title, "href": reverse("metric", args=[plan.code, x.code]), "to_be_confirmed": x.to_be_confirmed, "target": x.target_text,
             "review": " — ".join(v for v in (x.review_when, x.review_by) if v), "trigger": x.trigger,
         })
 
@@ -121,6 +207,7 @@ def plan_page(code: str) -> PlanPage | None:
             code=o.code, anchor=anchor(o.code), level=o.level.name, title=o.title, description=o.description,
             owner=str(o.owner or ""), org_unit=str(o.org_unit or ""), assessment=o.assessment, source=o.source,
             assessed_by=o.assessed_by, framework_refs=refs[o.pk], activities=activities[o.pk], metrics=metric_links[o.pk],
+            status=status_tag(statuses.get(o.code)),
         )
         for o in objectives
     }
@@ -142,7 +229,7 @@ def plan_page(code: str) -> PlanPage | None:
 
     for root in roots:
         set_depth(root, 0)
-    return PlanPage(
+    page = PlanPage(
         plan=plan,
         budgets=budget_tables(plan),
         quality=grouped(check_plan(export_plan(plan.code))),
@@ -152,7 +239,16 @@ def plan_page(code: str) -> PlanPage | None:
         roots=roots,
         counts={"objectives": len(objectives), "metrics": len(metrics),
                 "activities": sum(len(v) for v in activities.values())},
+        level_counts=[(level.name, sum(1 for o in objectives if o.level_id == level.pk)) for level in levels],
     )
+    # a metric measuring several objectives is shown under each; its anchor goes on the first
+    seen: set[str] = set()
+    for node in page.walk():
+        for metric in node.metrics:
+            if metric["code"] not in seen:
+                seen.add(metric["code"])
+                metric["anchor"] = item_anchor("metric", metric["code"])
+    return page
 
 
 def budget_tables(plan: m.Plan) -> list[BudgetTable]:

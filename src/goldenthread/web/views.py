@@ -3,25 +3,99 @@
 from __future__ import annotations
 
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from . import presenters
+from goldenthread.performance.assessment import assess_plan
+from goldenthread.plans.models import Plan
+
+from . import assurance_presenters, presenters, readings
+from . import deliverables as deliverables_presenter
+from .downloads import table_response
+from .metric_presenter import download_rows, metric_page
+from . import search as search_presenter
+from .access import plan_view, signed_in, viewable_plans
+from .as_at import AsAt
 
 
-@login_required
+@signed_in
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {"plans": presenters.plan_list()})
+    return render(request, "web/home.html", {"plans": presenters.plan_list(viewable_plans(request.user))})
 
 
-@login_required
-def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
-    page = presenters.plan_page(code)
+def _plan_page(request: HttpRequest, template: str, plan: Plan, as_at: AsAt, current: str, **context) -> HttpResponse:
+    """Render a page about one plan with the plan navigation and the as-at period form."""
+    nav = presenters.plan_nav(plan, as_at, current)
+    return render(request, template, {"plan": plan, "as_at": as_at, "nav": nav,
+                                      "links": {item.name: item.href for item in nav}, **context})
+
+
+@plan_view
+def plan_detail(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
+    statuses = assess_plan(plan, as_at=as_at.period).objectives
+    return _plan_page(request, "web/plan.html", plan, as_at, "plan", page=presenters.plan_page(plan, statuses))
+
+
+@plan_view
+def by_priority(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
+    return _plan_page(request, "web/by_priority.html", plan, as_at, "plan-by-priority",
+                      page=readings.by_priority(plan, as_at))
+
+
+@plan_view
+def by_directorate(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
+    return _plan_page(request, "web/by_directorate.html", plan, as_at, "plan-by-directorate",
+                      page=readings.by_directorate(plan, as_at))
+
+
+@plan_view
+def matrix(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
+    return _plan_page(request, "web/matrix.html", plan, as_at, "plan-matrix", page=readings.matrix(plan, as_at))
+
+
+@plan_view
+def deliverables(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
+    page = deliverables_presenter.deliverables(
+        plan, as_at, **{name: request.GET.get(name, "").strip() for name in ("directorate", "owner", "level")})
+    return _plan_page(request, "web/deliverables.html", plan, as_at, "plan-deliverables", page=page)
+
+
+@plan_view
+def budgets(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
+    return _plan_page(request, "web/budgets.html", plan, as_at, "plan-budgets", page=presenters.budgets_page(plan))
+
+
+@plan_view
+def scorecard(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
+    return _plan_page(request, "web/scorecard.html", plan, as_at, "scorecard",
+                      page=assurance_presenters.scorecard(plan, as_at.period))
+
+
+@plan_view
+def exceptions(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
+    return _plan_page(request, "web/exceptions.html", plan, as_at, "exceptions",
+                      page=assurance_presenters.exceptions(plan, as_at.period))
+
+
+@plan_view
+def metric(request: HttpRequest, plan: Plan, as_at: AsAt, metric_code: str) -> HttpResponse:
+    page = metric_page(plan, metric_code, as_at.period, request.GET.get("where") or None)
     if page is None:
-        raise Http404(f"No plan with code {code}")
-    return render(request, "web/plan.html", {"page": page})
+        raise Http404(f"Plan {plan.code} has no metric {metric_code}")
+    if request.GET.get("format") in ("csv", "xlsx"):
+        header, rows = download_rows(page)
+        where = page.where.code if page.where else "all"
+        return table_response(f"{plan.code}-{page.metric.code}-{where}-{page.as_at.label}", header, rows,
+                              request.GET["format"], sheet=page.metric.code)
+    return _plan_page(request, "web/metric.html", plan, as_at, "scorecard", page=page,
+                      format_value=assurance_presenters.format_value, format_target=assurance_presenters.format_target)
+
+
+@signed_in
+def search(request: HttpRequest) -> HttpResponse:
+    page = search_presenter.search(request.GET.get("q", ""), viewable_plans(request.user))
+    return render(request, "web/search.html", {"page": page})
 
 
 @require_http_methods(["GET", "POST"])

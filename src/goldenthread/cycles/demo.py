@@ -1,0 +1,156 @@
+"""The quarterly cycle of seed 001 (nhsei-2019) for the demo: roles, the four quarters of 2019/20,
+Medical's and Nursing's updates in every state, an accountability review with actions, and a
+published plan and quarter. Everything goes through the same services the pages use, as the
+people who would do it, so the audit trail reads as it would for real.
+
+Idempotent: each piece is created only when it is missing (and never again once someone has
+changed or withdrawn it), so running the demo again changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import TextIO
+
+from django.contrib.auth import get_user_model
+
+from goldenthread import access
+from goldenthread.plans import models as pm
+
+from . import services
+from .models import AccountabilityReview, Publication, ReportingPeriod, ReturnMetric, Submission
+from .services import ReviewData, UpdateData
+
+PLAN = "nhsei-2019"
+
+#: username -> (role, org unit code in seed 001, or "*" for a member of every plan, or None)
+DEMO_ROLES = {
+    "admin": (access.ADMINISTRATOR, None),
+    "planner": (access.PLANNING_TEAM, "*"),
+    "medical-lead": (access.LEAD, "medical"),
+    "nursing-lead": (access.LEAD, "nursing"),
+    "board": (access.BOARD, None),
+}
+
+
+def grant_demo_roles() -> None:
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_ROLES)}
+    plans = list(pm.Plan.objects.all())
+    seed = next((p for p in plans if p.code == PLAN), None)
+    for username, (role, where) in DEMO_ROLES.items():
+        user = users.get(username)
+        if user is None:
+            continue
+        if where == "*":
+            for plan in plans:
+                access.grant(user, role, plan=plan)
+        elif where and seed is not None:
+            unit = pm.OrgUnit.objects.filter(plan=seed, code=where).first()
+            access.grant(user, role, org_unit=unit) if unit else access.grant(user, role)
+        else:
+            access.grant(user, role)
+
+
+def _update(scope: services.Scope, quarter: int, unit: str, *, complete: bool) -> UpdateData:
+    """Plausible content for one unit's quarterly update."""
+    data = UpdateData(
+        rag="amber" if (unit == "medical" and quarter == 2) else "green",
+        rag_reason={
+            "medical": "Programme governance is in place; Medical Examiner recruitment is behind plan in two regions.",
+            "nursing": "All nurse-led programmes are running to plan; the Health Cadets negotiation is on track.",
+        }[unit] if complete else "",
+        commentary=f"Quarter {quarter} progress for the {unit} directorate." if complete else "",
+    )
+    for o in scope.objectives:
+        data.objectives[o.pk] = {"rag": data.rag if complete else "", "rag_reason": f"{o.code} is progressing as planned."
+                                 if complete else ""}
+    for a in scope.activities:
+        status = pm.Activity.Status.IN_PROGRESS if quarter < 4 else pm.Activity.Status.COMPLETE
+        data.activities[a.pk] = {"status": status, "commentary": "On track." if complete else ""}
+    for x in scope.metrics:
+        if x.aggregation == "ratio":
+            den = Decimal(4000 + 100 * quarter)
+            num = (den * Decimal("0.2") * quarter).quantize(Decimal(1))
+            data.metrics[x.pk] = {"numerator": num, "denominator": den, "value": (num / den).quantize(Decimal("1e-8")), "note": ""}
+        else:
+            data.metrics[x.pk] = {"value": Decimal(10 * quarter), "numerator": None, "denominator": None, "note": ""}
+    for r in scope.risks:
+        data.risks[r.pk] = {"likelihood": 3, "impact": 3, "commentary": "No change.", "reviewed": complete}
+    return data
+
+
+# (quarter, unit) -> the state the demo leaves the update in
+STORY = {
+    (1, "medical"): "approved",
+    (1, "nursing"): "approved",
+    (2, "medical"): "returned",
+    (2, "nursing"): "submitted",
+    (3, "medical"): "draft",
+}
+
+
+def load_cycle_demo(out: TextIO) -> None:
+    grant_demo_roles()
+    plan = pm.Plan.objects.filter(code=PLAN).first()
+    if plan is None:
+        return
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_ROLES)}
+    planner = users.get("planner")
+    created = services.generate_periods(plan, user=planner)
+    if created:
+        print(f"{PLAN}: created reporting periods {', '.join(p.label for p in created)}", file=out)
+    if not ReturnMetric.history.filter(plan_id=plan.pk).exists():
+        metric = plan.metrics.filter(code="MED-2-M1").first()
+        if metric is not None:
+            services.set_return_metrics(plan, {metric.pk}, user=planner)
+    periods = {p.label: p for p in ReportingPeriod.objects.filter(plan=plan)}
+    made = []
+    for (q, unit_code), state in STORY.items():
+        period = periods.get(f"2019/20 Q{q}")
+        unit = pm.OrgUnit.objects.filter(plan=plan, code=unit_code).first()
+        lead = users.get(f"{unit_code}-lead")
+        if period is None or unit is None or lead is None:
+            continue
+        if Submission.history.filter(period_id=period.pk, org_unit_id=unit.pk).exists():
+            continue  # made before (and perhaps changed since): leave it alone
+        scope = services.unit_scope(plan, unit)
+        sub = services.save_update(period, unit, _update(scope, q, unit_code, complete=state != "draft"), based_on=0, user=lead)
+        if state != "draft":
+            sub = services.save_update(period, unit, services.stored_data(sub), based_on=sub.version, user=lead, submit=True)
+        if state == "returned":
+            services.decide(sub, "return", comments="Please add the regional breakdown of Medical Examiner appointments "
+                                                   "and say when the two regions behind plan will catch up.",
+                            based_on=sub.version, user=planner)
+        elif state == "approved":
+            services.decide(sub, "approve", comments="", based_on=sub.version, user=planner)
+        made.append(f"{unit.name} {period.label} ({state})")
+    if made:
+        print(f"{PLAN}: demo updates {'; '.join(made)}", file=out)
+    _review(plan, periods.get("2019/20 Q1"), planner, out)
+    for period in (None, periods.get("2019/20 Q1")):
+        if not Publication.history.filter(plan_id=plan.pk, period_id=period.pk if period else None).exists():
+            services.publish(plan, period, user=planner)
+            print(f"{PLAN}: published {period.label if period else 'the plan'}", file=out)
+
+
+def _review(plan: pm.Plan, period: ReportingPeriod | None, planner, out: TextIO) -> None:
+    unit = pm.OrgUnit.objects.filter(plan=plan, code="medical").first()
+    if period is None or unit is None or AccountabilityReview.history.filter(period_id=period.pk, org_unit_id=unit.pk).exists():
+        return
+    review = services.save_review(period, unit, ReviewData(
+        status=AccountabilityReview.Status.HELD, held_on=date(2019, 7, 25), chair="Chief Financial Officer",
+        pack="Medical directorate Q1 2019/20 review pack (v2)",
+        summary="The directorate reported green overall. Members discussed Medical Examiner recruitment in the regions.",
+        attendees=[("National Medical Director", "Medical directorate"), ("Director of Strategy", "Planning team"),
+                   ("Head of PMO", "Planning team")],
+        decisions=["Agree the Q1 update as submitted.", "Recruitment trajectory for Medical Examiners to be reviewed at Q2."],
+        actions={},
+        new_actions=[{"description": "Share the regional Medical Examiner recruitment trajectory", "owner": "National Medical Director",
+                      "due_on": date(2019, 9, 30)},
+                     {"description": "Confirm AMR programme board terms of reference", "owner": "Head of PMO",
+                      "due_on": date(2019, 8, 31)}],
+    ), based_on=0, user=planner)
+    action = review.actions.order_by("position").last()
+    services.close_action(action, "Terms of reference agreed at the AMR programme board on 20 August 2019.", user=planner)
+    print(f"{PLAN}: demo accountability review of {unit.name} for {period.label}", file=out)

@@ -1,0 +1,48 @@
+"""Admin pages for performance data: read-only, because observations change only through loads.
+
+A load checks every row and keeps revisions (superseding, never overwriting), and a batch
+records what a load did; editing either by hand would bypass both, so the admin site shows them
+and nothing more. Load data with ``goldenthread data load`` or the "Upload data" page.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .models import LoadBatch, Observation
+
+try:  # history shown, never reverted (goldenthread.audit), when installed
+    from goldenthread.audit.admin import ReadOnlyAdmin as _ObservationBase
+except ImportError:  # pragma: no cover - before the audit work is installed
+    _ObservationBase = admin.ModelAdmin
+
+
+class _ReadOnly:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LoadBatch)
+class LoadBatchAdmin(_ReadOnly, admin.ModelAdmin):
+    list_display = ("loaded_at", "plan", "file_name", "rows_read", "rows_created", "rows_revised", "rows_unchanged",
+                    "units_added", "loaded_by")
+    list_filter = ("plan",)
+    search_fields = ("file_name", "source", "sha256")
+    date_hierarchy = "loaded_at"
+
+
+@admin.register(Observation)
+class ObservationAdmin(_ReadOnly, _ObservationBase):
+    list_display = ("metric", "org_unit", "breakdown", "period_start", "value", "numerator", "denominator", "status",
+                    "superseded_at", "batch")
+    list_filter = ("status", "metric__plan", ("superseded_at", admin.EmptyFieldListFilter))
+    search_fields = ("metric__code", "org_unit__code", "breakdown")
+    list_select_related = ("metric", "org_unit", "batch")
+    raw_id_fields = ("metric", "org_unit", "batch", "loaded_by")
+    date_hierarchy = "period_start"

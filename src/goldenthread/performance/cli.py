@@ -1,0 +1,120 @@
+"""``goldenthread data``: load performance data files from the command line.
+
+Imported by the ``goldenthread`` command to build its parser, so this module imports neither
+Django nor pandas; the command functions load them when they run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+LOAD_DESCRIPTION = """\
+Load a data file (CSV or Excel .xlsx, long format) into a plan's observations. Columns:
+metric (or --metric), org_unit, period (2017-01-01, 2017-01, 2016/17 Q4, 2016/17), value, or
+numerator and denominator; optional status (provisional|final), source, and breakdown.<dimension>
+columns. Every row is checked first; any problem and nothing is written, and every problem is
+printed as FILE:ROW: column: message (exit status 1). A new value for a key already held
+supersedes it (the old value is kept as a revision); loading the same file again changes
+nothing. See docs/data-files.md.
+"""
+
+
+def add_data_commands(commands: argparse._SubParsersAction) -> None:
+    """Add ``data load`` to the ``goldenthread`` command's subcommands."""
+    data = commands.add_parser("data", help="load performance data files (CSV or Excel) into a plan").add_subparsers(
+        dest="data_command", metavar="ACTION")
+    data.required = True
+    p = data.add_parser("load", help="check a data file and load it into a plan, all or nothing",
+                        description=LOAD_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("file", metavar="FILE", help="a .csv or .xlsx file with a header row")
+    p.add_argument("--plan", required=True, metavar="PLAN", help="the code of the plan the data belongs to")
+    p.add_argument("--metric", metavar="CODE", help="the metric of every row, for files without a metric column")
+    p.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD", dest="mapping",
+                   help="read file column COLUMN as FIELD, e.g. --map org_code=org_unit "
+                        "--map type=breakdown.department_type (repeat for each column)")
+    p.add_argument("--add-units", metavar="KIND",
+                   help="create the org units the plan does not have, of this kind (e.g. provider), under England, "
+                        "instead of reporting them as problems")
+    p.add_argument("--source", default="", metavar="TEXT", help="where the data comes from, for rows that do not say")
+    p.add_argument("--dry-run", action="store_true", help="check the file and say what would change; write nothing")
+    p.add_argument("--progress", action="store_true",
+                   help="show a progress bar on standard error even when it is not a terminal")
+    p.set_defaults(func=cmd_data_load)
+
+
+def cmd_data_load(args: argparse.Namespace) -> int:
+    from goldenthread.cli import _django
+
+    try:
+        from goldenthread.performance.loading import MappingError, parse_mapping
+
+        mapping = parse_mapping(args.mapping)
+    except MappingError as exc:
+        print(f"goldenthread data load: {exc}", file=sys.stderr)
+        return 2
+    if not os.path.isfile(args.file):
+        print(f"goldenthread data load: {args.file}: no such file", file=sys.stderr)
+        return 1
+    _django(args)
+    from goldenthread.performance.loading import load_table, read_table
+    from goldenthread.plans.models import OrgUnit, Plan
+
+    if args.add_units is not None and args.add_units not in OrgUnit.Kind.values:
+        print(f"goldenthread data load: --add-units {args.add_units}: not a kind of org unit; use one of "
+              f"{', '.join(OrgUnit.Kind.values)}", file=sys.stderr)
+        return 2
+    plan = Plan.objects.filter(code=args.plan).first()
+    if plan is None:
+        print(f"goldenthread data load: no plan with code '{args.plan}'; see: goldenthread plan list", file=sys.stderr)
+        return 1
+    with _progress(args.progress or sys.stderr.isatty()) as progress:
+        progress("Reading", 0, 1)
+        try:
+            table = read_table(args.file)
+        except OSError as exc:
+            print(f"goldenthread data load: {args.file}: cannot be read ({exc.strerror or exc})", file=sys.stderr)
+            return 1
+        progress("Reading", 1, 1)
+        report = load_table(table, plan, metric=args.metric, mapping=mapping, add_units=args.add_units,
+                            source=args.source, dry_run=args.dry_run, progress=progress)
+    for note in report.notes:
+        print(f"{args.file}: note: {note}", file=sys.stderr)
+    if not report.ok:
+        for line in report.problem_lines():
+            print(line, file=sys.stderr)
+        print(report, file=sys.stderr)
+        return 1
+    print(report)
+    return 0
+
+
+class _progress:
+    """A rich progress bar on standard error, one task per stage; silent when not wanted."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.bar = None
+        self.tasks: dict[str, int] = {}
+
+    def __enter__(self):
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+            self.bar.start()
+        return self
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.bar is None:
+            return
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(stage, total=max(total, 1))
+        self.bar.update(self.tasks[stage], completed=done, total=max(total, 1))
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()

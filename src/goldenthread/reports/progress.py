@@ -1,0 +1,59 @@
+"""Progress for long reports: a bar on standard error when a person is watching, nothing otherwise.
+
+Builders take a :class:`Progress` and call ``start(step, total)`` and ``advance()``; the default
+:data:`quiet` does nothing, so presenters and web views pay nothing for it.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+class Progress:
+    def start(self, description: str, total: int = 1) -> None:
+        pass
+
+    def advance(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+quiet = Progress()
+
+
+class RichProgress(Progress):
+    """One bar per step, drawn by rich on standard error."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bars, TextColumn, TimeElapsedColumn
+
+        self._bars = Bars(TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                          console=Console(stderr=True), transient=False)
+        self._bars.start()
+        self._task = None
+
+    def start(self, description: str, total: int = 1) -> None:
+        if self._task is not None:
+            task = self._bars.tasks[-1]
+            self._bars.update(self._task, completed=task.total)
+        self._task = self._bars.add_task(description, total=max(total, 1))
+
+    def advance(self, n: int = 1) -> None:
+        if self._task is not None:
+            self._bars.advance(self._task, n)
+
+    def close(self) -> None:
+        if self._task is not None:
+            task = self._bars.tasks[-1]
+            self._bars.update(self._task, completed=task.total)
+        self._bars.stop()
+
+
+def progress_for(force: bool = False) -> Progress:
+    """A bar when ``force`` (``--progress``) or when standard error is a terminal."""
+    if force or sys.stderr.isatty():
+        return RichProgress()
+    return quiet

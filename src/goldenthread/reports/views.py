@@ -1,0 +1,72 @@
+"""Downloads of the board papers: the same packs ``goldenthread report`` writes.
+
+``/plans/<code>/reports/board.pdf?period=2016/17 Q4`` (also ``.docx`` and ``.html``), the
+directorate pack at ``/plans/<code>/reports/directorate/<unit>.<fmt>`` and the two-page summary
+at ``/plans/<code>/reports/summary.<fmt>``. Without ``?period=`` the pack is for the page's
+"as at" period (``?as_at=``), else the current quarter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+
+from goldenthread.planfile.periods import PeriodError, parse_period
+from goldenthread.web.access import plan_view
+
+from .documents import FORMATS, MEDIA_TYPES, render_pack, render_summary
+
+
+def pack_view(view: Callable[..., tuple[object, bytes]]) -> Callable[..., HttpResponse]:
+    """The one access check for every pack download — signed in and allowed to read the plan
+    (:func:`goldenthread.web.access.plan_view`, where roles are enforced) — plus the format and
+    period from the address. The view returns (document, bytes); this makes the download."""
+
+    @plan_view
+    @wraps(view)
+    def wrapper(request: HttpRequest, plan, as_at, fmt: str, **kwargs) -> HttpResponse:
+        if fmt not in FORMATS:
+            raise Http404(f"Packs come as {', '.join(FORMATS)}")
+        raw = request.GET.get("period", "").strip()[:40]
+        try:
+            period = parse_period(raw) if raw else as_at.period
+        except PeriodError as exc:
+            return HttpResponseBadRequest(f"{exc}. Write the period as 2016/17 Q4, 2016/17 or 2017-01.",
+                                          content_type="text/plain; charset=utf-8")
+        document, data = view(request, plan, period, fmt, **kwargs)
+        response = HttpResponse(data, content_type=MEDIA_TYPES[fmt])
+        response["Content-Disposition"] = f'attachment; filename="{document.file_stem}.{fmt}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    return wrapper
+
+
+@pack_view
+def board(request, plan, period, fmt):
+    from .board import board_pack
+
+    pack = board_pack(plan, period)
+    return pack, render_pack(pack, fmt)
+
+
+@pack_view
+def directorate(request, plan, period, fmt, unit: str):
+    from .directorate import UnitNotFound, directorate_pack, find_unit
+
+    try:
+        org_unit = find_unit(plan, unit)
+    except UnitNotFound as exc:
+        raise Http404(str(exc)) from None
+    pack = directorate_pack(plan, org_unit, period)
+    return pack, render_pack(pack, fmt)
+
+
+@pack_view
+def summary(request, plan, period, fmt):
+    from .summary import plan_summary
+
+    document = plan_summary(plan, period if request.GET.get("period") or request.GET.get("as_at") else None)
+    return document, render_summary(document, fmt)

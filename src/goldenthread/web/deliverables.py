@@ -1,0 +1,221 @@
+"""Deliverables against their due dates, as at a date.
+
+Each activity gets a state from its due date, its reported status and the as-at date:
+
+* complete — reported complete;
+* overdue — due before the as-at date and not complete;
+* due soon — due within :data:`DUE_SOON_DAYS` days of the as-at date;
+* on track — due later than that;
+* no date — the plan gives no date, or a timeline that is not one ("Ongoing", "Annual
+  survey"); the timeline is shown as printed;
+* cancelled — reported cancelled (listed only when there are any).
+
+Filters narrow the list by directorate (an activity's own org unit, its owner's, else its
+objective's or the objective owner's; a directorate includes the units within it), by owner
+(the activity's, else its objective's) and by the level of the objective it delivers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.urls import reverse
+
+from goldenthread.plans import models as m
+
+from .as_at import AsAt, Option, long_date
+from .presenters import anchor, item_anchor
+
+DUE_SOON_DAYS = 30
+
+#: state -> (heading, NHS.UK tag colour), in the order the page lists them
+STATES = {
+    "overdue": ("Overdue", "red"),
+    "due_soon": ("Due soon", "orange"),
+    "on_track": ("On track", "green"),
+    "no_date": ("No date", "grey"),
+    "complete": ("Complete", "blue"),
+    "cancelled": ("Cancelled", "white"),
+}
+
+
+@dataclass
+class Deliverable:
+    code: str
+    title: str
+    href: str
+    objective: str
+    objective_href: str
+    level: str
+    unit: str
+    owner: str
+    due_text: str
+    due_date: date | None
+    reported: str
+    state: str
+    state_label: str
+    colour: str
+    when: str  # "overdue by 12 days", "due in 3 days", "no date given"
+
+
+@dataclass
+class StateGroup:
+    state: str
+    heading: str
+    colour: str
+    items: list[Deliverable]
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+
+@dataclass
+class Filter:
+    name: str
+    label: str
+    options: list[Option]
+    error: str = ""
+
+
+@dataclass
+class DeliverablesPage:
+    as_at: AsAt
+    total: int
+    shown: int
+    groups: list[StateGroup]  # every state in STATES order (cancelled only when the plan has any)
+    filters: list[Filter]
+    filtered: bool
+    due_soon_days: int = DUE_SOON_DAYS
+    keep: dict[str, str] = field(default_factory=dict)  # the filters, for the period form to keep
+
+
+def state_of(status: str, due: date | None, as_at: date) -> str:
+    if status == m.Activity.Status.COMPLETE:
+        return "complete"
+    if status == m.Activity.Status.CANCELLED:
+        return "cancelled"
+    if due is None:
+        return "no_date"
+    if due < as_at:
+        return "overdue"
+    if due <= as_at + timedelta(days=DUE_SOON_DAYS):
+        return "due_soon"
+    return "on_track"
+
+
+def _when(state: str, due: date | None, due_text: str, as_at: date) -> str:
+    if due is None:
+        return "" if due_text else "no date given"
+    days = (due - as_at).days
+    if state == "overdue":
+        return f"overdue by {-days} day{'s' if days != -1 else ''}"
+    if state in ("due_soon", "on_track"):
+        return "due today" if days == 0 else f"due in {days} day{'s' if days != 1 else ''}"
+    return ""
+
+
+def _due_text(due_text: str, due: date | None) -> str:
+    if due is None:
+        return due_text
+    written = long_date(due)
+    return written if not due_text or due_text == due.isoformat() else f"{due_text} ({written})"
+
+
+def deliverables(plan: m.Plan, as_at: AsAt, directorate: str = "", owner: str = "",
+                 level: str = "") -> DeliverablesPage:
+    plan_href = as_at.link(reverse("plan", args=[plan.code]))
+    units = list(plan.org_units.order_by("position"))
+    parent = {u.pk: u.parent_id for u in units}
+    owners = {o.pk: o for o in plan.owners.order_by("position")}
+    levels = list(plan.levels.order_by("position"))
+    activities = list(plan.activities.select_related("objective__level").order_by("position"))
+
+    def unit_id(a: m.Activity) -> int | None:
+        o = a.objective
+        for owner_id, unit in ((a.owner_id, a.org_unit_id), (o.owner_id, o.org_unit_id)):
+            if unit:
+                return unit
+            if owner_id and owners[owner_id].org_unit_id:
+                return owners[owner_id].org_unit_id
+        return None
+
+    unit_names = {u.pk: u.name for u in units}
+    rows = []
+    for a in activities:
+        o = a.objective
+        owner_id = a.owner_id or o.owner_id
+        state = state_of(a.status, a.due_date, as_at.date)
+        heading, colour = STATES[state]
+        rows.append((Deliverable(
+            code=a.code, title=a.title, href=f"{plan_href}#{item_anchor('activity', a.code)}",
+            objective=f"{o.code} {o.title}", objective_href=f"{plan_href}#{anchor(o.code)}", level=o.level.name,
+            unit=unit_names.get(unit_id(a), ""), owner=str(owners[owner_id]) if owner_id else "",
+            due_text=_due_text(a.due_text, a.due_date) or "No date given", due_date=a.due_date,
+            reported=a.get_status_display(), state=state, state_label=heading, colour=colour,
+            when=_when(state, a.due_date, a.due_text, as_at.date),
+        ), unit_id(a), owner_id, o.level_id))
+
+    # filter options: only what the plan's activities use (a directorate also when a unit within it does)
+    used_units: set[int] = set()
+    for _, uid, _, _ in rows:
+        while uid is not None and uid not in used_units:
+            used_units.add(uid)
+            uid = parent.get(uid)
+    by_code = {u.code: u.pk for u in units if u.pk in used_units}
+    owner_codes = {owners[pk].code: pk for pk in {r[2] for r in rows if r[2]}}
+    level_codes = {lv.code: lv.pk for lv in levels if any(r[3] == lv.pk for r in rows)}
+
+    filters = [
+        Filter("directorate", "Directorate", [Option("", "All directorates", not directorate)] + [
+            Option(u.code, u.name, u.code == directorate) for u in units if u.pk in used_units]),
+        Filter("owner", "Owner", [Option("", "All owners", not owner)] + [
+            Option(o.code, str(o), o.code == owner) for o in owners.values() if o.code in owner_codes]),
+        Filter("level", "Level", [Option("", "All levels", not level)] + [
+            Option(lv.code, lv.name, lv.code == level) for lv in levels if lv.code in level_codes]),
+    ]
+    shown = rows
+    for f, value, known in ((filters[0], directorate, by_code), (filters[1], owner, owner_codes),
+                            (filters[2], level, level_codes)):
+        if value and value not in known:
+            f.error = (f"This plan has no {f.label.lower()} with code “{value[:40]}” among its activities; "
+                       "showing all.")
+            f.options[0].selected = True
+    if directorate in by_code:
+        within = _subtree(by_code[directorate], parent)
+        shown = [r for r in shown if r[1] in within]
+    if owner in owner_codes:
+        shown = [r for r in shown if r[2] == owner_codes[owner]]
+    if level in level_codes:
+        shown = [r for r in shown if r[3] == level_codes[level]]
+
+    in_plan = {r[0].state for r in rows}
+    by_state: dict[str, list[Deliverable]] = defaultdict(list)
+    for r in shown:
+        by_state[r[0].state].append(r[0])
+    groups = []
+    for state, (heading, colour) in STATES.items():
+        if state == "cancelled" and state not in in_plan:
+            continue
+        items = sorted(by_state[state], key=lambda d: (d.due_date or date.max,))
+        groups.append(StateGroup(state, heading, colour, items))
+    keep = {"directorate": directorate if directorate in by_code else "",
+            "owner": owner if owner in owner_codes else "",
+            "level": level if level in level_codes else ""}
+    return DeliverablesPage(as_at=as_at, total=len(rows), shown=len(shown), groups=groups, filters=filters,
+                            filtered=any(keep.values()), keep=keep)
+
+
+def _subtree(root: int, parent: dict[int, int | None]) -> set[int]:
+    children: dict[int, list[int]] = defaultdict(list)
+    for pk, p in parent.items():
+        if p is not None:
+            children[p].append(pk)
+    out, stack = set(), [root]
+    while stack:
+        pk = stack.pop()
+        out.add(pk)
+        stack.extend(children[pk])
+    return out

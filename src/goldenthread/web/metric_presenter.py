@@ -1,0 +1,210 @@
+"""The metric page: an SPC chart with its table, icons, target and trajectory, breakdowns with the
+gap between best and worst, the definition, review and trigger — all from the assessment that
+the board papers and ``goldenthread assess`` use, so the figures are the same figures."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+from django.db.models import Sum
+
+from goldenthread.assurance.judgement import FiredTrigger, Status
+from goldenthread.planfile.periods import Period
+from goldenthread.performance.assessment import MetricAssessment, assess_plan
+from goldenthread.performance.models import Observation
+from goldenthread.performance.series import unit_series
+from goldenthread.plans import models as m
+from goldenthread.reports.charts import POINT_LABELS, ChartPoint, spc_chart_spec
+
+from . import icons
+
+
+@dataclass
+class TableRow:
+    period: date
+    value: float | None
+    mean: float | None
+    lpl: float | None
+    upl: float | None
+    special_cause: str
+    point_type: str
+    planned: float | None = None
+
+
+@dataclass
+class Breakdown:
+    title: str
+    period: str
+    rows: list[tuple[str, float]]  # (label, value), best first
+    gap: float | None
+    note: str = ""
+
+
+@dataclass
+class MetricPage:
+    plan: m.Plan
+    metric: m.Metric
+    objectives: list[m.Objective]
+    where: m.OrgUnit | None
+    where_options: list[tuple[str, str]]
+    as_at: Period
+    assessment: MetricAssessment
+    status: Status
+    table: list[TableRow]
+    chart_json: str
+    variation_icon: str
+    assurance_icon: str
+    variation_text: str
+    assurance_text: str
+    fired: list[FiredTrigger]
+    breakdowns: list[Breakdown] = field(default_factory=list)
+    percentage: bool = False
+    has_trajectory: bool = False
+
+    @property
+    def latest(self):
+        return self.assessment.latest
+
+
+def _f(x) -> float | None:
+    return None if x is None or (isinstance(x, float) and np.isnan(x)) else float(x)
+
+
+def default_where(plan: m.Plan) -> m.OrgUnit | None:
+    """England (or the plan's organisation-wide unit) when the plan has one."""
+    return plan.org_units.filter(code__iexact="england").first() or plan.org_units.filter(kind="organisation", parent=None).first()
+
+
+def metric_page(plan: m.Plan, metric_code: str, as_at: Period, where_code: str | None) -> MetricPage | None:
+    metric = plan.metrics.filter(code=metric_code).first()
+    if metric is None:
+        return None
+    where = plan.org_units.filter(code=where_code).first() if where_code else default_where(plan)
+    result = assess_plan(plan, as_at=as_at, metric_code=metric.code, where_code=where.code if where else None)
+    a = result.metrics[0]
+    percentage = metric.unit == "percentage"
+    planned = {p.period_start: float(p.value) for p in a.metric.trajectory.all()}
+    table: list[TableRow] = []
+    points: list[ChartPoint] = []
+    if a.spc is not None:
+        s = a.spc
+        for i, d in enumerate(a.series.periods):
+            row = TableRow(d, _f(s.values[i]), _f(s.mean[i]), _f(s.lpl[i]), _f(s.upl[i]), str(s.special_cause_type[i]),
+                           POINT_LABELS.get(str(s.point_type[i]), str(s.point_type[i])), planned.get(d))
+            table.append(row)
+            points.append(ChartPoint(d, float(s.values[i]), float(s.mean[i]), float(s.lpl[i]), float(s.upl[i]),
+                                     str(s.point_type[i]), str(s.special_cause_type[i]), int(s.rebase_group[i])))
+    where_name = where.name if where else "all data held"
+    spec = spc_chart_spec(
+        points, title=f"{metric.title} — {where_name}", y_title=_unit_title(metric), percentage=percentage,
+        target=float(metric.target_value) if metric.target_value is not None else None,
+        trajectory=sorted(planned.items()),
+    )
+    return MetricPage(
+        plan=plan, metric=metric, objectives=list(metric.objectives.order_by("position")), where=where,
+        where_options=_where_options(plan, metric), as_at=as_at, assessment=a, status=a.status, table=table,
+        chart_json=json.dumps(spec).replace("</", "<\\/"),
+        variation_icon=icons.variation_icon(a.spc.variation if a.spc else None),
+        assurance_icon=icons.assurance_icon(a.spc.assurance if a.spc else None),
+        variation_text=icons.variation_text(a.spc.variation if a.spc else None),
+        assurance_text=icons.assurance_text(a.spc.assurance if a.spc else None),
+        fired=a.fired, breakdowns=_breakdowns(metric, where, a, as_at), percentage=percentage,
+        has_trajectory=bool(planned),
+    )
+
+
+def _unit_title(metric: m.Metric) -> str:
+    return {"percentage": "Per cent", "count": "Count", "currency": "£", "rate": "Rate", "days": "Days",
+            "score": "Score"}.get(metric.unit, metric.unit.capitalize())
+
+
+def _where_options(plan: m.Plan, metric: m.Metric) -> list[tuple[str, str]]:
+    """Org units the metric can be shown for: those with data and every unit above them."""
+    units = {u.pk: u for u in plan.org_units.all()}
+    with_data = set(Observation.objects.filter(metric=metric, superseded_at=None).values_list("org_unit_id", flat=True).distinct())
+    shown = set()
+    for pk in with_data:
+        while pk is not None and pk not in shown:
+            shown.add(pk)
+            pk = units[pk].parent_id
+    chosen = sorted((units[pk] for pk in shown), key=lambda u: (u.parent_id is not None, u.kind == "provider", u.name))
+    return [(u.code, u.name if u.name == u.code else f"{u.name} ({u.code})") for u in chosen]
+
+
+def _best_first(rows: list[tuple[str, float]], polarity: str) -> list[tuple[str, float]]:
+    return sorted(rows, key=lambda r: -r[1] if polarity != "lower_is_better" else r[1])
+
+
+def _breakdowns(metric: m.Metric, where: m.OrgUnit | None, a: MetricAssessment, as_at: Period) -> list[Breakdown]:
+    latest = a.latest
+    if latest is None:
+        return []
+    period = latest[0]
+    label = period.strftime("%B %Y") if metric.frequency == "monthly" else period.isoformat()
+    out: list[Breakdown] = []
+    # by breakdown dimension (department type, sex, age band…), over the latest period
+    rows = Observation.objects.filter(metric=metric, superseded_at=None, period_start=period).exclude(breakdown="")
+    if where is not None and where.parent_id is not None:
+        rows = rows.filter(org_unit__in=_subtree(where))
+    dims: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0, 0.0, 0]))
+    for r in rows.values("breakdown").annotate(num=Sum("numerator"), den=Sum("denominator"), total=Sum("value")):
+        for pair in r["breakdown"].split(";"):
+            dim, _, value = pair.partition("=")
+            acc = dims[dim][value]
+            acc[0] += float(r["num"] or 0)
+            acc[1] += float(r["den"] or 0)
+            acc[2] += float(r["total"] or 0)
+    for dim, values in dims.items():
+        pairs = []
+        for value, (num, den, total, _) in values.items():
+            v = (num / den if den else None) if metric.aggregation == "ratio" else total
+            if v is not None:
+                pairs.append((value, v))
+        pairs = _best_first(pairs, metric.polarity)
+        if len(pairs) > 1:
+            out.append(Breakdown(f"By {dim.replace('_', ' ')}", label, pairs, pairs[0][1] - pairs[-1][1]))
+    # by the org units below the one shown (providers, regions), at their own latest period
+    below = [u for u in _subtree(where)] if where is not None else None
+    series = unit_series(metric, until=as_at.end)
+    names = dict(m.OrgUnit.objects.filter(pk__in=list(series)).values_list("pk", "code"))
+    pairs = []
+    for unit_id, s in series.items():
+        if below is not None and unit_id not in below:
+            continue
+        if s.periods and s.periods[-1] == period and not np.isnan(s.values[-1]):
+            pairs.append((names[unit_id], float(s.values[-1])))
+    pairs = _best_first(pairs, metric.polarity)
+    if len(pairs) > 1:
+        note = f"{len(pairs)} units; the five best and five worst are shown" if len(pairs) > 10 else ""
+        shown = pairs if len(pairs) <= 10 else pairs[:5] + pairs[-5:]
+        out.append(Breakdown("By organisation", label, shown, pairs[0][1] - pairs[-1][1], note))
+    return out
+
+
+def _subtree(unit: m.OrgUnit) -> set[int]:
+    parent = dict(m.OrgUnit.objects.filter(plan_id=unit.plan_id).values_list("pk", "parent_id"))
+    children: dict[int, list[int]] = defaultdict(list)
+    for pk, p in parent.items():
+        if p is not None:
+            children[p].append(pk)
+    out, stack = set(), [unit.pk]
+    while stack:
+        pk = stack.pop()
+        out.add(pk)
+        stack.extend(children[pk])
+    return out
+
+
+def download_rows(page: MetricPage) -> tuple[list[str], list[list]]:
+    """What the page shows, as a table for CSV and Excel."""
+    header = ["metric", "where", "period", "value", "mean", "lower_process_limit", "upper_process_limit",
+              "special_cause_type", "point_type", "target", "planned"]
+    target = float(page.metric.target_value) if page.metric.target_value is not None else None
+    where = page.where.name if page.where else "all data held"
+    rows = [[page.metric.code, where, r.period.isoformat(), r.value, r.mean, r.lpl, r.upl, r.special_cause, r.point_type,
+             target, r.planned] for r in page.table]
+    return header, rows

@@ -1,0 +1,256 @@
+"""The two readings of a plan with "contributes to" links, and the matrix that joins them.
+
+Seed 001 (NHS England and NHS Improvement, 2019/20) says its single business plan "can be viewed
+by either organisational priority or by directorate", and draws the two together in the
+Appendix Two matrix: directorates down the side, organisational priorities across the top, and
+in each cell the directorate priorities with their metrics and key activities.
+
+Here the *priorities* are the objectives at the plan's first level together with any objective
+another one contributes to; the *directorates* are the org units that hold a contributing
+objective (its own org unit, or its owner's). Everything is read in five queries whatever the
+size of the plan, and grouped here so the templates only loop.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+from goldenthread.plans import models as m
+
+from .as_at import AsAt
+from .presenters import StatusTag, anchor, item_anchor
+
+NO_UNIT = "Directorate not named in the plan"
+
+
+def plural(name: str) -> str:
+    """A level's name in the plural for a sentence: "Directorate priority" -> "directorate
+    priorities", "Priority for 2016/17" -> "priorities for 2016/17"."""
+    name = name.lower().strip()
+    if not name:
+        return "objectives"
+    match = re.match(r"(.+?)( (?:for|of|in|to|under) .*| \(.*)$", name)
+    head, tail = (match.group(1), match.group(2)) if match else (name, "")
+    if not head[-1:].isalpha():
+        return f"objectives at the level “{name}”"
+    if head.endswith("y") and head[-2:-1] not in "aeiou":
+        head = head[:-1] + "ies"
+    elif not head.endswith("s"):
+        head += "s"
+    return head + tail
+
+
+@dataclass
+class Ref:
+    code: str
+    title: str
+    href: str
+
+
+@dataclass
+class MetricLine:
+    code: str
+    title: str
+    href: str
+    to_be_confirmed: bool  # tagged "To be confirmed" (unless that is already its title)
+    target: str
+
+
+@dataclass
+class ActivityLine:
+    code: str
+    title: str
+    href: str
+    due: str
+
+
+@dataclass
+class Entry:
+    """An objective as a reading shows it: where it sits, what measures it, what delivers it."""
+
+    code: str
+    title: str
+    href: str
+    level: str
+    unit: str
+    owner: str
+    metrics: list[MetricLine] = field(default_factory=list)
+    activities: list[ActivityLine] = field(default_factory=list)
+    activities_heading: str = "Activities"
+    contributes_to: list[Ref] = field(default_factory=list)
+    status: StatusTag | None = None  # filled by the assurance side when it assesses objectives
+
+
+@dataclass
+class UnitGroup:
+    name: str
+    entries: list[Entry]
+
+
+@dataclass
+class PriorityReading:
+    priority: Entry
+    description: str
+    groups: list[UnitGroup]
+
+
+@dataclass
+class ByPriority:
+    linked: bool
+    names: dict[str, str]  # priority_level, contributor_level and their plurals for the page's sentences
+    priorities: list[PriorityReading]
+    uncovered: list[Entry]  # first-level objectives nothing contributes to yet
+
+
+@dataclass
+class DirectorateReading:
+    name: str
+    kind: str
+    entries: list[Entry]
+
+
+@dataclass
+class ByDirectorate:
+    linked: bool
+    names: dict[str, str]  # priority_level, contributor_level and their plurals for the page's sentences
+    directorates: list[DirectorateReading]
+
+
+@dataclass
+class MatrixCell:
+    column: str  # the priority's title, shown above the cell when the table is stacked on a phone
+    entries: list[Entry]
+
+
+@dataclass
+class MatrixRow:
+    name: str
+    cells: list[MatrixCell]  # one per column, in column order
+
+
+@dataclass
+class Matrix:
+    linked: bool
+    names: dict[str, str]  # priority_level, contributor_level and their plurals for the page's sentences
+    columns: list[Entry]
+    rows: list[MatrixRow]
+
+
+@dataclass
+class _Graph:
+    objectives: list[m.Objective]
+    entries: dict[int, Entry]
+    contributes_to: dict[int, list[int]]
+    contributors: dict[int, list[int]]
+    priorities: list[m.Objective]  # in plan order
+    unit_of: dict[int, m.OrgUnit | None]
+    priority_level: str  # the plan's name for its first level, e.g. "Organisational priority"
+    contributor_level: str  # the level most contributing objectives are at, e.g. "Directorate priority"
+
+    @property
+    def names(self) -> dict[str, str]:
+        return {"priority_level": self.priority_level, "contributor_level": self.contributor_level,
+                "priorities": plural(self.priority_level), "contributors": plural(self.contributor_level)}
+
+    @property
+    def linked(self) -> bool:
+        return bool(self.contributes_to)
+
+    def directorates(self) -> list[m.OrgUnit | None]:
+        """Units holding a contributing objective, in the plan's order; None (no unit named) last."""
+        units = {self.unit_of[pk] for pk in self.contributes_to}
+        named = sorted((u for u in units if u is not None), key=lambda u: u.position)
+        return named + ([None] if None in units else [])
+
+
+def _graph(plan: m.Plan, as_at: AsAt) -> _Graph:
+    plan_href = as_at.link(reverse("plan", args=[plan.code]))
+    first_level, priority_level = plan.levels.order_by("position").values_list("pk", "name").first() or (None, "")
+    objectives = list(plan.objectives.select_related("level", "org_unit", "owner__org_unit").order_by("position"))
+    by_pk = {o.pk: o for o in objectives}
+    contributes_to: dict[int, list[int]] = defaultdict(list)
+    contributors: dict[int, list[int]] = defaultdict(list)
+    for source, target in (m.Objective.contributes_to.through.objects.filter(from_objective__plan=plan)
+                           .values_list("from_objective_id", "to_objective_id")):
+        contributes_to[source].append(target)
+        contributors[target].append(source)
+    for pks in (*contributes_to.values(), *contributors.values()):
+        pks.sort(key=lambda pk: by_pk[pk].position)
+
+    unit_of = {o.pk: o.org_unit or (o.owner.org_unit if o.owner else None) for o in objectives}
+    entries = {
+        o.pk: Entry(code=o.code, title=o.title, href=f"{plan_href}#{anchor(o.code)}", level=o.level.name,
+                    unit=unit_of[o.pk].name if unit_of[o.pk] else "", owner=str(o.owner or ""))
+        for o in objectives
+    }
+    for source, targets in contributes_to.items():
+        entries[source].contributes_to = [Ref(by_pk[t].code, by_pk[t].title, entries[t].href) for t in targets]
+    for link in (m.Metric.objectives.through.objects.filter(metric__plan=plan)
+                 .select_related("metric").order_by("metric__position")):
+        x = link.metric
+        entries[link.objective_id].metrics.append(MetricLine(
+            x.code, x.title, f"{plan_href}#{item_anchor('metric', x.code)}",
+            x.to_be_confirmed and x.title.strip().lower() != "to be confirmed",
+            x.target_text if x.target_text.strip() != x.title.strip() else ""))
+    kinds: dict[int, set[str]] = defaultdict(set)
+    for a in plan.activities.order_by("position"):
+        entries[a.objective_id].activities.append(
+            ActivityLine(a.code, a.title, f"{plan_href}#{item_anchor('activity', a.code)}", a.due_text))
+        kinds[a.objective_id].add(a.kind)
+    for pk, seen in kinds.items():
+        entries[pk].activities_heading = "Key activities" if seen == {m.Activity.Kind.KEY_ACTIVITY} else "Activities"
+    priorities = [o for o in objectives if o.level_id == first_level or o.pk in contributors]
+    if any(by_pk[pk].level_id != first_level for pk in contributors):
+        priority_level = "Priority"  # some links point below the first level: name no single level
+    levels = Counter(by_pk[pk].level.name for pk in contributes_to)
+    contributor_level = levels.most_common(1)[0][0] if levels else ""
+    return _Graph(objectives, entries, contributes_to, contributors, priorities, unit_of, priority_level,
+                  contributor_level)
+
+
+def _grouped(g: _Graph, pks: list[int]) -> list[UnitGroup]:
+    groups: dict[m.OrgUnit | None, list[Entry]] = defaultdict(list)
+    for pk in pks:
+        groups[g.unit_of[pk]].append(g.entries[pk])
+    order = sorted(groups, key=lambda u: (u is None, u.position if u else 0))
+    return [UnitGroup(u.name if u else NO_UNIT, groups[u]) for u in order]
+
+
+def by_priority(plan: m.Plan, as_at: AsAt) -> ByPriority:
+    """Each priority with the objectives contributing to it, grouped by their directorate."""
+    g = _graph(plan, as_at)
+    readings = [PriorityReading(g.entries[p.pk], p.description, _grouped(g, g.contributors[p.pk]))
+                for p in g.priorities if g.contributors.get(p.pk)]
+    uncovered = [g.entries[p.pk] for p in g.priorities if not g.contributors.get(p.pk)]
+    return ByPriority(g.linked, g.names, readings, uncovered)
+
+
+def by_directorate(plan: m.Plan, as_at: AsAt) -> ByDirectorate:
+    """Each directorate with its objectives and what each contributes to. A directorate's
+    objectives that are themselves priorities are left to the by-priority reading unless they
+    also contribute to something."""
+    g = _graph(plan, as_at)
+    priorities = {p.pk for p in g.priorities}
+    readings = []
+    for unit in g.directorates():
+        entries = [g.entries[o.pk] for o in g.objectives
+                   if g.unit_of[o.pk] == unit and (o.pk in g.contributes_to or o.pk not in priorities)]
+        readings.append(DirectorateReading(unit.name if unit else NO_UNIT,
+                                           unit.get_kind_display() if unit else "", entries))
+    return ByDirectorate(g.linked, g.names, readings)
+
+
+def matrix(plan: m.Plan, as_at: AsAt) -> Matrix:
+    """Directorates × priorities; each cell the directorate's objectives contributing to that priority."""
+    g = _graph(plan, as_at)
+    columns = [p for p in g.priorities if g.contributors.get(p.pk)]
+    rows = []
+    for unit in g.directorates():
+        cells = [MatrixCell(p.title, [g.entries[pk] for pk in g.contributors[p.pk] if g.unit_of[pk] == unit])
+                 for p in columns]
+        rows.append(MatrixRow(unit.name if unit else NO_UNIT, cells))
+    return Matrix(g.linked, g.names, [g.entries[p.pk] for p in columns], rows)

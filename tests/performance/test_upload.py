@@ -1,0 +1,151 @@
+"""The Upload data page: staff only, CSRF-protected, every row's problem shown, nothing written
+on error, the summary on success."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from goldenthread.performance.models import LoadBatch, Observation
+
+URL = "/data/upload/"
+
+
+def upload(name: str, text: str) -> io.BytesIO:
+    f = io.BytesIO(text.encode("utf-8"))
+    f.name = name
+    return f
+
+
+@pytest.fixture
+def staff(client, django_user_model):
+    user = django_user_model.objects.create_user("analyst", password="x" * 12, is_staff=True)
+    client.force_login(user)
+    return user
+
+
+def test_the_url_is_named():
+    assert reverse("performance:upload") == URL
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, plan):
+    response = client.get(URL)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_users_who_are_not_staff_are_refused(client, plan, django_user_model):
+    user = django_user_model.objects.create_user("reader", password="x" * 12)
+    client.force_login(user)
+    assert client.get(URL).status_code == 403
+    response = client.post(URL, {"plan": "perf", "file": upload("d.csv", "metric,org_unit,period,value\n"
+                                                                         "CNT,rx1,2016/17 Q4,5\n")})
+    assert response.status_code == 403
+    assert "You do not have permission to load performance data" in response.content.decode()
+    assert Observation.objects.count() == 0
+
+
+def test_the_view_checks_permission_itself(rf, plan, django_user_model):
+    from goldenthread.performance.views import upload as view
+
+    request = rf.get(URL)
+    request.user = django_user_model.objects.create_user("reader2")
+    request._dont_enforce_csrf_checks = True
+    assert view(request).status_code == 403
+
+
+def test_staff_see_the_form_and_the_navigation_item(client, staff, plan):
+    response = client.get(URL)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'enctype="multipart/form-data"' in page and 'data-module="nhsuk-file-upload"' in page
+    assert 'name="csrfmiddlewaretoken"' in page
+    assert f'href="{URL}"' in page and "Upload data" in page
+    assert '<option value="perf"' in page
+
+
+def test_posting_without_a_csrf_token_is_refused(plan, staff):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff)
+    response = client.post(URL, {"plan": "perf", "file": upload("d.csv", "metric,org_unit,period,value\n"
+                                                                         "CNT,rx1,2016/17 Q4,5\n")})
+    assert response.status_code == 403
+    assert Observation.objects.count() == 0
+
+
+def test_every_row_error_is_shown_and_nothing_is_written(client, staff, plan):
+    text = ("metric,org_unit,period,value\n"
+            "CNT,rx1,2016/17 Q4,5\n"
+            "CNT,rx2,2016/17 Q4,-5\n"
+            "PCT,rx1,2017-01-15,0.5\n")
+    response = client.post(URL, {"plan": "perf", "file": upload("returns.csv", text)})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "The file has 2 problems: nothing was loaded" in page
+    assert "2 problems in\n  2 rows" in page
+    assert '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">3</td>' in page
+    assert "<code>value</code>" in page and "&#39;-5&#39; is negative; metric CNT is a count" in page
+    assert '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">4</td>' in page
+    assert "<code>period</code>" in page and "is not the first day of a month" in page
+    assert Observation.objects.count() == 0 and LoadBatch.objects.count() == 0
+
+
+def test_success_shows_the_summary_and_records_who(client, staff, plan):
+    text = "org_code,period,numerator,denominator,type\nrx1,2017-01,90,100,1\nRF4,2017-01,40,50,1\n"
+    response = client.post(URL, {"plan": "perf", "metric": "PCT", "mapping": "org_code=org_unit\ntype=breakdown.dept",
+                                 "add_units": "provider", "source": "=cmd|' /C calc'!A0",
+                                 "file": upload("returns.csv", text)})
+    page = response.content.decode()
+    assert response.status_code == 200, page
+    assert "Data loaded" in page and "returns.csv: loaded into plan perf" in page
+    assert "2 rows: 2 new, 0 revised, 0 unchanged; 1 org unit(s) added" in page
+    batch = LoadBatch.objects.get()
+    assert (batch.loaded_by, batch.file_name, batch.rows_created) == (staff, "returns.csv", 2)
+    assert set(Observation.objects.values_list("source", flat=True)) == {"=cmd|' /C calc'!A0"}
+    assert set(Observation.objects.values_list("loaded_by", flat=True)) == {staff.pk}
+
+    again = client.post(URL, {"plan": "perf", "metric": "PCT", "mapping": "org_code=org_unit\ntype=breakdown.dept",
+                              "add_units": "provider", "source": "=cmd|' /C calc'!A0",
+                              "file": upload("returns.csv", text)})
+    assert again.status_code == 200 and "Nothing changed" in again.content.decode()
+    assert LoadBatch.objects.count() == 1
+
+
+def test_form_problems_are_summarised(client, staff, plan):
+    response = client.post(URL, {"plan": "", "mapping": "type=dept", "file": upload("returns.pdf", "x")})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "There is a problem" in page
+    assert "Choose the plan the data belongs to" in page
+    assert "The file returns.pdf is not a CSV (.csv) or Excel (.xlsx) file" in page
+    assert "type=dept: &#39;dept&#39; is not a field" in page
+
+
+def test_an_xlsx_upload_loads(client, staff, plan):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["metric", "org_unit", "period", "value"])
+    book.active.append(["CNT", "rx1", "2016/17 Q4", 7])
+    data = io.BytesIO()
+    book.save(data)
+    data.seek(0)
+    data.name = "returns.xlsx"
+    response = client.post(URL, {"plan": "perf", "file": data})
+    assert response.status_code == 200, response.content.decode()
+    assert Observation.objects.get().value == 7
+
+
+def test_admin_shows_loads_and_observations_read_only(client, plan, load, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", password="x" * 12)
+    client.force_login(admin)
+    assert load("metric,org_unit,period,value\nCNT,rx1,2016/17 Q4,5\n").ok
+    for model in ("loadbatch", "observation"):
+        response = client.get(f"/admin/performance/{model}/")
+        assert response.status_code == 200
+        assert f"/admin/performance/{model}/add/" not in response.content.decode()
+    observation = Observation.objects.get()
+    assert client.get(f"/admin/performance/observation/{observation.pk}/change/").status_code == 200
+    assert client.post(f"/admin/performance/observation/{observation.pk}/delete/", {"post": "yes"}).status_code == 403
