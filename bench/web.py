@@ -1,112 +1,127 @@
-"""Benchmark the plan dashboards on a large plan: time and queries per page.
+"""Page latency under concurrent requests, on the demo with its A&E data.
 
-A synthetic three-year plan — 12 organisational priorities, 15 directorates, 600 directorate
-priorities each contributing to one or two priorities, 900 metrics and 2,400 activities with
-due dates — is loaded into a throwaway SQLite database (or the one DATABASE_URL names), and each
-page is fetched through Django's test client. Prints the median and best of several fetches
-and the number of queries, which does not depend on the size of the plan.
+Sets up a throwaway demo database (the five seed plans and three years of monthly A&E data for
+274 providers), serves it with gunicorn on 127.0.0.1, signs in as the board member, then fetches
+each page REPEATS times from CONCURRENCY threads and prints the median and 95th-percentile
+latency. Bounded in count and time; the server is stopped at the end.
 
-Run with:  .venv/bin/python bench/web.py
+    .venv/bin/python bench/web.py [--repeats 20] [--concurrency 4] [--workers 2]
 """
 
 from __future__ import annotations
 
+import argparse
+import http.cookiejar
 import os
+import re
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
-import yaml
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PASSWORD = "bench-password-123"
 
-N_PRIORITIES = 12
-N_DIRECTORATES = 15
-N_OBJECTIVES = 600
-N_METRICS = 900
-N_ACTIVITIES = 2_400
-REPEATS = 5
+PAGES = [
+    ("plans", "/"),
+    ("plan overview nhsi-2016", "/plans/nhsi-2016/?as_at=2016/17 Q4"),
+    ("scorecard nhsi-2016", "/plans/nhsi-2016/scorecard/?as_at=2018/19 Q4"),
+    ("metric AE4HR England", "/plans/nhsi-2016/metrics/AE4HR/?as_at=2018/19 Q4"),
+    ("metric AE4HR one provider", "/plans/nhsi-2016/metrics/AE4HR/?as_at=2018/19 Q4&where=RF4"),
+    ("exceptions nhsi-2016", "/plans/nhsi-2016/exceptions/?as_at=2018/19 Q4"),
+    ("deliverables nhse-2013", "/plans/nhse-2013/deliverables/"),
+    ("matrix nhsei-2019", "/plans/nhsei-2019/matrix/"),
+    ("by priority nhsei-2019", "/plans/nhsei-2019/by-priority/"),
+    ("budgets nhse-2013", "/plans/nhse-2013/budgets/"),
+    ("plan overview nhse-2013", "/plans/nhse-2013/"),
+    ("search", "/search/?q=workforce"),
+]
 
 
-def plan_text() -> str:
-    quarters = [f"{y}/{(y + 1) % 100:02d} Q{q}" for y in (2019, 2020, 2021) for q in (1, 2, 3, 4)]
-    units = [{"code": f"d{i}", "name": f"Directorate {i}", "type": "directorate"} for i in range(N_DIRECTORATES)]
-    owners = [{"code": f"o{i}", "title": f"Director {i}", "org_unit": f"d{i}"} for i in range(N_DIRECTORATES)]
-    objectives = [{"code": f"P{i}", "level": "org", "title": f"Organisational priority {i}",
-                   "description": f"What priority {i} means for patients."} for i in range(N_PRIORITIES)]
-    objectives += [{"code": f"D{i}", "level": "dir", "title": f"Directorate priority {i}", "org_unit": f"d{i % N_DIRECTORATES}",
-                    "owner": f"o{i % N_DIRECTORATES}",
-                    "contributes_to": sorted({f"P{i % N_PRIORITIES}", f"P{(i * 7) % N_PRIORITIES}"})}
-                   for i in range(N_OBJECTIVES)]
-    metrics = [{"code": f"M{i}", "title": f"Metric {i}", "objectives": [f"D{i % N_OBJECTIVES}"],
-                "target": {"value": 0.9, "comparison": ">=", "text": "90% or more"}} for i in range(N_METRICS)]
-    activities = [{"code": f"A{i}", "objective": f"D{i % N_OBJECTIVES}", "type": "key_activity", "title": f"Activity {i}",
-                   "owner": f"o{i % N_DIRECTORATES}",
-                   "due": quarters[i % len(quarters)] if i % 5 else "Ongoing",
-                   "status": ("in_progress", "not_started", "complete", "delayed")[i % 4]} for i in range(N_ACTIVITIES)]
-    budget = [{"code": f"B{i}-{c}", "title": f"Directorate {i}", "org_unit": f"d{i}", "category": c,
-               "amount": 1_000_000 * (i + 1), "period": "2019/20"}
-              for i in range(N_DIRECTORATES) for c in ("running", "programme")]
-    return yaml.safe_dump({
-        "code": "bench", "title": "Benchmark plan", "organisation": {"code": "bench", "name": "Benchmark body"},
-        "start": "2019/20", "end": "2021/22", "status": "draft",
-        "levels": [{"code": "org", "name": "Organisational priority"}, {"code": "dir", "name": "Directorate priority"}],
-        "org_units": units, "owners": owners, "objectives": objectives, "metrics": metrics, "activities": activities,
-        "budget_lines": budget,
-    }, sort_keys=False)
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run(*args: str, env: dict) -> None:
+    subprocess.run([str(BIN / "goldenthread"), *args], env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def opener_signed_in(base: str) -> urllib.request.OpenerDirector:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/accounts/login/", timeout=30).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode({"username": "board", "password": PASSWORD, "csrfmiddlewaretoken": token}).encode()
+    request = urllib.request.Request(base + "/accounts/login/", data=data, headers={"Referer": base + "/accounts/login/"})
+    opener.open(request, timeout=30).read()
+    return opener
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def main() -> int:
-    folder = tempfile.mkdtemp(prefix="goldenthread-bench-")
-    os.environ.setdefault("GOLDENTHREAD_VAR", folder)
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{folder}/bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "goldenthread.config.settings")
-    import django
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as var:
+        env = {**os.environ, "GOLDENTHREAD_VAR": var, "DATABASE_URL": f"sqlite:///{var}/bench.sqlite3",
+               "GOLDENTHREAD_DEMO_PASSWORD": PASSWORD}
+        started = time.perf_counter()
+        run("migrate", env=env)
+        run("demo", env=env)
+        print(f"demo set up in {time.perf_counter() - started:.1f} s (five plans, A&E data for 274 providers)")
+        port = free_port()
+        server = subprocess.Popen(
+            [str(BIN / "gunicorn"), "goldenthread.config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+             "--workers", str(args.workers), "--threads", "2", "--timeout", "120", "--log-level", "warning"],
+            env=env, cwd=ROOT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(base + "/accounts/login/", timeout=2).read()
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            openers = [opener_signed_in(base) for _ in range(args.concurrency)]
+            print(f"{args.repeats} requests per page from {args.concurrency} concurrent clients, "
+                  f"gunicorn {args.workers} workers × 2 threads on 127.0.0.1")
+            print(f"{'page':30} {'median':>8} {'p95':>8} {'status':>7}")
 
-    django.setup()
-    from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+            def fetch(i: int, url: str) -> tuple[float, int]:
+                t = time.perf_counter()
+                with openers[i % len(openers)].open(base + urllib.parse.quote(url, safe="/?=&"), timeout=120) as r:
+                    r.read()
+                    return time.perf_counter() - t, r.status
 
-    from goldenthread.planfile import validate_text
-    from goldenthread.plans.store import load_plan
-
-    call_command("migrate", verbosity=0)
-    result = validate_text(plan_text(), "bench.yaml")
-    if not result.ok:
-        print(*result.problems[:5], sep="\n", file=sys.stderr)
-        return 1
-    started = time.perf_counter()
-    load_plan(result.plan)
-    print(f"plan loaded in {time.perf_counter() - started:.1f} s: {N_OBJECTIVES + N_PRIORITIES} objectives, "
-          f"{N_METRICS} metrics, {N_ACTIVITIES} activities ({connection.vendor})")
-    user, _ = get_user_model().objects.get_or_create(username="bench")
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
-    pages = {
-        "overview": "/plans/bench/?as_at=2020/21 Q2",
-        "by priority": "/plans/bench/by-priority/?as_at=2020/21 Q2",
-        "by directorate": "/plans/bench/by-directorate/?as_at=2020/21 Q2",
-        "matrix": "/plans/bench/matrix/?as_at=2020/21 Q2",
-        "deliverables": "/plans/bench/deliverables/?as_at=2020/21 Q2",
-        "deliverables, one directorate": "/plans/bench/deliverables/?as_at=2020/21 Q2&directorate=d3",
-        "budgets": "/plans/bench/budgets/",
-        "search": "/search/?q=activity 1",
-    }
-    print(f"{'page':32} {'median':>8} {'best':>8} {'queries':>8} {'size':>9}")
-    for name, url in pages.items():
-        times = []
-        for _ in range(REPEATS):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = client.get(url)
-                times.append(time.perf_counter() - started)
-            assert response.status_code == 200, (url, response.status_code)
-        print(f"{name:32} {statistics.median(times):7.2f}s {min(times):7.2f}s {len(queries):8d} "
-              f"{len(response.content) / 1024:8.0f}k")
+            for name, url in PAGES:
+                fetch(0, url)  # warm up
+                with ThreadPoolExecutor(args.concurrency) as pool:
+                    results = list(pool.map(lambda i: fetch(i, url), range(args.repeats)))
+                times = [t for t, _ in results]
+                statuses = {s for _, s in results}
+                print(f"{name:30} {statistics.median(times) * 1000:6.0f}ms {percentile(times, 95) * 1000:6.0f}ms "
+                      f"{','.join(map(str, sorted(statuses))):>7}")
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(main())

@@ -77,9 +77,14 @@ def cmd_plan_load(args: argparse.Namespace) -> int:
         print(f"{len(bad)} of {len(results)} file(s) invalid; nothing was loaded", file=sys.stderr)
         return 1
     _django(args)
-    from goldenthread.plans.store import load_plans
+    from goldenthread.plans.store import PlanLoadRefused, load_plans
 
-    for report in load_plans([r.plan for r in results]):
+    try:
+        reports = load_plans([r.plan for r in results])
+    except PlanLoadRefused as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    for report in reports:
         print(report)
     return 0
 

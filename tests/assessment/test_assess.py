@@ -134,3 +134,14 @@ def test_assess_command_json(plan, capsys):
     assert [u["unit"] for u in metric["units_with_special_cause_concern"]] == ["south"]
     assert main(["assess", "t", "--period", "2016/17 Q5"]) == 2
     assert "not a period" in capsys.readouterr().err
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_plan_reload_never_deletes_a_metric_holding_data(plan, capsys, tmp_path):
+    add(plan, "north", date(2016, 4, 1), 90, 100)
+    without = PLAN.replace(PLAN[PLAN.index("metrics:"):PLAN.index("activity_rules:")], "")
+    path = tmp_path / "t.yaml"
+    path.write_text(without)
+    assert main(["plan", "load", str(path)]) == 1
+    assert "no longer has metric(s) FOUR, which hold loaded data; nothing was loaded" in capsys.readouterr().err
+    assert Observation.objects.count() == 1 and plan.metrics.filter(code="FOUR").exists()

@@ -30,6 +30,10 @@ from goldenthread.planfile.periods import parse_period, resolve_due
 from . import models as m
 
 
+class PlanLoadRefused(ValueError):
+    """A load that would lose data a person loaded; raised before anything is deleted."""
+
+
 class PlanNotFound(LookupError):
     def __init__(self, code: str):
         super().__init__(f"no plan with code '{code}'; see the codes with: goldenthread plan list")
@@ -111,7 +115,17 @@ class _Syncer:
 
     def delete_stale(self) -> None:
         """Delete elements no longer in the file, dependents first, once every reference has moved;
-        each deletion (and whatever cascades from it) is recorded in the audit trail."""
+        each deletion (and whatever cascades from it) is recorded in the audit trail. A metric that
+        holds loaded data is never deleted this way: the load is refused, so no data is lost."""
+        for model, pks, kind in self.stale:
+            if model is m.Metric:
+                held = sorted(m.Metric.objects.filter(pk__in=pks, observations__isnull=False)
+                              .values_list("code", flat=True).distinct())
+                if held:
+                    raise PlanLoadRefused(
+                        f"{self.plan.code}: the file no longer has metric(s) {', '.join(held)}, which hold loaded "
+                        "data; nothing was loaded. Put them back in the file, or remove their data first"
+                    )
         for model, pks, kind in reversed(self.stale):
             audit.delete([model.objects.filter(pk__in=pks)], when=self.when)
             self.report.deleted[kind] += len(pks)
