@@ -115,6 +115,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise serves from the finders; an absent root only makes it warn
 NODE_MODULES = PROJECT_DIR / "node_modules"
 NHSUK_FRONTEND_DIR = NODE_MODULES / "nhsuk-frontend" / "dist" / "nhsuk"
 # Front-end packages installed by `npm ci` and served as static files (not committed).
