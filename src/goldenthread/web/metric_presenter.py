@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
-from django.db.models import Sum
 
 from goldenthread.assurance.judgement import FiredTrigger, Status
 from goldenthread.planfile.periods import Period
 from goldenthread.performance.assessment import MetricAssessment, assess_plan
+from goldenthread.performance import aggregate
 from goldenthread.performance.models import Observation
 from goldenthread.performance.series import unit_series
 from goldenthread.plans import models as m
@@ -147,24 +147,13 @@ def _breakdowns(metric: m.Metric, where: m.OrgUnit | None, a: MetricAssessment, 
     label = period.strftime("%B %Y") if metric.frequency == "monthly" else period.isoformat()
     out: list[Breakdown] = []
     # by breakdown dimension (department type, sex, age band…), over the latest period
-    rows = Observation.objects.filter(metric=metric, superseded_at=None, period_start=period).exclude(breakdown="")
-    if where is not None and where.parent_id is not None:
-        rows = rows.filter(org_unit__in=_subtree(where))
-    dims: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0, 0.0, 0]))
-    for r in rows.values("breakdown").annotate(num=Sum("numerator"), den=Sum("denominator"), total=Sum("value")):
-        for pair in r["breakdown"].split(";"):
-            dim, _, value = pair.partition("=")
-            acc = dims[dim][value]
-            acc[0] += float(r["num"] or 0)
-            acc[1] += float(r["den"] or 0)
-            acc[2] += float(r["total"] or 0)
-    for dim, values in dims.items():
-        pairs = []
-        for value, (num, den, total, _) in values.items():
-            v = (num / den if den else None) if metric.aggregation == "ratio" else total
-            if v is not None:
-                pairs.append((value, v))
-        pairs = _best_first(pairs, metric.polarity)
+    held = (Observation.objects.filter(metric=metric, superseded_at=None, period_start=period).exclude(breakdown="")
+            .values_list("breakdown", flat=True).distinct())
+    dimensions = sorted({pair.partition("=")[0] for b in held for pair in b.split(";")})
+    for dim in dimensions:
+        groups = aggregate.value_over(metric, period, period, where, dimension=dim)
+        pairs = _best_first([(g, p.value) for g, p in groups.items() if g != aggregate.TOTAL and p.value is not None],
+                            metric.polarity)
         if len(pairs) > 1:
             out.append(Breakdown(f"By {dim.replace('_', ' ')}", label, pairs, pairs[0][1] - pairs[-1][1]))
     # by the org units below the one shown (providers, regions), at their own latest period
