@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from decimal import Decimal
 
 import pytest
 
@@ -17,42 +16,11 @@ from goldenthread.performance.series import metric_series
 from goldenthread.plans import models as m
 from goldenthread.plans.store import load_plan
 
+from .. import factories
+from ..factories import PLAN_WITH_DATA as PLAN
+from ..factories import months
+
 pytestmark = pytest.mark.django_db
-
-PLAN = """\
-code: t
-title: Test plan
-organisation: {code: o, name: Org}
-start: 2016/17
-end: 2016/17
-levels: [{code: p, name: Priority}, {code: s, name: Sub-priority}]
-org_units:
-  - {code: england, name: England, type: organisation}
-  - {code: north, name: North, type: region, parent: england}
-  - {code: south, name: South, type: region, parent: england}
-objectives:
-  - {code: P1, level: p, title: Urgent care}
-  - {code: S1, level: s, title: Recover the standard, parent: P1}
-  - {code: S2, level: s, title: Publish the plan, parent: P1}
-activities:
-  - {code: A1, objective: S2, title: Publish, due: 2016-09-30, status: in_progress}
-  - {code: A2, objective: S2, title: Survey, due: Annual survey}
-metrics:
-  - code: FOUR
-    title: Four-hour performance
-    objectives: [S1]
-    unit: percentage
-    polarity: higher_is_better
-    aggregation: ratio
-    frequency: monthly
-    target: {value: 0.95, by: 2016/17 Q4}
-    trigger_rules:
-      - {rule: below_target_for, periods: 3}
-      - {rule: special_cause_concern}
-activity_rules:
-  - {rule: activity_overdue}
-"""
-
 
 @pytest.fixture
 def plan():
@@ -61,13 +29,7 @@ def plan():
 
 
 def add(plan, unit: str, month: date, num: int, den: int, breakdown: str = ""):
-    metric = plan.metrics.get(code="FOUR")
-    Observation.objects.create(metric=metric, org_unit=plan.org_units.get(code=unit), breakdown=breakdown,
-                               period_start=month, numerator=num, denominator=den, value=Decimal(num) / Decimal(den))
-
-
-def months(n: int, start: date = date(2016, 4, 1)) -> list[date]:
-    return [date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1) for i in range(n)]
+    factories.add(plan, "FOUR", unit, month, num, den, breakdown)
 
 
 def test_proportions_aggregate_as_ratio_of_sums(plan):
