@@ -59,10 +59,15 @@ def write_file(path: Path, rows: int, seed: int, revise: float = 0.0) -> None:
         changed = rng.random(rows) < revise
         numerator = np.where(changed, np.maximum(numerator - 1, 0), numerator)
     periods = (np.datetime64("2016-04") + month.astype("timedelta64[M]")).astype("datetime64[D]").astype(str)
-    pd.DataFrame({
-        "org_unit": np.char.add("P", unit.astype(str)), "period": periods,
-        "breakdown.kind": np.char.add("k", kind.astype(str)), "numerator": numerator, "denominator": denominator,
-    }).to_csv(path, index=False)
+    pd.DataFrame(
+        {
+            "org_unit": np.char.add("P", unit.astype(str)),
+            "period": periods,
+            "breakdown.kind": np.char.add("k", kind.astype(str)),
+            "numerator": numerator,
+            "denominator": denominator,
+        }
+    ).to_csv(path, index=False)
 
 
 def main() -> None:

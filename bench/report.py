@@ -51,8 +51,9 @@ def largest_plan():
 
     from goldenthread.plans.models import Plan
 
-    plans = Plan.objects.annotate(o=Count("objectives", distinct=True), m=Count("metrics", distinct=True),
-                                  a=Count("activities", distinct=True))
+    plans = Plan.objects.annotate(
+        o=Count("objectives", distinct=True), m=Count("metrics", distinct=True), a=Count("activities", distinct=True)
+    )
     return max(plans, key=lambda p: (p.o + p.m + p.a, p.code))
 
 
@@ -68,7 +69,9 @@ def main() -> None:
     from goldenthread.plans.models import Plan
     from goldenthread.reports import charts
 
-    charts.to_svg({"data": {"values": [{"x": 1}]}, "mark": "point", "encoding": {"x": {"field": "x", "type": "quantitative"}}})
+    charts.to_svg(
+        {"data": {"values": [{"x": 1}]}, "mark": "point", "encoding": {"x": {"field": "x", "type": "quantitative"}}}
+    )
     if args.plan:
         runs = [(Plan.objects.get(code=args.plan), args.period)]
     else:
@@ -84,8 +87,10 @@ def time_pack(plan, period, repeats: int) -> None:
     from goldenthread.reports.board import board_pack
     from goldenthread.reports.documents import render_pack
 
-    print(f"board pack for {plan.code} ({plan.objectives.count()} objectives, {plan.metrics.count()} metrics, "
-          f"{plan.activities.count()} activities) as at {period.label}; best and median of {repeats}")
+    print(
+        f"board pack for {plan.code} ({plan.objectives.count()} objectives, {plan.metrics.count()} metrics, "
+        f"{plan.activities.count()} activities) as at {period.label}; best and median of {repeats}"
+    )
     for fmt in ("pdf", "docx", "html"):
         builds, totals, size = [], [], 0
         for _ in range(repeats):
@@ -96,9 +101,11 @@ def time_pack(plan, period, repeats: int) -> None:
             done = time.perf_counter()
             builds.append(built - start)
             totals.append(done - start)
-        print(f"  {fmt:<4}  best {min(totals):.2f} s, median {statistics.median(totals):.2f} s "
-              f"(assembling the pack {statistics.median(builds):.2f} s; {len(pack.exceptions)} exception(s) with "
-              f"{sum(1 for e in pack.exceptions if e.chart)} chart(s); {size:,} bytes)")
+        print(
+            f"  {fmt:<4}  best {min(totals):.2f} s, median {statistics.median(totals):.2f} s "
+            f"(assembling the pack {statistics.median(builds):.2f} s; {len(pack.exceptions)} exception(s) with "
+            f"{sum(1 for e in pack.exceptions if e.chart)} chart(s); {size:,} bytes)"
+        )
     sys.stdout.flush()
 
 

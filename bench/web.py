@@ -61,7 +61,9 @@ def opener_signed_in(base: str) -> urllib.request.OpenerDirector:
     page = opener.open(base + "/accounts/login/", timeout=30).read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     data = urllib.parse.urlencode({"username": "board", "password": PASSWORD, "csrfmiddlewaretoken": token}).encode()
-    request = urllib.request.Request(base + "/accounts/login/", data=data, headers={"Referer": base + "/accounts/login/"})
+    request = urllib.request.Request(
+        base + "/accounts/login/", data=data, headers={"Referer": base + "/accounts/login/"}
+    )
     opener.open(request, timeout=30).read()
     return opener
 
@@ -78,17 +80,34 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as var:
-        env = {**os.environ, "GOLDENTHREAD_VAR": var, "DATABASE_URL": f"sqlite:///{var}/bench.sqlite3",
-               "GOLDENTHREAD_DEMO_PASSWORD": PASSWORD}
+        env = {
+            **os.environ,
+            "GOLDENTHREAD_VAR": var,
+            "DATABASE_URL": f"sqlite:///{var}/bench.sqlite3",
+            "GOLDENTHREAD_DEMO_PASSWORD": PASSWORD,
+        }
         started = time.perf_counter()
         run("migrate", env=env)
         run("demo", env=env)
         print(f"demo set up in {time.perf_counter() - started:.1f} s (five plans, A&E data for 274 providers)")
         port = free_port()
         server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "goldenthread.config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(args.workers), "--threads", "2", "--timeout", "120", "--log-level", "warning"],
-            env=env, cwd=ROOT,
+            [
+                str(BIN / "gunicorn"),
+                "goldenthread.config.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(args.workers),
+                "--threads",
+                "2",
+                "--timeout",
+                "120",
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            cwd=ROOT,
         )
         base = f"http://127.0.0.1:{port}"
         try:
@@ -99,8 +118,10 @@ def main() -> int:
                 except OSError:
                     time.sleep(0.2)
             openers = [opener_signed_in(base) for _ in range(args.concurrency)]
-            print(f"{args.repeats} requests per page from {args.concurrency} concurrent clients, "
-                  f"gunicorn {args.workers} workers × 2 threads on 127.0.0.1")
+            print(
+                f"{args.repeats} requests per page from {args.concurrency} concurrent clients, "
+                f"gunicorn {args.workers} workers × 2 threads on 127.0.0.1"
+            )
             print(f"{'page':30} {'median':>8} {'p95':>8} {'status':>7}")
 
             def fetch(i: int, url: str) -> tuple[float, int]:
@@ -115,8 +136,10 @@ def main() -> int:
                     results = list(pool.map(lambda i: fetch(i, url), range(args.repeats)))
                 times = [t for t, _ in results]
                 statuses = {s for _, s in results}
-                print(f"{name:30} {statistics.median(times) * 1000:6.0f}ms {percentile(times, 95) * 1000:6.0f}ms "
-                      f"{','.join(map(str, sorted(statuses))):>7}")
+                print(
+                    f"{name:30} {statistics.median(times) * 1000:6.0f}ms {percentile(times, 95) * 1000:6.0f}ms "
+                    f"{','.join(map(str, sorted(statuses))):>7}"
+                )
         finally:
             server.terminate()
             server.wait(timeout=30)

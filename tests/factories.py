@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from goldenthread.planfile import validate_text
 from goldenthread.performance.models import Observation
+from goldenthread.planfile import validate_text
 from goldenthread.plans import models as m
 from goldenthread.plans.store import load_plan
 
@@ -53,8 +53,13 @@ def months(n: int, start: date = date(2016, 4, 1)) -> list[date]:
 
 def add(plan: m.Plan, metric: str, unit: str, month: date, num: int, den: int, breakdown: str = "") -> None:
     Observation.objects.create(
-        metric=plan.metrics.get(code=metric), org_unit=plan.org_units.get(code=unit), breakdown=breakdown,
-        period_start=month, numerator=num, denominator=den, value=Decimal(num) / Decimal(den),
+        metric=plan.metrics.get(code=metric),
+        org_unit=plan.org_units.get(code=unit),
+        breakdown=breakdown,
+        period_start=month,
+        numerator=num,
+        denominator=den,
+        value=Decimal(num) / Decimal(den),
     )
 
 
@@ -70,8 +75,16 @@ def plan_with_data(text: str = PLAN_WITH_DATA) -> m.Plan:
             num = 70 if (unit == "south" and i == 23) else base + (i % 3)
             for dept, den in (("1", 60), ("other", 40)):
                 share = round(num * den / 100)
-                rows.append(Observation(metric=metric, org_unit=units[unit], breakdown=f"department_type={dept}",
-                                        period_start=month, numerator=share, denominator=den,
-                                        value=Decimal(share) / Decimal(den)))
+                rows.append(
+                    Observation(
+                        metric=metric,
+                        org_unit=units[unit],
+                        breakdown=f"department_type={dept}",
+                        period_start=month,
+                        numerator=share,
+                        denominator=den,
+                        value=Decimal(share) / Decimal(den),
+                    )
+                )
     Observation.objects.bulk_create(rows)
     return plan

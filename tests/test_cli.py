@@ -8,19 +8,21 @@ import sys
 
 import pytest
 
-from goldenthread.cli import main
+from goldenthread.cli.main import main
 from goldenthread.plans import models as m
 
 from .conftest import EXAMPLE
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "goldenthread.cli", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "goldenthread.cli.main", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_validate_ok_and_without_django():
     code = (
-        "import sys; from goldenthread.cli import main; rc = main(['plan', 'validate', %r]);"
+        "import sys; from goldenthread.cli.main import main; rc = main(['plan', 'validate', %r]);"
         "assert 'django' not in sys.modules and 'pandas' not in sys.modules; sys.exit(rc)" % str(EXAMPLE)
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
@@ -30,8 +32,11 @@ def test_validate_ok_and_without_django():
 
 def test_validate_reports_every_problem_and_exits_1(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text(EXAMPLE.read_text().replace("level: dir-priority", "level: directorate-priority").replace(
-        "owner: cno\n    contributes_to", "owner: chief-nurse\n    contributes_to"))
+    bad.write_text(
+        EXAMPLE.read_text()
+        .replace("level: dir-priority", "level: directorate-priority")
+        .replace("owner: cno\n    contributes_to", "owner: chief-nurse\n    contributes_to")
+    )
     done = run("plan", "validate", str(bad), str(EXAMPLE))
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
@@ -66,7 +71,9 @@ def test_load_list_export(tmp_path, capsys):
 @pytest.mark.django_db(transaction=True)
 def test_invalid_file_loads_nothing(tmp_path, capsys):
     bad = tmp_path / "bad.yaml"
-    bad.write_text(EXAMPLE.read_text().replace("code: example-2019", "code: other").replace("likelihood: 4", "likelihood: 9"))
+    bad.write_text(
+        EXAMPLE.read_text().replace("code: example-2019", "code: other").replace("likelihood: 4", "likelihood: 9")
+    )
     assert main(["plan", "load", str(EXAMPLE), str(bad)]) == 1
     assert "risks[0].likelihood" in capsys.readouterr().err
     assert m.Plan.objects.count() == 0
@@ -80,7 +87,11 @@ def test_demo_is_idempotent(monkeypatch, capsys):
     assert "Password for every demo account: demo-password-123" in first
     assert main(["demo"]) == 0
     second = capsys.readouterr().out
-    assert all(line.endswith("unchanged") for line in second.splitlines() if line.startswith(tuple(m.Plan.objects.values_list("code", flat=True))))
+    assert all(
+        line.endswith("unchanged")
+        for line in second.splitlines()
+        if line.startswith(tuple(m.Plan.objects.values_list("code", flat=True)))
+    )
     from django.contrib.auth import authenticate
 
     assert authenticate(username="admin", password="demo-password-123").is_superuser

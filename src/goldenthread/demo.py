@@ -71,7 +71,11 @@ def load_demo(out: TextIO) -> int:
 
         load_cycle_demo(out)
     names = ", ".join(DEMO_ACCOUNTS)
-    where = "(from GOLDENTHREAD_DEMO_PASSWORD)" if not generated else f"(generated, kept in {settings.VAR_DIR / 'demo_password'})"
+    where = (
+        "(from GOLDENTHREAD_DEMO_PASSWORD)"
+        if not generated
+        else f"(generated, kept in {settings.VAR_DIR / 'demo_password'})"
+    )
     print(f"Demo accounts: {names}", file=out)
     print(f"Password for every demo account: {password} {where}", file=out)
     return 0

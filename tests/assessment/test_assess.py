@@ -7,12 +7,12 @@ from datetime import date
 
 import pytest
 
-from goldenthread.cli import main
-from goldenthread.planfile import validate_text
-from goldenthread.planfile.periods import parse_period
+from goldenthread.cli.main import main
 from goldenthread.performance.assessment import AssessmentError, assess_plan
 from goldenthread.performance.models import Observation
 from goldenthread.performance.series import metric_series
+from goldenthread.planfile import validate_text
+from goldenthread.planfile.periods import parse_period
 from goldenthread.plans import models as m
 from goldenthread.plans.store import load_plan
 
@@ -21,6 +21,7 @@ from ..factories import PLAN_WITH_DATA as PLAN
 from ..factories import months
 
 pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture
 def plan():
@@ -51,8 +52,13 @@ def test_breakdowns_are_summed_and_not_double_counted(plan):
 def test_quarter_value_is_the_ratio_over_its_months(plan):
     for i, mth in enumerate(months(12)):
         add(plan, "north", mth, 80 + i, 100)
-    result = assess_plan(plan, as_at=parse_period("2016/17 Q4"), metric_code="FOUR", where_code="England",
-                         period=parse_period("2016/17 Q4"))
+    result = assess_plan(
+        plan,
+        as_at=parse_period("2016/17 Q4"),
+        metric_code="FOUR",
+        where_code="England",
+        period=parse_period("2016/17 Q4"),
+    )
     a = result.metrics[0]
     assert a.period_value == pytest.approx((89 + 90 + 91) / 300)
     assert a.period_target_met is False
@@ -88,8 +94,10 @@ def test_assess_command_json(plan, capsys):
     for i, mth in enumerate(months(12)):
         add(plan, "north", mth, 90 + (i % 3), 100)
         add(plan, "south", mth, 70 if i == 11 else 93, 100)
-    assert main(["assess", "t", "--metric", "FOUR", "--where", "England", "--period", "2016/17 Q4",
-                 "--format", "json"]) == 0
+    assert (
+        main(["assess", "t", "--metric", "FOUR", "--where", "England", "--period", "2016/17 Q4", "--format", "json"])
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
     metric = data["metrics"][0]
     assert metric["period"] == "2016/17 Q4" and metric["target"] == 0.95 and metric["target_met"] is False
@@ -101,7 +109,7 @@ def test_assess_command_json(plan, capsys):
 @pytest.mark.django_db(transaction=True)
 def test_a_plan_reload_never_deletes_a_metric_holding_data(plan, capsys, tmp_path):
     add(plan, "north", date(2016, 4, 1), 90, 100)
-    without = PLAN.replace(PLAN[PLAN.index("metrics:"):PLAN.index("activity_rules:")], "")
+    without = PLAN.replace(PLAN[PLAN.index("metrics:") : PLAN.index("activity_rules:")], "")
     path = tmp_path / "t.yaml"
     path.write_text(without)
     assert main(["plan", "load", str(path)]) == 1

@@ -170,15 +170,11 @@ def ptd_point_type(sct, direction):
         v = 1 if ("Above" in s or "Increasing" in s) else -1 if ("Below" in s or "Decreasing" in s) else 0
         if direction == 0:
             out.append(
-                "special_cause_neutral_high" if v > 0 else
-                "special_cause_neutral_low" if v < 0 else "common_cause"
+                "special_cause_neutral_high" if v > 0 else "special_cause_neutral_low" if v < 0 else "common_cause"
             )
         else:
             v *= direction
-            out.append(
-                "special_cause_improvement" if v > 0 else
-                "special_cause_concern" if v < 0 else "common_cause"
-            )
+            out.append("special_cause_improvement" if v > 0 else "special_cause_concern" if v < 0 else "common_cause")
     return out
 
 

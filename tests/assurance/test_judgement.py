@@ -48,12 +48,18 @@ def test_below_target_for(values, n, fires):
     fired = evaluate_metric_rules(e)
     assert bool(fired) is fires
     if fires:
-        assert fired[0].periods == ("P1", "P2", "P3") and fired[0].message == "target missed in each of the last 3 periods"
+        assert (
+            fired[0].periods == ("P1", "P2", "P3") and fired[0].message == "target missed in each of the last 3 periods"
+        )
 
 
 def test_trajectory_missed_for():
-    e = evidence([0.8, 0.8], planned=np.array([0.85, 0.9]), polarity="higher_is_better",
-                 rules=[{"rule": "trajectory_missed_for", "periods": 2}])
+    e = evidence(
+        [0.8, 0.8],
+        planned=np.array([0.85, 0.9]),
+        polarity="higher_is_better",
+        rules=[{"rule": "trajectory_missed_for", "periods": 2}],
+    )
     assert [f.rule for f in evaluate_metric_rules(e)] == ["trajectory_missed_for"]
 
 
@@ -64,11 +70,19 @@ def test_no_data_since():
 
 
 def test_spc_rules():
-    e = evidence([1, 2], latest_point_type="special_cause_concern", assurance="consistent_fail",
-                 rules=[{"rule": "special_cause_concern"}, {"rule": "assurance_fail"}])
+    e = evidence(
+        [1, 2],
+        latest_point_type="special_cause_concern",
+        assurance="consistent_fail",
+        rules=[{"rule": "special_cause_concern"}, {"rule": "assurance_fail"}],
+    )
     assert [f.rule for f in evaluate_metric_rules(e)] == ["special_cause_concern", "assurance_fail"]
-    calm = evidence([1, 2], latest_point_type="common_cause", assurance="consistent_pass",
-                    rules=[{"rule": "special_cause_concern"}, {"rule": "assurance_fail"}])
+    calm = evidence(
+        [1, 2],
+        latest_point_type="common_cause",
+        assurance="consistent_pass",
+        rules=[{"rule": "special_cause_concern"}, {"rule": "assurance_fail"}],
+    )
     assert evaluate_metric_rules(calm) == []
 
 
@@ -95,12 +109,14 @@ def test_metric_status_explains_itself():
 
 def test_objective_roll_up_names_what_drives_it():
     concern, fine = Status("concern", "x"), Status("on_track", "y")
-    statuses = objective_statuses([
-        ObjectiveInput("P", None),
-        ObjectiveInput("C1", "P", metrics=[concern, concern, fine]),
-        ObjectiveInput("C2", "P", activities=[fine]),
-        ObjectiveInput("E", None),
-    ])
+    statuses = objective_statuses(
+        [
+            ObjectiveInput("P", None),
+            ObjectiveInput("C1", "P", metrics=[concern, concern, fine]),
+            ObjectiveInput("C2", "P", activities=[fine]),
+            ObjectiveInput("E", None),
+        ]
+    )
     assert statuses["C1"] == Status("concern", "2 of 3 metrics show concern")
     assert statuses["C2"] == Status("on_track", "its activity is on track")
     assert statuses["P"] == Status("concern", "1 of 2 sub-objectives show concern")

@@ -12,19 +12,27 @@ import sys
 def spc(tmp_path, text: str, *args: str) -> subprocess.CompletedProcess:
     path = tmp_path / "data.csv"
     path.write_text(text)
-    return subprocess.run([sys.executable, "-m", "goldenthread.cli", "spc", str(path), *args],
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "goldenthread.cli.main", "spc", str(path), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def series_csv(values, name="A", start_month=1) -> str:
-    rows = [f"{2020 + (start_month + i - 1) // 12}-{(start_month + i - 1) % 12 + 1:02d}-01,{name},{v}"
-            for i, v in enumerate(values)]
+    rows = [
+        f"{2020 + (start_month + i - 1) // 12}-{(start_month + i - 1) % 12 + 1:02d}-01,{name},{v}"
+        for i, v in enumerate(values)
+    ]
     return "\n".join(rows) + "\n"
 
 
 def test_points_with_reference_spellings(tmp_path):
     values = [10, 12, 11, 13, 9, 11, 10, 12, 11, 10, 12, 11, 13, 10, 30]
-    done = spc(tmp_path, "month,trust,rate\n" + series_csv(values), "--value", "rate", "--date", "month", "--series", "trust")
+    done = spc(
+        tmp_path, "month,trust,rate\n" + series_csv(values), "--value", "rate", "--date", "month", "--series", "trust"
+    )
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
     assert list(rows[0]) == ["series", "period", "value", "mean", "lpl", "upl", "special_cause_type", "point_type"]
@@ -37,8 +45,23 @@ def test_points_with_reference_spellings(tmp_path):
 def test_summary_and_decrease(tmp_path):
     values = [5, 5.2, 4.9, 5.1, 5, 4.8, 5.2, 5.1, 4.9, 5, 5.1, 5.0, 5.2, 9]
     text = "month,trust,rate\n" + series_csv(values, "A") + series_csv(values[:-1] + [5.05], "B")
-    done = spc(tmp_path, text, "--value", "rate", "--date", "month", "--series", "trust", "--summary",
-               "--improvement", "decrease", "--target", "7", "--format", "json")
+    done = spc(
+        tmp_path,
+        text,
+        "--value",
+        "rate",
+        "--date",
+        "month",
+        "--series",
+        "trust",
+        "--summary",
+        "--improvement",
+        "decrease",
+        "--target",
+        "7",
+        "--format",
+        "json",
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == [
         {"series": "A", "variation": "concern_high", "assurance": "consistent_pass"},
@@ -72,7 +95,9 @@ def test_short_series_warns_and_gaps_do_not_crash(tmp_path):
 def test_starts_without_django_or_pandas(tmp_path):
     path = tmp_path / "d.csv"
     path.write_text("month,rate\n" + "\n".join(f"2020-{m:02d}-01,{m}" for m in range(1, 13)) + "\n")
-    code = ("import sys; from goldenthread.cli import main; rc = main(['spc', %r, '--value', 'rate', '--date', 'month']);"
-            "bad = [m for m in ('django', 'pandas') if m in sys.modules]; assert not bad, bad; sys.exit(rc)") % str(path)
+    code = (
+        "import sys; from goldenthread.cli.main import main; rc = main(['spc', %r, '--value', 'rate', '--date', 'month']);"
+        "bad = [m for m in ('django', 'pandas') if m in sys.modules]; assert not bad, bad; sys.exit(rc)"
+    ) % str(path)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

@@ -97,8 +97,13 @@ def test_spc_many_equals_spc_per_series(all_series, fix_after, screen, rnd):
     assert table.series.tolist() == list(dict.fromkeys(ids))
     for sid, (d, vals, rebase_dates, improvement, target) in per.items():
         alone = spc(
-            vals, d, improvement=improvement, target=target, rebase=rebase_dates,
-            fix_after=fix_after, screen_outliers=screen,
+            vals,
+            d,
+            improvement=improvement,
+            target=target,
+            rebase=rebase_dates,
+            fix_after=fix_after,
+            screen_outliers=screen,
         )
         # the table's rows for this series, in the order this series' points were given
         rows = [i for i, s in enumerate(ids) if s == sid]
@@ -106,9 +111,7 @@ def test_spc_many_equals_spc_per_series(all_series, fix_after, screen, rnd):
         for name in POINT_FIELDS:
             assert same(getattr(table, name)[rows], getattr(alone, name)), name
         got = table.result(sid)
-        assert (got.variation, got.assurance, got.warnings) == (
-            alone.variation, alone.assurance, alone.warnings
-        )
+        assert (got.variation, got.assurance, got.warnings) == (alone.variation, alone.assurance, alone.warnings)
 
 
 @settings(max_examples=300, deadline=None, database=None)

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 
-from goldenthread import access
+from goldenthread.access import roles
 from goldenthread.cycles import services
 from goldenthread.cycles.models import ReportingPeriod
 from goldenthread.planfile import validate_file, validate_text
@@ -33,13 +33,13 @@ PASSWORD = "a-long-password"
 #: role name in these tests -> (role, membership)
 ROLES = {
     "norole": (None, None),
-    "contributor": (access.CONTRIBUTOR, "medical"),
-    "lead": (access.LEAD, "medical"),
-    "other_lead": (access.LEAD, "nursing"),
-    "planner": (access.PLANNING_TEAM, "plan"),
-    "other_planner": (access.PLANNING_TEAM, "other plan"),
-    "board": (access.BOARD, None),
-    "admin": (access.ADMINISTRATOR, None),
+    "contributor": (roles.CONTRIBUTOR, "medical"),
+    "lead": (roles.LEAD, "medical"),
+    "other_lead": (roles.LEAD, "nursing"),
+    "planner": (roles.PLANNING_TEAM, "plan"),
+    "other_planner": (roles.PLANNING_TEAM, "other plan"),
+    "board": (roles.BOARD, None),
+    "admin": (roles.ADMINISTRATOR, None),
 }
 
 
@@ -67,7 +67,12 @@ class World:
         for a in scope.activities:
             data.activities[a.pk] = {"status": "in_progress", "commentary": ""}
         for x in scope.metrics:
-            data.metrics[x.pk] = {"numerator": Decimal(30), "denominator": Decimal(40), "value": Decimal("0.75"), "note": ""}
+            data.metrics[x.pk] = {
+                "numerator": Decimal(30),
+                "denominator": Decimal(40),
+                "value": Decimal("0.75"),
+                "note": "",
+            }
         for r in scope.risks:
             data.risks[r.pk] = {"likelihood": 3, "impact": 4, "commentary": "No change", "reviewed": True}
         for name, value in overrides.items():
@@ -81,13 +86,17 @@ def fast_passwords(settings):
 
 
 def make_user(username: str, role: str | None, *, plan=None, unit=None, email: str | None = None):
-    user = get_user_model().objects.create_user(username, email=email if email is not None else f"{username}@example.org",
-                                                password=PASSWORD, first_name=username.replace("_", " ").title())
-    if role == access.ADMINISTRATOR:
+    user = get_user_model().objects.create_user(
+        username,
+        email=email if email is not None else f"{username}@example.org",
+        password=PASSWORD,
+        first_name=username.replace("_", " ").title(),
+    )
+    if role == roles.ADMINISTRATOR:
         user.is_superuser = user.is_staff = True
         user.save()
     if role:
-        access.grant(user, role, plan=plan, org_unit=unit)
+        roles.grant(user, role, plan=plan, org_unit=unit)
     return user
 
 
@@ -102,8 +111,13 @@ def world(db) -> World:
     other = pm.Plan.objects.get(code="example-2019")
     services.generate_periods(plan)
     services.set_return_metrics(plan, {plan.metrics.get(code="MED-2-M1").pk})
-    w = World(plan, other, plan.org_units.get(code="medical"), plan.org_units.get(code="nursing"),
-              {p.label: p for p in ReportingPeriod.objects.filter(plan=plan)})
+    w = World(
+        plan,
+        other,
+        plan.org_units.get(code="medical"),
+        plan.org_units.get(code="nursing"),
+        {p.label: p for p in ReportingPeriod.objects.filter(plan=plan)},
+    )
     for name, (role, where) in ROLES.items():
         unit = {"medical": w.medical, "nursing": w.nursing}.get(where)
         member_of = {"plan": plan, "other plan": other}.get(where)

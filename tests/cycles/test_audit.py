@@ -11,7 +11,15 @@ from django.contrib.auth import get_user_model
 
 from goldenthread.audit import records as audit
 from goldenthread.cycles import services
-from goldenthread.cycles.models import AccountabilityReview, Action, ActivityUpdate, MetricReturn, ReviewAttendee, ReviewDecision, Submission
+from goldenthread.cycles.models import (
+    AccountabilityReview,
+    Action,
+    ActivityUpdate,
+    MetricReturn,
+    ReviewAttendee,
+    ReviewDecision,
+    Submission,
+)
 from goldenthread.performance.models import Observation
 from goldenthread.planfile import validate_text
 from goldenthread.plans import models as m
@@ -19,8 +27,19 @@ from goldenthread.plans.store import load_plan
 
 pytestmark = pytest.mark.django_db
 
-PLAN_MODELS = [m.Organisation, m.Plan, m.Level, m.OrgUnit, m.Owner, m.Objective, m.Activity, m.Metric, m.BudgetLine,
-               m.StatedTotal, m.Risk]
+PLAN_MODELS = [
+    m.Organisation,
+    m.Plan,
+    m.Level,
+    m.OrgUnit,
+    m.Owner,
+    m.Objective,
+    m.Activity,
+    m.Metric,
+    m.BudgetLine,
+    m.StatedTotal,
+    m.Risk,
+]
 
 
 def plan_from(text: str):
@@ -40,7 +59,9 @@ def test_loading_a_plan_records_every_element_created_and_who(example_plan):
         live = model.objects.count()
         created = model.history.filter(history_type="+")
         assert created.count() == live, model.__name__
-        assert set(created.values_list("history_user_id", "history_username").distinct()) == {(loader.pk, "loader")}, model.__name__
+        assert set(created.values_list("history_user_id", "history_username").distinct()) == {(loader.pk, "loader")}, (
+            model.__name__
+        )
     med = m.Objective.history.get(code="MED-1")
     assert med.related == {"contributes_to": ["1"], "framework_refs": []}
     vac = m.Metric.history.get(code="NUR-VAC")
@@ -59,12 +80,16 @@ def test_an_edited_file_records_changes_with_before_and_after(example_text):
     before = history_counts()
     edited = example_text.replace(
         "title: Prevention and anti-microbial resistance clinical policy and programme development",
-        "title: Prevention and AMR programme")
+        "title: Prevention and AMR programme",
+    )
     load_plan(plan_from(edited))
     after = history_counts()
     changed = m.Objective.history.filter(code="MED-1").order_by("history_date", "history_id")
     assert [h.history_type for h in changed] == ["+", "~"]
-    assert changed[0].title.startswith("Prevention and anti-microbial") and changed[1].title == "Prevention and AMR programme"
+    assert (
+        changed[0].title.startswith("Prevention and anti-microbial")
+        and changed[1].title == "Prevention and AMR programme"
+    )
     assert after == {**before, "Objective": before["Objective"] + 1}  # nothing else changed, nothing else recorded
 
 
@@ -91,7 +116,9 @@ def test_removing_elements_records_each_deletion_including_cascades(example_text
     text = plan_from(example_text)
     text.objectives = [o for o in text.objectives if o.code != "MED-1"]
     text.activities = [a for a in text.activities if a.objective != "MED-1"]
-    text.metrics = [x.model_copy(update={"objectives": [o for o in x.objectives if o != "MED-1"]}) for x in text.metrics]
+    text.metrics = [
+        x.model_copy(update={"objectives": [o for o in x.objectives if o != "MED-1"]}) for x in text.metrics
+    ]
     text.risks = [r.model_copy(update={"objective": None}) if r.objective == "MED-1" else r for r in text.risks]
     for o in text.objectives:
         if o.org_unit == "medical":
@@ -100,7 +127,9 @@ def test_removing_elements_records_each_deletion_including_cascades(example_text
         if a.org_unit == "medical":
             a.org_unit = None
     text.owners = [o.model_copy(update={"org_unit": None}) if o.org_unit == "medical" else o for o in text.owners]
-    text.budget_lines = [b.model_copy(update={"org_unit": None}) if b.org_unit == "medical" else b for b in text.budget_lines]
+    text.budget_lines = [
+        b.model_copy(update={"org_unit": None}) if b.org_unit == "medical" else b for b in text.budget_lines
+    ]
     text.org_units = [u for u in text.org_units if u.code != "medical"]
     load_plan(text)
     deleted = m.Objective.history.filter(history_type="-")
@@ -117,7 +146,9 @@ def test_plan_loads_stay_set_based(example_text, django_assert_max_num_queries):
         f"  - {{code: X{i}, level: dir-priority, title: Extra {i}, org_unit: medical, owner: nmd, contributes_to: ['1']}}\n"
         for i in range(40)
     )
-    bigger = example_text.replace("activities:\n", extra + "activities:\n", 1).replace("code: example-2019", "code: example-big")
+    bigger = example_text.replace("activities:\n", extra + "activities:\n", 1).replace(
+        "code: example-2019", "code: example-big"
+    )
     with django_assert_max_num_queries(len(small.captured_queries)):
         load_plan(plan_from(bigger))
     assert m.Objective.history.filter(code__startswith="X", history_type="+").count() == 40
@@ -126,31 +157,52 @@ def test_plan_loads_stay_set_based(example_text, django_assert_max_num_queries):
 def test_saving_and_deciding_an_update_is_recorded(world):
     lead, planner = world.users["lead"], world.users["planner"]
     sub = services.save_update(world.period(1), world.medical, world.complete(), based_on=0, user=lead)
-    sub = services.save_update(world.period(1), world.medical, world.complete(commentary="Changed"), based_on=sub.version,
-                               user=lead, submit=True)
+    sub = services.save_update(
+        world.period(1),
+        world.medical,
+        world.complete(commentary="Changed"),
+        based_on=sub.version,
+        user=lead,
+        submit=True,
+    )
     services.decide(sub, "approve", comments="", based_on=sub.version, user=planner)
     rows = Submission.history.filter(id=sub.pk).order_by("history_date", "history_id")
     assert [(h.history_type, h.history_username, h.status) for h in rows][-3:] == [
-        ("~", "lead", "draft"), ("~", "lead", "submitted"), ("~", "planner", "approved")]
+        ("~", "lead", "draft"),
+        ("~", "lead", "submitted"),
+        ("~", "planner", "approved"),
+    ]
     assert [(h.history_type, h.commentary) for h in rows][:2] == [("+", ""), ("~", "Good quarter")]
-    assert ActivityUpdate.history.filter(submission_id=sub.pk, history_user=lead).count() == len(world.scope().activities)
+    assert ActivityUpdate.history.filter(submission_id=sub.pk, history_user=lead).count() == len(
+        world.scope().activities
+    )
     assert MetricReturn.history.filter(submission_id=sub.pk, history_type="+").get().numerator == Decimal(30)
     assert Observation.history.filter(metric__code="MED-2-M1", history_type="+", history_user=planner).count() == 1
 
 
 def test_reviews_and_actions_are_recorded(world):
     planner, lead = world.users["planner"], world.users["lead"]
-    data = services.ReviewData(status="held", held_on=date(2019, 7, 25), chair="CFO", pack="Q1 pack", summary="ok",
-                               attendees=[("Ann", "NMD")], decisions=["Agree"], actions={},
-                               new_actions=[{"description": "Do it", "owner": "Ann", "due_on": date(2019, 9, 30)}])
+    data = services.ReviewData(
+        status="held",
+        held_on=date(2019, 7, 25),
+        chair="CFO",
+        pack="Q1 pack",
+        summary="ok",
+        attendees=[("Ann", "NMD")],
+        decisions=["Agree"],
+        actions={},
+        new_actions=[{"description": "Do it", "owner": "Ann", "due_on": date(2019, 9, 30)}],
+    )
     review = services.save_review(world.period(1), world.medical, data, based_on=0, user=planner)
     action = review.actions.get()
     services.close_action(action, "Done", user=lead)
     assert AccountabilityReview.history.filter(id=review.pk, history_user=planner).exists()
     assert ReviewAttendee.history.filter(review_id=review.pk, name="Ann").exists()
     assert ReviewDecision.history.filter(review_id=review.pk, text="Agree").exists()
-    assert [(h.history_type, h.status, h.history_username) for h in Action.history.filter(id=action.pk).order_by("history_date")] \
-        == [("+", "open", "planner"), ("~", "closed", "lead")]
+    assert [
+        (h.history_type, h.status, h.history_username)
+        for h in Action.history.filter(id=action.pk).order_by("history_date")
+    ] == [("+", "open", "planner"), ("~", "closed", "lead")]
     with pytest.raises(services.Conflict):  # reviews are optimistic too
         services.save_review(world.period(1), world.medical, data, based_on=0, user=planner)
 
@@ -160,8 +212,11 @@ def test_observations_are_recorded_on_every_path(world):
     obs = Observation.objects.create(metric=metric, org_unit=world.medical, period_start=date(2019, 4, 1), value=1)
     obs.value = 2
     obs.save()
-    bulk = audit.bulk_create(Observation, [Observation(metric=metric, org_unit=world.nursing, period_start=date(2019, 4, 1), value=3)],
-                             user=world.users["admin"])
+    bulk = audit.bulk_create(
+        Observation,
+        [Observation(metric=metric, org_unit=world.nursing, period_start=date(2019, 4, 1), value=3)],
+        user=world.users["admin"],
+    )
     audit.bulk_update(Observation, [bulk[0]], ["superseded_at"], user=world.users["admin"])
     audit.delete([Observation.objects.filter(pk=obs.pk)], user=world.users["admin"])
     kinds = list(Observation.history.order_by("history_date", "history_id").values_list("id", "history_type"))
@@ -170,8 +225,12 @@ def test_observations_are_recorded_on_every_path(world):
 
 def test_history_page_shows_who_when_and_before_after(world, login, example_text):
     lead = world.users["lead"]
-    sub = services.save_update(world.period(1), world.medical, world.complete(commentary="First <b>words</b>"), based_on=0, user=lead)
-    services.save_update(world.period(1), world.medical, world.complete(commentary="Second words"), based_on=sub.version, user=lead)
+    sub = services.save_update(
+        world.period(1), world.medical, world.complete(commentary="First <b>words</b>"), based_on=0, user=lead
+    )
+    services.save_update(
+        world.period(1), world.medical, world.complete(commentary="Second words"), based_on=sub.version, user=lead
+    )
     page = login(world.users["planner"]).get(f"/history/submission/{sub.pk}/").content.decode()
     assert "History of Medical 2019/20 Q1" in page
     assert "Changed" in page and "Lead" in page

@@ -16,27 +16,47 @@ URL = "/plans/nhsei-2019/periods/2019-20-q1/units/medical/update/"
 
 def test_a_save_from_an_older_version_is_refused(world):
     lead, contributor = world.users["lead"], world.users["contributor"]
-    first = services.save_update(world.period(1), world.medical, world.complete(commentary="one"), based_on=0, user=lead)
-    services.save_update(world.period(1), world.medical, world.complete(commentary="lead's text"), based_on=first.version, user=lead)
+    first = services.save_update(
+        world.period(1), world.medical, world.complete(commentary="one"), based_on=0, user=lead
+    )
+    services.save_update(
+        world.period(1), world.medical, world.complete(commentary="lead's text"), based_on=first.version, user=lead
+    )
     with pytest.raises(services.Conflict) as conflict:
-        services.save_update(world.period(1), world.medical, world.complete(commentary="contributor's text"),
-                             based_on=first.version, user=contributor)
-    assert "Lead saved this update at" in str(conflict.value) and "your changes have not been saved" in str(conflict.value)
+        services.save_update(
+            world.period(1),
+            world.medical,
+            world.complete(commentary="contributor's text"),
+            based_on=first.version,
+            user=contributor,
+        )
+    assert "Lead saved this update at" in str(conflict.value) and "your changes have not been saved" in str(
+        conflict.value
+    )
     assert conflict.value.current.commentary == "lead's text"
     assert Submission.objects.get().commentary == "lead's text"
 
 
 def test_two_people_starting_the_same_new_update(world):
-    services.save_update(world.period(1), world.medical, world.complete(commentary="first"), based_on=0, user=world.users["lead"])
+    services.save_update(
+        world.period(1), world.medical, world.complete(commentary="first"), based_on=0, user=world.users["lead"]
+    )
     with pytest.raises(services.Conflict):
-        services.save_update(world.period(1), world.medical, world.complete(commentary="second"), based_on=0,
-                             user=world.users["contributor"])
+        services.save_update(
+            world.period(1),
+            world.medical,
+            world.complete(commentary="second"),
+            based_on=0,
+            user=world.users["contributor"],
+        )
     assert Submission.objects.get().commentary == "first"
 
 
 def test_the_second_save_in_the_browser_keeps_the_persons_text(world, login):
     lead, contributor = login(world.users["lead"]), login(world.users["contributor"])
-    services.save_update(world.period(1), world.medical, world.complete(commentary="start"), based_on=0, user=world.users["lead"])
+    services.save_update(
+        world.period(1), world.medical, world.complete(commentary="start"), based_on=0, user=world.users["lead"]
+    )
     # both open the form at version 1 ...
     assert 'name="version" value="1"' in lead.get(URL).content.decode()
     assert 'name="version" value="1"' in contributor.get(URL).content.decode()
@@ -63,7 +83,9 @@ def test_simultaneous_saves_one_wins_the_other_is_told(world):
     runs where the database is a server: PostgreSQL.)"""
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         pytest.skip("the in-memory SQLite test database cannot hold two concurrent writers")
-    services.save_update(world.period(1), world.medical, world.complete(commentary="start"), based_on=0, user=world.users["lead"])
+    services.save_update(
+        world.period(1), world.medical, world.complete(commentary="start"), based_on=0, user=world.users["lead"]
+    )
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 

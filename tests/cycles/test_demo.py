@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 
-from goldenthread import access
-from goldenthread.cli import main
+from goldenthread.access import roles, rules
+from goldenthread.cli.main import main
 from goldenthread.cycles.models import AccountabilityReview, Publication, ReportingPeriod, Submission
 
 
@@ -17,13 +17,15 @@ def test_demo_cycle(monkeypatch, capsys, db, settings):
     assert "Demo accounts: admin, planner, medical-lead, nursing-lead, board" in first
     periods = list(ReportingPeriod.objects.filter(plan__code="nhsei-2019").values_list("label", flat=True))
     assert periods == ["2019/20 Q1", "2019/20 Q2", "2019/20 Q3", "2019/20 Q4"]
-    states = {(s.period.label, s.org_unit.code): s.status for s in Submission.objects.select_related("period", "org_unit")}
+    states = {
+        (s.period.label, s.org_unit.code): s.status for s in Submission.objects.select_related("period", "org_unit")
+    }
     assert set(states.values()) == {"draft", "submitted", "returned", "approved"}
     lead = authenticate(username="medical-lead", password="demo-password-123")
-    assert access.person(lead).roles == {access.LEAD} and access.may_submit(lead, Submission.objects.first().org_unit)
-    assert access.person(authenticate(username="board", password="demo-password-123")).roles == {access.BOARD}
+    assert roles.person(lead).roles == {roles.LEAD} and rules.may_submit(lead, Submission.objects.first().org_unit)
+    assert roles.person(authenticate(username="board", password="demo-password-123")).roles == {roles.BOARD}
     planner = authenticate(username="planner", password="demo-password-123")
-    assert access.person(planner).planning_plan_ids  # a member of every plan
+    assert roles.person(planner).planning_plan_ids  # a member of every plan
     assert AccountabilityReview.objects.count() == 1 and Publication.objects.count() == 2
     counts = [m.history.count() for m in (Submission, ReportingPeriod, AccountabilityReview, Publication)]
     assert main(["demo"]) == 0

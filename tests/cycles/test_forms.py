@@ -16,9 +16,15 @@ def test_every_error_is_shown_and_everything_typed_is_kept(world, login):
     client = login(world.users["lead"])
     metric, activity, risk = metric_and_activity(world)
     typed = {
-        "version": "0", "action": "save", "rag": "purple", "rag_reason": "Because <script>alert(1)</script>",
-        "commentary": "x" * 10_001, f"m{metric.pk}-numerator": "lots", f"m{metric.pk}-denominator": "40",
-        f"a{activity.pk}-status": "finished", f"a{activity.pk}-commentary": "Kept as typed",
+        "version": "0",
+        "action": "save",
+        "rag": "purple",
+        "rag_reason": "Because <script>alert(1)</script>",
+        "commentary": "x" * 10_001,
+        f"m{metric.pk}-numerator": "lots",
+        f"m{metric.pk}-denominator": "40",
+        f"a{activity.pk}-status": "finished",
+        f"a{activity.pk}-commentary": "Kept as typed",
         f"r{risk.pk}-likelihood": "9",
     }
     response = client.post(URL, typed)

@@ -2,7 +2,7 @@
 
 The URL patterns are found by walking the resolver, so a page anyone adds is covered the day it
 is added: it must have an access rule (deny-by-default would otherwise close it to everybody),
-the public must be refused unless it is in ``goldenthread.access.PUBLIC_PAGES``, and every role
+the public must be refused unless it is in ``goldenthread.access.rules.PUBLIC_PAGES``, and every role
 must get what the rule says. Pages whose expectations are written out in :data:`EXPECTED` are
 checked against that table instead — an independent statement of the policy.
 
@@ -22,7 +22,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern
 
-from goldenthread import access
+from goldenthread.access import policy
 from goldenthread.cycles import services
 from goldenthread.cycles.models import Submission
 
@@ -113,19 +113,42 @@ def matrix_world(world):
     lead, planner = world.users["lead"], world.users["planner"]
     period = world.period(2)
     sub = services.save_update(period, world.medical, world.complete(), based_on=0, user=lead, submit=True)
-    review = services.save_review(period, world.medical, services.ReviewData(
-        status="held", held_on=date(2019, 10, 20), chair="CFO", pack="Q2 pack", summary="", attendees=[], decisions=[],
-        actions={}, new_actions=[{"description": "Do it", "owner": "NMD", "due_on": date(2019, 12, 31)}]),
-        based_on=0, user=planner)
+    review = services.save_review(
+        period,
+        world.medical,
+        services.ReviewData(
+            status="held",
+            held_on=date(2019, 10, 20),
+            chair="CFO",
+            pack="Q2 pack",
+            summary="",
+            attendees=[],
+            decisions=[],
+            actions={},
+            new_actions=[{"description": "Do it", "owner": "NMD", "due_on": date(2019, 12, 31)}],
+        ),
+        based_on=0,
+        user=planner,
+    )
     world.submission, world.action = sub, review.actions.get()
     return world
 
 
 def parameters(world, name: str) -> dict:
     values = {
-        "code": "nhsei-2019", "period": "2019-20-q2", "unit": "medical", "metric_code": "MED-2-M1",
-        "pk": world.action.pk, "kind": "submission", "app_label": "cycles", "object_id": "1", "history_id": "1",
-        "content_type_id": 1, "id": 1, "url": "x", "fmt": "html",
+        "code": "nhsei-2019",
+        "period": "2019-20-q2",
+        "unit": "medical",
+        "metric_code": "MED-2-M1",
+        "pk": world.action.pk,
+        "kind": "submission",
+        "app_label": "cycles",
+        "object_id": "1",
+        "history_id": "1",
+        "content_type_id": 1,
+        "id": 1,
+        "url": "x",
+        "fmt": "html",
     }
     if name == "cycles:history":
         values["pk"] = world.submission.pk
@@ -137,23 +160,40 @@ def outcome(response) -> str:
         where = response["Location"]
         if where.startswith(f"{settings.LOGIN_URL}?next=") or where.startswith("/admin/login/?next="):
             return "refused"  # (signing out also ends on the sign-in page, but without "next")
-    if response.status_code == 403 and response.get(access.REFUSAL_HEADER):
+    if response.status_code == 403 and response.get(policy.REFUSAL_HEADER):
         return "refused"
     return "allowed"
 
 
 def test_every_url_name_has_an_access_rule_and_parameters():
     problems = []
-    known = {"code", "period", "unit", "metric_code", "pk", "kind", "app_label", "object_id", "history_id",
-             "content_type_id", "id", "url", "fmt"}
+    known = {
+        "code",
+        "period",
+        "unit",
+        "metric_code",
+        "pk",
+        "kind",
+        "app_label",
+        "object_id",
+        "history_id",
+        "content_type_id",
+        "id",
+        "url",
+        "fmt",
+    }
     for name, params in walk(get_resolver().url_patterns):
         if name.startswith(UNNAMED_ALLOWED):
-            assert access.rule_for(name) is not None, name
+            assert policy.rule_for(name) is not None, name
             continue
-        if access.rule_for(name) is None and not _view_declares_rule(name):
-            problems.append(f"{name}: no access rule — add it to goldenthread.access.PAGES (or declare @access.rule on the view)")
+        if policy.rule_for(name) is None and not _view_declares_rule(name):
+            problems.append(
+                f"{name}: no access rule — add it to goldenthread.access.rules.PAGES (or declare @policy.rule on the view)"
+            )
         if unknown := params - known:
-            problems.append(f"{name}: this test has no value for parameter(s) {sorted(unknown)} — add them to parameters()")
+            problems.append(
+                f"{name}: this test has no value for parameter(s) {sorted(unknown)} — add them to parameters()"
+            )
     assert not problems, "\n".join(problems)
 
 
@@ -173,11 +213,11 @@ def _patterns(patterns=None, prefix_ns: str = ""):
 
 
 def test_only_the_public_pages_are_open_without_signing_in():
-    for name in access.PUBLIC_PAGES:
+    for name in policy.PUBLIC_PAGES:
         assert EXPECTED[name][0] == ALL, name
     for name, (get, _) in EXPECTED.items():
-        if name not in access.PUBLIC_PAGES:
-            assert "anonymous" not in get, f"{name} is open to the public but not listed in access.PUBLIC_PAGES"
+        if name not in policy.PUBLIC_PAGES:
+            assert "anonymous" not in get, f"{name} is open to the public but not listed in policy.PUBLIC_PAGES"
 
 
 def test_permission_matrix(matrix_world):
@@ -228,9 +268,9 @@ def expected(name: str, method: str, role: str, world, kwargs: dict, view_func) 
     user = None if role == "anonymous" else world.users[role]
     from django.contrib.auth.models import AnonymousUser
 
-    allowed = access.allowed(user or AnonymousUser(), name, kwargs, method, view_func=view_func)
-    if role == "anonymous" and allowed and name not in access.PUBLIC_PAGES:
-        return "refused (the public may only see access.PUBLIC_PAGES)"
+    allowed = policy.allowed(user or AnonymousUser(), name, kwargs, method, view_func=view_func)
+    if role == "anonymous" and allowed and name not in policy.PUBLIC_PAGES:
+        return "refused (the public may only see policy.PUBLIC_PAGES)"
     return "allowed" if allowed else "refused"
 
 
@@ -244,7 +284,7 @@ def test_refusals_say_what_and_what_to_do(matrix_world, login):
 
 
 def test_unknown_pages_are_closed_to_everybody(rf, matrix_world):
-    from goldenthread.access import AccessMiddleware
+    from goldenthread.access.middleware import AccessMiddleware
 
     request = rf.get("/somewhere/")
     request.user = matrix_world.users["admin"]

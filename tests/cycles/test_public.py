@@ -7,7 +7,9 @@ from goldenthread.cycles import services
 
 def approve(world, unit, q, commentary):
     lead = world.users["lead"] if unit == world.medical else world.users["other_lead"]
-    sub = services.save_update(world.period(q), unit, world.complete(unit, commentary=commentary), based_on=0, user=lead, submit=True)
+    sub = services.save_update(
+        world.period(q), unit, world.complete(unit, commentary=commentary), based_on=0, user=lead, submit=True
+    )
     return services.decide(sub, "approve", comments="internal note", based_on=sub.version, user=world.users["planner"])
 
 
@@ -20,8 +22,13 @@ def test_nothing_is_public_until_published(world, client):
 def test_published_plan_and_period_show_only_approved_updates(world, client):
     planner = world.users["planner"]
     approve(world, world.medical, 1, "Medical's approved <em>words</em>")
-    services.save_update(world.period(1), world.nursing, world.complete(world.nursing, commentary="Nursing draft words"),
-                         based_on=0, user=world.users["other_lead"])
+    services.save_update(
+        world.period(1),
+        world.nursing,
+        world.complete(world.nursing, commentary="Nursing draft words"),
+        based_on=0,
+        user=world.users["other_lead"],
+    )
     approve(world, world.medical, 2, "Quarter two words")
     services.publish(world.plan, user=planner)
     services.publish(world.plan, world.period(1), user=planner)

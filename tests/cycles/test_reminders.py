@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from goldenthread.cli import main
+from goldenthread.cli.main import main
 from goldenthread.cycles import services
 from goldenthread.cycles.models import Reminder
 
@@ -17,18 +17,31 @@ def test_outstanding_updates_are_listed_with_their_state(world):
     services.save_update(world.period(1), world.medical, world.complete(), based_on=0, user=world.users["lead"])
     rows = services.outstanding([world.period(1), world.period(2)], TODAY)
     assert [(r.period.label, r.unit.code, r.status_label, r.overdue) for r in rows] == [
-        ("2019/20 Q1", "medical", "Draft", True), ("2019/20 Q1", "nursing", "Not started", True),
-        ("2019/20 Q2", "medical", "Not started", False), ("2019/20 Q2", "nursing", "Not started", False)]
+        ("2019/20 Q1", "medical", "Draft", True),
+        ("2019/20 Q1", "nursing", "Not started", True),
+        ("2019/20 Q2", "medical", "Not started", False),
+        ("2019/20 Q2", "nursing", "Not started", False),
+    ]
     assert services.outstanding([world.period(3)], TODAY) == []  # not open yet
 
 
 def test_reminders_go_to_the_people_behind(world, mailoutbox):
-    sub = services.save_update(world.period(1), world.nursing, world.complete(world.nursing), based_on=0,
-                               user=world.users["other_lead"], submit=True)
+    sub = services.save_update(
+        world.period(1),
+        world.nursing,
+        world.complete(world.nursing),
+        based_on=0,
+        user=world.users["other_lead"],
+        submit=True,
+    )
     assert sub.status == "submitted"
-    results = services.send_reminders(world.period(1), today=TODAY, user=world.users["planner"], site="https://gt.example")
+    results = services.send_reminders(
+        world.period(1), today=TODAY, user=world.users["planner"], site="https://gt.example"
+    )
     assert [(r.recipient, r.email, r.sent) for r in results] == [
-        ("Contributor", "contributor@example.org", True), ("Lead", "lead@example.org", True)]
+        ("Contributor", "contributor@example.org", True),
+        ("Lead", "lead@example.org", True),
+    ]
     assert len(mailoutbox) == 2
     mail = mailoutbox[1]
     assert mail.to == ["lead@example.org"] and mail.subject == "Overdue: Medical update for 2019/20 Q1"
@@ -53,7 +66,9 @@ def test_people_without_an_address_are_reported(world, mailoutbox):
 
 
 def test_returned_updates_quote_the_planning_teams_comments(world, mailoutbox):
-    sub = services.save_update(world.period(1), world.medical, world.complete(), based_on=0, user=world.users["lead"], submit=True)
+    sub = services.save_update(
+        world.period(1), world.medical, world.complete(), based_on=0, user=world.users["lead"], submit=True
+    )
     services.decide(sub, "return", comments="Add the breakdown", based_on=sub.version, user=world.users["planner"])
     services.send_reminders(world.period(1), today=TODAY)
     lead_mail = next(m for m in mailoutbox if m.to == ["lead@example.org"])
@@ -69,11 +84,14 @@ def test_remind_command(world, mailoutbox, capsys):
     assert "3 reminder(s) sent" in capsys.readouterr().out and len(mailoutbox) == 3
 
 
-@pytest.mark.parametrize("args, code, message", [
-    (["--period", "2019/20 Q5"], 2, "is not a period"),
-    (["--period", "2030/31 Q1"], 1, "no reporting period 2030/31 Q1"),
-    (["--period", "2019/20 Q1", "--plan", "nope"], 1, "no reporting period 2019/20 Q1 of plan 'nope'"),
-])
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["--period", "2019/20 Q5"], 2, "is not a period"),
+        (["--period", "2030/31 Q1"], 1, "no reporting period 2030/31 Q1"),
+        (["--period", "2019/20 Q1", "--plan", "nope"], 1, "no reporting period 2019/20 Q1 of plan 'nope'"),
+    ],
+)
 def test_remind_command_says_what_is_wrong(world, capsys, args, code, message):
     assert main(["remind", *args]) == code
     assert message in capsys.readouterr().err
@@ -82,7 +100,9 @@ def test_remind_command_says_what_is_wrong(world, capsys, args, code, message):
 def test_remind_command_asks_for_the_plan_when_periods_clash(world, capsys):
     services.generate_periods(world.other_plan)
     assert main(["remind", "--period", "2019/20 Q1"]) == 2
-    assert "several plans (example-2019, nhsei-2019); choose one with --plan" in capsys.readouterr().err.replace("nhsei-2019, example-2019", "example-2019, nhsei-2019")
+    assert "several plans (example-2019, nhsei-2019); choose one with --plan" in capsys.readouterr().err.replace(
+        "nhsei-2019, example-2019", "example-2019, nhsei-2019"
+    )
 
 
 def test_overdue_page_and_reminder_button(world, login, mailoutbox):

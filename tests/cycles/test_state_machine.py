@@ -39,8 +39,14 @@ def test_returned_with_comments_then_resubmitted_and_approved(world):
     assert no_comments.value.problems == [("comments", "Say what needs to change before the update can be approved")]
     sub = services.decide(sub, "return", comments="Add the regional breakdown", based_on=sub.version, user=planner)
     assert sub.status == S.RETURNED and sub.decision_comments == "Add the regional breakdown"
-    sub = services.save_update(q2, world.medical, world.complete(commentary="With the regional breakdown"),
-                               based_on=sub.version, user=lead, submit=True)
+    sub = services.save_update(
+        q2,
+        world.medical,
+        world.complete(commentary="With the regional breakdown"),
+        based_on=sub.version,
+        user=lead,
+        submit=True,
+    )
     assert sub.status == S.SUBMITTED
     sub = services.decide(sub, "approve", comments="Thank you", based_on=sub.version, user=planner)
     assert events(sub) == ["submitted", "returned", "resubmitted", "approved"]
@@ -63,7 +69,9 @@ def test_an_update_with_the_planning_team_cannot_be_edited(world, status):
     if status == S.APPROVED:
         sub = services.decide(sub, "approve", comments="", based_on=sub.version, user=planner)
     with pytest.raises(services.CycleError) as refused:
-        services.save_update(world.period(1), world.medical, world.complete(commentary="late edit"), based_on=sub.version, user=lead)
+        services.save_update(
+            world.period(1), world.medical, world.complete(commentary="late edit"), based_on=sub.version, user=lead
+        )
     assert "cannot be changed" in str(refused.value) or "no longer be changed" in str(refused.value)
     assert Submission.objects.get(pk=sub.pk).commentary == "Good quarter"
 
@@ -96,8 +104,9 @@ def test_a_delayed_activity_needs_a_reason(world):
     data.activities[activity.pk] = {"status": "delayed", "commentary": ""}
     with pytest.raises(services.Incomplete) as incomplete:
         services.save_update(world.period(1), world.medical, data, based_on=0, user=world.users["lead"], submit=True)
-    assert incomplete.value.problems == [(f"a{activity.pk}-commentary",
-                                          f"Say why activity {activity.code} is delayed and what is being done")]
+    assert incomplete.value.problems == [
+        (f"a{activity.pk}-commentary", f"Say why activity {activity.code} is delayed and what is being done")
+    ]
 
 
 def test_contributors_save_but_only_the_lead_submits(world):
@@ -105,16 +114,25 @@ def test_contributors_save_but_only_the_lead_submits(world):
     sub = services.save_update(world.period(1), world.medical, world.complete(), based_on=0, user=contributor)
     assert sub.status == S.DRAFT
     with pytest.raises(services.CycleError, match="Only the lead for Medical can submit"):
-        services.save_update(world.period(1), world.medical, world.complete(), based_on=sub.version, user=contributor, submit=True)
+        services.save_update(
+            world.period(1), world.medical, world.complete(), based_on=sub.version, user=contributor, submit=True
+        )
 
 
 def test_leads_of_other_units_and_other_plans_planners_cannot_act(world):
     sub = services.save_update(world.period(1), world.medical, world.complete(), based_on=0, user=world.users["lead"])
     with pytest.raises(services.CycleError):
-        services.save_update(world.period(1), world.medical, world.complete(), based_on=sub.version,
-                             user=world.users["other_lead"], submit=True)
-    sub = services.save_update(world.period(1), world.medical, world.complete(), based_on=sub.version,
-                               user=world.users["lead"], submit=True)
+        services.save_update(
+            world.period(1),
+            world.medical,
+            world.complete(),
+            based_on=sub.version,
+            user=world.users["other_lead"],
+            submit=True,
+        )
+    sub = services.save_update(
+        world.period(1), world.medical, world.complete(), based_on=sub.version, user=world.users["lead"], submit=True
+    )
     with pytest.raises(services.CycleError, match="planning team"):
         services.decide(sub, "approve", comments="", based_on=sub.version, user=world.users["other_planner"])
     with pytest.raises(services.CycleError, match="planning team"):

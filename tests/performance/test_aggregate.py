@@ -70,14 +70,18 @@ def test_grouped_by_a_breakdown_dimension(data):
 
 
 def test_totals_use_each_units_coarsest_rows(load, data):
-    report = load("metric,org_unit,period,numerator,denominator,breakdown.sex\n"
-                  "CHPPD,rx1,2017-03,300,40,\n"
-                  "CHPPD,rx1,2017-03,200,25,F\n"
-                  "CHPPD,rx1,2017-03,100,15,M\n")
+    report = load(
+        "metric,org_unit,period,numerator,denominator,breakdown.sex\n"
+        "CHPPD,rx1,2017-03,300,40,\n"
+        "CHPPD,rx1,2017-03,200,25,F\n"
+        "CHPPD,rx1,2017-03,100,15,M\n"
+    )
     assert report.ok, report.problem_lines()
     assert ag.series(data["CHPPD"], "rx1") == [ag.Point(MAR, 7.5, 300.0, 40.0)]
-    assert ag.series_by(data["CHPPD"], "sex", "north") == {"F": [ag.Point(MAR, 8.0, 200.0, 25.0)],
-                                                           "M": [ag.Point(MAR, pytest.approx(100 / 15), 100.0, 15.0)]}
+    assert ag.series_by(data["CHPPD"], "sex", "north") == {
+        "F": [ag.Point(MAR, 8.0, 200.0, 25.0)],
+        "M": [ag.Point(MAR, pytest.approx(100 / 15), 100.0, 15.0)],
+    }
 
 
 def test_value_over_a_quarter_sums_the_months_counts(data):

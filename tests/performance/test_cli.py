@@ -7,13 +7,15 @@ import sys
 
 import pytest
 
-from goldenthread.cli import main
+from goldenthread.cli.main import main
 from goldenthread.performance.models import Observation
 
 
 def test_parser_imports_neither_django_nor_pandas():
-    code = ("import sys; from goldenthread.cli import build_parser; build_parser().parse_args(['data', 'load', 'x.csv', "
-            "'--plan', 'p']); assert 'django' not in sys.modules and 'pandas' not in sys.modules")
+    code = (
+        "import sys; from goldenthread.cli.main import build_parser; build_parser().parse_args(['data', 'load', 'x.csv', "
+        "'--plan', 'p']); assert 'django' not in sys.modules and 'pandas' not in sys.modules"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
 
@@ -21,8 +23,10 @@ def test_parser_imports_neither_django_nor_pandas():
 def test_a_bad_map_is_refused_before_django_starts(tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("a\n1\n")
-    code = ("import sys; from goldenthread.cli import main; rc = main(['data', 'load', %r, '--plan', 'p', '--map', "
-            "'a=b']); assert 'django' not in sys.modules and 'pandas' not in sys.modules; sys.exit(rc)" % str(path))
+    code = (
+        "import sys; from goldenthread.cli.main import main; rc = main(['data', 'load', %r, '--plan', 'p', '--map', "
+        "'a=b']); assert 'django' not in sys.modules and 'pandas' not in sys.modules; sys.exit(rc)" % str(path)
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2, done.stderr
     assert done.stderr.startswith("goldenthread data load: --map a=b: 'b' is not a field")
@@ -36,8 +40,9 @@ def test_load_exits_0_and_prints_the_summary(plan, write, capsys):
     assert out.strip().endswith("1 rows: 1 new, 0 revised, 0 unchanged")
     assert err == f"{path}: note: column(s) not loaded, as they name no field: admissions\n"
     assert main(["data", "load", str(path), "--plan", "perf", "--source", "test"]) == 0
-    assert capsys.readouterr().out == (f"{path}: unchanged — 1 rows, all identical to the data held for plan perf; "
-                                       "nothing written\n")
+    assert capsys.readouterr().out == (
+        f"{path}: unchanged — 1 rows, all identical to the data held for plan perf; nothing written\n"
+    )
 
 
 def test_problems_exit_1_on_stderr_and_nothing_is_written(plan, write, capsys):
@@ -63,12 +68,19 @@ def test_add_units_and_dry_run(plan, write, capsys):
     assert "1 org unit(s) added" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(("args", "status", "message"), [
-    (["--map", "type=dept"], 2, "goldenthread data load: --map type=dept: 'dept' is not a field"),
-    (["--add-units", "hospital"], 2, "goldenthread data load: --add-units hospital: not a kind of org unit; use one of "
-                                     "organisation, directorate"),
-    (["--plan", "nope"], 1, "goldenthread data load: no plan with code 'nope'; see: goldenthread plan list"),
-])
+@pytest.mark.parametrize(
+    ("args", "status", "message"),
+    [
+        (["--map", "type=dept"], 2, "goldenthread data load: --map type=dept: 'dept' is not a field"),
+        (
+            ["--add-units", "hospital"],
+            2,
+            "goldenthread data load: --add-units hospital: not a kind of org unit; use one of "
+            "organisation, directorate",
+        ),
+        (["--plan", "nope"], 1, "goldenthread data load: no plan with code 'nope'; see: goldenthread plan list"),
+    ],
+)
 def test_usage_errors(plan, write, capsys, args, status, message):
     path = write("x.csv", "metric,org_unit,period,value\nCNT,rx1,2016/17 Q4,5\n")
     plan_args = [] if "--plan" in args else ["--plan", "perf"]

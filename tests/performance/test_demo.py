@@ -35,13 +35,18 @@ def test_ae_demo_loads_and_england_q4_is_87_6_percent(nhsi):
     assert len(out.getvalue().strip().splitlines()) == 1
 
     metric = nhsi.metrics.get(code="AE4HR")
-    row = Observation.objects.get(metric=metric, org_unit__code="RF4", breakdown="department_type=1",
-                                  period_start=date(2017, 1, 1))
+    row = Observation.objects.get(
+        metric=metric, org_unit__code="RF4", breakdown="department_type=1", period_start=date(2017, 1, 1)
+    )
     assert row.value == (row.numerator / row.denominator).quantize(row.value)
     assert "A&E attendances and emergency admissions" in row.source and "NHSRdatasets" in row.source
     provider = row.org_unit
-    assert (provider.kind, provider.declared, provider.name, provider.parent.code) == ("provider", False, "RF4",
-                                                                                      "england")
+    assert (provider.kind, provider.declared, provider.name, provider.parent.code) == (
+        "provider",
+        False,
+        "RF4",
+        "england",
+    )
 
     q4 = ag.value_over(metric, date(2017, 1, 1), date(2017, 3, 31), "england")[ag.TOTAL]
     assert (q4.numerator, q4.denominator) == (4_947_305, 5_646_725)
@@ -59,10 +64,12 @@ def test_ae_demo_loads_and_england_q4_is_87_6_percent(nhsi):
 
 def test_rows_without_attendances_are_skipped_and_counted(tmp_path):
     path = tmp_path / "ae.csv"
-    path.write_text("period,org_code,type,attendances,breaches,admissions\n"
-                    "2017-01-01,RF4,1,100,10,5\n"
-                    "2017-01-01,RF4,2,0,0,0\n"
-                    "2017-02-01,RF4,1,50,5,5\n")
+    path.write_text(
+        "period,org_code,type,attendances,breaches,admissions\n"
+        "2017-01-01,RF4,1,100,10,5\n"
+        "2017-01-01,RF4,2,0,0,0\n"
+        "2017-02-01,RF4,1,50,5,5\n"
+    )
     table, skipped = ae_table(path)
     assert skipped == 1
     columns = dict(zip(table.columns, table.cells))

@@ -40,15 +40,16 @@ def test_users_who_are_not_staff_are_refused(client, plan, django_user_model):
     user = django_user_model.objects.create_user("reader", password="x" * 12)
     client.force_login(user)
     assert client.get(URL).status_code == 403
-    response = client.post(URL, {"plan": "perf", "file": upload("d.csv", "metric,org_unit,period,value\n"
-                                                                         "CNT,rx1,2016/17 Q4,5\n")})
+    response = client.post(
+        URL, {"plan": "perf", "file": upload("d.csv", "metric,org_unit,period,value\nCNT,rx1,2016/17 Q4,5\n")}
+    )
     assert response.status_code == 403
     assert "You do not have permission to load performance data" in response.content.decode()
     assert Observation.objects.count() == 0
 
 
 def test_the_view_checks_permission_itself(rf, plan, django_user_model):
-    from goldenthread.performance.views import upload as view
+    from goldenthread.web.views.upload import upload as view
 
     request = rf.get(URL)
     request.user = django_user_model.objects.create_user("reader2")
@@ -69,17 +70,15 @@ def test_staff_see_the_form_and_the_navigation_item(client, staff, plan):
 def test_posting_without_a_csrf_token_is_refused(plan, staff):
     client = Client(enforce_csrf_checks=True)
     client.force_login(staff)
-    response = client.post(URL, {"plan": "perf", "file": upload("d.csv", "metric,org_unit,period,value\n"
-                                                                         "CNT,rx1,2016/17 Q4,5\n")})
+    response = client.post(
+        URL, {"plan": "perf", "file": upload("d.csv", "metric,org_unit,period,value\nCNT,rx1,2016/17 Q4,5\n")}
+    )
     assert response.status_code == 403
     assert Observation.objects.count() == 0
 
 
 def test_every_row_error_is_shown_and_nothing_is_written(client, staff, plan):
-    text = ("metric,org_unit,period,value\n"
-            "CNT,rx1,2016/17 Q4,5\n"
-            "CNT,rx2,2016/17 Q4,-5\n"
-            "PCT,rx1,2017-01-15,0.5\n")
+    text = "metric,org_unit,period,value\nCNT,rx1,2016/17 Q4,5\nCNT,rx2,2016/17 Q4,-5\nPCT,rx1,2017-01-15,0.5\n"
     response = client.post(URL, {"plan": "perf", "file": upload("returns.csv", text)})
     page = response.content.decode()
     assert response.status_code == 400
@@ -94,9 +93,17 @@ def test_every_row_error_is_shown_and_nothing_is_written(client, staff, plan):
 
 def test_success_shows_the_summary_and_records_who(client, staff, plan):
     text = "org_code,period,numerator,denominator,type\nrx1,2017-01,90,100,1\nRF4,2017-01,40,50,1\n"
-    response = client.post(URL, {"plan": "perf", "metric": "PCT", "mapping": "org_code=org_unit\ntype=breakdown.dept",
-                                 "add_units": "provider", "source": "=cmd|' /C calc'!A0",
-                                 "file": upload("returns.csv", text)})
+    response = client.post(
+        URL,
+        {
+            "plan": "perf",
+            "metric": "PCT",
+            "mapping": "org_code=org_unit\ntype=breakdown.dept",
+            "add_units": "provider",
+            "source": "=cmd|' /C calc'!A0",
+            "file": upload("returns.csv", text),
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 200, page
     assert "Data loaded" in page and "returns.csv: loaded into plan perf" in page
@@ -106,9 +113,17 @@ def test_success_shows_the_summary_and_records_who(client, staff, plan):
     assert set(Observation.objects.values_list("source", flat=True)) == {"=cmd|' /C calc'!A0"}
     assert set(Observation.objects.values_list("loaded_by", flat=True)) == {staff.pk}
 
-    again = client.post(URL, {"plan": "perf", "metric": "PCT", "mapping": "org_code=org_unit\ntype=breakdown.dept",
-                              "add_units": "provider", "source": "=cmd|' /C calc'!A0",
-                              "file": upload("returns.csv", text)})
+    again = client.post(
+        URL,
+        {
+            "plan": "perf",
+            "metric": "PCT",
+            "mapping": "org_code=org_unit\ntype=breakdown.dept",
+            "add_units": "provider",
+            "source": "=cmd|' /C calc'!A0",
+            "file": upload("returns.csv", text),
+        },
+    )
     assert again.status_code == 200 and "Nothing changed" in again.content.decode()
     assert LoadBatch.objects.count() == 1
 

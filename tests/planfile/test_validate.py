@@ -40,7 +40,10 @@ def test_example_is_valid(example_text):
 
 def test_format_is_file_line_column_field_message():
     text = HEAD + "objectives:\n  - code: a\n    level: p\n    title: A\n    colour: red\n"
-    assert only(text) == "plan.yaml:13:5: objectives[0].colour: unknown field 'colour'; check the spelling against docs/plan-file.md"
+    assert (
+        only(text)
+        == "plan.yaml:13:5: objectives[0].colour: unknown field 'colour'; check the spelling against docs/plan-file.md"
+    )
 
 
 def test_yaml_syntax_error_has_position():
@@ -55,8 +58,10 @@ def test_wrong_type():
 
 
 def test_out_of_range_and_bad_choice():
-    found = problems(HEAD + "risks:\n  - code: r\n    title: R\n    impact: 7\n"
-                     "metrics:\n  - code: m\n    title: M\n    polarity: up\n")
+    found = problems(
+        HEAD + "risks:\n  - code: r\n    title: R\n    impact: 7\n"
+        "metrics:\n  - code: m\n    title: M\n    polarity: up\n"
+    )
     assert found[0].startswith("plan.yaml:12:13: risks[0].impact: Input should be less than or equal to 5")
     assert found[1].startswith("plan.yaml:16:15: metrics[0].polarity: Input should be 'higher_is_better'")
 
@@ -68,28 +73,36 @@ def test_missing_required_field():
 
 def test_duplicate_codes():
     message = only(HEAD + "objectives:\n  - {code: a, level: p, title: A}\n  - {code: a, level: p, title: B}\n")
-    assert message.startswith("plan.yaml:11:12: objectives[1].code: code 'a' is used twice in objectives (first on line 10)")
+    assert message.startswith(
+        "plan.yaml:11:12: objectives[1].code: code 'a' is used twice in objectives (first on line 10)"
+    )
 
 
 def test_unknown_references():
-    found = problems(HEAD + "objectives:\n  - {code: a, level: p, title: A, parent: zz, contributes_to: [yy]}\n"
-                     "activities:\n  - {code: x, objective: nope, title: X}\n")
+    found = problems(
+        HEAD + "objectives:\n  - {code: a, level: p, title: A, parent: zz, contributes_to: [yy]}\n"
+        "activities:\n  - {code: x, objective: nope, title: X}\n"
+    )
     assert any("objectives[0].parent: unknown parent objective 'zz'" in f for f in found)
     assert any("objectives[0].contributes_to[0]: unknown objective 'yy'" in f for f in found)
     assert any("activities[0].objective: unknown objective 'nope'" in f for f in found)
 
 
 def test_cycle_in_parents():
-    message = only(HEAD + "objectives:\n  - {code: a, level: p, title: A, parent: c}\n"
-                   "  - {code: b, level: p, title: B, parent: a}\n  - {code: c, level: p, title: C, parent: b}\n")
+    message = only(
+        HEAD + "objectives:\n  - {code: a, level: p, title: A, parent: c}\n"
+        "  - {code: b, level: p, title: B, parent: a}\n  - {code: c, level: p, title: C, parent: b}\n"
+    )
     assert "parents form a cycle (a → c → b → a)" in message
     assert message.startswith("plan.yaml:10:43: objectives[0].parent:")
 
 
 def test_dates_outside_plan_period():
-    found = problems(HEAD + "objectives:\n  - {code: a, level: p, title: A}\n"
-                     "activities:\n  - {code: x, objective: a, title: X, due: 2019/20 Q1}\n"
-                     "metrics:\n  - {code: m, title: M, target: {value: 1, by: 2015-01}}\n")
+    found = problems(
+        HEAD + "objectives:\n  - {code: a, level: p, title: A}\n"
+        "activities:\n  - {code: x, objective: a, title: X, due: 2019/20 Q1}\n"
+        "metrics:\n  - {code: m, title: M, target: {value: 1, by: 2015-01}}\n"
+    )
     assert found == [
         "plan.yaml:12:44: activities[0].due: '2019/20 Q1' is outside the plan period 2016/17; correct the date or the plan's start and end",
         "plan.yaml:14:48: metrics[0].target.by: '2015-01' is outside the plan period 2016/17; correct the date or the plan's start and end",
@@ -97,14 +110,17 @@ def test_dates_outside_plan_period():
 
 
 def test_free_text_due_dates_are_allowed():
-    result = validate_text(HEAD + "objectives:\n  - {code: a, level: p, title: A}\n"
-                           "activities:\n  - {code: x, objective: a, title: X, due: Annual survey}\n")
+    result = validate_text(
+        HEAD + "objectives:\n  - {code: a, level: p, title: A}\n"
+        "activities:\n  - {code: x, objective: a, title: X, due: Annual survey}\n"
+    )
     assert result.ok, result.problems
 
 
 def test_unknown_level():
     assert only(HEAD + "objectives:\n  - {code: a, level: theme, title: A}\n").endswith(
-        "objectives[0].level: unknown level 'theme'; declare it under 'levels' or correct the code")
+        "objectives[0].level: unknown level 'theme'; declare it under 'levels' or correct the code"
+    )
 
 
 def test_undeclared_owner_and_unit():
@@ -114,7 +130,10 @@ def test_undeclared_owner_and_unit():
 
 
 def test_yaml_tags_are_refused_not_run():
-    message = only(HEAD + "objectives:\n  - code: a\n    level: p\n    title: !!python/object/apply:os.system ['touch /tmp/pwned']\n")
+    message = only(
+        HEAD
+        + "objectives:\n  - code: a\n    level: p\n    title: !!python/object/apply:os.system ['touch /tmp/pwned']\n"
+    )
     assert "YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed" in message
     assert message.startswith("plan.yaml:12:12: objectives[0].title:")
 
@@ -165,8 +184,10 @@ def test_not_utf8(tmp_path):
 
 
 def test_money():
-    result = validate_text(HEAD + "budget_lines:\n  - {code: b, title: B, category: running, amount: '£78.7m', period: 2016/17}\n"
-                           "  - {code: c, title: C, category: programme, amount: '(0.5)', period: 2016/17}\n")
+    result = validate_text(
+        HEAD + "budget_lines:\n  - {code: b, title: B, category: running, amount: '£78.7m', period: 2016/17}\n"
+        "  - {code: c, title: C, category: programme, amount: '(0.5)', period: 2016/17}\n"
+    )
     assert result.ok, result.problems
     assert [str(b.amount) for b in result.plan.budget_lines] == ["78700000.0", "-0.5"]
     bad = only(HEAD + "budget_lines:\n  - {code: b, title: B, category: running, amount: lots, period: 2016/17}\n")
@@ -174,8 +195,12 @@ def test_money():
 
 
 def test_trigger_rules_are_checked():
-    found = problems(HEAD + "metrics:\n  - code: m\n    title: M\n    trigger_rules:\n      - rule: below_target_for\n"
-                     "      - {rule: special_cause_concern, periods: 2}\n      - {rule: when_it_rains}\n")
+    found = problems(
+        HEAD + "metrics:\n  - code: m\n    title: M\n    trigger_rules:\n      - rule: below_target_for\n"
+        "      - {rule: special_cause_concern, periods: 2}\n      - {rule: when_it_rains}\n"
+    )
     assert any("metrics[0].trigger_rules[0]: rule 'below_target_for' needs 'periods'" in f for f in found), found
-    assert any("metrics[0].trigger_rules[1]: rule 'special_cause_concern' takes no 'periods'" in f for f in found), found
+    assert any("metrics[0].trigger_rules[1]: rule 'special_cause_concern' takes no 'periods'" in f for f in found), (
+        found
+    )
     assert any("metrics[0].trigger_rules[2].rule: Input should be 'below_target_for'" in f for f in found), found

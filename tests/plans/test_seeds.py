@@ -18,7 +18,11 @@ from goldenthread.plans.store import export_plan, load_plan
 from ..conftest import PROJECT
 
 SEEDS = {
-    "dh-2014": "000", "nhsei-2019": "001", "nhsi-2016": "002", "developing-people": "003", "nhse-2013": "004",
+    "dh-2014": "000",
+    "nhsei-2019": "001",
+    "nhsi-2016": "002",
+    "developing-people": "003",
+    "nhse-2013": "004",
 }
 pytestmark = pytest.mark.django_db
 
@@ -81,8 +85,13 @@ def test_nhsei_2019_reads_by_priority_and_by_directorate(seed):
     plan = seed("nhsei-2019")
     priorities = plan.objectives.filter(level__name="Organisational priority")
     assert [o.title for o in priorities] == [
-        "Care Quality and Outcomes", "New Service Models", "Workforce", "Digital", "Sustainable Financial Balance",
-        "Maintaining and Improving Operational Performance", "NHS England and NHS Improvement Integration",
+        "Care Quality and Outcomes",
+        "New Service Models",
+        "Workforce",
+        "Digital",
+        "Sustainable Financial Balance",
+        "Maintaining and Improving Operational Performance",
+        "NHS England and NHS Improvement Integration",
     ]
     care = priorities.get(code="1")
     assert {"text": "Reducing health inequalities", "bracketed": True} in care.assessed_by
@@ -103,12 +112,21 @@ def test_nhsi_2016(seed):
     plan = seed("nhsi-2016")
     areas = plan.objectives.filter(parent=None)
     assert [o.title for o in areas] == [
-        "Quality", "Finance and use of resources", "Operational performance", "Strategic change",
-        "Leadership and improvement capability", "Building NHS Improvement",
+        "Quality",
+        "Finance and use of resources",
+        "Operational performance",
+        "Strategic change",
+        "Leadership and improvement capability",
+        "Building NHS Improvement",
     ]
     assert plan.objectives.exclude(parent=None).count() >= 20
     ae = plan.metrics.get(code="AE4HR")
-    assert (ae.unit, ae.polarity, ae.aggregation, ae.frequency) == ("percentage", "higher_is_better", "ratio", "monthly")
+    assert (ae.unit, ae.polarity, ae.aggregation, ae.frequency) == (
+        "percentage",
+        "higher_is_better",
+        "ratio",
+        "monthly",
+    )
     assert (ae.target_value, ae.target_comparison, ae.target_by) == (Decimal("0.95"), ">=", "2016/17 Q4")
     assert ae.target_by_date.isoformat() == "2017-03-31"
     targets = {x.code: (float(x.target_value), x.target_by) for x in plan.metrics.exclude(target_value=None)}
@@ -124,7 +142,10 @@ def test_developing_people(seed):
     plan = seed("developing-people")
     conditions = plan.objectives.filter(level__name="Condition")
     assert conditions.count() == 5
-    assert conditions.get(code="C1").title == "Leaders equipped to develop high quality local health and care systems in partnership"
+    assert (
+        conditions.get(code="C1").title
+        == "Leaders equipped to develop high quality local health and care systems in partnership"
+    )
     methods = set(plan.objectives.filter(level__name="Improvement method").values_list("title", flat=True))
     assert any("Statistical Process Control" in t for t in methods) and len(methods) == 8
     actions = plan.activities.filter(code__startswith="IA-")
@@ -168,9 +189,11 @@ def test_nhse_2013_table_3_totals_are_sums_of_the_printed_lines(seed):
     assert stated["T3-CB-TOTAL"] == Decimal("1550000000.00")
     assert stated["T3-DIR-TOTAL"] == Decimal("1325800000.00")
     # NHS Direct/111 is held once, as programme.
-    assert codes(plan.budget_lines.filter(org_unit__code="nhs-direct-111", amount=Decimal("78700000"))) == ["T3-111-PROG"]
+    assert codes(plan.budget_lines.filter(org_unit__code="nhs-direct-111", amount=Decimal("78700000"))) == [
+        "T3-111-PROG"
+    ]
     # The page shows the printed totals beside the computed ones, with the difference.
-    from goldenthread.web.presenters import budget_tables
+    from goldenthread.presenters.plan import budget_tables
 
     table = budget_tables(plan)[0]
     rows = {t["code"]: t for t in table.stated}

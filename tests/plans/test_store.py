@@ -21,9 +21,25 @@ def plan_from(text: str):
 
 def snapshot() -> dict:
     """Every row of every plan table, for comparing database states."""
-    tables = [m.Organisation, m.Plan, m.Level, m.OrgUnit, m.Owner, m.Objective, m.FrameworkReference, m.Activity,
-              m.Metric, m.TrajectoryPoint, m.StatedValue, m.BudgetLine, m.StatedTotal, m.Risk,
-              m.Objective.contributes_to.through, m.Metric.objectives.through, m.Activity.partners.through]
+    tables = [
+        m.Organisation,
+        m.Plan,
+        m.Level,
+        m.OrgUnit,
+        m.Owner,
+        m.Objective,
+        m.FrameworkReference,
+        m.Activity,
+        m.Metric,
+        m.TrajectoryPoint,
+        m.StatedValue,
+        m.BudgetLine,
+        m.StatedTotal,
+        m.Risk,
+        m.Objective.contributes_to.through,
+        m.Metric.objectives.through,
+        m.Activity.partners.through,
+    ]
     return {t.__name__: sorted(map(repr, t.objects.order_by("pk").values())) for t in tables}
 
 
@@ -82,8 +98,8 @@ def test_removed_elements_are_removed_with_their_links(example_text):
     start = example_text.index("  - code: MED-1\n")
     end = example_text.index("  - code: NUR-1\n")
     text = example_text[:start] + example_text[end:]
-    text = text.replace(text[text.index("  - code: MED-1-a"):text.index("  - code: NUR-1-a")], "")
-    text = text.replace(text[text.index("  - code: AMR-PRESC"):text.index("  - code: NUR-VAC")], "")
+    text = text.replace(text[text.index("  - code: MED-1-a") : text.index("  - code: NUR-1-a")], "")
+    text = text.replace(text[text.index("  - code: AMR-PRESC") : text.index("  - code: NUR-VAC")], "")
     report = load_plan(plan_from(text))
     assert report.deleted["objective"] == 1
     assert report.deleted["activity"] == 1 and report.deleted["metric"] == 1
@@ -136,5 +152,14 @@ def test_json_elements_say_their_kind(example_plan):
                 count(value)
 
     count(data)
-    assert kinds == {"plan": 1, "org_unit": 3, "owner": 2, "objective": 4, "activity": 2, "metric": 2,
-                     "budget_line": 2, "stated_total": 1, "risk": 1}
+    assert kinds == {
+        "plan": 1,
+        "org_unit": 3,
+        "owner": 2,
+        "objective": 4,
+        "activity": 2,
+        "metric": 2,
+        "budget_line": 2,
+        "stated_total": 1,
+        "risk": 1,
+    }

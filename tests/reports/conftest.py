@@ -31,10 +31,11 @@ def plan(db) -> m.Plan:
 @pytest.fixture
 def marked_plan(db) -> m.Plan:
     """The factory plan with markup and a formula in its titles."""
-    text = (PLAN_WITH_DATA
-            .replace("title: Test plan with data", 'title: "Plan <script>alert(1)</script> & co"')
-            .replace("title: Four-hour performance", 'title: "=HYPERLINK(\\"http://x\\") <b>four</b>-hour"')
-            .replace("title: Recover the standard", 'title: "<i>Recover</i> the standard"'))
+    text = (
+        PLAN_WITH_DATA.replace("title: Test plan with data", 'title: "Plan <script>alert(1)</script> & co"')
+        .replace("title: Four-hour performance", 'title: "=HYPERLINK(\\"http://x\\") <b>four</b>-hour"')
+        .replace("title: Recover the standard", 'title: "<i>Recover</i> the standard"')
+    )
     return plan_with_data(text)
 
 
@@ -59,7 +60,9 @@ def ae_plan(db) -> m.Plan:
 def pdf_text(data: bytes, tmp_path: Path) -> str:
     path = tmp_path / "pack.pdf"
     path.write_bytes(data)
-    done = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, timeout=60, check=True)
+    done = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, timeout=60, check=True
+    )
     return done.stdout
 
 

@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from goldenthread.cli import main
+from goldenthread.cli.main import main
+from goldenthread.presenters import assurance as ap
+from goldenthread.presenters.metric import metric_page
 from goldenthread.reports.board import board_pack
-from goldenthread.web import assurance_presenters as ap
-from goldenthread.web.metric_presenter import metric_page
 
 from .conftest import AE_PERIOD, pdf_pages, pdf_text
 
@@ -28,7 +28,9 @@ def test_board_pack_shows_ae_four_hour_performance_as_an_exception_with_its_char
     assert "A&E four-hour performance — England" in exceptions
     assert "Special cause – concern" in exceptions and "Target" in exceptions
     page = metric_page(ae_plan, "AE4HR", AE_PERIOD, None)
-    assert f"Latest {ap.format_value(page.latest[1], 'percentage')} (Mar 2017)" in exceptions  # the metric page's figure
+    assert (
+        f"Latest {ap.format_value(page.latest[1], 'percentage')} (Mar 2017)" in exceptions
+    )  # the metric page's figure
     assert "90.0%" in exceptions
     assert len(pdf_pages(data, tmp_path)) > 5
 
@@ -38,8 +40,13 @@ def test_ae_exception_is_the_metric_pages_figures(ae_plan):
     pack = board_pack(ae_plan, AE_PERIOD)
     ae = next(e for e in pack.exceptions if e.code == "AE4HR")
     page = metric_page(ae_plan, "AE4HR", AE_PERIOD, None)
-    assert ae.chart.spec["layer"][0]["mark"] == {"type": "line", "color": "#768692", "strokeWidth": 1.5,
-                                                 "interpolate": "step-after", "strokeDash": [4, 3]}
+    assert ae.chart.spec["layer"][0]["mark"] == {
+        "type": "line",
+        "color": "#768692",
+        "strokeWidth": 1.5,
+        "interpolate": "step-after",
+        "strokeDash": [4, 3],
+    }
     assert [row["value"] for row in ae.chart.spec["data"]["values"]] == [r.value for r in page.table]
     assert ae.metric.row.assurance_text == page.assurance_text == "Assurance: the target will consistently be missed"
     assert ae.metric.period_value == "87.6%"  # January to March 2017 as a ratio of sums

@@ -7,26 +7,44 @@ import re
 
 import pytest
 
+from goldenthread.presenters import assurance as ap
+from goldenthread.presenters.metric import metric_page
 from goldenthread.reports.board import board_pack
 from goldenthread.reports.documents import render_pack
-from goldenthread.web import assurance_presenters as ap
-from goldenthread.web.metric_presenter import metric_page
 
 from .conftest import PERIOD, docx, docx_text, headings, page_count, pdf_pages, pdf_text
 
 pytestmark = pytest.mark.django_db
 
-SECTIONS = ["1. Summary and scorecard", "2. Exceptions", "3. Objectives", "4. Deliverables due or overdue",
-            "5. Budget against spend", "Appendix: metric definitions"]
+SECTIONS = [
+    "1. Summary and scorecard",
+    "2. Exceptions",
+    "3. Objectives",
+    "4. Deliverables due or overdue",
+    "5. Budget against spend",
+    "Appendix: metric definitions",
+]
 
 
 def test_pack_figures_are_the_scorecard_and_exceptions_pages_figures(plan):
     pack = board_pack(plan, PERIOD)
     web = ap.scorecard(plan, PERIOD)  # a fresh assessment, as the scorecard page makes it
-    assert [(r.row.code, r.row.latest_value, r.row.latest_period, r.row.target, r.row.variation_text,
-             r.row.assurance_text, r.row.status, r.row.reason) for r in pack.scorecard] == [
+    assert [
+        (
+            r.row.code,
+            r.row.latest_value,
+            r.row.latest_period,
+            r.row.target,
+            r.row.variation_text,
+            r.row.assurance_text,
+            r.row.status,
+            r.row.reason,
+        )
+        for r in pack.scorecard
+    ] == [
         (r.code, r.latest_value, r.latest_period, r.target, r.variation_text, r.assurance_text, r.status, r.reason)
-        for r in web.rows]
+        for r in web.rows
+    ]
     page = ap.exceptions(plan, PERIOD)
     assert pack.exception_count == page.count
     web_items = {(i.kind, i.code): i.what for g in page.groups for i in g.items}
@@ -121,11 +139,21 @@ def test_cycle_commentary_and_actions_appear_with_the_exception(plan):
     periods = {p.label: p for p in services.generate_periods(plan, user=user)}
     north = plan.org_units.get(code="north")
     q4 = periods["2016/17 Q4"]
-    sub = Submission.objects.create(period=q4, org_unit=north, status=Submission.Status.SUBMITTED, rag="amber",
-                                    rag_reason="Winter pressures", commentary="Escalation plans in place.")
+    sub = Submission.objects.create(
+        period=q4,
+        org_unit=north,
+        status=Submission.Status.SUBMITTED,
+        rag="amber",
+        rag_reason="Winter pressures",
+        commentary="Escalation plans in place.",
+    )
     sub.objective_updates.create(objective=plan.objectives.get(code="S1"), rag="red", rag_reason="Below 95% all winter")
-    Submission.objects.create(period=periods["2016/17 Q3"], org_unit=north, status=Submission.Status.DRAFT,
-                              commentary="draft: not to be quoted")
+    Submission.objects.create(
+        period=periods["2016/17 Q3"],
+        org_unit=north,
+        status=Submission.Status.DRAFT,
+        commentary="draft: not to be quoted",
+    )
     review = AccountabilityReview.objects.create(period=q4, org_unit=north, status="held", held_on=date(2017, 4, 20))
     review.actions.create(description="Agree a recovery trajectory", owner="Regional director", due_on=date(2017, 3, 1))
 
@@ -134,8 +162,11 @@ def test_cycle_commentary_and_actions_appear_with_the_exception(plan):
     [c] = four.commentary
     assert (c.unit, c.period, c.status, c.rag) == ("North", "2016/17 Q4", "Submitted", "Amber")
     notes = {n.label: n.text for n in c.notes}
-    assert notes == {"Overall": "Amber — Winter pressures", "Commentary": "Escalation plans in place.",
-                     "Objective S1": "Red — Below 95% all winter"}
+    assert notes == {
+        "Overall": "Amber — Winter pressures",
+        "Commentary": "Escalation plans in place.",
+        "Objective S1": "Red — Below 95% all winter",
+    }
     [action] = four.actions
     assert action.description == "Agree a recovery trajectory" and action.status == "Overdue"
     html = render_pack(pack, "html").decode()

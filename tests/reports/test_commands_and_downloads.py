@@ -7,7 +7,7 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 
-from goldenthread.cli import main
+from goldenthread.cli.main import main
 
 from .conftest import docx, headings, pdf_text
 
@@ -20,8 +20,23 @@ def test_report_commands_write_each_format(plan, tmp_path, capsys):
     assert "2. Exceptions" in pdf_text((tmp_path / "b.pdf").read_bytes(), tmp_path)
     assert main(["report", "board", "t", "--period", PERIOD, "--format", "docx", "-o", str(tmp_path / "b.docx")]) == 0
     assert "1. Summary and scorecard" in headings(docx((tmp_path / "b.docx").read_bytes()))
-    assert main(["report", "directorate", "t", "North", "--period", PERIOD, "--format", "html",
-                 "-o", str(tmp_path / "d.html")]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "directorate",
+                "t",
+                "North",
+                "--period",
+                PERIOD,
+                "--format",
+                "html",
+                "-o",
+                str(tmp_path / "d.html"),
+            ]
+        )
+        == 0
+    )
     assert "Accountability review pack" in (tmp_path / "d.html").read_text()
     assert main(["report", "summary", "t", "--format", "pdf", "-o", str(tmp_path / "s.pdf")]) == 0
     out = capsys.readouterr()
@@ -41,8 +56,23 @@ def test_report_commands_explain_mistakes(plan, tmp_path, capsys):
 
 @pytest.mark.django_db(transaction=True)
 def test_progress_is_shown_on_request(plan, tmp_path, capsys):
-    assert main(["report", "board", "t", "--period", PERIOD, "--format", "html", "-o", str(tmp_path / "b.html"),
-                 "--progress"]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "board",
+                "t",
+                "--period",
+                PERIOD,
+                "--format",
+                "html",
+                "-o",
+                str(tmp_path / "b.html"),
+                "--progress",
+            ]
+        )
+        == 0
+    )
     err = capsys.readouterr().err
     assert "Assessing the plan" in err and "Drawing charts" in err
 
@@ -69,10 +99,10 @@ def test_export_open_data_needs_a_published_plan(plan, tmp_path, capsys):
 @pytest.fixture
 def signed_in(client, plan):
     """A board member: the packs quote every unit's updates, so they need someone who reads everything."""
-    from goldenthread import access
+    from goldenthread.access import roles
 
     user = get_user_model().objects.create_user("reader", password="a-long-password")
-    access.grant(user, access.BOARD)
+    roles.grant(user, roles.BOARD)
     client.force_login(user)
     return client
 
@@ -86,7 +116,11 @@ def test_packs_quoting_updates_are_refused_to_those_who_may_not_read_them(client
 
 @pytest.mark.django_db
 def test_downloads_need_sign_in(client, plan):
-    for url in ("/plans/t/reports/board.pdf", "/plans/t/reports/directorate/north.docx", "/plans/t/reports/summary.html"):
+    for url in (
+        "/plans/t/reports/board.pdf",
+        "/plans/t/reports/directorate/north.docx",
+        "/plans/t/reports/summary.html",
+    ):
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 

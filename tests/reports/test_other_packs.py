@@ -11,15 +11,16 @@ from django.contrib.auth import get_user_model
 
 from goldenthread.cycles.demo import load_cycle_demo
 from goldenthread.demo import DEMO_ACCOUNTS
+from goldenthread.formatting import csv_cell as safe_cell
 from goldenthread.planfile import validate_file
 from goldenthread.planfile.periods import parse_period
 from goldenthread.plans import models as m
 from goldenthread.plans.store import load_plan
+from goldenthread.presenters import assurance as ap
 from goldenthread.reports.directorate import UnitNotFound, directorate_pack, find_unit, unit_scope
 from goldenthread.reports.documents import render_pack, render_summary
-from goldenthread.reports.opendata import DICTIONARY, open_data, safe_cell, write_open_data
+from goldenthread.reports.opendata import DICTIONARY, open_data, write_open_data
 from goldenthread.reports.summary import plan_summary
-from goldenthread.web import assurance_presenters as ap
 
 from ..conftest import PROJECT
 from .conftest import PERIOD, docx, headings, page_count, pdf_text
@@ -51,8 +52,12 @@ def test_unit_includes_the_units_below_it(plan):
 def test_directorate_pack_documents(plan, tmp_path):
     pack = directorate_pack(plan, find_unit(plan, "north"), PERIOD)
     text = pdf_text(render_pack(pack, "pdf"), tmp_path)
-    for heading in ("Accountability review pack: North", "3. The latest update and review", "4. Objectives of North",
-                    "North has not submitted an update"):
+    for heading in (
+        "Accountability review pack: North",
+        "3. The latest update and review",
+        "4. Objectives of North",
+        "North has not submitted an update",
+    ):
         assert heading in text, heading
     found = headings(docx(render_pack(pack, "docx")))
     assert "3. The latest update and review" in found and "4. Objectives of North" in found
@@ -120,11 +125,14 @@ def test_open_data_is_the_scorecard_and_its_values(plan, tmp_path):
     assert rows[0]["status"] == web[0].status and rows[0]["where"] == "England"
     values = list(csv.DictReader((tmp_path / "out" / "metric_values.csv").open(encoding="utf-8")))
     assert len(values) == 24 and values[-1]["period"] == "2018-03-01"
-    assert float(values[-1]["numerator"]) / float(values[-1]["denominator"]) == pytest.approx(float(values[-1]["value"]))
+    assert float(values[-1]["numerator"]) / float(values[-1]["denominator"]) == pytest.approx(
+        float(values[-1]["value"])
+    )
     dictionary = list(csv.DictReader((tmp_path / "out" / "data_dictionary.csv").open(encoding="utf-8")))
     for name in ("scorecard.csv", "metric_values.csv"):
-        assert [d["column"] for d in dictionary if d["file"] == name] == list(rows[0].keys() if name == "scorecard.csv"
-                                                                              else values[0].keys())
+        assert [d["column"] for d in dictionary if d["file"] == name] == list(
+            rows[0].keys() if name == "scorecard.csv" else values[0].keys()
+        )
     document = json.loads((tmp_path / "out" / "open_data.json").read_text())
     assert document["plan"] == "t" and document["as_at"] == "2017/18 Q4" and document["published"] is True
     assert document["scorecard"][0]["latest_value"] == pytest.approx(float(rows[0]["latest_value"]))
@@ -137,5 +145,13 @@ def test_open_data_csv_escapes_formulas_json_keeps_text(marked_plan, tmp_path):
     assert rows[0]["title"].startswith("'=HYPERLINK(")
     assert json.loads((tmp_path / "open_data.json").read_text())["scorecard"][0]["title"].startswith("=HYPERLINK(")
     assert [safe_cell(x) for x in ("+1", "-x", "@a", "\tq", "ok", -0.5, None, True)] == [
-        "'+1", "'-x", "'@a", "'\tq", "ok", -0.5, "", "true"]
+        "'+1",
+        "'-x",
+        "'@a",
+        "'\tq",
+        "ok",
+        -0.5,
+        "",
+        "true",
+    ]
     assert all(c for cols in DICTIONARY.values() for c in cols)

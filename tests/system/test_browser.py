@@ -30,7 +30,7 @@ def test_sign_in_page_is_accessible(page, reader):
     page.goto("/accounts/login/")
     assert page.get_by_role("heading", name="Sign in to goldenthread").is_visible()
     # the NHS.UK stylesheet is served and applied
-    assert page.evaluate("getComputedStyle(document.body).fontFamily").lower().lstrip("\"").startswith("frutiger")
+    assert page.evaluate("getComputedStyle(document.body).fontFamily").lower().lstrip('"').startswith("frutiger")
     screenshot(page, "sign-in")
     assert_accessible(page)
 

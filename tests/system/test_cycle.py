@@ -9,7 +9,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 
-from goldenthread import access
+from goldenthread.access import roles
 from goldenthread.cycles import services
 from goldenthread.cycles.models import Submission
 from goldenthread.planfile import validate_file
@@ -36,14 +36,16 @@ def cycle(settings):
     services.set_return_metrics(plan, {plan.metrics.get(code="MED-2-M1").pk})
     users = get_user_model().objects
     people = {
-        "medical-lead": (access.LEAD, plan.org_units.get(code="medical"), "Mo Medical"),
-        "nursing-lead": (access.LEAD, plan.org_units.get(code="nursing"), "Nia Nursing"),
-        "planner": (access.PLANNING_TEAM, None, "Priya Planner"),
+        "medical-lead": (roles.LEAD, plan.org_units.get(code="medical"), "Mo Medical"),
+        "nursing-lead": (roles.LEAD, plan.org_units.get(code="nursing"), "Nia Nursing"),
+        "planner": (roles.PLANNING_TEAM, None, "Priya Planner"),
     }
     for username, (role, unit, name) in people.items():
         first, last = name.split()
-        user = users.create_user(username, email=f"{username}@example.org", password=PASSWORD, first_name=first, last_name=last)
-        access.grant(user, role, plan=plan, org_unit=unit)
+        user = users.create_user(
+            username, email=f"{username}@example.org", password=PASSWORD, first_name=first, last_name=last
+        )
+        roles.grant(user, role, plan=plan, org_unit=unit)
     return plan
 
 
@@ -86,7 +88,9 @@ def test_submit_return_resubmit_approve(browser, live_server, cycle):
     lead.get_by_label("Denominator for MED-2-M1").fill("none")
     lead.get_by_role("button", name="Save and submit").click()
     assert lead.get_by_text("There is a problem").is_visible()
-    assert lead.get_by_role("link", name="Enter the denominator for MED-2-M1 as a number, like 95 or 1,250.5").is_visible()
+    assert lead.get_by_role(
+        "link", name="Enter the denominator for MED-2-M1 as a number, like 95 or 1,250.5"
+    ).is_visible()
     assert lead.get_by_label("Reason for the rating").input_value() == "Programme board in place; recruitment on plan."
     screenshot(lead, "cycle-update-errors")
     assert_accessible(lead)
@@ -154,7 +158,9 @@ def test_the_public_sees_only_what_is_published(browser, live_server, cycle, pag
         data.metrics[x.pk] = {"numerator": 1, "denominator": 2, "value": 0.5, "note": ""}
     sub = services.save_update(q1, medical, data, based_on=0, user=lead, submit=True)
     services.decide(sub, "approve", comments="Internal approval note", based_on=sub.version, user=planner_user)
-    services.save_update(q1, nursing_unit, services.UpdateData(commentary="Nursing draft, not for the public"), based_on=0, user=nursing)
+    services.save_update(
+        q1, nursing_unit, services.UpdateData(commentary="Nursing draft, not for the public"), based_on=0, user=nursing
+    )
 
     # before publishing, the public sees nothing
     page.goto("/public/")
@@ -197,18 +203,40 @@ def test_other_cycle_pages_are_accessible(browser, live_server, cycle):
     medical = plan.org_units.get(code="medical")
     q1 = plan.reporting_periods.get(label="2019/20 Q1")
     sub = services.save_update(q1, medical, services.UpdateData(commentary="draft"), based_on=0, user=lead_user)
-    review = services.save_review(q1, medical, services.ReviewData(
-        status="held", held_on=q1.end, chair="CFO", pack="Q1 pack", summary="Discussed", attendees=[("Ann", "NMD")],
-        decisions=["Agreed"], actions={}, new_actions=[{"description": "Share the trajectory", "owner": "NMD", "due_on": q1.end}]),
-        based_on=0, user=planner_user)
+    review = services.save_review(
+        q1,
+        medical,
+        services.ReviewData(
+            status="held",
+            held_on=q1.end,
+            chair="CFO",
+            pack="Q1 pack",
+            summary="Discussed",
+            attendees=[("Ann", "NMD")],
+            decisions=["Agreed"],
+            actions={},
+            new_actions=[{"description": "Share the trajectory", "owner": "NMD", "due_on": q1.end}],
+        ),
+        based_on=0,
+        user=planner_user,
+    )
     planner = signed_in(browser, live_server, "planner")
-    for url in ("/overdue/", "/actions/", Q1 + "review/", Q1 + "review/edit/", f"/history/submission/{sub.pk}/",
-                f"/actions/{review.actions.get().pk}/close/", "/plans/nhsei-2019/periods/2019-20-q1/dates/"):
+    for url in (
+        "/overdue/",
+        "/actions/",
+        Q1 + "review/",
+        Q1 + "review/edit/",
+        f"/history/submission/{sub.pk}/",
+        f"/actions/{review.actions.get().pk}/close/",
+        "/plans/nhsei-2019/periods/2019-20-q1/dates/",
+    ):
         planner.goto(url)
         assert planner.locator("h1").count() == 1, url
         assert_accessible(planner)
     planner.goto(Q1 + "review/edit/")
     planner.get_by_label("Date held").fill("not a date")
     planner.get_by_role("button", name="Save the review").click()
-    assert planner.get_by_role("link", name=re.compile("Enter the date the review was held as a real date")).is_visible()
+    assert planner.get_by_role(
+        "link", name=re.compile("Enter the date the review was held as a real date")
+    ).is_visible()
     assert_accessible(planner)

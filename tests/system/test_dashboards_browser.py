@@ -45,7 +45,9 @@ def test_overview_with_plan_navigation(signed_in):
     assert nav.get_by_role("link", name="Overview").get_attribute("aria-current") == "page"
     for name in ("By priority", "By directorate", "Matrix", "Deliverables", "Budgets"):
         assert nav.get_by_role("link", name=name).is_visible()
-    assert page.get_by_text("Organisational priority (7) › Supplementary work (4) › Directorate priority (4)").is_visible()
+    assert page.get_by_text(
+        "Organisational priority (7) › Supplementary work (4) › Directorate priority (4)"
+    ).is_visible()
     screenshot(page, "plan-overview")
     assert_accessible(page)
 
@@ -56,7 +58,10 @@ def test_by_priority(signed_in):
     page.get_by_role("navigation", name="Pages about this plan").get_by_role("link", name="By priority").click()
     assert page.get_by_role("heading", level=1).inner_text() == "By organisational priority"
     care = page.locator("section", has=page.get_by_role("heading", name="Care Quality and Outcomes"))
-    assert care.get_by_role("heading", name="Medical").is_visible() and care.get_by_role("heading", name="Nursing").is_visible()
+    assert (
+        care.get_by_role("heading", name="Medical").is_visible()
+        and care.get_by_role("heading", name="Nursing").is_visible()
+    )
     assert care.get_by_role("link", name="Continue delivery of falls programme").is_visible()
     screenshot(page, "plan-by-priority")
     assert_accessible(page)
@@ -112,7 +117,12 @@ def test_period_selector_and_filters_on_deliverables(signed_in):
     page.get_by_role("button", name="Apply filters").click()
     assert query(page) == {"as_at": ["2019/20 Q3"], "directorate": ["nursing"]}
     assert page.get_by_role("link", name="Annual nursing workforce survey").is_visible()
-    assert page.get_by_role("link", name="Create AMR Programme including Programme Board and governance structures").count() == 0
+    assert (
+        page.get_by_role(
+            "link", name="Create AMR Programme including Programme Board and governance structures"
+        ).count()
+        == 0
+    )
     # changing the period keeps the filter
     page.get_by_label("As at").select_option("2019/20 Q1")
     page.get_by_role("button", name="Show").click()
@@ -152,7 +162,10 @@ def test_search_from_the_header(signed_in):
 def test_search_shows_markup_as_text(signed_in):
     page = signed_in
     page.goto("/search/?q=<img src=x onerror=window.hacked=1>")
-    assert page.get_by_label("Search objectives, metrics and activities").input_value() == "<img src=x onerror=window.hacked=1>"
+    assert (
+        page.get_by_label("Search objectives, metrics and activities").input_value()
+        == "<img src=x onerror=window.hacked=1>"
+    )
     assert page.evaluate("window.hacked === undefined")
     assert page.get_by_role("heading", name="No results for “<img src=x onerror=window.hacked=1>”").is_visible()
 

@@ -31,7 +31,9 @@ def test_scorecard(signed_in):
     page = signed_in.get("/plans/t/scorecard/?as_at=2017/18 Q4").content.decode()
     assert "Scorecard as at 2017/18 Q4" in page
     assert "FOUR Four-hour performance" in page and "≥ 95.0% by 2016/17 Q4" in page
-    assert 'aria-label="Special cause variation: concern (lower)"' in page or 'aria-label="Common cause variation"' in page
+    assert (
+        'aria-label="Special cause variation: concern (lower)"' in page or 'aria-label="Common cause variation"' in page
+    )
     assert "gt-sparkline" in page and "The plan's headline measures" in page
 
 

@@ -13,9 +13,9 @@ from django.contrib.auth import get_user_model
 from goldenthread.planfile import validate_file, validate_text
 from goldenthread.plans import models as m
 from goldenthread.plans.store import load_plan
-from goldenthread.web import presenters, readings
-from goldenthread.web.as_at import as_at_choice
-from goldenthread.web.deliverables import state_of
+from goldenthread.presenters import readings
+from goldenthread.presenters.as_at import as_at_choice
+from goldenthread.presenters.deliverables import state_of
 
 from ..conftest import PROJECT
 
@@ -73,13 +73,16 @@ def test_unknown_plan_is_404_on_every_plan_page(signed_in):
 def test_every_plan_page_has_the_plan_navigation(signed_in):
     for page in PLAN_PAGES:
         html = get(signed_in, f"/plans/example-2019/{page}")
-        nav = html[html.index('aria-label="Pages about this plan"'):]
-        nav = nav[:nav.index("</nav>")]
-        for href, label in (("/plans/example-2019/", "Overview"), ("/plans/example-2019/by-priority/", "By priority"),
-                            ("/plans/example-2019/by-directorate/", "By directorate"),
-                            ("/plans/example-2019/matrix/", "Matrix"),
-                            ("/plans/example-2019/deliverables/", "Deliverables"),
-                            ("/plans/example-2019/budgets/", "Budgets")):
+        nav = html[html.index('aria-label="Pages about this plan"') :]
+        nav = nav[: nav.index("</nav>")]
+        for href, label in (
+            ("/plans/example-2019/", "Overview"),
+            ("/plans/example-2019/by-priority/", "By priority"),
+            ("/plans/example-2019/by-directorate/", "By directorate"),
+            ("/plans/example-2019/matrix/", "Matrix"),
+            ("/plans/example-2019/deliverables/", "Deliverables"),
+            ("/plans/example-2019/budgets/", "Budgets"),
+        ):
             assert f'href="{href}"' in nav and f">{label}</a>" in nav, (page, label)
         current = re.findall(r'href="([^"]+)" aria-current="page"', nav)
         assert current == [f"/plans/example-2019/{page}"], page
@@ -152,33 +155,47 @@ def test_seed_001_matrix_is_appendix_two(seed_001):
     assert [c.title for c in page.columns] == ["Care Quality and Outcomes", "Workforce"]
     assert [r.name for r in page.rows] == ["Medical", "Nursing"]
     assert [[[e.code for e in cell.entries] for cell in row.cells] for row in page.rows] == [
-        [["MED-1"], ["MED-2"]], [["NUR-1"], ["NUR-2"]]]
+        [["MED-1"], ["MED-2"]],
+        [["NUR-1"], ["NUR-2"]],
+    ]
     med_1 = page.rows[0].cells[0].entries[0]
-    assert [x.title for x in med_1.metrics] == ["Reduction in inappropriate prescribing of antibiotics",
-                                                "Reduction in infections across the NHS system"]
+    assert [x.title for x in med_1.metrics] == [
+        "Reduction in inappropriate prescribing of antibiotics",
+        "Reduction in infections across the NHS system",
+    ]
     assert [a.title for a in med_1.activities][1] == "Align workstream objectives with LTP and AMR National Plan"
     assert med_1.activities_heading == "Key activities" and med_1.status is None
 
 
 def test_matrix_page_is_an_accessible_table(signed_in, seed_001):
     html = get(signed_in, "/plans/nhsei-2019/matrix/")
-    assert '<caption class="nhsuk-table__caption nhsuk-table__caption--m">Directorate priorities by directorate and organisational priority</caption>' in html
+    assert (
+        '<caption class="nhsuk-table__caption nhsuk-table__caption--m">Directorate priorities by directorate and organisational priority</caption>'
+        in html
+    )
     assert html.count('<th scope="col"') == 3 and html.count('<th scope="row"') == 2
     words = text(html)
     assert "Organisational priority 1 Care Quality and Outcomes" in words
     assert "Medical Directorate priority MED-1 Prevention and anti-microbial resistance" in words
-    assert "Nursing" in words and "Negotiate and launch match-funded Health Cadets programme with St John Ambulance" in words
+    assert (
+        "Nursing" in words
+        and "Negotiate and launch match-funded Health Cadets programme with St John Ambulance" in words
+    )
     assert 'href="/plans/nhsei-2019/#metric-MED-1-M1"' in html and 'href="/plans/nhsei-2019/#activity-MED-1-a"' in html
 
 
 def test_by_priority_groups_contributors_by_directorate(signed_in, seed_001):
     words = text(get(signed_in, "/plans/nhsei-2019/by-priority/"))
     assert "By organisational priority" in words
-    care = words[words.index("Organisational priority 1 Care Quality and Outcomes"):words.index("Organisational priority 3 Workforce")]
+    care = words[
+        words.index("Organisational priority 1 Care Quality and Outcomes") : words.index(
+            "Organisational priority 3 Workforce"
+        )
+    ]
     assert care.index("Medical") < care.index("MED-1") < care.index("Nursing") < care.index("NUR-1")
     assert "Reduction in infections across the NHS system To be confirmed" in care
     assert "Continue delivery of falls programme" in care and "MED-2" not in care
-    uncovered = words[words.index("Organisational priorities nothing contributes to yet"):]
+    uncovered = words[words.index("Organisational priorities nothing contributes to yet") :]
     assert "2 New Service Models" in uncovered and "7 NHS England and NHS Improvement Integration" in uncovered
     assert "1 Care Quality" not in uncovered
 
@@ -186,7 +203,7 @@ def test_by_priority_groups_contributors_by_directorate(signed_in, seed_001):
 def test_by_directorate_says_what_each_contributes_to(signed_in, seed_001):
     html = get(signed_in, "/plans/nhsei-2019/by-directorate/")
     words = text(html)
-    medical = words[words.index("Directorate Medical"):words.index("Directorate Nursing")]
+    medical = words[words.index("Directorate Medical") : words.index("Directorate Nursing")]
     assert "MED-1 Prevention and anti-microbial resistance" in medical
     assert "Contributes to: 1 Care Quality and Outcomes" in medical and "Contributes to: 3 Workforce" in medical
     assert "NUR-1" not in medical
@@ -195,11 +212,18 @@ def test_by_directorate_says_what_each_contributes_to(signed_in, seed_001):
     assert "S-EU" not in words and "NHS England and NHS Improvement Integration" not in words
 
 
-@pytest.mark.parametrize(("level", "words"), [
-    ("Directorate priority", "directorate priorities"), ("Priority for 2016/17", "priorities for 2016/17"),
-    ("Improvement method", "improvement methods"), ("Area (business plan section)", "areas (business plan section)"),
-    ("Key activities", "key activities"), ("Area 3", "objectives at the level “area 3”"), ("", "objectives"),
-])
+@pytest.mark.parametrize(
+    ("level", "words"),
+    [
+        ("Directorate priority", "directorate priorities"),
+        ("Priority for 2016/17", "priorities for 2016/17"),
+        ("Improvement method", "improvement methods"),
+        ("Area (business plan section)", "areas (business plan section)"),
+        ("Key activities", "key activities"),
+        ("Area 3", "objectives at the level “area 3”"),
+        ("", "objectives"),
+    ],
+)
 def test_level_names_in_sentences(level, words):
     assert readings.plural(level) == words
 
@@ -211,8 +235,7 @@ def test_links_below_the_first_level_read_by_priority(signed_in):
     plan = m.Plan.objects.get(code="developing-people")
     page = readings.by_priority(plan, as_at_choice(plan, "", today=date(2026, 1, 1)))
     assert page.names["priority_level"] == "Priority"
-    assert [(r.priority.code, [g.name for g in r.groups]) for r in page.priorities] == [
-        ("C2", [readings.NO_UNIT])]
+    assert [(r.priority.code, [g.name for g in r.groups]) for r in page.priorities] == [("C2", [readings.NO_UNIT])]
     assert len(page.priorities[0].groups[0].entries) == 8
     assert "By priority" in text(get(signed_in, "/plans/developing-people/by-priority/"))
 
@@ -220,8 +243,11 @@ def test_links_below_the_first_level_read_by_priority(signed_in):
 def test_a_plan_without_links_says_so_and_links_to_the_tree(signed_in, example_text):
     unlinked = example_text.replace('    contributes_to: ["1"]\n', "").replace('    contributes_to: ["3"]\n', "")
     load_plan(validate_text(unlinked).plan)
-    for page, what in (("by-priority/", "reading by priority"), ("by-directorate/", "reading by directorate"),
-                       ("matrix/", "matrix of directorates")):
+    for page, what in (
+        ("by-priority/", "reading by priority"),
+        ("by-directorate/", "reading by directorate"),
+        ("matrix/", "matrix of directorates"),
+    ):
         html = get(signed_in, f"/plans/example-2019/{page}?as_at=2019/20 Q1")
         assert "does not link its objectives to one another" in html and what in html, page
         assert '<a href="/plans/example-2019/?as_at=2019%2F20+Q1">plan overview</a>' in html, page
@@ -230,37 +256,48 @@ def test_a_plan_without_links_says_so_and_links_to_the_tree(signed_in, example_t
 # --- deliverables -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("status", "due", "state"), [
-    ("complete", date(2019, 1, 1), "complete"),
-    ("in_progress", date(2019, 6, 29), "overdue"),
-    ("not_started", date(2019, 6, 30), "due_soon"),
-    ("delayed", date(2019, 7, 30), "due_soon"),
-    ("not_started", date(2019, 7, 31), "on_track"),
-    ("in_progress", None, "no_date"),
-    ("cancelled", date(2019, 1, 1), "cancelled"),
-])
+@pytest.mark.parametrize(
+    ("status", "due", "state"),
+    [
+        ("complete", date(2019, 1, 1), "complete"),
+        ("in_progress", date(2019, 6, 29), "overdue"),
+        ("not_started", date(2019, 6, 30), "due_soon"),
+        ("delayed", date(2019, 7, 30), "due_soon"),
+        ("not_started", date(2019, 7, 31), "on_track"),
+        ("in_progress", None, "no_date"),
+        ("cancelled", date(2019, 1, 1), "cancelled"),
+    ],
+)
 def test_deliverable_state(status, due, state):
     assert state_of(status, due, date(2019, 6, 30)) == state
 
 
 def state_counts(html: str) -> dict[str, int]:
-    table = html[html.index('class="nhsuk-table gt-counts"'):]
-    table = table[:table.index("</table>")]
-    return {label: int(n) for label, n in re.findall(
-        r'nhsuk-tag[^>]*>\s*([A-Za-z ]+?)\s*</strong>.*?nhsuk-table__cell--numeric">(\d+)<', table, re.S)}
+    table = html[html.index('class="nhsuk-table gt-counts"') :]
+    table = table[: table.index("</table>")]
+    return {
+        label: int(n)
+        for label, n in re.findall(
+            r'nhsuk-tag[^>]*>\s*([A-Za-z ]+?)\s*</strong>.*?nhsuk-table__cell--numeric">(\d+)<', table, re.S
+        )
+    }
 
 
 def test_deliverables_against_the_as_at_date(signed_in):
     q1 = get(signed_in, "/plans/example-2019/deliverables/?as_at=2019/20 Q1")
     assert state_counts(q1) == {"Overdue": 0, "Due soon": 0, "On track": 1, "No date": 1, "Complete": 0}
     assert "2019/20 Q2 (30 September 2019)" in q1 and "due in 92 days" in q1
-    assert "Annual survey" in text(q1[q1.index('id="state-no_date"'):])  # the timeline as printed
+    assert "Annual survey" in text(q1[q1.index('id="state-no_date"') :])  # the timeline as printed
     sept = get(signed_in, "/plans/example-2019/deliverables/?as_at=2019-09")
     assert state_counts(sept)["Due soon"] == 1 and "due today" in sept
     q3 = get(signed_in, "/plans/example-2019/deliverables/?as_at=2019/20 Q3")
     assert state_counts(q3)["Overdue"] == 1 and "overdue by 92 days" in q3
-    overdue = text(q3[q3.index('id="state-overdue"'):q3.index('id="state-no_date"')])
-    assert "Create AMR Programme" in overdue and "Medical Directorate" in overdue and "National Medical Director" in overdue
+    overdue = text(q3[q3.index('id="state-overdue"') : q3.index('id="state-no_date"')])
+    assert (
+        "Create AMR Programme" in overdue
+        and "Medical Directorate" in overdue
+        and "National Medical Director" in overdue
+    )
     assert "In progress" in overdue
 
 
@@ -286,7 +323,9 @@ def test_deliverables_filters(signed_in):
 
 
 def test_completed_and_cancelled_deliverables(signed_in, example_text):
-    done = example_text.replace("    due: 2019/20 Q2\n    status: in_progress", "    due: 2019/20 Q2\n    status: complete")
+    done = example_text.replace(
+        "    due: 2019/20 Q2\n    status: in_progress", "    due: 2019/20 Q2\n    status: complete"
+    )
     done = done.replace("    due: Annual survey\n", "    due: Annual survey\n    status: cancelled\n")
     load_plan(validate_text(done).plan)
     counts = state_counts(get(signed_in, "/plans/example-2019/deliverables/?as_at=2019/20 Q4"))
@@ -320,11 +359,16 @@ def test_search_across_plans_grouped_by_plan_and_kind(signed_in, seed_001):
     words = text(html)
     assert "2 results for “antibiotics”" in words
     assert words.index("Example joint business plan") < words.index("NHS England and NHS Improvement Joint Work")
-    assert 'href="/plans/example-2019/#metric-AMR-PRESC"' in html and 'href="/plans/nhsei-2019/#metric-MED-1-M1"' in html
+    assert (
+        'href="/plans/example-2019/#metric-AMR-PRESC"' in html and 'href="/plans/nhsei-2019/#metric-MED-1-M1"' in html
+    )
     assert "<mark>antibiotics</mark>" in html
     kinds = get(signed_in, "/search/?q=nursing")
     assert "Objectives (1)" in kinds and "Metrics (1)" in kinds and "Activities (1)" in kinds
-    assert 'href="/plans/example-2019/#objective-NUR-1"' in kinds and 'href="/plans/example-2019/#activity-NUR-1-a"' in kinds
+    assert (
+        'href="/plans/example-2019/#objective-NUR-1"' in kinds
+        and 'href="/plans/example-2019/#activity-NUR-1-a"' in kinds
+    )
 
 
 def test_search_needs_every_word_and_reads_descriptions(signed_in):
@@ -337,22 +381,38 @@ def test_search_needs_every_word_and_reads_descriptions(signed_in):
 def test_search_is_safe_with_any_input(signed_in):
     html = get(signed_in, "/search/?q=<script>alert('x')</script>")
     assert "<script>alert" not in html and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
-    for q in ("%", "_", "\\", "'; drop table plans_plan; --", "a\x00b", "x" * 5000, " ".join("w" * 30 for _ in range(30))):
+    for q in (
+        "%",
+        "_",
+        "\\",
+        "'; drop table plans_plan; --",
+        "a\x00b",
+        "x" * 5000,
+        " ".join("w" * 30 for _ in range(30)),
+    ):
         assert signed_in.get("/search/", {"q": q}).status_code == 200, q
     assert "Search objectives, metrics and activities" in get(signed_in, "/search/")
     assert "results for" not in get(signed_in, "/search/?q=")
 
 
 def test_markup_in_titles_is_text_on_every_page(signed_in, example_text):
-    hostile = (example_text
-               .replace("title: Prevention and anti-microbial resistance clinical policy and programme development",
-                        "title: \"<script>alert('o')</script> prevention\"")
-               .replace("title: Create AMR Programme including Programme Board and governance structures",
-                        "title: \"<img src=x onerror=alert(1)> programme\"")
-               .replace("title: Reduction in inappropriate prescribing of antibiotics", "title: \"<b>antibiotics</b>\""))
+    hostile = (
+        example_text.replace(
+            "title: Prevention and anti-microbial resistance clinical policy and programme development",
+            "title: \"<script>alert('o')</script> prevention\"",
+        )
+        .replace(
+            "title: Create AMR Programme including Programme Board and governance structures",
+            'title: "<img src=x onerror=alert(1)> programme"',
+        )
+        .replace("title: Reduction in inappropriate prescribing of antibiotics", 'title: "<b>antibiotics</b>"')
+    )
     load_plan(validate_text(hostile).plan)
-    for url in [f"/plans/example-2019/{p}" for p in PLAN_PAGES] + ["/search/?q=prevention", "/search/?q=programme",
-                                                                  "/search/?q=antibiotics"]:
+    for url in [f"/plans/example-2019/{p}" for p in PLAN_PAGES] + [
+        "/search/?q=prevention",
+        "/search/?q=programme",
+        "/search/?q=antibiotics",
+    ]:
         html = get(signed_in, url)
         assert "<script>alert" not in html and "<img src=x" not in html and "<b>antibiotics" not in html, url
     assert "&lt;script&gt;alert(&#39;o&#39;)&lt;/script&gt;" in get(signed_in, "/plans/example-2019/matrix/")
@@ -365,16 +425,23 @@ def test_markup_in_titles_is_text_on_every_page(signed_in, example_text):
 def bigger(example_text: str, n: int = 30) -> str:
     objectives = "".join(
         f"  - {{code: X{i}, level: dir-priority, title: Extra {i}, org_unit: {'medical' if i % 2 else 'nursing'}, "
-        f"owner: {'nmd' if i % 2 else 'cno'}, contributes_to: ['{1 if i % 3 else 3}']}}\n" for i in range(n))
+        f"owner: {'nmd' if i % 2 else 'cno'}, contributes_to: ['{1 if i % 3 else 3}']}}\n"
+        for i in range(n)
+    )
     activities = "".join(
         f"  - {{code: X{i}-a, objective: X{i}, title: Extra activity {i}, owner: nmd, due: 2019/20 Q{i % 4 + 1}}}\n"
-        for i in range(n))
+        for i in range(n)
+    )
     metrics = "".join(f"  - {{code: XM{i}, title: Extra metric {i}, objectives: [X{i}, '1']}}\n" for i in range(n))
     budgets = "".join(
         f"  - {{code: XB{i}, title: Extra line {i}, org_unit: medical, category: programme, amount: {i}000, period: 2019/20}}\n"
-        for i in range(n))
-    return (example_text.replace("activities:\n", objectives + "activities:\n" + activities, 1)
-            .replace("metrics:\n", "metrics:\n" + metrics, 1).replace("budget_lines:\n", "budget_lines:\n" + budgets, 1))
+        for i in range(n)
+    )
+    return (
+        example_text.replace("activities:\n", objectives + "activities:\n" + activities, 1)
+        .replace("metrics:\n", "metrics:\n" + metrics, 1)
+        .replace("budget_lines:\n", "budget_lines:\n" + budgets, 1)
+    )
 
 
 #: the most queries each page may make, whatever the size of the plan — the session, the user and

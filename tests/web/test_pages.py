@@ -50,11 +50,21 @@ def test_home_lists_plans(signed_in):
 def test_plan_page_shows_the_tree(signed_in):
     page = signed_in.get("/plans/example-2019/").content.decode()
     for text in (
-        "Organisational priority", "Care Quality and Outcomes", "Directorate priority",
+        "Organisational priority",
+        "Care Quality and Outcomes",
+        "Directorate priority",
         "Prevention and anti-microbial resistance clinical policy and programme development",
-        "National Medical Director", "Medical Directorate", "Accountability Framework paragraphs 12 to 31 &amp; 47",
-        "Contributes to", 'href="#objective-1"', "Contributed to by", "Reducing health inequalities",
-        "bracketed in the plan", "To be confirmed", "Annual survey", "Two consecutive quarters above trajectory",
+        "National Medical Director",
+        "Medical Directorate",
+        "Accountability Framework paragraphs 12 to 31 &amp; 47",
+        "Contributes to",
+        'href="#objective-1"',
+        "Contributed to by",
+        "Reducing health inequalities",
+        "bracketed in the plan",
+        "To be confirmed",
+        "Annual survey",
+        "Two consecutive quarters above trajectory",
     ):
         assert text in page, text
 

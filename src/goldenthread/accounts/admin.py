@@ -1,8 +1,7 @@
 from django.contrib import admin
 
+from goldenthread.accounts.models import Membership
 from goldenthread.audit.admin import HistoryReadOnlyAdmin
-
-from .models import Membership
 
 
 @admin.register(Membership)

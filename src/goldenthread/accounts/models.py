@@ -1,6 +1,6 @@
 """Memberships: which plan, and which directorate or region of it, a person works on.
 
-A person's role comes from their Django groups (see :mod:`goldenthread.access`); a membership
+A person's role comes from their Django groups (see :mod:`goldenthread.access.rules`); a membership
 says where the role applies. A planning team member with a membership of a plan (and no org
 unit) runs that plan's cycle; a lead or contributor with a membership of an org unit updates that
 unit's objectives, activities and submissions (and those of the units below it).
@@ -20,7 +20,11 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="memberships")
     org_unit = models.ForeignKey(
-        OrgUnit, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships",
+        OrgUnit,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         help_text="Blank for the whole plan (planning team); a directorate or region for its lead and contributors",
     )
     history = AuditedRecords()
@@ -29,13 +33,16 @@ class Membership(models.Model):
         ordering = ["plan__code", "org_unit__position", "user__username"]
         constraints = [
             models.UniqueConstraint(fields=["user", "plan", "org_unit"], name="membership_unique"),
-            models.UniqueConstraint(fields=["user", "plan"], condition=models.Q(org_unit=None),
-                                    name="membership_unique_whole_plan"),
+            models.UniqueConstraint(
+                fields=["user", "plan"], condition=models.Q(org_unit=None), name="membership_unique_whole_plan"
+            ),
         ]
 
     def clean(self) -> None:
         if self.org_unit_id and self.plan_id and self.org_unit.plan_id != self.plan_id:
-            raise ValidationError({"org_unit": f"{self.org_unit.name} belongs to another plan; choose one of {self.plan.code}'s units."})
+            raise ValidationError(
+                {"org_unit": f"{self.org_unit.name} belongs to another plan; choose one of {self.plan.code}'s units."}
+            )
 
     def __str__(self) -> str:
         where = self.org_unit.name if self.org_unit_id else "whole plan"

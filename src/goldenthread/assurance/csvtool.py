@@ -17,7 +17,7 @@ from typing import TextIO
 
 import numpy as np
 
-from .spc import spc_many
+from goldenthread.assurance.spc import spc_many
 
 POINT_COLUMNS = ["series", "period", "value", "mean", "lpl", "upl", "special_cause_type", "point_type"]
 SUMMARY_COLUMNS = ["series", "variation", "assurance"]
@@ -64,9 +64,9 @@ def read(handle: TextIO, name: str, options: Options) -> tuple[list[str], list[d
     wanted = [c for c in (options.value, options.date, options.series) if c]
     missing = [c for c in wanted if c not in header]
     if missing:
-        raise InputError([
-            f"{name}:1: no column named {', '.join(repr(c) for c in missing)}; the columns are: {', '.join(header)}"
-        ])
+        raise InputError(
+            [f"{name}:1: no column named {', '.join(repr(c) for c in missing)}; the columns are: {', '.join(header)}"]
+        )
     iv, idate = header.index(options.value), header.index(options.date)
     iseries = header.index(options.series) if options.series else None
     series, dates, values, problems = [], [], [], []
@@ -91,14 +91,18 @@ def read(handle: TextIO, name: str, options: Options) -> tuple[list[str], list[d
                 if not math.isfinite(value):
                     raise ValueError
             except ValueError:
-                problems.append(f"{name}:{row_number}: {options.value}: '{raw}' is not a number; leave it blank for a gap")
+                problems.append(
+                    f"{name}:{row_number}: {options.value}: '{raw}' is not a number; leave it blank for a gap"
+                )
                 value = math.nan
         if day is not None:
             key = (sid, day)
             if key in seen:
                 where = f"series '{sid}' " if options.series else ""
-                problems.append(f"{name}:{row_number}: {options.date}: {where}{day} is already on row {seen[key]}; "
-                                "each series has one value per date")
+                problems.append(
+                    f"{name}:{row_number}: {options.date}: {where}{day} is already on row {seen[key]}; "
+                    "each series has one value per date"
+                )
             seen[key] = row_number
         series.append(sid)
         dates.append(day)
@@ -119,9 +123,13 @@ def run(handle: TextIO, name: str, options: Options, out: TextIO) -> list[str]:
     series, dates, values = read(handle, name, options)
     try:
         table = spc_many(
-            np.asarray(series, dtype=object), np.asarray(dates, dtype="datetime64[D]"), values,
-            improvement=options.improvement, target=options.target,
-            rebase=np.asarray(options.rebase, dtype="datetime64[D]"), fix_after=options.fix_after,
+            np.asarray(series, dtype=object),
+            np.asarray(dates, dtype="datetime64[D]"),
+            values,
+            improvement=options.improvement,
+            target=options.target,
+            rebase=np.asarray(options.rebase, dtype="datetime64[D]"),
+            fix_after=options.fix_after,
         )
     except ValueError as exc:
         raise InputError([f"{name}: {exc}"]) from None
@@ -135,12 +143,24 @@ def run(handle: TextIO, name: str, options: Options, out: TextIO) -> list[str]:
     else:
         rows = [
             {
-                "series": str(s), "period": str(np.datetime64(d, "D")), "value": _number(v), "mean": _number(m),
-                "lpl": _number(lo), "upl": _number(hi), "special_cause_type": str(t), "point_type": str(p),
+                "series": str(s),
+                "period": str(np.datetime64(d, "D")),
+                "value": _number(v),
+                "mean": _number(m),
+                "lpl": _number(lo),
+                "upl": _number(hi),
+                "special_cause_type": str(t),
+                "point_type": str(p),
             }
             for s, d, v, m, lo, hi, t, p in zip(
-                table.series_id.tolist(), table.dates, table.values.tolist(), table.mean.tolist(), table.lpl.tolist(),
-                table.upl.tolist(), table.special_cause_type.tolist(), table.point_type.tolist(),
+                table.series_id.tolist(),
+                table.dates,
+                table.values.tolist(),
+                table.mean.tolist(),
+                table.lpl.tolist(),
+                table.upl.tolist(),
+                table.special_cause_type.tolist(),
+                table.point_type.tolist(),
             )
         ]
         columns = POINT_COLUMNS
@@ -161,8 +181,15 @@ def main(args, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
         print(f"--rebase: {exc}", file=err)
         return 2
     options = Options(
-        value=args.value, date=args.date, series=args.series, improvement=args.improvement, target=args.target,
-        rebase=rebase, fix_after=args.fix_after, summary=args.summary, format=args.format,
+        value=args.value,
+        date=args.date,
+        series=args.series,
+        improvement=args.improvement,
+        target=args.target,
+        rebase=rebase,
+        fix_after=args.fix_after,
+        summary=args.summary,
+        format=args.format,
     )
     try:
         if args.file == "-":

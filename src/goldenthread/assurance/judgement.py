@@ -147,7 +147,9 @@ def activity_rating(a: ActivityState, as_at: date, grace_days: int = 0) -> Statu
     return Status("on_track", "on track" if a.due_date else f"timeline “{a.due_text}”" if a.due_text else "no due date")
 
 
-def evaluate_activity_rules(rules: Sequence[Mapping], activities: Iterable[ActivityState], as_at: date) -> list[FiredTrigger]:
+def evaluate_activity_rules(
+    rules: Sequence[Mapping], activities: Iterable[ActivityState], as_at: date
+) -> list[FiredTrigger]:
     fired = []
     for rule in rules:
         if rule["rule"] != "activity_overdue":
@@ -156,8 +158,11 @@ def evaluate_activity_rules(rules: Sequence[Mapping], activities: Iterable[Activ
         for a in activities:
             status = activity_rating(a, as_at, grace)
             if status.rating == "concern":
-                fired.append(FiredTrigger("activity_overdue", "activity", a.code, a.title,
-                                          (a.due_date.isoformat(),), status.reason))
+                fired.append(
+                    FiredTrigger(
+                        "activity_overdue", "activity", a.code, a.title, (a.due_date.isoformat(),), status.reason
+                    )
+                )
     return fired
 
 
@@ -209,8 +214,13 @@ def _count(statuses: Sequence[Status], rating: str, noun: str) -> str | None:
     n = sum(1 for s in statuses if s.rating == rating)
     if not n:
         return None
-    word = {"concern": "show concern", "at_risk": "are at risk", "no_data": "have no data",
-            "on_track": "are on track", "complete": "are complete"}[rating]
+    word = {
+        "concern": "show concern",
+        "at_risk": "are at risk",
+        "no_data": "have no data",
+        "on_track": "are on track",
+        "complete": "are complete",
+    }[rating]
     if noun == "activities" and rating == "concern":
         word = "are overdue"
     if len(statuses) == 1:

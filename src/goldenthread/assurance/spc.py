@@ -382,9 +382,7 @@ def relative_to_mean(y: np.ndarray, mean: np.ndarray) -> np.ndarray:
     return np.nan_to_num(np.sign(d), nan=0.0).astype(np.int8)
 
 
-def close_to_limits(
-    y: np.ndarray, nlpl: np.ndarray, nupl: np.ndarray, outside: np.ndarray
-) -> np.ndarray:
+def close_to_limits(y: np.ndarray, nlpl: np.ndarray, nupl: np.ndarray, outside: np.ndarray) -> np.ndarray:
     """Beyond the 2-sigma line (strictly) but not outside the limits."""
     with np.errstate(invalid="ignore"):
         return ~outside & ((np.asarray(y) < nlpl) | (np.asarray(y) > nupl))
@@ -393,9 +391,7 @@ def close_to_limits(
 # --------------------------------------------------------------------------
 # Special-cause rules (ptd_calculate_point_type.R)
 # --------------------------------------------------------------------------
-def seven_point_trend(
-    y: np.ndarray, segment: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
+def seven_point_trend(y: np.ndarray, segment: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Points in a run of 7 strictly increasing or decreasing points.
 
     Returns ``(part, increasing)``.  ``part`` is R's
@@ -422,9 +418,7 @@ def seven_point_trend(
     return part, direction == 1
 
 
-def two_in_three(
-    close: np.ndarray, rtm: np.ndarray, segment: np.ndarray | None = None
-) -> np.ndarray:
+def two_in_three(close: np.ndarray, rtm: np.ndarray, segment: np.ndarray | None = None) -> np.ndarray:
     """R's ``ptd_part_of_two_in_three(ptd_two_in_three(close, rtm), close) == 1``.
 
     A window is 3 consecutive points in one segment, all on the same side of
@@ -514,9 +508,7 @@ def variation_codes(latest_point_type: np.ndarray, direction: np.ndarray | int) 
     return code
 
 
-def assurance_codes(
-    target: np.ndarray, lpl: np.ndarray, upl: np.ndarray, direction: np.ndarray | int
-) -> np.ndarray:
+def assurance_codes(target: np.ndarray, lpl: np.ndarray, upl: np.ndarray, direction: np.ndarray | int) -> np.ndarray:
     """Index into :data:`ASSURANCE_TYPES`, or -1 for none (R's ``ptd_calculate_assurance_type``).
 
     ``lpl``/``upl`` are the limits at the latest point of each series.  A
@@ -651,9 +643,7 @@ def _factorize(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         uniq, first_idx, inverse = np.unique(ids, return_index=True, return_inverse=True)
     except TypeError:  # unorderable mixed objects: fall back to a dict
         lookup: dict[Any, int] = {}
-        codes = np.fromiter(
-            (lookup.setdefault(v, len(lookup)) for v in ids.tolist()), dtype=np.intp, count=ids.size
-        )
+        codes = np.fromiter((lookup.setdefault(v, len(lookup)) for v in ids.tolist()), dtype=np.intp, count=ids.size)
         uniques = np.empty(len(lookup), dtype=object)
         uniques[:] = list(lookup)
         return codes, uniques
@@ -717,9 +707,7 @@ def _direction(value: Any) -> int:
     try:
         return IMPROVEMENT_DIRECTIONS[value]
     except (KeyError, TypeError):
-        raise ValueError(
-            f"improvement must be one of {sorted(IMPROVEMENT_DIRECTIONS)}, not {value!r}"
-        ) from None
+        raise ValueError(f"improvement must be one of {sorted(IMPROVEMENT_DIRECTIONS)}, not {value!r}") from None
 
 
 def _target(value: Any) -> float:
@@ -793,9 +781,7 @@ def spc_many(
             raise ValueError("dates and values must have the same length")
         keys, date_kind = _date_keys(dates_arr)
 
-    if n > 1 and np.all(codes[1:] >= codes[:-1]) and np.all(
-        (codes[1:] != codes[:-1]) | (keys[1:] > keys[:-1])
-    ):
+    if n > 1 and np.all(codes[1:] >= codes[:-1]) and np.all((codes[1:] != codes[:-1]) | (keys[1:] > keys[:-1])):
         order = None  # already sorted
         c, k = codes, keys
     else:
@@ -805,10 +791,7 @@ def spc_many(
         dup = (c[1:] == c[:-1]) & (k[1:] == k[:-1])
         if dup.any():
             i = int(np.flatnonzero(dup)[0])
-            raise ValueError(
-                f"duplicate date {_format_date(_take(dates_arr, order, i))} in series "
-                f"{uniques[c[i]]!r}"
-            )
+            raise ValueError(f"duplicate date {_format_date(_take(dates_arr, order, i))} in series {uniques[c[i]]!r}")
     y = y_in if order is None else y_in[order]
 
     counts = np.bincount(c, minlength=n_series)
@@ -854,13 +837,9 @@ def spc_many(
     assurance = _ASSURANCE_LABELS[
         assurance_codes(targets, lim["lpl"][series_last], lim["upl"][series_last], directions)
     ]
-    improvement_labels = np.array(["increase", "neutral", "decrease"], dtype=object)[
-        1 - directions.astype(np.intp)
-    ]
+    improvement_labels = np.array(["increase", "neutral", "decrease"], dtype=object)[1 - directions.astype(np.intp)]
 
-    warnings = _collect_warnings(
-        uniques, c, segs, short, y, lim["amr"], unmatched, dates_arr, order, warning_threshold
-    )
+    warnings = _collect_warnings(uniques, c, segs, short, y, lim["amr"], unmatched, dates_arr, order, warning_threshold)
 
     # ---- back to input order ----------------------------------------------
     def back(a: np.ndarray) -> np.ndarray:
@@ -936,6 +915,7 @@ def _rebase_flags(
 
         def date_of(j: int) -> Any:
             return base[j % r]
+
     # encode (series, date) pairs as single integers via the rank of the date
     _, inverse = np.unique(np.concatenate([k, rk]), return_inverse=True)
     inverse = inverse.reshape(-1).astype(np.int64)
@@ -1016,8 +996,7 @@ def _collect_warnings(
     for j in np.flatnonzero(seg_amr == 0).tolist():
         start = _format_date(_take(dates_arr, order, int(segs.starts[j])))
         found.setdefault(int(seg_series[j]), []).append(
-            f"The segment starting {start} has no variation (every moving range is 0): "
-            "its limits equal its mean."
+            f"The segment starting {start} has no variation (every moving range is 0): its limits equal its mean."
         )
 
     missing = np.bincount(c, weights=np.isnan(y), minlength=uniques.size)
@@ -1029,9 +1008,7 @@ def _collect_warnings(
         )
 
     for s, d in unmatched:
-        found.setdefault(s, []).append(
-            f"Rebase date {_format_date(d)} matches no point in the series; ignored."
-        )
+        found.setdefault(s, []).append(f"Rebase date {_format_date(d)} matches no point in the series; ignored.")
 
     keys = uniques.tolist()
     return {keys[s]: tuple(msgs) for s, msgs in sorted(found.items())}

@@ -14,16 +14,24 @@ from collections import defaultdict
 
 import simple_history
 
+from goldenthread.audit.records import SNAPSHOTS, AuditedRecords, normal
 from goldenthread.performance.models import Observation
 from goldenthread.plans import models as m
-
-from .records import SNAPSHOTS, AuditedRecords, normal
 
 APP = "goldenthread.audit"
 
 AUDITED_PLAN_MODELS = (
-    m.Organisation, m.Plan, m.Level, m.OrgUnit, m.Owner, m.Objective, m.Activity, m.Metric, m.BudgetLine,
-    m.StatedTotal, m.Risk,
+    m.Organisation,
+    m.Plan,
+    m.Level,
+    m.OrgUnit,
+    m.Owner,
+    m.Objective,
+    m.Activity,
+    m.Metric,
+    m.BudgetLine,
+    m.StatedTotal,
+    m.Risk,
 )
 
 for _model in (*AUDITED_PLAN_MODELS, Observation):
@@ -32,8 +40,11 @@ for _model in (*AUDITED_PLAN_MODELS, Observation):
 
 def _codes(through, source: str, target: str, pks: list[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = defaultdict(list)
-    rows = (through.objects.filter(**{f"{source}_id__in": pks})
-            .order_by(f"{target}__position", f"{target}__code").values_list(f"{source}_id", f"{target}__code"))
+    rows = (
+        through.objects.filter(**{f"{source}_id__in": pks})
+        .order_by(f"{target}__position", f"{target}__code")
+        .values_list(f"{source}_id", f"{target}__code")
+    )
     for pk, code in rows:
         out[pk].append(code)
     return out
@@ -42,8 +53,11 @@ def _codes(through, source: str, target: str, pks: list[int]) -> dict[int, list[
 def _objective_snapshot(pks: list[int]) -> dict[int, dict]:
     links = _codes(m.Objective.contributes_to.through, "from_objective", "to_objective", pks)
     refs: dict[int, list[str]] = defaultdict(list)
-    for pk, framework, ref in (m.FrameworkReference.objects.filter(objective_id__in=pks)
-                               .order_by("objective_id", "position").values_list("objective_id", "framework", "ref")):
+    for pk, framework, ref in (
+        m.FrameworkReference.objects.filter(objective_id__in=pks)
+        .order_by("objective_id", "position")
+        .values_list("objective_id", "framework", "ref")
+    ):
         refs[pk].append(f"{framework} {ref}")
     return {pk: {"contributes_to": links.get(pk, []), "framework_refs": refs.get(pk, [])} for pk in pks}
 
@@ -56,15 +70,27 @@ def _activity_snapshot(pks: list[int]) -> dict[int, dict]:
 def _metric_snapshot(pks: list[int]) -> dict[int, dict]:
     objectives = _codes(m.Metric.objectives.through, "metric", "objective", pks)
     trajectory: dict[int, list] = defaultdict(list)
-    for pk, period, value in (m.TrajectoryPoint.objects.filter(metric_id__in=pks)
-                              .order_by("metric_id", "position").values_list("metric_id", "period", "value")):
+    for pk, period, value in (
+        m.TrajectoryPoint.objects.filter(metric_id__in=pks)
+        .order_by("metric_id", "position")
+        .values_list("metric_id", "period", "value")
+    ):
         trajectory[pk].append(f"{period}: {normal(value)}")
     stated: dict[int, list] = defaultdict(list)
-    for pk, period, value in (m.StatedValue.objects.filter(metric_id__in=pks)
-                              .order_by("metric_id", "position").values_list("metric_id", "period", "value")):
+    for pk, period, value in (
+        m.StatedValue.objects.filter(metric_id__in=pks)
+        .order_by("metric_id", "position")
+        .values_list("metric_id", "period", "value")
+    ):
         stated[pk].append(f"{period}: {normal(value)}")
-    return {pk: {"objectives": objectives.get(pk, []), "trajectory": trajectory.get(pk, []),
-                 "stated_values": stated.get(pk, [])} for pk in pks}
+    return {
+        pk: {
+            "objectives": objectives.get(pk, []),
+            "trajectory": trajectory.get(pk, []),
+            "stated_values": stated.get(pk, []),
+        }
+        for pk in pks
+    }
 
 
 def _stated_total_snapshot(pks: list[int]) -> dict[int, dict]:
@@ -72,12 +98,14 @@ def _stated_total_snapshot(pks: list[int]) -> dict[int, dict]:
     return {pk: {"org_units": units.get(pk, [])} for pk in pks}
 
 
-SNAPSHOTS.update({
-    m.Objective: _objective_snapshot,
-    m.Activity: _activity_snapshot,
-    m.Metric: _metric_snapshot,
-    m.StatedTotal: _stated_total_snapshot,
-})
+SNAPSHOTS.update(
+    {
+        m.Objective: _objective_snapshot,
+        m.Activity: _activity_snapshot,
+        m.Metric: _metric_snapshot,
+        m.StatedTotal: _stated_total_snapshot,
+    }
+)
 
 #: labels for the snapshot keys on history pages
 RELATED_LABELS = {

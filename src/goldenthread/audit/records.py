@@ -124,8 +124,15 @@ def history_model(model: type[models.Model]) -> type[models.Model]:
     return getattr(model, model._meta.simple_history_manager_attribute).model
 
 
-def record(model: type[models.Model], objs: Iterable[models.Model], kind: str, *, user=None,
-           when: datetime | None = None, related: dict[int, dict] | None = None) -> int:
+def record(
+    model: type[models.Model],
+    objs: Iterable[models.Model],
+    kind: str,
+    *,
+    user=None,
+    when: datetime | None = None,
+    related: dict[int, dict] | None = None,
+) -> int:
     """Write one history row per object, as it is now: ``kind`` is "+" created, "~" changed,
     "-" deleted. One snapshot query per dependent table and one insert, whatever the count."""
     objs = list(objs)
@@ -142,8 +149,12 @@ def record(model: type[models.Model], objs: Iterable[models.Model], kind: str, *
     fields = hist.tracked_fields
     rows = [
         hist(
-            history_date=when, history_type=kind, history_user_id=user.pk if user is not None else None,
-            history_username=_username(user), history_change_reason=None, related=related.get(o.pk, {}),
+            history_date=when,
+            history_type=kind,
+            history_user_id=user.pk if user is not None else None,
+            history_username=_username(user),
+            history_change_reason=None,
+            related=related.get(o.pk, {}),
             **{f.attname: getattr(o, f.attname) for f in fields},
         )
         for o in objs
@@ -160,8 +171,9 @@ def bulk_create(model: type[models.Model], objs: list[models.Model], *, user=Non
     return created
 
 
-def bulk_update(model: type[models.Model], objs: list[models.Model], fields: list[str], *, user=None,
-                batch_size: int | None = None) -> int:
+def bulk_update(
+    model: type[models.Model], objs: list[models.Model], fields: list[str], *, user=None, batch_size: int | None = None
+) -> int:
     """``Model.objects.bulk_update`` that also records "changed" history rows."""
     if not objs:
         return 0

@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("goldenthread.web.urls")),
-    path("data/", include("goldenthread.performance.urls")),
-    path("", include("goldenthread.cycles.urls")),
+    path("", include("goldenthread.reports.urls")),
+    path("data/", include("goldenthread.web.urls_data")),
+    path("", include("goldenthread.web.urls_cycle")),
 ]

@@ -5,8 +5,7 @@ through the application's own pages (state machine, optimistic locking, audit tr
 from django.contrib import admin
 
 from goldenthread.audit.admin import HistoryReadOnlyAdmin, ReadOnlyAdmin
-
-from . import models as m
+from goldenthread.cycles import models as m
 
 
 @admin.register(m.ReportingPeriod)

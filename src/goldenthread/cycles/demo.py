@@ -15,22 +15,21 @@ from typing import TextIO
 
 from django.contrib.auth import get_user_model
 
-from goldenthread import access
+from goldenthread.access import roles
+from goldenthread.cycles import services
+from goldenthread.cycles.models import AccountabilityReview, Publication, ReportingPeriod, ReturnMetric, Submission
+from goldenthread.cycles.services import ReviewData, UpdateData
 from goldenthread.plans import models as pm
-
-from . import services
-from .models import AccountabilityReview, Publication, ReportingPeriod, ReturnMetric, Submission
-from .services import ReviewData, UpdateData
 
 PLAN = "nhsei-2019"
 
 #: username -> (role, org unit code in seed 001, or "*" for a member of every plan, or None)
 DEMO_ROLES = {
-    "admin": (access.ADMINISTRATOR, None),
-    "planner": (access.PLANNING_TEAM, "*"),
-    "medical-lead": (access.LEAD, "medical"),
-    "nursing-lead": (access.LEAD, "nursing"),
-    "board": (access.BOARD, None),
+    "admin": (roles.ADMINISTRATOR, None),
+    "planner": (roles.PLANNING_TEAM, "*"),
+    "medical-lead": (roles.LEAD, "medical"),
+    "nursing-lead": (roles.LEAD, "nursing"),
+    "board": (roles.BOARD, None),
 }
 
 
@@ -44,12 +43,12 @@ def grant_demo_roles() -> None:
             continue
         if where == "*":
             for plan in plans:
-                access.grant(user, role, plan=plan)
+                roles.grant(user, role, plan=plan)
         elif where and seed is not None:
             unit = pm.OrgUnit.objects.filter(plan=seed, code=where).first()
-            access.grant(user, role, org_unit=unit) if unit else access.grant(user, role)
+            roles.grant(user, role, org_unit=unit) if unit else roles.grant(user, role)
         else:
-            access.grant(user, role)
+            roles.grant(user, role)
 
 
 def _update(scope: services.Scope, quarter: int, unit: str, *, complete: bool) -> UpdateData:
@@ -59,12 +58,16 @@ def _update(scope: services.Scope, quarter: int, unit: str, *, complete: bool) -
         rag_reason={
             "medical": "Programme governance is in place; Medical Examiner recruitment is behind plan in two regions.",
             "nursing": "All nurse-led programmes are running to plan; the Health Cadets negotiation is on track.",
-        }[unit] if complete else "",
+        }[unit]
+        if complete
+        else "",
         commentary=f"Quarter {quarter} progress for the {unit} directorate." if complete else "",
     )
     for o in scope.objectives:
-        data.objectives[o.pk] = {"rag": data.rag if complete else "", "rag_reason": f"{o.code} is progressing as planned."
-                                 if complete else ""}
+        data.objectives[o.pk] = {
+            "rag": data.rag if complete else "",
+            "rag_reason": f"{o.code} is progressing as planned." if complete else "",
+        }
     for a in scope.activities:
         status = pm.Activity.Status.IN_PROGRESS if quarter < 4 else pm.Activity.Status.COMPLETE
         data.activities[a.pk] = {"status": status, "commentary": "On track." if complete else ""}
@@ -72,7 +75,12 @@ def _update(scope: services.Scope, quarter: int, unit: str, *, complete: bool) -
         if x.aggregation == "ratio":
             den = Decimal(4000 + 100 * quarter)
             num = (den * Decimal("0.2") * quarter).quantize(Decimal(1))
-            data.metrics[x.pk] = {"numerator": num, "denominator": den, "value": (num / den).quantize(Decimal("1e-8")), "note": ""}
+            data.metrics[x.pk] = {
+                "numerator": num,
+                "denominator": den,
+                "value": (num / den).quantize(Decimal("1e-8")),
+                "note": "",
+            }
         else:
             data.metrics[x.pk] = {"value": Decimal(10 * quarter), "numerator": None, "denominator": None, "note": ""}
     for r in scope.risks:
@@ -115,13 +123,22 @@ def load_cycle_demo(out: TextIO) -> None:
         if Submission.history.filter(period_id=period.pk, org_unit_id=unit.pk).exists():
             continue  # made before (and perhaps changed since): leave it alone
         scope = services.unit_scope(plan, unit)
-        sub = services.save_update(period, unit, _update(scope, q, unit_code, complete=state != "draft"), based_on=0, user=lead)
+        sub = services.save_update(
+            period, unit, _update(scope, q, unit_code, complete=state != "draft"), based_on=0, user=lead
+        )
         if state != "draft":
-            sub = services.save_update(period, unit, services.stored_data(sub), based_on=sub.version, user=lead, submit=True)
+            sub = services.save_update(
+                period, unit, services.stored_data(sub), based_on=sub.version, user=lead, submit=True
+            )
         if state == "returned":
-            services.decide(sub, "return", comments="Please add the regional breakdown of Medical Examiner appointments "
-                                                   "and say when the two regions behind plan will catch up.",
-                            based_on=sub.version, user=planner)
+            services.decide(
+                sub,
+                "return",
+                comments="Please add the regional breakdown of Medical Examiner appointments "
+                "and say when the two regions behind plan will catch up.",
+                based_on=sub.version,
+                user=planner,
+            )
         elif state == "approved":
             services.decide(sub, "approve", comments="", based_on=sub.version, user=planner)
         made.append(f"{unit.name} {period.label} ({state})")
@@ -136,21 +153,49 @@ def load_cycle_demo(out: TextIO) -> None:
 
 def _review(plan: pm.Plan, period: ReportingPeriod | None, planner, out: TextIO) -> None:
     unit = pm.OrgUnit.objects.filter(plan=plan, code="medical").first()
-    if period is None or unit is None or AccountabilityReview.history.filter(period_id=period.pk, org_unit_id=unit.pk).exists():
+    if (
+        period is None
+        or unit is None
+        or AccountabilityReview.history.filter(period_id=period.pk, org_unit_id=unit.pk).exists()
+    ):
         return
-    review = services.save_review(period, unit, ReviewData(
-        status=AccountabilityReview.Status.HELD, held_on=date(2019, 7, 25), chair="Chief Financial Officer",
-        pack="Medical directorate Q1 2019/20 review pack (v2)",
-        summary="The directorate reported green overall. Members discussed Medical Examiner recruitment in the regions.",
-        attendees=[("National Medical Director", "Medical directorate"), ("Director of Strategy", "Planning team"),
-                   ("Head of PMO", "Planning team")],
-        decisions=["Agree the Q1 update as submitted.", "Recruitment trajectory for Medical Examiners to be reviewed at Q2."],
-        actions={},
-        new_actions=[{"description": "Share the regional Medical Examiner recruitment trajectory", "owner": "National Medical Director",
-                      "due_on": date(2019, 9, 30)},
-                     {"description": "Confirm AMR programme board terms of reference", "owner": "Head of PMO",
-                      "due_on": date(2019, 8, 31)}],
-    ), based_on=0, user=planner)
+    review = services.save_review(
+        period,
+        unit,
+        ReviewData(
+            status=AccountabilityReview.Status.HELD,
+            held_on=date(2019, 7, 25),
+            chair="Chief Financial Officer",
+            pack="Medical directorate Q1 2019/20 review pack (v2)",
+            summary="The directorate reported green overall. Members discussed Medical Examiner recruitment in the regions.",
+            attendees=[
+                ("National Medical Director", "Medical directorate"),
+                ("Director of Strategy", "Planning team"),
+                ("Head of PMO", "Planning team"),
+            ],
+            decisions=[
+                "Agree the Q1 update as submitted.",
+                "Recruitment trajectory for Medical Examiners to be reviewed at Q2.",
+            ],
+            actions={},
+            new_actions=[
+                {
+                    "description": "Share the regional Medical Examiner recruitment trajectory",
+                    "owner": "National Medical Director",
+                    "due_on": date(2019, 9, 30),
+                },
+                {
+                    "description": "Confirm AMR programme board terms of reference",
+                    "owner": "Head of PMO",
+                    "due_on": date(2019, 8, 31),
+                },
+            ],
+        ),
+        based_on=0,
+        user=planner,
+    )
     action = review.actions.order_by("position").last()
-    services.close_action(action, "Terms of reference agreed at the AMR programme board on 20 August 2019.", user=planner)
+    services.close_action(
+        action, "Terms of reference agreed at the AMR programme board on 20 August 2019.", user=planner
+    )
     print(f"{PLAN}: demo accountability review of {unit.name} for {period.label}", file=out)

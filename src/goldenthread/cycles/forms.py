@@ -14,11 +14,11 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from goldenthread.audit.records import normal
+from goldenthread.cycles import services
+from goldenthread.cycles.models import RAG, AccountabilityReview, Action, Submission
+from goldenthread.cycles.services import ReviewData, Scope, UpdateData, key
+from goldenthread.formatting import long_date
 from goldenthread.plans import models as pm
-
-from . import services
-from .models import RAG, AccountabilityReview, Action, Submission
-from .services import ReviewData, Scope, UpdateData, key
 
 MAX_TEXT = 10_000
 MAX_LINE = 300
@@ -124,10 +124,6 @@ def parse_date(text: str) -> date:
     raise ValueError
 
 
-def date_text(day: date | None) -> str:
-    return f"{day.day} {day:%B %Y}" if day else ""
-
-
 # --- the quarterly update -----------------------------------------------------------------------
 
 RAG_CHOICES = list(RAG.choices)
@@ -195,28 +191,63 @@ class UpdateForm(Form):
                 self.version = -1
         values = {name: (post.get(name, "") if post is not None else value) for name, value in stored.items()}
         self.overall = [
-            self.add(Field("rag", "Overall RAG rating", "radios", values["rag"], RAG_CHOICES, inline=True,
-                           hint="Red: at risk and needs help; amber: behind but recoverable; green: on track")),
+            self.add(
+                Field(
+                    "rag",
+                    "Overall RAG rating",
+                    "radios",
+                    values["rag"],
+                    RAG_CHOICES,
+                    inline=True,
+                    hint="Red: at risk and needs help; amber: behind but recoverable; green: on track",
+                )
+            ),
             self.add(Field("rag_reason", "Reason for the rating", "textarea", values["rag_reason"])),
-            self.add(Field("commentary", "Commentary", "textarea", values["commentary"],
-                           hint="Progress this period, what is coming next, and anything the planning team should know")),
+            self.add(
+                Field(
+                    "commentary",
+                    "Commentary",
+                    "textarea",
+                    values["commentary"],
+                    hint="Progress this period, what is coming next, and anything the planning team should know",
+                )
+            ),
         ]
         self.groups: dict[str, list[Group]] = {"objectives": [], "activities": [], "metrics": [], "risks": []}
         for o in scope.objectives:
             n = key("o", o.pk, "rag")
             r = key("o", o.pk, "rag_reason")
-            self.groups["objectives"].append(Group(f"{o.code} {o.title}", o.level.name, [
-                self.add(Field(n, f"RAG rating for {o.code}", "radios", values[n], RAG_CHOICES, inline=True)),
-                self.add(Field(r, f"Reason for {o.code}'s rating", "textarea", values[r])),
-            ]))
+            self.groups["objectives"].append(
+                Group(
+                    f"{o.code} {o.title}",
+                    o.level.name,
+                    [
+                        self.add(Field(n, f"RAG rating for {o.code}", "radios", values[n], RAG_CHOICES, inline=True)),
+                        self.add(Field(r, f"Reason for {o.code}'s rating", "textarea", values[r])),
+                    ],
+                )
+            )
         for a in scope.activities:
             n, c = key("a", a.pk, "status"), key("a", a.pk, "commentary")
             due = f"Due {a.due_text}" if a.due_text else "No due date"
-            self.groups["activities"].append(Group(f"{a.code} {a.title}", f"{a.get_kind_display()} · {due} · objective {a.objective.code}", [
-                self.add(Field(n, f"Status of {a.code}", "select", values[n], STATUS_CHOICES)),
-                self.add(Field(c, f"Commentary on {a.code}", "textarea", values[c],
-                               hint="Required when the activity is delayed: why, and what is being done")),
-            ]))
+            self.groups["activities"].append(
+                Group(
+                    f"{a.code} {a.title}",
+                    f"{a.get_kind_display()} · {due} · objective {a.objective.code}",
+                    [
+                        self.add(Field(n, f"Status of {a.code}", "select", values[n], STATUS_CHOICES)),
+                        self.add(
+                            Field(
+                                c,
+                                f"Commentary on {a.code}",
+                                "textarea",
+                                values[c],
+                                hint="Required when the activity is delayed: why, and what is being done",
+                            )
+                        ),
+                    ],
+                )
+            )
         for x in scope.metrics:
             fields = []
             if x.aggregation == "ratio":
@@ -225,22 +256,61 @@ class UpdateForm(Form):
                     fields.append(self.add(Field(n, f"{part.capitalize()} for {x.code}", "number", values[n])))
             else:
                 n = key("m", x.pk, "value")
-                fields.append(self.add(Field(n, f"Value for {x.code}", "number", values[n],
-                                             suffix="%" if _is_percentage(x) else "",
-                                             hint="As a percentage, for example 95.5" if _is_percentage(x) else "")))
+                fields.append(
+                    self.add(
+                        Field(
+                            n,
+                            f"Value for {x.code}",
+                            "number",
+                            values[n],
+                            suffix="%" if _is_percentage(x) else "",
+                            hint="As a percentage, for example 95.5" if _is_percentage(x) else "",
+                        )
+                    )
+                )
             note = key("m", x.pk, "note")
-            fields.append(self.add(Field(note, f"Note on {x.code}", "textarea", values[note],
-                                         hint="Required when there is no value: say why")))
+            fields.append(
+                self.add(
+                    Field(
+                        note,
+                        f"Note on {x.code}",
+                        "textarea",
+                        values[note],
+                        hint="Required when there is no value: say why",
+                    )
+                )
+            )
             self.groups["metrics"].append(Group(f"{x.code} {x.title}", "Collected by return", fields, x.definition))
         for r in scope.risks:
             li, im, c, rv = (key("r", r.pk, n) for n in ("likelihood", "impact", "commentary", "reviewed"))
-            self.groups["risks"].append(Group(f"{r.code} {r.title}", f"Mitigation: {r.mitigation}" if r.mitigation else "", [
-                self.add(Field(li, f"Likelihood of {r.code} (1 to 5)", "select", values[li], SCORE_CHOICES)),
-                self.add(Field(im, f"Impact of {r.code} (1 to 5)", "select", values[im], SCORE_CHOICES)),
-                self.add(Field(c, f"Commentary on {r.code}", "textarea", values[c],
-                               hint="What has changed since last period; how the mitigation is going")),
-                self.add(Field(rv, f"I have reviewed risk {r.code}", "checkbox", values[rv], [("yes", f"I have reviewed risk {r.code}")])),
-            ]))
+            self.groups["risks"].append(
+                Group(
+                    f"{r.code} {r.title}",
+                    f"Mitigation: {r.mitigation}" if r.mitigation else "",
+                    [
+                        self.add(Field(li, f"Likelihood of {r.code} (1 to 5)", "select", values[li], SCORE_CHOICES)),
+                        self.add(Field(im, f"Impact of {r.code} (1 to 5)", "select", values[im], SCORE_CHOICES)),
+                        self.add(
+                            Field(
+                                c,
+                                f"Commentary on {r.code}",
+                                "textarea",
+                                values[c],
+                                hint="What has changed since last period; how the mitigation is going",
+                            )
+                        ),
+                        self.add(
+                            Field(
+                                rv,
+                                f"I have reviewed risk {r.code}",
+                                "checkbox",
+                                values[rv],
+                                [("yes", f"I have reviewed risk {r.code}")],
+                            )
+                        ),
+                    ],
+                )
+            )
 
     def show_stored(self, submission: Submission) -> None:
         """After a conflict: show under each field what is saved now, where it differs from what was typed."""
@@ -262,38 +332,59 @@ class UpdateForm(Form):
             }
         for a in self.scope.activities:
             data.activities[a.pk] = {
-                "status": self._choice(key("a", a.pk, "status"), STATUS_CHOICES, f"Choose a status for {a.code} from the list"),
+                "status": self._choice(
+                    key("a", a.pk, "status"), STATUS_CHOICES, f"Choose a status for {a.code} from the list"
+                ),
                 "commentary": _bounded(self, key("a", a.pk, "commentary"), f"The commentary on {a.code}"),
             }
         for x in self.scope.metrics:
-            values = {"value": None, "numerator": None, "denominator": None,
-                      "note": _bounded(self, key("m", x.pk, "note"), f"The note on {x.code}")}
+            values = {
+                "value": None,
+                "numerator": None,
+                "denominator": None,
+                "note": _bounded(self, key("m", x.pk, "note"), f"The note on {x.code}"),
+            }
             if x.aggregation == "ratio":
                 num = self._number(key("m", x.pk, "numerator"), f"the numerator for {x.code}")
                 den = self._number(key("m", x.pk, "denominator"), f"the denominator for {x.code}")
-                if (num is None) != (den is None) and not self.fields[key("m", x.pk, "numerator")].error \
-                        and not self.fields[key("m", x.pk, "denominator")].error:
+                if (
+                    (num is None) != (den is None)
+                    and not self.fields[key("m", x.pk, "numerator")].error
+                    and not self.fields[key("m", x.pk, "denominator")].error
+                ):
                     missing = "denominator" if den is None else "numerator"
-                    self.error(key("m", x.pk, missing), f"Enter both the numerator and the denominator for {x.code}, or neither")
+                    self.error(
+                        key("m", x.pk, missing),
+                        f"Enter both the numerator and the denominator for {x.code}, or neither",
+                    )
                 elif num is not None and den is not None:
                     if den <= 0:
                         self.error(key("m", x.pk, "denominator"), f"The denominator for {x.code} must be more than 0")
                     elif num < 0:
                         self.error(key("m", x.pk, "numerator"), f"The numerator for {x.code} cannot be negative")
                     elif _is_percentage(x) and num > den:
-                        self.error(key("m", x.pk, "numerator"), f"The numerator for {x.code} cannot be more than the denominator")
+                        self.error(
+                            key("m", x.pk, "numerator"),
+                            f"The numerator for {x.code} cannot be more than the denominator",
+                        )
                     else:
                         values.update(numerator=num, denominator=den, value=(num / den).quantize(Decimal("1e-8")))
             else:
                 value = self._number(key("m", x.pk, "value"), f"the value for {x.code}")
                 if value is not None and _is_percentage(x):
                     if not Decimal(0) <= value <= Decimal(100):
-                        self.error(key("m", x.pk, "value"), f"Enter the value for {x.code} as a percentage from 0 to 100")
+                        self.error(
+                            key("m", x.pk, "value"), f"Enter the value for {x.code} as a percentage from 0 to 100"
+                        )
                     value = (value / 100).quantize(Decimal("1e-8"))
-                elif value is not None and ((x.scale_min is not None and value < x.scale_min)
-                                            or (x.scale_max is not None and value > x.scale_max)):
-                    self.error(key("m", x.pk, "value"),
-                               f"Enter the value for {x.code} from {normal(x.scale_min)} to {normal(x.scale_max)}")
+                elif value is not None and (
+                    (x.scale_min is not None and value < x.scale_min)
+                    or (x.scale_max is not None and value > x.scale_max)
+                ):
+                    self.error(
+                        key("m", x.pk, "value"),
+                        f"Enter the value for {x.code} from {normal(x.scale_min)} to {normal(x.scale_max)}",
+                    )
                 values["value"] = value
             data.metrics[x.pk] = values
         for r in self.scope.risks:
@@ -304,7 +395,9 @@ class UpdateForm(Form):
                 "reviewed": self.text(key("r", r.pk, "reviewed")) == "yes",
             }
         if self.version < 0:
-            self.error("version", "The form was sent without the version it was based on; reload the page and try again")
+            self.error(
+                "version", "The form was sent without the version it was based on; reload the page and try again"
+            )
         return None if self.errors else data
 
     def _choice(self, name: str, choices, message: str) -> str:
@@ -350,8 +443,15 @@ class DecisionForm(Form):
                 self.version = -1
         get = (lambda n: post.get(n, "")) if post is not None else (lambda n: "")
         self.decision = self.add(Field("decision", "Your decision", "radios", get("decision"), self.CHOICES))
-        self.comments = self.add(Field("comments", "Comments", "textarea", get("comments"),
-                                       hint="Required when returning: say what needs to change"))
+        self.comments = self.add(
+            Field(
+                "comments",
+                "Comments",
+                "textarea",
+                get("comments"),
+                hint="Required when returning: say what needs to change",
+            )
+        )
 
     def clean(self) -> tuple[str, str] | None:
         decision = self.text("decision")
@@ -376,17 +476,19 @@ class ReviewForm(Form):
         self.closed_actions = list(review.actions.filter(status=Action.Status.CLOSED)) if review else []
         stored = {
             "status": review.status if review else AccountabilityReview.Status.PLANNED,
-            "held_on": date_text(review.held_on) if review else "",
+            "held_on": long_date(review.held_on) if review else "",
             "chair": review.chair if review else "",
             "pack": review.pack if review else "",
             "summary": review.summary if review else "",
-            "attendees": "\n".join(f"{a.name}, {a.role}" if a.role else a.name for a in review.attendees.all()) if review else "",
+            "attendees": "\n".join(f"{a.name}, {a.role}" if a.role else a.name for a in review.attendees.all())
+            if review
+            else "",
             "decisions": "\n".join(d.text for d in review.decisions.all()) if review else "",
         }
         for a in open_actions:
             stored[f"action{a.pk}-description"] = a.description
             stored[f"action{a.pk}-owner"] = a.owner
-            stored[f"action{a.pk}-due_on"] = date_text(a.due_on)
+            stored[f"action{a.pk}-due_on"] = long_date(a.due_on)
         for i in range(NEW_ACTION_ROWS):
             for part in ("description", "owner", "due_on"):
                 stored[f"new{i}-{part}"] = ""
@@ -398,31 +500,87 @@ class ReviewForm(Form):
         v = {n: (post.get(n, "") if post is not None else s) for n, s in stored.items()}
         self.stored = stored
         self.main = [
-            self.add(Field("status", "Has the review been held?", "radios", v["status"],
-                           list(AccountabilityReview.Status.choices), inline=True)),
+            self.add(
+                Field(
+                    "status",
+                    "Has the review been held?",
+                    "radios",
+                    v["status"],
+                    list(AccountabilityReview.Status.choices),
+                    inline=True,
+                )
+            ),
             self.add(Field("held_on", "Date held", "text", v["held_on"], hint="For example, 17 July 2019")),
             self.add(Field("chair", "Chair", "text", v["chair"])),
             self.add(Field("pack", "Pack used", "text", v["pack"], hint="The title or reference of the review pack")),
-            self.add(Field("attendees", "Attendees", "textarea", v["attendees"],
-                           hint="One person a line: name, then a comma and their role")),
+            self.add(
+                Field(
+                    "attendees",
+                    "Attendees",
+                    "textarea",
+                    v["attendees"],
+                    hint="One person a line: name, then a comma and their role",
+                )
+            ),
             self.add(Field("summary", "Summary of the discussion", "textarea", v["summary"])),
             self.add(Field("decisions", "Decisions", "textarea", v["decisions"], hint="One decision a line")),
         ]
         self.open_actions = []
         for a in open_actions:
-            self.open_actions.append(Group(f"Action {a.pk}", "Open", [
-                self.add(Field(f"action{a.pk}-description", "What is to be done", "textarea", v[f"action{a.pk}-description"])),
-                self.add(Field(f"action{a.pk}-owner", "Owner", "text", v[f"action{a.pk}-owner"])),
-                self.add(Field(f"action{a.pk}-due_on", "Due by", "text", v[f"action{a.pk}-due_on"], hint="For example, 30 September 2019")),
-            ]))
+            self.open_actions.append(
+                Group(
+                    f"Action {a.pk}",
+                    "Open",
+                    [
+                        self.add(
+                            Field(
+                                f"action{a.pk}-description",
+                                "What is to be done",
+                                "textarea",
+                                v[f"action{a.pk}-description"],
+                            )
+                        ),
+                        self.add(Field(f"action{a.pk}-owner", "Owner", "text", v[f"action{a.pk}-owner"])),
+                        self.add(
+                            Field(
+                                f"action{a.pk}-due_on",
+                                "Due by",
+                                "text",
+                                v[f"action{a.pk}-due_on"],
+                                hint="For example, 30 September 2019",
+                            )
+                        ),
+                    ],
+                )
+            )
         self.new_actions = []
         for i in range(NEW_ACTION_ROWS):
-            self.new_actions.append(Group(f"New action {i + 1}", "Leave blank if not needed", [
-                self.add(Field(f"new{i}-description", f"New action {i + 1}: what is to be done", "textarea", v[f"new{i}-description"])),
-                self.add(Field(f"new{i}-owner", f"New action {i + 1}: owner", "text", v[f"new{i}-owner"])),
-                self.add(Field(f"new{i}-due_on", f"New action {i + 1}: due by", "text", v[f"new{i}-due_on"],
-                               hint="For example, 30 September 2019")),
-            ]))
+            self.new_actions.append(
+                Group(
+                    f"New action {i + 1}",
+                    "Leave blank if not needed",
+                    [
+                        self.add(
+                            Field(
+                                f"new{i}-description",
+                                f"New action {i + 1}: what is to be done",
+                                "textarea",
+                                v[f"new{i}-description"],
+                            )
+                        ),
+                        self.add(Field(f"new{i}-owner", f"New action {i + 1}: owner", "text", v[f"new{i}-owner"])),
+                        self.add(
+                            Field(
+                                f"new{i}-due_on",
+                                f"New action {i + 1}: due by",
+                                "text",
+                                v[f"new{i}-due_on"],
+                                hint="For example, 30 September 2019",
+                            )
+                        ),
+                    ],
+                )
+            )
         self.open_action_ids = [a.pk for a in open_actions]
 
     def _date(self, name: str, what: str) -> date | None:
@@ -460,11 +618,21 @@ class ReviewForm(Form):
             values = self._action(f"new{i}", f"new action {i + 1}", required=False)
             if values:
                 new_actions.append(values)
-        data = ReviewData(status=status, held_on=held_on, chair=_bounded(self, "chair", "The chair", MAX_LINE),
-                          pack=_bounded(self, "pack", "The pack used", 1000), summary=_bounded(self, "summary", "The summary"),
-                          attendees=attendees, decisions=decisions, actions=actions, new_actions=new_actions)
+        data = ReviewData(
+            status=status,
+            held_on=held_on,
+            chair=_bounded(self, "chair", "The chair", MAX_LINE),
+            pack=_bounded(self, "pack", "The pack used", 1000),
+            summary=_bounded(self, "summary", "The summary"),
+            attendees=attendees,
+            decisions=decisions,
+            actions=actions,
+            new_actions=new_actions,
+        )
         if self.version < 0:
-            self.error("version", "The form was sent without the version it was based on; reload the page and try again")
+            self.error(
+                "version", "The form was sent without the version it was based on; reload the page and try again"
+            )
         return None if self.errors else data
 
     def _action(self, prefix: str, what: str, *, required: bool) -> dict | None:
@@ -491,9 +659,15 @@ class ReviewForm(Form):
 class CloseActionForm(Form):
     def __init__(self, post=None):
         super().__init__()
-        self.note = self.add(Field("closure_note", "How was it completed?", "textarea",
-                                   post.get("closure_note", "") if post is not None else "",
-                                   hint="What was done, or why the action is no longer needed"))
+        self.note = self.add(
+            Field(
+                "closure_note",
+                "How was it completed?",
+                "textarea",
+                post.get("closure_note", "") if post is not None else "",
+                hint="What was done, or why the action is no longer needed",
+            )
+        )
 
     def clean(self) -> str | None:
         note = _bounded(self, "closure_note", "The note")
@@ -506,10 +680,24 @@ class PeriodForm(Form):
     def __init__(self, period, post=None):
         super().__init__()
         get = (lambda n, d: post.get(n, "")) if post is not None else (lambda n, d: d)
-        self.add(Field("opens_on", "Updates open on", "text", get("opens_on", date_text(period.opens_on)),
-                       hint="For example, 1 April 2019"))
-        self.add(Field("closes_on", "Updates are due by", "text", get("closes_on", date_text(period.closes_on)),
-                       hint="After this day the update is overdue and reminders say so"))
+        self.add(
+            Field(
+                "opens_on",
+                "Updates open on",
+                "text",
+                get("opens_on", long_date(period.opens_on)),
+                hint="For example, 1 April 2019",
+            )
+        )
+        self.add(
+            Field(
+                "closes_on",
+                "Updates are due by",
+                "text",
+                get("closes_on", long_date(period.closes_on)),
+                hint="After this day the update is overdue and reminders say so",
+            )
+        )
 
     def clean(self) -> tuple[date, date] | None:
         days = []

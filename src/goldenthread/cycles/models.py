@@ -49,7 +49,9 @@ class ReportingPeriod(models.Model):
             models.UniqueConstraint(fields=["plan", "label"], name="period_label_unique_in_plan"),
             models.UniqueConstraint(fields=["plan", "slug"], name="period_slug_unique_in_plan"),
             models.CheckConstraint(condition=models.Q(start__lte=models.F("end")), name="period_starts_before_it_ends"),
-            models.CheckConstraint(condition=models.Q(opens_on__lte=models.F("closes_on")), name="period_opens_before_it_closes"),
+            models.CheckConstraint(
+                condition=models.Q(opens_on__lte=models.F("closes_on")), name="period_opens_before_it_closes"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -91,7 +93,9 @@ class Submission(models.Model):
     rag = models.CharField("RAG rating", max_length=8, choices=RAG.choices, blank=True)
     rag_reason = models.TextField("reason for the rating", blank=True)
     commentary = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1, help_text="Counts saves; a save based on an older version is refused")
+    version = models.PositiveIntegerField(
+        default=1, help_text="Counts saves; a save based on an older version is refused"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(null=True, blank=True)
     updated_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -104,7 +108,9 @@ class Submission(models.Model):
 
     class Meta:
         ordering = ["period__start", "org_unit__position"]
-        constraints = [models.UniqueConstraint(fields=["period", "org_unit"], name="one_submission_per_unit_and_period")]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "org_unit"], name="one_submission_per_unit_and_period")
+        ]
 
     def __str__(self) -> str:
         return f"{self.org_unit.name} {self.period.label}"
@@ -294,7 +300,9 @@ class Publication(models.Model):
     """A plan — or one of its reporting periods — published on the public pages, until withdrawn."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="publications")
-    period = models.ForeignKey(ReportingPeriod, null=True, blank=True, on_delete=models.CASCADE, related_name="publications")
+    period = models.ForeignKey(
+        ReportingPeriod, null=True, blank=True, on_delete=models.CASCADE, related_name="publications"
+    )
     published_at = models.DateTimeField()
     published_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
@@ -304,8 +312,12 @@ class Publication(models.Model):
     class Meta:
         ordering = ["-published_at"]
         constraints = [
-            models.UniqueConstraint(fields=["plan"], condition=models.Q(period=None, withdrawn_at=None),
-                                    name="one_live_publication_per_plan"),
-            models.UniqueConstraint(fields=["period"], condition=models.Q(withdrawn_at=None),
-                                    name="one_live_publication_per_period"),
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=models.Q(period=None, withdrawn_at=None),
+                name="one_live_publication_per_plan",
+            ),
+            models.UniqueConstraint(
+                fields=["period"], condition=models.Q(withdrawn_at=None), name="one_live_publication_per_period"
+            ),
         ]

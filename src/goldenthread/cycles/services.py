@@ -20,16 +20,29 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from goldenthread import access
+from goldenthread.access import roles, rules
 from goldenthread.accounts.models import Membership
 from goldenthread.audit.records import acting_as
+from goldenthread.cycles.models import (
+    RAG,
+    AccountabilityReview,
+    Action,
+    ActivityUpdate,
+    MetricReturn,
+    ObjectiveUpdate,
+    Publication,
+    Reminder,
+    ReportingPeriod,
+    ReturnMetric,
+    ReviewAttendee,
+    ReviewDecision,
+    RiskReview,
+    Submission,
+    SubmissionEvent,
+)
+from goldenthread.formatting import long_date
 from goldenthread.planfile.periods import financial_year, financial_years, month, quarter
 from goldenthread.plans import models as pm
-
-from .models import (
-    RAG, AccountabilityReview, Action, ActivityUpdate, MetricReturn, ObjectiveUpdate, Publication, Reminder,
-    ReportingPeriod, ReturnMetric, ReviewAttendee, ReviewDecision, RiskReview, Submission, SubmissionEvent,
-)
 
 S = Submission.Status
 DAYS_TO_REPORT = 21  # updates are due three weeks after the period ends, unless the planning team says otherwise
@@ -92,8 +105,15 @@ def generate_periods(plan: pm.Plan, frequency: str = "quarterly", *, user=None) 
         for p in wanted:
             if p.label in have:
                 continue
-            period = ReportingPeriod(plan=plan, label=p.label, slug=period_slug(p.label), start=p.start, end=p.end,
-                                     opens_on=p.start, closes_on=p.end + timedelta(days=DAYS_TO_REPORT))
+            period = ReportingPeriod(
+                plan=plan,
+                label=p.label,
+                slug=period_slug(p.label),
+                start=p.start,
+                end=p.end,
+                opens_on=p.start,
+                closes_on=p.end + timedelta(days=DAYS_TO_REPORT),
+            )
             period.save()
             created.append(period)
     return created
@@ -116,7 +136,9 @@ def reporting_units(plan: pm.Plan) -> list[pm.OrgUnit]:
     """The units that report each period: directorates, regions and teams that own objectives or activities."""
     owning = set(plan.objectives.exclude(org_unit=None).values_list("org_unit_id", flat=True))
     owning |= set(plan.activities.exclude(org_unit=None).values_list("org_unit_id", flat=True))
-    return list(pm.OrgUnit.objects.filter(plan=plan, pk__in=owning).exclude(kind__in=_NON_REPORTING).order_by("position"))
+    return list(
+        pm.OrgUnit.objects.filter(plan=plan, pk__in=owning).exclude(kind__in=_NON_REPORTING).order_by("position")
+    )
 
 
 @dataclass
@@ -131,12 +153,22 @@ class Scope:
 
 def unit_scope(plan: pm.Plan, unit: pm.OrgUnit) -> Scope:
     objectives = list(plan.objectives.filter(org_unit=unit).select_related("level"))
-    activities = list(plan.activities.filter(Q(org_unit=unit) | Q(org_unit=None, objective__org_unit=unit))
-                      .select_related("objective"))
-    metrics = list(pm.Metric.objects.filter(plan=plan, collected_by_return__isnull=False, objectives__org_unit=unit)
-                   .distinct().order_by("position"))
-    risks = list(pm.Risk.objects.filter(plan=plan).filter(Q(objective__org_unit=unit) | Q(owner__org_unit=unit))
-                 .distinct().order_by("position"))
+    activities = list(
+        plan.activities.filter(Q(org_unit=unit) | Q(org_unit=None, objective__org_unit=unit)).select_related(
+            "objective"
+        )
+    )
+    metrics = list(
+        pm.Metric.objects.filter(plan=plan, collected_by_return__isnull=False, objectives__org_unit=unit)
+        .distinct()
+        .order_by("position")
+    )
+    risks = list(
+        pm.Risk.objects.filter(plan=plan)
+        .filter(Q(objective__org_unit=unit) | Q(owner__org_unit=unit))
+        .distinct()
+        .order_by("position")
+    )
     return Scope(objectives, activities, metrics, risks)
 
 
@@ -241,34 +273,44 @@ def problems_before_submit(scope: Scope, data: UpdateData) -> list[tuple[str, st
         if not values.get("status"):
             problems.append((key("a", a.pk, "status"), f"Choose a status for activity {a.code}"))
         elif values["status"] == pm.Activity.Status.DELAYED and not (values.get("commentary") or "").strip():
-            problems.append((key("a", a.pk, "commentary"), f"Say why activity {a.code} is delayed and what is being done"))
+            problems.append(
+                (key("a", a.pk, "commentary"), f"Say why activity {a.code} is delayed and what is being done")
+            )
     for x in scope.metrics:
         values = data.metrics.get(x.pk, {})
         has_value = values.get("value") is not None
         if not has_value and not (values.get("note") or "").strip():
             target = "numerator" if x.aggregation == "ratio" else "value"
-            problems.append((key("m", x.pk, target), f"Enter the value for metric {x.code}, or say in the note why there is none"))
+            problems.append(
+                (key("m", x.pk, target), f"Enter the value for metric {x.code}, or say in the note why there is none")
+            )
     for r in scope.risks:
         if not data.risks.get(r.pk, {}).get("reviewed"):
             problems.append((key("r", r.pk, "reviewed"), f"Confirm you have reviewed risk {r.code}"))
     return problems
 
 
-def save_update(period: ReportingPeriod, unit: pm.OrgUnit, data: UpdateData, *, based_on: int, user,
-                submit: bool = False) -> Submission:
+def save_update(
+    period: ReportingPeriod, unit: pm.OrgUnit, data: UpdateData, *, based_on: int, user, submit: bool = False
+) -> Submission:
     """Save a unit's update for a period — and, with ``submit``, send it for approval — as one
     transaction. ``based_on`` is the version the person started from (0 for a new update)."""
     if unit.plan_id != period.plan_id:
         raise CycleError(f"{unit.name} is not part of the plan this period belongs to.")
-    if submit and not access.may_submit(user, unit):
-        raise CycleError(f"Only the lead for {unit.name} can submit this update. Save it as a draft and ask them to submit it.")
+    if submit and not rules.may_submit(user, unit):
+        raise CycleError(
+            f"Only the lead for {unit.name} can submit this update. Save it as a draft and ask them to submit it."
+        )
     now = timezone.now()
     with transaction.atomic(), acting_as(user):
         submission = Submission.objects.filter(period=period, org_unit=unit).first()
         if submission is None:
             if based_on != 0:
-                raise Conflict(None, "This update has been removed since you opened it. Your text is kept below; "
-                                     "save again to start it afresh.")
+                raise Conflict(
+                    None,
+                    "This update has been removed since you opened it. Your text is kept below; "
+                    "save again to start it afresh.",
+                )
             submission = Submission(period=period, org_unit=unit, version=1)
             try:
                 with transaction.atomic():
@@ -297,15 +339,19 @@ def save_update(period: ReportingPeriod, unit: pm.OrgUnit, data: UpdateData, *, 
 
 def _conflict_message(current: Submission) -> str:
     when = timezone.localtime(current.updated_at).strftime("%H:%M on %d %B %Y") if current.updated_at else "just now"
-    return (f"{display_name(current.updated_by)} saved this update at {when}, after you opened it, so your changes "
-            "have not been saved. Your text is kept below, with theirs shown under each field that differs. "
-            "Check both, then save again to keep yours.")
+    return (
+        f"{display_name(current.updated_by)} saved this update at {when}, after you opened it, so your changes "
+        "have not been saved. Your text is kept below, with theirs shown under each field that differs. "
+        "Check both, then save again to keep yours."
+    )
 
 
 def _not_editable_message(submission: Submission) -> str:
     if submission.status == S.SUBMITTED:
-        return ("This update has been submitted and is waiting for the planning team, so it cannot be changed now. "
-                "If it needs changing, ask the planning team to return it to you.")
+        return (
+            "This update has been submitted and is waiting for the planning team, so it cannot be changed now. "
+            "If it needs changing, ask the planning team to return it to you."
+        )
     return "This update has been approved, so it can no longer be changed."
 
 
@@ -332,15 +378,22 @@ def _move(submission: Submission, to: str, user, now, comments: str) -> None:
         submission.decided_at, submission.decided_by, submission.decision_comments = now, user, comments
         event = SubmissionEvent.Action.APPROVED if to == S.APPROVED else SubmissionEvent.Action.RETURNED
     submission.save()
-    SubmissionEvent(submission=submission, action=event, at=now, by=user, by_name=display_name(user),
-                    comments=comments, version=submission.version).save()
+    SubmissionEvent(
+        submission=submission,
+        action=event,
+        at=now,
+        by=user,
+        by_name=display_name(user),
+        comments=comments,
+        version=submission.version,
+    ).save()
 
 
 def decide(submission: Submission, decision: str, *, comments: str, based_on: int, user) -> Submission:
     """Approve a submitted update, or return it with comments saying what to change."""
     if decision not in ("approve", "return"):
         raise CycleError("Choose whether to approve the update or return it with comments.")
-    if not access.may_decide(user, submission.period.plan):
+    if not rules.may_decide(user, submission.period.plan):
         raise CycleError("Only the plan's planning team can approve or return updates.")
     comments = comments.strip()
     if decision == "return" and not comments:
@@ -349,8 +402,11 @@ def decide(submission: Submission, decision: str, *, comments: str, based_on: in
     with transaction.atomic(), acting_as(user):
         if Submission.objects.filter(pk=submission.pk, version=based_on).update(version=F("version") + 1) != 1:
             submission.refresh_from_db()
-            raise Conflict(submission, f"This update changed after you opened it (it is now "
-                                       f"{STATUS_LABELS[submission.status].lower()}). Read the latest version, then decide again.")
+            raise Conflict(
+                submission,
+                f"This update changed after you opened it (it is now "
+                f"{STATUS_LABELS[submission.status].lower()}). Read the latest version, then decide again.",
+            )
         submission.version = based_on + 1
         _move(submission, S.APPROVED if decision == "approve" else S.RETURNED, user, now, comments)
         if decision == "approve":
@@ -368,18 +424,30 @@ def _returns_to_observations(submission: Submission, user) -> None:
     for r in submission.metric_returns.select_related("metric"):
         if r.value is None or r.metric.frequency != "quarterly":
             continue
-        current = Observation.objects.filter(metric=r.metric, org_unit=submission.org_unit, breakdown="",
-                                             period_start=period.start, superseded_at=None).first()
+        current = Observation.objects.filter(
+            metric=r.metric, org_unit=submission.org_unit, breakdown="", period_start=period.start, superseded_at=None
+        ).first()
         if current is not None:
-            if (_same(current.value, r.value) and _same(current.numerator, r.numerator)
-                    and _same(current.denominator, r.denominator)):
+            if (
+                _same(current.value, r.value)
+                and _same(current.numerator, r.numerator)
+                and _same(current.denominator, r.denominator)
+            ):
                 continue
             current.superseded_at = now
             current.save()
-        Observation(metric=r.metric, org_unit=submission.org_unit, breakdown="", period_start=period.start,
-                    value=r.value, numerator=r.numerator, denominator=r.denominator,
-                    status=Observation.Status.FINAL, loaded_by=user,
-                    source=f"Quarterly return: {submission.org_unit.name}, {period.label} (approved)").save()
+        Observation(
+            metric=r.metric,
+            org_unit=submission.org_unit,
+            breakdown="",
+            period_start=period.start,
+            value=r.value,
+            numerator=r.numerator,
+            denominator=r.denominator,
+            status=Observation.Status.FINAL,
+            loaded_by=user,
+            source=f"Quarterly return: {submission.org_unit.name}, {period.label} (approved)",
+        ).save()
 
 
 # --- accountability reviews ---------------------------------------------------------------------
@@ -398,7 +466,9 @@ class ReviewData:
     new_actions: list[dict]  # {description, owner, due_on}
 
 
-def save_review(period: ReportingPeriod, unit: pm.OrgUnit, data: ReviewData, *, based_on: int, user) -> AccountabilityReview:
+def save_review(
+    period: ReportingPeriod, unit: pm.OrgUnit, data: ReviewData, *, based_on: int, user
+) -> AccountabilityReview:
     if unit.plan_id != period.plan_id:
         raise CycleError(f"{unit.name} is not part of the plan this period belongs to.")
     now = timezone.now()
@@ -406,7 +476,9 @@ def save_review(period: ReportingPeriod, unit: pm.OrgUnit, data: ReviewData, *, 
         review = AccountabilityReview.objects.filter(period=period, org_unit=unit).first()
         if review is None:
             if based_on != 0:
-                raise Conflict(None, "This review has been removed since you opened it; save again to record it afresh.")
+                raise Conflict(
+                    None, "This review has been removed since you opened it; save again to record it afresh."
+                )
             review = AccountabilityReview(period=period, org_unit=unit, version=1)
             try:
                 with transaction.atomic():
@@ -420,13 +492,26 @@ def save_review(period: ReportingPeriod, unit: pm.OrgUnit, data: ReviewData, *, 
         else:
             review.version = based_on + 1
         review.status, review.held_on, review.chair, review.pack, review.summary = (
-            data.status, data.held_on, data.chair, data.pack, data.summary)
+            data.status,
+            data.held_on,
+            data.chair,
+            data.pack,
+            data.summary,
+        )
         review.updated_at, review.updated_by = now, user
         review.save()
-        _replace_rows(review.attendees.all(), [{"name": n, "role": r} for n, r in data.attendees],
-                      lambda i, v: ReviewAttendee(review=review, position=i, **v), ("name", "role"))
-        _replace_rows(review.decisions.all(), [{"text": t} for t in data.decisions],
-                      lambda i, v: ReviewDecision(review=review, position=i, **v), ("text",))
+        _replace_rows(
+            review.attendees.all(),
+            [{"name": n, "role": r} for n, r in data.attendees],
+            lambda i, v: ReviewAttendee(review=review, position=i, **v),
+            ("name", "role"),
+        )
+        _replace_rows(
+            review.decisions.all(),
+            [{"text": t} for t in data.decisions],
+            lambda i, v: ReviewDecision(review=review, position=i, **v),
+            ("text",),
+        )
         existing = {a.pk: a for a in review.actions.filter(status=Action.Status.OPEN)}
         for pk, values in data.actions.items():
             action = existing.get(pk)
@@ -454,8 +539,10 @@ def _replace_rows(queryset, wanted: list[dict], make, names) -> None:
 
 
 def _review_conflict(review: AccountabilityReview) -> str:
-    return (f"{display_name(review.updated_by)} changed this review after you opened it, so your changes have not "
-            "been saved. Your text is kept below; compare it with the latest version, then save again.")
+    return (
+        f"{display_name(review.updated_by)} changed this review after you opened it, so your changes have not "
+        "been saved. Your text is kept below; compare it with the latest version, then save again."
+    )
 
 
 def close_action(action: Action, note: str, *, user) -> Action:
@@ -465,7 +552,12 @@ def close_action(action: Action, note: str, *, user) -> Action:
     if action.status == Action.Status.CLOSED:
         raise CycleError("This action is already closed.")
     with transaction.atomic(), acting_as(user):
-        action.status, action.closed_on, action.closed_by, action.closure_note = Action.Status.CLOSED, timezone.now(), user, note
+        action.status, action.closed_on, action.closed_by, action.closure_note = (
+            Action.Status.CLOSED,
+            timezone.now(),
+            user,
+            note,
+        )
         action.save()
     return action
 
@@ -495,8 +587,10 @@ def outstanding(periods: list[ReportingPeriod], today: date, *, overdue_only: bo
         return []
     plans = {p.plan_id: p.plan for p in periods}
     units = {plan_id: reporting_units(plan) for plan_id, plan in plans.items()}
-    submissions = {(s.period_id, s.org_unit_id): s for s in Submission.objects.filter(period__in=periods)
-                   .select_related("updated_by")}
+    submissions = {
+        (s.period_id, s.org_unit_id): s
+        for s in Submission.objects.filter(period__in=periods).select_related("updated_by")
+    }
     out = []
     for period in periods:
         if not period.is_open(today):
@@ -513,10 +607,14 @@ def outstanding(periods: list[ReportingPeriod], today: date, *, overdue_only: bo
 
 def unit_people(unit_ids: set[int]) -> dict[int, list]:
     """The leads and contributors of each unit (directly a member), for reminders."""
-    roles = [access.GROUPS[access.LEAD], access.GROUPS[access.CONTRIBUTOR]]
+    groups = [roles.GROUPS[roles.LEAD], roles.GROUPS[roles.CONTRIBUTOR]]
     out: dict[int, list] = {u: [] for u in unit_ids}
-    for m in (Membership.objects.filter(org_unit_id__in=unit_ids, user__is_active=True, user__groups__name__in=roles)
-              .select_related("user").distinct().order_by("user__username")):
+    for m in (
+        Membership.objects.filter(org_unit_id__in=unit_ids, user__is_active=True, user__groups__name__in=groups)
+        .select_related("user")
+        .distinct()
+        .order_by("user__username")
+    ):
         if m.user not in out[m.org_unit_id]:
             out[m.org_unit_id].append(m.user)
     return out
@@ -535,12 +633,16 @@ class ReminderResult:
 
 
 def base_url() -> str:
-    return (getattr(settings, "GOLDENTHREAD_BASE_URL", "") or os.environ.get("GOLDENTHREAD_BASE_URL")
-            or "http://127.0.0.1:8000").rstrip("/")
+    return (
+        getattr(settings, "GOLDENTHREAD_BASE_URL", "")
+        or os.environ.get("GOLDENTHREAD_BASE_URL")
+        or "http://127.0.0.1:8000"
+    ).rstrip("/")
 
 
-def send_reminders(period: ReportingPeriod, *, today: date, dry_run: bool = False, user=None,
-                   site: str | None = None) -> list[ReminderResult]:
+def send_reminders(
+    period: ReportingPeriod, *, today: date, dry_run: bool = False, user=None, site: str | None = None
+) -> list[ReminderResult]:
     """E-mail the leads and contributors of every unit whose update for ``period`` is not yet
     with the planning team. With ``dry_run`` nothing is sent or recorded."""
     rows = outstanding([period], today)
@@ -550,41 +652,79 @@ def send_reminders(period: ReportingPeriod, *, today: date, dry_run: bool = Fals
     for row in rows:
         link = site + reverse("cycles:submission_edit", args=[period.plan.code, period.slug, row.unit.code])
         if not people[row.unit.pk]:
-            results.append(ReminderResult(period, row.unit, row.status_label, row.overdue, "", "", False,
-                                          f"nobody is a lead or contributor for {row.unit.name}; add a membership in the admin site"))
+            results.append(
+                ReminderResult(
+                    period,
+                    row.unit,
+                    row.status_label,
+                    row.overdue,
+                    "",
+                    "",
+                    False,
+                    f"nobody is a lead or contributor for {row.unit.name}; add a membership in the admin site",
+                )
+            )
             continue
         for person in people[row.unit.pk]:
             if not person.email:
-                results.append(ReminderResult(period, row.unit, row.status_label, row.overdue, display_name(person), "", False,
-                                              "no e-mail address; add one in the admin site"))
+                results.append(
+                    ReminderResult(
+                        period,
+                        row.unit,
+                        row.status_label,
+                        row.overdue,
+                        display_name(person),
+                        "",
+                        False,
+                        "no e-mail address; add one in the admin site",
+                    )
+                )
                 continue
             subject, body = _reminder_text(period, row, person, link)
-            results.append(ReminderResult(period, row.unit, row.status_label, row.overdue, display_name(person),
-                                          person.email, not dry_run))
+            results.append(
+                ReminderResult(
+                    period, row.unit, row.status_label, row.overdue, display_name(person), person.email, not dry_run
+                )
+            )
             messages.append((row, person, subject, body))
     if dry_run or not messages:
         return results
     now = timezone.now()
     with transaction.atomic(), acting_as(user):
         connection = get_connection()
-        connection.send_messages([EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email], connection=connection)
-                                  for row, person, subject, body in messages])
+        connection.send_messages(
+            [
+                EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email], connection=connection)
+                for row, person, subject, body in messages
+            ]
+        )
         for row, person, subject, _body in messages:
-            Reminder(period=period, org_unit=row.unit, recipient=person, email=person.email, subject=subject,
-                     overdue=row.overdue, sent_at=now, sent_by=user).save()
+            Reminder(
+                period=period,
+                org_unit=row.unit,
+                recipient=person,
+                email=person.email,
+                subject=subject,
+                overdue=row.overdue,
+                sent_at=now,
+                sent_by=user,
+            ).save()
     return results
 
 
 def _reminder_text(period: ReportingPeriod, row: Outstanding, person, link: str) -> tuple[str, str]:
-    due = f"{period.closes_on.day} {period.closes_on:%B %Y}"
+    due = long_date(period.closes_on)
     state = "is overdue" if row.overdue else "is due"
     subject = f"{'Overdue' if row.overdue else 'Due'}: {row.unit.name} update for {period.label}"
     body = (
         f"Dear {display_name(person)},\n\n"
         f"The {row.unit.name} update for {period.label} of {period.plan.title} {state}: "
         f"it {'was' if row.overdue else 'is'} due by {due}. Its status is: {row.status_label}.\n"
-        + (f"The planning team returned it with these comments:\n{row.submission.decision_comments}\n"
-           if row.submission and row.submission.status == S.RETURNED and row.submission.decision_comments else "")
+        + (
+            f"The planning team returned it with these comments:\n{row.submission.decision_comments}\n"
+            if row.submission and row.submission.status == S.RETURNED and row.submission.decision_comments
+            else ""
+        )
         + f"\nOpen it here: {link}\n\n"
         "If you have already sent it, thank you — this reminder crossed with it.\n"
         "goldenthread, for the planning team\n"

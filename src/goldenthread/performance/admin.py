@@ -9,12 +9,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import LoadBatch, Observation
-
-try:  # history shown, never reverted (goldenthread.audit), when installed
-    from goldenthread.audit.admin import ReadOnlyAdmin as _ObservationBase
-except ImportError:  # pragma: no cover - before the audit work is installed
-    _ObservationBase = admin.ModelAdmin
+from goldenthread.audit.admin import ReadOnlyAdmin as _ObservationBase  # history shown, never reverted
+from goldenthread.performance.models import LoadBatch, Observation
 
 
 class _ReadOnly:
@@ -30,8 +26,17 @@ class _ReadOnly:
 
 @admin.register(LoadBatch)
 class LoadBatchAdmin(_ReadOnly, admin.ModelAdmin):
-    list_display = ("loaded_at", "plan", "file_name", "rows_read", "rows_created", "rows_revised", "rows_unchanged",
-                    "units_added", "loaded_by")
+    list_display = (
+        "loaded_at",
+        "plan",
+        "file_name",
+        "rows_read",
+        "rows_created",
+        "rows_revised",
+        "rows_unchanged",
+        "units_added",
+        "loaded_by",
+    )
     list_filter = ("plan",)
     search_fields = ("file_name", "source", "sha256")
     date_hierarchy = "loaded_at"
@@ -39,8 +44,18 @@ class LoadBatchAdmin(_ReadOnly, admin.ModelAdmin):
 
 @admin.register(Observation)
 class ObservationAdmin(_ReadOnly, _ObservationBase):
-    list_display = ("metric", "org_unit", "breakdown", "period_start", "value", "numerator", "denominator", "status",
-                    "superseded_at", "batch")
+    list_display = (
+        "metric",
+        "org_unit",
+        "breakdown",
+        "period_start",
+        "value",
+        "numerator",
+        "denominator",
+        "status",
+        "superseded_at",
+        "batch",
+    )
     list_filter = ("status", "metric__plan", ("superseded_at", admin.EmptyFieldListFilter))
     search_fields = ("metric__code", "org_unit__code", "breakdown")
     list_select_related = ("metric", "org_unit", "batch")

@@ -35,11 +35,10 @@ from typing import NamedTuple
 import numpy as np
 from django.db.models import Count, Q, Sum
 
+from goldenthread.performance.models import Observation
+from goldenthread.performance.series import UnitTree
+from goldenthread.performance.units import ENGLAND, england_unit, is_whole_scope
 from goldenthread.plans.models import Metric, OrgUnit
-
-from .models import Observation
-from .series import UnitTree
-from .units import ENGLAND, england_unit, is_whole_scope
 
 #: the group key of figures totalled over breakdowns
 TOTAL = ""
@@ -78,8 +77,11 @@ class SeriesTable:
         out: dict[str | tuple[str, str], list[Point]] = defaultdict(list)
         for i in range(len(self)):
             key = (self.unit[i], self.group[i]) if grouped else self.unit[i]
-            out[key].append(Point(self.period[i].astype(date), _opt(self.value[i]), _opt(self.numerator[i]),
-                                  _opt(self.denominator[i])))
+            out[key].append(
+                Point(
+                    self.period[i].astype(date), _opt(self.value[i]), _opt(self.numerator[i]), _opt(self.denominator[i])
+                )
+            )
         return dict(out)
 
 
@@ -101,14 +103,21 @@ def as_arrays(points: Iterable[Point]) -> tuple[np.ndarray, np.ndarray, np.ndarr
 # --- public functions ---------------------------------------------------------------------------
 
 
-def series(metric: Metric, unit: OrgUnit | str | None = None, *, start: date | None = None,
-           end: date | None = None) -> list[Point]:
+def series(
+    metric: Metric, unit: OrgUnit | str | None = None, *, start: date | None = None, end: date | None = None
+) -> list[Point]:
     """The metric's figures at ``unit`` (None or "england": the whole plan), period by period."""
     return series_by(metric, None, unit, start=start, end=end).get(TOTAL, [])
 
 
-def series_by(metric: Metric, dimension: str | None, unit: OrgUnit | str | None = None, *,
-              start: date | None = None, end: date | None = None) -> dict[str, list[Point]]:
+def series_by(
+    metric: Metric,
+    dimension: str | None,
+    unit: OrgUnit | str | None = None,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+) -> dict[str, list[Point]]:
     """The metric's figures at ``unit`` grouped by one breakdown dimension (e.g.
     "department_type"): {dimension value: points}; with ``dimension`` None, {TOTAL: points}."""
     units = _units_for(metric, unit)
@@ -119,8 +128,9 @@ def series_by(metric: Metric, dimension: str | None, unit: OrgUnit | str | None 
     return dict(out)
 
 
-def value_over(metric: Metric, start: date, end: date, unit: OrgUnit | str | None = None, *,
-               dimension: str | None = None) -> dict[str, Point]:
+def value_over(
+    metric: Metric, start: date, end: date, unit: OrgUnit | str | None = None, *, dimension: str | None = None
+) -> dict[str, Point]:
     """One figure over a span of periods (e.g. a quarter of monthly data), aggregated from the
     rows — for a ratio, the sums of three months' counts, not a mean of monthly percentages.
     {group: point}, with the point dated ``start``; {TOTAL: point} without ``dimension``."""
@@ -129,8 +139,14 @@ def value_over(metric: Metric, start: date, end: date, unit: OrgUnit | str | Non
     return {r["group"]: _point(r, metric.aggregation, start) for r in rows}
 
 
-def all_series(metric: Metric, *, kind: str | None = None, dimension: str | None = None,
-               start: date | None = None, end: date | None = None) -> SeriesTable:
+def all_series(
+    metric: Metric,
+    *,
+    kind: str | None = None,
+    dimension: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> SeriesTable:
     """Every org unit's own series of the metric (e.g. every provider's monthly AE4HR), in one
     aggregate query; ``kind`` keeps units of one kind ("provider"), ``dimension`` splits each
     unit's series by a breakdown dimension."""
@@ -138,7 +154,8 @@ def all_series(metric: Metric, *, kind: str | None = None, dimension: str | None
     rows.sort(key=lambda r: (r["unit"], r["group"], r["period_start"]))
     points = [_point(r, metric.aggregation, r["period_start"]) for r in rows]
     return SeriesTable(
-        metric=metric.code, aggregation=metric.aggregation,
+        metric=metric.code,
+        aggregation=metric.aggregation,
         unit=np.array([r["unit"] for r in rows], dtype=object),
         group=np.array([r["group"] for r in rows], dtype=object),
         period=np.array([r["period_start"] for r in rows], dtype="datetime64[D]"),
@@ -205,8 +222,17 @@ _SUMS = ("num", "den", "total")
 _COUNTS = ("counted", "values", "n")
 
 
-def _aggregate(metric: Metric, units: dict[int, set[str]] | None, dimension: str | None, *, start: date | None,
-               end: date | None, by_unit: bool, by_period: bool, kind: str | None = None) -> list[dict]:
+def _aggregate(
+    metric: Metric,
+    units: dict[int, set[str]] | None,
+    dimension: str | None,
+    *,
+    start: date | None,
+    end: date | None,
+    by_unit: bool,
+    by_period: bool,
+    kind: str | None = None,
+) -> list[dict]:
     """Sums and counts per (unit?, period?, group), with the coarsest rows of each unit and period.
 
     A unit whose rows all have one shape (the usual case: all totals, or all split by department
@@ -235,8 +261,14 @@ def _aggregate(metric: Metric, units: dict[int, set[str]] | None, dimension: str
     if end is not None:
         rows = rows.filter(period_start__lte=end)
     counted = Q(numerator__isnull=False, denominator__isnull=False)
-    sums = {"num": Sum("numerator", filter=counted), "den": Sum("denominator", filter=counted),
-            "counted": Count("id", filter=counted), "total": Sum("value"), "values": Count("value"), "n": Count("id")}
+    sums = {
+        "num": Sum("numerator", filter=counted),
+        "den": Sum("denominator", filter=counted),
+        "counted": Count("id", filter=counted),
+        "total": Sum("value"),
+        "values": Count("value"),
+        "n": Count("id"),
+    }
     keys = (["org_unit__code"] if by_unit else []) + (["period_start"] if by_period else [])
     folded: dict[tuple, dict] = {}
 
@@ -245,8 +277,13 @@ def _aggregate(metric: Metric, units: dict[int, set[str]] | None, dimension: str
         key = (unit, period, group)
         acc = folded.get(key)
         if acc is None:
-            acc = folded[key] = {"unit": unit, "period_start": period, "group": group,
-                                 **dict.fromkeys(_SUMS, 0.0), **dict.fromkeys(_COUNTS, 0)}
+            acc = folded[key] = {
+                "unit": unit,
+                "period_start": period,
+                "group": group,
+                **dict.fromkeys(_SUMS, 0.0),
+                **dict.fromkeys(_COUNTS, 0),
+            }
         for name in _SUMS:
             if r[name] is not None:
                 acc[name] += float(r[name])
@@ -264,8 +301,12 @@ def _aggregate(metric: Metric, units: dict[int, set[str]] | None, dimension: str
             if r["n"]:
                 add(r, r.get("org_unit__code"), r.get("period_start"), r.get("breakdown", ""))
     if mixed:
-        detail = rows.filter(org_unit_id__in=mixed).values("org_unit_id", "org_unit__code", "period_start",
-                                                            "breakdown").annotate(**sums).order_by()
+        detail = (
+            rows.filter(org_unit_id__in=mixed)
+            .values("org_unit_id", "org_unit__code", "period_start", "breakdown")
+            .annotate(**sums)
+            .order_by()
+        )
         by_cell: dict[tuple[int, date], list[dict]] = defaultdict(list)
         for r in detail:
             by_cell[(r["org_unit_id"], r["period_start"])].append(r)
@@ -273,8 +314,12 @@ def _aggregate(metric: Metric, units: dict[int, set[str]] | None, dimension: str
             shape = _coarsest({_shape(r["breakdown"]) for r in cell}, dimension)
             for r in cell:
                 if shape is not None and _shape(r["breakdown"]) == shape:
-                    add(r, r["org_unit__code"] if by_unit else None, r["period_start"] if by_period else None,
-                        r["breakdown"])
+                    add(
+                        r,
+                        r["org_unit__code"] if by_unit else None,
+                        r["period_start"] if by_period else None,
+                        r["breakdown"],
+                    )
     return sorted(folded.values(), key=lambda a: (a["unit"] or "", a["group"], a["period_start"] or date.min))
 
 

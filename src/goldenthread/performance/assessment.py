@@ -29,10 +29,9 @@ from goldenthread.assurance.judgement import (
     target_met,
 )
 from goldenthread.assurance.spc import SPCResult, spc_many
+from goldenthread.performance.series import Series, plan_series, unit_series
 from goldenthread.planfile.periods import Period, month, parse_period, quarter
 from goldenthread.plans import models as m
-
-from .series import Series, plan_series, unit_series
 
 IMPROVEMENT = {"higher_is_better": "increase", "lower_is_better": "decrease", "neutral": "neutral"}
 
@@ -137,10 +136,12 @@ def assess_plan(
         activity_by_objective[a.objective_id].append(activity_status[a.code])
     objectives = list(plan.objectives.values_list("pk", "code", "parent_id"))
     code_of = {pk: code for pk, code, _ in objectives}
-    statuses = objective_statuses([
-        ObjectiveInput(code, code_of.get(parent), by_objective[pk], activity_by_objective[pk])
-        for pk, code, parent in objectives
-    ])
+    statuses = objective_statuses(
+        [
+            ObjectiveInput(code, code_of.get(parent), by_objective[pk], activity_by_objective[pk])
+            for pk, code, parent in objectives
+        ]
+    )
     return PlanAssessment(plan, as_at, assessments, statuses, activity_status, fired)
 
 
@@ -169,14 +170,25 @@ def _spc_all(metrics: list[m.Metric], series: dict[int, Series]) -> dict[int, SP
     ids = np.concatenate([np.full(len(series[x.pk].periods), x.pk) for x in with_data])
     dates = np.concatenate([np.asarray(series[x.pk].periods, dtype="datetime64[D]") for x in with_data])
     values = np.concatenate([series[x.pk].values for x in with_data])
-    table = spc_many(ids, dates, values,
-                     improvement={x.pk: IMPROVEMENT.get(x.polarity, "neutral") for x in with_data},
-                     target={x.pk: _target(x) for x in with_data if _target(x) is not None})
+    table = spc_many(
+        ids,
+        dates,
+        values,
+        improvement={x.pk: IMPROVEMENT.get(x.polarity, "neutral") for x in with_data},
+        target={x.pk: _target(x) for x in with_data if _target(x) is not None},
+    )
     return {x.pk: table.result(x.pk) for x in with_data}
 
 
-def _assess_metric(x: m.Metric, where: m.OrgUnit | None, series: Series, result: SPCResult | None, as_at: Period,
-                   period: Period | None, with_units: bool) -> MetricAssessment:
+def _assess_metric(
+    x: m.Metric,
+    where: m.OrgUnit | None,
+    series: Series,
+    result: SPCResult | None,
+    as_at: Period,
+    period: Period | None,
+    with_units: bool,
+) -> MetricAssessment:
     target = _target(x)
     improvement = IMPROVEMENT.get(x.polarity, "neutral")
     latest_point_type, assurance = None, None
@@ -190,16 +202,25 @@ def _assess_metric(x: m.Metric, where: m.OrgUnit | None, series: Series, result:
     if trajectory:
         planned = np.array([trajectory.get(d, np.nan) for d in series.periods], dtype=float)
     evidence = MetricEvidence(
-        code=x.code, title=x.title, periods=_labels(series.periods, x.frequency), values=series.values,
-        target=target, comparison=x.target_comparison or ">=", planned=planned, polarity=x.polarity,
-        latest_point_type=latest_point_type, assurance=assurance, rules=x.trigger_rules,
+        code=x.code,
+        title=x.title,
+        periods=_labels(series.periods, x.frequency),
+        values=series.values,
+        target=target,
+        comparison=x.target_comparison or ">=",
+        planned=planned,
+        polarity=x.polarity,
+        latest_point_type=latest_point_type,
+        assurance=assurance,
+        rules=x.trigger_rules,
     )
     fired = evaluate_metric_rules(evidence)
     assessment = MetricAssessment(x, where, series, result, evidence, fired, metric_status(evidence, fired))
     if period is not None:
         assessment.period = period
-        (assessment.period_value, assessment.period_numerator,
-         assessment.period_denominator) = series.over(period.start, period.end, x.aggregation)
+        (assessment.period_value, assessment.period_numerator, assessment.period_denominator) = series.over(
+            period.start, period.end, x.aggregation
+        )
     if with_units:
         assessment.units_with_concern = units_with_concern(x, as_at, improvement, target)
     return assessment
@@ -215,8 +236,13 @@ def units_with_concern(x: m.Metric, as_at: Period, improvement: str, target: flo
         ids.extend([unit_id] * len(s.periods))
         dates.extend(s.periods)
         values.extend(s.values.tolist())
-    table = spc_many(np.asarray(ids), np.asarray(dates, dtype="datetime64[D]"), np.asarray(values, dtype=float),
-                     improvement=improvement, target=target)
+    table = spc_many(
+        np.asarray(ids),
+        np.asarray(dates, dtype="datetime64[D]"),
+        np.asarray(values, dtype=float),
+        improvement=improvement,
+        target=target,
+    )
     # latest point per series: the last index of each series code in date order
     last: dict[int, int] = {}
     order = np.lexsort((table.dates.astype("datetime64[D]").astype(np.int64), table.series_code))
@@ -228,8 +254,14 @@ def units_with_concern(x: m.Metric, as_at: Period, improvement: str, target: flo
     for k, i in last.items():
         if table.point_type[i] == "special_cause_concern":
             unit_id = table.series[k]
-            out.append({"unit": names[unit_id], "period": str(np.datetime64(table.dates[i], "D")),
-                        "value": float(table.values[i]), "special_cause_type": str(table.special_cause_type[i])})
+            out.append(
+                {
+                    "unit": names[unit_id],
+                    "period": str(np.datetime64(table.dates[i], "D")),
+                    "value": float(table.values[i]),
+                    "special_cause_type": str(table.special_cause_type[i]),
+                }
+            )
     return sorted(out, key=lambda r: r["unit"])
 
 
@@ -277,11 +309,19 @@ def to_data(assessment: PlanAssessment, *, objectives: bool = True) -> dict:
         "objectives": [
             {"code": code, "title": titles.get(code, ""), "status": s.rating, "reason": s.reason}
             for code, s in assessment.objectives.items()
-        ] if objectives else [],
+        ]
+        if objectives
+        else [],
         "triggers": [_trigger(f) for f in assessment.fired],
     }
 
 
 def _trigger(f: FiredTrigger) -> dict:
-    return {"rule": f.rule, "kind": f.kind, "code": f.code, "title": f.title, "periods": list(f.periods),
-            "message": f.message}
+    return {
+        "rule": f.rule,
+        "kind": f.kind,
+        "code": f.code,
+        "title": f.title,
+        "periods": list(f.periods),
+        "message": f.message,
+    }

@@ -19,15 +19,16 @@ from typing import TextIO
 import numpy as np
 from django.conf import settings
 
+from goldenthread.performance.loading import LoadReport, Problem, Table, load_table, read_table
 from goldenthread.plans.models import Plan
-
-from .loading import LoadReport, Problem, Table, load_table, read_table
 
 AE_FILE = Path(settings.PROJECT_DIR) / "data" / "ae_attendances.csv"
 AE_PLAN = "nhsi-2016"
 AE_METRIC = "AE4HR"
-AE_SOURCE = ("NHS England, A&E attendances and emergency admissions (Open Government Licence), via the NHS-R "
-             "community's NHSRdatasets package (ae_attendances)")
+AE_SOURCE = (
+    "NHS England, A&E attendances and emergency admissions (Open Government Licence), via the NHS-R "
+    "community's NHSRdatasets package (ae_attendances)"
+)
 
 
 def ae_table(path: Path = AE_FILE) -> tuple[Table, int]:
@@ -48,8 +49,14 @@ def ae_table(path: Path = AE_FILE) -> tuple[Table, int]:
     cells = {name: raw.cells[j] for j, name in enumerate(raw.columns)}
     missing = [c for c in ("period", "org_code", "type", "attendances", "breaches") if c not in cells]
     if missing:
-        raw.problems.append(Problem(raw.name, raw.header_line, ", ".join(missing),
-                                    f"the A&E file has no column {', '.join(missing)}; see data/README.md"))
+        raw.problems.append(
+            Problem(
+                raw.name,
+                raw.header_line,
+                ", ".join(missing),
+                f"the A&E file has no column {', '.join(missing)}; see data/README.md",
+            )
+        )
         return raw, 0
     attendances = _integers(cells["attendances"])
     breaches = _integers(cells["breaches"])
@@ -64,11 +71,21 @@ def ae_table(path: Path = AE_FILE) -> tuple[Table, int]:
     denominator = text(attendances, cells["attendances"])
     rows = np.flatnonzero(keep)
     columns = {
-        "org_unit": cells["org_code"], "period": cells["period"], "breakdown.department_type": cells["type"],
-        "numerator": numerator, "denominator": denominator,
+        "org_unit": cells["org_code"],
+        "period": cells["period"],
+        "breakdown.department_type": cells["type"],
+        "numerator": numerator,
+        "denominator": denominator,
     }
-    table = Table(raw.name, list(columns), [[values[i] for i in rows] for values in columns.values()],
-                  [raw.lines[i] for i in rows], header_line=raw.header_line, notes=raw.notes, sha256=raw.sha256)
+    table = Table(
+        raw.name,
+        list(columns),
+        [[values[i] for i in rows] for values in columns.values()],
+        [raw.lines[i] for i in rows],
+        header_line=raw.header_line,
+        notes=raw.notes,
+        sha256=raw.sha256,
+    )
     return table, int((~keep).sum())
 
 
@@ -92,6 +109,8 @@ def load_ae_demo(out: TextIO, *, path: Path = AE_FILE) -> LoadReport | None:
     if not report.ok:
         for line in report.problem_lines():
             print(line, file=out)
-    skipped_text = f"; {skipped:,} rows with no attendances skipped (a proportion of nobody is undefined)" if skipped else ""
+    skipped_text = (
+        f"; {skipped:,} rows with no attendances skipped (a proportion of nobody is undefined)" if skipped else ""
+    )
     print(f"A&E demo data: {report}{skipped_text}", file=out)
     return report

@@ -11,9 +11,8 @@ from pathlib import Path
 
 from django.core.files.uploadedfile import UploadedFile
 
+from goldenthread.performance.loading import MappingError, parse_mapping
 from goldenthread.plans.models import OrgUnit, Plan
-
-from .loading import MappingError, parse_mapping
 
 #: the largest file the page takes; bigger loads belong on the command line
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -36,21 +35,30 @@ class UploadForm:
 
     @classmethod
     def from_post(cls, data, files, plans: list[Plan]) -> UploadForm:
-        return cls(plans=plans, plan=data.get("plan", "").strip(), metric=data.get("metric", "").strip(),
-                   mapping_text=data.get("mapping", ""), add_units=data.get("add_units", "").strip(),
-                   source=data.get("source", "").strip(), file=files.get("file"))
+        return cls(
+            plans=plans,
+            plan=data.get("plan", "").strip(),
+            metric=data.get("metric", "").strip(),
+            mapping_text=data.get("mapping", ""),
+            add_units=data.get("add_units", "").strip(),
+            source=data.get("source", "").strip(),
+            file=files.get("file"),
+        )
 
     @property
     def plan_items(self) -> list[dict]:
         items = [{"value": "", "text": "Choose a plan", "selected": not self.plan}]
-        return items + [{"value": p.code, "text": f"{p.title} ({p.code})", "selected": p.code == self.plan}
-                        for p in self.plans]
+        return items + [
+            {"value": p.code, "text": f"{p.title} ({p.code})", "selected": p.code == self.plan} for p in self.plans
+        ]
 
     @property
     def add_units_items(self) -> list[dict]:
         items = [{"value": "", "text": "No — list them as problems", "selected": not self.add_units}]
-        return items + [{"value": value, "text": f"Yes, as: {label.lower()}", "selected": value == self.add_units}
-                        for value, label in OrgUnit.Kind.choices]
+        return items + [
+            {"value": value, "text": f"Yes, as: {label.lower()}", "selected": value == self.add_units}
+            for value, label in OrgUnit.Kind.choices
+        ]
 
     def is_valid(self) -> bool:
         self.errors = {}
@@ -60,11 +68,15 @@ class UploadForm:
         if self.file is None:
             self.errors["file"] = "Choose a CSV (.csv) or Excel (.xlsx) file to upload"
         elif Path(self.file.name or "").suffix.lower() not in SUFFIXES:
-            self.errors["file"] = (f"The file {self.file.name} is not a CSV (.csv) or Excel (.xlsx) file; save it as "
-                                   "one of those and upload it again")
+            self.errors["file"] = (
+                f"The file {self.file.name} is not a CSV (.csv) or Excel (.xlsx) file; save it as "
+                "one of those and upload it again"
+            )
         elif self.file.size > MAX_UPLOAD_BYTES:
-            self.errors["file"] = (f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; load it with "
-                                   "goldenthread data load on the command line")
+            self.errors["file"] = (
+                f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; load it with "
+                "goldenthread data load on the command line"
+            )
         elif self.file.size == 0:
             self.errors["file"] = f"The file {self.file.name} is empty"
         lines = [line.strip() for line in self.mapping_text.replace(",", "\n").splitlines() if line.strip()]

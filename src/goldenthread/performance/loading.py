@@ -36,8 +36,8 @@ import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from itertools import islice, repeat
 from decimal import Decimal
+from itertools import islice, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -203,9 +203,21 @@ def read_table(source: str | Path | bytes | BinaryIO, name: str | None = None) -
     if content.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm"):
         table = _read_xlsx(content, name)
     elif suffix in (".xls", ".ods", ".numbers"):
-        table = Table(name, [], [], [], problems=[Problem(
-            name, 1, "file", f"is a {suffix} spreadsheet, which goldenthread does not read; save it as an Excel "
-                             "workbook (.xlsx) or as CSV UTF-8 (.csv) and load that")])
+        table = Table(
+            name,
+            [],
+            [],
+            [],
+            problems=[
+                Problem(
+                    name,
+                    1,
+                    "file",
+                    f"is a {suffix} spreadsheet, which goldenthread does not read; save it as an Excel "
+                    "workbook (.xlsx) or as CSV UTF-8 (.csv) and load that",
+                )
+            ],
+        )
     else:
         table = _read_csv(content, name)
     table.sha256 = hashlib.sha256(content).hexdigest()
@@ -222,8 +234,15 @@ def _decode(content: bytes) -> tuple[str, str | None]:
 
 def _read_csv(content: bytes, name: str) -> Table:
     if b"\x00" in content[:4096]:
-        return Table(name, [], [], [], problems=[Problem(
-            name, 1, "file", "is not a text file; give a CSV file (.csv) or an Excel workbook (.xlsx)")])
+        return Table(
+            name,
+            [],
+            [],
+            [],
+            problems=[
+                Problem(name, 1, "file", "is not a text file; give a CSV file (.csv) or an Excel workbook (.xlsx)")
+            ],
+        )
     text, note = _decode(content)
     first = text.split("\n", 1)[0]
     delimiter = "," if "," in first or ("\t" not in first and ";" not in first) else ("\t" if "\t" in first else ";")
@@ -251,8 +270,15 @@ def _read_csv_fast(text: str, delimiter: str, name: str) -> Table | None:
     if not all(header) or len(set(header)) != len(header):
         return None
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, na_filter=False,
-                            skip_blank_lines=False, engine="c")
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error):
         return None
     lines_in_text = text.count("\n") + (0 if text.endswith("\n") else 1)
@@ -290,13 +316,19 @@ def _read_csv_exact(text: str, delimiter: str, name: str) -> Table:
                 table.header_line = line
                 continue
             if len(cells) > len(header):
-                if any(cells[len(header):]):
-                    table.problems.append(Problem(
-                        name, line, "row", f"has {len(cells)} values but the header (line {table.header_line}) names "
-                                           f"{len(header)} columns; check for an extra separator, or quote values "
-                                           "that contain one"))
+                if any(cells[len(header) :]):
+                    table.problems.append(
+                        Problem(
+                            name,
+                            line,
+                            "row",
+                            f"has {len(cells)} values but the header (line {table.header_line}) names "
+                            f"{len(header)} columns; check for an extra separator, or quote values "
+                            "that contain one",
+                        )
+                    )
                     continue
-                cells = cells[:len(header)]
+                cells = cells[: len(header)]
             elif len(cells) < len(header):
                 cells += [""] * (len(header) - len(cells))
             rows.append(cells)
@@ -304,8 +336,11 @@ def _read_csv_exact(text: str, delimiter: str, name: str) -> Table:
     except csv.Error as exc:
         table.problems.append(Problem(name, last + 1, "row", f"cannot be read as CSV ({exc}); check its quotes"))
     if header is None:
-        table.problems.append(Problem(name, 1, "file", "is empty; the first line must name the columns, e.g. "
-                                                       "metric,org_unit,period,value"))
+        table.problems.append(
+            Problem(
+                name, 1, "file", "is empty; the first line must name the columns, e.g. metric,org_unit,period,value"
+            )
+        )
         return table
     table.columns = header
     table.cells = _columns(rows, len(header))
@@ -347,14 +382,21 @@ def _read_xlsx(content: bytes, name: str) -> Table:
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        table.problems.append(Problem(name, 1, "file", f"cannot be read as an Excel workbook ({exc}); save it again "
-                                                       "from Excel as .xlsx, or as CSV UTF-8"))
+        table.problems.append(
+            Problem(
+                name,
+                1,
+                "file",
+                f"cannot be read as an Excel workbook ({exc}); save it again from Excel as .xlsx, or as CSV UTF-8",
+            )
+        )
         return table
     try:
         sheet = book.worksheets[0]
         if len(book.worksheets) > 1:
-            table.notes.append(f"read the first sheet, '{sheet.title}'; the other {len(book.worksheets) - 1} "
-                               "sheet(s) were not read")
+            table.notes.append(
+                f"read the first sheet, '{sheet.title}'; the other {len(book.worksheets) - 1} sheet(s) were not read"
+            )
         rows: list[list[str]] = []
         header: list[str] | None = None
         for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
@@ -370,12 +412,18 @@ def _read_xlsx(content: bytes, name: str) -> Table:
             if len(cells) > len(header):
                 extra = [i for i in range(len(header), len(cells)) if cells[i]]
                 if extra:
-                    table.problems.append(Problem(
-                        name, number, "row", f"has a value in column {_excel_column(extra[0])} but the header (row "
-                                             f"{table.header_line}) names no column there; name the column or clear "
-                                             "the cell"))
+                    table.problems.append(
+                        Problem(
+                            name,
+                            number,
+                            "row",
+                            f"has a value in column {_excel_column(extra[0])} but the header (row "
+                            f"{table.header_line}) names no column there; name the column or clear "
+                            "the cell",
+                        )
+                    )
                     continue
-                cells = cells[:len(header)]
+                cells = cells[: len(header)]
             elif len(cells) < len(header):
                 cells += [""] * (len(header) - len(cells))
             rows.append(cells)
@@ -383,8 +431,14 @@ def _read_xlsx(content: bytes, name: str) -> Table:
     finally:
         book.close()
     if header is None:
-        table.problems.append(Problem(name, 1, "file", "has no rows; the first row must name the columns, e.g. "
-                                                       "metric, org_unit, period, value"))
+        table.problems.append(
+            Problem(
+                name,
+                1,
+                "file",
+                "has no rows; the first row must name the columns, e.g. metric, org_unit, period, value",
+            )
+        )
         return table
     table.columns = header
     table.cells = _columns(rows, len(header))
@@ -411,7 +465,7 @@ def field_name(text: str) -> str | None:
     if low in FIELDS:
         return low
     if raw.lower().startswith(BREAKDOWN):
-        return BREAKDOWN + raw[len(BREAKDOWN):].strip()
+        return BREAKDOWN + raw[len(BREAKDOWN) :].strip()
     return None
 
 
@@ -427,7 +481,8 @@ def parse_mapping(items: Iterable[str]) -> dict[str, str]:
         if name is None or name == BREAKDOWN:
             raise MappingError(
                 f"--map {item}: '{target}' is not a field; use one of {', '.join(FIELDS)}, or "
-                "breakdown.<dimension> (e.g. breakdown.department_type)")
+                "breakdown.<dimension> (e.g. breakdown.department_type)"
+            )
         if column in mapping:
             raise MappingError(f"--map {item}: column '{column}' is already mapped to {mapping[column]}")
         mapping[column] = name
@@ -476,18 +531,26 @@ class LoadReport:
 
     def __str__(self) -> str:
         if not self.ok:
-            return (f"{self.file_name}: {self.problem_count:,} problem(s) in {self.bad_rows:,} row(s); nothing was "
-                    "loaded. Correct the file and load it again.")
+            return (
+                f"{self.file_name}: {self.problem_count:,} problem(s) in {self.bad_rows:,} row(s); nothing was "
+                "loaded. Correct the file and load it again."
+            )
         units = f"; {len(self.units_added):,} org unit(s) added" if self.units_added else ""
         if self.dry_run:
-            return (f"{self.file_name}: no problems — {self.rows_read:,} rows would give {self.created:,} new, "
-                    f"{self.revised:,} revised, {self.unchanged:,} unchanged{units} (dry run: nothing written)")
+            return (
+                f"{self.file_name}: no problems — {self.rows_read:,} rows would give {self.created:,} new, "
+                f"{self.revised:,} revised, {self.unchanged:,} unchanged{units} (dry run: nothing written)"
+            )
         if not self.changed:
-            return (f"{self.file_name}: unchanged — {self.rows_read:,} rows, all identical to the data held for "
-                    f"plan {self.plan}; nothing written")
+            return (
+                f"{self.file_name}: unchanged — {self.rows_read:,} rows, all identical to the data held for "
+                f"plan {self.plan}; nothing written"
+            )
         batch = f" (batch {self.batch.pk})" if self.batch is not None else ""
-        return (f"{self.file_name}: loaded into plan {self.plan}{batch} — {self.rows_read:,} rows: {self.created:,} "
-                f"new, {self.revised:,} revised, {self.unchanged:,} unchanged{units}")
+        return (
+            f"{self.file_name}: loaded into plan {self.plan}{batch} — {self.rows_read:,} rows: {self.created:,} "
+            f"new, {self.revised:,} revised, {self.unchanged:,} unchanged{units}"
+        )
 
 
 Progress = Callable[[str, int, int], None]
@@ -500,7 +563,9 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 # --- loading ------------------------------------------------------------------------------------
 
 
-def load_file(path: str | Path | bytes | BinaryIO, plan: Plan | str, *, name: str | None = None, **options) -> LoadReport:
+def load_file(
+    path: str | Path | bytes | BinaryIO, plan: Plan | str, *, name: str | None = None, **options
+) -> LoadReport:
     """Read a CSV or .xlsx file and load it into ``plan``; see :func:`load_table` for ``options``."""
     return load_table(read_table(path, name), plan, **options)
 
@@ -554,16 +619,23 @@ def load_table(
     from django.db import IntegrityError
 
     try:
-        return _write(rows, plan, table, report, add_units=add_units, source=source, user=user, dry_run=dry_run,
-                      progress=progress)
+        return _write(
+            rows, plan, table, report, add_units=add_units, source=source, user=user, dry_run=dry_run, progress=progress
+        )
     except IntegrityError:
         # another load wrote one of these keys (or org units) between our reading and writing;
         # the transaction rolled back, so nothing of this load was written
         report.created = report.revised = report.unchanged = 0
         report.units_added = []
-        report.problems = [Problem(table.name, table.header_line, "file",
-                                   "another load changed the same observations while this one ran, so nothing was "
-                                   "loaded; load the file again")]
+        report.problems = [
+            Problem(
+                table.name,
+                table.header_line,
+                "file",
+                "another load changed the same observations while this one ran, so nothing was "
+                "loaded; load the file again",
+            )
+        ]
         report.problem_count = report.bad_rows = 1
         return report
 
@@ -572,8 +644,9 @@ def _q(text: str) -> str:
     return "'" + (text if len(text) <= 60 else text[:57] + "...") + "'"
 
 
-def _map_columns(table: Table, metric: str | None, mapping: dict[str, str], problems: _Problems,
-                 report: LoadReport) -> dict[str, int] | None:
+def _map_columns(
+    table: Table, metric: str | None, mapping: dict[str, str], problems: _Problems, report: LoadReport
+) -> dict[str, int] | None:
     """field → column index; header problems (row 1) when the columns cannot make observations."""
     line = table.header_line
     columns = table.columns
@@ -584,15 +657,21 @@ def _map_columns(table: Table, metric: str | None, mapping: dict[str, str], prob
     mapping = {folded.get(c.lower(), c) if c not in index else c: f for c, f in mapping.items()}
     for column, target in mapping.items():
         if column not in index:
-            problems.at_line(line, column, f"--map {column}={target} names a column the file does not have; its "
-                                           f"columns are {', '.join(columns)}")
+            problems.at_line(
+                line,
+                column,
+                f"--map {column}={target} names a column the file does not have; its columns are {', '.join(columns)}",
+            )
     fields: dict[str, int] = {}
     ignored: list[str] = []
     seen: dict[str, int] = {}
     for j, column in enumerate(columns):
         if column in seen:
-            problems.at_line(line, column or f"column {j + 1}", f"appears twice in the header (columns {seen[column] + 1} "
-                                                                f"and {j + 1}); name each column once")
+            problems.at_line(
+                line,
+                column or f"column {j + 1}",
+                f"appears twice in the header (columns {seen[column] + 1} and {j + 1}); name each column once",
+            )
             continue
         seen[column] = j
         target = mapping.get(column) or field_name(column)
@@ -600,19 +679,28 @@ def _map_columns(table: Table, metric: str | None, mapping: dict[str, str], prob
             ignored.append(column or f"(unnamed column {j + 1})")
             continue
         if target.startswith(BREAKDOWN):
-            dimension = target[len(BREAKDOWN):]
+            dimension = target[len(BREAKDOWN) :]
             if not dimension or "=" in dimension or ";" in dimension:
-                problems.at_line(line, column, "a breakdown column is named breakdown.<dimension>, where the dimension "
-                                               "is a name without '=' or ';', e.g. breakdown.department_type")
+                problems.at_line(
+                    line,
+                    column,
+                    "a breakdown column is named breakdown.<dimension>, where the dimension "
+                    "is a name without '=' or ';', e.g. breakdown.department_type",
+                )
                 continue
         if target in fields:
-            problems.at_line(line, target, f"two columns give {target}: '{columns[fields[target]]}' and '{column}'; "
-                                           "keep one, or map the other elsewhere with --map")
+            problems.at_line(
+                line,
+                target,
+                f"two columns give {target}: '{columns[fields[target]]}' and '{column}'; "
+                "keep one, or map the other elsewhere with --map",
+            )
             continue
         fields[target] = j
     if metric and "metric" in fields:
-        problems.at_line(line, "metric", f"the file has a metric column and --metric {metric} was given; use one or "
-                                         "the other")
+        problems.at_line(
+            line, "metric", f"the file has a metric column and --metric {metric} was given; use one or the other"
+        )
     missing = [f for f in ("metric", "org_unit", "period") if f not in fields and not (f == "metric" and metric)]
     if "value" not in fields and not ("numerator" in fields and "denominator" in fields):
         missing.append("value (or numerator and denominator)")
@@ -620,10 +708,12 @@ def _map_columns(table: Table, metric: str | None, mapping: dict[str, str], prob
         names = [m.split(" ")[0] for m in missing]
         metric_hint = " (or give the metric of every row with --metric CODE)" if "metric" in names else ""
         problems.at_line(
-            line, ", ".join(names),
+            line,
+            ", ".join(names),
             f"missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; the file's columns are "
             f"{', '.join(columns) or '(none)'}. Name the columns so in the header, or map the file's own names to "
-            f"fields with --map, e.g. --map {_map_example(ignored, names)}{metric_hint}")
+            f"fields with --map, e.g. --map {_map_example(ignored, names)}{metric_hint}",
+        )
     if ignored:
         report.notes.append(f"column(s) not loaded, as they name no field: {', '.join(ignored)}")
     return None if problems.fixed and any(p.row == line for p in problems.fixed) else fields
@@ -681,11 +771,18 @@ def _suggest(code: str, choices: Iterable[str]) -> str:
     return f" (did you mean {close[0]}?)" if close else ""
 
 
-def _check_rows(table: Table, fields: dict[str, int], plan: Plan, metric_code: str | None, add_units: str | None,
-                default_source: str, problems: _Problems) -> _Rows | None:
+def _check_rows(
+    table: Table,
+    fields: dict[str, int],
+    plan: Plan,
+    metric_code: str | None,
+    add_units: str | None,
+    default_source: str,
+    problems: _Problems,
+) -> _Rows | None:
     import pandas as pd
 
-    from .units import ENGLAND
+    from goldenthread.performance.units import ENGLAND
 
     n = len(table)
     empty = np.full(n, "", dtype=object)
@@ -695,16 +792,22 @@ def _check_rows(table: Table, fields: dict[str, int], plan: Plan, metric_code: s
         return np.asarray(table.cells[j], dtype=object) if j is not None and n else empty
 
     # metrics: read once, looked up per distinct code
-    metrics = list(plan.metrics.order_by("position").values(
-        "pk", "code", "unit", "aggregation", "frequency", "scale_min", "scale_max"))
+    metrics = list(
+        plan.metrics.order_by("position").values(
+            "pk", "code", "unit", "aggregation", "frequency", "scale_min", "scale_max"
+        )
+    )
     known_metrics = {x["code"]: i for i, x in enumerate(metrics)}
     metric_codes = ", ".join(x["code"] for x in metrics[:12]) + (", …" if len(metrics) > 12 else "")
     if metric_code:
         found = _resolve([metric_code], known_metrics)[0]
         if found < 0:
-            problems.at_line(table.header_line, "metric",
-                             f"--metric {metric_code} is not a metric of plan {plan.code}"
-                             f"{_suggest(metric_code, known_metrics)}; its metrics are {metric_codes or '(none)'}")
+            problems.at_line(
+                table.header_line,
+                "metric",
+                f"--metric {metric_code} is not a metric of plan {plan.code}"
+                f"{_suggest(metric_code, known_metrics)}; its metrics are {metric_codes or '(none)'}",
+            )
             return None
         m_idx = np.full(n, found, dtype=np.int64)
     else:
@@ -712,9 +815,14 @@ def _check_rows(table: Table, fields: dict[str, int], plan: Plan, metric_code: s
         codes, uniques = pd.factorize(text)
         m_idx = _resolve(list(uniques), known_metrics)[codes] if n else np.zeros(0, dtype=np.int64)
         problems.add(text == "", "metric", f"is empty; give the code of a metric of plan {plan.code}")
-        problems.add((m_idx < 0) & (text != ""), "metric",
-                     lambda i: f"{_q(text[i])} is not a metric of plan {plan.code}{_suggest(text[i], known_metrics)}; "
-                               f"its metrics are {metric_codes}")
+        problems.add(
+            (m_idx < 0) & (text != ""),
+            "metric",
+            lambda i: (
+                f"{_q(text[i])} is not a metric of plan {plan.code}{_suggest(text[i], known_metrics)}; "
+                f"its metrics are {metric_codes}"
+            ),
+        )
 
     def per_metric(key: str, missing: object = None) -> np.ndarray:
         values = np.array([x[key] for x in metrics] + [missing], dtype=object)
@@ -723,8 +831,12 @@ def _check_rows(table: Table, fields: dict[str, int], plan: Plan, metric_code: s
     unit_kind = per_metric("unit", "")
     frequency = per_metric("frequency", "")
     metric_label = per_metric("code", "")
-    scale_min = np.array([float(x["scale_min"]) if x["scale_min"] is not None else np.nan for x in metrics] + [np.nan])[m_idx]
-    scale_max = np.array([float(x["scale_max"]) if x["scale_max"] is not None else np.nan for x in metrics] + [np.nan])[m_idx]
+    scale_min = np.array([float(x["scale_min"]) if x["scale_min"] is not None else np.nan for x in metrics] + [np.nan])[
+        m_idx
+    ]
+    scale_max = np.array([float(x["scale_max"]) if x["scale_max"] is not None else np.nan for x in metrics] + [np.nan])[
+        m_idx
+    ]
     metric_id = np.array([x["pk"] for x in metrics] + [-1], dtype=np.int64)[m_idx]
 
     # org units: read once, looked up per distinct code
@@ -744,10 +856,15 @@ def _check_rows(table: Table, fields: dict[str, int], plan: Plan, metric_code: s
         unit_text[england] = new_units[0]
         unknown &= ~england
     if add_units is None:
-        problems.add(unknown, "org_unit",
-                     lambda i: f"{_q(unit_text[i])} is not an org unit of plan {plan.code}"
-                               f"{_suggest(unit_text[i], known_units)}; add it to the plan file, or load with "
-                               "--add-units KIND (e.g. --add-units provider) to create the units missing from the plan")
+        problems.add(
+            unknown,
+            "org_unit",
+            lambda i: (
+                f"{_q(unit_text[i])} is not an org unit of plan {plan.code}"
+                f"{_suggest(unit_text[i], known_units)}; add it to the plan file, or load with "
+                "--add-units KIND (e.g. --add-units provider) to create the units missing from the plan"
+            ),
+        )
     else:
         too_long = unknown & (np.fromiter((len(c) for c in unit_text), dtype=np.int64, count=n) > _MAX_CODE)
         problems.add(too_long, "org_unit", f"is longer than {_MAX_CODE} characters, too long for an org unit code")
@@ -757,8 +874,11 @@ def _check_rows(table: Table, fields: dict[str, int], plan: Plan, metric_code: s
     period_text = column("period")
     p_codes, p_uniques = pd.factorize(period_text)
     parsed: list[Period | str] = [_parse_period(t) for t in p_uniques]
-    problems.add(period_text == "", "period", "is empty; give the period's first day (2017-01-01) or its name "
-                                              "(2017-01, 2016/17 Q4, 2016/17)")
+    problems.add(
+        period_text == "",
+        "period",
+        "is empty; give the period's first day (2017-01-01) or its name (2017-01, 2016/17 Q4, 2016/17)",
+    )
     period = np.full(n, _NO_DAY, dtype=np.int64)
     if n:
         freq_codes, freq_uniques = pd.factorize(frequency.astype(str))
@@ -797,51 +917,88 @@ def _check_rows(table: Table, fields: dict[str, int], plan: Plan, metric_code: s
         ok = np.isfinite(values)
         problems.add(present[f] & ~ok, f, lambda i, t=texts[f]: _not_a_number(t[i]))
         huge = ok & ~(np.abs(values) < _LIMIT)
-        problems.add(huge, f, lambda i, t=texts[f]: f"{_q(t[i])} is too large to store (at most 16 digits before the "
-                                                   "decimal point)")
+        problems.add(
+            huge,
+            f,
+            lambda i, t=texts[f]: f"{_q(t[i])} is too large to store (at most 16 digits before the decimal point)",
+        )
         values[~ok | huge] = np.nan
         floats[f] = values
     v, num, den = floats["value"], floats["numerator"], floats["denominator"]
     has_v, has_n, has_d = present["value"], present["numerator"], present["denominator"]
-    problems.add(~has_v & ~has_n & ~has_d, "value" if "value" in fields else "numerator",
-                 "is empty; give a value, or a numerator and a denominator")
+    problems.add(
+        ~has_v & ~has_n & ~has_d,
+        "value" if "value" in fields else "numerator",
+        "is empty; give a value, or a numerator and a denominator",
+    )
     problems.add(has_n & ~has_d, "denominator", "is empty; a numerator needs its denominator")
     problems.add(has_d & ~has_n, "numerator", "is empty; a denominator needs its numerator")
-    problems.add(den == 0, "denominator", "is 0; a value over nothing is undefined, so leave the row out (or give "
-                                          "the value alone if the metric has one)")
+    problems.add(
+        den == 0,
+        "denominator",
+        "is 0; a value over nothing is undefined, so leave the row out (or give the value alone if the metric has one)",
+    )
 
     count = unit_kind == "count"
     percentage = unit_kind == "percentage"
     proportion_or_count = count | percentage
     for f, values in (("value", v), ("numerator", num), ("denominator", den)):
         kind_check = count if f == "value" else proportion_or_count
-        problems.add(kind_check & (values < 0), f,
-                     lambda i, f=f, t=texts[f]: f"{_q(t[i])} is negative; metric {metric_label[i]} "
-                                                f"{'is a count' if count[i] else 'is a percentage'}, so its "
-                                                f"{'value' if f == 'value' else f + 's'} cannot be below 0")
+        problems.add(
+            kind_check & (values < 0),
+            f,
+            lambda i, f=f, t=texts[f]: (
+                f"{_q(t[i])} is negative; metric {metric_label[i]} "
+                f"{'is a count' if count[i] else 'is a percentage'}, so its "
+                f"{'value' if f == 'value' else f + 's'} cannot be below 0"
+            ),
+        )
     off_scale = percentage & ((v < 0) | (v > 1))
-    problems.add(off_scale, "value",
-                 lambda i: f"{_q(texts['value'][i])} is outside 0 to 1; metric {metric_label[i]} is a percentage, "
-                           f"held as a fraction (95% is 0.95)")
-    problems.add(percentage & (num > den) & (den > 0), "numerator",
-                 lambda i: f"{_q(texts['numerator'][i])} is above the denominator {texts['denominator'][i]}; metric "
-                           f"{metric_label[i]} is a percentage, so the numerator counts part of the denominator")
+    problems.add(
+        off_scale,
+        "value",
+        lambda i: (
+            f"{_q(texts['value'][i])} is outside 0 to 1; metric {metric_label[i]} is a percentage, "
+            f"held as a fraction (95% is 0.95)"
+        ),
+    )
+    problems.add(
+        percentage & (num > den) & (den > 0),
+        "numerator",
+        lambda i: (
+            f"{_q(texts['numerator'][i])} is above the denominator {texts['denominator'][i]}; metric "
+            f"{metric_label[i]} is a percentage, so the numerator counts part of the denominator"
+        ),
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(den > 0, num / den, np.nan)
     mismatch = percentage & (np.abs(v - ratio) > _RATIO_TOLERANCE) & (num <= den)
-    problems.add(mismatch, "value",
-                 lambda i: f"{_q(texts['value'][i])} does not match numerator / denominator ({ratio[i]:.6g}); leave "
-                           "the value empty to have it worked out, or correct it")
+    problems.add(
+        mismatch,
+        "value",
+        lambda i: (
+            f"{_q(texts['value'][i])} does not match numerator / denominator ({ratio[i]:.6g}); leave "
+            "the value empty to have it worked out, or correct it"
+        ),
+    )
     outside = ~off_scale & ((v < scale_min) | (v > scale_max))
-    problems.add(outside, "value",
-                 lambda i: f"{_q(texts['value'][i])} is outside the scale of metric {metric_label[i]} "
-                           f"({_scale(scale_min[i], scale_max[i])})")
+    problems.add(
+        outside,
+        "value",
+        lambda i: (
+            f"{_q(texts['value'][i])} is outside the scale of metric {metric_label[i]} "
+            f"({_scale(scale_min[i], scale_max[i])})"
+        ),
+    )
 
     # status, source, breakdown
     status_text = column("status")
     status = np.array([s.lower() for s in status_text], dtype=object) if "status" in fields else empty
-    problems.add(~np.isin(status, ("", *STATUSES)), "status",
-                 lambda i: f"{_q(status_text[i])} is not a status; use provisional or final (empty means final)")
+    problems.add(
+        ~np.isin(status, ("", *STATUSES)),
+        "status",
+        lambda i: f"{_q(status_text[i])} is not a status; use provisional or final (empty means final)",
+    )
     status = np.where(status == "", "final", status)
     source = column("source") if "source" in fields else empty
     source = np.where(source == "", default_source, source).astype(object)
@@ -853,8 +1010,9 @@ def _check_rows(table: Table, fields: dict[str, int], plan: Plan, metric_code: s
     keyed = (metric_id >= 0) & (period != _NO_DAY) & (unit_text != "") & ((unit_id >= 0) | bool(new_units))
     if n and keyed.any():
         unit_key = np.where(unit_id >= 0, unit_id.astype(str), np.char.add("+", unit_text.astype(str)))
-        frame = pd.DataFrame({"m": metric_id, "u": unit_key, "b": breakdown, "p": period,
-                              "line": problems.lines})[keyed]
+        frame = pd.DataFrame({"m": metric_id, "u": unit_key, "b": breakdown, "p": period, "line": problems.lines})[
+            keyed
+        ]
         duplicate = frame.duplicated(["m", "u", "b", "p"], keep="first")
         if duplicate.any():
             first_line = frame.groupby(["m", "u", "b", "p"], sort=False)["line"].transform("first")
@@ -862,13 +1020,33 @@ def _check_rows(table: Table, fields: dict[str, int], plan: Plan, metric_code: s
             mask[np.flatnonzero(keyed)[duplicate.to_numpy()]] = True
             first_of = np.zeros(n, dtype=np.int64)
             first_of[np.flatnonzero(keyed)] = first_line.to_numpy()
-            problems.add(mask, "period",
-                         lambda i: f"row {first_of[i]} has the same metric, org unit, breakdown and period; a key "
-                                   "appears once in a file, so keep one of the two rows")
+            problems.add(
+                mask,
+                "period",
+                lambda i: (
+                    f"row {first_of[i]} has the same metric, org unit, breakdown and period; a key "
+                    "appears once in a file, so keep one of the two rows"
+                ),
+            )
     if problems:
         return None
-    return _Rows(problems.lines, metric_id, unit_id, unit_text, breakdown, period, texts["value"], texts["numerator"],
-                 texts["denominator"], v, num, den, status, source, new_units)
+    return _Rows(
+        problems.lines,
+        metric_id,
+        unit_id,
+        unit_text,
+        breakdown,
+        period,
+        texts["value"],
+        texts["numerator"],
+        texts["denominator"],
+        v,
+        num,
+        den,
+        status,
+        source,
+        new_units,
+    )
 
 
 def _parse_period(text: str) -> Period | str:
@@ -888,8 +1066,13 @@ def _parse_period(text: str) -> Period | str:
         return str(exc)
 
 
-_PRECISION_NAMES = {"day": "date", "month": "month", "quarter": "quarter", "year": "financial year",
-                    "calendar_year": "calendar year"}
+_PRECISION_NAMES = {
+    "day": "date",
+    "month": "month",
+    "quarter": "quarter",
+    "year": "financial year",
+    "calendar_year": "calendar year",
+}
 
 
 def _misaligned(text: str, period: Period, frequency: str, metric: str) -> str | None:
@@ -900,23 +1083,29 @@ def _misaligned(text: str, period: Period, frequency: str, metric: str) -> str |
         if kind == "month" or (kind == "day" and start.day == 1):
             return None
         if kind == "day":
-            return (f"{_q(text)} is not the first day of a month; metric {metric} is monthly, so give the month as "
-                    f"{start:%Y-%m} or {start:%Y-%m}-01")
+            return (
+                f"{_q(text)} is not the first day of a month; metric {metric} is monthly, so give the month as "
+                f"{start:%Y-%m} or {start:%Y-%m}-01"
+            )
         return f"{named}; metric {metric} is monthly, so give a month, e.g. {start:%Y-%m}"
     if frequency == "quarterly":
         first_day = start.day == 1 and start.month in (1, 4, 7, 10)
         if kind == "quarter" or (kind == "day" and first_day):
             return None
         if kind == "day":
-            return (f"{_q(text)} is not the first day of a quarter (1 April, 1 July, 1 October or 1 January); metric "
-                    f"{metric} is quarterly")
+            return (
+                f"{_q(text)} is not the first day of a quarter (1 April, 1 July, 1 October or 1 January); metric "
+                f"{metric} is quarterly"
+            )
         return f"{named}; metric {metric} is quarterly, so give a quarter, e.g. 2016/17 Q4, or its first day"
     if frequency == "annual":
         if kind == "year" or (kind == "day" and (start.month, start.day) == (4, 1)):
             return None
         if kind == "day":
-            return (f"{_q(text)} is not 1 April; metric {metric} is annual (financial years), so give the year, e.g. "
-                    "2016/17, or its first day, e.g. 2016-04-01")
+            return (
+                f"{_q(text)} is not 1 April; metric {metric} is annual (financial years), so give the year, e.g. "
+                "2016/17, or its first day, e.g. 2016-04-01"
+            )
         return f"{named}; metric {metric} is annual, so give a financial year, e.g. 2016/17"
     if frequency == "weekly":
         if kind == "day":
@@ -951,20 +1140,27 @@ def _scale(low: float, high: float) -> str:
 def _breakdowns(table: Table, fields: dict[str, int], n: int, problems: _Problems) -> np.ndarray:
     """Each row's canonical breakdown: "dim=value;dim2=value", sorted by dimension, blanks left out."""
     out = np.full(n, "", dtype=object)
-    dimensions = sorted((f[len(BREAKDOWN):], j) for f, j in fields.items() if f.startswith(BREAKDOWN))
+    dimensions = sorted((f[len(BREAKDOWN) :], j) for f, j in fields.items() if f.startswith(BREAKDOWN))
     for dimension, j in dimensions:
         values = np.asarray(table.cells[j], dtype=object) if n else out
         bad = np.fromiter(("=" in x or ";" in x for x in values), dtype=bool, count=n)
-        problems.add(bad, BREAKDOWN + dimension,
-                     lambda i, values=values: f"{_q(values[i])} contains '=' or ';', which separate breakdowns; "
-                                              "use other characters")
+        problems.add(
+            bad,
+            BREAKDOWN + dimension,
+            lambda i, values=values: (
+                f"{_q(values[i])} contains '=' or ';', which separate breakdowns; use other characters"
+            ),
+        )
         piece = np.where(values != "", np.char.add(f"{dimension}=", values.astype(str)), "").astype(object)
         joined = np.where((out != "") & (piece != ""), out + ";" + piece, out + piece)
         out = joined.astype(object)
     if dimensions:
         lengths = np.fromiter((len(b) for b in out), dtype=np.int64, count=n)
-        problems.add(lengths > _MAX_TEXT, "breakdown",
-                     f"the breakdowns together are longer than {_MAX_TEXT} characters; use shorter values")
+        problems.add(
+            lengths > _MAX_TEXT,
+            "breakdown",
+            f"the breakdowns together are longer than {_MAX_TEXT} characters; use shorter values",
+        )
     return out
 
 
@@ -979,8 +1175,9 @@ def _day(n: int) -> date:
     return _EPOCH + timedelta(days=int(n))
 
 
-def _stored(values: np.ndarray, texts: np.ndarray | None, exact: Callable[[int], Decimal] | None = None
-            ) -> tuple[np.ndarray, np.ndarray]:
+def _stored(
+    values: np.ndarray, texts: np.ndarray | None, exact: Callable[[int], Decimal] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Numbers as the database will hold them (8 decimal places): (parameters to write, floats to compare).
 
     A float is written where it carries the number exactly to 8 places — below 10 million, or a
@@ -991,7 +1188,7 @@ def _stored(values: np.ndarray, texts: np.ndarray | None, exact: Callable[[int],
     rounded = np.round(values, 8)
     params = rounded.astype(object)
     params[np.isnan(values)] = None
-    safe = np.isnan(values) | (np.abs(values) < 1e7) | ((values == np.floor(values)) & (np.abs(values) < 2.0 ** 53))
+    safe = np.isnan(values) | (np.abs(values) < 1e7) | ((values == np.floor(values)) & (np.abs(values) < 2.0**53))
     for i in np.flatnonzero(~safe):
         params[i] = exact(int(i)) if exact is not None else Decimal(texts[i]).quantize(_PLACES)
     return params, rounded
@@ -1019,11 +1216,15 @@ def _current(metric_id: int, first: int, last: int):
     columns = ["old_pk", "org_unit_id", "breakdown", "period", "old_v", "old_n", "old_d", "old_status", "old_source"]
     vendor = connection.vendor
     if vendor not in ("sqlite", "postgresql"):  # pragma: no cover - the project runs on these two
-        rows = Observation.objects.filter(metric_id=metric_id, superseded_at=None, period_start__range=(
-            _day(first), _day(last))).values_list("pk", "org_unit_id", "breakdown", "period_start", "value", "numerator",
-                                                   "denominator", "status", "source")
-        rows = [(r[0], r[1], r[2], _days(r[3]), *(None if x is None else float(x) for x in r[4:7]), r[7], r[8])
-                for r in rows]
+        rows = Observation.objects.filter(
+            metric_id=metric_id, superseded_at=None, period_start__range=(_day(first), _day(last))
+        ).values_list(
+            "pk", "org_unit_id", "breakdown", "period_start", "value", "numerator", "denominator", "status", "source"
+        )
+        rows = [
+            (r[0], r[1], r[2], _days(r[3]), *(None if x is None else float(x) for x in r[4:7]), r[7], r[8])
+            for r in rows
+        ]
     else:
         q = connection.ops.quote_name
         if vendor == "sqlite":
@@ -1032,29 +1233,53 @@ def _current(metric_id: int, first: int, last: int):
         else:
             day = f"(o.{q('period_start')} - DATE '1970-01-01')"
             number = "CAST(o.{} AS DOUBLE PRECISION)".format
-        sql = (f"SELECT o.{q('id')}, o.{q('org_unit_id')}, o.{q('breakdown')}, {day}, {number(q('value'))}, "
-               f"{number(q('numerator'))}, {number(q('denominator'))}, o.{q('status')}, o.{q('source')} "
-               f"FROM {q(Observation._meta.db_table)} o WHERE o.{q('metric_id')} = %s AND o.{q('superseded_at')} IS NULL "
-               f"AND o.{q('period_start')} >= %s AND o.{q('period_start')} <= %s")
+        sql = (
+            f"SELECT o.{q('id')}, o.{q('org_unit_id')}, o.{q('breakdown')}, {day}, {number(q('value'))}, "
+            f"{number(q('numerator'))}, {number(q('denominator'))}, o.{q('status')}, o.{q('source')} "
+            f"FROM {q(Observation._meta.db_table)} o WHERE o.{q('metric_id')} = %s AND o.{q('superseded_at')} IS NULL "
+            f"AND o.{q('period_start')} >= %s AND o.{q('period_start')} <= %s"
+        )
         ops = connection.ops
         with connection.cursor() as cursor:
-            cursor.execute(sql, [metric_id, ops.adapt_datefield_value(_day(first)), ops.adapt_datefield_value(_day(last))])
+            cursor.execute(
+                sql, [metric_id, ops.adapt_datefield_value(_day(first)), ops.adapt_datefield_value(_day(last))]
+            )
             rows = cursor.fetchall()
     frame = pd.DataFrame(rows, columns=columns)
     frame["metric_id"] = metric_id
-    return frame.astype({"old_pk": np.int64, "org_unit_id": np.int64, "period": np.int64, "breakdown": object,
-                         "old_v": float, "old_n": float, "old_d": float, "old_status": object, "old_source": object})
+    return frame.astype(
+        {
+            "old_pk": np.int64,
+            "org_unit_id": np.int64,
+            "period": np.int64,
+            "breakdown": object,
+            "old_v": float,
+            "old_n": float,
+            "old_d": float,
+            "old_status": object,
+            "old_source": object,
+        }
+    )
 
 
-def _write(rows: _Rows, plan: Plan, table: Table, report: LoadReport, *, add_units: str | None, source: str, user,
-           dry_run: bool, progress: Progress) -> LoadReport:
+def _write(
+    rows: _Rows,
+    plan: Plan,
+    table: Table,
+    report: LoadReport,
+    *,
+    add_units: str | None,
+    source: str,
+    user,
+    dry_run: bool,
+    progress: Progress,
+) -> LoadReport:
     import pandas as pd
     from django.db import transaction
     from django.utils import timezone
 
     from goldenthread.performance.models import LoadBatch, Observation
-
-    from .units import add_units as create_units
+    from goldenthread.performance.units import add_units as create_units
 
     n = len(rows.lines)
     progress("Comparing", 0, n)
@@ -1073,19 +1298,28 @@ def _write(rows: _Rows, plan: Plan, table: Table, report: LoadReport, *, add_uni
     denominator_param, denominator_cmp = _stored(rows.denominator, rows.denominator_text)
 
     # the current observations the file could revise: one query per metric, within the file's periods
-    new = pd.DataFrame({"metric_id": rows.metric_id, "org_unit_id": rows.unit_id, "breakdown": rows.breakdown,
-                        "period": rows.period})
+    new = pd.DataFrame(
+        {"metric_id": rows.metric_id, "org_unit_id": rows.unit_id, "breakdown": rows.breakdown, "period": rows.period}
+    )
     known = new[new.org_unit_id >= 0]
     old = [_current(int(m), int(p.min()), int(p.max())) for m, p in known.groupby("metric_id")["period"]]
     superseded: list[int] = []
     if old:
-        merged = new.merge(pd.concat(old, ignore_index=True), how="left", on=["metric_id", "org_unit_id", "breakdown",
-                                                                              "period"], sort=False)
+        merged = new.merge(
+            pd.concat(old, ignore_index=True),
+            how="left",
+            on=["metric_id", "org_unit_id", "breakdown", "period"],
+            sort=False,
+        )
         matched = merged["old_pk"].notna().to_numpy()
-        same = (matched & _same(value_cmp, merged["old_v"].to_numpy(dtype=float))
-                & _same(numerator_cmp, merged["old_n"].to_numpy(dtype=float))
-                & _same(denominator_cmp, merged["old_d"].to_numpy(dtype=float))
-                & (merged["old_status"].to_numpy() == rows.status) & (merged["old_source"].to_numpy() == rows.source))
+        same = (
+            matched
+            & _same(value_cmp, merged["old_v"].to_numpy(dtype=float))
+            & _same(numerator_cmp, merged["old_n"].to_numpy(dtype=float))
+            & _same(denominator_cmp, merged["old_d"].to_numpy(dtype=float))
+            & (merged["old_status"].to_numpy() == rows.status)
+            & (merged["old_source"].to_numpy() == rows.source)
+        )
         superseded = merged["old_pk"].to_numpy()[matched & ~same].astype(np.int64).tolist()
     else:
         matched = same = np.zeros(n, dtype=bool)
@@ -1102,28 +1336,46 @@ def _write(rows: _Rows, plan: Plan, table: Table, report: LoadReport, *, add_uni
         now = timezone.now()
         unit_id = rows.unit_id
         if rows.new_units:
-            ids = create_units(plan, rows.new_units, add_units, source=source or f"added by loading {table.name}",
-                               user=who)
+            ids = create_units(
+                plan, rows.new_units, add_units, source=source or f"added by loading {table.name}", user=who
+            )
             unit_id = unit_id.copy()
             missing = unit_id < 0
             unit_id[missing] = [ids[c] for c in rows.unit_code[missing]]
         batch = LoadBatch.objects.create(
-            plan=plan, file_name=Path(table.name).name[:500], sha256=table.sha256, source=source[:500],
-            rows_read=report.rows_read, rows_created=report.created, rows_revised=report.revised,
-            rows_unchanged=report.unchanged, units_added=len(rows.new_units), loaded_by=who,
+            plan=plan,
+            file_name=Path(table.name).name[:500],
+            sha256=table.sha256,
+            source=source[:500],
+            rows_read=report.rows_read,
+            rows_created=report.created,
+            rows_revised=report.revised,
+            rows_unchanged=report.unchanged,
+            units_added=len(rows.new_units),
+            loaded_by=who,
         )
         for start in range(0, len(superseded), ID_CHUNK):
-            chunk = superseded[start:start + ID_CHUNK]
+            chunk = superseded[start : start + ID_CHUNK]
             Observation.objects.filter(pk__in=chunk).update(superseded_at=now)
             _record_history("~", "id IN (%s)" % ", ".join(["%s"] * len(chunk)), chunk, who, now)
         write = np.flatnonzero(~same)
-        _insert({
-            "metric": rows.metric_id[write].tolist(), "org_unit": unit_id[write].tolist(),
-            "breakdown": rows.breakdown[write].tolist(), "period_start": rows.period[write],
-            "value": value_param[write].tolist(), "numerator": numerator_param[write].tolist(),
-            "denominator": denominator_param[write].tolist(), "status": rows.status[write].tolist(),
-            "source": rows.source[write].tolist(),
-        }, batch.pk, who, now, progress)
+        _insert(
+            {
+                "metric": rows.metric_id[write].tolist(),
+                "org_unit": unit_id[write].tolist(),
+                "breakdown": rows.breakdown[write].tolist(),
+                "period_start": rows.period[write],
+                "value": value_param[write].tolist(),
+                "numerator": numerator_param[write].tolist(),
+                "denominator": denominator_param[write].tolist(),
+                "status": rows.status[write].tolist(),
+                "source": rows.source[write].tolist(),
+            },
+            batch.pk,
+            who,
+            now,
+            progress,
+        )
         _record_history("+", "batch_id = %s", [batch.pk], who, now)
     report.batch = batch
     return report
@@ -1144,9 +1396,11 @@ def _insert(columns: dict[str, list], batch_id: int, user, now, progress: Progre
     ops = connection.ops
     meta = Observation._meta
     names = [*columns, "batch", "loaded_at", "loaded_by", "superseded_at"]
-    sql = (f"INSERT INTO {ops.quote_name(meta.db_table)} "
-           f"({', '.join(ops.quote_name(meta.get_field(n).column) for n in names)}) "
-           f"VALUES ({', '.join(['%s'] * len(names))})")
+    sql = (
+        f"INSERT INTO {ops.quote_name(meta.db_table)} "
+        f"({', '.join(ops.quote_name(meta.get_field(n).column) for n in names)}) "
+        f"VALUES ({', '.join(['%s'] * len(names))})"
+    )
     days = columns["period_start"]
     adapted = {int(d): ops.adapt_datefield_value(_day(d)) for d in np.unique(days)}
     columns = {**columns, "period_start": [adapted[d] for d in days.tolist()]}
@@ -1159,8 +1413,10 @@ def _insert(columns: dict[str, list], batch_id: int, user, now, progress: Progre
         if connection.vendor == "postgresql":
             # COPY streams the rows in one command: far faster than row-by-row round trips
             columns_sql = ", ".join(ops.quote_name(meta.get_field(n).column) for n in names)
-            with connection.wrap_database_errors, cursor.cursor.copy(
-                    f"COPY {ops.quote_name(meta.db_table)} ({columns_sql}) FROM STDIN") as copy:
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {ops.quote_name(meta.db_table)} ({columns_sql}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
                     done += 1
@@ -1184,12 +1440,9 @@ def _record_history(kind: str, where: str, params: list, user, when) -> None:
     instead, with one ``INSERT … SELECT`` per batch, into the same history table with the same
     columns ``record`` fills (who, when, the kind of change, no dependent-row snapshot).
     """
-    try:
-        from goldenthread.audit import records as audit
-    except ImportError:  # pragma: no cover - before the audit work is installed
-        return
     from django.db import connection
 
+    from goldenthread.audit import records as audit
     from goldenthread.performance.models import Observation
 
     if not audit.is_audited(Observation):
@@ -1216,7 +1469,9 @@ def _record_history(kind: str, where: str, params: list, user, when) -> None:
         value = given[f.attname] if f.attname in given else f.get_db_prep_save(f.get_default(), connection)
         select.append(f"CAST(%s AS {f.db_type(connection)})" if postgres else "%s")
         values.append(value)
-    sql = (f"INSERT INTO {ops.quote_name(history._meta.db_table)} ({', '.join(columns)}) "
-           f"SELECT {', '.join(select)} FROM {ops.quote_name(Observation._meta.db_table)} o WHERE o.{where}")
+    sql = (
+        f"INSERT INTO {ops.quote_name(history._meta.db_table)} ({', '.join(columns)}) "
+        f"SELECT {', '.join(select)} FROM {ops.quote_name(Observation._meta.db_table)} o WHERE o.{where}"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, values + list(params))

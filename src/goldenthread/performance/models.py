@@ -51,7 +51,9 @@ class Observation(models.Model):
     metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="observations")
     org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="observations")
     breakdown = models.CharField(
-        max_length=500, blank=True, default="",
+        max_length=500,
+        blank=True,
+        default="",
         help_text="Dimension=value pairs sorted by dimension and joined with ';', e.g. 'department_type=1'; empty for none",
     )
     period_start = models.DateField(help_text="First day of the period; the period's length is the metric's frequency")
@@ -62,12 +64,18 @@ class Observation(models.Model):
     source = models.CharField(max_length=500, blank=True)
     batch = models.ForeignKey(LoadBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="observations")
     loaded_at = models.DateTimeField(auto_now_add=True)
-    loaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     superseded_at = models.DateTimeField(null=True, blank=True, help_text="When a later revision replaced this value")
 
     class Meta:
         ordering = ["metric", "org_unit", "breakdown", "period_start", "loaded_at"]
-        indexes = [models.Index(fields=["metric", "period_start"], name="obs_metric_period", condition=models.Q(superseded_at=None))]
+        indexes = [
+            models.Index(
+                fields=["metric", "period_start"], name="obs_metric_period", condition=models.Q(superseded_at=None)
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["metric", "org_unit", "breakdown", "period_start"],

@@ -20,9 +20,8 @@ from datetime import date
 import numpy as np
 from django.db.models import Avg, Count, Q, Sum
 
+from goldenthread.performance.models import Observation
 from goldenthread.plans import models as m
-
-from .models import Observation
 
 
 @dataclass
@@ -92,7 +91,9 @@ class UnitTree:
         return leaves
 
 
-def plan_series(metrics: list[m.Metric], where: m.OrgUnit | None = None, *, until: date | None = None) -> dict[int, Series]:
+def plan_series(
+    metrics: list[m.Metric], where: m.OrgUnit | None = None, *, until: date | None = None
+) -> dict[int, Series]:
     """Every given metric's series at ``where`` (None = everything held), in three queries."""
     if not metrics:
         return {}
@@ -103,8 +104,11 @@ def plan_series(metrics: list[m.Metric], where: m.OrgUnit | None = None, *, unti
     # which units hold data for each metric, and whether the metric has unsplit rows
     units: dict[int, set[int]] = defaultdict(set)
     has_total: set[int] = set()
-    for metric_id, unit_id, totals in current.values("metric_id", "org_unit_id").annotate(
-            totals=Count("id", filter=Q(breakdown=""))).values_list("metric_id", "org_unit_id", "totals"):
+    for metric_id, unit_id, totals in (
+        current.values("metric_id", "org_unit_id")
+        .annotate(totals=Count("id", filter=Q(breakdown="")))
+        .values_list("metric_id", "org_unit_id", "totals")
+    ):
         units[metric_id].add(unit_id)
         if totals:
             has_total.add(metric_id)
@@ -116,7 +120,12 @@ def plan_series(metrics: list[m.Metric], where: m.OrgUnit | None = None, *, unti
             part &= Q(breakdown="")
         chosen |= part
     grouped: dict[int, list[dict]] = defaultdict(list)
-    for row in current.filter(chosen).values("metric_id", "period_start").annotate(**_AGGREGATES).order_by("metric_id", "period_start"):
+    for row in (
+        current.filter(chosen)
+        .values("metric_id", "period_start")
+        .annotate(**_AGGREGATES)
+        .order_by("metric_id", "period_start")
+    ):
         grouped[row["metric_id"]].append(row)
     return {x.pk: _to_series(grouped.get(x.pk, []), x.aggregation) for x in metrics}
 

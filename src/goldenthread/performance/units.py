@@ -16,10 +16,7 @@ from goldenthread.plans.models import OrgUnit, Plan
 
 ENGLAND = "england"
 
-try:  # the audit trail (who changed what), when installed
-    from goldenthread.audit import records as audit
-except ImportError:  # pragma: no cover - before the audit work is installed
-    audit = None
+from goldenthread.audit import records as audit
 
 
 def is_whole_scope(unit: OrgUnit | None) -> bool:
@@ -33,11 +30,17 @@ def england_unit(plan: Plan, *, create: bool = True, user=None) -> OrgUnit | Non
     if unit is None and create:
         position = (plan.org_units.aggregate(last=Max("position"))["last"] or 0) + 1
         unit, created = OrgUnit.objects.get_or_create(
-            plan=plan, code=ENGLAND,
-            defaults={"name": "England", "kind": OrgUnit.Kind.ORGANISATION, "declared": False, "position": position,
-                      "source": "created for data covering the whole plan"},
+            plan=plan,
+            code=ENGLAND,
+            defaults={
+                "name": "England",
+                "kind": OrgUnit.Kind.ORGANISATION,
+                "declared": False,
+                "position": position,
+                "source": "created for data covering the whole plan",
+            },
         )
-        if created and audit is not None:
+        if created:
             audit.record(OrgUnit, [unit], "+", user=user)
     return unit
 
@@ -57,16 +60,26 @@ def add_units(plan: Plan, codes: Iterable[str], kind: str | None, *, source: str
     if not codes:
         return ids
     first = (plan.org_units.aggregate(last=Max("position"))["last"] or 0) + 1
-    OrgUnit.objects.bulk_create([
-        OrgUnit(plan=plan, code=code, name=code, kind=kind, parent=parent, declared=False, position=first + i,
-                source=source[:300])
-        for i, code in enumerate(codes)
-    ], batch_size=500)
+    OrgUnit.objects.bulk_create(
+        [
+            OrgUnit(
+                plan=plan,
+                code=code,
+                name=code,
+                kind=kind,
+                parent=parent,
+                declared=False,
+                position=first + i,
+                source=source[:300],
+            )
+            for i, code in enumerate(codes)
+        ],
+        batch_size=500,
+    )
     created: list[OrgUnit] = []
     for start in range(0, len(codes), 500):
-        for unit in plan.org_units.filter(code__in=codes[start:start + 500]):
+        for unit in plan.org_units.filter(code__in=codes[start : start + 500]):
             ids[unit.code] = unit.pk
             created.append(unit)
-    if audit is not None:
-        audit.record(OrgUnit, created, "+", user=user)
+    audit.record(OrgUnit, created, "+", user=user)
     return ids

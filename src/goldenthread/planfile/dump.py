@@ -12,12 +12,10 @@ from decimal import Decimal
 
 import yaml
 
-from .schema import SECTIONS, Plan
+from goldenthread.planfile.schema import SECTIONS, Plan
 
-try:
-    from yaml import CSafeDumper as _BaseDumper
-except ImportError:  # pragma: no cover
-    from yaml import SafeDumper as _BaseDumper
+#: libyaml's dumper when PyYAML was built with it (much faster), otherwise the pure-Python one
+_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 class _Dumper(_BaseDumper):

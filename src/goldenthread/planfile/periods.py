@@ -19,7 +19,9 @@ MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if 
 MONTHS["sept"] = 9
 
 _FY = re.compile(r"^(\d{4})\s*/\s*(\d{2}|\d{4})$")
-_QUARTER = re.compile(r"^(?:(\d{4})\s*/\s*(\d{2}|\d{4})\s*[- ]\s*Q([1-4])|Q([1-4])\s+(\d{4})\s*/\s*(\d{2}|\d{4}))$", re.I)
+_QUARTER = re.compile(
+    r"^(?:(\d{4})\s*/\s*(\d{2}|\d{4})\s*[- ]\s*Q([1-4])|Q([1-4])\s+(\d{4})\s*/\s*(\d{2}|\d{4}))$", re.I
+)
 _ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _NAMED_MONTH = re.compile(r"^(?:end\s+(?:of\s+)?)?([A-Za-z]+)\.?\s+(\d{4})$")

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .periods import resolve_due
-from .schema import Plan
+from goldenthread.planfile.periods import resolve_due
+from goldenthread.planfile.schema import Plan
 
 
 @dataclass(frozen=True)
@@ -66,14 +66,30 @@ def check_plan(plan: Plan) -> list[Finding]:
 
     for o in plan.objectives:
         if not has_metric(o.code):
-            findings.append(Finding("objective_without_metric", "objective", o.code, o.title,
-                                    "no metric measures it, its sub-objectives or the objectives contributing to it"))
+            findings.append(
+                Finding(
+                    "objective_without_metric",
+                    "objective",
+                    o.code,
+                    o.title,
+                    "no metric measures it, its sub-objectives or the objectives contributing to it",
+                )
+            )
         if not owned(o.code):
-            findings.append(Finding("objective_without_owner", "objective", o.code, o.title,
-                                    "neither it nor any objective above it names an owner or directorate"))
+            findings.append(
+                Finding(
+                    "objective_without_owner",
+                    "objective",
+                    o.code,
+                    o.title,
+                    "neither it nor any objective above it names an owner or directorate",
+                )
+            )
     for x in plan.metrics:
         if x.to_be_confirmed:
-            findings.append(Finding("metric_to_be_confirmed", "metric", x.code, x.title, "the plan has not yet defined it"))
+            findings.append(
+                Finding("metric_to_be_confirmed", "metric", x.code, x.title, "the plan has not yet defined it")
+            )
         if x.target is None:
             findings.append(Finding("metric_without_target", "metric", x.code, x.title))
         if not x.trigger and not x.trigger_rules:
@@ -89,8 +105,15 @@ def check_plan(plan: Plan) -> list[Finding]:
         top_level = plan.levels[0].code
         for o in plan.objectives:
             if o.level == top_level and not contributors[o.code]:
-                findings.append(Finding("priority_without_contributor", "objective", o.code, o.title,
-                                        "no objective is linked to it with contributes_to"))
+                findings.append(
+                    Finding(
+                        "priority_without_contributor",
+                        "objective",
+                        o.code,
+                        o.title,
+                        "no objective is linked to it with contributes_to",
+                    )
+                )
     order = list(CHECKS)
     return sorted(findings, key=lambda f: order.index(f.check))
 

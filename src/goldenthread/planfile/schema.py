@@ -150,7 +150,11 @@ class StatedValue(Element):
 
 
 TriggerRuleName = Literal[
-    "below_target_for", "special_cause_concern", "assurance_fail", "trajectory_missed_for", "no_data_since",
+    "below_target_for",
+    "special_cause_concern",
+    "assurance_fail",
+    "trajectory_missed_for",
+    "no_data_since",
 ]
 
 
@@ -276,7 +280,9 @@ class Plan(Element):
     budget_lines: list[BudgetLine] = Field(default_factory=list)
     stated_totals: list[StatedTotal] = Field(default_factory=list)
     risks: list[Risk] = Field(default_factory=list)
-    activity_rules: list[ActivityRule] = Field(default_factory=list, description="Triggers for every activity of the plan")
+    activity_rules: list[ActivityRule] = Field(
+        default_factory=list, description="Triggers for every activity of the plan"
+    )
 
 
 _MONEY_SUFFIX = {"": 1, "k": 1_000, "m": 1_000_000, "bn": 1_000_000_000}

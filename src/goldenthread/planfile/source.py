@@ -15,10 +15,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
-try:  # the C composer is much faster on large files, and just as safe for composing
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader
+#: the C composer when PyYAML was built with libyaml: much faster on large files, and just as safe
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Path = tuple[str | int, ...]
 
@@ -106,7 +104,9 @@ def read_yaml(text: str, file: str) -> Source:
         source.problems.append(Problem(file, 1, 1, "", f"YAML error: {exc}"))
         return source
     if root is None:
-        source.problems.append(Problem(file, 1, 1, "", "the file is empty; a plan file starts with 'code:' and 'title:'"))
+        source.problems.append(
+            Problem(file, 1, 1, "", "the file is empty; a plan file starts with 'code:' and 'title:'")
+        )
         return source
     source.data = _build(root, (), source)
     return source
@@ -118,8 +118,13 @@ def _build(node: yaml.Node, path: Path, source: Source) -> object:
         if id(node) in source._seen:  # an alias: refuse rather than expand (no "billion laughs")
             line, column = _mark(node)
             source.problems.append(
-                Problem(source.file, line, column, dotted(path),
-                        "YAML anchors and aliases (&name, *name) are not allowed; write the content out")
+                Problem(
+                    source.file,
+                    line,
+                    column,
+                    dotted(path),
+                    "YAML anchors and aliases (&name, *name) are not allowed; write the content out",
+                )
             )
             return None
         source._seen.add(id(node))
@@ -127,7 +132,10 @@ def _build(node: yaml.Node, path: Path, source: Source) -> object:
         line, column = _mark(node)
         source.problems.append(
             Problem(
-                source.file, line, column, dotted(path),
+                source.file,
+                line,
+                column,
+                dotted(path),
                 f"YAML tag '{node.tag}' is not allowed in a plan file; remove the tag and write plain text, numbers, lists and mappings",
             )
         )
@@ -148,7 +156,10 @@ def _build(node: yaml.Node, path: Path, source: Source) -> object:
                 first = source.key_marks[child]
                 source.problems.append(
                     Problem(
-                        source.file, line, column, dotted(child),
+                        source.file,
+                        line,
+                        column,
+                        dotted(child),
                         f"'{key}' is given twice (first on line {first[0]}); keep one",
                     )
                 )

@@ -14,9 +14,9 @@ from pathlib import Path as FsPath
 
 from pydantic import ValidationError
 
-from . import schema
-from .periods import PeriodError, financial_years, parse_financial_year, parse_period
-from .source import Path, Problem, Source, dotted, read_yaml
+from goldenthread.planfile import schema
+from goldenthread.planfile.periods import PeriodError, financial_years, parse_financial_year, parse_period
+from goldenthread.planfile.source import Path, Problem, Source, dotted, read_yaml
 
 
 @dataclass
@@ -79,7 +79,9 @@ def _validate_shape(source: Source, problems: list[Problem]) -> tuple[schema.Pla
         if raw is None:
             continue
         if not isinstance(raw, list):
-            problems.append(source.problem((section,), f"'{section}' must be a list of elements, each starting with '- code:'"))
+            problems.append(
+                source.problem((section,), f"'{section}' must be a list of elements, each starting with '- code:'")
+            )
             continue
         for i, item in enumerate(raw):
             try:
@@ -95,7 +97,9 @@ def _validate_shape(source: Source, problems: list[Problem]) -> tuple[schema.Pla
         header_ok = False
         problems.extend(p for p in _shape_problems(exc, source, ()) if p.path not in tagged)
     if not data.get("levels"):
-        problems.append(source.problem(("levels",), "a plan declares at least one level, e.g. '- {code: priority, name: Priority}'"))
+        problems.append(
+            source.problem(("levels",), "a plan declares at least one level, e.g. '- {code: priority, name: Priority}'")
+        )
     if not header_ok:
         return None, invalid_codes
     return schema.Plan.model_validate({**header, **valid}), invalid_codes
@@ -137,7 +141,9 @@ def _shape_problems(exc: ValidationError, source: Source, prefix: Path) -> Itera
         yield problem
 
 
-def check_consistency(plan: schema.Plan, source: Source, invalid_codes: dict[str, set[str]] | None = None) -> list[Problem]:
+def check_consistency(
+    plan: schema.Plan, source: Source, invalid_codes: dict[str, set[str]] | None = None
+) -> list[Problem]:
     """Checks across elements: codes, references, cycles, periods."""
     problems: list[Problem] = []
 
@@ -150,7 +156,10 @@ def check_consistency(plan: schema.Plan, source: Source, invalid_codes: dict[str
         for i, element in enumerate(getattr(plan, section)):
             if element.code in seen:
                 first_line = source.where((section, seen[element.code]))[0]
-                report((section, i, "code"), f"code '{element.code}' is used twice in {section} (first on line {first_line}); codes must be unique")
+                report(
+                    (section, i, "code"),
+                    f"code '{element.code}' is used twice in {section} (first on line {first_line}); codes must be unique",
+                )
             else:
                 seen[element.code] = i
         codes[section] = set(seen) | (invalid_codes or {}).get(section, set())
@@ -182,7 +191,9 @@ def check_consistency(plan: schema.Plan, source: Source, invalid_codes: dict[str
                 report(path, str(exc))
             return
         if span is not None and not (span.start <= period.end and period.start <= span.end):
-            report(path, f"'{text}' is outside the plan period {span.label}; correct the date or the plan's start and end")
+            report(
+                path, f"'{text}' is outside the plan period {span.label}; correct the date or the plan's start and end"
+            )
 
     for i, unit in enumerate(plan.org_units):
         refer(("org_units", i, "parent"), unit.parent, "org_units", "parent org unit")
@@ -257,7 +268,7 @@ def _cycles(elements: list, section: str, source: Source) -> Iterable[Problem]:
             chain.append(node)
             node = parent[node]
         if node is not None and node in chain:
-            cycle = chain[chain.index(node):]
+            cycle = chain[chain.index(node) :]
             key = min(cycle)
             if key in reported:
                 continue

@@ -88,7 +88,8 @@ class OrgUnit(PlanElement):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
     source = models.CharField(max_length=300, blank=True)
     declared = models.BooleanField(
-        default=True, help_text="Declared in the plan file (reloads remove undeclared ones); false for units created by data loads"
+        default=True,
+        help_text="Declared in the plan file (reloads remove undeclared ones); false for units created by data loads",
     )
 
     class Meta(PlanElement.Meta):
@@ -284,6 +285,11 @@ class Risk(PlanElement):
     class Meta(PlanElement.Meta):
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="risk_code_unique_in_plan"),
-            models.CheckConstraint(condition=models.Q(likelihood__gte=1, likelihood__lte=5) | models.Q(likelihood=None), name="risk_likelihood_1_5"),
-            models.CheckConstraint(condition=models.Q(impact__gte=1, impact__lte=5) | models.Q(impact=None), name="risk_impact_1_5"),
+            models.CheckConstraint(
+                condition=models.Q(likelihood__gte=1, likelihood__lte=5) | models.Q(likelihood=None),
+                name="risk_likelihood_1_5",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(impact__gte=1, impact__lte=5) | models.Q(impact=None), name="risk_impact_1_5"
+            ),
         ]

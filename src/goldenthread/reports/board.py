@@ -17,19 +17,18 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from goldenthread.assurance.judgement import RATING_LABELS, RATINGS, Status
+from goldenthread.formatting import long_date
 from goldenthread.performance.assessment import MetricAssessment, PlanAssessment, assess_plan
 from goldenthread.planfile.periods import Period, parse_financial_year
 from goldenthread.plans import models as m
-from goldenthread.web import assurance_presenters as ap
-from goldenthread.web import icons
-from goldenthread.web.as_at import as_at_choice, long_date
-from goldenthread.web.deliverables import Deliverable, deliverables
-from goldenthread.web.metric_presenter import Breakdown, default_where, metric_page
-from goldenthread.web.presenters import BudgetTable, budget_tables
-
-from .cycle_notes import AgreedAction, Commentary, agreed_actions, latest_commentary
-from .progress import Progress, quiet
-
+from goldenthread.presenters import assurance as ap
+from goldenthread.presenters import icons
+from goldenthread.presenters.as_at import as_at_choice
+from goldenthread.presenters.cycle_notes import AgreedAction, Commentary, agreed_actions, latest_commentary
+from goldenthread.presenters.deliverables import Deliverable, deliverables
+from goldenthread.presenters.metric import Breakdown, default_where, metric_page
+from goldenthread.presenters.plan import BudgetTable, budget_tables
+from goldenthread.reports.progress import Progress, quiet
 
 
 @dataclass
@@ -191,12 +190,28 @@ def assess_for_pack(plan: m.Plan, period: Period) -> PlanAssessment:
 
 
 def board_pack(plan: m.Plan, period: Period, *, progress: Progress = quiet, today: date | None = None) -> Pack:
-    return build_pack(plan, period, kind="board", title="Quarterly performance report", scope=EVERYTHING,
-                      progress=progress, today=today)
+    return build_pack(
+        plan,
+        period,
+        kind="board",
+        title="Quarterly performance report",
+        scope=EVERYTHING,
+        progress=progress,
+        today=today,
+    )
 
 
-def build_pack(plan: m.Plan, period: Period, *, kind: str, title: str, scope: Scope, unit: m.OrgUnit | None = None,
-               progress: Progress = quiet, today: date | None = None) -> Pack:
+def build_pack(
+    plan: m.Plan,
+    period: Period,
+    *,
+    kind: str,
+    title: str,
+    scope: Scope,
+    unit: m.OrgUnit | None = None,
+    progress: Progress = quiet,
+    today: date | None = None,
+) -> Pack:
     today = today or date.today()
     progress.start("Assessing the plan", total=1)
     assessment = assess_for_pack(plan, period)
@@ -230,17 +245,36 @@ def build_pack(plan: m.Plan, period: Period, *, kind: str, title: str, scope: Sc
 
     where = default_where(plan)
     return Pack(
-        kind=kind, title=title, subtitle=plan.title, plan=plan, organisation=plan.organisation.name, period=period,
+        kind=kind,
+        title=title,
+        subtitle=plan.title,
+        plan=plan,
+        organisation=plan.organisation.name,
+        period=period,
         period_text=f"{long_date(period.start)} to {long_date(period.end)}",
-        where=where.name if where else "all data held", produced=long_date(today),
+        where=where.name if where else "all data held",
+        produced=long_date(today),
         counts=[(r, RATING_LABELS[r], counts[r]) for r in RATINGS if counts[r]],
-        scorecard=scorecard_rows, scorecard_is_headline=card.headline_only, exceptions=exceptions,
-        objectives=sections, deliverables=due, budget=budget, definitions=definitions, unit=unit,
+        scorecard=scorecard_rows,
+        scorecard_is_headline=card.headline_only,
+        exceptions=exceptions,
+        objectives=sections,
+        deliverables=due,
+        budget=budget,
+        definitions=definitions,
+        unit=unit,
     )
 
 
-def _exceptions(plan: m.Plan, period: Period, assessment: PlanAssessment, objectives: list[m.Objective], scope: Scope,
-                metric_row, progress: Progress) -> list[ExceptionEntry]:
+def _exceptions(
+    plan: m.Plan,
+    period: Period,
+    assessment: PlanAssessment,
+    objectives: list[m.Objective],
+    scope: Scope,
+    metric_row,
+    progress: Progress,
+) -> list[ExceptionEntry]:
     """The exceptions page's items, each once (the page lists an item under every objective it
     serves), newest first, with the metric page's chart and the cycle's commentary and actions."""
     found = ap.exceptions(plan, period, assessment=assessment)
@@ -256,8 +290,17 @@ def _exceptions(plan: m.Plan, period: Period, assessment: PlanAssessment, object
                 serves[key].append(by_code[group.objective_code])
             if key in entries:
                 continue
-            entries[key] = ExceptionEntry(item.kind, item.code, item.title, item.what, item.status,
-                                          RATING_LABELS.get(item.status, item.status), [], [], "")
+            entries[key] = ExceptionEntry(
+                item.kind,
+                item.code,
+                item.title,
+                item.what,
+                item.status,
+                RATING_LABELS.get(item.status, item.status),
+                [],
+                [],
+                "",
+            )
     chosen = []
     for key, entry in entries.items():
         if entry.kind == "metric":
@@ -297,9 +340,13 @@ def _exceptions(plan: m.Plan, period: Period, assessment: PlanAssessment, object
                 objective_ids.append(o.pk)
                 units += [o.org_unit_id, o.owner.org_unit_id if o.owner else None]
         entry.commentary = latest_commentary(
-            plan, period, units, objective_ids=objective_ids,
+            plan,
+            period,
+            units,
+            objective_ids=objective_ids,
             metric_ids=[metrics[entry.code].metric.pk] if entry.kind == "metric" else [],
-            activity_ids=[activities[entry.code].pk] if entry.kind == "activity" else [])
+            activity_ids=[activities[entry.code].pk] if entry.kind == "activity" else [],
+        )
         entry.actions = agreed_actions(plan, period, units)
     if not chosen:
         progress.advance()
@@ -310,8 +357,10 @@ def _chart_description(page) -> str:
     """The chart's text alternative: what a reader would take from it."""
     latest = page.latest
     unit = page.metric.unit
-    parts = [f"Statistical process control chart of {page.metric.title} for {page.where.name if page.where else 'all data held'}, "
-             f"{len(page.table)} points"]
+    parts = [
+        f"Statistical process control chart of {page.metric.title} for {page.where.name if page.where else 'all data held'}, "
+        f"{len(page.table)} points"
+    ]
     if page.table:
         parts.append(f" from {page.table[0].period:%B %Y} to {page.table[-1].period:%B %Y}")
     parts.append(".")
@@ -319,8 +368,10 @@ def _chart_description(page) -> str:
         parts.append(f" Latest value {ap.format_value(latest[1], unit)} ({latest[0]:%B %Y}).")
     if page.table and page.table[-1].mean is not None:
         last = page.table[-1]
-        parts.append(f" Mean {ap.format_value(last.mean, unit)}, process limits {ap.format_value(last.lpl, unit)} "
-                     f"to {ap.format_value(last.upl, unit)}.")
+        parts.append(
+            f" Mean {ap.format_value(last.mean, unit)}, process limits {ap.format_value(last.lpl, unit)} "
+            f"to {ap.format_value(last.upl, unit)}."
+        )
     if page.metric.target_value is not None:
         parts.append(f" Target {ap.format_target(page.metric)}.")
     parts.append(f" {page.variation_text}. {page.assurance_text}.")
@@ -344,14 +395,23 @@ def _descendants(objectives: list[m.Objective]) -> dict[int, list[tuple[m.Object
     return out
 
 
-def _objective_sections(plan: m.Plan, assessment: PlanAssessment, objectives: list[m.Objective],
-                        by_metric: dict[int, MetricAssessment], scope: Scope, metric_row) -> list[ObjectiveSection]:
+def _objective_sections(
+    plan: m.Plan,
+    assessment: PlanAssessment,
+    objectives: list[m.Objective],
+    by_metric: dict[int, MetricAssessment],
+    scope: Scope,
+    metric_row,
+) -> list[ObjectiveSection]:
     """A section per top-level objective (in a directorate pack: per objective of the unit whose
     parent is not also the unit's), with the objectives below it and their metrics."""
     below = _descendants(objectives)
     metric_links: dict[int, list[int]] = defaultdict(list)
-    for metric_id, objective_id in (m.Metric.objectives.through.objects.filter(metric__plan=plan)
-                                    .order_by("metric__position").values_list("metric_id", "objective_id")):
+    for metric_id, objective_id in (
+        m.Metric.objectives.through.objects.filter(metric__plan=plan)
+        .order_by("metric__position")
+        .values_list("metric_id", "objective_id")
+    ):
         metric_links[objective_id].append(metric_id)
     activity_count = Counter(plan.activities.values_list("objective_id", flat=True))
     if scope.objective_ids is None:
@@ -362,14 +422,22 @@ def _objective_sections(plan: m.Plan, assessment: PlanAssessment, objectives: li
     for o in tops:
         tree = [(o, 0)] + below[o.pk]
         metric_ids = list(dict.fromkeys(x for node, _ in tree for x in metric_links[node.pk]))
-        sections.append(ObjectiveSection(
-            code=o.code, title=o.title, level=o.level.name, owner=_owner_text(o.owner),
-            directorate=o.org_unit.name if o.org_unit else "", status=assessment.objectives.get(o.code),
-            children=[ObjectiveLine(c.code, c.title, c.level.name, d, assessment.objectives.get(c.code))
-                      for c, d in below[o.pk]],
-            metrics=[metric_row(by_metric[x]) for x in metric_ids if x in by_metric],
-            activities=sum(activity_count[node.pk] for node, _ in tree),
-        ))
+        sections.append(
+            ObjectiveSection(
+                code=o.code,
+                title=o.title,
+                level=o.level.name,
+                owner=_owner_text(o.owner),
+                directorate=o.org_unit.name if o.org_unit else "",
+                status=assessment.objectives.get(o.code),
+                children=[
+                    ObjectiveLine(c.code, c.title, c.level.name, d, assessment.objectives.get(c.code))
+                    for c, d in below[o.pk]
+                ],
+                metrics=[metric_row(by_metric[x]) for x in metric_ids if x in by_metric],
+                activities=sum(activity_count[node.pk] for node, _ in tree),
+            )
+        )
     return sections
 
 
@@ -379,8 +447,11 @@ def _deliverables(plan: m.Plan, period: Period, scope: Scope, today: date) -> li
     codes = None
     if scope.activity_ids is not None:
         codes = set(plan.activities.filter(pk__in=scope.activity_ids).values_list("code", flat=True))
-    return [(g.state, g.heading, [d for d in g.items if codes is None or d.code in codes])
-            for g in page.groups if g.state in ("overdue", "due_soon")]
+    return [
+        (g.state, g.heading, [d for d in g.items if codes is None or d.code in codes])
+        for g in page.groups
+        if g.state in ("overdue", "due_soon")
+    ]
 
 
 def _budget(plan: m.Plan, period: Period, scope: Scope) -> BudgetSection:
@@ -407,9 +478,17 @@ def _unit_table(table: BudgetTable, unit_ids: set[int]) -> BudgetTable:
     return BudgetTable(table.period, used, rows, totals, sum(totals.values(), Decimal(0)), [])
 
 
-POLARITY = {"higher_is_better": "Higher is better", "lower_is_better": "Lower is better", "neutral": "Neither higher nor lower is better"}
-AGGREGATION = {"ratio": "Ratio of sums (numerators over denominators)", "sum": "Sum", "mean": "Mean",
-               "latest": "Latest value"}
+POLARITY = {
+    "higher_is_better": "Higher is better",
+    "lower_is_better": "Lower is better",
+    "neutral": "Neither higher nor lower is better",
+}
+AGGREGATION = {
+    "ratio": "Ratio of sums (numerators over denominators)",
+    "sum": "Sum",
+    "mean": "Mean",
+    "latest": "Latest value",
+}
 
 
 def _definition(x: m.Metric) -> Definition:
@@ -434,5 +513,6 @@ def _definition(x: m.Metric) -> Definition:
 #: the icon key printed in every pack
 def icon_key() -> list[tuple[str, str, str]]:
     """(kind, key, text) for each variation and assurance icon."""
-    return ([("variation", k, v[0]) for k, v in icons.VARIATION.items()]
-            + [("assurance", k, v[0]) for k, v in icons.ASSURANCE.items()])
+    return [("variation", k, v[0]) for k, v in icons.VARIATION.items()] + [
+        ("assurance", k, v[0]) for k, v in icons.ASSURANCE.items()
+    ]

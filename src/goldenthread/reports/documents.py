@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .board import Pack, icon_key
-from .progress import Progress, quiet
-from .render import chart_svg, html_to_pdf, render_html
+from goldenthread.reports.board import Pack, icon_key
+from goldenthread.reports.progress import Progress, quiet
+from goldenthread.reports.render import chart_svg, html_to_pdf, render_html
 
 FORMATS = ("pdf", "docx", "html")
 MEDIA_TYPES = {
@@ -31,7 +31,7 @@ def render_pack(pack: Pack, fmt: str, progress: Progress = quiet) -> bytes:
     if fmt not in FORMATS:
         raise ValueError(f"'{fmt}' is not a pack format; choose one of {', '.join(FORMATS)}")
     if fmt == "docx":
-        from .word import pack_docx
+        from goldenthread.reports.word import pack_docx
 
         return pack_docx(pack, progress)
     html = pack_html(pack, progress)
@@ -50,7 +50,7 @@ def render_summary(summary, fmt: str, progress: Progress = quiet) -> bytes:
         raise ValueError(f"'{fmt}' is not a summary format; choose one of {', '.join(FORMATS)}")
     progress.start("Laying out", total=1)
     if fmt == "docx":
-        from .word import summary_docx
+        from goldenthread.reports.word import summary_docx
 
         data = summary_docx(summary)
         progress.advance()
@@ -59,7 +59,7 @@ def render_summary(summary, fmt: str, progress: Progress = quiet) -> bytes:
     progress.advance()
     if fmt == "html":
         return html.encode("utf-8")
-    from .summary import plan_summary
+    from goldenthread.reports.summary import plan_summary
 
     progress.start("Writing the PDF", total=1)
     for _ in range(4):

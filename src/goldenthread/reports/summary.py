@@ -15,16 +15,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from goldenthread.formatting import long_date
 from goldenthread.performance.assessment import default_as_at
 from goldenthread.planfile.periods import Period
 from goldenthread.plans import models as m
-from goldenthread.web import assurance_presenters as ap
-from goldenthread.web.as_at import long_date
-from goldenthread.web.metric_presenter import default_where
-from goldenthread.web.presenters import budget_tables
-
-from .board import MetricRow, assess_for_pack
-from .progress import Progress, quiet
+from goldenthread.presenters import assurance as ap
+from goldenthread.presenters.metric import default_where
+from goldenthread.presenters.plan import budget_tables
+from goldenthread.reports.board import MetricRow, assess_for_pack
+from goldenthread.reports.progress import Progress, quiet
 
 KEY_KINDS = ("key_activity", "deliverable", "milestone")
 
@@ -40,9 +39,13 @@ class Limits:
     key_deliverables: int = 8
 
     def tighter(self) -> Limits:
-        return Limits(max(300, self.purpose_characters * 3 // 4), max(3, self.priorities_per_level - 2),
-                      max(8, self.priorities_in_all * 3 // 4), max(6, self.scorecard_rows - 2),
-                      max(3, self.key_deliverables - 2))
+        return Limits(
+            max(300, self.purpose_characters * 3 // 4),
+            max(3, self.priorities_per_level - 2),
+            max(8, self.priorities_in_all * 3 // 4),
+            max(6, self.scorecard_rows - 2),
+            max(3, self.key_deliverables - 2),
+        )
 
 
 @dataclass
@@ -121,8 +124,14 @@ def _purpose(text: str, limit: int) -> list[str]:
     return out
 
 
-def plan_summary(plan: m.Plan, as_at: Period | None = None, *, progress: Progress = quiet,
-                 today: date | None = None, limits: Limits = Limits()) -> Summary:
+def plan_summary(
+    plan: m.Plan,
+    as_at: Period | None = None,
+    *,
+    progress: Progress = quiet,
+    today: date | None = None,
+    limits: Limits = Limits(),
+) -> Summary:
     today = today or date.today()
     as_at = as_at or default_as_at(plan, today)
     progress.start("Assessing the plan", total=1)
@@ -133,7 +142,7 @@ def plan_summary(plan: m.Plan, as_at: Period | None = None, *, progress: Progres
     card = ap.scorecard(plan, as_at, assessment=assessment)
     by_code = {a.metric.code: a for a in assessment.metrics}
     rows = [MetricRow(r, by_code[r.code]) for r in card.rows]
-    on_scorecard = {code for r in rows[:limits.scorecard_rows] for code, _ in r.row.objectives}
+    on_scorecard = {code for r in rows[: limits.scorecard_rows] for code, _ in r.row.objectives}
 
     levels = list(plan.levels.order_by("position"))
     objectives = list(plan.objectives.select_related("org_unit").order_by("position"))
@@ -147,8 +156,13 @@ def plan_summary(plan: m.Plan, as_at: Period | None = None, *, progress: Progres
             groups.append(PriorityGroup(level.name, [], 0, on_scorecard=len(mine)))
             continue
         room = max(0, min(limits.priorities_per_level, limits.priorities_in_all - shown))
-        groups.append(PriorityGroup(level.name, [(o.code, o.title, o.org_unit.name if o.org_unit else "") for o in mine[:room]],
-                                    max(0, len(mine) - room)))
+        groups.append(
+            PriorityGroup(
+                level.name,
+                [(o.code, o.title, o.org_unit.name if o.org_unit else "") for o in mine[:room]],
+                max(0, len(mine) - room),
+            )
+        )
         shown += min(room, len(mine))
 
     activities = list(plan.activities.select_related("objective", "owner").order_by("position"))
@@ -156,14 +170,30 @@ def plan_summary(plan: m.Plan, as_at: Period | None = None, *, progress: Progres
     kind = "key activities and deliverables" if key else "activities"
     key = key or activities
     open_first = sorted(key, key=lambda a: (a.status in ("complete", "cancelled"), a.due_date or date.max, a.position))
-    deliverables = [KeyDeliverable(a.code, a.title, f"{a.objective.code} {a.objective.title}", str(a.owner or a.objective.owner or ""),
-                                   a.due_text or (long_date(a.due_date) if a.due_date else "No date given"),
-                                   a.get_status_display()) for a in open_first[:limits.key_deliverables]]
+    deliverables = [
+        KeyDeliverable(
+            a.code,
+            a.title,
+            f"{a.objective.code} {a.objective.title}",
+            str(a.owner or a.objective.owner or ""),
+            a.due_text or (long_date(a.due_date) if a.due_date else "No date given"),
+            a.get_status_display(),
+        )
+        for a in open_first[: limits.key_deliverables]
+    ]
 
     budget = []
     for t in budget_tables(plan):
-        budget.append(BudgetHeadline(t.period, [(label, t.totals[c]) for c, label in t.categories], t.grand_total,
-                                     t.line_count, len(t.stated), len(t.differing)))
+        budget.append(
+            BudgetHeadline(
+                t.period,
+                [(label, t.totals[c]) for c, label in t.categories],
+                t.grand_total,
+                t.line_count,
+                len(t.stated),
+                len(t.differing),
+            )
+        )
 
     held: dict[str, int] = defaultdict(int)
     for o in objectives:
@@ -172,10 +202,22 @@ def plan_summary(plan: m.Plan, as_at: Period | None = None, *, progress: Progres
     where = default_where(plan)
     progress.advance()
     return Summary(
-        plan=plan, organisation=plan.organisation.name, as_at=as_at, where=where.name if where else "all data held",
-        produced=long_date(today), purpose=_purpose(plan.description, limits.purpose_characters), priorities=groups,
-        scorecard=rows[:limits.scorecard_rows], scorecard_is_headline=card.headline_only,
-        scorecard_more=max(0, len(rows) - limits.scorecard_rows), has_data=any(r.assessment.latest for r in rows),
-        deliverables=deliverables, deliverables_more=max(0, len(key) - limits.key_deliverables), deliverables_kind=kind,
-        budget=budget, units=sorted(held.items(), key=lambda kv: -kv[1])[:10], today=today, limits=limits,
+        plan=plan,
+        organisation=plan.organisation.name,
+        as_at=as_at,
+        where=where.name if where else "all data held",
+        produced=long_date(today),
+        purpose=_purpose(plan.description, limits.purpose_characters),
+        priorities=groups,
+        scorecard=rows[: limits.scorecard_rows],
+        scorecard_is_headline=card.headline_only,
+        scorecard_more=max(0, len(rows) - limits.scorecard_rows),
+        has_data=any(r.assessment.latest for r in rows),
+        deliverables=deliverables,
+        deliverables_more=max(0, len(key) - limits.key_deliverables),
+        deliverables_kind=kind,
+        budget=budget,
+        units=sorted(held.items(), key=lambda kv: -kv[1])[:10],
+        today=today,
+        limits=limits,
     )

@@ -13,15 +13,14 @@ from functools import wraps
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 
+from goldenthread.access.decorators import plan_view
 from goldenthread.planfile.periods import PeriodError, parse_period
-from goldenthread.web.access import plan_view
-
-from .documents import FORMATS, MEDIA_TYPES, render_pack, render_summary
+from goldenthread.reports.documents import FORMATS, MEDIA_TYPES, render_pack, render_summary
 
 
 def pack_view(view: Callable[..., tuple[object, bytes]]) -> Callable[..., HttpResponse]:
     """The one access check for every pack download — signed in and allowed to read the plan
-    (:func:`goldenthread.web.access.plan_view`, where roles are enforced) — plus the format and
+    (:func:`goldenthread.access.decorators.plan_view`, where roles are enforced) — plus the format and
     period from the address. The view returns (document, bytes); this makes the download."""
 
     @plan_view
@@ -33,8 +32,9 @@ def pack_view(view: Callable[..., tuple[object, bytes]]) -> Callable[..., HttpRe
         try:
             period = parse_period(raw) if raw else as_at.period
         except PeriodError as exc:
-            return HttpResponseBadRequest(f"{exc}. Write the period as 2016/17 Q4, 2016/17 or 2017-01.",
-                                          content_type="text/plain; charset=utf-8")
+            return HttpResponseBadRequest(
+                f"{exc}. Write the period as 2016/17 Q4, 2016/17 or 2017-01.", content_type="text/plain; charset=utf-8"
+            )
         document, data = view(request, plan, period, fmt, **kwargs)
         response = HttpResponse(data, content_type=MEDIA_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="{document.file_stem}.{fmt}"'
@@ -46,7 +46,7 @@ def pack_view(view: Callable[..., tuple[object, bytes]]) -> Callable[..., HttpRe
 
 @pack_view
 def board(request, plan, period, fmt):
-    from .board import board_pack
+    from goldenthread.reports.board import board_pack
 
     pack = board_pack(plan, period)
     return pack, render_pack(pack, fmt)
@@ -54,7 +54,7 @@ def board(request, plan, period, fmt):
 
 @pack_view
 def directorate(request, plan, period, fmt, unit: str):
-    from .directorate import UnitNotFound, directorate_pack, find_unit
+    from goldenthread.reports.directorate import UnitNotFound, directorate_pack, find_unit
 
     try:
         org_unit = find_unit(plan, unit)
@@ -66,7 +66,7 @@ def directorate(request, plan, period, fmt, unit: str):
 
 @pack_view
 def summary(request, plan, period, fmt):
-    from .summary import plan_summary
+    from goldenthread.reports.summary import plan_summary
 
     document = plan_summary(plan, period if request.GET.get("period") or request.GET.get("as_at") else None)
     return document, render_summary(document, fmt)

@@ -19,20 +19,23 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from goldenthread.config.jinja2 import money
-from goldenthread.web import assurance_presenters as ap
-from goldenthread.web import icons
-
-from . import charts
-from .board import MetricRow, Pack, icon_key
-from .progress import Progress, quiet
+from goldenthread.formatting import money
+from goldenthread.presenters import assurance as ap
+from goldenthread.presenters import icons
+from goldenthread.reports import charts
+from goldenthread.reports.board import MetricRow, Pack, icon_key
+from goldenthread.reports.progress import Progress, quiet
 
 BLUE = RGBColor(0x00, 0x5E, 0xB8)
 GREY = RGBColor(0x4C, 0x62, 0x72)
 #: text colours of the NHS.UK tags, for status words
-STATUS_COLOURS = {"concern": RGBColor(0xB1, 0x0E, 0x1E), "at_risk": RGBColor(0x8A, 0x52, 0x00),
-                  "no_data": RGBColor(0x4C, 0x62, 0x72), "on_track": RGBColor(0x00, 0x70, 0x3C),
-                  "complete": RGBColor(0x00, 0x30, 0x87)}
+STATUS_COLOURS = {
+    "concern": RGBColor(0xB1, 0x0E, 0x1E),
+    "at_risk": RGBColor(0x8A, 0x52, 0x00),
+    "no_data": RGBColor(0x4C, 0x62, 0x72),
+    "on_track": RGBColor(0x00, 0x70, 0x3C),
+    "complete": RGBColor(0x00, 0x30, 0x87),
+}
 STATUS_SYMBOLS = {"concern": "●", "at_risk": "▲", "no_data": "○", "on_track": "✔", "complete": "■"}
 
 
@@ -169,6 +172,7 @@ def text_cell(main: str, note: str = "", bold: bool = False):
             small = cell.add_paragraph().add_run(note)
             small.font.size = Pt(7.5)
             small.font.color.rgb = GREY
+
     return fill
 
 
@@ -190,6 +194,7 @@ def status_cell(rating: str | None, label: str, reason: str):
             small = cell.add_paragraph().add_run(reason)
             small.font.size = Pt(7.5)
             small.font.color.rgb = GREY
+
     return fill
 
 
@@ -202,6 +207,7 @@ def icon_cell(kind: str, key: str | None, text: str):
             picture(p, icon_png(kind, key), Cm(0.7), text)
         else:
             p.add_run("–").font.size = Pt(8.5)
+
     return fill
 
 
@@ -214,15 +220,23 @@ def metric_table(doc: Document, rows: list[MetricRow], caption: str, show_object
         r = m.row
         objectives = ""
         if show_objectives and r.objectives:
-            objectives = ("Objectives " if len(r.objectives) > 1 else "Objective ") + ", ".join(c for c, _ in r.objectives)
-        add_row(t, [
-            text_cell(f"{r.code} {r.title}" + (" (to be confirmed)" if r.to_be_confirmed else ""), objectives, bold=True),
-            text_cell(r.latest_value, r.latest_period),
-            r.target,
-            icon_cell("variation", m.variation, r.variation_text),
-            icon_cell("assurance", m.assurance, r.assurance_text),
-            status_cell(r.status, r.status_label, r.reason),
-        ], METRIC_WIDTHS)
+            objectives = ("Objectives " if len(r.objectives) > 1 else "Objective ") + ", ".join(
+                c for c, _ in r.objectives
+            )
+        add_row(
+            t,
+            [
+                text_cell(
+                    f"{r.code} {r.title}" + (" (to be confirmed)" if r.to_be_confirmed else ""), objectives, bold=True
+                ),
+                text_cell(r.latest_value, r.latest_period),
+                r.target,
+                icon_cell("variation", m.variation, r.variation_text),
+                icon_cell("assurance", m.assurance, r.assurance_text),
+                status_cell(r.status, r.status_label, r.reason),
+            ],
+            METRIC_WIDTHS,
+        )
 
 
 def facts(doc: Document, pairs: list[tuple[str, str]]) -> None:
@@ -276,8 +290,9 @@ def icon_key_table(doc: Document) -> None:
 def pack_docx(pack: Pack, progress: Progress = quiet) -> bytes:
     directorate = pack.unit is not None
     title = f"{pack.title}{': ' + pack.unit.name if directorate else ''}"
-    doc = new_document(f"{title}, {pack.period.label}: {pack.subtitle}",
-                       f"{pack.plan.code} · {title} · {pack.period.label}")
+    doc = new_document(
+        f"{title}, {pack.period.label}: {pack.subtitle}", f"{pack.plan.code} · {title} · {pack.period.label}"
+    )
 
     progress.start("Writing the cover", total=1)
     org = doc.add_paragraph()
@@ -287,17 +302,35 @@ def pack_docx(pack: Pack, progress: Progress = quiet) -> bytes:
     kind.add_run(title).font.size = Pt(13)
     doc.add_heading(f"{pack.period.label} {'accountability review' if directorate else 'performance'}", level=0)
     doc.add_paragraph().add_run(pack.subtitle).font.size = Pt(14)
-    cover = [("Period", f"{pack.period.label}: {pack.period_text}"),
-             ("Data", f"Judged with the data held up to {pack.period.end.day} {pack.period.end:%B %Y}; figures are for {pack.where}")]
+    cover = [
+        ("Period", f"{pack.period.label}: {pack.period_text}"),
+        (
+            "Data",
+            f"Judged with the data held up to {pack.period.end.day} {pack.period.end:%B %Y}; figures are for {pack.where}",
+        ),
+    ]
     if directorate:
         cover.append(("Unit", f"{pack.unit.name} ({pack.unit.get_kind_display().lower()})"))
-    cover += [("Plan", f"{pack.plan.code}, {pack.plan.period_label}" + (f", published {pack.plan.source_date}" if pack.plan.source_date else "")),
-              ("Produced", f"{pack.produced} by goldenthread, from the plan and its data")]
+    cover += [
+        (
+            "Plan",
+            f"{pack.plan.code}, {pack.plan.period_label}"
+            + (f", published {pack.plan.source_date}" if pack.plan.source_date else ""),
+        ),
+        ("Produced", f"{pack.produced} by goldenthread, from the plan and its data"),
+    ]
     facts(doc, cover)
     doc.add_heading("Contents", level=1)
-    contents = ["Summary and scorecard", "Exceptions"] + (["The latest update and review"] if directorate else []) + [
-        f"Objectives of {pack.unit.name}" if directorate else "Objectives", "Deliverables due or overdue",
-        "Budget against spend", "Appendix: metric definitions"]
+    contents = (
+        ["Summary and scorecard", "Exceptions"]
+        + (["The latest update and review"] if directorate else [])
+        + [
+            f"Objectives of {pack.unit.name}" if directorate else "Objectives",
+            "Deliverables due or overdue",
+            "Budget against spend",
+            "Appendix: metric definitions",
+        ]
+    )
     for i, name in enumerate(contents, 1):
         doc.add_paragraph(f"{i}. {name}" if not name.startswith("Appendix") else name)
     progress.advance()
@@ -305,18 +338,28 @@ def pack_docx(pack: Pack, progress: Progress = quiet) -> bytes:
     # 1. summary
     page_break(doc)
     doc.add_heading("1. Summary and scorecard", level=1)
-    glance = [f"{pack.exception_count} exception{'' if pack.exception_count == 1 else 's'}",
-              f"{pack.overdue_count} deliverable{'' if pack.overdue_count == 1 else 's'} overdue"]
+    glance = [
+        f"{pack.exception_count} exception{'' if pack.exception_count == 1 else 's'}",
+        f"{pack.overdue_count} deliverable{'' if pack.overdue_count == 1 else 's'} overdue",
+    ]
     glance += [f"{n} objective{'' if n == 1 else 's'}: {label.lower()}" for _, label, n in pack.counts]
     for line in glance:
         doc.add_paragraph(line, style="List Bullet")
     if pack.scorecard:
-        caption = (f"Metrics of {pack.unit.name}" if directorate else
-                   "The plan's scorecard measures" if pack.scorecard_is_headline else "All of the plan's metrics")
+        caption = (
+            f"Metrics of {pack.unit.name}"
+            if directorate
+            else "The plan's scorecard measures"
+            if pack.scorecard_is_headline
+            else "All of the plan's metrics"
+        )
         metric_table(doc, pack.scorecard, caption)
-        muted(doc, f"Latest value for {pack.where} in the data held to the end of {pack.period.label}. Variation and "
-                   "assurance follow NHS England's Making Data Count: statistical process control (XmR) limits, the four "
-                   "special-cause rules and the target.")
+        muted(
+            doc,
+            f"Latest value for {pack.where} in the data held to the end of {pack.period.label}. Variation and "
+            "assurance follow NHS England's Making Data Count: statistical process control (XmR) limits, the four "
+            "special-cause rules and the target.",
+        )
         icon_key_table(doc)
     else:
         doc.add_paragraph("No metrics.")
@@ -327,8 +370,10 @@ def pack_docx(pack: Pack, progress: Progress = quiet) -> bytes:
     charted = [e for e in pack.exceptions if e.chart]
     progress.start("Drawing charts", total=len(charted))
     if not pack.exceptions:
-        doc.add_paragraph("Nothing needs attention: no trigger for mitigating action has fired, no metric shows a special "
-                          "cause of concern and no target will consistently be missed.")
+        doc.add_paragraph(
+            "Nothing needs attention: no trigger for mitigating action has fired, no metric shows a special "
+            "cause of concern and no target will consistently be missed."
+        )
     for i, e in enumerate(pack.exceptions):
         if i:
             page_break(doc)
@@ -344,9 +389,13 @@ def pack_docx(pack: Pack, progress: Progress = quiet) -> bytes:
         pairs.append(("Owner", e.owner or "No owner is named in the plan"))
         if e.metric:
             r = e.metric.row
-            pairs += [("Latest", f"{r.latest_value} ({r.latest_period})" if r.latest_period else r.latest_value),
-                      (f"Over {pack.period.label}", e.metric.period_value), ("Target", r.target),
-                      ("Variation", r.variation_text), ("Assurance", r.assurance_text)]
+            pairs += [
+                ("Latest", f"{r.latest_value} ({r.latest_period})" if r.latest_period else r.latest_value),
+                (f"Over {pack.period.label}", e.metric.period_value),
+                ("Target", r.target),
+                ("Variation", r.variation_text),
+                ("Assurance", r.assurance_text),
+            ]
         else:
             pairs.append(("Due", e.due or "No date given"))
         facts(doc, pairs)
@@ -358,16 +407,31 @@ def pack_docx(pack: Pack, progress: Progress = quiet) -> bytes:
         unit = e.metric.assessment.metric.unit if e.metric else ""
         for b in e.breakdowns:
             widths = [12.0, 5.8]
-            t = table(doc, [b.title[3:].capitalize(), "Value"], widths,
-                      f"{e.title}: {b.title.lower()}, {b.period}" + (f" ({b.note})" if b.note else ""))
+            t = table(
+                doc,
+                [b.title[3:].capitalize(), "Value"],
+                widths,
+                f"{e.title}: {b.title.lower()}, {b.period}" + (f" ({b.note})" if b.note else ""),
+            )
             for label, v in b.rows:
                 add_row(t, [label, ap.format_value(v, unit)], widths)
-            add_row(t, [text_cell("Gap between best and worst", bold=True), text_cell(ap.format_value(b.gap, unit), bold=True)], widths)
+            add_row(
+                t,
+                [
+                    text_cell("Gap between best and worst", bold=True),
+                    text_cell(ap.format_value(b.gap, unit), bold=True),
+                ],
+                widths,
+            )
         doc.add_heading("Commentary", level=3)
         notes(doc, e.commentary, f"No update commenting on this has been submitted for {pack.period.label} or earlier.")
         doc.add_heading("Agreed actions", level=3)
-        actions(doc, e.actions, "Actions agreed at accountability reviews",
-                "No actions have been agreed at an accountability review.")
+        actions(
+            doc,
+            e.actions,
+            "Actions agreed at accountability reviews",
+            "No actions have been agreed at an accountability review.",
+        )
 
     n = 3
     if directorate:
@@ -391,7 +455,9 @@ def pack_docx(pack: Pack, progress: Progress = quiet) -> bytes:
                 for d in r.decisions:
                     doc.add_paragraph(d, style="List Bullet")
         else:
-            muted(doc, f"No accountability review of {pack.unit.name} is recorded for {pack.period.label} or earlier.", 9)
+            muted(
+                doc, f"No accountability review of {pack.unit.name} is recorded for {pack.period.label} or earlier.", 9
+            )
         doc.add_heading("Actions", level=2)
         actions(doc, pack.actions, "Actions agreed at accountability reviews", "No actions have been agreed.")
         n = 4
@@ -408,15 +474,35 @@ def pack_docx(pack: Pack, progress: Progress = quiet) -> bytes:
         if o.status:
             status_run(p, o.status.rating, o.status.label, 9.5)
             p.add_run(f" — {o.status.reason}").font.size = Pt(9)
-        muted(doc, " · ".join(x for x in (o.level, o.directorate, o.owner,
-                                            f"{o.activities} activit{'y' if o.activities == 1 else 'ies'}") if x))
+        muted(
+            doc,
+            " · ".join(
+                x
+                for x in (
+                    o.level,
+                    o.directorate,
+                    o.owner,
+                    f"{o.activities} activit{'y' if o.activities == 1 else 'ies'}",
+                )
+                if x
+            ),
+        )
         if o.children:
             widths = [11.0, 6.8]
             t = table(doc, ["Objective", "Status"], widths, f"Objectives within {o.code}")
             for c in o.children:
-                add_row(t, [text_cell(("   " * (c.depth - 1)) + f"{c.code} {c.title}", c.level),
-                            status_cell(c.status.rating if c.status else None, c.status.label if c.status else "",
-                                        c.status.reason if c.status else "")], widths)
+                add_row(
+                    t,
+                    [
+                        text_cell(("   " * (c.depth - 1)) + f"{c.code} {c.title}", c.level),
+                        status_cell(
+                            c.status.rating if c.status else None,
+                            c.status.label if c.status else "",
+                            c.status.reason if c.status else "",
+                        ),
+                    ],
+                    widths,
+                )
         if o.metrics:
             metric_table(doc, o.metrics, f"Metrics of {o.code}", show_objectives=False)
         else:
@@ -426,8 +512,10 @@ def pack_docx(pack: Pack, progress: Progress = quiet) -> bytes:
     # deliverables
     page_break(doc)
     doc.add_heading(f"{n + 1}. Deliverables due or overdue", level=1)
-    doc.add_paragraph(f"As at {pack.period.end.day} {pack.period.end:%B %Y}: deliverables past their due date and not "
-                      "reported complete, and those due in the following 30 days.")
+    doc.add_paragraph(
+        f"As at {pack.period.end.day} {pack.period.end:%B %Y}: deliverables past their due date and not "
+        "reported complete, and those due in the following 30 days."
+    )
     for state, heading, items in pack.deliverables:
         if not items:
             p = doc.add_paragraph()
@@ -437,35 +525,67 @@ def pack_docx(pack: Pack, progress: Progress = quiet) -> bytes:
         widths = [8.2, 3.8, 3.6, 2.2]
         t = table(doc, ["Deliverable", "Directorate and owner", "Due", "Reported"], widths, f"{heading} ({len(items)})")
         for d in items:
-            add_row(t, [text_cell(f"{d.code} {d.title}", d.objective), "\n".join(x for x in (d.unit, d.owner) if x),
-                        text_cell(d.due_text, d.when), d.reported], widths)
+            add_row(
+                t,
+                [
+                    text_cell(f"{d.code} {d.title}", d.objective),
+                    "\n".join(x for x in (d.unit, d.owner) if x),
+                    text_cell(d.due_text, d.when),
+                    d.reported,
+                ],
+                widths,
+            )
 
     # budget
     page_break(doc)
     doc.add_heading(f"{n + 2}. Budget against spend", level=1)
     p = doc.add_paragraph()
     p.add_run("No spend recorded. ").bold = True
-    p.add_run("goldenthread holds no actual spend yet, so the budget is shown as the plan sets it; totals are the sums "
-              "of the lines" + ("" if directorate else ", and any total the plan prints is shown beside that sum with the difference") + ".")
+    p.add_run(
+        "goldenthread holds no actual spend yet, so the budget is shown as the plan sets it; totals are the sums "
+        "of the lines"
+        + ("" if directorate else ", and any total the plan prints is shown beside that sum with the difference")
+        + "."
+    )
     if not pack.budget.tables:
         doc.add_paragraph("No budget lines.")
     for b in pack.budget.tables:
         header = ["Directorate or line"] + [label for _, label in b.categories] + ["Budget", "Spend"]
         t = table(doc, header, None, f"Budget {b.period}, £ million")
         for row in b.rows:
-            add_row(t, [row["name"]] + [money(row["amounts"][c]) if c in row["amounts"] else "–" for c, _ in b.categories]
-                    + [money(row["total"]), "not recorded"])
-        add_row(t, [text_cell("Total of the lines", bold=True)] + [text_cell(money(b.totals[c]), bold=True) for c, _ in b.categories]
-                + [text_cell(money(b.grand_total), bold=True), "not recorded"])
+            add_row(
+                t,
+                [row["name"]]
+                + [money(row["amounts"][c]) if c in row["amounts"] else "–" for c, _ in b.categories]
+                + [money(row["total"]), "not recorded"],
+            )
+        add_row(
+            t,
+            [text_cell("Total of the lines", bold=True)]
+            + [text_cell(money(b.totals[c]), bold=True) for c, _ in b.categories]
+            + [text_cell(money(b.grand_total), bold=True), "not recorded"],
+        )
         if b.stated:
-            t = table(doc, ["Printed total", "As printed", "Sum of lines", "Difference"], None,
-                      f"Totals printed in the plan against the sum of the lines they cover, {b.period}")
+            t = table(
+                doc,
+                ["Printed total", "As printed", "Sum of lines", "Difference"],
+                None,
+                f"Totals printed in the plan against the sum of the lines they cover, {b.period}",
+            )
             for s in b.stated:
                 d = s["difference"]
-                diff = (f"lines exceed it by {money(d)}" if d > 0 else f"lines fall short by {money(-d)}" if d < 0 else "none")
+                diff = (
+                    f"lines exceed it by {money(d)}"
+                    if d > 0
+                    else f"lines fall short by {money(-d)}"
+                    if d < 0
+                    else "none"
+                )
                 add_row(t, [text_cell(s["title"], s["source"]), money(s["stated"]), money(s["computed"]), diff])
     if pack.budget.other_years:
-        muted(doc, f"The plan also budgets for {', '.join(pack.budget.other_years)}; this pack shows {pack.budget.year}.")
+        muted(
+            doc, f"The plan also budgets for {', '.join(pack.budget.other_years)}; this pack shows {pack.budget.year}."
+        )
 
     # appendix
     page_break(doc)
@@ -484,7 +604,9 @@ def pack_docx(pack: Pack, progress: Progress = quiet) -> bytes:
 
 
 def summary_docx(s) -> bytes:
-    doc = new_document(f"{s.plan.title}: the plan on two pages", f"{s.plan.code} · the plan on two pages · produced {s.produced}")
+    doc = new_document(
+        f"{s.plan.title}: the plan on two pages", f"{s.plan.code} · the plan on two pages · produced {s.produced}"
+    )
     section = doc.sections[0]
     section.different_first_page_header_footer = False
     section.top_margin, section.bottom_margin = Cm(1.2), Cm(1.4)
@@ -494,7 +616,10 @@ def summary_docx(s) -> bytes:
     run = org.add_run(s.organisation)
     run.bold, run.font.color.rgb = True, BLUE
     doc.add_heading(s.plan.title, level=0)
-    doc.add_paragraph(f"The plan on two pages · {s.plan.period_label}" + (f" · published {s.plan.source_date}" if s.plan.source_date else ""))
+    doc.add_paragraph(
+        f"The plan on two pages · {s.plan.period_label}"
+        + (f" · published {s.plan.source_date}" if s.plan.source_date else "")
+    )
 
     doc.add_heading("Purpose", level=1)
     for p in s.purpose or ["The plan states no purpose."]:
@@ -507,8 +632,11 @@ def summary_docx(s) -> bytes:
         t = table(doc, header, widths)
         for m in s.scorecard:
             r = m.row
-            values = ["; ".join(title for _, title in r.objectives) or "–",
-                      text_cell(r.title + (" (to be confirmed)" if r.to_be_confirmed else ""), bold=True), r.target]
+            values = [
+                "; ".join(title for _, title in r.objectives) or "–",
+                text_cell(r.title + (" (to be confirmed)" if r.to_be_confirmed else ""), bold=True),
+                r.target,
+            ]
             if s.has_data:
                 values += [text_cell(r.latest_value, r.latest_period), status_cell(r.status, r.status_label, "")]
             add_row(t, values, widths)
@@ -521,7 +649,9 @@ def summary_docx(s) -> bytes:
     for g in s.priorities:
         doc.add_heading(g.level, level=2)
         if g.on_scorecard:
-            doc.add_paragraph(f"The {g.on_scorecard} {g.level.lower()} entries are listed in the scorecard above, beside their measures.")
+            doc.add_paragraph(
+                f"The {g.on_scorecard} {g.level.lower()} entries are listed in the scorecard above, beside their measures."
+            )
         for code, title, unit in g.items:
             p = doc.add_paragraph(style="List Bullet")
             p.add_run(f"{code} ").bold = True
@@ -536,7 +666,12 @@ def summary_docx(s) -> bytes:
     doc.add_heading("Key deliverables", level=1)
     if s.deliverables:
         widths = [9.0, 4.4, 3.0, 2.0]
-        t = table(doc, ["Deliverable", "Owner", "Due", "Reported"], widths, f"The plan's {s.deliverables_kind}, soonest due first")
+        t = table(
+            doc,
+            ["Deliverable", "Owner", "Due", "Reported"],
+            widths,
+            f"The plan's {s.deliverables_kind}, soonest due first",
+        )
         for d in s.deliverables:
             add_row(t, [f"{d.code} {d.title}", d.owner, d.due, d.status], widths)
         if s.deliverables_more:

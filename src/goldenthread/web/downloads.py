@@ -7,18 +7,7 @@ import io
 
 from django.http import HttpResponse
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> object:
-    """Text a spreadsheet would run as a formula is kept as text (prefixed with ')."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def file_name(text: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_" else "-" for c in text)
+from goldenthread.formatting import file_name, safe_cell
 
 
 def table_response(name: str, header: list[str], rows: list[list], fmt: str, *, sheet: str = "Data") -> HttpResponse:
@@ -40,7 +29,8 @@ def table_response(name: str, header: list[str], rows: list[list], fmt: str, *, 
             table.append(row)
         buffer = io.BytesIO()
         book.save(buffer)
-        response = HttpResponse(buffer.getvalue(),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
     response["Content-Disposition"] = f'attachment; filename="{file_name(name)}.{fmt}"'
     return response

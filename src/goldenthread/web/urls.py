@@ -1,9 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from goldenthread.reports import views as reports
-
-from . import views
+from goldenthread.web.views import plans as views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,7 +17,4 @@ urlpatterns = [
     path("plans/<str:code>/exceptions/", views.exceptions, name="exceptions"),
     path("plans/<str:code>/metrics/<str:metric_code>/", views.metric, name="metric"),
     path("search/", views.search, name="search"),
-    path("plans/<str:code>/reports/board.<str:fmt>", reports.board, name="report-board"),
-    path("plans/<str:code>/reports/directorate/<str:unit>.<str:fmt>", reports.directorate, name="report-directorate"),
-    path("plans/<str:code>/reports/summary.<str:fmt>", reports.summary, name="report-summary"),
 ]

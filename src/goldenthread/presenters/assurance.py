@@ -9,12 +9,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from markupsafe import Markup
 
-from goldenthread.planfile.periods import Period
 from goldenthread.performance.assessment import MetricAssessment, PlanAssessment, assess_plan
+from goldenthread.planfile.periods import Period
 from goldenthread.plans import models as m
-
-from . import icons
-from .metric_presenter import default_where
+from goldenthread.presenters import icons
+from goldenthread.presenters.metric import default_where
 
 
 def sparkline(values: np.ndarray, *, width: int = 120, height: int = 28, points: int = 24) -> Markup:
@@ -85,9 +84,11 @@ class Scorecard:
 
 def objective_links(plan: m.Plan) -> dict[int, list[tuple[str, str]]]:
     links: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for metric_id, code, title in (m.Metric.objectives.through.objects.filter(metric__plan=plan)
-                                   .order_by("objective__position")
-                                   .values_list("metric_id", "objective__code", "objective__title")):
+    for metric_id, code, title in (
+        m.Metric.objectives.through.objects.filter(metric__plan=plan)
+        .order_by("objective__position")
+        .values_list("metric_id", "objective__code", "objective__title")
+    ):
         links[metric_id].append((code, title))
     return links
 
@@ -98,13 +99,21 @@ def scorecard_row(a: MetricAssessment, objectives: list[tuple[str, str]]) -> Sco
     variation = a.spc.variation if a.spc else None
     assurance = a.spc.assurance if a.spc else None
     return ScorecardRow(
-        code=x.code, title=x.title, objectives=objectives,
+        code=x.code,
+        title=x.title,
+        objectives=objectives,
         latest_period=latest[0].strftime("%b %Y") if latest else "",
-        latest_value=format_value(latest[1] if latest else None, x.unit), target=format_target(x),
-        variation_icon=icons.variation_icon(variation, 32), assurance_icon=icons.assurance_icon(assurance, 32),
-        variation_text=icons.variation_text(variation), assurance_text=icons.assurance_text(assurance),
-        sparkline=sparkline(a.series.values), status=a.status.rating, status_label=a.status.label,
-        reason=a.status.reason, to_be_confirmed=x.to_be_confirmed,
+        latest_value=format_value(latest[1] if latest else None, x.unit),
+        target=format_target(x),
+        variation_icon=icons.variation_icon(variation, 32),
+        assurance_icon=icons.assurance_icon(assurance, 32),
+        variation_text=icons.variation_text(variation),
+        assurance_text=icons.assurance_text(assurance),
+        sparkline=sparkline(a.series.values),
+        status=a.status.rating,
+        status_label=a.status.label,
+        reason=a.status.reason,
+        to_be_confirmed=x.to_be_confirmed,
     )
 
 
@@ -114,7 +123,9 @@ def scorecard(plan: m.Plan, as_at: Period | None = None, assessment: PlanAssessm
     headline = [a for a in assessment.metrics if a.metric.headline]
     chosen = headline or assessment.metrics
     links = objective_links(plan)
-    return Scorecard(plan, assessment.as_at, where, bool(headline), [scorecard_row(a, links[a.metric.pk]) for a in chosen])
+    return Scorecard(
+        plan, assessment.as_at, where, bool(headline), [scorecard_row(a, links[a.metric.pk]) for a in chosen]
+    )
 
 
 @dataclass
@@ -152,29 +163,36 @@ def exceptions(plan: m.Plan, as_at: Period | None = None, assessment: PlanAssess
     objectives = {o.pk: o for o in plan.objectives.select_related("org_unit")}
     metric_objectives: dict[int, list[int]] = defaultdict(list)
     for metric_id, objective_id in m.Metric.objectives.through.objects.filter(metric__plan=plan).values_list(
-            "metric_id", "objective_id"):
+        "metric_id", "objective_id"
+    ):
         metric_objectives[metric_id].append(objective_id)
     groups: dict[int | None, ExceptionGroup] = {}
 
     def group(objective_id: int | None) -> ExceptionGroup:
         if objective_id not in groups:
             o = objectives.get(objective_id)
-            groups[objective_id] = ExceptionGroup(o.code if o else "", o.title if o else "Not linked to an objective",
-                                                  o.org_unit.name if o and o.org_unit else "")
+            groups[objective_id] = ExceptionGroup(
+                o.code if o else "",
+                o.title if o else "Not linked to an objective",
+                o.org_unit.name if o and o.org_unit else "",
+            )
         return groups[objective_id]
 
     count = 0
     for a in assessment.metrics:
         what = [f.message for f in a.fired]
-        if a.evidence.latest_point_type == "special_cause_concern" and not any(f.rule == "special_cause_concern" for f in a.fired):
+        if a.evidence.latest_point_type == "special_cause_concern" and not any(
+            f.rule == "special_cause_concern" for f in a.fired
+        ):
             what.append("special cause of concern at the latest point")
         if a.spc and a.spc.assurance == "consistent_fail" and not any(f.rule == "assurance_fail" for f in a.fired):
             what.append("the process limits show the target will consistently be missed")
         if not what:
             continue
         latest = a.latest
-        item = ExceptionItem("metric", a.metric.code, a.metric.title, what, latest[0].isoformat() if latest else "",
-                             a.status.rating)
+        item = ExceptionItem(
+            "metric", a.metric.code, a.metric.title, what, latest[0].isoformat() if latest else "", a.status.rating
+        )
         count += 1
         for objective_id in metric_objectives.get(a.metric.pk) or [None]:
             group(objective_id).items.append(item)
@@ -185,9 +203,11 @@ def exceptions(plan: m.Plan, as_at: Period | None = None, assessment: PlanAssess
         activity = activities[f.code]
         count += 1
         group(activity.objective_id).items.append(
-            ExceptionItem("activity", f.code, f.title, [f.message], f.periods[0] if f.periods else "", "concern"))
+            ExceptionItem("activity", f.code, f.title, [f.message], f.periods[0] if f.periods else "", "concern")
+        )
     for g in groups.values():
         g.items.sort(key=lambda i: i.when, reverse=True)
-    ordered = sorted(groups.values(), key=lambda g: (max((i.when for i in g.items), default=""), g.objective_code),
-                     reverse=True)
+    ordered = sorted(
+        groups.values(), key=lambda g: (max((i.when for i in g.items), default=""), g.objective_code), reverse=True
+    )
     return Exceptions(plan, assessment.as_at, ordered, count)

@@ -1,6 +1,6 @@
 """What each page of the cycle shows, worked out here so templates only loop and print.
 
-Every presenter that offers an action asks :mod:`goldenthread.access` whether the person may take
+Every presenter that offers an action asks :mod:`goldenthread.access.rules` whether the person may take
 it; the views check again before acting.
 """
 
@@ -12,35 +12,38 @@ from datetime import date
 from decimal import Decimal
 
 from django.urls import reverse
-from django.utils import timezone
 
-from goldenthread import access
+from goldenthread.access import roles, rules
 from goldenthread.audit.records import normal
+from goldenthread.cycles import services
+from goldenthread.cycles.models import (
+    RAG,
+    AccountabilityReview,
+    Action,
+    Publication,
+    ReportingPeriod,
+    Submission,
+    SubmissionEvent,
+)
+from goldenthread.cycles.services import NOT_STARTED, STATUS_LABELS
+from goldenthread.formatting import date_time, long_date
 from goldenthread.plans import models as pm
-
-from . import services
-from .models import RAG, AccountabilityReview, Action, Publication, ReportingPeriod, Submission, SubmissionEvent
-from .services import NOT_STARTED, STATUS_LABELS
 
 S = Submission.Status
 RAG_LABELS = dict(RAG.choices)
 TAG_CLASSES = {
-    NOT_STARTED: "nhsuk-tag--grey", S.DRAFT: "nhsuk-tag--white", S.SUBMITTED: "nhsuk-tag--blue",
-    S.RETURNED: "nhsuk-tag--orange", S.APPROVED: "nhsuk-tag--green",
-    "red": "nhsuk-tag--red", "amber": "nhsuk-tag--yellow", "green": "nhsuk-tag--green",
-    "open": "nhsuk-tag--blue", "closed": "nhsuk-tag--grey", "overdue": "nhsuk-tag--red",
+    NOT_STARTED: "nhsuk-tag--grey",
+    S.DRAFT: "nhsuk-tag--white",
+    S.SUBMITTED: "nhsuk-tag--blue",
+    S.RETURNED: "nhsuk-tag--orange",
+    S.APPROVED: "nhsuk-tag--green",
+    "red": "nhsuk-tag--red",
+    "amber": "nhsuk-tag--yellow",
+    "green": "nhsuk-tag--green",
+    "open": "nhsuk-tag--blue",
+    "closed": "nhsuk-tag--grey",
+    "overdue": "nhsuk-tag--red",
 }
-
-
-def long_date(day: date | None) -> str:
-    return f"{day.day} {day:%B %Y}" if day else ""
-
-
-def when(moment) -> str:
-    if moment is None:
-        return ""
-    local = timezone.localtime(moment)
-    return f"{local.day} {local:%B %Y} at {local:%H:%M}"
 
 
 def name_of(user) -> str:
@@ -101,7 +104,7 @@ class UpdateRow:
 
 @dataclass
 class MyUpdates:
-    person: access.Person
+    person: roles.Person
     mine: list[UpdateRow]
     awaiting_decision: list[UpdateRow]
     open_actions: int
@@ -109,14 +112,22 @@ class MyUpdates:
 
 
 def my_updates(user, today: date) -> MyUpdates:
-    p = access.person(user)
-    units = list(pm.OrgUnit.objects.filter(memberships__user=user).select_related("plan").distinct()) \
-        if p.roles & {access.LEAD, access.CONTRIBUTOR} else []
+    p = roles.person(user)
+    units = (
+        list(pm.OrgUnit.objects.filter(memberships__user=user).select_related("plan").distinct())
+        if p.roles & {roles.LEAD, roles.CONTRIBUTOR}
+        else []
+    )
     mine: list[UpdateRow] = []
     if units:
-        periods = list(ReportingPeriod.objects.filter(plan__in={u.plan_id for u in units}, opens_on__lte=today)
-                       .select_related("plan").order_by("-start"))
-        subs = {(s.period_id, s.org_unit_id): s for s in Submission.objects.filter(period__in=periods, org_unit__in=units)}
+        periods = list(
+            ReportingPeriod.objects.filter(plan__in={u.plan_id for u in units}, opens_on__lte=today)
+            .select_related("plan")
+            .order_by("-start")
+        )
+        subs = {
+            (s.period_id, s.org_unit_id): s for s in Submission.objects.filter(period__in=periods, org_unit__in=units)
+        }
         for period in periods:
             for unit in units:
                 if unit.plan_id != period.plan_id:
@@ -124,19 +135,44 @@ def my_updates(user, today: date) -> MyUpdates:
                 sub = subs.get((period.pk, unit.pk))
                 status = sub.status if sub else NOT_STARTED
                 editable = status in (NOT_STARTED, *Submission.EDITABLE)
-                mine.append(UpdateRow(period.plan, period, unit, status_tag(status), long_date(period.closes_on),
-                                      editable and period.is_overdue(today), submission_href(period, unit, edit=editable),
-                                      {NOT_STARTED: "Start", S.DRAFT: "Continue", S.RETURNED: "Revise and resubmit"}.get(status, "View")))
+                mine.append(
+                    UpdateRow(
+                        period.plan,
+                        period,
+                        unit,
+                        status_tag(status),
+                        long_date(period.closes_on),
+                        editable and period.is_overdue(today),
+                        submission_href(period, unit, edit=editable),
+                        {NOT_STARTED: "Start", S.DRAFT: "Continue", S.RETURNED: "Revise and resubmit"}.get(
+                            status, "View"
+                        ),
+                    )
+                )
     awaiting: list[UpdateRow] = []
-    if p.is_admin or access.PLANNING_TEAM in p.roles:
-        subs = Submission.objects.filter(status=S.SUBMITTED).select_related("period__plan", "org_unit").order_by("submitted_at")
+    if p.is_admin or roles.PLANNING_TEAM in p.roles:
+        subs = (
+            Submission.objects.filter(status=S.SUBMITTED)
+            .select_related("period__plan", "org_unit")
+            .order_by("submitted_at")
+        )
         if not p.is_admin:
             subs = subs.filter(period__plan_id__in=p.planning_plan_ids)
         for sub in subs:
-            awaiting.append(UpdateRow(sub.period.plan, sub.period, sub.org_unit, status_tag(sub.status),
-                                      long_date(sub.period.closes_on), False, submission_href(sub.period, sub.org_unit), "Review"))
+            awaiting.append(
+                UpdateRow(
+                    sub.period.plan,
+                    sub.period,
+                    sub.org_unit,
+                    status_tag(sub.status),
+                    long_date(sub.period.closes_on),
+                    False,
+                    submission_href(sub.period, sub.org_unit),
+                    "Review",
+                )
+            )
     actions = visible_actions(user).filter(status=Action.Status.OPEN).count()
-    return MyUpdates(p, mine, awaiting, actions, access.may_chase_updates(user))
+    return MyUpdates(p, mine, awaiting, actions, rules.may_chase_updates(user))
 
 
 # --- a plan's cycle -------------------------------------------------------------------------------
@@ -163,7 +199,11 @@ class PlanCycle:
 
 
 def published_periods(plan: pm.Plan) -> set[int]:
-    return set(Publication.objects.filter(plan=plan, period__isnull=False, withdrawn_at=None).values_list("period_id", flat=True))
+    return set(
+        Publication.objects.filter(plan=plan, period__isnull=False, withdrawn_at=None).values_list(
+            "period_id", flat=True
+        )
+    )
 
 
 def plan_cycle(plan: pm.Plan, user, today: date) -> PlanCycle:
@@ -177,12 +217,19 @@ def plan_cycle(plan: pm.Plan, user, today: date) -> PlanCycle:
     for period in periods:
         c = counts[period.pk]
         c[NOT_STARTED] = max(0, len(units) - sum(c.values()))
-        rows.append(PeriodRow(period, [(status_tag(s), c[s]) for s in (NOT_STARTED, S.DRAFT, S.SUBMITTED, S.RETURNED, S.APPROVED) if c[s]],
-                              period.pk in live, period.is_open(today), period.is_overdue(today),
-                              reverse("cycles:period", args=[plan.code, period.slug])))
+        rows.append(
+            PeriodRow(
+                period,
+                [(status_tag(s), c[s]) for s in (NOT_STARTED, S.DRAFT, S.SUBMITTED, S.RETURNED, S.APPROVED) if c[s]],
+                period.pk in live,
+                period.is_open(today),
+                period.is_overdue(today),
+                reverse("cycles:period", args=[plan.code, period.slug]),
+            )
+        )
     chosen = services.return_metric_ids(plan)
     metrics = [(x, x.pk in chosen) for x in plan.metrics.all()]
-    return PlanCycle(plan, rows, units, metrics, access.is_published(plan), access.may_run_cycle(user, plan))
+    return PlanCycle(plan, rows, units, metrics, rules.is_published(plan), rules.may_run_cycle(user, plan))
 
 
 # --- a period -------------------------------------------------------------------------------------
@@ -214,22 +261,38 @@ class PeriodPage:
 
 def period_page(period: ReportingPeriod, user, today: date) -> PeriodPage:
     units = services.reporting_units(period.plan)
-    subs = {s.org_unit_id: s for s in Submission.objects.filter(period=period).select_related("submitted_by", "decided_by")}
+    subs = {
+        s.org_unit_id: s for s in Submission.objects.filter(period=period).select_related("submitted_by", "decided_by")
+    }
     reviews = {r.org_unit_id: r for r in AccountabilityReview.objects.filter(period=period)}
     rows = []
     for unit in units:
         sub = subs.get(unit.pk)
         review = reviews.get(unit.pk)
-        rows.append(UnitRow(
-            unit, status_tag(sub.status if sub else NOT_STARTED), rag_tag(sub.rag) if sub else None,
-            when(sub.submitted_at) if sub and sub.submitted_at else "", when(sub.decided_at) if sub and sub.decided_at else "",
-            submission_href(period, unit), review.get_status_display() if review else "Not recorded",
-            review_href(period, unit),
-        ))
+        rows.append(
+            UnitRow(
+                unit,
+                status_tag(sub.status if sub else NOT_STARTED),
+                rag_tag(sub.rag) if sub else None,
+                date_time(sub.submitted_at) if sub and sub.submitted_at else "",
+                date_time(sub.decided_at) if sub and sub.decided_at else "",
+                submission_href(period, unit),
+                review.get_status_display() if review else "Not recorded",
+                review_href(period, unit),
+            )
+        )
     outstanding = sum(1 for u in units if u.pk not in subs or subs[u.pk].status in Submission.EDITABLE)
     approved = sum(1 for s in subs.values() if s.status == S.APPROVED)
-    return PeriodPage(period, rows, period.pk in published_periods(period.plan), access.is_published(period.plan),
-                      outstanding, period.is_overdue(today), access.may_run_cycle(user, period.plan), approved)
+    return PeriodPage(
+        period,
+        rows,
+        period.pk in published_periods(period.plan),
+        rules.is_published(period.plan),
+        outstanding,
+        period.is_overdue(today),
+        rules.may_run_cycle(user, period.plan),
+        approved,
+    )
 
 
 # --- one submission -------------------------------------------------------------------------------
@@ -274,42 +337,87 @@ class SubmissionPage:
 def submission_content(period: ReportingPeriod, unit: pm.OrgUnit, submission: Submission | None) -> tuple:
     scope = services.unit_scope(period.plan, unit)
     data = services.stored_data(submission)
-    objectives = [Line(o.code, o.title, rag_tag(data.objectives.get(o.pk, {}).get("rag", "")),
-                       data.objectives.get(o.pk, {}).get("rag_reason", "")) for o in scope.objectives]
+    objectives = [
+        Line(
+            o.code,
+            o.title,
+            rag_tag(data.objectives.get(o.pk, {}).get("rag", "")),
+            data.objectives.get(o.pk, {}).get("rag_reason", ""),
+        )
+        for o in scope.objectives
+    ]
     activities = []
     for a in scope.activities:
         v = data.activities.get(a.pk, {})
         status = v.get("status") or ""
-        activities.append(Line(a.code, a.title, Tag(dict(pm.Activity.Status.choices)[status], "nhsuk-tag--white") if status else None,
-                               v.get("commentary", ""), f"Due {a.due_text}" if a.due_text else ""))
+        activities.append(
+            Line(
+                a.code,
+                a.title,
+                Tag(dict(pm.Activity.Status.choices)[status], "nhsuk-tag--white") if status else None,
+                v.get("commentary", ""),
+                f"Due {a.due_text}" if a.due_text else "",
+            )
+        )
     metrics = []
     for x in scope.metrics:
         v = data.metrics.get(x.pk, {})
-        metrics.append(Line(x.code, x.title, None, v.get("note", ""),
-                            metric_value_text(x, v.get("value"), v.get("numerator"), v.get("denominator")) or "No value"))
+        metrics.append(
+            Line(
+                x.code,
+                x.title,
+                None,
+                v.get("note", ""),
+                metric_value_text(x, v.get("value"), v.get("numerator"), v.get("denominator")) or "No value",
+            )
+        )
     risks = []
     for r in scope.risks:
         v = data.risks.get(r.pk, {})
         score = f"Likelihood {v.get('likelihood') or '–'}, impact {v.get('impact') or '–'}"
-        risks.append(Line(r.code, r.title, Tag("Reviewed", "nhsuk-tag--green") if v.get("reviewed") else None,
-                          v.get("commentary", ""), score))
+        risks.append(
+            Line(
+                r.code,
+                r.title,
+                Tag("Reviewed", "nhsuk-tag--green") if v.get("reviewed") else None,
+                v.get("commentary", ""),
+                score,
+            )
+        )
     return objectives, activities, metrics, risks
 
 
 def submission_page(period: ReportingPeriod, unit: pm.OrgUnit, user) -> SubmissionPage:
-    from .history import history_link
+    from goldenthread.audit.history import history_link
 
-    submission = (Submission.objects.filter(period=period, org_unit=unit)
-                  .select_related("submitted_by", "decided_by", "updated_by").first())
+    submission = (
+        Submission.objects.filter(period=period, org_unit=unit)
+        .select_related("submitted_by", "decided_by", "updated_by")
+        .first()
+    )
     objectives, activities, metrics, risks = submission_content(period, unit, submission)
-    events = [EventRow(e.get_action_display(), when(e.at), e.by_name, e.comments)
-              for e in SubmissionEvent.objects.filter(submission=submission)] if submission else []
+    events = (
+        [
+            EventRow(e.get_action_display(), date_time(e.at), e.by_name, e.comments)
+            for e in SubmissionEvent.objects.filter(submission=submission)
+        ]
+        if submission
+        else []
+    )
     status = submission.status if submission else NOT_STARTED
     return SubmissionPage(
-        period, unit, submission, status_tag(status), rag_tag(submission.rag) if submission else None,
-        objectives, activities, metrics, risks, events,
-        can_edit=access.may_edit_submission(user, unit) and status in (NOT_STARTED, *Submission.EDITABLE),
-        can_decide=access.may_decide(user, period.plan) and status == S.SUBMITTED,
+        period,
+        unit,
+        submission,
+        status_tag(status),
+        rag_tag(submission.rag) if submission else None,
+        objectives,
+        activities,
+        metrics,
+        risks,
+        events,
+        can_edit=rules.may_edit_submission(user, unit) and status in (NOT_STARTED, *Submission.EDITABLE),
+        can_decide=rules.may_decide(user, period.plan) and status == S.SUBMITTED,
         edit_href=submission_href(period, unit, edit=True),
         history_href=history_link(submission) if submission else None,
         review_href=review_href(period, unit),
@@ -338,11 +446,17 @@ def action_row(action: Action, user, today: date) -> ActionRow:
     review = action.review
     status = "overdue" if action.is_overdue(today) else action.status
     return ActionRow(
-        action, review.period.plan, review.period, review.org_unit, long_date(action.due_on), action.is_overdue(today),
+        action,
+        review.period.plan,
+        review.period,
+        review.org_unit,
+        long_date(action.due_on),
+        action.is_overdue(today),
         Tag("Overdue" if status == "overdue" else action.get_status_display(), TAG_CLASSES[status]),
-        f"{when(action.closed_on)} by {name_of(action.closed_by)}" if action.closed_on else "",
-        action.status == Action.Status.OPEN and access.may_close_action(user, action),
-        reverse("cycles:action_close", args=[action.pk]), review_href(review.period, review.org_unit),
+        f"{date_time(action.closed_on)} by {name_of(action.closed_by)}" if action.closed_on else "",
+        action.status == Action.Status.OPEN and rules.may_close_action(user, action),
+        reverse("cycles:action_close", args=[action.pk]),
+        review_href(review.period, review.org_unit),
     )
 
 
@@ -359,17 +473,31 @@ class ReviewPage:
 
 
 def review_page(period: ReportingPeriod, unit: pm.OrgUnit, user, today: date) -> ReviewPage:
-    from .history import history_link
+    from goldenthread.audit.history import history_link
 
     review = AccountabilityReview.objects.filter(period=period, org_unit=unit).select_related("updated_by").first()
-    actions = [action_row(a, user, today) for a in
-               review.actions.select_related("review__period__plan", "review__org_unit", "closed_by")] if review else []
-    return ReviewPage(period, unit, review, actions, access.may_run_cycle(user, period.plan), review_href(period, unit, edit=True),
-                      submission_href(period, unit), history_link(review) if review else None)
+    actions = (
+        [
+            action_row(a, user, today)
+            for a in review.actions.select_related("review__period__plan", "review__org_unit", "closed_by")
+        ]
+        if review
+        else []
+    )
+    return ReviewPage(
+        period,
+        unit,
+        review,
+        actions,
+        rules.may_run_cycle(user, period.plan),
+        review_href(period, unit, edit=True),
+        submission_href(period, unit),
+        history_link(review) if review else None,
+    )
 
 
 def visible_actions(user):
-    p = access.person(user)
+    p = roles.person(user)
     actions = Action.objects.select_related("review__period__plan", "review__org_unit", "closed_by")
     if p.reads_everything:
         return actions
@@ -384,8 +512,10 @@ class ActionsPage:
 
 def actions_page(user, today: date) -> ActionsPage:
     rows = [action_row(a, user, today) for a in visible_actions(user).order_by("due_on", "pk")]
-    return ActionsPage([r for r in rows if r.action.status == Action.Status.OPEN],
-                       [r for r in rows if r.action.status == Action.Status.CLOSED])
+    return ActionsPage(
+        [r for r in rows if r.action.status == Action.Status.OPEN],
+        [r for r in rows if r.action.status == Action.Status.CLOSED],
+    )
 
 
 # --- overdue --------------------------------------------------------------------------------------
@@ -402,7 +532,7 @@ class OverdueGroup:
 
 
 def overdue_page(user, today: date) -> list[OverdueGroup]:
-    p = access.person(user)
+    p = roles.person(user)
     periods = ReportingPeriod.objects.select_related("plan").filter(closes_on__lt=today)
     if not p.is_admin:
         periods = periods.filter(plan_id__in=p.planning_plan_ids)
@@ -410,10 +540,18 @@ def overdue_page(user, today: date) -> list[OverdueGroup]:
     grouped: dict[int, list] = defaultdict(list)
     for row in services.outstanding(periods, today, overdue_only=True):
         grouped[row.period.pk].append(row)
-    return [OverdueGroup(period, grouped[period.pk], access.may_run_cycle(user, period.plan),
-                         reverse("cycles:remind", args=[period.plan.code, period.slug]),
-                         reverse("cycles:period", args=[period.plan.code, period.slug]), long_date(period.closes_on))
-            for period in periods if grouped.get(period.pk)]
+    return [
+        OverdueGroup(
+            period,
+            grouped[period.pk],
+            rules.may_run_cycle(user, period.plan),
+            reverse("cycles:remind", args=[period.plan.code, period.slug]),
+            reverse("cycles:period", args=[period.plan.code, period.slug]),
+            long_date(period.closes_on),
+        )
+        for period in periods
+        if grouped.get(period.pk)
+    ]
 
 
 # --- public pages ---------------------------------------------------------------------------------
@@ -445,7 +583,9 @@ def public_plan(plan: pm.Plan) -> PublicPlan:
         activities[a.objective_id].append(a)
     metrics: dict[int, list] = defaultdict(list)
     metric_by_pk = {x.pk: x for x in plan.metrics.all()}
-    for metric_id, objective_id in pm.Metric.objectives.through.objects.filter(metric__plan=plan).values_list("metric_id", "objective_id"):
+    for metric_id, objective_id in pm.Metric.objectives.through.objects.filter(metric__plan=plan).values_list(
+        "metric_id", "objective_id"
+    ):
         metrics[objective_id].append(metric_by_pk[metric_id])
 
     def depth(o) -> int:
@@ -461,8 +601,17 @@ def public_plan(plan: pm.Plan) -> PublicPlan:
     ordered: list[PublicObjective] = []
 
     def visit(o) -> None:
-        ordered.append(PublicObjective(o.code, o.title, o.level.name, o.org_unit.name if o.org_unit else "", min(depth(o), 3),
-                                       activities[o.pk], sorted(metrics[o.pk], key=lambda x: x.position)))
+        ordered.append(
+            PublicObjective(
+                o.code,
+                o.title,
+                o.level.name,
+                o.org_unit.name if o.org_unit else "",
+                min(depth(o), 3),
+                activities[o.pk],
+                sorted(metrics[o.pk], key=lambda x: x.position),
+            )
+        )
         for child in children[o.pk]:
             visit(child)
 
@@ -500,5 +649,7 @@ def public_period(period: ReportingPeriod) -> PublicPeriod:
         if sub is None or sub.status != S.APPROVED:
             continue
         objectives, activities, metrics, _ = submission_content(period, unit, sub)
-        units.append(PublicUnit(unit, rag_tag(sub.rag), sub.rag_reason, sub.commentary, objectives, activities, metrics))
+        units.append(
+            PublicUnit(unit, rag_tag(sub.rag), sub.rag_reason, sub.commentary, objectives, activities, metrics)
+        )
     return PublicPeriod(period, units, len(reporting) - len(units))

@@ -24,28 +24,43 @@ nothing. See docs/data-files.md.
 def add_data_commands(commands: argparse._SubParsersAction) -> None:
     """Add ``data load`` to the ``goldenthread`` command's subcommands."""
     data = commands.add_parser("data", help="load performance data files (CSV or Excel) into a plan").add_subparsers(
-        dest="data_command", metavar="ACTION")
+        dest="data_command", metavar="ACTION"
+    )
     data.required = True
-    p = data.add_parser("load", help="check a data file and load it into a plan, all or nothing",
-                        description=LOAD_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = data.add_parser(
+        "load",
+        help="check a data file and load it into a plan, all or nothing",
+        description=LOAD_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("file", metavar="FILE", help="a .csv or .xlsx file with a header row")
     p.add_argument("--plan", required=True, metavar="PLAN", help="the code of the plan the data belongs to")
     p.add_argument("--metric", metavar="CODE", help="the metric of every row, for files without a metric column")
-    p.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD", dest="mapping",
-                   help="read file column COLUMN as FIELD, e.g. --map org_code=org_unit "
-                        "--map type=breakdown.department_type (repeat for each column)")
-    p.add_argument("--add-units", metavar="KIND",
-                   help="create the org units the plan does not have, of this kind (e.g. provider), under England, "
-                        "instead of reporting them as problems")
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="COLUMN=FIELD",
+        dest="mapping",
+        help="read file column COLUMN as FIELD, e.g. --map org_code=org_unit "
+        "--map type=breakdown.department_type (repeat for each column)",
+    )
+    p.add_argument(
+        "--add-units",
+        metavar="KIND",
+        help="create the org units the plan does not have, of this kind (e.g. provider), under England, "
+        "instead of reporting them as problems",
+    )
     p.add_argument("--source", default="", metavar="TEXT", help="where the data comes from, for rows that do not say")
     p.add_argument("--dry-run", action="store_true", help="check the file and say what would change; write nothing")
-    p.add_argument("--progress", action="store_true",
-                   help="show a progress bar on standard error even when it is not a terminal")
+    p.add_argument(
+        "--progress", action="store_true", help="show a progress bar on standard error even when it is not a terminal"
+    )
     p.set_defaults(func=cmd_data_load)
 
 
 def cmd_data_load(args: argparse.Namespace) -> int:
-    from goldenthread.cli import _django
+    from goldenthread.cli.main import _django
 
     try:
         from goldenthread.performance.loading import MappingError, parse_mapping
@@ -62,8 +77,11 @@ def cmd_data_load(args: argparse.Namespace) -> int:
     from goldenthread.plans.models import OrgUnit, Plan
 
     if args.add_units is not None and args.add_units not in OrgUnit.Kind.values:
-        print(f"goldenthread data load: --add-units {args.add_units}: not a kind of org unit; use one of "
-              f"{', '.join(OrgUnit.Kind.values)}", file=sys.stderr)
+        print(
+            f"goldenthread data load: --add-units {args.add_units}: not a kind of org unit; use one of "
+            f"{', '.join(OrgUnit.Kind.values)}",
+            file=sys.stderr,
+        )
         return 2
     plan = Plan.objects.filter(code=args.plan).first()
     if plan is None:
@@ -77,8 +95,16 @@ def cmd_data_load(args: argparse.Namespace) -> int:
             print(f"goldenthread data load: {args.file}: cannot be read ({exc.strerror or exc})", file=sys.stderr)
             return 1
         progress("Reading", 1, 1)
-        report = load_table(table, plan, metric=args.metric, mapping=mapping, add_units=args.add_units,
-                            source=args.source, dry_run=args.dry_run, progress=progress)
+        report = load_table(
+            table,
+            plan,
+            metric=args.metric,
+            mapping=mapping,
+            add_units=args.add_units,
+            source=args.source,
+            dry_run=args.dry_run,
+            progress=progress,
+        )
     for note in report.notes:
         print(f"{args.file}: note: {note}", file=sys.stderr)
     if not report.ok:
@@ -103,8 +129,14 @@ class _progress:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-            self.bar = Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
-                                TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+            self.bar = Progress(
+                TextColumn("{task.description:<10}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
             self.bar.start()
         return self
 

@@ -16,9 +16,8 @@ from operator import and_, or_
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
+from goldenthread.formatting import anchor, item_anchor
 from goldenthread.plans import models as m
-
-from .presenters import anchor, item_anchor
 
 MAX_QUERY = 200
 MAX_TERMS = 8
@@ -86,7 +85,7 @@ def marked(text: str, terms: list[str]) -> Parts:
     at = 0
     for match in pattern.finditer(text):
         if match.start() > at:
-            parts.append((text[at:match.start()], False))
+            parts.append((text[at : match.start()], False))
         parts.append((match.group(0), True))
         at = match.end()
     if at < len(text):
@@ -115,15 +114,27 @@ def search(query: str, plans: QuerySet[m.Plan]) -> SearchPage:
     if not terms:
         return SearchPage(text, [], [], 0, [], note)
     in_plans = {"plan__in": plans}
-    objectives = list(_matching(m.Objective.objects.filter(**in_plans), terms, ("code", "title", "description"))
-                      .select_related("plan", "level", "org_unit").order_by("plan__code", "position")[:LIMIT + 1])
-    metrics = list(_matching(m.Metric.objects.filter(**in_plans), terms, ("code", "title", "definition"))
-                   .annotate(on_plan_page=Exists(m.Metric.objectives.through.objects.filter(metric=OuterRef("pk"))))
-                   .select_related("plan").order_by("plan__code", "position")[:LIMIT + 1])
-    activities = list(_matching(m.Activity.objects.filter(**in_plans), terms, ("code", "title", "description"))
-                      .select_related("plan", "objective").order_by("plan__code", "position")[:LIMIT + 1])
-    capped = [kind for kind, rows in (("objectives", objectives), ("metrics", metrics), ("activities", activities))
-              if len(rows) > LIMIT]
+    objectives = list(
+        _matching(m.Objective.objects.filter(**in_plans), terms, ("code", "title", "description"))
+        .select_related("plan", "level", "org_unit")
+        .order_by("plan__code", "position")[: LIMIT + 1]
+    )
+    metrics = list(
+        _matching(m.Metric.objects.filter(**in_plans), terms, ("code", "title", "definition"))
+        .annotate(on_plan_page=Exists(m.Metric.objectives.through.objects.filter(metric=OuterRef("pk"))))
+        .select_related("plan")
+        .order_by("plan__code", "position")[: LIMIT + 1]
+    )
+    activities = list(
+        _matching(m.Activity.objects.filter(**in_plans), terms, ("code", "title", "description"))
+        .select_related("plan", "objective")
+        .order_by("plan__code", "position")[: LIMIT + 1]
+    )
+    capped = [
+        kind
+        for kind, rows in (("objectives", objectives), ("metrics", metrics), ("activities", activities))
+        if len(rows) > LIMIT
+    ]
 
     results: dict[int, PlanResults] = {}
     groups: dict[tuple[int, str], KindGroup] = {}
@@ -146,8 +157,12 @@ def search(query: str, plans: QuerySet[m.Plan]) -> SearchPage:
     for o in objectives[:LIMIT]:
         title, more = parts(o.title, o.description)
         detail = " · ".join(x for x in (o.level.name, o.org_unit.name if o.org_unit else "") if x)
-        add(o.plan, "objective", "Objectives", Hit(o.code, title, detail,
-                                                   f"{reverse('plan', args=[o.plan.code])}#{anchor(o.code)}", more))
+        add(
+            o.plan,
+            "objective",
+            "Objectives",
+            Hit(o.code, title, detail, f"{reverse('plan', args=[o.plan.code])}#{anchor(o.code)}", more),
+        )
     for x in metrics[:LIMIT]:
         title, more = parts(x.title, x.definition)
         href = reverse("plan", args=[x.plan.code]) + (f"#{item_anchor('metric', x.code)}" if x.on_plan_page else "")

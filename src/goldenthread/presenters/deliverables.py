@@ -23,10 +23,10 @@ from datetime import date, timedelta
 
 from django.urls import reverse
 
+from goldenthread.formatting import anchor, item_anchor, long_date
 from goldenthread.plans import models as m
-
-from .as_at import AsAt, Option, long_date
-from .presenters import anchor, item_anchor
+from goldenthread.plans.tree import Tree
+from goldenthread.presenters.as_at import AsAt, Option
 
 DUE_SOON_DAYS = 30
 
@@ -124,11 +124,12 @@ def _due_text(due_text: str, due: date | None) -> str:
     return written if not due_text or due_text == due.isoformat() else f"{due_text} ({written})"
 
 
-def deliverables(plan: m.Plan, as_at: AsAt, directorate: str = "", owner: str = "",
-                 level: str = "") -> DeliverablesPage:
+def deliverables(
+    plan: m.Plan, as_at: AsAt, directorate: str = "", owner: str = "", level: str = ""
+) -> DeliverablesPage:
     plan_href = as_at.link(reverse("plan", args=[plan.code]))
     units = list(plan.org_units.order_by("position"))
-    parent = {u.pk: u.parent_id for u in units}
+    tree = Tree({u.pk: u.parent_id for u in units})
     owners = {o.pk: o for o in plan.owners.order_by("position")}
     levels = list(plan.levels.order_by("position"))
     activities = list(plan.activities.select_related("objective__level").order_by("position"))
@@ -149,42 +150,68 @@ def deliverables(plan: m.Plan, as_at: AsAt, directorate: str = "", owner: str = 
         owner_id = a.owner_id or o.owner_id
         state = state_of(a.status, a.due_date, as_at.date)
         heading, colour = STATES[state]
-        rows.append((Deliverable(
-            code=a.code, title=a.title, href=f"{plan_href}#{item_anchor('activity', a.code)}",
-            objective=f"{o.code} {o.title}", objective_href=f"{plan_href}#{anchor(o.code)}", level=o.level.name,
-            unit=unit_names.get(unit_id(a), ""), owner=str(owners[owner_id]) if owner_id else "",
-            due_text=_due_text(a.due_text, a.due_date) or "No date given", due_date=a.due_date,
-            reported=a.get_status_display(), state=state, state_label=heading, colour=colour,
-            when=_when(state, a.due_date, a.due_text, as_at.date),
-        ), unit_id(a), owner_id, o.level_id))
+        rows.append(
+            (
+                Deliverable(
+                    code=a.code,
+                    title=a.title,
+                    href=f"{plan_href}#{item_anchor('activity', a.code)}",
+                    objective=f"{o.code} {o.title}",
+                    objective_href=f"{plan_href}#{anchor(o.code)}",
+                    level=o.level.name,
+                    unit=unit_names.get(unit_id(a), ""),
+                    owner=str(owners[owner_id]) if owner_id else "",
+                    due_text=_due_text(a.due_text, a.due_date) or "No date given",
+                    due_date=a.due_date,
+                    reported=a.get_status_display(),
+                    state=state,
+                    state_label=heading,
+                    colour=colour,
+                    when=_when(state, a.due_date, a.due_text, as_at.date),
+                ),
+                unit_id(a),
+                owner_id,
+                o.level_id,
+            )
+        )
 
     # filter options: only what the plan's activities use (a directorate also when a unit within it does)
-    used_units: set[int] = set()
-    for _, uid, _, _ in rows:
-        while uid is not None and uid not in used_units:
-            used_units.add(uid)
-            uid = parent.get(uid)
+    used_units = tree.with_ancestors(uid for _, uid, _, _ in rows if uid is not None)
     by_code = {u.code: u.pk for u in units if u.pk in used_units}
     owner_codes = {owners[pk].code: pk for pk in {r[2] for r in rows if r[2]}}
     level_codes = {lv.code: lv.pk for lv in levels if any(r[3] == lv.pk for r in rows)}
 
     filters = [
-        Filter("directorate", "Directorate", [Option("", "All directorates", not directorate)] + [
-            Option(u.code, u.name, u.code == directorate) for u in units if u.pk in used_units]),
-        Filter("owner", "Owner", [Option("", "All owners", not owner)] + [
-            Option(o.code, str(o), o.code == owner) for o in owners.values() if o.code in owner_codes]),
-        Filter("level", "Level", [Option("", "All levels", not level)] + [
-            Option(lv.code, lv.name, lv.code == level) for lv in levels if lv.code in level_codes]),
+        Filter(
+            "directorate",
+            "Directorate",
+            [Option("", "All directorates", not directorate)]
+            + [Option(u.code, u.name, u.code == directorate) for u in units if u.pk in used_units],
+        ),
+        Filter(
+            "owner",
+            "Owner",
+            [Option("", "All owners", not owner)]
+            + [Option(o.code, str(o), o.code == owner) for o in owners.values() if o.code in owner_codes],
+        ),
+        Filter(
+            "level",
+            "Level",
+            [Option("", "All levels", not level)]
+            + [Option(lv.code, lv.name, lv.code == level) for lv in levels if lv.code in level_codes],
+        ),
     ]
     shown = rows
-    for f, value, known in ((filters[0], directorate, by_code), (filters[1], owner, owner_codes),
-                            (filters[2], level, level_codes)):
+    for f, value, known in (
+        (filters[0], directorate, by_code),
+        (filters[1], owner, owner_codes),
+        (filters[2], level, level_codes),
+    ):
         if value and value not in known:
-            f.error = (f"This plan has no {f.label.lower()} with code “{value[:40]}” among its activities; "
-                       "showing all.")
+            f.error = f"This plan has no {f.label.lower()} with code “{value[:40]}” among its activities; showing all."
             f.options[0].selected = True
     if directorate in by_code:
-        within = _subtree(by_code[directorate], parent)
+        within = tree.subtree(by_code[directorate])
         shown = [r for r in shown if r[1] in within]
     if owner in owner_codes:
         shown = [r for r in shown if r[2] == owner_codes[owner]]
@@ -201,21 +228,17 @@ def deliverables(plan: m.Plan, as_at: AsAt, directorate: str = "", owner: str = 
             continue
         items = sorted(by_state[state], key=lambda d: (d.due_date or date.max,))
         groups.append(StateGroup(state, heading, colour, items))
-    keep = {"directorate": directorate if directorate in by_code else "",
-            "owner": owner if owner in owner_codes else "",
-            "level": level if level in level_codes else ""}
-    return DeliverablesPage(as_at=as_at, total=len(rows), shown=len(shown), groups=groups, filters=filters,
-                            filtered=any(keep.values()), keep=keep)
-
-
-def _subtree(root: int, parent: dict[int, int | None]) -> set[int]:
-    children: dict[int, list[int]] = defaultdict(list)
-    for pk, p in parent.items():
-        if p is not None:
-            children[p].append(pk)
-    out, stack = set(), [root]
-    while stack:
-        pk = stack.pop()
-        out.add(pk)
-        stack.extend(children[pk])
-    return out
+    keep = {
+        "directorate": directorate if directorate in by_code else "",
+        "owner": owner if owner in owner_codes else "",
+        "level": level if level in level_codes else "",
+    }
+    return DeliverablesPage(
+        as_at=as_at,
+        total=len(rows),
+        shown=len(shown),
+        groups=groups,
+        filters=filters,
+        filtered=any(keep.values()),
+        keep=keep,
+    )

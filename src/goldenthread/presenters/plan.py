@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-
 from decimal import Decimal
 
 from django.urls import NoReverseMatch, reverse
 
+from goldenthread.formatting import anchor, item_anchor
 from goldenthread.planfile.quality import check_plan, grouped
 from goldenthread.plans import models as m
 from goldenthread.plans.store import export_plan, plan_summaries
@@ -165,15 +165,6 @@ class PlanPage:
         return out
 
 
-def item_anchor(kind: str, code: str) -> str:
-    """The id of an objective, metric or activity on the plan page, e.g. ``objective-1``."""
-    return kind + "-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in code)
-
-
-def anchor(code: str) -> str:
-    return item_anchor("objective", code)
-
-
 def plan_page(plan: m.Plan, statuses: dict | None = None) -> PlanPage:
     """The plan tree; ``statuses`` (objective code -> judgement.Status) from the assessment."""
     statuses = statuses or {}
@@ -181,32 +172,65 @@ def plan_page(plan: m.Plan, statuses: dict | None = None) -> PlanPage:
     units = list(plan.org_units.filter(declared=True).select_related("parent"))
     objectives = list(plan.objectives.select_related("level", "org_unit", "owner"))
     by_pk = {o.pk: o for o in objectives}
-    links = list(m.Objective.contributes_to.through.objects.filter(from_objective__plan=plan)
-                 .values_list("from_objective_id", "to_objective_id"))
+    links = list(
+        m.Objective.contributes_to.through.objects.filter(from_objective__plan=plan).values_list(
+            "from_objective_id", "to_objective_id"
+        )
+    )
     refs: dict[int, list[str]] = defaultdict(list)
     for r in m.FrameworkReference.objects.filter(objective__plan=plan).order_by("objective_id", "position"):
         refs[r.objective_id].append(f"{r.framework} {r.ref}")
     activities: dict[int, list[dict]] = defaultdict(list)
     for a in plan.activities.select_related("owner", "org_unit"):
-        activities[a.objective_id].append({
-            "code": a.code, "anchor": item_anchor("activity", a.code), "title": a.title, "description": a.description, "kind": a.get_kind_display(), "owner": str(a.owner or ""),
-            "org_unit": str(a.org_unit or ""), "due": a.due_text, "due_date": a.due_date, "status": a.get_status_display(),
-        })
+        activities[a.objective_id].append(
+            {
+                "code": a.code,
+                "anchor": item_anchor("activity", a.code),
+                "title": a.title,
+                "description": a.description,
+                "kind": a.get_kind_display(),
+                "owner": str(a.owner or ""),
+                "org_unit": str(a.org_unit or ""),
+                "due": a.due_text,
+                "due_date": a.due_date,
+                "status": a.get_status_display(),
+            }
+        )
     metrics = {x.pk: x for x in plan.metrics.all()}
     metric_links: dict[int, list[dict]] = defaultdict(list)
-    for metric_id, objective_id in (m.Metric.objectives.through.objects.filter(metric__plan=plan)
-                                    .order_by("metric__position").values_list("metric_id", "objective_id")):
+    for metric_id, objective_id in (
+        m.Metric.objectives.through.objects.filter(metric__plan=plan)
+        .order_by("metric__position")
+        .values_list("metric_id", "objective_id")
+    ):
         x = metrics[metric_id]
-        metric_links[objective_id].append({
-            "code": x.code, "title": x.title, "href": reverse("metric", args=[plan.code, x.code]), "to_be_confirmed": x.to_be_confirmed, "target": x.target_text,
-            "review": " — ".join(v for v in (x.review_when, x.review_by) if v), "trigger": x.trigger,
-        })
+        metric_links[objective_id].append(
+            {
+                "code": x.code,
+                "title": x.title,
+                "href": reverse("metric", args=[plan.code, x.code]),
+                "to_be_confirmed": x.to_be_confirmed,
+                "target": x.target_text,
+                "review": " — ".join(v for v in (x.review_when, x.review_by) if v),
+                "trigger": x.trigger,
+            }
+        )
 
     nodes = {
         o.pk: ObjectiveNode(
-            code=o.code, anchor=anchor(o.code), level=o.level.name, title=o.title, description=o.description,
-            owner=str(o.owner or ""), org_unit=str(o.org_unit or ""), assessment=o.assessment, source=o.source,
-            assessed_by=o.assessed_by, framework_refs=refs[o.pk], activities=activities[o.pk], metrics=metric_links[o.pk],
+            code=o.code,
+            anchor=anchor(o.code),
+            level=o.level.name,
+            title=o.title,
+            description=o.description,
+            owner=str(o.owner or ""),
+            org_unit=str(o.org_unit or ""),
+            assessment=o.assessment,
+            source=o.source,
+            assessed_by=o.assessed_by,
+            framework_refs=refs[o.pk],
+            activities=activities[o.pk],
+            metrics=metric_links[o.pk],
             status=status_tag(statuses.get(o.code)),
         )
         for o in objectives
@@ -234,11 +258,16 @@ def plan_page(plan: m.Plan, statuses: dict | None = None) -> PlanPage:
         budgets=budget_tables(plan),
         quality=grouped(check_plan(export_plan(plan.code))),
         levels=levels,
-        org_units=[{"code": u.code, "name": u.name, "kind": u.get_kind_display(), "parent": u.parent.name if u.parent else ""}
-                   for u in units],
+        org_units=[
+            {"code": u.code, "name": u.name, "kind": u.get_kind_display(), "parent": u.parent.name if u.parent else ""}
+            for u in units
+        ],
         roots=roots,
-        counts={"objectives": len(objectives), "metrics": len(metrics),
-                "activities": sum(len(v) for v in activities.values())},
+        counts={
+            "objectives": len(objectives),
+            "metrics": len(metrics),
+            "activities": sum(len(v) for v in activities.values()),
+        },
         level_counts=[(level.name, sum(1 for o in objectives if o.level_id == level.pk)) for level in levels],
     )
     # a metric measuring several objectives is shown under each; its anchor goes on the first
@@ -275,12 +304,31 @@ def budget_tables(plan: m.Plan) -> list[BudgetTable]:
                 continue
             units = {u.pk for u in t.org_units.all()}
             computed = sum(
-                (x.amount for x in in_period
-                 if (not t.category or x.category == t.category) and (not units or x.org_unit_id in units)),
+                (
+                    x.amount
+                    for x in in_period
+                    if (not t.category or x.category == t.category) and (not units or x.org_unit_id in units)
+                ),
                 Decimal(0),
             )
-            stated.append({"code": t.code, "title": t.title, "stated": t.amount, "computed": computed,
-                           "difference": computed - t.amount, "source": t.source})
-        tables.append(BudgetTable(period, [(c, labels[c]) for c in used], list(rows.values()), totals,
-                                  sum(totals.values(), Decimal(0)), stated))
+            stated.append(
+                {
+                    "code": t.code,
+                    "title": t.title,
+                    "stated": t.amount,
+                    "computed": computed,
+                    "difference": computed - t.amount,
+                    "source": t.source,
+                }
+            )
+        tables.append(
+            BudgetTable(
+                period,
+                [(c, labels[c]) for c in used],
+                list(rows.values()),
+                totals,
+                sum(totals.values(), Decimal(0)),
+                stated,
+            )
+        )
     return tables

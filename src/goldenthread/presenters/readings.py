@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
+from goldenthread.formatting import anchor, item_anchor
 from goldenthread.plans import models as m
-
-from .as_at import AsAt
-from .presenters import StatusTag, anchor, item_anchor
+from goldenthread.presenters.as_at import AsAt
+from goldenthread.presenters.plan import StatusTag
 
 NO_UNIT = "Directorate not named in the plan"
 
@@ -153,8 +153,12 @@ class _Graph:
 
     @property
     def names(self) -> dict[str, str]:
-        return {"priority_level": self.priority_level, "contributor_level": self.contributor_level,
-                "priorities": plural(self.priority_level), "contributors": plural(self.contributor_level)}
+        return {
+            "priority_level": self.priority_level,
+            "contributor_level": self.contributor_level,
+            "priorities": plural(self.priority_level),
+            "contributors": plural(self.contributor_level),
+        }
 
     @property
     def linked(self) -> bool:
@@ -174,8 +178,9 @@ def _graph(plan: m.Plan, as_at: AsAt) -> _Graph:
     by_pk = {o.pk: o for o in objectives}
     contributes_to: dict[int, list[int]] = defaultdict(list)
     contributors: dict[int, list[int]] = defaultdict(list)
-    for source, target in (m.Objective.contributes_to.through.objects.filter(from_objective__plan=plan)
-                           .values_list("from_objective_id", "to_objective_id")):
+    for source, target in m.Objective.contributes_to.through.objects.filter(from_objective__plan=plan).values_list(
+        "from_objective_id", "to_objective_id"
+    ):
         contributes_to[source].append(target)
         contributors[target].append(source)
     for pks in (*contributes_to.values(), *contributors.values()):
@@ -183,23 +188,38 @@ def _graph(plan: m.Plan, as_at: AsAt) -> _Graph:
 
     unit_of = {o.pk: o.org_unit or (o.owner.org_unit if o.owner else None) for o in objectives}
     entries = {
-        o.pk: Entry(code=o.code, title=o.title, href=f"{plan_href}#{anchor(o.code)}", level=o.level.name,
-                    unit=unit_of[o.pk].name if unit_of[o.pk] else "", owner=str(o.owner or ""))
+        o.pk: Entry(
+            code=o.code,
+            title=o.title,
+            href=f"{plan_href}#{anchor(o.code)}",
+            level=o.level.name,
+            unit=unit_of[o.pk].name if unit_of[o.pk] else "",
+            owner=str(o.owner or ""),
+        )
         for o in objectives
     }
     for source, targets in contributes_to.items():
         entries[source].contributes_to = [Ref(by_pk[t].code, by_pk[t].title, entries[t].href) for t in targets]
-    for link in (m.Metric.objectives.through.objects.filter(metric__plan=plan)
-                 .select_related("metric").order_by("metric__position")):
+    for link in (
+        m.Metric.objectives.through.objects.filter(metric__plan=plan)
+        .select_related("metric")
+        .order_by("metric__position")
+    ):
         x = link.metric
-        entries[link.objective_id].metrics.append(MetricLine(
-            x.code, x.title, f"{plan_href}#{item_anchor('metric', x.code)}",
-            x.to_be_confirmed and x.title.strip().lower() != "to be confirmed",
-            x.target_text if x.target_text.strip() != x.title.strip() else ""))
+        entries[link.objective_id].metrics.append(
+            MetricLine(
+                x.code,
+                x.title,
+                f"{plan_href}#{item_anchor('metric', x.code)}",
+                x.to_be_confirmed and x.title.strip().lower() != "to be confirmed",
+                x.target_text if x.target_text.strip() != x.title.strip() else "",
+            )
+        )
     kinds: dict[int, set[str]] = defaultdict(set)
     for a in plan.activities.order_by("position"):
         entries[a.objective_id].activities.append(
-            ActivityLine(a.code, a.title, f"{plan_href}#{item_anchor('activity', a.code)}", a.due_text))
+            ActivityLine(a.code, a.title, f"{plan_href}#{item_anchor('activity', a.code)}", a.due_text)
+        )
         kinds[a.objective_id].add(a.kind)
     for pk, seen in kinds.items():
         entries[pk].activities_heading = "Key activities" if seen == {m.Activity.Kind.KEY_ACTIVITY} else "Activities"
@@ -208,8 +228,9 @@ def _graph(plan: m.Plan, as_at: AsAt) -> _Graph:
         priority_level = "Priority"  # some links point below the first level: name no single level
     levels = Counter(by_pk[pk].level.name for pk in contributes_to)
     contributor_level = levels.most_common(1)[0][0] if levels else ""
-    return _Graph(objectives, entries, contributes_to, contributors, priorities, unit_of, priority_level,
-                  contributor_level)
+    return _Graph(
+        objectives, entries, contributes_to, contributors, priorities, unit_of, priority_level, contributor_level
+    )
 
 
 def _grouped(g: _Graph, pks: list[int]) -> list[UnitGroup]:
@@ -223,8 +244,11 @@ def _grouped(g: _Graph, pks: list[int]) -> list[UnitGroup]:
 def by_priority(plan: m.Plan, as_at: AsAt) -> ByPriority:
     """Each priority with the objectives contributing to it, grouped by their directorate."""
     g = _graph(plan, as_at)
-    readings = [PriorityReading(g.entries[p.pk], p.description, _grouped(g, g.contributors[p.pk]))
-                for p in g.priorities if g.contributors.get(p.pk)]
+    readings = [
+        PriorityReading(g.entries[p.pk], p.description, _grouped(g, g.contributors[p.pk]))
+        for p in g.priorities
+        if g.contributors.get(p.pk)
+    ]
     uncovered = [g.entries[p.pk] for p in g.priorities if not g.contributors.get(p.pk)]
     return ByPriority(g.linked, g.names, readings, uncovered)
 
@@ -237,10 +261,14 @@ def by_directorate(plan: m.Plan, as_at: AsAt) -> ByDirectorate:
     priorities = {p.pk for p in g.priorities}
     readings = []
     for unit in g.directorates():
-        entries = [g.entries[o.pk] for o in g.objectives
-                   if g.unit_of[o.pk] == unit and (o.pk in g.contributes_to or o.pk not in priorities)]
-        readings.append(DirectorateReading(unit.name if unit else NO_UNIT,
-                                           unit.get_kind_display() if unit else "", entries))
+        entries = [
+            g.entries[o.pk]
+            for o in g.objectives
+            if g.unit_of[o.pk] == unit and (o.pk in g.contributes_to or o.pk not in priorities)
+        ]
+        readings.append(
+            DirectorateReading(unit.name if unit else NO_UNIT, unit.get_kind_display() if unit else "", entries)
+        )
     return ByDirectorate(g.linked, g.names, readings)
 
 
@@ -250,7 +278,9 @@ def matrix(plan: m.Plan, as_at: AsAt) -> Matrix:
     columns = [p for p in g.priorities if g.contributors.get(p.pk)]
     rows = []
     for unit in g.directorates():
-        cells = [MatrixCell(p.title, [g.entries[pk] for pk in g.contributors[p.pk] if g.unit_of[pk] == unit])
-                 for p in columns]
+        cells = [
+            MatrixCell(p.title, [g.entries[pk] for pk in g.contributors[p.pk] if g.unit_of[pk] == unit])
+            for p in columns
+        ]
         rows.append(MatrixRow(unit.name if unit else NO_UNIT, cells))
     return Matrix(g.linked, g.names, [g.entries[p.pk] for p in columns], rows)

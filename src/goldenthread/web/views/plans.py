@@ -7,16 +7,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from goldenthread.access.decorators import plan_view, signed_in, viewable_plans
 from goldenthread.performance.assessment import assess_plan
 from goldenthread.plans.models import Plan
-
-from . import assurance_presenters, presenters, readings
-from . import deliverables as deliverables_presenter
-from .downloads import table_response
-from .metric_presenter import download_rows, metric_page
-from . import search as search_presenter
-from .access import plan_view, signed_in, viewable_plans
-from .as_at import AsAt
+from goldenthread.presenters import assurance as assurance_presenters
+from goldenthread.presenters import deliverables as deliverables_presenter
+from goldenthread.presenters import plan as presenters
+from goldenthread.presenters import readings
+from goldenthread.presenters import search as search_presenter
+from goldenthread.presenters.as_at import AsAt
+from goldenthread.presenters.metric import download_rows, metric_page
+from goldenthread.web.downloads import table_response
 
 
 @signed_in
@@ -27,8 +28,11 @@ def home(request: HttpRequest) -> HttpResponse:
 def _plan_page(request: HttpRequest, template: str, plan: Plan, as_at: AsAt, current: str, **context) -> HttpResponse:
     """Render a page about one plan with the plan navigation and the as-at period form."""
     nav = presenters.plan_nav(plan, as_at, current)
-    return render(request, template, {"plan": plan, "as_at": as_at, "nav": nav,
-                                      "links": {item.name: item.href for item in nav}, **context})
+    return render(
+        request,
+        template,
+        {"plan": plan, "as_at": as_at, "nav": nav, "links": {item.name: item.href for item in nav}, **context},
+    )
 
 
 @plan_view
@@ -39,14 +43,21 @@ def plan_detail(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
 
 @plan_view
 def by_priority(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
-    return _plan_page(request, "web/by_priority.html", plan, as_at, "plan-by-priority",
-                      page=readings.by_priority(plan, as_at))
+    return _plan_page(
+        request, "web/by_priority.html", plan, as_at, "plan-by-priority", page=readings.by_priority(plan, as_at)
+    )
 
 
 @plan_view
 def by_directorate(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
-    return _plan_page(request, "web/by_directorate.html", plan, as_at, "plan-by-directorate",
-                      page=readings.by_directorate(plan, as_at))
+    return _plan_page(
+        request,
+        "web/by_directorate.html",
+        plan,
+        as_at,
+        "plan-by-directorate",
+        page=readings.by_directorate(plan, as_at),
+    )
 
 
 @plan_view
@@ -57,7 +68,8 @@ def matrix(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
 @plan_view
 def deliverables(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
     page = deliverables_presenter.deliverables(
-        plan, as_at, **{name: request.GET.get(name, "").strip() for name in ("directorate", "owner", "level")})
+        plan, as_at, **{name: request.GET.get(name, "").strip() for name in ("directorate", "owner", "level")}
+    )
     return _plan_page(request, "web/deliverables.html", plan, as_at, "plan-deliverables", page=page)
 
 
@@ -68,14 +80,21 @@ def budgets(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
 
 @plan_view
 def scorecard(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
-    return _plan_page(request, "web/scorecard.html", plan, as_at, "scorecard",
-                      page=assurance_presenters.scorecard(plan, as_at.period))
+    return _plan_page(
+        request, "web/scorecard.html", plan, as_at, "scorecard", page=assurance_presenters.scorecard(plan, as_at.period)
+    )
 
 
 @plan_view
 def exceptions(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
-    return _plan_page(request, "web/exceptions.html", plan, as_at, "exceptions",
-                      page=assurance_presenters.exceptions(plan, as_at.period))
+    return _plan_page(
+        request,
+        "web/exceptions.html",
+        plan,
+        as_at,
+        "exceptions",
+        page=assurance_presenters.exceptions(plan, as_at.period),
+    )
 
 
 @plan_view
@@ -86,10 +105,23 @@ def metric(request: HttpRequest, plan: Plan, as_at: AsAt, metric_code: str) -> H
     if request.GET.get("format") in ("csv", "xlsx"):
         header, rows = download_rows(page)
         where = page.where.code if page.where else "all"
-        return table_response(f"{plan.code}-{page.metric.code}-{where}-{page.as_at.label}", header, rows,
-                              request.GET["format"], sheet=page.metric.code)
-    return _plan_page(request, "web/metric.html", plan, as_at, "scorecard", page=page,
-                      format_value=assurance_presenters.format_value, format_target=assurance_presenters.format_target)
+        return table_response(
+            f"{plan.code}-{page.metric.code}-{where}-{page.as_at.label}",
+            header,
+            rows,
+            request.GET["format"],
+            sheet=page.metric.code,
+        )
+    return _plan_page(
+        request,
+        "web/metric.html",
+        plan,
+        as_at,
+        "scorecard",
+        page=page,
+        format_value=assurance_presenters.format_value,
+        format_target=assurance_presenters.format_target,
+    )
 
 
 @signed_in

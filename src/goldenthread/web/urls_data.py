@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from goldenthread.web.views import upload as views
 
 app_name = "performance"
 

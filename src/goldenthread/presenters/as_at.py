@@ -14,12 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlencode
 
+from goldenthread.formatting import long_date
 from goldenthread.planfile.periods import Period, PeriodError, financial_year, financial_years, parse_period, quarter
 from goldenthread.plans import models as m
-
-
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def quarter_of(day: date) -> Period:
@@ -87,8 +84,10 @@ def as_at_choice(plan: m.Plan, raw: str, today: date) -> AsAt:
     elif plan_over:
         day = span.end
         label = "the end of the plan"
-        explanation = (f"The plan ended on {long_date(span.end)}, so dates are judged as at its end. "
-                       "Choose a quarter to see the plan as it stood at the end of that quarter.")
+        explanation = (
+            f"The plan ended on {long_date(span.end)}, so dates are judged as at its end. "
+            "Choose a quarter to see the plan as it stood at the end of that quarter."
+        )
     else:
         day = today
         label = "today"
@@ -102,15 +101,28 @@ def as_at_choice(plan: m.Plan, raw: str, today: date) -> AsAt:
     start_year = span.start.year
     while financial_year(start_year).start <= span.end:
         fy = financial_year(start_year)
-        groups.append(OptionGroup(fy.label, [
-            Option(q.label, f"{q.label} (to {long_date(q.end)})", q.label == selected_value)
-            for q in (quarter(start_year, n) for n in range(1, 5))
-        ]))
+        groups.append(
+            OptionGroup(
+                fy.label,
+                [
+                    Option(q.label, f"{q.label} (to {long_date(q.end)})", q.label == selected_value)
+                    for q in (quarter(start_year, n) for n in range(1, 5))
+                ],
+            )
+        )
         start_year += 1
     if chosen is not None and not any(o.selected for g in groups for o in g.options):
         chosen_option = Option(chosen.label, f"{chosen.label} (to {long_date(day)})", True)
         groups.insert(0, OptionGroup("Chosen period", [chosen_option]))
     default_option = None if plan_over else Option("", f"Today ({long_date(today)})", chosen is None)
-    return AsAt(value=chosen.label if chosen else "", date=day, chosen=chosen, period=chosen or quarter_of(day),
-                label=label,
-                explanation=explanation, groups=groups, default_option=default_option, error=error)
+    return AsAt(
+        value=chosen.label if chosen else "",
+        date=day,
+        chosen=chosen,
+        period=chosen or quarter_of(day),
+        label=label,
+        explanation=explanation,
+        groups=groups,
+        default_option=default_option,
+        error=error,
+    )

@@ -11,7 +11,6 @@ import os
 import sys
 from pathlib import Path
 
-
 SUPPORTED_DATABASES = ("sqlite", "postgres", "postgresql", "pgsql")
 
 
@@ -47,8 +46,10 @@ def cmd_plan_validate(args: argparse.Namespace) -> int:
         result = validate_file(file)
         if result.ok:
             plan = result.plan
-            print(f"{file}: valid — {plan.code}, {len(plan.objectives)} objectives, {len(plan.metrics)} metrics, "
-                  f"{len(plan.activities)} activities")
+            print(
+                f"{file}: valid — {plan.code}, {len(plan.objectives)} objectives, {len(plan.metrics)} metrics, "
+                f"{len(plan.activities)} activities"
+            )
         else:
             failed += 1
             _print_problems(result.problems)
@@ -99,8 +100,10 @@ def cmd_plan_list(args: argparse.Namespace) -> int:
         return 0
     width = max(len(r["code"]) for r in rows)
     for r in rows:
-        print(f"{r['code']:<{width}}  {r['period']:<18} {r['status']:<9} {r['objectives']:>4} objectives "
-              f"{r['metrics']:>4} metrics  {r['title']}")
+        print(
+            f"{r['code']:<{width}}  {r['period']:<18} {r['status']:<9} {r['objectives']:>4} objectives "
+            f"{r['metrics']:>4} metrics  {r['title']}"
+        )
     return 0
 
 
@@ -181,8 +184,14 @@ def cmd_assess(args: argparse.Namespace) -> int:
         print(f"goldenthread assess: no plan with code '{args.plan}'; see: goldenthread plan list", file=sys.stderr)
         return 1
     try:
-        result = assess_plan(plan, as_at=as_at, metric_code=args.metric, where_code=args.where, period=period,
-                             with_units=args.metric is not None)
+        result = assess_plan(
+            plan,
+            as_at=as_at,
+            metric_code=args.metric,
+            where_code=args.where,
+            period=period,
+            with_units=args.metric is not None,
+        )
     except AssessmentError as exc:
         print(f"goldenthread assess: {exc}", file=sys.stderr)
         return 1
@@ -208,14 +217,18 @@ def _print_assessment(data: dict) -> None:
             target = f", target {pct(x['target'], x['unit'])} {met}" if x["target"] is not None else ""
             print(f"  {x['period']}: {pct(x['value'], x['unit'])}{target}")
         if x["latest_period"]:
-            print(f"  latest {x['latest_period']}: {pct(x['latest_value'], x['unit'])}; variation {x['variation']}; "
-                  f"assurance {x['assurance'] or 'none'}")
+            print(
+                f"  latest {x['latest_period']}: {pct(x['latest_value'], x['unit'])}; variation {x['variation']}; "
+                f"assurance {x['assurance'] or 'none'}"
+            )
         print(f"  status: {x['status']} — {x['reason']}")
         for t in x["triggers"]:
             print(f"  trigger fired: {t['rule']} ({', '.join(t['periods'])}): {t['message']}")
         if x["units_with_special_cause_concern"]:
             units = ", ".join(u["unit"] for u in x["units_with_special_cause_concern"])
-            print(f"  {len(x['units_with_special_cause_concern'])} units with special cause concern at their latest point: {units}")
+            print(
+                f"  {len(x['units_with_special_cause_concern'])} units with special cause concern at their latest point: {units}"
+            )
     if data["objectives"]:
         print("\nObjectives")
         for o in data["objectives"]:
@@ -305,14 +318,19 @@ def cmd_export_open_data(args: argparse.Namespace) -> int:
 
     published = is_published(plan)
     if not published and not args.unpublished:
-        print(f"goldenthread export open-data: plan {plan.code} is not published, so its figures are not open data; "
-              "publish it on the plan's quarterly cycle page first, or pass --unpublished to export it anyway "
-              "(marked \"published\": false)", file=sys.stderr)
+        print(
+            f"goldenthread export open-data: plan {plan.code} is not published, so its figures are not open data; "
+            "publish it on the plan's quarterly cycle page first, or pass --unpublished to export it anyway "
+            '(marked "published": false)',
+            file=sys.stderr,
+        )
         return 1
     data = open_data(plan, period, published=published)
     for path in write_open_data(data, Path(args.output)):
         print(f"Wrote {path}")
-    print(f"{len(data.scorecard)} scorecard measures and {len(data.values)} metric values for {plan.code} as at {period.label}")
+    print(
+        f"{len(data.scorecard)} scorecard measures and {len(data.values)} metric values for {plan.code} as at {period.label}"
+    )
     return 0
 
 
@@ -365,13 +383,18 @@ def cmd_remind(args: argparse.Namespace) -> int:
     periods = list(periods)
     if not periods:
         where = f" of plan '{args.plan}'" if args.plan else ""
-        print(f"goldenthread remind: no reporting period {label}{where}; the planning team creates periods on the "
-              "plan's quarterly cycle page", file=sys.stderr)
+        print(
+            f"goldenthread remind: no reporting period {label}{where}; the planning team creates periods on the "
+            "plan's quarterly cycle page",
+            file=sys.stderr,
+        )
         return 1
     if len(periods) > 1:
         codes = ", ".join(p.plan.code for p in periods)
-        print(f"goldenthread remind: {label} is a reporting period of several plans ({codes}); choose one with --plan",
-              file=sys.stderr)
+        print(
+            f"goldenthread remind: {label} is a reporting period of several plans ({codes}); choose one with --plan",
+            file=sys.stderr,
+        )
         return 2
     period = periods[0]
     results = send_reminders(period, today=timezone.localdate(), dry_run=args.dry_run)
@@ -399,9 +422,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Planning and performance assurance for health and care.",
     )
     parser.add_argument(
-        "--database", metavar="URL",
+        "--database",
+        metavar="URL",
         help="database for this command, e.g. sqlite:////tmp/x.sqlite3 or postgresql://user@host/db "
-             "(default: $DATABASE_URL, else the embedded SQLite file under var/)",
+        "(default: $DATABASE_URL, else the embedded SQLite file under var/)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
@@ -419,16 +443,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_serve)
 
     p = commands.add_parser(
-        "spc", help="statistical process control (Making Data Count XmR) on any CSV; no database needed",
+        "spc",
+        help="statistical process control (Making Data Count XmR) on any CSV; no database needed",
         description="One row per point: series,period,value,mean,lpl,upl,special_cause_type,point_type, spelled "
-                    "as NHSRplotthedots spells them; with --summary one row per series: series,variation,assurance.",
+        "as NHSRplotthedots spells them; with --summary one row per series: series,variation,assurance.",
     )
     p.add_argument("file", metavar="FILE.csv", help="a CSV file with a header row, or - for standard input")
     p.add_argument("--value", required=True, metavar="COL", help="the column of values")
     p.add_argument("--date", required=True, metavar="COL", help="the column of dates (YYYY-MM-DD)")
     p.add_argument("--series", metavar="COL", help="the column that names each series (for many series at once)")
-    p.add_argument("--improvement", choices=["increase", "decrease", "neutral"], default="increase",
-                   help="which direction is improvement (default: increase)")
+    p.add_argument(
+        "--improvement",
+        choices=["increase", "decrease", "neutral"],
+        default="increase",
+        help="which direction is improvement (default: increase)",
+    )
     p.add_argument("--target", type=float, metavar="X", help="target value, for the assurance icon")
     p.add_argument("--rebase", action="append", metavar="DATE,...", help="recalculate limits from these dates")
     p.add_argument("--fix-after", type=int, metavar="N", help="fix the limits after the first N points (N ≥ 12)")
@@ -451,38 +480,60 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="list who would be reminded; send nothing")
     p.set_defaults(func=cmd_remind)
 
-    reports = commands.add_parser("report", help="board papers: the quarterly pack, directorate review packs, the plan "
-                                                  "on two pages").add_subparsers(dest="report", metavar="REPORT")
+    reports = commands.add_parser(
+        "report", help="board papers: the quarterly pack, directorate review packs, the plan on two pages"
+    ).add_subparsers(dest="report", metavar="REPORT")
     reports.required = True
-    for name, help_text in (("board", "the board's quarterly performance pack"),
-                            ("directorate", "the accountability review pack for one directorate, region or team"),
-                            ("summary", "the plan on two pages")):
+    for name, help_text in (
+        ("board", "the board's quarterly performance pack"),
+        ("directorate", "the accountability review pack for one directorate, region or team"),
+        ("summary", "the plan on two pages"),
+    ):
         p = reports.add_parser(name, help=help_text)
         p.add_argument("plan", metavar="PLAN")
         if name == "directorate":
             p.add_argument("unit", metavar="UNIT", help="the org unit's code or name, e.g. medical")
-        p.add_argument("--period", metavar="PERIOD",
-                       help="the quarter reported on, e.g. '2016/17 Q4' (default: the plan's current quarter)")
+        p.add_argument(
+            "--period",
+            metavar="PERIOD",
+            help="the quarter reported on, e.g. '2016/17 Q4' (default: the plan's current quarter)",
+        )
         p.add_argument("--format", choices=["pdf", "docx", "html"], default="pdf")
-        p.add_argument("-o", "--output", metavar="FILE", help="where to write it (default: a name from the plan and "
-                                                               "period in this folder; - for standard output)")
-        p.add_argument("--progress", action="store_true", help="show progress even when standard error is not a terminal")
+        p.add_argument(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="where to write it (default: a name from the plan and period in this folder; - for standard output)",
+        )
+        p.add_argument(
+            "--progress", action="store_true", help="show progress even when standard error is not a terminal"
+        )
         p.set_defaults(func=cmd_report)
 
     export = commands.add_parser("export", help="publishable data").add_subparsers(dest="export", metavar="WHAT")
     export.required = True
-    p = export.add_parser("open-data", help="CSV and JSON of the published scorecard and metric values, with a data dictionary")
+    p = export.add_parser(
+        "open-data", help="CSV and JSON of the published scorecard and metric values, with a data dictionary"
+    )
     p.add_argument("plan", metavar="PLAN")
-    p.add_argument("--period", metavar="PERIOD", help="as at this quarter, e.g. '2016/17 Q4' (default: the current quarter)")
-    p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write the files to (created if missing)")
-    p.add_argument("--unpublished", action="store_true", help="export a plan that is not published (for checking, not publication)")
+    p.add_argument(
+        "--period", metavar="PERIOD", help="as at this quarter, e.g. '2016/17 Q4' (default: the current quarter)"
+    )
+    p.add_argument(
+        "-o", "--output", required=True, metavar="DIR", help="folder to write the files to (created if missing)"
+    )
+    p.add_argument(
+        "--unpublished", action="store_true", help="export a plan that is not published (for checking, not publication)"
+    )
     p.set_defaults(func=cmd_export_open_data)
 
-    from goldenthread.performance.cli import add_data_commands  # imports neither Django nor pandas
+    from goldenthread.cli.data import add_data_commands  # imports neither Django nor pandas
+
     add_data_commands(commands)
 
     plan = commands.add_parser("plan", help="validate, load, list and export plan files").add_subparsers(
-        dest="plan_command", metavar="ACTION")
+        dest="plan_command", metavar="ACTION"
+    )
     plan.required = True
     p = plan.add_parser("validate", help="check plan files; print every problem as FILE:LINE:COLUMN: field: message")
     p.add_argument("files", nargs="+", metavar="FILE")

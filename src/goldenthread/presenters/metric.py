@@ -5,22 +5,21 @@ the board papers and ``goldenthread assess`` use, so the figures are the same fi
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 
 from goldenthread.assurance.judgement import FiredTrigger, Status
-from goldenthread.planfile.periods import Period
-from goldenthread.performance.assessment import MetricAssessment, assess_plan
 from goldenthread.performance import aggregate
+from goldenthread.performance.assessment import MetricAssessment, assess_plan
 from goldenthread.performance.models import Observation
 from goldenthread.performance.series import unit_series
+from goldenthread.planfile.periods import Period
 from goldenthread.plans import models as m
-from goldenthread.reports.charts import POINT_LABELS, ChartPoint, spc_chart_spec
-
-from . import icons
+from goldenthread.plans.tree import Tree
+from goldenthread.presenters import icons
+from goldenthread.presenters.charts import POINT_LABELS, ChartPoint, spc_chart_spec
 
 
 @dataclass
@@ -76,7 +75,10 @@ def _f(x) -> float | None:
 
 def default_where(plan: m.Plan) -> m.OrgUnit | None:
     """England (or the plan's organisation-wide unit) when the plan has one."""
-    return plan.org_units.filter(code__iexact="england").first() or plan.org_units.filter(kind="organisation", parent=None).first()
+    return (
+        plan.org_units.filter(code__iexact="england").first()
+        or plan.org_units.filter(kind="organisation", parent=None).first()
+    )
 
 
 def metric_page(plan: m.Plan, metric_code: str, as_at: Period, where_code: str | None) -> MetricPage | None:
@@ -93,44 +95,78 @@ def metric_page(plan: m.Plan, metric_code: str, as_at: Period, where_code: str |
     if a.spc is not None:
         s = a.spc
         for i, d in enumerate(a.series.periods):
-            row = TableRow(d, _f(s.values[i]), _f(s.mean[i]), _f(s.lpl[i]), _f(s.upl[i]), str(s.special_cause_type[i]),
-                           POINT_LABELS.get(str(s.point_type[i]), str(s.point_type[i])), planned.get(d))
+            row = TableRow(
+                d,
+                _f(s.values[i]),
+                _f(s.mean[i]),
+                _f(s.lpl[i]),
+                _f(s.upl[i]),
+                str(s.special_cause_type[i]),
+                POINT_LABELS.get(str(s.point_type[i]), str(s.point_type[i])),
+                planned.get(d),
+            )
             table.append(row)
-            points.append(ChartPoint(d, float(s.values[i]), float(s.mean[i]), float(s.lpl[i]), float(s.upl[i]),
-                                     str(s.point_type[i]), str(s.special_cause_type[i]), int(s.rebase_group[i])))
+            points.append(
+                ChartPoint(
+                    d,
+                    float(s.values[i]),
+                    float(s.mean[i]),
+                    float(s.lpl[i]),
+                    float(s.upl[i]),
+                    str(s.point_type[i]),
+                    str(s.special_cause_type[i]),
+                    int(s.rebase_group[i]),
+                )
+            )
     where_name = where.name if where else "all data held"
     spec = spc_chart_spec(
-        points, title=f"{metric.title} — {where_name}", y_title=_unit_title(metric), percentage=percentage,
+        points,
+        title=f"{metric.title} — {where_name}",
+        y_title=_unit_title(metric),
+        percentage=percentage,
         target=float(metric.target_value) if metric.target_value is not None else None,
         trajectory=sorted(planned.items()),
     )
     return MetricPage(
-        plan=plan, metric=metric, objectives=list(metric.objectives.order_by("position")), where=where,
-        where_options=_where_options(plan, metric), as_at=as_at, assessment=a, status=a.status, table=table,
+        plan=plan,
+        metric=metric,
+        objectives=list(metric.objectives.order_by("position")),
+        where=where,
+        where_options=_where_options(plan, metric),
+        as_at=as_at,
+        assessment=a,
+        status=a.status,
+        table=table,
         chart_json=json.dumps(spec).replace("</", "<\\/"),
         variation_icon=icons.variation_icon(a.spc.variation if a.spc else None),
         assurance_icon=icons.assurance_icon(a.spc.assurance if a.spc else None),
         variation_text=icons.variation_text(a.spc.variation if a.spc else None),
         assurance_text=icons.assurance_text(a.spc.assurance if a.spc else None),
-        fired=a.fired, breakdowns=_breakdowns(metric, where, a, as_at), percentage=percentage,
+        fired=a.fired,
+        breakdowns=_breakdowns(metric, where, a, as_at),
+        percentage=percentage,
         has_trajectory=bool(planned),
     )
 
 
 def _unit_title(metric: m.Metric) -> str:
-    return {"percentage": "Per cent", "count": "Count", "currency": "£", "rate": "Rate", "days": "Days",
-            "score": "Score"}.get(metric.unit, metric.unit.capitalize())
+    return {
+        "percentage": "Per cent",
+        "count": "Count",
+        "currency": "£",
+        "rate": "Rate",
+        "days": "Days",
+        "score": "Score",
+    }.get(metric.unit, metric.unit.capitalize())
 
 
 def _where_options(plan: m.Plan, metric: m.Metric) -> list[tuple[str, str]]:
     """Org units the metric can be shown for: those with data and every unit above them."""
     units = {u.pk: u for u in plan.org_units.all()}
-    with_data = set(Observation.objects.filter(metric=metric, superseded_at=None).values_list("org_unit_id", flat=True).distinct())
-    shown = set()
-    for pk in with_data:
-        while pk is not None and pk not in shown:
-            shown.add(pk)
-            pk = units[pk].parent_id
+    with_data = set(
+        Observation.objects.filter(metric=metric, superseded_at=None).values_list("org_unit_id", flat=True).distinct()
+    )
+    shown = Tree({pk: u.parent_id for pk, u in units.items()}).with_ancestors(with_data)
     chosen = sorted((units[pk] for pk in shown), key=lambda u: (u.parent_id is not None, u.kind == "provider", u.name))
     return [(u.code, u.name if u.name == u.code else f"{u.name} ({u.code})") for u in chosen]
 
@@ -147,17 +183,22 @@ def _breakdowns(metric: m.Metric, where: m.OrgUnit | None, a: MetricAssessment, 
     label = period.strftime("%B %Y") if metric.frequency == "monthly" else period.isoformat()
     out: list[Breakdown] = []
     # by breakdown dimension (department type, sex, age band…), over the latest period
-    held = (Observation.objects.filter(metric=metric, superseded_at=None, period_start=period).exclude(breakdown="")
-            .values_list("breakdown", flat=True).distinct())
+    held = (
+        Observation.objects.filter(metric=metric, superseded_at=None, period_start=period)
+        .exclude(breakdown="")
+        .values_list("breakdown", flat=True)
+        .distinct()
+    )
     dimensions = sorted({pair.partition("=")[0] for b in held for pair in b.split(";")})
     for dim in dimensions:
         groups = aggregate.value_over(metric, period, period, where, dimension=dim)
-        pairs = _best_first([(g, p.value) for g, p in groups.items() if g != aggregate.TOTAL and p.value is not None],
-                            metric.polarity)
+        pairs = _best_first(
+            [(g, p.value) for g, p in groups.items() if g != aggregate.TOTAL and p.value is not None], metric.polarity
+        )
         if len(pairs) > 1:
             out.append(Breakdown(f"By {dim.replace('_', ' ')}", label, pairs, pairs[0][1] - pairs[-1][1]))
     # by the org units below the one shown (providers, regions), at their own latest period
-    below = [u for u in _subtree(where)] if where is not None else None
+    below = Tree.org_units([where.plan_id]).subtree(where.pk) if where is not None else None
     series = unit_series(metric, until=as_at.end)
     names = dict(m.OrgUnit.objects.filter(pk__in=list(series)).values_list("pk", "code"))
     pairs = []
@@ -174,26 +215,37 @@ def _breakdowns(metric: m.Metric, where: m.OrgUnit | None, a: MetricAssessment, 
     return out
 
 
-def _subtree(unit: m.OrgUnit) -> set[int]:
-    parent = dict(m.OrgUnit.objects.filter(plan_id=unit.plan_id).values_list("pk", "parent_id"))
-    children: dict[int, list[int]] = defaultdict(list)
-    for pk, p in parent.items():
-        if p is not None:
-            children[p].append(pk)
-    out, stack = set(), [unit.pk]
-    while stack:
-        pk = stack.pop()
-        out.add(pk)
-        stack.extend(children[pk])
-    return out
-
-
 def download_rows(page: MetricPage) -> tuple[list[str], list[list]]:
     """What the page shows, as a table for CSV and Excel."""
-    header = ["metric", "where", "period", "value", "mean", "lower_process_limit", "upper_process_limit",
-              "special_cause_type", "point_type", "target", "planned"]
+    header = [
+        "metric",
+        "where",
+        "period",
+        "value",
+        "mean",
+        "lower_process_limit",
+        "upper_process_limit",
+        "special_cause_type",
+        "point_type",
+        "target",
+        "planned",
+    ]
     target = float(page.metric.target_value) if page.metric.target_value is not None else None
     where = page.where.name if page.where else "all data held"
-    rows = [[page.metric.code, where, r.period.isoformat(), r.value, r.mean, r.lpl, r.upl, r.special_cause, r.point_type,
-             target, r.planned] for r in page.table]
+    rows = [
+        [
+            page.metric.code,
+            where,
+            r.period.isoformat(),
+            r.value,
+            r.mean,
+            r.lpl,
+            r.upl,
+            r.special_cause,
+            r.point_type,
+            target,
+            r.planned,
+        ]
+        for r in page.table
+    ]
     return header, rows

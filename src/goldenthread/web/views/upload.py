@@ -8,21 +8,16 @@ is written.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.timezone import localtime
 from django.views.decorators.csrf import csrf_protect
 
+from goldenthread.access import policy
+from goldenthread.performance.forms import UploadForm
+from goldenthread.performance.loading import LoadReport, load_table, read_table
+from goldenthread.performance.models import LoadBatch
 from goldenthread.plans.models import Plan
-
-from .forms import UploadForm
-from .loading import LoadReport, load_table, read_table
-from .models import LoadBatch
-
-try:  # the project-wide access rules (deny-by-default middleware)
-    from goldenthread import access
-except ImportError:  # pragma: no cover - before the roles work is installed
-    access = None
 
 PURPOSE = "load performance data"
 
@@ -33,10 +28,8 @@ def may_load_data(user) -> bool:
 
 
 def _rule(view):
-    if access is None:
-        return view
     check = lambda user, kwargs: may_load_data(user)  # noqa: E731
-    return access.rule(access.Rule(read=check, write=check, purpose=PURPOSE))(view)
+    return policy.rule(policy.Rule(read=check, write=check, purpose=PURPOSE))(view)
 
 
 def _refuse(request: HttpRequest) -> HttpResponse:
@@ -44,9 +37,7 @@ def _refuse(request: HttpRequest) -> HttpResponse:
         from django.contrib.auth.views import redirect_to_login
 
         return redirect_to_login(request.get_full_path())
-    if access is not None:
-        return access.forbidden(request, f"You do not have permission to {PURPOSE}: only staff users may.")
-    return HttpResponseForbidden(f"You do not have permission to {PURPOSE}.")
+    return policy.forbidden(request, f"You do not have permission to {PURPOSE}: only staff users may.")
 
 
 @_rule
@@ -62,8 +53,15 @@ def upload(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             upload = form.file
             table = read_table(upload, name=upload.name)
-            report = load_table(table, form.chosen_plan, metric=form.metric or None, mapping=form.mapping,
-                                add_units=form.add_units or None, source=form.source, user=request.user)
+            report = load_table(
+                table,
+                form.chosen_plan,
+                metric=form.metric or None,
+                mapping=form.mapping,
+                add_units=form.add_units or None,
+                source=form.source,
+                user=request.user,
+            )
             if not report.ok:
                 status = 400
         else:
@@ -71,5 +69,9 @@ def upload(request: HttpRequest) -> HttpResponse:
     else:
         form = UploadForm(plans=plans, plan=request.GET.get("plan", ""))
     batches = LoadBatch.objects.select_related("plan", "loaded_by").order_by("-loaded_at")[:10]
-    return render(request, "performance/upload.html",
-                  {"form": form, "report": report, "batches": batches, "localtime": localtime}, status=status)
+    return render(
+        request,
+        "performance/upload.html",
+        {"form": form, "report": report, "batches": batches, "localtime": localtime},
+        status=status,
+    )

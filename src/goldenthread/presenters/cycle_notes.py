@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 
+from goldenthread.cycles import models
+from goldenthread.formatting import long_date
 from goldenthread.planfile.periods import Period
 from goldenthread.plans import models as pm
 
@@ -43,33 +44,33 @@ class AgreedAction:
     closure_note: str = ""
 
 
-def _long(day: date | None) -> str:
-    return f"{day.day} {day:%B %Y}" if day else ""
-
-
-def _cycle_models():
-    try:
-        from goldenthread.cycles import models
-    except ImportError:  # pragma: no cover - without the cycle app there is nothing to quote
-        return None
-    return models
-
-
-def latest_commentary(plan: pm.Plan, as_at: Period, unit_ids: Iterable[int], *, objective_ids: Iterable[int] = (),
-                      metric_ids: Iterable[int] = (), activity_ids: Iterable[int] = (),
-                      everything: bool = False) -> list[Commentary]:
+def latest_commentary(
+    plan: pm.Plan,
+    as_at: Period,
+    unit_ids: Iterable[int],
+    *,
+    objective_ids: Iterable[int] = (),
+    metric_ids: Iterable[int] = (),
+    activity_ids: Iterable[int] = (),
+    everything: bool = False,
+) -> list[Commentary]:
     """Per unit, its latest submitted or approved update for a period ending by ``as_at``: the
     overall rating and commentary, and what it says about the given objectives, metrics and
     activities (with ``everything``, about all of them)."""
-    models = _cycle_models()
     unit_ids = [u for u in dict.fromkeys(unit_ids) if u is not None]
-    if models is None or not unit_ids:
+    if not unit_ids:
         return []
     S = models.Submission.Status
-    submissions = (models.Submission.objects
-                   .filter(period__plan=plan, org_unit_id__in=unit_ids, status__in=[S.SUBMITTED, S.APPROVED],
-                           period__end__lte=as_at.end)
-                   .select_related("period", "org_unit").order_by("org_unit__position", "-period__start"))
+    submissions = (
+        models.Submission.objects.filter(
+            period__plan=plan,
+            org_unit_id__in=unit_ids,
+            status__in=[S.SUBMITTED, S.APPROVED],
+            period__end__lte=as_at.end,
+        )
+        .select_related("period", "org_unit")
+        .order_by("org_unit__position", "-period__start")
+    )
     latest: dict[int, object] = {}
     for s in submissions:
         latest.setdefault(s.org_unit_id, s)
@@ -87,16 +88,26 @@ def latest_commentary(plan: pm.Plan, as_at: Period, unit_ids: Iterable[int], *, 
             notes.append(Note("Commentary", s.commentary))
         for u in s.objective_updates.select_related("objective"):
             if (everything or u.objective_id in objective_ids) and (u.rag or u.rag_reason):
-                notes.append(Note(f"Objective {u.objective.code}",
-                                  " — ".join(x for x in (rag_labels.get(u.rag, ""), u.rag_reason) if x)))
+                notes.append(
+                    Note(
+                        f"Objective {u.objective.code}",
+                        " — ".join(x for x in (rag_labels.get(u.rag, ""), u.rag_reason) if x),
+                    )
+                )
         for r in s.metric_returns.select_related("metric"):
             if (everything or r.metric_id in metric_ids) and r.note:
                 notes.append(Note(f"Metric {r.metric.code}", r.note))
         for a in s.activity_updates.select_related("activity"):
             if (everything or a.activity_id in activity_ids) and (a.status or a.commentary):
-                notes.append(Note(f"Activity {a.activity.code}",
-                                  " — ".join(x for x in (status_labels.get(a.status, ""), a.commentary) if x)))
-        out.append(Commentary(s.org_unit.name, s.period.label, s.get_status_display(), rag_labels.get(s.rag, ""), notes))
+                notes.append(
+                    Note(
+                        f"Activity {a.activity.code}",
+                        " — ".join(x for x in (status_labels.get(a.status, ""), a.commentary) if x),
+                    )
+                )
+        out.append(
+            Commentary(s.org_unit.name, s.period.label, s.get_status_display(), rag_labels.get(s.rag, ""), notes)
+        )
     return out
 
 
@@ -104,13 +115,16 @@ def agreed_actions(plan: pm.Plan, as_at: Period, unit_ids: Iterable[int]) -> lis
     """Actions agreed at the units' accountability reviews of periods ending by ``as_at``: every
     action of each unit's latest review, and any still open from earlier reviews. Overdue means
     open and due before the end of ``as_at``."""
-    models = _cycle_models()
     unit_ids = [u for u in dict.fromkeys(unit_ids) if u is not None]
-    if models is None or not unit_ids:
+    if not unit_ids:
         return []
-    reviews = list(models.AccountabilityReview.objects
-                   .filter(period__plan=plan, org_unit_id__in=unit_ids, period__end__lte=as_at.end)
-                   .select_related("period", "org_unit").order_by("org_unit__position", "-period__start"))
+    reviews = list(
+        models.AccountabilityReview.objects.filter(
+            period__plan=plan, org_unit_id__in=unit_ids, period__end__lte=as_at.end
+        )
+        .select_related("period", "org_unit")
+        .order_by("org_unit__position", "-period__start")
+    )
     latest: dict[int, int] = {}
     for r in reviews:
         latest.setdefault(r.org_unit_id, r.pk)
@@ -120,15 +134,22 @@ def agreed_actions(plan: pm.Plan, as_at: Period, unit_ids: Iterable[int]) -> lis
             if review.pk != latest[review.org_unit_id] and a.status != models.Action.Status.OPEN:
                 continue
             if a.status == models.Action.Status.CLOSED:
-                status = f"Closed {_long(a.closed_on.date())}" if a.closed_on else "Closed"
+                status = f"Closed {long_date(a.closed_on.date())}" if a.closed_on else "Closed"
             elif a.is_overdue(as_at.end):
                 status = "Overdue"
             else:
                 status = "Open"
-            held = f" ({_long(review.held_on)})" if review.held_on else ""
-            out.append(AgreedAction(a.description, a.owner, _long(a.due_on) or "no date", status,
-                                    f"{review.org_unit.name} accountability review, {review.period.label}{held}",
-                                    a.closure_note))
+            held = f" ({long_date(review.held_on)})" if review.held_on else ""
+            out.append(
+                AgreedAction(
+                    a.description,
+                    a.owner,
+                    long_date(a.due_on) or "no date",
+                    status,
+                    f"{review.org_unit.name} accountability review, {review.period.label}{held}",
+                    a.closure_note,
+                )
+            )
     return out
 
 
@@ -145,13 +166,20 @@ class ReviewRecord:
 
 def latest_review(plan: pm.Plan, as_at: Period, unit_id: int) -> ReviewRecord | None:
     """The unit's latest accountability review of a period ending by ``as_at``, or None."""
-    models = _cycle_models()
-    if models is None:
-        return None
-    review = (models.AccountabilityReview.objects
-              .filter(period__plan=plan, org_unit_id=unit_id, period__end__lte=as_at.end)
-              .select_related("period").order_by("-period__start").first())
+    review = (
+        models.AccountabilityReview.objects.filter(period__plan=plan, org_unit_id=unit_id, period__end__lte=as_at.end)
+        .select_related("period")
+        .order_by("-period__start")
+        .first()
+    )
     if review is None:
         return None
-    return ReviewRecord(review.period.label, review.get_status_display(), _long(review.held_on), review.chair,
-                        [str(a) for a in review.attendees.all()], review.summary, [d.text for d in review.decisions.all()])
+    return ReviewRecord(
+        review.period.label,
+        review.get_status_display(),
+        long_date(review.held_on),
+        review.chair,
+        [str(a) for a in review.attendees.all()],
+        review.summary,
+        [d.text for d in review.decisions.all()],
+    )

@@ -14,13 +14,13 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
 
-from goldenthread import access
+from goldenthread.access import roles, rules
 from goldenthread.audit.models import RELATED_LABELS
 from goldenthread.audit.records import history_model, normal
+from goldenthread.cycles import models as cm
+from goldenthread.formatting import date_time, long_date
 from goldenthread.performance.models import Observation
 from goldenthread.plans import models as pm
-
-from . import models as cm
 
 #: kind in the address -> (model, what to call it)
 KINDS: dict[str, tuple[type[models.Model], str]] = {
@@ -45,15 +45,30 @@ KIND_OF_MODEL = {model: kind for kind, (model, _) in KINDS.items()}
 
 # dependent rows shown on their parent's history page: model -> (foreign key to parent, label field)
 _CHILDREN = {
-    "submission": [(cm.ObjectiveUpdate, "submission", "objective", "Objective update"),
-                   (cm.ActivityUpdate, "submission", "activity", "Activity update"),
-                   (cm.MetricReturn, "submission", "metric", "Metric value"),
-                   (cm.RiskReview, "submission", "risk", "Risk review")],
-    "review": [(cm.ReviewAttendee, "review", None, "Attendee"),
-               (cm.ReviewDecision, "review", None, "Decision"),
-               (cm.Action, "review", None, "Action")],
+    "submission": [
+        (cm.ObjectiveUpdate, "submission", "objective", "Objective update"),
+        (cm.ActivityUpdate, "submission", "activity", "Activity update"),
+        (cm.MetricReturn, "submission", "metric", "Metric value"),
+        (cm.RiskReview, "submission", "risk", "Risk review"),
+    ],
+    "review": [
+        (cm.ReviewAttendee, "review", None, "Attendee"),
+        (cm.ReviewDecision, "review", None, "Decision"),
+        (cm.Action, "review", None, "Action"),
+    ],
 }
-HIDDEN = {"id", "position", "loaded_at", "version", "updated_at", "updated_by", "created_at", "plan", "submission", "review"}
+HIDDEN = {
+    "id",
+    "position",
+    "loaded_at",
+    "version",
+    "updated_at",
+    "updated_by",
+    "created_at",
+    "plan",
+    "submission",
+    "review",
+}
 VERBS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
 
@@ -75,16 +90,18 @@ def _latest(kind: str, pk) -> models.Model | None:
 
 
 def may_view_history(user, kind: str, pk) -> bool:
-    if not access.signed_in(user):
+    if not roles.signed_in(user):
         return False
     row = _latest(kind, pk)
     if row is None:
         return True  # the view says there is no such history (404)
     if kind in ("submission", "review"):
-        return access.may_view_unit_updates(user, pm.OrgUnit(pk=row.org_unit_id))
+        return rules.may_view_unit_updates(user, pm.OrgUnit(pk=row.org_unit_id))
     if kind == "action":
-        review = history_model(cm.AccountabilityReview).objects.filter(id=row.review_id).order_by("-history_date").first()
-        return review is not None and access.may_view_unit_updates(user, pm.OrgUnit(pk=review.org_unit_id))
+        review = (
+            history_model(cm.AccountabilityReview).objects.filter(id=row.review_id).order_by("-history_date").first()
+        )
+        return review is not None and rules.may_view_unit_updates(user, pm.OrgUnit(pk=review.org_unit_id))
     return True  # plan elements, observations, periods and publications: every signed-in person reads the plans
 
 
@@ -105,8 +122,7 @@ class Entry:
 
     @property
     def when_text(self) -> str:
-        local = timezone.localtime(self.when)
-        return f"{local.day} {local:%B %Y} at {local:%H:%M:%S}"
+        return date_time(self.when, seconds=True)
 
 
 @dataclass
@@ -165,7 +181,7 @@ class _Namer:
         if isinstance(value, datetime):
             return timezone.localtime(value).strftime("%d %B %Y %H:%M")
         if isinstance(value, date):
-            return f"{value.day} {value:%B %Y}"
+            return long_date(value)
         if isinstance(value, (list, dict)):
             return json.dumps(value, ensure_ascii=False)
         return str(normal(value))
@@ -200,7 +216,9 @@ def _changes(row, before, model, namer: _Namer) -> list[Change]:
     for name, value in (row.related or {}).items():
         old_value = old_rel.get(name, [])
         if value != old_value:
-            out.append(Change(RELATED_LABELS.get(name, name), "; ".join(map(str, old_value)), "; ".join(map(str, value))))
+            out.append(
+                Change(RELATED_LABELS.get(name, name), "; ".join(map(str, old_value)), "; ".join(map(str, value)))
+            )
     return out
 
 
@@ -223,13 +241,20 @@ def history_page(kind: str, pk) -> HistoryPage | None:
             def subject(r, f=f, label=label):
                 return f"{label}: {namer.show(f, getattr(r, f.attname))}"
         else:
+
             def subject(r, label=label):
                 return f"{label}: {_safe_str(r.history_object, str(r.id))[:80]}"
+
         pairs.extend(_entries(child_rows, child, subject, namer))
     namer.fetch()
     entries = [
-        Entry(row.history_date, _who(row), VERBS.get(row.history_type, row.history_type), subject_of(row),
-              _changes(row, before, m, namer))
+        Entry(
+            row.history_date,
+            _who(row),
+            VERBS.get(row.history_type, row.history_type),
+            subject_of(row),
+            _changes(row, before, m, namer),
+        )
         for row, before, m, subject_of in pairs
     ]
     entries.sort(key=lambda e: e.when, reverse=True)

@@ -30,11 +30,15 @@ ASSURANCE = {
 
 def _icon(label: str, colour: str, letter: str, size: int) -> Markup:
     if letter == "~":  # hit and miss: a wave through the target line
-        glyph = (f'<path d="M10 27 Q16 17 22 27 T34 27" fill="none" stroke="{colour}" stroke-width="3"/>'
-                 f'<line x1="8" y1="27" x2="36" y2="27" stroke="{colour}" stroke-width="1.5" stroke-dasharray="3 2"/>')
+        glyph = (
+            f'<path d="M10 27 Q16 17 22 27 T34 27" fill="none" stroke="{colour}" stroke-width="3"/>'
+            f'<line x1="8" y1="27" x2="36" y2="27" stroke="{colour}" stroke-width="1.5" stroke-dasharray="3 2"/>'
+        )
     elif letter:
-        glyph = (f'<text x="22" y="29" text-anchor="middle" font-family="Arial, sans-serif" font-size="18" '
-                 f'font-weight="bold" fill="{colour}">{letter}</text>')
+        glyph = (
+            f'<text x="22" y="29" text-anchor="middle" font-family="Arial, sans-serif" font-size="18" '
+            f'font-weight="bold" fill="{colour}">{letter}</text>'
+        )
     else:  # common cause: a level line
         glyph = f'<path d="M9 24 L16 20 L22 27 L28 21 L35 24" fill="none" stroke="{colour}" stroke-width="3"/>'
     svg = (

@@ -1,5 +1,5 @@
-"""The cycle's pages. Access to every page is enforced by :class:`goldenthread.access.AccessMiddleware`
-(rules in :data:`goldenthread.access.PAGES`); views check object-level permissions again before
+"""The cycle's pages. Access to every page is enforced by :class:`goldenthread.access.middleware.AccessMiddleware`
+(rules in :data:`goldenthread.access.rules.PAGES`); views check object-level permissions again before
 acting, and every write goes through :mod:`.services` in one transaction."""
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from goldenthread import access
+from goldenthread.access import policy, rules
+from goldenthread.audit import history as history_module
+from goldenthread.cycles import services
+from goldenthread.cycles.forms import CloseActionForm, DecisionForm, PeriodForm, ReviewForm, UpdateForm
+from goldenthread.cycles.models import AccountabilityReview, Action, ReportingPeriod, Submission
 from goldenthread.plans import models as pm
-
-from . import history as history_module
-from . import presenters, services
-from .forms import CloseActionForm, DecisionForm, PeriodForm, ReviewForm, UpdateForm
-from .models import AccountabilityReview, Action, ReportingPeriod, Submission
+from goldenthread.presenters import cycle as presenters
 
 
 def _plan(code: str) -> pm.Plan:
@@ -57,8 +57,8 @@ def actions(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def action_close(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(Action.objects.select_related("review__period__plan", "review__org_unit"), pk=pk)
-    if not access.may_close_action(request.user, action):
-        return access.forbidden(request, "You do not have permission to close this action.")
+    if not rules.may_close_action(request.user, action):
+        return policy.forbidden(request, "You do not have permission to close this action.")
     row = presenters.action_row(action, request.user, _today())
     form = CloseActionForm(request.POST if request.method == "POST" else None)
     problem = ""
@@ -75,14 +75,21 @@ def action_close(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "The action is closed.")
                 return redirect(row.review_href)
-    return render(request, "cycles/action_close.html", {"row": row, "form": form, "problem": problem},
-                  status=400 if form.errors or problem else 200)
+    return render(
+        request,
+        "cycles/action_close.html",
+        {"row": row, "form": form, "problem": problem},
+        status=400 if form.errors or problem else 200,
+    )
 
 
 @require_GET
 def overdue(request: HttpRequest) -> HttpResponse:
-    return render(request, "cycles/overdue.html", {"groups": presenters.overdue_page(request.user, _today()),
-                                                   "today": presenters.long_date(_today())})
+    return render(
+        request,
+        "cycles/overdue.html",
+        {"groups": presenters.overdue_page(request.user, _today()), "today": presenters.long_date(_today())},
+    )
 
 
 # --- a plan's cycle and its periods ---------------------------------------------------------------
@@ -93,19 +100,25 @@ def plan_cycle(request: HttpRequest, code: str) -> HttpResponse:
     plan = _plan(code)
     problem = ""
     if request.method == "POST":
-        if not access.may_run_cycle(request.user, plan):
-            return access.forbidden(request, "Only this plan's planning team can change its cycle.")
+        if not rules.may_run_cycle(request.user, plan):
+            return policy.forbidden(request, "Only this plan's planning team can change its cycle.")
         try:
             if request.POST.get("action") == "generate":
                 created = services.generate_periods(plan, request.POST.get("frequency", "quarterly"), user=request.user)
-                messages.success(request, f"Created {len(created)} reporting period(s)." if created
-                                 else "Every reporting period already exists; nothing was created.")
+                messages.success(
+                    request,
+                    f"Created {len(created)} reporting period(s)."
+                    if created
+                    else "Every reporting period already exists; nothing was created.",
+                )
                 return redirect("cycles:plan_cycle", plan.code)
             if request.POST.get("action") == "return_metrics":
                 try:
                     chosen = {int(x) for x in request.POST.getlist("metric")}
                 except ValueError:
-                    raise services.CycleError("The list of metrics was not understood; reload the page and choose again.") from None
+                    raise services.CycleError(
+                        "The list of metrics was not understood; reload the page and choose again."
+                    ) from None
                 services.set_return_metrics(plan, chosen, user=request.user)
                 messages.success(request, f"{len(chosen)} metric(s) are now collected by return.")
                 return redirect("cycles:plan_cycle", plan.code)
@@ -119,8 +132,8 @@ def plan_cycle(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def publish(request: HttpRequest, code: str) -> HttpResponse:
     plan = _plan(code)
-    if not access.may_run_cycle(request.user, plan):
-        return access.forbidden(request, "Only this plan's planning team can publish it.")
+    if not rules.may_run_cycle(request.user, plan):
+        return policy.forbidden(request, "Only this plan's planning team can publish it.")
     slug = request.POST.get("period", "")
     period = _period(plan, slug) if slug else None
     if request.POST.get("action") == "withdraw":
@@ -128,8 +141,11 @@ def publish(request: HttpRequest, code: str) -> HttpResponse:
         messages.success(request, f"{period.label if period else 'The plan'} is no longer on the public pages.")
     else:
         services.publish(plan, period, user=request.user)
-        if period is not None and not access.is_published(plan):
-            messages.success(request, f"{period.label} is published; it will show on the public pages once the plan is published too.")
+        if period is not None and not rules.is_published(plan):
+            messages.success(
+                request,
+                f"{period.label} is published; it will show on the public pages once the plan is published too.",
+            )
         else:
             messages.success(request, f"{period.label if period else 'The plan'} is published on the public pages.")
     if period is not None:
@@ -148,8 +164,8 @@ def period(request: HttpRequest, code: str, period: str) -> HttpResponse:
 def period_edit(request: HttpRequest, code: str, period: str) -> HttpResponse:
     plan = _plan(code)
     the_period = _period(plan, period)
-    if not access.may_run_cycle(request.user, plan):
-        return access.forbidden(request, "Only this plan's planning team can change its reporting periods.")
+    if not rules.may_run_cycle(request.user, plan):
+        return policy.forbidden(request, "Only this plan's planning team can change its reporting periods.")
     form = PeriodForm(the_period, request.POST if request.method == "POST" else None)
     if request.method == "POST":
         days = form.clean()
@@ -157,27 +173,37 @@ def period_edit(request: HttpRequest, code: str, period: str) -> HttpResponse:
             services.update_period_dates(the_period, *days, user=request.user)
             messages.success(request, f"The dates for {the_period.label} are saved.")
             return redirect("cycles:period", plan.code, the_period.slug)
-    return render(request, "cycles/period_edit.html", {"period": the_period, "form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "cycles/period_edit.html", {"period": the_period, "form": form}, status=400 if form.errors else 200
+    )
 
 
 @require_POST
 def remind(request: HttpRequest, code: str, period: str) -> HttpResponse:
     plan = _plan(code)
     the_period = _period(plan, period)
-    if not access.may_run_cycle(request.user, plan):
-        return access.forbidden(request, "Only this plan's planning team can send reminders.")
-    results = services.send_reminders(the_period, today=_today(), user=request.user,
-                                      site=request.build_absolute_uri("/"))
+    if not rules.may_run_cycle(request.user, plan):
+        return policy.forbidden(request, "Only this plan's planning team can send reminders.")
+    results = services.send_reminders(
+        the_period, today=_today(), user=request.user, site=request.build_absolute_uri("/")
+    )
     sent = [r for r in results if r.sent]
     unsent = [r for r in results if not r.sent]
     if sent:
-        messages.success(request, f"Sent {len(sent)} reminder(s) for {the_period.label}: "
-                         + "; ".join(f"{r.recipient} ({r.unit.name})" for r in sent) + ".")
+        messages.success(
+            request,
+            f"Sent {len(sent)} reminder(s) for {the_period.label}: "
+            + "; ".join(f"{r.recipient} ({r.unit.name})" for r in sent)
+            + ".",
+        )
     if unsent:
-        messages.warning(request, "Not sent: " + "; ".join(f"{r.recipient or r.unit.name}: {r.note}" for r in unsent) + ".")
+        messages.warning(
+            request, "Not sent: " + "; ".join(f"{r.recipient or r.unit.name}: {r.note}" for r in unsent) + "."
+        )
     if not results:
-        messages.success(request, f"Every update for {the_period.label} is with the planning team; nobody needed reminding.")
+        messages.success(
+            request, f"Every update for {the_period.label} is with the planning team; nobody needed reminding."
+        )
     if request.POST.get("back") == "overdue":
         return redirect("cycles:overdue")
     return redirect("cycles:period", plan.code, the_period.slug)
@@ -190,15 +216,15 @@ def remind(request: HttpRequest, code: str, period: str) -> HttpResponse:
 def submission(request: HttpRequest, code: str, period: str, unit: str) -> HttpResponse:
     plan = _plan(code)
     the_period, the_unit = _period(plan, period), _unit(plan, unit)
-    if not access.may_view_unit_updates(request.user, the_unit):
-        return access.forbidden(request, f"You do not have permission to see {the_unit.name}'s updates.")
+    if not rules.may_view_unit_updates(request.user, the_unit):
+        return policy.forbidden(request, f"You do not have permission to see {the_unit.name}'s updates.")
     page = presenters.submission_page(the_period, the_unit, request.user)
     form, problem, status = None, "", 200
     if page.submission is not None and page.can_decide:
         form = DecisionForm(page.submission)
     if request.method == "POST":
-        if not access.may_decide(request.user, plan):
-            return access.forbidden(request, "Only this plan's planning team can approve or return updates.")
+        if not rules.may_decide(request.user, plan):
+            return policy.forbidden(request, "Only this plan's planning team can approve or return updates.")
         if page.submission is None or page.submission.status != Submission.Status.SUBMITTED:
             problem = "This update is not waiting for a decision: it has not been submitted, or someone has already decided it."
             status = 409
@@ -208,7 +234,9 @@ def submission(request: HttpRequest, code: str, period: str, unit: str) -> HttpR
             if cleaned is not None:
                 decision, comments = cleaned
                 try:
-                    services.decide(page.submission, decision, comments=comments, based_on=form.version, user=request.user)
+                    services.decide(
+                        page.submission, decision, comments=comments, based_on=form.version, user=request.user
+                    )
                 except services.Conflict as exc:
                     problem, status = str(exc), 409
                 except services.Incomplete as exc:
@@ -217,7 +245,9 @@ def submission(request: HttpRequest, code: str, period: str, unit: str) -> HttpR
                 except services.CycleError as exc:
                     problem, status = str(exc), 409
                 else:
-                    done = "approved" if decision == "approve" else "returned to " + the_unit.name + " with your comments"
+                    done = (
+                        "approved" if decision == "approve" else "returned to " + the_unit.name + " with your comments"
+                    )
                     messages.success(request, f"The {the_unit.name} update for {the_period.label} is {done}.")
                     return redirect("cycles:submission", plan.code, the_period.slug, the_unit.code)
             if form.errors and status == 200:
@@ -230,8 +260,8 @@ def submission(request: HttpRequest, code: str, period: str, unit: str) -> HttpR
 def submission_edit(request: HttpRequest, code: str, period: str, unit: str) -> HttpResponse:
     plan = _plan(code)
     the_period, the_unit = _period(plan, period), _unit(plan, unit)
-    if not access.may_edit_submission(request.user, the_unit):
-        return access.forbidden(request, f"Only {the_unit.name}'s lead and contributors can edit its update.")
+    if not rules.may_edit_submission(request.user, the_unit):
+        return policy.forbidden(request, f"Only {the_unit.name}'s lead and contributors can edit its update.")
     scope = services.unit_scope(plan, the_unit)
     current = Submission.objects.filter(period=the_period, org_unit=the_unit).first()
     today = _today()
@@ -243,11 +273,16 @@ def submission_edit(request: HttpRequest, code: str, period: str, unit: str) -> 
         submit = request.POST.get("action") == "submit"
         data = form.clean()
         if not the_period.is_open(today):
-            problem, status = f"Updates for {the_period.label} open on {presenters.long_date(the_period.opens_on)}; " \
-                              "your text is kept below — save it then.", 409
+            problem, status = (
+                f"Updates for {the_period.label} open on {presenters.long_date(the_period.opens_on)}; "
+                "your text is kept below — save it then.",
+                409,
+            )
         elif data is not None:
             try:
-                saved = services.save_update(the_period, the_unit, data, based_on=form.version, user=request.user, submit=submit)
+                saved = services.save_update(
+                    the_period, the_unit, data, based_on=form.version, user=request.user, submit=submit
+                )
             except services.Conflict as exc:
                 problem, conflict, status = str(exc), True, 409
                 if exc.current is not None:
@@ -261,17 +296,30 @@ def submission_edit(request: HttpRequest, code: str, period: str, unit: str) -> 
                 problem, status = str(exc) + " Your text is kept below so you can copy it.", 409
             else:
                 if submit:
-                    messages.success(request, f"The {the_unit.name} update for {the_period.label} is submitted to the planning team.")
+                    messages.success(
+                        request, f"The {the_unit.name} update for {the_period.label} is submitted to the planning team."
+                    )
                     return redirect("cycles:submission", plan.code, the_period.slug, the_unit.code)
                 messages.success(request, f"Your draft is saved (version {saved.version}).")
                 return redirect("cycles:submission_edit", plan.code, the_period.slug, the_unit.code)
         if form.errors and status == 200:
             status = 400
-    return render(request, "cycles/submission_edit.html", {
-        "period": the_period, "unit": the_unit, "form": form, "submission": current, "problem": problem,
-        "conflict": conflict, "can_submit": access.may_submit(request.user, the_unit),
-        "view_href": presenters.submission_href(the_period, the_unit), "open": the_period.is_open(today),
-    }, status=status)
+    return render(
+        request,
+        "cycles/submission_edit.html",
+        {
+            "period": the_period,
+            "unit": the_unit,
+            "form": form,
+            "submission": current,
+            "problem": problem,
+            "conflict": conflict,
+            "can_submit": rules.may_submit(request.user, the_unit),
+            "view_href": presenters.submission_href(the_period, the_unit),
+            "open": the_period.is_open(today),
+        },
+        status=status,
+    )
 
 
 # --- accountability reviews -----------------------------------------------------------------------
@@ -281,17 +329,19 @@ def submission_edit(request: HttpRequest, code: str, period: str, unit: str) -> 
 def review(request: HttpRequest, code: str, period: str, unit: str) -> HttpResponse:
     plan = _plan(code)
     the_period, the_unit = _period(plan, period), _unit(plan, unit)
-    if not access.may_view_unit_updates(request.user, the_unit):
-        return access.forbidden(request, f"You do not have permission to see {the_unit.name}'s reviews.")
-    return render(request, "cycles/review.html", {"page": presenters.review_page(the_period, the_unit, request.user, _today())})
+    if not rules.may_view_unit_updates(request.user, the_unit):
+        return policy.forbidden(request, f"You do not have permission to see {the_unit.name}'s reviews.")
+    return render(
+        request, "cycles/review.html", {"page": presenters.review_page(the_period, the_unit, request.user, _today())}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def review_edit(request: HttpRequest, code: str, period: str, unit: str) -> HttpResponse:
     plan = _plan(code)
     the_period, the_unit = _period(plan, period), _unit(plan, unit)
-    if not access.may_run_cycle(request.user, plan):
-        return access.forbidden(request, "Only this plan's planning team can record accountability reviews.")
+    if not rules.may_run_cycle(request.user, plan):
+        return policy.forbidden(request, "Only this plan's planning team can record accountability reviews.")
     current = AccountabilityReview.objects.filter(period=the_period, org_unit=the_unit).first()
     form = ReviewForm(current, request.POST if request.method == "POST" else None)
     problem, status = "", 200
@@ -307,14 +357,25 @@ def review_edit(request: HttpRequest, code: str, period: str, unit: str) -> Http
             except services.CycleError as exc:
                 problem, status = str(exc), 409
             else:
-                messages.success(request, f"The accountability review of {the_unit.name} for {the_period.label} is saved.")
+                messages.success(
+                    request, f"The accountability review of {the_unit.name} for {the_period.label} is saved."
+                )
                 return redirect("cycles:review", plan.code, the_period.slug, the_unit.code)
         if form.errors and status == 200:
             status = 400
-    return render(request, "cycles/review_edit.html", {
-        "period": the_period, "unit": the_unit, "form": form, "review": current, "problem": problem,
-        "view_href": presenters.review_href(the_period, the_unit),
-    }, status=status)
+    return render(
+        request,
+        "cycles/review_edit.html",
+        {
+            "period": the_period,
+            "unit": the_unit,
+            "form": form,
+            "review": current,
+            "problem": problem,
+            "view_href": presenters.review_href(the_period, the_unit),
+        },
+        status=status,
+    )
 
 
 # --- history --------------------------------------------------------------------------------------
@@ -326,7 +387,7 @@ def history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if page is None:
         raise Http404(f"No history for {kind} {pk}")
     if not history_module.may_view_history(request.user, kind, pk):
-        return access.forbidden(request, "You do not have permission to see this history.")
+        return policy.forbidden(request, "You do not have permission to see this history.")
     return render(request, "cycles/history.html", {"page": page})
 
 
@@ -335,12 +396,12 @@ def history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @require_GET
 def public_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "cycles/public_home.html", {"plans": access.published_plans().order_by("code")})
+    return render(request, "cycles/public_home.html", {"plans": rules.published_plans().order_by("code")})
 
 
 @require_GET
 def public_plan(request: HttpRequest, code: str) -> HttpResponse:
-    plan = access.published_plans().filter(code=code).first()
+    plan = rules.published_plans().filter(code=code).first()
     if plan is None:
         raise Http404(f"No published plan with code {code}")
     return render(request, "cycles/public_plan.html", {"page": presenters.public_plan(plan)})
@@ -348,8 +409,8 @@ def public_plan(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 def public_period(request: HttpRequest, code: str, period: str) -> HttpResponse:
-    plan = access.published_plans().filter(code=code).first()
+    plan = rules.published_plans().filter(code=code).first()
     the_period = ReportingPeriod.objects.filter(plan=plan, slug=period).select_related("plan").first() if plan else None
-    if the_period is None or not access.is_period_published(the_period):
+    if the_period is None or not rules.is_period_published(the_period):
         raise Http404(f"No published period {period} of {code}")
     return render(request, "cycles/public_period.html", {"page": presenters.public_period(the_period)})

@@ -1,0 +1,41 @@
+"""Decorators for views: the page's rule declared on the view, the plan found, the as-at period read.
+
+Every page about a plan goes through :func:`plan_view` and every page across plans through
+:func:`signed_in`; both declare their rule to the deny-by-default policy
+(:mod:`goldenthread.access.policy`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+
+from goldenthread.access.policy import PLAN_READER, SIGNED_IN_PAGE, rule
+from goldenthread.access.rules import viewable_plans
+from goldenthread.presenters.as_at import AsAt, as_at_choice
+
+
+def signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Pages for signed-in users; anyone else is sent to the sign-in page and back."""
+    return rule(SIGNED_IN_PAGE)(login_required(view))
+
+
+def plan_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page about one plan: signed in, the plan found among those the user may read (404
+    otherwise, so a plan's existence is not disclosed), and the "as at" period read from
+    ``?as_at=``. The view is called as ``view(request, plan, as_at, **kwargs)``."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, code: str, **kwargs: object) -> HttpResponse:
+        plan = viewable_plans(request.user).select_related("organisation").filter(code=code).first()
+        if plan is None:
+            raise Http404(f"No plan with code {code}")
+        as_at: AsAt = as_at_choice(plan, request.GET.get("as_at", ""), today=timezone.localdate())
+        return view(request, plan, as_at, **kwargs)
+
+    return rule(PLAN_READER)(wrapper)

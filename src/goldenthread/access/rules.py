@@ -1,0 +1,119 @@
+"""What someone may do with a plan, a unit, an update or an action: the ``may_*`` checks that
+views, services and presenters ask (see :mod:`goldenthread.access.roles` for the roles)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from goldenthread.access.roles import CONTRIBUTOR, LEAD, PLANNING_TEAM, person, signed_in
+from goldenthread.plans import models as pm
+
+
+def is_published(plan: pm.Plan) -> bool:
+    """Published on the public pages and not withdrawn (the cycle's ``Publication`` rows)."""
+    return published_plans().filter(pk=plan.pk).exists()
+
+
+def is_period_published(period) -> bool:
+    """A reporting period is public when it and its plan are published."""
+    return is_published(period.plan) and period.publications.filter(withdrawn_at=None).exists()
+
+
+def viewable_plans(user) -> QuerySet[pm.Plan]:
+    """The plans ``user`` may read on the signed-in pages; the public pages use :func:`published_plans`."""
+    if signed_in(user):
+        return pm.Plan.objects.all()
+    return published_plans()
+
+
+def published_plans() -> QuerySet[pm.Plan]:
+    """Plans with a live (not withdrawn) publication of the plan itself."""
+    live = {
+        "publications__isnull": False,
+        "publications__period__isnull": True,
+        "publications__withdrawn_at__isnull": True,
+    }
+    return pm.Plan.objects.filter(**live).distinct()
+
+
+def may_view_plan(user, plan: pm.Plan) -> bool:
+    return signed_in(user) or is_published(plan)
+
+
+def may_edit_plan(user, plan: pm.Plan) -> bool:
+    """Change a plan's elements and run its cycle: its planning team and administrators."""
+    p = person(user)
+    return p.is_admin or (PLANNING_TEAM in p.roles and plan.pk in p.planning_plan_ids)
+
+
+may_run_cycle = may_edit_plan
+
+
+def may_work_on_unit(user, unit_id: int | None) -> bool:
+    """Update a unit's objectives, activities and submissions: its lead and contributors."""
+    p = person(user)
+    return p.is_admin or (unit_id is not None and bool(p.roles & {LEAD, CONTRIBUTOR}) and unit_id in p.unit_ids)
+
+
+def may_lead_unit(user, unit_id: int | None) -> bool:
+    p = person(user)
+    return p.is_admin or (unit_id is not None and LEAD in p.roles and unit_id in p.led_unit_ids)
+
+
+def may_view_objective(user, objective: pm.Objective) -> bool:
+    return may_view_plan(user, objective.plan)
+
+
+def may_edit_objective(user, objective: pm.Objective) -> bool:
+    return may_edit_plan(user, objective.plan) or may_work_on_unit(user, objective.org_unit_id)
+
+
+def activity_unit_id(activity: pm.Activity) -> int | None:
+    return activity.org_unit_id if activity.org_unit_id is not None else activity.objective.org_unit_id
+
+
+def may_view_activity(user, activity: pm.Activity) -> bool:
+    return may_view_plan(user, activity.plan)
+
+
+def may_edit_activity(user, activity: pm.Activity) -> bool:
+    return may_edit_plan(user, activity.plan) or may_work_on_unit(user, activity_unit_id(activity))
+
+
+def may_view_unit_updates(user, unit: pm.OrgUnit) -> bool:
+    """Read a unit's submissions, reviews and actions: whoever reads everything, and the unit's people."""
+    p = person(user)
+    return p.reads_everything or may_work_on_unit(user, unit.pk)
+
+
+def may_view_all_updates(user) -> bool:
+    return person(user).reads_everything
+
+
+def may_edit_submission(user, unit: pm.OrgUnit) -> bool:
+    """Type into a unit's update (whether the update's status allows it is the service's business)."""
+    return may_work_on_unit(user, unit.pk)
+
+
+def may_submit(user, unit: pm.OrgUnit) -> bool:
+    return may_lead_unit(user, unit.pk)
+
+
+def may_decide(user, plan: pm.Plan) -> bool:
+    """Approve or return submitted updates."""
+    return may_run_cycle(user, plan)
+
+
+def may_close_action(user, action) -> bool:
+    review = action.review
+    return may_run_cycle(user, review.period.plan) or may_lead_unit(user, review.org_unit_id)
+
+
+def may_chase_updates(user) -> bool:
+    """See the overdue list: the planning team and administrators."""
+    p = person(user)
+    return p.is_admin or PLANNING_TEAM in p.roles
+
+
+def may_administer(user) -> bool:
+    return person(user).is_admin

@@ -1,0 +1,174 @@
+"""One chart specification per chart, drawn in the browser and rendered to SVG on the server.
+
+An SPC chart is a Vega-Lite specification built from the engine's result. The web page embeds
+the same specification (drawn by vega-embed, with a table fallback), and the board pack renders
+it to SVG with vl-convert, which needs no browser — so the picture on screen and on paper is the
+same picture. No Django here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+#: Making Data Count colours: grey common cause, blue improvement, orange concern, purple neutral.
+POINT_COLOURS = {
+    "common_cause": "#7f7f7f",
+    "special_cause_improvement": "#1d70b8",
+    "special_cause_concern": "#e07000",
+    "special_cause_neutral_high": "#6f2c91",
+    "special_cause_neutral_low": "#6f2c91",
+}
+POINT_LABELS = {
+    "common_cause": "Common cause",
+    "special_cause_improvement": "Special cause – improvement",
+    "special_cause_concern": "Special cause – concern",
+    "special_cause_neutral_high": "Special cause – neither (high)",
+    "special_cause_neutral_low": "Special cause – neither (low)",
+}
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    period: date
+    value: float
+    mean: float
+    lpl: float
+    upl: float
+    point_type: str
+    special_cause_type: str
+    rebase_group: int = 0
+
+
+def _num(x: float | None) -> float | None:
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
+
+
+def spc_chart_spec(
+    points: Sequence[ChartPoint],
+    *,
+    title: str,
+    y_title: str,
+    percentage: bool = False,
+    target: float | None = None,
+    trajectory: Sequence[tuple[date, float]] = (),
+    width: int | str = "container",
+    height: int = 320,
+) -> dict:
+    """A layered Vega-Lite spec: limits (dashed), mean (solid), target, trajectory, coloured points.
+
+    Lines are split at rebase breaks (``detail`` by rebase group) so each segment shows its own
+    limits. Values are plain numbers; percentages are fractions formatted as % on the axis.
+    """
+    rows = [
+        {
+            "period": p.period.isoformat(),
+            "value": _num(p.value),
+            "mean": _num(p.mean),
+            "lpl": _num(p.lpl),
+            "upl": _num(p.upl),
+            "group": int(p.rebase_group),
+            "point_type": POINT_LABELS.get(p.point_type, p.point_type),
+            "special_cause": p.special_cause_type,
+        }
+        for p in points
+    ]
+    present = [k for k in POINT_LABELS if any(p.point_type == k for p in points)] or ["common_cause"]
+    fmt = ".1%" if percentage else ",.4~g"
+    x = {"field": "period", "type": "temporal", "title": None, "axis": {"format": "%b %Y", "labelAngle": 0}}
+    y_scale = {"zero": False}
+    y = {"type": "quantitative", "title": y_title, "axis": {"format": fmt}, "scale": y_scale}
+
+    def line(field: str, colour: str, dash: list[int] | None = None, name: str = "") -> dict:
+        mark = {
+            "type": "line",
+            "color": colour,
+            "strokeWidth": 1.5,
+            "interpolate": "step-after" if field != "value" else "linear",
+        }
+        if dash:
+            mark["strokeDash"] = dash
+        return {
+            "mark": mark,
+            "encoding": {"x": x, "y": {**y, "field": field}, "detail": {"field": "group"}},
+            "name": name or field,
+        }
+
+    layers: list[dict] = [
+        line("upl", "#768692", [4, 3]),
+        line("lpl", "#768692", [4, 3]),
+        line("mean", "#212b32"),
+        {
+            "mark": {"type": "line", "color": "#aeb7bd", "strokeWidth": 1.5},
+            "encoding": {"x": x, "y": {**y, "field": "value"}},
+        },
+        {
+            "mark": {"type": "point", "filled": True, "size": 55, "opacity": 1},
+            "encoding": {
+                "x": x,
+                "y": {**y, "field": "value"},
+                "color": {
+                    "field": "point_type",
+                    "type": "nominal",
+                    "title": "Variation",
+                    "scale": {
+                        "domain": [POINT_LABELS[k] for k in present],
+                        "range": [POINT_COLOURS[k] for k in present],
+                    },
+                    "legend": {"orient": "bottom", "columns": 2},
+                },
+                "tooltip": [
+                    {"field": "period", "type": "temporal", "format": "%B %Y", "title": "Period"},
+                    {"field": "value", "type": "quantitative", "format": fmt, "title": "Value"},
+                    {"field": "mean", "type": "quantitative", "format": fmt, "title": "Mean"},
+                    {"field": "lpl", "type": "quantitative", "format": fmt, "title": "Lower process limit"},
+                    {"field": "upl", "type": "quantitative", "format": fmt, "title": "Upper process limit"},
+                    {"field": "special_cause", "type": "nominal", "title": "Rule"},
+                ],
+            },
+        },
+    ]
+    if target is not None:
+        layers.append(
+            {
+                "data": {"values": [{"target": float(target), "label": "Target"}]},
+                "layer": [
+                    {
+                        "mark": {"type": "rule", "color": "#d5281b", "strokeDash": [6, 4], "strokeWidth": 1.5},
+                        "encoding": {"y": {**y, "field": "target"}},
+                    },
+                    {
+                        "mark": {"type": "text", "color": "#d5281b", "align": "right", "dy": -6, "x": "width"},
+                        "encoding": {"y": {**y, "field": "target"}, "text": {"field": "label"}},
+                    },
+                ],
+            }
+        )
+    if trajectory:
+        layers.append(
+            {
+                "data": {"values": [{"period": d.isoformat(), "planned": float(v)} for d, v in trajectory]},
+                "mark": {
+                    "type": "line",
+                    "color": "#007f3b",
+                    "strokeDash": [2, 2],
+                    "point": {"color": "#007f3b", "shape": "diamond"},
+                },
+                "encoding": {"x": x, "y": {**y, "field": "planned"}},
+            }
+        )
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "title": {"text": title, "anchor": "start", "fontSize": 14},
+        "width": width,
+        "height": height,
+        "data": {"values": rows},
+        "layer": layers,
+        "config": {
+            "font": "Arial, sans-serif",
+            "view": {"stroke": None},
+            "axis": {"grid": True, "gridColor": "#e8edee"},
+        },
+    }
