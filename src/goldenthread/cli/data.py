@@ -10,6 +10,8 @@ import argparse
 import os
 import sys
 
+from goldenthread.cli.setup import django_setup
+
 LOAD_DESCRIPTION = """\
 Load a data file (CSV or Excel .xlsx, long format) into a plan's observations. Columns:
 metric (or --metric), org_unit, period (2017-01-01, 2017-01, 2016/17 Q4, 2016/17), value, or
@@ -60,8 +62,6 @@ def add_data_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_data_load(args: argparse.Namespace) -> int:
-    from goldenthread.cli.main import _django
-
     try:
         from goldenthread.performance.loading import MappingError, parse_mapping
 
@@ -72,7 +72,7 @@ def cmd_data_load(args: argparse.Namespace) -> int:
     if not os.path.isfile(args.file):
         print(f"goldenthread data load: {args.file}: no such file", file=sys.stderr)
         return 1
-    _django(args)
+    django_setup(args)
     from goldenthread.performance.loading import load_table, read_table
     from goldenthread.plans.models import OrgUnit, Plan
 

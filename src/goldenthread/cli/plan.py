@@ -1,0 +1,156 @@
+"""``goldenthread plan``: validate, load, list, export and check plan files, and print their schema.
+
+``plan validate`` and ``plan schema`` need no database and import no Django.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from goldenthread.cli.setup import django_setup, print_problems
+
+
+def cmd_plan_validate(args: argparse.Namespace) -> int:
+    from goldenthread.planfile import validate_file
+
+    failed = 0
+    for file in args.files:
+        result = validate_file(file)
+        if result.ok:
+            plan = result.plan
+            print(
+                f"{file}: valid — {plan.code}, {len(plan.objectives)} objectives, {len(plan.metrics)} metrics, "
+                f"{len(plan.activities)} activities"
+            )
+        else:
+            failed += 1
+            print_problems(result.problems)
+    if failed:
+        print(f"{failed} of {len(args.files)} file(s) invalid; nothing was loaded", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_plan_schema(args: argparse.Namespace) -> int:
+    import json
+
+    from goldenthread.planfile.schema import Plan
+
+    print(json.dumps(Plan.model_json_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_plan_load(args: argparse.Namespace) -> int:
+    from goldenthread.planfile import validate_file
+
+    results = [validate_file(f) for f in args.files]
+    bad = [r for r in results if not r.ok]
+    if bad:
+        for result in bad:
+            print_problems(result.problems)
+        print(f"{len(bad)} of {len(results)} file(s) invalid; nothing was loaded", file=sys.stderr)
+        return 1
+    django_setup(args)
+    from goldenthread.plans.store import PlanLoadRefused, load_plans
+
+    try:
+        reports = load_plans([r.plan for r in results])
+    except PlanLoadRefused as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    for report in reports:
+        print(report)
+    return 0
+
+
+def cmd_plan_list(args: argparse.Namespace) -> int:
+    django_setup(args)
+    from goldenthread.plans.store import plan_summaries
+
+    rows = plan_summaries()
+    if not rows:
+        print("No plans loaded. Load one with: goldenthread plan load plans/FILE.yaml")
+        return 0
+    width = max(len(r["code"]) for r in rows)
+    for r in rows:
+        print(
+            f"{r['code']:<{width}}  {r['period']:<18} {r['status']:<9} {r['objectives']:>4} objectives "
+            f"{r['metrics']:>4} metrics  {r['title']}"
+        )
+    return 0
+
+
+def cmd_plan_export(args: argparse.Namespace) -> int:
+    django_setup(args)
+    from goldenthread.planfile import to_json, to_yaml
+    from goldenthread.plans.store import PlanNotFound, export_plan
+
+    try:
+        plan = export_plan(args.code)
+    except PlanNotFound as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    text = to_yaml(plan) if args.format == "yaml" else to_json(plan)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_plan_check(args: argparse.Namespace) -> int:
+    from goldenthread.planfile.quality import check_plan, grouped
+
+    if Path(args.plan).is_file():
+        from goldenthread.planfile import validate_file
+
+        result = validate_file(args.plan)
+        if not result.ok:
+            print_problems(result.problems)
+            return 1
+        plan = result.plan
+    else:
+        django_setup(args)
+        from goldenthread.plans.store import PlanNotFound, export_plan
+
+        try:
+            plan = export_plan(args.plan)
+        except PlanNotFound as exc:
+            print(exc, file=sys.stderr)
+            return 1
+    findings = check_plan(plan)
+    print(f"{plan.code}: {len(findings)} finding(s) to review before agreeing the plan")
+    for _, heading, items in grouped(findings):
+        print(f"\n{heading} ({len(items)})")
+        for f in items:
+            detail = f" — {f.detail}" if f.detail else ""
+            print(f"  {f.kind} {f.code}: {f.title}{detail}")
+    return 1 if args.strict and findings else 0
+
+
+def add_plan_commands(commands: argparse._SubParsersAction) -> None:
+    """Add ``plan validate|load|list|export|check|schema``."""
+    plan = commands.add_parser("plan", help="validate, load, list and export plan files").add_subparsers(
+        dest="plan_command", metavar="ACTION"
+    )
+    plan.required = True
+    p = plan.add_parser("validate", help="check plan files; print every problem as FILE:LINE:COLUMN: field: message")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=cmd_plan_validate)
+    p = plan.add_parser("load", help="validate, then load plan files in one transaction (idempotent)")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=cmd_plan_load)
+    p = plan.add_parser("list", help="list the plans in the database")
+    p.set_defaults(func=cmd_plan_list)
+    p = plan.add_parser("export", help="write a stored plan as YAML or JSON")
+    p.add_argument("code")
+    p.add_argument("--format", choices=["yaml", "json"], default="yaml")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    p.set_defaults(func=cmd_plan_export)
+    p = plan.add_parser("check", help="list what to fix before agreeing a plan (a stored plan's code, or a file)")
+    p.add_argument("plan", metavar="CODE|FILE")
+    p.add_argument("--strict", action="store_true", help="exit 1 when there are findings")
+    p.set_defaults(func=cmd_plan_check)
+    p = plan.add_parser("schema", help="print the JSON Schema of plan files")
+    p.set_defaults(func=cmd_plan_schema)
