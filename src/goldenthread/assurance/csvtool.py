@@ -7,16 +7,19 @@ message`` for every bad row, and nothing is computed.
 
 from __future__ import annotations
 
+import argparse
 import csv
+import datetime as dt
 import json
 import math
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import TextIO
 
 import numpy as np
 
+from goldenthread.assurance.results import SPCTable
 from goldenthread.assurance.spc import spc_many
 
 POINT_COLUMNS = ["series", "period", "value", "mean", "lpl", "upl", "special_cause_type", "point_type"]
@@ -36,74 +39,53 @@ class Options:
     series: str | None = None
     improvement: str = "increase"
     target: float | None = None
-    rebase: list[date] = field(default_factory=list)
+    rebase: list[dt.date] = field(default_factory=list)
     fix_after: int | None = None
     summary: bool = False
     format: str = "csv"
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m")
+_GAPS = ("NA", "NAN", "NULL")
 
 
-def parse_date(text: str) -> date:
+def parse_date(text: str) -> dt.date:
     text = text.strip()
     for fmt in _DATE_FORMATS:
         try:
-            return datetime.strptime(text, fmt).date()
+            return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
     raise ValueError(f"'{text}' is not a date; write dates as YYYY-MM-DD (or DD/MM/YYYY)")
 
 
-def read(handle: TextIO, name: str, options: Options) -> tuple[list[str], list[date], np.ndarray]:
+def read(handle: TextIO, name: str, options: Options) -> tuple[list[str], list[dt.date], np.ndarray]:
+    """Series ids, dates and values from the CSV; every bad row is reported, in an InputError."""
     reader = csv.reader(handle)
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise InputError([f"{name}:1: the file is empty; it needs a header row"]) from None
-    wanted = [c for c in (options.value, options.date, options.series) if c]
-    missing = [c for c in wanted if c not in header]
-    if missing:
-        raise InputError(
-            [f"{name}:1: no column named {', '.join(repr(c) for c in missing)}; the columns are: {', '.join(header)}"]
-        )
+    header = _header(reader, name, options)
     iv, idate = header.index(options.value), header.index(options.date)
     iseries = header.index(options.series) if options.series else None
-    series, dates, values, problems = [], [], [], []
-    seen: dict[tuple[str, date], int] = {}
+    series: list[str] = []
+    dates: list[dt.date] = []
+    values: list[float] = []
+    problems: list[str] = []
+    seen: dict[tuple[str, dt.date], int] = {}
     for row_number, row in enumerate(reader, start=2):
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) < len(header):
-            row = row + [""] * (len(header) - len(row))
+        row = row + [""] * (len(header) - len(row))
         sid = row[iseries].strip() if iseries is not None else ""
-        try:
-            day = parse_date(row[idate])
-        except ValueError as exc:
-            problems.append(f"{name}:{row_number}: {options.date}: {exc}")
-            day = None
-        raw = row[iv].strip()
-        if raw == "" or raw.upper() in ("NA", "NAN", "NULL"):
-            value = math.nan
-        else:
-            try:
-                value = float(raw.replace(",", ""))
-                if not math.isfinite(value):
-                    raise ValueError
-            except ValueError:
-                problems.append(
-                    f"{name}:{row_number}: {options.value}: '{raw}' is not a number; leave it blank for a gap"
-                )
-                value = math.nan
-        if day is not None:
-            key = (sid, day)
-            if key in seen:
-                where = f"series '{sid}' " if options.series else ""
-                problems.append(
-                    f"{name}:{row_number}: {options.date}: {where}{day} is already on row {seen[key]}; "
-                    "each series has one value per date"
-                )
-            seen[key] = row_number
+        day = _date_cell(row[idate], f"{name}:{row_number}: {options.date}", problems)
+        value = _value_cell(row[iv], f"{name}:{row_number}: {options.value}", problems)
+        if day is None:
+            continue
+        if (sid, day) in seen:
+            where = f"series '{sid}' " if options.series else ""
+            problems.append(
+                f"{name}:{row_number}: {options.date}: {where}{day} is already on row {seen[sid, day]}; "
+                "each series has one value per date"
+            )
+        seen[sid, day] = row_number
         series.append(sid)
         dates.append(day)
         values.append(value)
@@ -114,7 +96,44 @@ def read(handle: TextIO, name: str, options: Options) -> tuple[list[str], list[d
     return series, dates, np.asarray(values, dtype=float)
 
 
-def _number(x: float) -> str:
+def _header(reader: Iterator[list[str]], name: str, options: Options) -> list[str]:
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise InputError([f"{name}:1: the file is empty; it needs a header row"]) from None
+    wanted = [c for c in (options.value, options.date, options.series) if c]
+    missing = [c for c in wanted if c not in header]
+    if missing:
+        raise InputError(
+            [f"{name}:1: no column named {', '.join(repr(c) for c in missing)}; the columns are: {', '.join(header)}"]
+        )
+    return header
+
+
+def _date_cell(text: str, where: str, problems: list[str]) -> dt.date | None:
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        problems.append(f"{where}: {exc}")
+        return None
+
+
+def _value_cell(text: str, where: str, problems: list[str]) -> float:
+    """The number in a cell; NaN for a gap (blank, NA, NaN, NULL) and for a bad cell, which is reported."""
+    raw = text.strip()
+    if raw == "" or raw.upper() in _GAPS:
+        return math.nan
+    try:
+        value = float(raw.replace(",", ""))
+    except ValueError:
+        value = math.inf
+    if not math.isfinite(value):
+        problems.append(f"{where}: '{raw}' is not a number; leave it blank for a gap")
+        return math.nan
+    return value
+
+
+def _number(x: float | None) -> str:
     return "" if x is None or (isinstance(x, float) and math.isnan(x)) else repr(float(x))
 
 
@@ -135,35 +154,9 @@ def run(handle: TextIO, name: str, options: Options, out: TextIO) -> list[str]:
         raise InputError([f"{name}: {exc}"]) from None
     warnings = [f"{sid or name}: {w}" for sid, ws in table.warnings.items() for w in ws]
     if options.summary:
-        rows = [
-            {"series": str(s), "variation": str(v), "assurance": a or ""}
-            for s, v, a in zip(table.series.tolist(), table.variation.tolist(), table.assurance.tolist())
-        ]
-        columns = SUMMARY_COLUMNS
+        rows, columns = _summary_rows(table), SUMMARY_COLUMNS
     else:
-        rows = [
-            {
-                "series": str(s),
-                "period": str(np.datetime64(d, "D")),
-                "value": _number(v),
-                "mean": _number(m),
-                "lpl": _number(lo),
-                "upl": _number(hi),
-                "special_cause_type": str(t),
-                "point_type": str(p),
-            }
-            for s, d, v, m, lo, hi, t, p in zip(
-                table.series_id.tolist(),
-                table.dates,
-                table.values.tolist(),
-                table.mean.tolist(),
-                table.lpl.tolist(),
-                table.upl.tolist(),
-                table.special_cause_type.tolist(),
-                table.point_type.tolist(),
-            )
-        ]
-        columns = POINT_COLUMNS
+        rows, columns = _point_rows(table), POINT_COLUMNS
     if options.format == "json":
         json.dump(rows, out, indent=1)
         out.write("\n")
@@ -174,7 +167,40 @@ def run(handle: TextIO, name: str, options: Options, out: TextIO) -> list[str]:
     return warnings
 
 
-def main(args, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def _summary_rows(table: SPCTable) -> list[dict[str, str]]:
+    return [
+        {"series": str(s), "variation": str(v), "assurance": a or ""}
+        for s, v, a in zip(table.series.tolist(), table.variation.tolist(), table.assurance.tolist(), strict=True)
+    ]
+
+
+def _point_rows(table: SPCTable) -> list[dict[str, str]]:
+    return [
+        {
+            "series": str(s),
+            "period": str(np.datetime64(d, "D")),
+            "value": _number(v),
+            "mean": _number(m),
+            "lpl": _number(lo),
+            "upl": _number(hi),
+            "special_cause_type": str(t),
+            "point_type": str(p),
+        }
+        for s, d, v, m, lo, hi, t, p in zip(
+            table.series_id.tolist(),
+            table.dates,
+            table.values.tolist(),
+            table.mean.tolist(),
+            table.lpl.tolist(),
+            table.upl.tolist(),
+            table.special_cause_type.tolist(),
+            table.point_type.tolist(),
+            strict=True,
+        )
+    ]
+
+
+def main(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     try:
         rebase = [parse_date(d) for part in (args.rebase or []) for d in part.split(",") if d.strip()]
     except ValueError as exc:
