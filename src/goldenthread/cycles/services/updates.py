@@ -1,0 +1,213 @@
+"""A unit's update for a period: its content, what is missing before it can be submitted, and
+saving it — and, when asked, submitting it — as one transaction attributed to the person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from goldenthread.access import rules
+from goldenthread.audit.records import acting_as
+from goldenthread.cycles.models import (
+    ActivityUpdate,
+    MetricReturn,
+    ObjectiveUpdate,
+    ReportingPeriod,
+    RiskReview,
+    Submission,
+)
+from goldenthread.cycles.services.errors import CycleError, Incomplete
+from goldenthread.cycles.services.journey import S, move
+from goldenthread.cycles.services.people import display_name
+from goldenthread.cycles.services.scope import Scope, unit_scope
+from goldenthread.cycles.services.versions import first_version, next_version
+from goldenthread.plans import models as pm
+
+
+def key(prefix: str, pk: int, name: str) -> str:
+    """The name of one field of an update, as forms and error messages use it: ``a12-status``."""
+    return f"{prefix}{pk}-{name}"
+
+
+@dataclass
+class UpdateData:
+    """What a person typed into an update, already checked for form (numbers are numbers)."""
+
+    rag: str = ""
+    rag_reason: str = ""
+    commentary: str = ""
+    objectives: dict[int, dict] = field(default_factory=dict)  # pk -> {rag, rag_reason}
+    activities: dict[int, dict] = field(default_factory=dict)  # pk -> {status, commentary}
+    metrics: dict[int, dict] = field(default_factory=dict)  # pk -> {value, numerator, denominator, note}
+    risks: dict[int, dict] = field(default_factory=dict)  # pk -> {likelihood, impact, commentary, reviewed}
+
+
+_CHILDREN = (
+    # (model, data attribute, foreign key to the plan element, field names)
+    (ObjectiveUpdate, "objectives", "objective", ("rag", "rag_reason")),
+    (ActivityUpdate, "activities", "activity", ("status", "commentary")),
+    (MetricReturn, "metrics", "metric", ("value", "numerator", "denominator", "note")),
+    (RiskReview, "risks", "risk", ("likelihood", "impact", "commentary", "reviewed")),
+)
+
+
+def same(a, b) -> bool:
+    """Whether two stored values are the same, decimals compared as numbers (1.50 is 1.5)."""
+    if isinstance(a, Decimal) or isinstance(b, Decimal):
+        return (a is None) == (b is None) and (a is None or Decimal(a) == Decimal(b))
+    return a == b
+
+
+def _write_children(submission: Submission, data: UpdateData) -> None:
+    """Create or change the per-element rows that differ from what is stored (history via save())."""
+    for model, attr, fk, names in _CHILDREN:
+        wanted: dict[int, dict] = getattr(data, attr)
+        stored = {getattr(row, f"{fk}_id"): row for row in model.objects.filter(submission=submission)}
+        for element_id, values in wanted.items():
+            row = stored.get(element_id)
+            if row is None:
+                if not any(v not in (None, "", False) for v in values.values()):
+                    continue
+                row = model(submission=submission, **{f"{fk}_id": element_id})
+            elif all(same(getattr(row, n), values.get(n)) for n in names):
+                continue
+            for n in names:
+                setattr(row, n, values.get(n))
+            row.save()
+
+
+def stored_data(submission: Submission | None) -> UpdateData:
+    data = UpdateData()
+    if submission is None:
+        return data
+    data.rag, data.rag_reason, data.commentary = submission.rag, submission.rag_reason, submission.commentary
+    for model, attr, fk, names in _CHILDREN:
+        target = getattr(data, attr)
+        for row in model.objects.filter(submission=submission):
+            target[getattr(row, f"{fk}_id")] = {n: getattr(row, n) for n in names}
+    return data
+
+
+# --- what is missing before submitting ------------------------------------------------------------
+
+Problems = list[tuple[str, str]]
+
+
+def _blank(text: str | None) -> bool:
+    return not (text or "").strip()
+
+
+def _objective_problems(scope: Scope, data: UpdateData) -> Problems:
+    problems = []
+    for o in scope.objectives:
+        values = data.objectives.get(o.pk, {})
+        if not values.get("rag"):
+            problems.append((key("o", o.pk, "rag"), f"Choose a RAG rating for objective {o.code}"))
+        if _blank(values.get("rag_reason")):
+            problems.append((key("o", o.pk, "rag_reason"), f"Give the reason for objective {o.code}'s rating"))
+    return problems
+
+
+def _activity_problems(scope: Scope, data: UpdateData) -> Problems:
+    problems = []
+    for a in scope.activities:
+        values = data.activities.get(a.pk, {})
+        if not values.get("status"):
+            problems.append((key("a", a.pk, "status"), f"Choose a status for activity {a.code}"))
+        elif values["status"] == pm.Activity.Status.DELAYED and _blank(values.get("commentary")):
+            problems.append(
+                (key("a", a.pk, "commentary"), f"Say why activity {a.code} is delayed and what is being done")
+            )
+    return problems
+
+
+def _metric_problems(scope: Scope, data: UpdateData) -> Problems:
+    problems = []
+    for x in scope.metrics:
+        values = data.metrics.get(x.pk, {})
+        if values.get("value") is None and _blank(values.get("note")):
+            target = "numerator" if x.aggregation == "ratio" else "value"
+            problems.append(
+                (key("m", x.pk, target), f"Enter the value for metric {x.code}, or say in the note why there is none")
+            )
+    return problems
+
+
+def problems_before_submit(scope: Scope, data: UpdateData) -> Problems:
+    """Everything missing before an update can go to the planning team, in page order."""
+    problems = []
+    if not data.rag:
+        problems.append(("rag", "Choose an overall RAG rating: red, amber or green"))
+    if _blank(data.rag_reason):
+        problems.append(("rag_reason", "Give the reason for the overall RAG rating"))
+    problems += _objective_problems(scope, data)
+    problems += _activity_problems(scope, data)
+    problems += _metric_problems(scope, data)
+    for r in scope.risks:
+        if not data.risks.get(r.pk, {}).get("reviewed"):
+            problems.append((key("r", r.pk, "reviewed"), f"Confirm you have reviewed risk {r.code}"))
+    return problems
+
+
+# --- saving ---------------------------------------------------------------------------------------
+
+
+def save_update(
+    period: ReportingPeriod, unit: pm.OrgUnit, data: UpdateData, *, based_on: int, user, submit: bool = False
+) -> Submission:
+    """Save a unit's update for a period — and, with ``submit``, send it for approval — as one
+    transaction. ``based_on`` is the version the person started from (0 for a new update)."""
+    if unit.plan_id != period.plan_id:
+        raise CycleError(f"{unit.name} is not part of the plan this period belongs to.")
+    if submit and not rules.may_submit(user, unit):
+        raise CycleError(
+            f"Only the lead for {unit.name} can submit this update. Save it as a draft and ask them to submit it."
+        )
+    now = timezone.now()
+    with transaction.atomic(), acting_as(user):
+        submission = Submission.objects.filter(period=period, org_unit=unit).first()
+        if submission is None:
+            submission = first_version(
+                Submission,
+                period,
+                unit,
+                based_on=based_on,
+                removed="This update has been removed since you opened it. Your text is kept below; "
+                "save again to start it afresh.",
+                conflict=_conflict_message,
+            )
+        else:
+            if not submission.editable:
+                raise CycleError(_not_editable_message(submission))
+            next_version(submission, based_on=based_on, conflict=_conflict_message)
+        submission.rag, submission.rag_reason, submission.commentary = data.rag, data.rag_reason, data.commentary
+        submission.updated_at, submission.updated_by = now, user
+        submission.save()
+        _write_children(submission, data)
+        if submit:
+            problems = problems_before_submit(unit_scope(period.plan, unit), data)
+            if problems:
+                raise Incomplete(problems)
+            move(submission, S.SUBMITTED, user, now, "")
+    return submission
+
+
+def _conflict_message(current: Submission) -> str:
+    when = timezone.localtime(current.updated_at).strftime("%H:%M on %d %B %Y") if current.updated_at else "just now"
+    return (
+        f"{display_name(current.updated_by)} saved this update at {when}, after you opened it, so your changes "
+        "have not been saved. Your text is kept below, with theirs shown under each field that differs. "
+        "Check both, then save again to keep yours."
+    )
+
+
+def _not_editable_message(submission: Submission) -> str:
+    if submission.status == S.SUBMITTED:
+        return (
+            "This update has been submitted and is waiting for the planning team, so it cannot be changed now. "
+            "If it needs changing, ask the planning team to return it to you."
+        )
+    return "This update has been approved, so it can no longer be changed."

@@ -1,0 +1,53 @@
+"""Optimistic saves of a unit's update or review for a period.
+
+The caller says which version the person started from (0 for a new one); a save from an older
+version is refused with :class:`~.errors.Conflict`, carrying what is stored now, so nobody's work
+is ever overwritten silently. Both functions run inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from goldenthread.cycles.models import AccountabilityReview, ReportingPeriod, Submission
+from goldenthread.cycles.services.errors import Conflict
+from goldenthread.plans import models as pm
+
+Versioned = TypeVar("Versioned", Submission, AccountabilityReview)
+
+
+def first_version(
+    model: type[Versioned],
+    period: ReportingPeriod,
+    unit: pm.OrgUnit,
+    *,
+    based_on: int,
+    removed: str,
+    conflict: Callable[[Versioned], str],
+) -> Versioned:
+    """Create version 1 of the unit's row for the period. Refused when the person started from a
+    row that has since been removed (``removed`` says what to do), or when someone else created
+    it first (``conflict`` words the message from theirs)."""
+    if based_on != 0:
+        raise Conflict(None, removed)
+    row = model(period=period, org_unit=unit, version=1)
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        current = model.objects.get(period=period, org_unit=unit)
+        raise Conflict(current, conflict(current)) from None
+    return row
+
+
+def next_version(row: Versioned, *, based_on: int, conflict: Callable[[Versioned], str]) -> None:
+    """Claim the version after ``based_on`` for a stored row; refused, with the row as it is stored
+    now, when someone saved since."""
+    if type(row).objects.filter(pk=row.pk, version=based_on).update(version=F("version") + 1) != 1:
+        row.refresh_from_db()
+        raise Conflict(row, conflict(row))
+    row.version = based_on + 1
