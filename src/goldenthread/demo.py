@@ -51,7 +51,7 @@ def load_demo(out: TextIO) -> int:
         return 1
     password, generated = demo_password()
     with transaction.atomic():
-        for report in load_plans([r.plan for r in results]):
+        for report in load_plans([r.plan for r in results if r.plan is not None]):
             print(report, file=out)
         from goldenthread.performance.demo import load_ae_demo
 

@@ -43,8 +43,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         if args.report == "board":
             from goldenthread.reports.board import board_pack
 
-            document = board_pack(plan, period, progress=progress)
-            data = render_pack(document, args.format, progress)
+            pack = board_pack(plan, period, progress=progress)
+            data, stem = render_pack(pack, args.format, progress), pack.file_stem
         elif args.report == "directorate":
             from goldenthread.reports.directorate import UnitNotFound, directorate_pack, find_unit
 
@@ -53,16 +53,16 @@ def cmd_report(args: argparse.Namespace) -> int:
             except UnitNotFound as exc:
                 print(f"goldenthread {command}: {exc}", file=sys.stderr)
                 return 1
-            document = directorate_pack(plan, unit, period, progress=progress)
-            data = render_pack(document, args.format, progress)
+            pack = directorate_pack(plan, unit, period, progress=progress)
+            data, stem = render_pack(pack, args.format, progress), pack.file_stem
         else:
             from goldenthread.reports.summary import plan_summary
 
-            document = plan_summary(plan, period if args.period else None, progress=progress)
-            data = render_summary(document, args.format, progress)
+            summary = plan_summary(plan, period if args.period else None, progress=progress)
+            data, stem = render_summary(summary, args.format, progress), summary.file_stem
     finally:
         progress.close()
-    write_output(data, args.output, f"{document.file_stem}.{args.format}")
+    write_output(data, args.output, f"{stem}.{args.format}")
     return 0
 
 

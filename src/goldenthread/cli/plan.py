@@ -18,7 +18,7 @@ def cmd_plan_validate(args: argparse.Namespace) -> int:
     failed = 0
     for file in args.files:
         result = validate_file(file)
-        if result.ok:
+        if result.plan is not None and result.ok:
             plan = result.plan
             print(
                 f"{file}: valid — {plan.code}, {len(plan.objectives)} objectives, {len(plan.metrics)} metrics, "
@@ -55,7 +55,7 @@ def cmd_plan_load(args: argparse.Namespace) -> int:
     from goldenthread.plans.store import PlanLoadRefused, load_plans
 
     try:
-        reports = load_plans([r.plan for r in results])
+        reports = load_plans([r.plan for r in results if r.plan is not None])
     except PlanLoadRefused as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -106,7 +106,7 @@ def cmd_plan_check(args: argparse.Namespace) -> int:
         from goldenthread.planfile import validate_file
 
         result = validate_file(args.plan)
-        if not result.ok:
+        if result.plan is None or not result.ok:
             print_problems(result.problems)
             return 1
         plan = result.plan

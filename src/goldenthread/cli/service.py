@@ -48,10 +48,10 @@ def cmd_remind(args: argparse.Namespace) -> int:
     from goldenthread.cycles.models import ReportingPeriod
     from goldenthread.cycles.services import send_reminders
 
-    periods = ReportingPeriod.objects.filter(label=label).select_related("plan")
+    matching = ReportingPeriod.objects.filter(label=label).select_related("plan")
     if args.plan:
-        periods = periods.filter(plan__code=args.plan)
-    periods = list(periods)
+        matching = matching.filter(plan__code=args.plan)
+    periods = list(matching)
     if not periods:
         where = f" of plan '{args.plan}'" if args.plan else ""
         print(

@@ -26,11 +26,11 @@ def sparkline(values: np.ndarray, *, width: int = 120, height: int = 28, points:
     span = hi - lo or 1.0
     xs = np.linspace(2, width - 2, len(v))
     ys = height - 2 - (v - lo) / span * (height - 4)
-    path = " ".join(f"{x:.1f},{y:.1f}" for x, y, good in zip(xs, ys, ok) if good)
+    path = " ".join(f"{x:.1f},{y:.1f}" for x, y, good in zip(xs, ys, ok, strict=True) if good)
     last_x, last_y = xs[ok][-1], ys[ok][-1]
     return Markup(
-        f'<svg class="gt-sparkline" width="{width}" height="{height}" viewBox="0 0 {width} {height}" aria-hidden="true" '
-        f'focusable="false"><polyline points="{path}" fill="none" stroke="#425563" stroke-width="1.5"/>'
+        f'<svg class="gt-sparkline" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'aria-hidden="true" focusable="false"><polyline points="{path}" fill="none" stroke="#425563" stroke-width="1.5"/>'
         f'<circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="2.5" fill="#005eb8"/></svg>'
     )
 
@@ -161,7 +161,7 @@ def exceptions(plan: m.Plan, as_at: Period | None = None, assessment: PlanAssess
     where = default_where(plan)
     assessment = assessment or assess_plan(plan, as_at=as_at, where_code=where.code if where else None)
     objectives = {o.pk: o for o in plan.objectives.select_related("org_unit")}
-    metric_objectives: dict[int, list[int]] = defaultdict(list)
+    metric_objectives: dict[int, list[int | None]] = defaultdict(list)
     for metric_id, objective_id in m.Metric.objectives.through.objects.filter(metric__plan=plan).values_list(
         "metric_id", "objective_id"
     ):
@@ -170,7 +170,7 @@ def exceptions(plan: m.Plan, as_at: Period | None = None, assessment: PlanAssess
 
     def group(objective_id: int | None) -> ExceptionGroup:
         if objective_id not in groups:
-            o = objectives.get(objective_id)
+            o = objectives.get(objective_id) if objective_id is not None else None
             groups[objective_id] = ExceptionGroup(
                 o.code if o else "",
                 o.title if o else "Not linked to an objective",
@@ -194,8 +194,8 @@ def exceptions(plan: m.Plan, as_at: Period | None = None, assessment: PlanAssess
             "metric", a.metric.code, a.metric.title, what, latest[0].isoformat() if latest else "", a.status.rating
         )
         count += 1
-        for objective_id in metric_objectives.get(a.metric.pk) or [None]:
-            group(objective_id).items.append(item)
+        for linked in metric_objectives.get(a.metric.pk) or [None]:
+            group(linked).items.append(item)
     activities = {a.code: a for a in plan.activities.all()}
     for f in assessment.fired:
         if f.kind != "activity":

@@ -46,6 +46,91 @@ def _num(x: float | None) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
 
 
+def _rows(points: Sequence[ChartPoint]) -> list[dict]:
+    return [
+        {
+            "period": p.period.isoformat(),
+            "value": _num(p.value),
+            "mean": _num(p.mean),
+            "lpl": _num(p.lpl),
+            "upl": _num(p.upl),
+            "group": int(p.rebase_group),
+            "point_type": POINT_LABELS.get(p.point_type, p.point_type),
+            "special_cause": p.special_cause_type,
+        }
+        for p in points
+    ]
+
+
+def _line(x: dict, y: dict, field: str, colour: str, dash: list[int] | None = None) -> dict:
+    """A limit or mean line, stepped and split at rebase breaks."""
+    mark: dict = {"type": "line", "color": colour, "strokeWidth": 1.5, "interpolate": "step-after"}
+    if dash:
+        mark["strokeDash"] = dash
+    return {"mark": mark, "encoding": {"x": x, "y": {**y, "field": field}, "detail": {"field": "group"}}, "name": field}
+
+
+def _points(points: Sequence[ChartPoint], x: dict, y: dict, fmt: str) -> dict:
+    """The values as points coloured by variation, with a tooltip of the figures behind each."""
+    present = [k for k in POINT_LABELS if any(p.point_type == k for p in points)] or ["common_cause"]
+    return {
+        "mark": {"type": "point", "filled": True, "size": 55, "opacity": 1},
+        "encoding": {
+            "x": x,
+            "y": {**y, "field": "value"},
+            "color": {
+                "field": "point_type",
+                "type": "nominal",
+                "title": "Variation",
+                "scale": {
+                    "domain": [POINT_LABELS[k] for k in present],
+                    "range": [POINT_COLOURS[k] for k in present],
+                },
+                "legend": {"orient": "bottom", "columns": 2},
+            },
+            "tooltip": [
+                {"field": "period", "type": "temporal", "format": "%B %Y", "title": "Period"},
+                {"field": "value", "type": "quantitative", "format": fmt, "title": "Value"},
+                {"field": "mean", "type": "quantitative", "format": fmt, "title": "Mean"},
+                {"field": "lpl", "type": "quantitative", "format": fmt, "title": "Lower process limit"},
+                {"field": "upl", "type": "quantitative", "format": fmt, "title": "Upper process limit"},
+                {"field": "special_cause", "type": "nominal", "title": "Rule"},
+            ],
+        },
+    }
+
+
+def _target(y: dict, target: float) -> dict:
+    """The target as a dashed red rule, labelled."""
+    return {
+        "data": {"values": [{"target": float(target), "label": "Target"}]},
+        "layer": [
+            {
+                "mark": {"type": "rule", "color": "#d5281b", "strokeDash": [6, 4], "strokeWidth": 1.5},
+                "encoding": {"y": {**y, "field": "target"}},
+            },
+            {
+                "mark": {"type": "text", "color": "#d5281b", "align": "right", "dy": -6, "x": "width"},
+                "encoding": {"y": {**y, "field": "target"}, "text": {"field": "label"}},
+            },
+        ],
+    }
+
+
+def _trajectory(x: dict, y: dict, trajectory: Sequence[tuple[date, float]]) -> dict:
+    """The planned trajectory as a dotted green line with diamonds."""
+    return {
+        "data": {"values": [{"period": d.isoformat(), "planned": float(v)} for d, v in trajectory]},
+        "mark": {
+            "type": "line",
+            "color": "#007f3b",
+            "strokeDash": [2, 2],
+            "point": {"color": "#007f3b", "shape": "diamond"},
+        },
+        "encoding": {"x": x, "y": {**y, "field": "planned"}},
+    }
+
+
 def spc_chart_spec(
     points: Sequence[ChartPoint],
     *,
@@ -62,109 +147,29 @@ def spc_chart_spec(
     Lines are split at rebase breaks (``detail`` by rebase group) so each segment shows its own
     limits. Values are plain numbers; percentages are fractions formatted as % on the axis.
     """
-    rows = [
-        {
-            "period": p.period.isoformat(),
-            "value": _num(p.value),
-            "mean": _num(p.mean),
-            "lpl": _num(p.lpl),
-            "upl": _num(p.upl),
-            "group": int(p.rebase_group),
-            "point_type": POINT_LABELS.get(p.point_type, p.point_type),
-            "special_cause": p.special_cause_type,
-        }
-        for p in points
-    ]
-    present = [k for k in POINT_LABELS if any(p.point_type == k for p in points)] or ["common_cause"]
     fmt = ".1%" if percentage else ",.4~g"
     x = {"field": "period", "type": "temporal", "title": None, "axis": {"format": "%b %Y", "labelAngle": 0}}
-    y_scale = {"zero": False}
-    y = {"type": "quantitative", "title": y_title, "axis": {"format": fmt}, "scale": y_scale}
-
-    def line(field: str, colour: str, dash: list[int] | None = None, name: str = "") -> dict:
-        mark = {
-            "type": "line",
-            "color": colour,
-            "strokeWidth": 1.5,
-            "interpolate": "step-after" if field != "value" else "linear",
-        }
-        if dash:
-            mark["strokeDash"] = dash
-        return {
-            "mark": mark,
-            "encoding": {"x": x, "y": {**y, "field": field}, "detail": {"field": "group"}},
-            "name": name or field,
-        }
-
+    y = {"type": "quantitative", "title": y_title, "axis": {"format": fmt}, "scale": {"zero": False}}
     layers: list[dict] = [
-        line("upl", "#768692", [4, 3]),
-        line("lpl", "#768692", [4, 3]),
-        line("mean", "#212b32"),
+        _line(x, y, "upl", "#768692", [4, 3]),
+        _line(x, y, "lpl", "#768692", [4, 3]),
+        _line(x, y, "mean", "#212b32"),
         {
             "mark": {"type": "line", "color": "#aeb7bd", "strokeWidth": 1.5},
             "encoding": {"x": x, "y": {**y, "field": "value"}},
         },
-        {
-            "mark": {"type": "point", "filled": True, "size": 55, "opacity": 1},
-            "encoding": {
-                "x": x,
-                "y": {**y, "field": "value"},
-                "color": {
-                    "field": "point_type",
-                    "type": "nominal",
-                    "title": "Variation",
-                    "scale": {
-                        "domain": [POINT_LABELS[k] for k in present],
-                        "range": [POINT_COLOURS[k] for k in present],
-                    },
-                    "legend": {"orient": "bottom", "columns": 2},
-                },
-                "tooltip": [
-                    {"field": "period", "type": "temporal", "format": "%B %Y", "title": "Period"},
-                    {"field": "value", "type": "quantitative", "format": fmt, "title": "Value"},
-                    {"field": "mean", "type": "quantitative", "format": fmt, "title": "Mean"},
-                    {"field": "lpl", "type": "quantitative", "format": fmt, "title": "Lower process limit"},
-                    {"field": "upl", "type": "quantitative", "format": fmt, "title": "Upper process limit"},
-                    {"field": "special_cause", "type": "nominal", "title": "Rule"},
-                ],
-            },
-        },
+        _points(points, x, y, fmt),
     ]
     if target is not None:
-        layers.append(
-            {
-                "data": {"values": [{"target": float(target), "label": "Target"}]},
-                "layer": [
-                    {
-                        "mark": {"type": "rule", "color": "#d5281b", "strokeDash": [6, 4], "strokeWidth": 1.5},
-                        "encoding": {"y": {**y, "field": "target"}},
-                    },
-                    {
-                        "mark": {"type": "text", "color": "#d5281b", "align": "right", "dy": -6, "x": "width"},
-                        "encoding": {"y": {**y, "field": "target"}, "text": {"field": "label"}},
-                    },
-                ],
-            }
-        )
+        layers.append(_target(y, target))
     if trajectory:
-        layers.append(
-            {
-                "data": {"values": [{"period": d.isoformat(), "planned": float(v)} for d, v in trajectory]},
-                "mark": {
-                    "type": "line",
-                    "color": "#007f3b",
-                    "strokeDash": [2, 2],
-                    "point": {"color": "#007f3b", "shape": "diamond"},
-                },
-                "encoding": {"x": x, "y": {**y, "field": "planned"}},
-            }
-        )
+        layers.append(_trajectory(x, y, trajectory))
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "title": {"text": title, "anchor": "start", "fontSize": 14},
         "width": width,
         "height": height,
-        "data": {"values": rows},
+        "data": {"values": _rows(points)},
         "layer": layers,
         "config": {
             "font": "Arial, sans-serif",

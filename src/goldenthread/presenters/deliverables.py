@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from django.urls import reverse
 
@@ -124,120 +125,124 @@ def _due_text(due_text: str, due: date | None) -> str:
     return written if not due_text or due_text == due.isoformat() else f"{due_text} ({written})"
 
 
+class _Row(NamedTuple):
+    deliverable: Deliverable
+    unit_id: int | None  # the org unit responsible (see the module docstring)
+    owner_id: int | None
+    level_id: int
+
+
+def _responsible_unit(a: m.Activity, owners: dict[int, m.Owner]) -> int | None:
+    """The activity's own unit, its owner's, else its objective's or the objective owner's."""
+    o = a.objective
+    for owner_id, unit in ((a.owner_id, a.org_unit_id), (o.owner_id, o.org_unit_id)):
+        if unit:
+            return unit
+        if owner_id and owners[owner_id].org_unit_id:
+            return owners[owner_id].org_unit_id
+    return None
+
+
+def _rows(plan: m.Plan, as_at: AsAt, unit_names: dict[int, str], owners: dict[int, m.Owner]) -> list[_Row]:
+    plan_href = as_at.link(reverse("plan", args=[plan.code]))
+    rows = []
+    for a in plan.activities.select_related("objective__level").order_by("position"):
+        o = a.objective
+        owner_id = a.owner_id or o.owner_id
+        unit_id = _responsible_unit(a, owners)
+        state = state_of(a.status, a.due_date, as_at.date)
+        heading, colour = STATES[state]
+        deliverable = Deliverable(
+            code=a.code,
+            title=a.title,
+            href=f"{plan_href}#{item_anchor('activity', a.code)}",
+            objective=f"{o.code} {o.title}",
+            objective_href=f"{plan_href}#{anchor(o.code)}",
+            level=o.level.name,
+            unit=unit_names.get(unit_id, "") if unit_id is not None else "",
+            owner=str(owners[owner_id]) if owner_id else "",
+            due_text=_due_text(a.due_text, a.due_date) or "No date given",
+            due_date=a.due_date,
+            reported=a.get_status_display(),
+            state=state,
+            state_label=heading,
+            colour=colour,
+            when=_when(state, a.due_date, a.due_text, as_at.date),
+        )
+        rows.append(_Row(deliverable, unit_id, owner_id, o.level_id))
+    return rows
+
+
+def _filters(
+    rows: list[_Row],
+    units: list[m.OrgUnit],
+    tree: Tree,
+    owners: dict[int, m.Owner],
+    levels: list[m.Level],
+    chosen: dict[str, str],
+) -> tuple[list[Filter], dict[str, dict[str, int]]]:
+    """The filter options — only what the plan's activities use (a directorate also when a unit
+    within it does) — and, per filter, its codes to ids; a code the plan does not use is shown
+    as an error on its filter and ignored."""
+    used_units = tree.with_ancestors(r.unit_id for r in rows if r.unit_id is not None)
+    known = {
+        "directorate": {u.code: u.pk for u in units if u.pk in used_units},
+        "owner": {owners[pk].code: pk for pk in {r.owner_id for r in rows if r.owner_id}},
+        "level": {lv.code: lv.pk for lv in levels if any(r.level_id == lv.pk for r in rows)},
+    }
+    choices = {
+        "directorate": ("Directorate", "All directorates", [(u.code, u.name) for u in units if u.pk in used_units]),
+        "owner": ("Owner", "All owners", [(o.code, str(o)) for o in owners.values() if o.code in known["owner"]]),
+        "level": ("Level", "All levels", [(lv.code, lv.name) for lv in levels if lv.code in known["level"]]),
+    }
+    filters = []
+    for name, (label, everything, options) in choices.items():
+        value = chosen[name]
+        f = Filter(name, label, [Option("", everything, not value)] + [Option(c, t, c == value) for c, t in options])
+        if value and value not in known[name]:
+            f.error = f"This plan has no {label.lower()} with code “{value[:40]}” among its activities; showing all."
+            f.options[0].selected = True
+        filters.append(f)
+    return filters, known
+
+
+def _groups(rows: list[_Row], shown: list[_Row]) -> list[StateGroup]:
+    """Every state in order, each with the shown deliverables by due date; cancelled only when the plan has any."""
+    in_plan = {r.deliverable.state for r in rows}
+    by_state: dict[str, list[Deliverable]] = defaultdict(list)
+    for r in shown:
+        by_state[r.deliverable.state].append(r.deliverable)
+    return [
+        StateGroup(state, heading, colour, sorted(by_state[state], key=lambda d: (d.due_date or date.max,)))
+        for state, (heading, colour) in STATES.items()
+        if state != "cancelled" or state in in_plan
+    ]
+
+
 def deliverables(
     plan: m.Plan, as_at: AsAt, directorate: str = "", owner: str = "", level: str = ""
 ) -> DeliverablesPage:
-    plan_href = as_at.link(reverse("plan", args=[plan.code]))
     units = list(plan.org_units.order_by("position"))
     tree = Tree({u.pk: u.parent_id for u in units})
     owners = {o.pk: o for o in plan.owners.order_by("position")}
     levels = list(plan.levels.order_by("position"))
-    activities = list(plan.activities.select_related("objective__level").order_by("position"))
-
-    def unit_id(a: m.Activity) -> int | None:
-        o = a.objective
-        for owner_id, unit in ((a.owner_id, a.org_unit_id), (o.owner_id, o.org_unit_id)):
-            if unit:
-                return unit
-            if owner_id and owners[owner_id].org_unit_id:
-                return owners[owner_id].org_unit_id
-        return None
-
-    unit_names = {u.pk: u.name for u in units}
-    rows = []
-    for a in activities:
-        o = a.objective
-        owner_id = a.owner_id or o.owner_id
-        state = state_of(a.status, a.due_date, as_at.date)
-        heading, colour = STATES[state]
-        rows.append(
-            (
-                Deliverable(
-                    code=a.code,
-                    title=a.title,
-                    href=f"{plan_href}#{item_anchor('activity', a.code)}",
-                    objective=f"{o.code} {o.title}",
-                    objective_href=f"{plan_href}#{anchor(o.code)}",
-                    level=o.level.name,
-                    unit=unit_names.get(unit_id(a), ""),
-                    owner=str(owners[owner_id]) if owner_id else "",
-                    due_text=_due_text(a.due_text, a.due_date) or "No date given",
-                    due_date=a.due_date,
-                    reported=a.get_status_display(),
-                    state=state,
-                    state_label=heading,
-                    colour=colour,
-                    when=_when(state, a.due_date, a.due_text, as_at.date),
-                ),
-                unit_id(a),
-                owner_id,
-                o.level_id,
-            )
-        )
-
-    # filter options: only what the plan's activities use (a directorate also when a unit within it does)
-    used_units = tree.with_ancestors(uid for _, uid, _, _ in rows if uid is not None)
-    by_code = {u.code: u.pk for u in units if u.pk in used_units}
-    owner_codes = {owners[pk].code: pk for pk in {r[2] for r in rows if r[2]}}
-    level_codes = {lv.code: lv.pk for lv in levels if any(r[3] == lv.pk for r in rows)}
-
-    filters = [
-        Filter(
-            "directorate",
-            "Directorate",
-            [Option("", "All directorates", not directorate)]
-            + [Option(u.code, u.name, u.code == directorate) for u in units if u.pk in used_units],
-        ),
-        Filter(
-            "owner",
-            "Owner",
-            [Option("", "All owners", not owner)]
-            + [Option(o.code, str(o), o.code == owner) for o in owners.values() if o.code in owner_codes],
-        ),
-        Filter(
-            "level",
-            "Level",
-            [Option("", "All levels", not level)]
-            + [Option(lv.code, lv.name, lv.code == level) for lv in levels if lv.code in level_codes],
-        ),
-    ]
+    rows = _rows(plan, as_at, {u.pk: u.name for u in units}, owners)
+    chosen = {"directorate": directorate, "owner": owner, "level": level}
+    filters, known = _filters(rows, units, tree, owners, levels, chosen)
+    keep = {name: value if value in known[name] else "" for name, value in chosen.items()}
     shown = rows
-    for f, value, known in (
-        (filters[0], directorate, by_code),
-        (filters[1], owner, owner_codes),
-        (filters[2], level, level_codes),
-    ):
-        if value and value not in known:
-            f.error = f"This plan has no {f.label.lower()} with code “{value[:40]}” among its activities; showing all."
-            f.options[0].selected = True
-    if directorate in by_code:
-        within = tree.subtree(by_code[directorate])
-        shown = [r for r in shown if r[1] in within]
-    if owner in owner_codes:
-        shown = [r for r in shown if r[2] == owner_codes[owner]]
-    if level in level_codes:
-        shown = [r for r in shown if r[3] == level_codes[level]]
-
-    in_plan = {r[0].state for r in rows}
-    by_state: dict[str, list[Deliverable]] = defaultdict(list)
-    for r in shown:
-        by_state[r[0].state].append(r[0])
-    groups = []
-    for state, (heading, colour) in STATES.items():
-        if state == "cancelled" and state not in in_plan:
-            continue
-        items = sorted(by_state[state], key=lambda d: (d.due_date or date.max,))
-        groups.append(StateGroup(state, heading, colour, items))
-    keep = {
-        "directorate": directorate if directorate in by_code else "",
-        "owner": owner if owner in owner_codes else "",
-        "level": level if level in level_codes else "",
-    }
+    if keep["directorate"]:
+        within = tree.subtree(known["directorate"][directorate])
+        shown = [r for r in shown if r.unit_id in within]
+    if keep["owner"]:
+        shown = [r for r in shown if r.owner_id == known["owner"][owner]]
+    if keep["level"]:
+        shown = [r for r in shown if r.level_id == known["level"][level]]
     return DeliverablesPage(
         as_at=as_at,
         total=len(rows),
         shown=len(shown),
-        groups=groups,
+        groups=_groups(rows, shown),
         filters=filters,
         filtered=any(keep.values()),
         keep=keep,

@@ -165,21 +165,14 @@ class PlanPage:
         return out
 
 
-def plan_page(plan: m.Plan, statuses: dict | None = None) -> PlanPage:
-    """The plan tree; ``statuses`` (objective code -> judgement.Status) from the assessment."""
-    statuses = statuses or {}
-    levels = list(plan.levels.all())
-    units = list(plan.org_units.filter(declared=True).select_related("parent"))
-    objectives = list(plan.objectives.select_related("level", "org_unit", "owner"))
-    by_pk = {o.pk: o for o in objectives}
-    links = list(
-        m.Objective.contributes_to.through.objects.filter(from_objective__plan=plan).values_list(
-            "from_objective_id", "to_objective_id"
-        )
-    )
+def _framework_refs(plan: m.Plan) -> dict[int, list[str]]:
     refs: dict[int, list[str]] = defaultdict(list)
     for r in m.FrameworkReference.objects.filter(objective__plan=plan).order_by("objective_id", "position"):
         refs[r.objective_id].append(f"{r.framework} {r.ref}")
+    return refs
+
+
+def _activities_by_objective(plan: m.Plan) -> dict[int, list[dict]]:
     activities: dict[int, list[dict]] = defaultdict(list)
     for a in plan.activities.select_related("owner", "org_unit"):
         activities[a.objective_id].append(
@@ -196,15 +189,19 @@ def plan_page(plan: m.Plan, statuses: dict | None = None) -> PlanPage:
                 "status": a.get_status_display(),
             }
         )
-    metrics = {x.pk: x for x in plan.metrics.all()}
-    metric_links: dict[int, list[dict]] = defaultdict(list)
+    return activities
+
+
+def _metrics_by_objective(plan: m.Plan, metrics: dict[int, m.Metric]) -> dict[int, list[dict]]:
+    """Each objective's metrics, in the plan's order; a metric measuring several is under each."""
+    links: dict[int, list[dict]] = defaultdict(list)
     for metric_id, objective_id in (
         m.Metric.objectives.through.objects.filter(metric__plan=plan)
         .order_by("metric__position")
         .values_list("metric_id", "objective_id")
     ):
         x = metrics[metric_id]
-        metric_links[objective_id].append(
+        links[objective_id].append(
             {
                 "code": x.code,
                 "title": x.title,
@@ -215,8 +212,16 @@ def plan_page(plan: m.Plan, statuses: dict | None = None) -> PlanPage:
                 "trigger": x.trigger,
             }
         )
+    return links
 
-    nodes = {
+
+def _objective_nodes(
+    plan: m.Plan, objectives: list[m.Objective], metrics: dict[int, m.Metric], statuses: dict
+) -> dict[int, ObjectiveNode]:
+    refs = _framework_refs(plan)
+    activities = _activities_by_objective(plan)
+    metric_links = _metrics_by_objective(plan, metrics)
+    return {
         o.pk: ObjectiveNode(
             code=o.code,
             anchor=anchor(o.code),
@@ -235,7 +240,16 @@ def plan_page(plan: m.Plan, statuses: dict | None = None) -> PlanPage:
         )
         for o in objectives
     }
-    for source, target in links:
+
+
+def _objective_tree(
+    plan: m.Plan, objectives: list[m.Objective], nodes: dict[int, ObjectiveNode]
+) -> list[ObjectiveNode]:
+    """Link the nodes: children under parents (with their depth), contributions both ways; the roots."""
+    by_pk = {o.pk: o for o in objectives}
+    for source, target in m.Objective.contributes_to.through.objects.filter(from_objective__plan=plan).values_list(
+        "from_objective_id", "to_objective_id"
+    ):
         t, s = by_pk[target], by_pk[source]
         nodes[source].contributes_to.append(Link(t.code, t.title, anchor(t.code)))
         nodes[target].contributors.append(Link(s.code, s.title, anchor(s.code)))
@@ -253,6 +267,16 @@ def plan_page(plan: m.Plan, statuses: dict | None = None) -> PlanPage:
 
     for root in roots:
         set_depth(root, 0)
+    return roots
+
+
+def plan_page(plan: m.Plan, statuses: dict | None = None) -> PlanPage:
+    """The plan tree; ``statuses`` (objective code -> judgement.Status) from the assessment."""
+    levels = list(plan.levels.all())
+    units = list(plan.org_units.filter(declared=True).select_related("parent"))
+    objectives = list(plan.objectives.select_related("level", "org_unit", "owner"))
+    metrics = {x.pk: x for x in plan.metrics.all()}
+    nodes = _objective_nodes(plan, objectives, metrics, statuses or {})
     page = PlanPage(
         plan=plan,
         budgets=budget_tables(plan),
@@ -262,11 +286,11 @@ def plan_page(plan: m.Plan, statuses: dict | None = None) -> PlanPage:
             {"code": u.code, "name": u.name, "kind": u.get_kind_display(), "parent": u.parent.name if u.parent else ""}
             for u in units
         ],
-        roots=roots,
+        roots=_objective_tree(plan, objectives, nodes),
         counts={
             "objectives": len(objectives),
             "metrics": len(metrics),
-            "activities": sum(len(v) for v in activities.values()),
+            "activities": sum(len(node.activities) for node in nodes.values()),
         },
         level_counts=[(level.name, sum(1 for o in objectives if o.level_id == level.pk)) for level in levels],
     )

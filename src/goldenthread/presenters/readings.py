@@ -193,7 +193,7 @@ def _graph(plan: m.Plan, as_at: AsAt) -> _Graph:
             title=o.title,
             href=f"{plan_href}#{anchor(o.code)}",
             level=o.level.name,
-            unit=unit_of[o.pk].name if unit_of[o.pk] else "",
+            unit=unit.name if (unit := unit_of[o.pk]) else "",
             owner=str(o.owner or ""),
         )
         for o in objectives

@@ -109,10 +109,8 @@ def _matching(queryset: QuerySet, terms: list[str], fields: tuple[str, ...]) -> 
     return queryset.filter(reduce(and_, (reduce(or_, (Q(**{f"{f}__icontains": t}) for f in fields)) for t in terms)))
 
 
-def search(query: str, plans: QuerySet[m.Plan]) -> SearchPage:
-    text, terms, note = clean(query)
-    if not terms:
-        return SearchPage(text, [], [], 0, [], note)
+def _found(plans: QuerySet[m.Plan], terms: list[str]) -> tuple[list, list, list]:
+    """Objectives, metrics and activities matching every term, each list at most LIMIT + 1 long."""
     in_plans = {"plan__in": plans}
     objectives = list(
         _matching(m.Objective.objects.filter(**in_plans), terms, ("code", "title", "description"))
@@ -130,51 +128,64 @@ def search(query: str, plans: QuerySet[m.Plan]) -> SearchPage:
         .select_related("plan", "objective")
         .order_by("plan__code", "position")[: LIMIT + 1]
     )
-    capped = [
-        kind
-        for kind, rows in (("objectives", objectives), ("metrics", metrics), ("activities", activities))
-        if len(rows) > LIMIT
-    ]
+    return objectives, metrics, activities
 
-    results: dict[int, PlanResults] = {}
-    groups: dict[tuple[int, str], KindGroup] = {}
 
-    def add(plan: m.Plan, kind: str, heading: str, hit: Hit) -> None:
-        if plan.pk not in results:
-            results[plan.pk] = PlanResults(plan.code, plan.title, reverse("plan", args=[plan.code]), [])
+class _Results:
+    """Hits grouped by plan, and within a plan by kind (objectives, metrics, activities)."""
+
+    ORDER = {"objective": 0, "metric": 1, "activity": 2}
+
+    def __init__(self, terms: list[str]):
+        self.terms = terms
+        self.plans: dict[int, PlanResults] = {}
+        self.groups: dict[tuple[int, str], KindGroup] = {}
+
+    def add(self, plan: m.Plan, kind: str, heading: str, hit: Hit) -> None:
+        if plan.pk not in self.plans:
+            self.plans[plan.pk] = PlanResults(plan.code, plan.title, reverse("plan", args=[plan.code]), [])
         key = (plan.pk, kind)
-        if key not in groups:
-            groups[key] = KindGroup(kind, heading, [])
-            results[plan.pk].kinds.append(groups[key])
-        groups[key].hits.append(hit)
+        if key not in self.groups:
+            self.groups[key] = KindGroup(kind, heading, [])
+            self.plans[plan.pk].kinds.append(self.groups[key])
+        self.groups[key].hits.append(hit)
 
-    def parts(title: str, description: str) -> tuple[Parts, Parts]:
-        title_parts = marked(title, terms)
+    def parts(self, title: str, description: str) -> tuple[Parts, Parts]:
+        """The title with the terms marked, and a snippet of the description for terms the title lacks."""
+        title_parts = marked(title, self.terms)
         shown = {t.lower() for t, hit in title_parts if hit}
-        missing = [t for t in terms if t.lower() not in shown]
-        return title_parts, snippet(description, missing or terms) if description and missing else []
+        missing = [t for t in self.terms if t.lower() not in shown]
+        return title_parts, snippet(description, missing or self.terms) if description and missing else []
 
+    def ordered(self) -> list[PlanResults]:
+        ordered = sorted(self.plans.values(), key=lambda r: r.code)
+        for r in ordered:
+            r.kinds.sort(key=lambda k: self.ORDER[k.kind])
+        return ordered
+
+
+def search(query: str, plans: QuerySet[m.Plan]) -> SearchPage:
+    text, terms, note = clean(query)
+    if not terms:
+        return SearchPage(text, [], [], 0, [], note)
+    objectives, metrics, activities = _found(plans, terms)
+    found = {"objectives": objectives, "metrics": metrics, "activities": activities}
+    capped = [kind for kind, rows in found.items() if len(rows) > LIMIT]
+    results = _Results(terms)
     for o in objectives[:LIMIT]:
-        title, more = parts(o.title, o.description)
+        title, more = results.parts(o.title, o.description)
         detail = " · ".join(x for x in (o.level.name, o.org_unit.name if o.org_unit else "") if x)
-        add(
-            o.plan,
-            "objective",
-            "Objectives",
-            Hit(o.code, title, detail, f"{reverse('plan', args=[o.plan.code])}#{anchor(o.code)}", more),
-        )
+        href = f"{reverse('plan', args=[o.plan.code])}#{anchor(o.code)}"
+        results.add(o.plan, "objective", "Objectives", Hit(o.code, title, detail, href, more))
     for x in metrics[:LIMIT]:
-        title, more = parts(x.title, x.definition)
+        title, more = results.parts(x.title, x.definition)
         href = reverse("plan", args=[x.plan.code]) + (f"#{item_anchor('metric', x.code)}" if x.on_plan_page else "")
         target = f"Target: {x.target_text}" if x.target_text and x.target_text.strip() != x.title.strip() else ""
-        add(x.plan, "metric", "Metrics", Hit(x.code, title, target, href, more))
+        results.add(x.plan, "metric", "Metrics", Hit(x.code, title, target, href, more))
     for a in activities[:LIMIT]:
-        title, more = parts(a.title, a.description)
+        title, more = results.parts(a.title, a.description)
         detail = f"for {a.objective.code} {a.objective.title}" + (f" · due {a.due_text}" if a.due_text else "")
         href = f"{reverse('plan', args=[a.plan.code])}#{item_anchor('activity', a.code)}"
-        add(a.plan, "activity", "Activities", Hit(a.code, title, detail, href, more))
-    ordered = sorted(results.values(), key=lambda r: r.code)
-    order = {"objective": 0, "metric": 1, "activity": 2}
-    for r in ordered:
-        r.kinds.sort(key=lambda k: order[k.kind])
+        results.add(a.plan, "activity", "Activities", Hit(a.code, title, detail, href, more))
+    ordered = results.ordered()
     return SearchPage(text, terms, ordered, sum(r.count for r in ordered), capped, note)

@@ -50,9 +50,8 @@ def upload(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = UploadForm.from_post(request.POST, request.FILES, plans)
-        if form.is_valid():
-            upload = form.file
-            table = read_table(upload, name=upload.name)
+        if form.is_valid() and form.file is not None and form.chosen_plan is not None:
+            table = read_table(form.file, name=form.file.name)
             report = load_table(
                 table,
                 form.chosen_plan,
