@@ -9,8 +9,8 @@ import pytest
 
 from goldenthread.cli.main import main
 from goldenthread.performance.assessment import AssessmentError, assess_plan
+from goldenthread.performance.figures import series
 from goldenthread.performance.models import Observation
-from goldenthread.performance.series import metric_series
 from goldenthread.planfile import validate_text
 from goldenthread.planfile.periods import parse_period
 from goldenthread.plans import models as m
@@ -37,16 +37,16 @@ def test_proportions_aggregate_as_ratio_of_sums(plan):
     # North: 90 of 100; South: 1 of 10. Mean of ratios would be 0.5; the ratio of sums is 91/110.
     add(plan, "north", date(2016, 4, 1), 90, 100)
     add(plan, "south", date(2016, 4, 1), 1, 10)
-    series = metric_series(plan.metrics.get(code="FOUR"), plan.org_units.get(code="england"))
-    assert series.values.tolist() == [pytest.approx(91 / 110)]
-    north = metric_series(plan.metrics.get(code="FOUR"), plan.org_units.get(code="north"))
-    assert north.values.tolist() == [0.9]
+    england = series(plan.metrics.get(code="FOUR"), plan.org_units.get(code="england"))
+    assert [p.value for p in england] == [pytest.approx(91 / 110)]
+    north = series(plan.metrics.get(code="FOUR"), plan.org_units.get(code="north"))
+    assert [p.value for p in north] == [0.9]
 
 
 def test_breakdowns_are_summed_and_not_double_counted(plan):
     add(plan, "north", date(2016, 4, 1), 50, 100, "department_type=1")
     add(plan, "north", date(2016, 4, 1), 40, 50, "department_type=other")
-    assert metric_series(plan.metrics.get(code="FOUR")).values.tolist() == [pytest.approx(90 / 150)]
+    assert [p.value for p in series(plan.metrics.get(code="FOUR"))] == [pytest.approx(90 / 150)]
 
 
 def test_quarter_value_is_the_ratio_over_its_months(plan):

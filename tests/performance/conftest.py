@@ -62,3 +62,24 @@ def load(plan, write):
         return load_file(write(name, text), plan, **options)
 
     return run
+
+
+@pytest.fixture
+def data(load, plan):
+    """PCT, CNT and SCORE loaded: rx1 and rx2 sit under north; south holds its own figures. In
+    February rx1 splits by department type while rx2 gives a total — a mix of split and unsplit rows."""
+    report = load(
+        "metric,org_unit,period,value,numerator,denominator,breakdown.department_type\n"
+        "PCT,rx1,2017-01,,90,100,\n"
+        "PCT,rx2,2017-01,,1,10,\n"
+        "PCT,south,2017-01,,50,100,\n"
+        "PCT,rx1,2017-02,,40,50,1\n"
+        "PCT,rx1,2017-02,,10,10,other\n"
+        "PCT,rx2,2017-02,,5,10,\n"
+        "CNT,rx1,2016/17 Q4,10,,,\n"
+        "CNT,rx2,2016/17 Q4,20,,,\n"
+        "SCORE,rx1,2017-01-02,3,,,\n"
+        "SCORE,rx2,2017-01-02,5,,,\n"
+    )
+    assert report.ok, report.problem_lines()
+    return {x.code: x for x in plan.metrics.all()}

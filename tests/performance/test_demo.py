@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from goldenthread.performance import aggregate as ag
+from goldenthread.performance import figures as ag
 from goldenthread.performance.demo import AE_FILE, ae_table, load_ae_demo
 from goldenthread.performance.models import LoadBatch, Observation
 

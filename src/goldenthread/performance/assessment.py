@@ -29,7 +29,7 @@ from goldenthread.assurance.judgement import (
     target_met,
 )
 from goldenthread.assurance.spc import SPCResult, spc_many
-from goldenthread.performance.series import Series, plan_series, unit_series
+from goldenthread.performance.figures import Series, all_series, plan_series
 from goldenthread.planfile.periods import Period, month, parse_period, quarter
 from goldenthread.plans import models as m
 
@@ -218,9 +218,9 @@ def _assess_metric(
     assessment = MetricAssessment(x, where, series, result, evidence, fired, metric_status(evidence, fired))
     if period is not None:
         assessment.period = period
-        (assessment.period_value, assessment.period_numerator, assessment.period_denominator) = series.over(
-            period.start, period.end, x.aggregation
-        )
+        over = series.over(period.start, period.end)
+        if over is not None:
+            assessment.period_value, assessment.period_numerator, assessment.period_denominator = over[1:]
     if with_units:
         assessment.units_with_concern = units_with_concern(x, as_at, improvement, target)
     return assessment
@@ -228,40 +228,26 @@ def _assess_metric(
 
 def units_with_concern(x: m.Metric, as_at: Period, improvement: str, target: float | None) -> list[dict]:
     """Every org unit whose latest point is special cause of concern: all units' series in one pass."""
-    units = unit_series(x, until=as_at.end)
-    if not units:
+    units = all_series(x, end=as_at.end)
+    if not len(units):
         return []
-    ids, dates, values = [], [], []
-    for unit_id, s in units.items():
-        ids.extend([unit_id] * len(s.periods))
-        dates.extend(s.periods)
-        values.extend(s.values.tolist())
-    table = spc_many(
-        np.asarray(ids),
-        np.asarray(dates, dtype="datetime64[D]"),
-        np.asarray(values, dtype=float),
-        improvement=improvement,
-        target=target,
-    )
+    table = spc_many(units.unit, units.period, units.value, improvement=improvement, target=target)
     # latest point per series: the last index of each series code in date order
     last: dict[int, int] = {}
     order = np.lexsort((table.dates.astype("datetime64[D]").astype(np.int64), table.series_code))
     for i in order:
         if not np.isnan(table.values[i]):
             last[int(table.series_code[i])] = int(i)
-    names = dict(m.OrgUnit.objects.filter(pk__in=list(units)).values_list("pk", "code"))
-    out = []
-    for k, i in last.items():
-        if table.point_type[i] == "special_cause_concern":
-            unit_id = table.series[k]
-            out.append(
-                {
-                    "unit": names[unit_id],
-                    "period": str(np.datetime64(table.dates[i], "D")),
-                    "value": float(table.values[i]),
-                    "special_cause_type": str(table.special_cause_type[i]),
-                }
-            )
+    out = [
+        {
+            "unit": str(table.series[k]),
+            "period": str(np.datetime64(table.dates[i], "D")),
+            "value": float(table.values[i]),
+            "special_cause_type": str(table.special_cause_type[i]),
+        }
+        for k, i in last.items()
+        if table.point_type[i] == "special_cause_concern"
+    ]
     return sorted(out, key=lambda r: r["unit"])
 
 

@@ -11,10 +11,9 @@ from datetime import date
 import numpy as np
 
 from goldenthread.assurance.judgement import FiredTrigger, Status
-from goldenthread.performance import aggregate
+from goldenthread.performance import figures
 from goldenthread.performance.assessment import MetricAssessment, assess_plan
 from goldenthread.performance.models import Observation
-from goldenthread.performance.series import unit_series
 from goldenthread.planfile.periods import Period
 from goldenthread.plans import models as m
 from goldenthread.plans.tree import Tree
@@ -191,22 +190,19 @@ def _breakdowns(metric: m.Metric, where: m.OrgUnit | None, a: MetricAssessment, 
     )
     dimensions = sorted({pair.partition("=")[0] for b in held for pair in b.split(";")})
     for dim in dimensions:
-        groups = aggregate.value_over(metric, period, period, where, dimension=dim)
+        groups = figures.value_over(metric, period, period, where, dimension=dim)
         pairs = _best_first(
-            [(g, p.value) for g, p in groups.items() if g != aggregate.TOTAL and p.value is not None], metric.polarity
+            [(g, p.value) for g, p in groups.items() if g != figures.TOTAL and p.value is not None], metric.polarity
         )
         if len(pairs) > 1:
             out.append(Breakdown(f"By {dim.replace('_', ' ')}", label, pairs, pairs[0][1] - pairs[-1][1]))
     # by the org units below the one shown (providers, regions), at their own latest period
     below = Tree.org_units([where.plan_id]).subtree(where.pk) if where is not None else None
-    series = unit_series(metric, until=as_at.end)
-    names = dict(m.OrgUnit.objects.filter(pk__in=list(series)).values_list("pk", "code"))
-    pairs = []
-    for unit_id, s in series.items():
-        if below is not None and unit_id not in below:
-            continue
-        if s.periods and s.periods[-1] == period and not np.isnan(s.values[-1]):
-            pairs.append((names[unit_id], float(s.values[-1])))
+    pairs = [
+        (code, point.value)
+        for unit_id, (code, point) in figures.all_series(metric, end=as_at.end).latest().items()
+        if (below is None or unit_id in below) and point.period_start == period and point.value is not None
+    ]
     pairs = _best_first(pairs, metric.polarity)
     if len(pairs) > 1:
         note = f"{len(pairs)} units; the five best and five worst are shown" if len(pairs) > 10 else ""

@@ -1,4 +1,4 @@
-"""Aggregation: ratio of sums (never a mean of ratios), sums, means, breakdowns, England."""
+"""Figures: ratio of sums (never a mean of ratios), sums, means, breakdowns, England."""
 
 from __future__ import annotations
 
@@ -7,30 +7,10 @@ from datetime import date
 import numpy as np
 import pytest
 
-from goldenthread.performance import aggregate as ag
+from goldenthread.performance import figures as ag
 from goldenthread.performance.units import england_unit
 
 JAN, FEB, MAR = date(2017, 1, 1), date(2017, 2, 1), date(2017, 3, 1)
-
-
-@pytest.fixture
-def data(load, plan):
-    """rx1 and rx2 sit under north; south holds its own figures. rx1 splits by department type."""
-    report = load(
-        "metric,org_unit,period,value,numerator,denominator,breakdown.department_type\n"
-        "PCT,rx1,2017-01,,90,100,\n"
-        "PCT,rx2,2017-01,,1,10,\n"
-        "PCT,south,2017-01,,50,100,\n"
-        "PCT,rx1,2017-02,,40,50,1\n"
-        "PCT,rx1,2017-02,,10,10,other\n"
-        "PCT,rx2,2017-02,,5,10,\n"
-        "CNT,rx1,2016/17 Q4,10,,,\n"
-        "CNT,rx2,2016/17 Q4,20,,,\n"
-        "SCORE,rx1,2017-01-02,3,,,\n"
-        "SCORE,rx2,2017-01-02,5,,,\n"
-    )
-    assert report.ok, report.problem_lines()
-    return {x.code: x for x in plan.metrics.all()}
 
 
 def test_ratio_is_the_ratio_of_sums_not_the_mean_of_ratios(data):
