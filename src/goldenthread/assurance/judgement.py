@@ -9,13 +9,14 @@ explains itself in one line.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 
-_COMPARE = {
+_COMPARE: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {
     ">=": np.greater_equal,
     ">": np.greater,
     "<=": np.less_equal,
@@ -88,7 +89,7 @@ class MetricEvidence:
     polarity: str = "neutral"
     latest_point_type: str | None = None
     assurance: str | None = None
-    rules: Sequence[Mapping] = ()
+    rules: Sequence[Mapping[str, Any]] = ()
 
     @property
     def met(self) -> np.ndarray | None:
@@ -99,6 +100,37 @@ class MetricEvidence:
         return None if self.planned is None else trajectory_met(self.values, self.planned, self.polarity)
 
 
+#: The rules that count periods, and what each says when it fires.
+_COUNTED_RULES = {
+    "below_target_for": "target missed in each of the last {n} periods",
+    "trajectory_missed_for": "below the planned trajectory in each of the last {n} periods",
+    "no_data_since": "no data for the last {n} periods",
+}
+
+
+def _trailing_count(e: MetricEvidence, rule: str) -> int | None:
+    """For a counted rule: how many of the latest periods in a row its condition holds.
+
+    None when the metric lacks what the rule needs (a target, a trajectory).
+    """
+    if rule == "below_target_for":
+        met = e.met
+        return None if met is None else trailing_run(1.0 - met)  # NaN stays NaN and breaks the run
+    if rule == "trajectory_missed_for":
+        on_trajectory = e.on_trajectory
+        return None if on_trajectory is None else trailing_run(1.0 - on_trajectory)
+    return trailing_run(np.isnan(np.asarray(e.values, dtype=float)).astype(float))  # no_data_since
+
+
+def _latest_point_fires(e: MetricEvidence, rule: str) -> str | None:
+    """For a rule on the latest point: what it says when it fires, or None."""
+    if rule == "special_cause_concern" and e.latest_point_type == "special_cause_concern":
+        return "the latest point is special cause of concern"
+    if rule == "assurance_fail" and e.assurance == "consistent_fail":
+        return "the process limits show the target will consistently be missed"
+    return None
+
+
 def evaluate_metric_rules(e: MetricEvidence) -> list[FiredTrigger]:
     fired: list[FiredTrigger] = []
 
@@ -106,23 +138,13 @@ def evaluate_metric_rules(e: MetricEvidence) -> list[FiredTrigger]:
         fired.append(FiredTrigger(rule, "metric", e.code, e.title, tuple(periods), message))
 
     for rule in e.rules:
-        name, n = rule["rule"], rule.get("periods")
-        if name == "below_target_for" and e.met is not None:
-            missed = 1.0 - e.met  # NaN stays NaN and breaks the run
-            if trailing_run(missed) >= n:
-                fire(name, e.periods[-n:], f"target missed in each of the last {n} periods")
-        elif name == "trajectory_missed_for" and e.on_trajectory is not None:
-            missed = 1.0 - e.on_trajectory
-            if trailing_run(missed) >= n:
-                fire(name, e.periods[-n:], f"below the planned trajectory in each of the last {n} periods")
-        elif name == "no_data_since":
-            absent = np.isnan(np.asarray(e.values, dtype=float)).astype(float)
-            if len(absent) >= n and trailing_run(absent) >= n:
-                fire(name, e.periods[-n:], f"no data for the last {n} periods")
-        elif name == "special_cause_concern" and e.latest_point_type == "special_cause_concern":
-            fire(name, e.periods[-1:], "the latest point is special cause of concern")
-        elif name == "assurance_fail" and e.assurance == "consistent_fail":
-            fire(name, e.periods[-1:], "the process limits show the target will consistently be missed")
+        name = rule["rule"]
+        if name in _COUNTED_RULES:
+            count, n = _trailing_count(e, name), rule.get("periods")  # the plan schema requires periods here
+            if count is not None and n is not None and count >= n:
+                fire(name, e.periods[-n:], _COUNTED_RULES[name].format(n=n))
+        elif message := _latest_point_fires(e, name):
+            fire(name, e.periods[-1:], message)
     return fired
 
 
@@ -148,7 +170,7 @@ def activity_rating(a: ActivityState, as_at: date, grace_days: int = 0) -> Statu
 
 
 def evaluate_activity_rules(
-    rules: Sequence[Mapping], activities: Iterable[ActivityState], as_at: date
+    rules: Sequence[Mapping[str, Any]], activities: Iterable[ActivityState], as_at: date
 ) -> list[FiredTrigger]:
     fired = []
     for rule in rules:
@@ -157,7 +179,7 @@ def evaluate_activity_rules(
         grace = int(rule.get("grace_days", 0))
         for a in activities:
             status = activity_rating(a, as_at, grace)
-            if status.rating == "concern":
+            if status.rating == "concern" and a.due_date is not None:
                 fired.append(
                     FiredTrigger(
                         "activity_overdue", "activity", a.code, a.title, (a.due_date.isoformat(),), status.reason
