@@ -2,10 +2,13 @@
 
 Every element belongs to one plan and is identified by its code within the plan, which is
 what lets a reload of an edited file update rows in place. ``position`` keeps the source
-document's order so pages and exports read like the document.
+document's order so pages and exports read like the document. Choices name their label only
+where Django's own (the member's name in title case) would not read right.
 """
 
 from __future__ import annotations
+
+from typing import Protocol
 
 from django.conf import settings
 from django.db import models
@@ -21,9 +24,9 @@ class Organisation(models.Model):
 
 class Plan(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        AGREED = "agreed", "Agreed"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft"
+        AGREED = "agreed"
+        PUBLISHED = "published"
 
     code = models.CharField(max_length=64, unique=True)
     title = models.CharField(max_length=1000)
@@ -63,24 +66,33 @@ class PlanElement(models.Model):
         return self.code
 
 
+class _Titled(Protocol):
+    code: str
+    title: str
+
+
+class CodeAndTitle:
+    """For elements people know by code and title, e.g. "5.1 Recover the standard"."""
+
+    def __str__(self: _Titled) -> str:
+        return f"{self.code} {self.title}"
+
+
 class Level(PlanElement):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="levels")
     name = models.CharField(max_length=1000)
 
-    class Meta(PlanElement.Meta):
-        pass
-
 
 class OrgUnit(PlanElement):
     class Kind(models.TextChoices):
-        ORGANISATION = "organisation", "Organisation"
-        DIRECTORATE = "directorate", "Directorate"
-        REGION = "region", "Region"
+        ORGANISATION = "organisation"
+        DIRECTORATE = "directorate"
+        REGION = "region"
         AREA_TEAM = "area_team", "Area team"
-        TEAM = "team", "Team"
-        PROVIDER = "provider", "Provider"
+        TEAM = "team"
+        PROVIDER = "provider"
         PARTNER = "partner", "Partner body"
-        OTHER = "other", "Other"
+        OTHER = "other"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="org_units")
     name = models.CharField(max_length=1000)
@@ -91,9 +103,6 @@ class OrgUnit(PlanElement):
         default=True,
         help_text="Declared in the plan file (reloads remove undeclared ones); false for units created by data loads",
     )
-
-    class Meta(PlanElement.Meta):
-        pass
 
     def __str__(self) -> str:
         return self.name
@@ -106,14 +115,11 @@ class Owner(PlanElement):
     org_unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="owners")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
 
-    class Meta(PlanElement.Meta):
-        pass
-
     def __str__(self) -> str:
         return f"{self.title} ({self.name})" if self.name else self.title
 
 
-class Objective(PlanElement):
+class Objective(CodeAndTitle, PlanElement):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="objectives")
     level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="objectives")
     title = models.CharField(max_length=1000)
@@ -125,12 +131,6 @@ class Objective(PlanElement):
     assessed_by = models.JSONField(default=list, blank=True, help_text="[{text, bracketed}]")
     assessment = models.TextField(blank=True)
     source = models.CharField(max_length=300, blank=True)
-
-    class Meta(PlanElement.Meta):
-        pass
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.title}"
 
 
 class FrameworkReference(models.Model):
@@ -148,17 +148,17 @@ class FrameworkReference(models.Model):
 
 class Activity(PlanElement):
     class Kind(models.TextChoices):
-        ACTION = "action", "Action"
-        DELIVERABLE = "deliverable", "Deliverable"
+        ACTION = "action"
+        DELIVERABLE = "deliverable"
         KEY_ACTIVITY = "key_activity", "Key activity"
-        MILESTONE = "milestone", "Milestone"
+        MILESTONE = "milestone"
 
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", "Not started"
         IN_PROGRESS = "in_progress", "In progress"
-        COMPLETE = "complete", "Complete"
-        DELAYED = "delayed", "Delayed"
-        CANCELLED = "cancelled", "Cancelled"
+        COMPLETE = "complete"
+        DELAYED = "delayed"
+        CANCELLED = "cancelled"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="activities")
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="activities")
@@ -179,7 +179,7 @@ class Activity(PlanElement):
         verbose_name_plural = "activities"
 
 
-class Metric(PlanElement):
+class Metric(CodeAndTitle, PlanElement):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="metrics")
     title = models.CharField(max_length=1000)
     objectives = models.ManyToManyField(Objective, blank=True, related_name="metrics")
@@ -204,12 +204,6 @@ class Metric(PlanElement):
     to_be_confirmed = models.BooleanField(default=False)
     headline = models.BooleanField(default=False, help_text="On the plan's scorecard")
     source = models.CharField(max_length=300, blank=True)
-
-    class Meta(PlanElement.Meta):
-        pass
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.title}"
 
 
 class TrajectoryPoint(models.Model):
@@ -243,7 +237,7 @@ class BudgetLine(PlanElement):
         RUNNING = "running", "Running costs"
         DISCRETIONARY_RUNNING = "discretionary_running", "Discretionary running costs"
         PROGRAMME = "programme", "Programme costs"
-        OTHER = "other", "Other"
+        OTHER = "other"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="budget_lines")
     title = models.CharField(max_length=1000)
@@ -252,9 +246,6 @@ class BudgetLine(PlanElement):
     amount = models.DecimalField(max_digits=18, decimal_places=2, help_text="Pounds")
     period = models.CharField(max_length=7)
     source = models.CharField(max_length=300, blank=True)
-
-    class Meta(PlanElement.Meta):
-        pass
 
 
 class StatedTotal(PlanElement):
@@ -267,9 +258,6 @@ class StatedTotal(PlanElement):
     category = models.CharField(max_length=32, blank=True, choices=BudgetLine.Category.choices)
     org_units = models.ManyToManyField(OrgUnit, blank=True, related_name="+")
     source = models.CharField(max_length=300, blank=True)
-
-    class Meta(PlanElement.Meta):
-        pass
 
 
 class Risk(PlanElement):
