@@ -1,0 +1,158 @@
+"""Export a stored plan back to a plan file model: a fixed point of load → export.
+
+Every table is read once; links and child rows are gathered per element, and references are
+written as codes, in the source document's order.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from goldenthread.planfile import schema
+from goldenthread.plans import models as m
+from goldenthread.plans.store import mapping as fields
+from goldenthread.plans.store.mapping import LEVELS, OBJECTIVES, ORG_UNITS, OWNERS, code_of
+
+LINKS = (fields.CONTRIBUTES_TO, fields.MEASURES, fields.TOTALLED, fields.PARTNERS)
+
+
+class PlanNotFound(LookupError):
+    def __init__(self, code: str):
+        super().__init__(f"no plan with code '{code}'; see the codes with: goldenthread plan list")
+
+
+def _opt(value: str) -> str | None:
+    return value or None
+
+
+def _pairs(link: fields.Link, plan: m.Plan) -> dict[int, list[int]]:
+    """The rows of a many-to-many table of the plan: element id -> ids of the elements it links to."""
+    source, target = link.ends
+    rows = link.through._default_manager.filter(**{f"{source}__plan": plan}).values_list(f"{source}_id", f"{target}_id")
+    out: dict[int, list[int]] = defaultdict(list)
+    for s, t in rows:
+        out[s].append(t)
+    return out
+
+
+@dataclass
+class _Stored:
+    """A stored plan as the export reads it: each table once, with codes, orders, links and child rows."""
+
+    plan: m.Plan
+    levels: list[m.Level] = field(default_factory=list)
+    owners: list[m.Owner] = field(default_factory=list)
+    objectives: list[m.Objective] = field(default_factory=list)
+    codes: dict[str, dict[int, str]] = field(default_factory=dict)
+    positions: dict[str, dict[int, int]] = field(default_factory=dict)
+    links: dict[fields.Link, dict[int, list[int]]] = field(default_factory=dict)
+    refs: dict[int, list[schema.FrameworkRef]] = field(default_factory=lambda: defaultdict(list))
+    trajectory: dict[int, list[schema.TrajectoryPoint]] = field(default_factory=lambda: defaultdict(list))
+    stated: dict[int, list[schema.StatedValue]] = field(default_factory=lambda: defaultdict(list))
+
+    def read(self) -> None:
+        plan = self.plan
+        self.levels = list(plan.levels.all())
+        self.owners = list(plan.owners.all())
+        self.objectives = list(plan.objectives.all())
+        units = list(plan.org_units.all())
+        self.codes = {
+            LEVELS: {x.pk: x.code for x in self.levels},
+            ORG_UNITS: {u.pk: u.code for u in units},
+            OWNERS: {o.pk: o.code for o in self.owners},
+            OBJECTIVES: {o.pk: o.code for o in self.objectives},
+        }
+        self.positions = {
+            OBJECTIVES: {o.pk: o.position for o in self.objectives},
+            ORG_UNITS: {u.pk: u.position for u in units},
+        }
+        self.links = {link: _pairs(link, plan) for link in LINKS}
+        for r in m.FrameworkReference.objects.filter(objective__plan=plan).order_by("objective_id", "position"):
+            self.refs[r.objective_id].append(schema.FrameworkRef(framework=r.framework, ref=r.ref))
+        for p in m.TrajectoryPoint.objects.filter(metric__plan=plan).order_by("metric_id", "position"):
+            self.trajectory[p.metric_id].append(schema.TrajectoryPoint(period=p.period, value=p.value))
+        for v in m.StatedValue.objects.filter(metric__plan=plan).order_by("metric_id", "position"):
+            self.stated[v.metric_id].append(schema.StatedValue(period=v.period, value=v.value, source=_opt(v.source)))
+
+    def linked(self, link: fields.Link, pk: int) -> list[str]:
+        """Codes of the elements an element links to, in the source document's order."""
+        by, codes = self.positions[link.table], self.codes[link.table]
+        return [codes[i] for i in sorted(self.links[link].get(pk, []), key=lambda i: by[i])]
+
+    def parent(self, table: str, row: m.Objective | m.OrgUnit) -> str | None:
+        return code_of(self.codes[table], row.parent_id)
+
+
+def export_plan(code: str) -> schema.Plan:
+    """The stored plan as a plan file model: a fixed point of load → export."""
+    plan = m.Plan.objects.select_related("organisation").filter(code=code).first()
+    if plan is None:
+        raise PlanNotFound(code)
+    stored = _Stored(plan)
+    stored.read()
+    codes = stored.codes
+    document = plan.source_title
+    return schema.Plan(
+        code=plan.code,
+        title=plan.title,
+        organisation=schema.Organisation(code=plan.organisation.code, name=plan.organisation.name),
+        start=plan.start,
+        end=plan.end,
+        status=plan.status,
+        description=plan.description,
+        source_document=schema.SourceDocument(title=document, date=_opt(plan.source_date), file=_opt(plan.source_file))
+        if document
+        else None,
+        levels=[schema.Level(**fields.LEVEL.written(x, codes)) for x in stored.levels],
+        org_units=[
+            schema.OrgUnit(**fields.ORG_UNIT.written(u, codes), parent=stored.parent(ORG_UNITS, u))
+            for u in plan.org_units.filter(declared=True)
+        ],
+        owners=[schema.Owner(**fields.OWNER.written(o, codes)) for o in stored.owners],
+        objectives=[_objective(o, stored) for o in stored.objectives],
+        activities=[
+            schema.Activity(**fields.ACTIVITY.written(a, codes), partners=stored.linked(fields.PARTNERS, a.pk))
+            for a in plan.activities.all()
+        ],
+        metrics=[_metric(x, stored) for x in plan.metrics.all()],
+        budget_lines=[schema.BudgetLine(**fields.BUDGET_LINE.written(b, codes)) for b in plan.budget_lines.all()],
+        stated_totals=[
+            schema.StatedTotal(
+                **fields.STATED_TOTAL.written(t, codes),
+                org_units=stored.linked(fields.TOTALLED, t.pk),
+            )
+            for t in plan.stated_totals.all()
+        ],
+        risks=[schema.Risk(**fields.RISK.written(r, codes)) for r in plan.risks.all()],
+        activity_rules=plan.activity_rules,
+    )
+
+
+def _objective(o: m.Objective, stored: _Stored) -> schema.Objective:
+    return schema.Objective(
+        **fields.OBJECTIVE.written(o, stored.codes),
+        parent=stored.parent(OBJECTIVES, o),
+        contributes_to=stored.linked(fields.CONTRIBUTES_TO, o.pk),
+        framework_refs=stored.refs[o.pk],
+    )
+
+
+def _metric(x: m.Metric, stored: _Stored) -> schema.Metric:
+    target = None
+    if x.target_value is not None:
+        target = schema.Target(
+            value=x.target_value,
+            comparison=x.target_comparison or ">=",
+            by=_opt(x.target_by),
+            text=_opt(x.target_text),
+        )
+    review = schema.Review(when=_opt(x.review_when), by=_opt(x.review_by)) if (x.review_when or x.review_by) else None
+    return schema.Metric(
+        **fields.METRIC.written(x, stored.codes),
+        objectives=stored.linked(fields.MEASURES, x.pk),
+        target=target,
+        trajectory=stored.trajectory[x.pk],
+        review=review,
+        stated_values=stored.stated[x.pk],
+    )
