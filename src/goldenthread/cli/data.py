@@ -87,7 +87,10 @@ def cmd_data_load(args: argparse.Namespace) -> int:
     if plan is None:
         print(f"goldenthread data load: no plan with code '{args.plan}'; see: goldenthread plan list", file=sys.stderr)
         return 1
-    with _progress(args.progress or sys.stderr.isatty()) as progress:
+    from goldenthread.progress import progress_for
+
+    progress = progress_for(args.progress)
+    try:
         progress("Reading", 0, 1)
         try:
             table = read_table(args.file)
@@ -105,6 +108,8 @@ def cmd_data_load(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             progress=progress,
         )
+    finally:
+        progress.close()
     for note in report.notes:
         print(f"{args.file}: note: {note}", file=sys.stderr)
     if not report.ok:
@@ -114,39 +119,3 @@ def cmd_data_load(args: argparse.Namespace) -> int:
         return 1
     print(report)
     return 0
-
-
-class _progress:
-    """A rich progress bar on standard error, one task per stage; silent when not wanted."""
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-        self.bar = None
-        self.tasks: dict[str, int] = {}
-
-    def __enter__(self):
-        if self.enabled:
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-            self.bar = Progress(
-                TextColumn("{task.description:<10}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=Console(stderr=True),
-                transient=True,
-            )
-            self.bar.start()
-        return self
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if self.bar is None:
-            return
-        if stage not in self.tasks:
-            self.tasks[stage] = self.bar.add_task(stage, total=max(total, 1))
-        self.bar.update(self.tasks[stage], completed=done, total=max(total, 1))
-
-    def __exit__(self, *exc) -> None:
-        if self.bar is not None:
-            self.bar.stop()

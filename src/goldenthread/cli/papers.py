@@ -35,8 +35,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     if isinstance(setup, int):
         return setup
     plan, period = setup
+    from goldenthread.progress import progress_for
     from goldenthread.reports.documents import render_pack, render_summary
-    from goldenthread.reports.progress import progress_for
 
     progress = progress_for(args.progress)
     try:

@@ -8,8 +8,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from goldenthread.cli.setup import django_setup, print_problems
+
+if TYPE_CHECKING:
+    from goldenthread.planfile.schema import Plan
 
 
 def cmd_plan_validate(args: argparse.Namespace) -> int:
@@ -81,15 +85,23 @@ def cmd_plan_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_plan_export(args: argparse.Namespace) -> int:
+def _stored_plan(args: argparse.Namespace, code: str) -> Plan | None:
+    """A plan from the database as a plan file holds it; None (said on standard error) when there is none."""
     django_setup(args)
-    from goldenthread.planfile import to_json, to_yaml
     from goldenthread.plans.store import PlanNotFound, export_plan
 
     try:
-        plan = export_plan(args.code)
+        return export_plan(code)
     except PlanNotFound as exc:
         print(exc, file=sys.stderr)
+        return None
+
+
+def cmd_plan_export(args: argparse.Namespace) -> int:
+    from goldenthread.planfile import to_json, to_yaml
+
+    plan = _stored_plan(args, args.code)
+    if plan is None:
         return 1
     text = to_yaml(plan) if args.format == "yaml" else to_json(plan)
     if args.output:
@@ -111,14 +123,10 @@ def cmd_plan_check(args: argparse.Namespace) -> int:
             return 1
         plan = result.plan
     else:
-        django_setup(args)
-        from goldenthread.plans.store import PlanNotFound, export_plan
-
-        try:
-            plan = export_plan(args.plan)
-        except PlanNotFound as exc:
-            print(exc, file=sys.stderr)
+        stored = _stored_plan(args, args.plan)
+        if stored is None:
             return 1
+        plan = stored
     findings = check_plan(plan)
     print(f"{plan.code}: {len(findings)} finding(s) to review before agreeing the plan")
     for _, heading, items in grouped(findings):

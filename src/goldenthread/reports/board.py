@@ -28,7 +28,7 @@ from goldenthread.presenters.cycle_notes import AgreedAction, Commentary, agreed
 from goldenthread.presenters.deliverables import Deliverable, deliverables
 from goldenthread.presenters.metric import Breakdown, default_where, metric_page
 from goldenthread.presenters.plan import BudgetTable, budget_tables
-from goldenthread.reports.progress import Progress, quiet
+from goldenthread.progress import Progress, quiet
 
 
 @dataclass

@@ -17,8 +17,8 @@ from goldenthread.planfile.periods import Period
 from goldenthread.plans import models as m
 from goldenthread.plans.tree import Tree
 from goldenthread.presenters.cycle_notes import agreed_actions, latest_commentary, latest_review
+from goldenthread.progress import Progress, quiet
 from goldenthread.reports.board import Pack, Scope, build_pack
-from goldenthread.reports.progress import Progress, quiet
 
 
 class UnitNotFound(LookupError):

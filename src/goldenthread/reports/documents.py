@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from goldenthread.progress import Progress, quiet
 from goldenthread.reports.board import Pack, icon_key
-from goldenthread.reports.progress import Progress, quiet
 from goldenthread.reports.render import chart_svg, html_to_pdf, render_html
 
 FORMATS = ("pdf", "docx", "html")

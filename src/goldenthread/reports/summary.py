@@ -22,8 +22,8 @@ from goldenthread.plans import models as m
 from goldenthread.presenters import assurance as ap
 from goldenthread.presenters.metric import default_where
 from goldenthread.presenters.plan import budget_tables
+from goldenthread.progress import Progress, quiet
 from goldenthread.reports.board import MetricRow, assess_for_pack
-from goldenthread.reports.progress import Progress, quiet
 
 KEY_KINDS = ("key_activity", "deliverable", "milestone")
 

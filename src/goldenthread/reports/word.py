@@ -22,9 +22,9 @@ from docx.shared import Cm, Pt, RGBColor
 from goldenthread.formatting import money
 from goldenthread.presenters import assurance as ap
 from goldenthread.presenters import icons
+from goldenthread.progress import Progress, quiet
 from goldenthread.reports import charts
 from goldenthread.reports.board import MetricRow, Pack, icon_key
-from goldenthread.reports.progress import Progress, quiet
 
 BLUE = RGBColor(0x00, 0x5E, 0xB8)
 GREY = RGBColor(0x4C, 0x62, 0x72)

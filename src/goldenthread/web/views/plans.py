@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth import logout
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from goldenthread.access.decorators import plan_view, signed_in, viewable_plans
+from goldenthread.access.decorators import plan_view, signed_in
+from goldenthread.access.rules import viewable_plans
 from goldenthread.performance.assessment import assess_plan
 from goldenthread.plans.models import Plan
 from goldenthread.presenters import assurance as assurance_presenters
@@ -41,28 +44,26 @@ def plan_detail(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
     return _plan_page(request, "web/plan.html", plan, as_at, "plan", page=presenters.plan_page(plan, statuses))
 
 
-@plan_view
-def by_priority(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
-    return _plan_page(
-        request, "web/by_priority.html", plan, as_at, "plan-by-priority", page=readings.by_priority(plan, as_at)
-    )
+def _reading(template: str, current: str, build: Callable[[Plan, AsAt], object]) -> Callable[..., HttpResponse]:
+    """A page about one plan that shows what one presenter builds from the plan and the as-at period."""
+
+    def view(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
+        return _plan_page(request, template, plan, as_at, current, page=build(plan, as_at))
+
+    view.__name__ = view.__qualname__ = current.replace("-", "_")
+    return plan_view(view)
 
 
-@plan_view
-def by_directorate(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
-    return _plan_page(
-        request,
-        "web/by_directorate.html",
-        plan,
-        as_at,
-        "plan-by-directorate",
-        page=readings.by_directorate(plan, as_at),
-    )
-
-
-@plan_view
-def matrix(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
-    return _plan_page(request, "web/matrix.html", plan, as_at, "plan-matrix", page=readings.matrix(plan, as_at))
+by_priority = _reading("web/by_priority.html", "plan-by-priority", readings.by_priority)
+by_directorate = _reading("web/by_directorate.html", "plan-by-directorate", readings.by_directorate)
+matrix = _reading("web/matrix.html", "plan-matrix", readings.matrix)
+budgets = _reading("web/budgets.html", "plan-budgets", lambda plan, as_at: presenters.budgets_page(plan))
+scorecard = _reading(
+    "web/scorecard.html", "scorecard", lambda plan, as_at: assurance_presenters.scorecard(plan, as_at.period)
+)
+exceptions = _reading(
+    "web/exceptions.html", "exceptions", lambda plan, as_at: assurance_presenters.exceptions(plan, as_at.period)
+)
 
 
 @plan_view
@@ -71,30 +72,6 @@ def deliverables(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
         plan, as_at, **{name: request.GET.get(name, "").strip() for name in ("directorate", "owner", "level")}
     )
     return _plan_page(request, "web/deliverables.html", plan, as_at, "plan-deliverables", page=page)
-
-
-@plan_view
-def budgets(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
-    return _plan_page(request, "web/budgets.html", plan, as_at, "plan-budgets", page=presenters.budgets_page(plan))
-
-
-@plan_view
-def scorecard(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
-    return _plan_page(
-        request, "web/scorecard.html", plan, as_at, "scorecard", page=assurance_presenters.scorecard(plan, as_at.period)
-    )
-
-
-@plan_view
-def exceptions(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
-    return _plan_page(
-        request,
-        "web/exceptions.html",
-        plan,
-        as_at,
-        "exceptions",
-        page=assurance_presenters.exceptions(plan, as_at.period),
-    )
 
 
 @plan_view

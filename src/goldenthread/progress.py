@@ -1,12 +1,17 @@
-"""Progress for long reports: a bar on standard error when a person is watching, nothing otherwise.
+"""Progress for long jobs: a bar on standard error when a person is watching, nothing otherwise.
 
-Builders take a :class:`Progress` and call ``start(step, total)`` and ``advance()``; the default
-:data:`quiet` does nothing, so presenters and web views pay nothing for it.
+Pack builders take a :class:`Progress` and call ``start(step, total)`` and ``advance()``; the data
+loader calls it as ``progress(stage, done, total)``, a bar per stage. The default :data:`quiet`
+does nothing, so presenters, web views and uploads pay nothing for it.
 """
 
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 
 class Progress:
@@ -18,6 +23,9 @@ class Progress:
 
     def close(self) -> None:
         pass
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        """``done`` of ``total`` of a stage: the loader's way of telling."""
 
 
 quiet = Progress()
@@ -40,7 +48,8 @@ class RichProgress(Progress):
             transient=False,
         )
         self._bars.start()
-        self._task = None
+        self._task: TaskID | None = None
+        self._stages: dict[str, TaskID] = {}
 
     def start(self, description: str, total: int = 1) -> None:
         if self._task is not None:
@@ -57,6 +66,11 @@ class RichProgress(Progress):
             task = self._bars.tasks[-1]
             self._bars.update(self._task, completed=task.total)
         self._bars.stop()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage not in self._stages:
+            self._stages[stage] = self._bars.add_task(stage, total=max(total, 1))
+        self._bars.update(self._stages[stage], completed=done, total=max(total, 1))
 
 
 def progress_for(force: bool = False) -> Progress:
