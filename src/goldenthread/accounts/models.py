@@ -39,11 +39,12 @@ class Membership(models.Model):
         ]
 
     def clean(self) -> None:
-        if self.org_unit_id and self.plan_id and self.org_unit.plan_id != self.plan_id:
+        unit = self.org_unit
+        if unit is not None and self.plan_id and unit.plan_id != self.plan_id:
             raise ValidationError(
-                {"org_unit": f"{self.org_unit.name} belongs to another plan; choose one of {self.plan.code}'s units."}
+                {"org_unit": f"{unit.name} belongs to another plan; choose one of {self.plan.code}'s units."}
             )
 
     def __str__(self) -> str:
-        where = self.org_unit.name if self.org_unit_id else "whole plan"
+        where = self.org_unit.name if self.org_unit is not None else "whole plan"
         return f"{self.user.get_username()}: {self.plan.code} ({where})"

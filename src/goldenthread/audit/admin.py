@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 
@@ -18,15 +20,19 @@ class HistoryReadOnlyAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class ReadOnlyAdmin(HistoryReadOnlyAdmin):
-    """For records the application writes under its own rules (state machine, optimistic locking):
-    the admin site shows them but cannot change them."""
+class ReadOnlyMixin:
+    """For records the application writes under its own rules (state machine, optimistic locking,
+    loads that keep revisions): the admin site shows them but cannot add, change or delete them."""
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, HistoryReadOnlyAdmin):
+    """A read-only record with its history shown (never reverted)."""

@@ -7,8 +7,10 @@ the page has nothing to edit: the trail can only be read.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import models
@@ -43,8 +45,9 @@ KINDS: dict[str, tuple[type[models.Model], str]] = {
 }
 KIND_OF_MODEL = {model: kind for kind, (model, _) in KINDS.items()}
 
-# dependent rows shown on their parent's history page: model -> (foreign key to parent, label field)
-_CHILDREN = {
+#: dependent rows shown on their parent's history page: (model, foreign key to the parent, the
+#: foreign key that names the row or None to name it by itself, what to call it)
+_CHILDREN: dict[str, list[tuple[type[models.Model], str, str | None, str]]] = {
     "submission": [
         (cm.ObjectiveUpdate, "submission", "objective", "Objective update"),
         (cm.ActivityUpdate, "submission", "activity", "Activity update"),
@@ -79,17 +82,17 @@ def history_link(obj: models.Model) -> str | None:
     return reverse("cycles:history", args=[kind, obj.pk]) if kind else None
 
 
-def _latest(kind: str, pk) -> models.Model | None:
-    if kind not in KINDS:
+def _latest(kind: str, pk: str | int | None) -> HistoricalRow | None:
+    if kind not in KINDS or pk is None:
         return None
     try:
-        pk = int(pk)
-    except (TypeError, ValueError):
+        number = int(pk)
+    except ValueError:
         return None
-    return history_model(KINDS[kind][0]).objects.filter(id=pk).order_by("-history_date", "-history_id").first()
+    return history_model(KINDS[kind][0]).objects.filter(id=number).order_by("-history_date", "-history_id").first()
 
 
-def may_view_history(user, kind: str, pk) -> bool:
+def may_view_history(user, kind: str, pk: str | int | None) -> bool:
     if not roles.signed_in(user):
         return False
     row = _latest(kind, pk)
@@ -149,62 +152,98 @@ def _who(row) -> str:
     return "System (command line or data load)"
 
 
+#: a row of a historical table (simple_history makes those models at run time)
+HistoricalRow = Any
+
+
 class _Namer:
     """Names for the values of foreign keys, fetched a table at a time."""
 
-    def __init__(self):
-        self.wanted: dict[type[models.Model], set] = {}
-        self.names: dict[tuple[type, object], str] = {}
+    def __init__(self) -> None:
+        self.wanted: dict[type[models.Model], set[object]] = {}
+        self.names: dict[tuple[type[models.Model], object], str] = {}
 
-    def want(self, f: models.Field, value) -> None:
-        if f.is_relation and value is not None:
-            self.wanted.setdefault(f.related_model, set()).add(value)
+    def want(self, f: models.Field, value: object) -> None:
+        related = f.related_model
+        if isinstance(related, type) and value is not None:
+            self.wanted.setdefault(related, set()).add(value)
 
     def fetch(self) -> None:
         for model, ids in self.wanted.items():
-            if model is get_user_model():
-                found = {u.pk: u.get_full_name() or u.get_username() for u in model.objects.filter(pk__in=ids)}
-            else:
-                found = {o.pk: str(o) for o in model.objects.filter(pk__in=ids)}
+            rows = model._default_manager.filter(pk__in=ids)
+            found = {o.pk: _name(o) for o in rows}
             for pk in ids:
                 self.names[(model, pk)] = found.get(pk, f"#{pk} (deleted)")
 
-    def show(self, f: models.Field, value) -> str:
+    def show(self, f: models.Field, value: object) -> str:
         if value is None or value == "":
             return ""
-        if f.is_relation:
-            return self.names.get((f.related_model, value), f"#{value}")
-        if f.choices:
-            return str(dict(f.flatchoices).get(value, value))
-        if isinstance(value, bool):
-            return "Yes" if value else "No"
-        if isinstance(value, datetime):
-            return timezone.localtime(value).strftime("%d %B %Y %H:%M")
-        if isinstance(value, date):
-            return long_date(value)
-        if isinstance(value, (list, dict)):
-            return json.dumps(value, ensure_ascii=False)
-        return str(normal(value))
+        related = f.related_model
+        if isinstance(related, type):
+            return self.names.get((related, value), f"#{value}")
+        return _shown(f, value)
+
+
+def _name(obj: models.Model) -> str:
+    if isinstance(obj, get_user_model()):
+        return obj.get_full_name() or obj.get_username()
+    return str(obj)
+
+
+def _shown(f: models.Field, value: object) -> str:
+    """A field's value (not a reference) as the page shows it."""
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%d %B %Y %H:%M")
+    if isinstance(value, date):
+        return long_date(value)
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(normal(value))
 
 
 def _fields(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if f.name not in HIDDEN]
 
 
-def _entries(rows: list, model: type[models.Model], subject_of, namer: _Namer) -> list[tuple]:
-    """(row, previous row) pairs per element, in time order."""
-    previous: dict[int, object] = {}
-    pairs = []
+@dataclass
+class _Version:
+    """A history row with the one before it for the same element, and what to call the element."""
+
+    row: HistoricalRow
+    before: HistoricalRow | None
+    model: type[models.Model]
+    subject: Callable[[HistoricalRow], str]
+
+    def entry(self, namer: _Namer) -> Entry:
+        row = self.row
+        verb = VERBS.get(row.history_type, row.history_type)
+        return Entry(
+            row.history_date, _who(row), verb, self.subject(row), _changes(row, self.before, self.model, namer)
+        )
+
+
+def _versions(
+    rows: list[HistoricalRow], model: type[models.Model], subject: Callable[[HistoricalRow], str], namer: _Namer
+) -> list[_Version]:
+    """Each row with the previous row of the same element, in time order."""
+    previous: dict[int, HistoricalRow] = {}
+    out = []
     for row in sorted(rows, key=lambda r: (r.history_date, r.history_id)):
-        pairs.append((row, previous.get(row.id), model, subject_of))
+        out.append(_Version(row, previous.get(row.id), model, subject))
         previous[row.id] = row
         for f in _fields(model):
             namer.want(f, getattr(row, f.attname))
-    return pairs
+    return out
 
 
-def _changes(row, before, model, namer: _Namer) -> list[Change]:
-    out = []
+def _changes(
+    row: HistoricalRow, before: HistoricalRow | None, model: type[models.Model], namer: _Namer
+) -> list[Change]:
+    out: list[Change] = []
     if row.history_type == "-":
         return out
     for f in _fields(model):
@@ -222,42 +261,28 @@ def _changes(row, before, model, namer: _Namer) -> list[Change]:
     return out
 
 
-def history_page(kind: str, pk) -> HistoryPage | None:
+def _child_subject(child: type[models.Model], label_fk: str | None, label: str, namer: _Namer) -> Callable[[Any], str]:
+    """What a dependent row is called on its parent's page: by the element it is about, or itself."""
+    if label_fk:
+        f = child._meta.get_field(label_fk)
+        assert isinstance(f, models.Field)
+        return lambda r: f"{label}: {namer.show(f, getattr(r, f.attname))}"
+    return lambda r: f"{label}: {_safe_str(r.history_object, str(r.id))[:80]}"
+
+
+def history_page(kind: str, pk: str | int) -> HistoryPage | None:
     latest = _latest(kind, pk)
     if latest is None:
         return None
     model, kind_label = KINDS[kind]
-    hist = history_model(model)
     namer = _Namer()
-    rows = list(hist.objects.filter(id=latest.id).select_related("history_user"))
-    pairs = _entries(rows, model, lambda r: kind_label, namer)
+    rows = list(history_model(model).objects.filter(id=latest.id).select_related("history_user"))
+    versions = _versions(rows, model, lambda r: kind_label, namer)
     for child, fk, label_fk, label in _CHILDREN.get(kind, []):
-        child_rows = list(history_model(child).objects.filter(**{f"{fk}_id": latest.id}).select_related("history_user"))
-        if label_fk:
-            f = child._meta.get_field(label_fk)
-            for r in child_rows:
-                namer.want(f, getattr(r, f.attname))
-
-            def subject(r, f=f, label=label):
-                return f"{label}: {namer.show(f, getattr(r, f.attname))}"
-        else:
-
-            def subject(r, label=label):
-                return f"{label}: {_safe_str(r.history_object, str(r.id))[:80]}"
-
-        pairs.extend(_entries(child_rows, child, subject, namer))
+        child_rows = history_model(child).objects.filter(**{f"{fk}_id": latest.id}).select_related("history_user")
+        versions.extend(_versions(list(child_rows), child, _child_subject(child, label_fk, label, namer), namer))
     namer.fetch()
-    entries = [
-        Entry(
-            row.history_date,
-            _who(row),
-            VERBS.get(row.history_type, row.history_type),
-            subject_of(row),
-            _changes(row, before, m, namer),
-        )
-        for row, before, m, subject_of in pairs
-    ]
-    entries.sort(key=lambda e: e.when, reverse=True)
-    live = model.objects.filter(pk=latest.id).first()
+    entries = sorted((v.entry(namer) for v in versions), key=lambda e: e.when, reverse=True)
+    live = model._default_manager.filter(pk=latest.id).first()
     title = _safe_str(live if live is not None else latest.history_object, f"{kind_label} {latest.id}")
     return HistoryPage(kind, kind_label, title, live is not None, entries, None)

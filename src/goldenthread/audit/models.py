@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import simple_history
+from django.db.models import Model
 
 from goldenthread.audit.records import SNAPSHOTS, AuditedRecords, normal
 from goldenthread.performance.models import Observation
@@ -38,10 +39,10 @@ for _model in (*AUDITED_PLAN_MODELS, Observation):
     simple_history.register(_model, app=APP, records_class=AuditedRecords)
 
 
-def _codes(through, source: str, target: str, pks: list[int]) -> dict[int, list[str]]:
+def _codes(through: type[Model], source: str, target: str, pks: list[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = defaultdict(list)
     rows = (
-        through.objects.filter(**{f"{source}_id__in": pks})
+        through._default_manager.filter(**{f"{source}_id__in": pks})
         .order_by(f"{target}__position", f"{target}__code")
         .values_list(f"{source}_id", f"{target}__code")
     )
@@ -67,22 +68,19 @@ def _activity_snapshot(pks: list[int]) -> dict[int, dict]:
     return {pk: {"partners": partners.get(pk, [])} for pk in pks}
 
 
+def _period_values(model: type[m.TrajectoryPoint | m.StatedValue], pks: list[int]) -> dict[int, list[str]]:
+    """A metric's dated values ("2016/17 Q4: 0.95"), in order, for each metric."""
+    out: dict[int, list[str]] = defaultdict(list)
+    rows = model._default_manager.filter(metric_id__in=pks).order_by("metric_id", "position")
+    for pk, period, value in rows.values_list("metric_id", "period", "value"):
+        out[pk].append(f"{period}: {normal(value)}")
+    return out
+
+
 def _metric_snapshot(pks: list[int]) -> dict[int, dict]:
     objectives = _codes(m.Metric.objectives.through, "metric", "objective", pks)
-    trajectory: dict[int, list] = defaultdict(list)
-    for pk, period, value in (
-        m.TrajectoryPoint.objects.filter(metric_id__in=pks)
-        .order_by("metric_id", "position")
-        .values_list("metric_id", "period", "value")
-    ):
-        trajectory[pk].append(f"{period}: {normal(value)}")
-    stated: dict[int, list] = defaultdict(list)
-    for pk, period, value in (
-        m.StatedValue.objects.filter(metric_id__in=pks)
-        .order_by("metric_id", "position")
-        .values_list("metric_id", "period", "value")
-    ):
-        stated[pk].append(f"{period}: {normal(value)}")
+    trajectory = _period_values(m.TrajectoryPoint, pks)
+    stated = _period_values(m.StatedValue, pks)
     return {
         pk: {
             "objectives": objectives.get(pk, []),

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import models, router, transaction
 from django.db.models.deletion import Collector
@@ -116,12 +117,18 @@ def _username(user) -> str:
     return user.get_username() if user is not None else ""
 
 
+#: what simple_history adds to the options of a model it tracks: the name of its history manager
+_HISTORY_MANAGER = "simple_history_manager_attribute"
+
+
 def is_audited(model: type[models.Model]) -> bool:
-    return hasattr(model._meta, "simple_history_manager_attribute")
+    return hasattr(model._meta, _HISTORY_MANAGER)
 
 
-def history_model(model: type[models.Model]) -> type[models.Model]:
-    return getattr(model, model._meta.simple_history_manager_attribute).model
+def history_model(model: type[models.Model]) -> type[Any]:
+    """The historical model simple_history made for ``model``: its fields and ``history_*`` ones,
+    made at run time, so typed loosely."""
+    return getattr(model, getattr(model._meta, _HISTORY_MANAGER)).model
 
 
 def record(
@@ -203,17 +210,7 @@ def delete(querysets: Iterable[models.QuerySet], *, user=None, when: datetime | 
         for model, objs in collector.data.items():
             if is_audited(model):
                 counts[model._meta.label] += record(model, objs, "-", user=user, when=when)
-        nulled: dict[type, dict[int, models.Model]] = defaultdict(dict)
-        for (field, value), batches in collector.field_updates.items():
-            if not is_audited(field.model):
-                continue
-            for batch in batches:
-                rows = list(batch)  # evaluated once; the collector then updates these pks
-                for row in rows:
-                    if row.pk in deleting.get(type(row), ()):
-                        continue
-                    setattr(row, field.attname, value.pk if isinstance(value, models.Model) else value)
-                    nulled[type(row)][row.pk] = row
+        nulled = _nulled(collector, deleting)
         token = _signals_off.set(True)
         try:
             collector.delete()
@@ -222,6 +219,25 @@ def delete(querysets: Iterable[models.QuerySet], *, user=None, when: datetime | 
         for model, rows in nulled.items():
             record(model, rows.values(), "~", user=user, when=when)
     return counts
+
+
+def _nulled(collector: Collector, deleting: dict[type, set]) -> dict[type, dict[int, models.Model]]:
+    """Audited rows that stay but whose reference the deletion sets to null (or a default), as
+    they will be: the collector updates them in the database without saving them."""
+    nulled: dict[type, dict[int, models.Model]] = defaultdict(dict)
+    for (field, value), batches in collector.field_updates.items():
+        if not is_audited(field.model):
+            continue
+        for batch in batches:
+            # evaluated once; the collector then updates these pks (each entry is a batch of rows,
+            # a queryset or a list, which django-stubs types as one row)
+            rows = list(batch)  # type: ignore[call-overload]
+            for row in rows:
+                if row.pk in deleting.get(type(row), ()):
+                    continue
+                setattr(row, field.attname, value.pk if isinstance(value, models.Model) else value)
+                nulled[type(row)][row.pk] = row
+    return nulled
 
 
 def normal(value):

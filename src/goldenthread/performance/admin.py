@@ -9,23 +9,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from goldenthread.audit.admin import ReadOnlyAdmin as _ObservationBase  # history shown, never reverted
+from goldenthread.audit.admin import ReadOnlyAdmin, ReadOnlyMixin
 from goldenthread.performance.models import LoadBatch, Observation
 
 
-class _ReadOnly:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(LoadBatch)
-class LoadBatchAdmin(_ReadOnly, admin.ModelAdmin):
+class LoadBatchAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = (
         "loaded_at",
         "plan",
@@ -43,7 +32,7 @@ class LoadBatchAdmin(_ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(Observation)
-class ObservationAdmin(_ReadOnly, _ObservationBase):
+class ObservationAdmin(ReadOnlyAdmin):  # history shown, never reverted
     list_display = (
         "metric",
         "org_unit",
