@@ -113,6 +113,18 @@ def load_cycle_demo(out: TextIO) -> None:
         if metric is not None:
             services.set_return_metrics(plan, {metric.pk}, user=planner)
     periods = {p.label: p for p in ReportingPeriod.objects.filter(plan=plan)}
+    made = _updates(plan, periods, users)
+    if made:
+        print(f"{PLAN}: demo updates {'; '.join(made)}", file=out)
+    _review(plan, periods.get("2019/20 Q1"), planner, out)
+    for period in (None, periods.get("2019/20 Q1")):
+        if not Publication.history.filter(plan_id=plan.pk, period_id=period.pk if period else None).exists():
+            services.publish(plan, period, user=planner)
+            print(f"{PLAN}: published {period.label if period else 'the plan'}", file=out)
+
+
+def _updates(plan: pm.Plan, periods: dict[str, ReportingPeriod], users: dict) -> list[str]:
+    """The units' updates as :data:`STORY` tells, each made once: what was made."""
     made = []
     for (q, unit_code), state in STORY.items():
         period = periods.get(f"2019/20 Q{q}")
@@ -122,33 +134,32 @@ def load_cycle_demo(out: TextIO) -> None:
             continue
         if Submission.history.filter(period_id=period.pk, org_unit_id=unit.pk).exists():
             continue  # made before (and perhaps changed since): leave it alone
-        scope = services.unit_scope(plan, unit)
-        sub = services.save_update(
-            period, unit, _update(scope, q, unit_code, complete=state != "draft"), based_on=0, user=lead
-        )
-        if state != "draft":
-            sub = services.save_update(
-                period, unit, services.stored_data(sub), based_on=sub.version, user=lead, submit=True
-            )
-        if state == "returned":
-            services.decide(
-                sub,
-                "return",
-                comments="Please add the regional breakdown of Medical Examiner appointments "
-                "and say when the two regions behind plan will catch up.",
-                based_on=sub.version,
-                user=planner,
-            )
-        elif state == "approved":
-            services.decide(sub, "approve", comments="", based_on=sub.version, user=planner)
+        _update_story(period, unit, q, state, lead, users.get("planner"))
         made.append(f"{unit.name} {period.label} ({state})")
-    if made:
-        print(f"{PLAN}: demo updates {'; '.join(made)}", file=out)
-    _review(plan, periods.get("2019/20 Q1"), planner, out)
-    for period in (None, periods.get("2019/20 Q1")):
-        if not Publication.history.filter(plan_id=plan.pk, period_id=period.pk if period else None).exists():
-            services.publish(plan, period, user=planner)
-            print(f"{PLAN}: published {period.label if period else 'the plan'}", file=out)
+    return made
+
+
+def _update_story(period: ReportingPeriod, unit: pm.OrgUnit, q: int, state: str, lead, planner) -> None:
+    """One unit's update, taken as far as ``state``: draft, submitted, returned or approved."""
+    scope = services.unit_scope(period.plan, unit)
+    sub = services.save_update(
+        period, unit, _update(scope, q, unit.code, complete=state != "draft"), based_on=0, user=lead
+    )
+    if state != "draft":
+        sub = services.save_update(
+            period, unit, services.stored_data(sub), based_on=sub.version, user=lead, submit=True
+        )
+    if state == "returned":
+        services.decide(
+            sub,
+            "return",
+            comments="Please add the regional breakdown of Medical Examiner appointments "
+            "and say when the two regions behind plan will catch up.",
+            based_on=sub.version,
+            user=planner,
+        )
+    elif state == "approved":
+        services.decide(sub, "approve", comments="", based_on=sub.version, user=planner)
 
 
 def _review(plan: pm.Plan, period: ReportingPeriod | None, planner, out: TextIO) -> None:
@@ -167,7 +178,8 @@ def _review(plan: pm.Plan, period: ReportingPeriod | None, planner, out: TextIO)
             held_on=date(2019, 7, 25),
             chair="Chief Financial Officer",
             pack="Medical directorate Q1 2019/20 review pack (v2)",
-            summary="The directorate reported green overall. Members discussed Medical Examiner recruitment in the regions.",
+            summary="The directorate reported green overall. "
+            "Members discussed Medical Examiner recruitment in the regions.",
             attendees=[
                 ("National Medical Director", "Medical directorate"),
                 ("Director of Strategy", "Planning team"),
@@ -194,7 +206,7 @@ def _review(plan: pm.Plan, period: ReportingPeriod | None, planner, out: TextIO)
         based_on=0,
         user=planner,
     )
-    action = review.actions.order_by("position").last()
+    action = review.actions.latest("position")
     services.close_action(
         action, "Terms of reference agreed at the AMR programme board on 20 August 2019.", user=planner
     )

@@ -44,6 +44,38 @@ class AgreedAction:
     closure_note: str = ""
 
 
+def _joined(*parts: str) -> str:
+    """The parts that say something, joined with a dash: "Amber — recruitment is behind"."""
+    return " — ".join(x for x in parts if x)
+
+
+RAG_LABELS = dict(models.RAG.choices)
+ACTIVITY_STATUS_LABELS = dict(pm.Activity.Status.choices)
+
+
+def _notes(
+    s: models.Submission, objective_ids: set[int], metric_ids: set[int], activity_ids: set[int], everything: bool
+) -> list[Note]:
+    """What the update says overall, and about the given objectives, metrics and activities."""
+    notes = []
+    if s.rag or s.rag_reason:
+        notes.append(Note("Overall", _joined(RAG_LABELS.get(s.rag, ""), s.rag_reason)))
+    if s.commentary:
+        notes.append(Note("Commentary", s.commentary))
+    for u in s.objective_updates.select_related("objective"):
+        if (everything or u.objective_id in objective_ids) and (u.rag or u.rag_reason):
+            notes.append(Note(f"Objective {u.objective.code}", _joined(RAG_LABELS.get(u.rag, ""), u.rag_reason)))
+    for r in s.metric_returns.select_related("metric"):
+        if (everything or r.metric_id in metric_ids) and r.note:
+            notes.append(Note(f"Metric {r.metric.code}", r.note))
+    for a in s.activity_updates.select_related("activity"):
+        if (everything or a.activity_id in activity_ids) and (a.status or a.commentary):
+            notes.append(
+                Note(f"Activity {a.activity.code}", _joined(ACTIVITY_STATUS_LABELS.get(a.status, ""), a.commentary))
+            )
+    return notes
+
+
 def latest_commentary(
     plan: pm.Plan,
     as_at: Period,
@@ -57,58 +89,34 @@ def latest_commentary(
     """Per unit, its latest submitted or approved update for a period ending by ``as_at``: the
     overall rating and commentary, and what it says about the given objectives, metrics and
     activities (with ``everything``, about all of them)."""
-    unit_ids = [u for u in dict.fromkeys(unit_ids) if u is not None]
-    if not unit_ids:
+    units = [u for u in dict.fromkeys(unit_ids) if u is not None]
+    if not units:
         return []
     S = models.Submission.Status
     submissions = (
         models.Submission.objects.filter(
             period__plan=plan,
-            org_unit_id__in=unit_ids,
+            org_unit_id__in=units,
             status__in=[S.SUBMITTED, S.APPROVED],
             period__end__lte=as_at.end,
         )
         .select_related("period", "org_unit")
         .order_by("org_unit__position", "-period__start")
     )
-    latest: dict[int, object] = {}
+    latest: dict[int, models.Submission] = {}
     for s in submissions:
         latest.setdefault(s.org_unit_id, s)
-    if not latest:
-        return []
-    objective_ids, metric_ids, activity_ids = set(objective_ids), set(metric_ids), set(activity_ids)
-    rag_labels = dict(models.RAG.choices)
-    status_labels = dict(pm.Activity.Status.choices)
-    out = []
-    for s in latest.values():
-        notes = []
-        if s.rag or s.rag_reason:
-            notes.append(Note("Overall", " — ".join(x for x in (rag_labels.get(s.rag, ""), s.rag_reason) if x)))
-        if s.commentary:
-            notes.append(Note("Commentary", s.commentary))
-        for u in s.objective_updates.select_related("objective"):
-            if (everything or u.objective_id in objective_ids) and (u.rag or u.rag_reason):
-                notes.append(
-                    Note(
-                        f"Objective {u.objective.code}",
-                        " — ".join(x for x in (rag_labels.get(u.rag, ""), u.rag_reason) if x),
-                    )
-                )
-        for r in s.metric_returns.select_related("metric"):
-            if (everything or r.metric_id in metric_ids) and r.note:
-                notes.append(Note(f"Metric {r.metric.code}", r.note))
-        for a in s.activity_updates.select_related("activity"):
-            if (everything or a.activity_id in activity_ids) and (a.status or a.commentary):
-                notes.append(
-                    Note(
-                        f"Activity {a.activity.code}",
-                        " — ".join(x for x in (status_labels.get(a.status, ""), a.commentary) if x),
-                    )
-                )
-        out.append(
-            Commentary(s.org_unit.name, s.period.label, s.get_status_display(), rag_labels.get(s.rag, ""), notes)
+    chosen = set(objective_ids), set(metric_ids), set(activity_ids)
+    return [
+        Commentary(
+            s.org_unit.name,
+            s.period.label,
+            s.get_status_display(),
+            RAG_LABELS.get(s.rag, ""),
+            _notes(s, *chosen, everything),
         )
-    return out
+        for s in latest.values()
+    ]
 
 
 def agreed_actions(plan: pm.Plan, as_at: Period, unit_ids: Iterable[int]) -> list[AgreedAction]:

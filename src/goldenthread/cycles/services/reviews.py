@@ -14,8 +14,10 @@ from goldenthread.audit.records import acting_as
 from goldenthread.cycles.models import AccountabilityReview, Action, ReportingPeriod, ReviewAttendee, ReviewDecision
 from goldenthread.cycles.services.errors import CycleError, Incomplete
 from goldenthread.cycles.services.people import display_name
-from goldenthread.cycles.services.versions import first_version, next_version
+from goldenthread.cycles.services.versions import claim
 from goldenthread.plans import models as pm
+
+REMOVED = "This review has been removed since you opened it; save again to record it afresh."
 
 
 @dataclass
@@ -38,18 +40,9 @@ def save_review(
         raise CycleError(f"{unit.name} is not part of the plan this period belongs to.")
     now = timezone.now()
     with transaction.atomic(), acting_as(user):
-        review = AccountabilityReview.objects.filter(period=period, org_unit=unit).first()
-        if review is None:
-            review = first_version(
-                AccountabilityReview,
-                period,
-                unit,
-                based_on=based_on,
-                removed="This review has been removed since you opened it; save again to record it afresh.",
-                conflict=_review_conflict,
-            )
-        else:
-            next_version(review, based_on=based_on, conflict=_review_conflict)
+        review = claim(
+            AccountabilityReview, period, unit, based_on=based_on, removed=REMOVED, conflict=_review_conflict
+        )
         review.status, review.held_on, review.chair, review.pack, review.summary = (
             data.status,
             data.held_on,

@@ -3,6 +3,7 @@ saving it — and, when asked, submitting it — as one transaction attributed t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -23,7 +24,7 @@ from goldenthread.cycles.services.errors import CycleError, Incomplete
 from goldenthread.cycles.services.journey import S, move
 from goldenthread.cycles.services.people import display_name
 from goldenthread.cycles.services.scope import Scope, unit_scope
-from goldenthread.cycles.services.versions import first_version, next_version
+from goldenthread.cycles.services.versions import claim
 from goldenthread.plans import models as pm
 
 
@@ -93,62 +94,53 @@ def stored_data(submission: Submission | None) -> UpdateData:
 
 # --- what is missing before submitting ------------------------------------------------------------
 
-Problems = list[tuple[str, str]]
+Problem = tuple[str, str]  # (field name, message)
 
 
 def _blank(text: str | None) -> bool:
     return not (text or "").strip()
 
 
-def _objective_problems(scope: Scope, data: UpdateData) -> Problems:
-    problems = []
-    for o in scope.objectives:
-        values = data.objectives.get(o.pk, {})
-        if not values.get("rag"):
-            problems.append((key("o", o.pk, "rag"), f"Choose a RAG rating for objective {o.code}"))
-        if _blank(values.get("rag_reason")):
-            problems.append((key("o", o.pk, "rag_reason"), f"Give the reason for objective {o.code}'s rating"))
-    return problems
+def _objective_problems(o: pm.Objective, values: dict) -> Iterator[Problem]:
+    if not values.get("rag"):
+        yield key("o", o.pk, "rag"), f"Choose a RAG rating for objective {o.code}"
+    if _blank(values.get("rag_reason")):
+        yield key("o", o.pk, "rag_reason"), f"Give the reason for objective {o.code}'s rating"
 
 
-def _activity_problems(scope: Scope, data: UpdateData) -> Problems:
-    problems = []
-    for a in scope.activities:
-        values = data.activities.get(a.pk, {})
-        if not values.get("status"):
-            problems.append((key("a", a.pk, "status"), f"Choose a status for activity {a.code}"))
-        elif values["status"] == pm.Activity.Status.DELAYED and _blank(values.get("commentary")):
-            problems.append(
-                (key("a", a.pk, "commentary"), f"Say why activity {a.code} is delayed and what is being done")
-            )
-    return problems
+def _activity_problems(a: pm.Activity, values: dict) -> Iterator[Problem]:
+    if not values.get("status"):
+        yield key("a", a.pk, "status"), f"Choose a status for activity {a.code}"
+    elif values["status"] == pm.Activity.Status.DELAYED and _blank(values.get("commentary")):
+        yield key("a", a.pk, "commentary"), f"Say why activity {a.code} is delayed and what is being done"
 
 
-def _metric_problems(scope: Scope, data: UpdateData) -> Problems:
-    problems = []
-    for x in scope.metrics:
-        values = data.metrics.get(x.pk, {})
-        if values.get("value") is None and _blank(values.get("note")):
-            target = "numerator" if x.aggregation == "ratio" else "value"
-            problems.append(
-                (key("m", x.pk, target), f"Enter the value for metric {x.code}, or say in the note why there is none")
-            )
-    return problems
+def _metric_problems(x: pm.Metric, values: dict) -> Iterator[Problem]:
+    if values.get("value") is None and _blank(values.get("note")):
+        target = "numerator" if x.aggregation == "ratio" else "value"
+        yield key("m", x.pk, target), f"Enter the value for metric {x.code}, or say in the note why there is none"
 
 
-def problems_before_submit(scope: Scope, data: UpdateData) -> Problems:
+def _risk_problems(r: pm.Risk, values: dict) -> Iterator[Problem]:
+    if not values.get("reviewed"):
+        yield key("r", r.pk, "reviewed"), f"Confirm you have reviewed risk {r.code}"
+
+
+def problems_before_submit(scope: Scope, data: UpdateData) -> list[Problem]:
     """Everything missing before an update can go to the planning team, in page order."""
     problems = []
     if not data.rag:
         problems.append(("rag", "Choose an overall RAG rating: red, amber or green"))
     if _blank(data.rag_reason):
         problems.append(("rag_reason", "Give the reason for the overall RAG rating"))
-    problems += _objective_problems(scope, data)
-    problems += _activity_problems(scope, data)
-    problems += _metric_problems(scope, data)
+    for o in scope.objectives:
+        problems += _objective_problems(o, data.objectives.get(o.pk, {}))
+    for a in scope.activities:
+        problems += _activity_problems(a, data.activities.get(a.pk, {}))
+    for x in scope.metrics:
+        problems += _metric_problems(x, data.metrics.get(x.pk, {}))
     for r in scope.risks:
-        if not data.risks.get(r.pk, {}).get("reviewed"):
-            problems.append((key("r", r.pk, "reviewed"), f"Confirm you have reviewed risk {r.code}"))
+        problems += _risk_problems(r, data.risks.get(r.pk, {}))
     return problems
 
 
@@ -168,21 +160,9 @@ def save_update(
         )
     now = timezone.now()
     with transaction.atomic(), acting_as(user):
-        submission = Submission.objects.filter(period=period, org_unit=unit).first()
-        if submission is None:
-            submission = first_version(
-                Submission,
-                period,
-                unit,
-                based_on=based_on,
-                removed="This update has been removed since you opened it. Your text is kept below; "
-                "save again to start it afresh.",
-                conflict=_conflict_message,
-            )
-        else:
-            if not submission.editable:
-                raise CycleError(_not_editable_message(submission))
-            next_version(submission, based_on=based_on, conflict=_conflict_message)
+        submission = claim(
+            Submission, period, unit, based_on=based_on, removed=REMOVED, conflict=_conflict_message, check=_editable
+        )
         submission.rag, submission.rag_reason, submission.commentary = data.rag, data.rag_reason, data.commentary
         submission.updated_at, submission.updated_by = now, user
         submission.save()
@@ -193,6 +173,14 @@ def save_update(
                 raise Incomplete(problems)
             move(submission, S.SUBMITTED, user, now, "")
     return submission
+
+
+REMOVED = "This update has been removed since you opened it. Your text is kept below; save again to start it afresh."
+
+
+def _editable(submission: Submission) -> None:
+    if not submission.editable:
+        raise CycleError(_not_editable_message(submission))
 
 
 def _conflict_message(current: Submission) -> str:

@@ -20,7 +20,7 @@ from goldenthread.plans import models as pm
 Versioned = TypeVar("Versioned", Submission, AccountabilityReview)
 
 
-def first_version(
+def claim(
     model: type[Versioned],
     period: ReportingPeriod,
     unit: pm.OrgUnit,
@@ -28,17 +28,24 @@ def first_version(
     based_on: int,
     removed: str,
     conflict: Callable[[Versioned], str],
+    check: Callable[[Versioned], None] = lambda row: None,
 ) -> Versioned:
-    """Create version 1 of the unit's row for the period. Refused when the person started from a
-    row that has since been removed (``removed`` says what to do), or when someone else created
-    it first (``conflict`` words the message from theirs)."""
+    """The unit's row for the period, at the version after ``based_on``: version 1 when there is
+    none yet. Refused when someone saved since (``conflict`` words the message from what they
+    saved) or when the row the person started from has been removed (``removed`` says what to
+    do); ``check`` may refuse a stored row before it is claimed."""
+    row = model.objects.filter(period=period, org_unit=unit).first()
+    if row is not None:
+        check(row)
+        next_version(row, based_on=based_on, conflict=conflict)
+        return row
     if based_on != 0:
         raise Conflict(None, removed)
     row = model(period=period, org_unit=unit, version=1)
     try:
         with transaction.atomic():
             row.save()
-    except IntegrityError:
+    except IntegrityError:  # someone else created it first
         current = model.objects.get(period=period, org_unit=unit)
         raise Conflict(current, conflict(current)) from None
     return row

@@ -1,0 +1,84 @@
+"""Accountability reviews — a unit's review page and recording it — and the actions agreed at them."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from goldenthread.access import policy, rules
+from goldenthread.cycles import services
+from goldenthread.cycles.forms import CloseActionForm, ReviewForm
+from goldenthread.cycles.models import AccountabilityReview, Action
+from goldenthread.presenters import cycle as presenters
+from goldenthread.web.views.cycle.lookup import render_form, today, unit_period_or_404
+
+
+@require_GET
+def review(request: HttpRequest, code: str, period: str, unit: str) -> HttpResponse:
+    _, the_period, the_unit = unit_period_or_404(code, period, unit)
+    if not rules.may_view_unit_updates(request.user, the_unit):
+        return policy.forbidden(request, f"You do not have permission to see {the_unit.name}'s reviews.")
+    return render(
+        request, "cycles/review.html", {"page": presenters.review_page(the_period, the_unit, request.user, today())}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def review_edit(request: HttpRequest, code: str, period: str, unit: str) -> HttpResponse:
+    plan, the_period, the_unit = unit_period_or_404(code, period, unit)
+    if not rules.may_run_cycle(request.user, plan):
+        return policy.forbidden(request, "Only this plan's planning team can record accountability reviews.")
+    current = AccountabilityReview.objects.filter(period=the_period, org_unit=the_unit).first()
+    form = ReviewForm(current, request.POST if request.method == "POST" else None)
+    problem, status = "", 200
+    data = form.clean() if request.method == "POST" else None
+    if data is not None:
+        try:
+            services.save_review(the_period, the_unit, data, based_on=form.version, user=request.user)
+        except services.CycleError as exc:
+            problem, status = str(exc), 409
+            if isinstance(exc, services.Conflict) and isinstance(exc.current, AccountabilityReview):
+                form.show_stored(exc.current)
+        else:
+            messages.success(request, f"The accountability review of {the_unit.name} for {the_period.label} is saved.")
+            return redirect("cycles:review", plan.code, the_period.slug, the_unit.code)
+    return render_form(
+        request,
+        "cycles/review_edit.html",
+        form,
+        problem,
+        status,
+        period=the_period,
+        unit=the_unit,
+        review=current,
+        view_href=presenters.review_href(the_period, the_unit),
+    )
+
+
+@require_GET
+def actions(request: HttpRequest) -> HttpResponse:
+    return render(request, "cycles/actions.html", {"page": presenters.actions_page(request.user, today())})
+
+
+@require_http_methods(["GET", "POST"])
+def action_close(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_object_or_404(Action.objects.select_related("review__period__plan", "review__org_unit"), pk=pk)
+    if not rules.may_close_action(request.user, action):
+        return policy.forbidden(request, "You do not have permission to close this action.")
+    row = presenters.action_row(action, request.user, today())
+    form = CloseActionForm(request.POST if request.method == "POST" else None)
+    problem = ""
+    note = form.clean() if request.method == "POST" else None
+    if note is not None:
+        try:
+            services.close_action(action, note, user=request.user)
+        except services.Incomplete as exc:
+            form.apply_problems(exc.problems)
+        except services.CycleError as exc:
+            problem = str(exc)
+        else:
+            messages.success(request, "The action is closed.")
+            return redirect(row.review_href)
+    return render_form(request, "cycles/action_close.html", form, problem, 400 if problem else 200, row=row)
