@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -33,7 +34,8 @@ from goldenthread.audit.history import may_view_history
 from goldenthread.cycles.models import Action
 from goldenthread.plans import models as pm
 
-Check = Callable[[object, dict], bool]
+Check = Callable[[Any, dict], bool]
+T = TypeVar("T")
 
 
 def nobody(user, kwargs) -> bool:
@@ -61,60 +63,46 @@ class Rule:
     purpose: str = ""
 
 
-class _Lookup:
-    """The objects a URL's parameters name, fetched once per request for the checks."""
-
-    def __init__(self, kwargs: dict):
-        self.kwargs = kwargs
-        self._cache: dict[str, object] = {}
-
-    def _get(self, key, fetch):
-        if key not in self._cache:
-            self._cache[key] = fetch()
-        return self._cache[key]
-
-    @property
-    def plan(self) -> pm.Plan | None:
-        return self._get("plan", lambda: pm.Plan.objects.filter(code=self.kwargs.get("code")).first())
-
-    @property
-    def unit(self) -> pm.OrgUnit | None:
-        return self._get(
-            "unit",
-            lambda: self.plan and pm.OrgUnit.objects.filter(plan=self.plan, code=self.kwargs.get("unit")).first(),
-        )
+def _plan(kwargs: dict) -> pm.Plan | None:
+    return pm.Plan.objects.filter(code=kwargs.get("code")).first()
 
 
-def _with_plan(check: Callable[[object, pm.Plan], bool]) -> Check:
-    """A check about the plan named by ``code``; a plan that does not exist is the view's 404 to give."""
+def _unit(kwargs: dict) -> pm.OrgUnit | None:
+    plan = _plan(kwargs)
+    return pm.OrgUnit.objects.filter(plan=plan, code=kwargs.get("unit")).first() if plan else None
 
-    def run(user, kwargs):
-        plan = _Lookup(kwargs).plan
-        if plan is None:
+
+def _action(kwargs: dict) -> Action | None:
+    pk = kwargs.get("pk")
+    return Action.objects.select_related("review__period__plan").filter(pk=pk).first() if pk is not None else None
+
+
+def _about(find: Callable[[dict], T | None], check: Callable[[Any, T], bool]) -> Check:
+    """A check about the object a URL's parameters name (``find``); one that does not exist is the
+    view's 404 to give."""
+
+    def run(user: Any, kwargs: dict) -> bool:
+        found = find(kwargs)
+        if found is None:
             return signed_in(user)
-        return check(user, plan)
+        return check(user, found)
 
     return run
 
 
-def _with_unit(check: Callable[[object, pm.OrgUnit], bool]) -> Check:
-    def run(user, kwargs):
-        unit = _Lookup(kwargs).unit
-        if unit is None:
-            return signed_in(user)
-        return check(user, unit)
-
-    return run
+def _with_plan(check: Callable[[Any, pm.Plan], bool]) -> Check:
+    """A check about the plan named by ``code``."""
+    return _about(_plan, check)
 
 
-def _action_check(check: Callable[[object, object], bool]) -> Check:
-    def run(user, kwargs):
-        action = Action.objects.select_related("review__period__plan").filter(pk=kwargs.get("pk")).first()
-        if action is None:
-            return signed_in(user)
-        return check(user, action)
+def _with_unit(check: Callable[[Any, pm.OrgUnit], bool]) -> Check:
+    """A check about the org unit named by ``code`` and ``unit``."""
+    return _about(_unit, check)
 
-    return run
+
+def _action_check(check: Callable[[Any, Action], bool]) -> Check:
+    """A check about the action numbered ``pk``."""
+    return _about(_action, check)
 
 
 def _history_check(user, kwargs) -> bool:
