@@ -143,7 +143,8 @@ def test_plan_loads_stay_set_based(example_text, django_assert_max_num_queries):
     with django_assert_max_num_queries(200) as small:
         load_plan(plan_from(example_text))
     extra = "".join(
-        f"  - {{code: X{i}, level: dir-priority, title: Extra {i}, org_unit: medical, owner: nmd, contributes_to: ['1']}}\n"
+        f"  - {{code: X{i}, level: dir-priority, title: Extra {i}, "
+        f"org_unit: medical, owner: nmd, contributes_to: ['1']}}\n"
         for i in range(40)
     )
     bigger = example_text.replace("activities:\n", extra + "activities:\n", 1).replace(

@@ -188,7 +188,8 @@ def test_every_url_name_has_an_access_rule_and_parameters():
             continue
         if policy.rule_for(name) is None and not _view_declares_rule(name):
             problems.append(
-                f"{name}: no access rule — add it to goldenthread.access.rules.PAGES (or declare @policy.rule on the view)"
+                f"{name}: no access rule — add it to goldenthread.access.rules.PAGES "
+                "(or declare @policy.rule on the view)"
             )
         if unknown := params - known:
             problems.append(
