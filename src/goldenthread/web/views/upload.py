@@ -51,7 +51,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = UploadForm.from_post(request.POST, request.FILES, plans)
         if form.is_valid() and form.file is not None and form.chosen_plan is not None:
-            table = read_table(form.file, name=form.file.name)
+            table = read_table(form.file.read(), name=form.file.name)
             report = load_table(
                 table,
                 form.chosen_plan,
