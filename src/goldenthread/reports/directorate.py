@@ -18,7 +18,8 @@ from goldenthread.plans import models as m
 from goldenthread.plans.tree import Tree
 from goldenthread.presenters.cycle_notes import agreed_actions, latest_commentary, latest_review
 from goldenthread.progress import Progress, quiet
-from goldenthread.reports.board import Pack, Scope, build_pack
+from goldenthread.reports.board import fill_pack, new_pack
+from goldenthread.reports.pack import Pack, Scope
 
 
 class UnitNotFound(LookupError):
@@ -67,17 +68,8 @@ def unit_scope(plan: m.Plan, unit: m.OrgUnit) -> Scope:
 def directorate_pack(
     plan: m.Plan, unit: m.OrgUnit, period: Period, *, progress: Progress = quiet, today: date | None = None
 ) -> Pack:
-    scope = unit_scope(plan, unit)
-    pack = build_pack(
-        plan,
-        period,
-        kind="directorate",
-        title="Accountability review pack",
-        scope=scope,
-        unit=unit,
-        progress=progress,
-        today=today,
-    )
+    pack = new_pack("directorate", "Accountability review pack", plan, period, unit=unit, today=today)
+    fill_pack(pack, unit_scope(plan, unit), progress)
     pack.commentary = latest_commentary(plan, period, [unit.pk], everything=True)
     pack.review = latest_review(plan, period, unit.pk)
     pack.actions = agreed_actions(plan, period, [unit.pk])

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from goldenthread.progress import Progress, quiet
-from goldenthread.reports.board import Pack, icon_key
-from goldenthread.reports.render import chart_svg, html_to_pdf, render_html
+from goldenthread.reports.pack import Pack, icon_key
+from goldenthread.reports.render import chart_svg, html_to_pdf, pdf_and_pages, render_html
+from goldenthread.reports.summary import Summary, plan_summary
 
 FORMATS = ("pdf", "docx", "html")
 MEDIA_TYPES = {
@@ -15,11 +16,11 @@ MEDIA_TYPES = {
 
 
 def pack_html(pack: Pack, progress: Progress = quiet) -> str:
-    charted = [e for e in pack.exceptions if e.chart]
+    charted = [(e.code, e.chart) for e in pack.exceptions if e.chart]
     progress.start("Drawing charts", total=len(charted))
     charts = {}
-    for e in charted:
-        charts[e.code] = chart_svg(e.chart.spec, e.chart.description)
+    for code, chart in charted:
+        charts[code] = chart_svg(chart.spec, chart.description)
         progress.advance()
     progress.start("Laying out", total=1)
     html = render_html("board.html", pack=pack, charts=charts, key=icon_key())
@@ -31,7 +32,7 @@ def render_pack(pack: Pack, fmt: str, progress: Progress = quiet) -> bytes:
     if fmt not in FORMATS:
         raise ValueError(f"'{fmt}' is not a pack format; choose one of {', '.join(FORMATS)}")
     if fmt == "docx":
-        from goldenthread.reports.word import pack_docx
+        from goldenthread.reports.word.pack import pack_docx
 
         return pack_docx(pack, progress)
     html = pack_html(pack, progress)
@@ -43,14 +44,14 @@ def render_pack(pack: Pack, fmt: str, progress: Progress = quiet) -> bytes:
     return pdf
 
 
-def render_summary(summary, fmt: str, progress: Progress = quiet) -> bytes:
+def render_summary(summary: Summary, fmt: str, progress: Progress = quiet) -> bytes:
     """The summary in ``fmt``. A PDF that runs past two pages is laid out again with tighter
     limits on its lists (each list says how many more the full plan holds)."""
     if fmt not in FORMATS:
         raise ValueError(f"'{fmt}' is not a summary format; choose one of {', '.join(FORMATS)}")
     progress.start("Laying out", total=1)
     if fmt == "docx":
-        from goldenthread.reports.word import summary_docx
+        from goldenthread.reports.word.summary import summary_docx
 
         data = summary_docx(summary)
         progress.advance()
@@ -59,11 +60,9 @@ def render_summary(summary, fmt: str, progress: Progress = quiet) -> bytes:
     progress.advance()
     if fmt == "html":
         return html.encode("utf-8")
-    from goldenthread.reports.summary import plan_summary
-
     progress.start("Writing the PDF", total=1)
     for _ in range(4):
-        pdf, pages = html_to_pdf(html, pages=True)
+        pdf, pages = pdf_and_pages(html)
         if pages <= 2:
             break
         summary = plan_summary(summary.plan, summary.as_at, today=summary.today, limits=summary.limits.tighter())

@@ -73,14 +73,17 @@ def chart_svg(spec: dict, description: str, width: int = CHART_WIDTH) -> Markup:
     return Markup(f'{head} role="img" aria-label="{label}" class="chart"><title>{label}</title>{svg[head_end + 1 :]}')
 
 
-def render_html(template: str, **context) -> str:
+def render_html(template: str, **context: object) -> str:
     return environment().get_template(template).render(**context)
 
 
-def html_to_pdf(html: str, pages: bool = False):
-    """The PDF (and, with ``pages``, how many pages it has)."""
+def html_to_pdf(html: str) -> bytes:
+    return pdf_and_pages(html)[0]
+
+
+def pdf_and_pages(html: str) -> tuple[bytes, int]:
+    """The PDF, and how many pages it has."""
     from weasyprint import HTML
 
     document = HTML(string=html, base_url=str(TEMPLATES)).render()
-    pdf = document.write_pdf()
-    return (pdf, len(document.pages)) if pages else pdf
+    return document.write_pdf(), len(document.pages)

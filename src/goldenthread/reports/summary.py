@@ -21,9 +21,10 @@ from goldenthread.planfile.periods import Period
 from goldenthread.plans import models as m
 from goldenthread.presenters import assurance as ap
 from goldenthread.presenters.metric import default_where
-from goldenthread.presenters.plan import budget_tables
+from goldenthread.presenters.plan import BudgetTable, budget_tables
 from goldenthread.progress import Progress, quiet
-from goldenthread.reports.board import MetricRow, assess_for_pack
+from goldenthread.reports.board import assess_for_pack
+from goldenthread.reports.pack import MetricRow
 
 KEY_KINDS = ("key_activity", "deliverable", "milestone")
 
@@ -143,62 +144,8 @@ def plan_summary(
     by_code = {a.metric.code: a for a in assessment.metrics}
     rows = [MetricRow(r, by_code[r.code]) for r in card.rows]
     on_scorecard = {code for r in rows[: limits.scorecard_rows] for code, _ in r.row.objectives}
-
-    levels = list(plan.levels.order_by("position"))
     objectives = list(plan.objectives.select_related("org_unit").order_by("position"))
-    tops = [o for o in objectives if o.parent_id is None]
-    groups, shown = [], 0
-    for level in levels:
-        mine = [o for o in tops if o.level_id == level.pk]
-        if not mine:
-            continue
-        if all(o.code in on_scorecard for o in mine):  # already listed beside their measures
-            groups.append(PriorityGroup(level.name, [], 0, on_scorecard=len(mine)))
-            continue
-        room = max(0, min(limits.priorities_per_level, limits.priorities_in_all - shown))
-        groups.append(
-            PriorityGroup(
-                level.name,
-                [(o.code, o.title, o.org_unit.name if o.org_unit else "") for o in mine[:room]],
-                max(0, len(mine) - room),
-            )
-        )
-        shown += min(room, len(mine))
-
-    activities = list(plan.activities.select_related("objective", "owner").order_by("position"))
-    key = [a for a in activities if a.kind in KEY_KINDS]
-    kind = "key activities and deliverables" if key else "activities"
-    key = key or activities
-    open_first = sorted(key, key=lambda a: (a.status in ("complete", "cancelled"), a.due_date or date.max, a.position))
-    deliverables = [
-        KeyDeliverable(
-            a.code,
-            a.title,
-            f"{a.objective.code} {a.objective.title}",
-            str(a.owner or a.objective.owner or ""),
-            a.due_text or (long_date(a.due_date) if a.due_date else "No date given"),
-            a.get_status_display(),
-        )
-        for a in open_first[: limits.key_deliverables]
-    ]
-
-    budget = []
-    for t in budget_tables(plan):
-        budget.append(
-            BudgetHeadline(
-                t.period,
-                [(label, t.totals[c]) for c, label in t.categories],
-                t.grand_total,
-                t.line_count,
-                len(t.stated),
-                len(t.differing),
-            )
-        )
-
-    held: dict[str, int] = defaultdict(int)
-    for o in objectives:
-        if o.org_unit and o.org_unit.kind in ("directorate", "region", "team"):
-            held[o.org_unit.name] += 1
+    key, kind = _key_activities(plan)
     where = default_where(plan)
     progress.advance()
     return Summary(
@@ -208,16 +155,74 @@ def plan_summary(
         where=where.name if where else "all data held",
         produced=long_date(today),
         purpose=_purpose(plan.description, limits.purpose_characters),
-        priorities=groups,
+        priorities=_priorities(plan, objectives, on_scorecard, limits),
         scorecard=rows[: limits.scorecard_rows],
         scorecard_is_headline=card.headline_only,
         scorecard_more=max(0, len(rows) - limits.scorecard_rows),
         has_data=any(r.assessment.latest for r in rows),
-        deliverables=deliverables,
+        deliverables=[_key_deliverable(a) for a in key[: limits.key_deliverables]],
         deliverables_more=max(0, len(key) - limits.key_deliverables),
         deliverables_kind=kind,
-        budget=budget,
-        units=sorted(held.items(), key=lambda kv: -kv[1])[:10],
+        budget=[_budget_headline(t) for t in budget_tables(plan)],
+        units=_units(objectives),
         today=today,
         limits=limits,
     )
+
+
+def _priorities(
+    plan: m.Plan, objectives: list[m.Objective], on_scorecard: set[str], limits: Limits
+) -> list[PriorityGroup]:
+    """The top-level objectives by level, within the limits; a level whose every objective is on
+    the scorecard is only counted (the scorecard lists them beside their measures)."""
+    tops = [o for o in objectives if o.parent_id is None]
+    groups, shown = [], 0
+    for level in plan.levels.order_by("position"):
+        mine = [o for o in tops if o.level_id == level.pk]
+        if not mine:
+            continue
+        if all(o.code in on_scorecard for o in mine):
+            groups.append(PriorityGroup(level.name, [], 0, on_scorecard=len(mine)))
+            continue
+        room = max(0, min(limits.priorities_per_level, limits.priorities_in_all - shown))
+        items = [(o.code, o.title, o.org_unit.name if o.org_unit else "") for o in mine[:room]]
+        groups.append(PriorityGroup(level.name, items, max(0, len(mine) - room)))
+        shown += min(room, len(mine))
+    return groups
+
+
+def _key_activities(plan: m.Plan) -> tuple[list[m.Activity], str]:
+    """The plan's key activities, deliverables and milestones (or, when it marks none, all its
+    activities), open ones first and soonest due first; and what to call them."""
+    activities = list(plan.activities.select_related("objective", "owner").order_by("position"))
+    key = [a for a in activities if a.kind in KEY_KINDS]
+    kind = "key activities and deliverables" if key else "activities"
+    open_first = sorted(
+        key or activities, key=lambda a: (a.status in ("complete", "cancelled"), a.due_date or date.max, a.position)
+    )
+    return open_first, kind
+
+
+def _key_deliverable(a: m.Activity) -> KeyDeliverable:
+    return KeyDeliverable(
+        a.code,
+        a.title,
+        f"{a.objective.code} {a.objective.title}",
+        str(a.owner or a.objective.owner or ""),
+        a.due_text or (long_date(a.due_date) if a.due_date else "No date given"),
+        a.get_status_display(),
+    )
+
+
+def _budget_headline(t: BudgetTable) -> BudgetHeadline:
+    categories = [(label, t.totals[c]) for c, label in t.categories]
+    return BudgetHeadline(t.period, categories, t.grand_total, t.line_count, len(t.stated), len(t.differing))
+
+
+def _units(objectives: list[m.Objective]) -> list[tuple[str, int]]:
+    """The directorates, regions and teams that hold the most objectives, with how many."""
+    held: dict[str, int] = defaultdict(int)
+    for o in objectives:
+        if o.org_unit and o.org_unit.kind in ("directorate", "region", "team"):
+            held[o.org_unit.name] += 1
+    return sorted(held.items(), key=lambda kv: -kv[1])[:10]

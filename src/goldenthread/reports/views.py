@@ -10,15 +10,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Protocol
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 
 from goldenthread.access.decorators import plan_view
-from goldenthread.planfile.periods import PeriodError, parse_period
+from goldenthread.planfile.periods import Period, PeriodError, parse_period
+from goldenthread.plans.models import Plan
+from goldenthread.reports.board import board_pack
+from goldenthread.reports.directorate import UnitNotFound, directorate_pack, find_unit
 from goldenthread.reports.documents import FORMATS, MEDIA_TYPES, render_pack, render_summary
+from goldenthread.reports.pack import Pack
+from goldenthread.reports.summary import Summary, plan_summary
 
 
-def pack_view(view: Callable[..., tuple[object, bytes]]) -> Callable[..., HttpResponse]:
+class Download(Protocol):
+    """A pack or summary: what the file is called."""
+
+    @property
+    def file_stem(self) -> str: ...
+
+
+def pack_view(view: Callable[..., tuple[Download, bytes]]) -> Callable[..., HttpResponse]:
     """The one access check for every pack download — signed in and allowed to read the plan
     (:func:`goldenthread.access.decorators.plan_view`, where roles are enforced) — plus the format and
     period from the address. The view returns (document, bytes); this makes the download."""
@@ -45,17 +58,13 @@ def pack_view(view: Callable[..., tuple[object, bytes]]) -> Callable[..., HttpRe
 
 
 @pack_view
-def board(request, plan, period, fmt):
-    from goldenthread.reports.board import board_pack
-
+def board(request: HttpRequest, plan: Plan, period: Period, fmt: str) -> tuple[Pack, bytes]:
     pack = board_pack(plan, period)
     return pack, render_pack(pack, fmt)
 
 
 @pack_view
-def directorate(request, plan, period, fmt, unit: str):
-    from goldenthread.reports.directorate import UnitNotFound, directorate_pack, find_unit
-
+def directorate(request: HttpRequest, plan: Plan, period: Period, fmt: str, unit: str) -> tuple[Pack, bytes]:
     try:
         org_unit = find_unit(plan, unit)
     except UnitNotFound as exc:
@@ -65,8 +74,6 @@ def directorate(request, plan, period, fmt, unit: str):
 
 
 @pack_view
-def summary(request, plan, period, fmt):
-    from goldenthread.reports.summary import plan_summary
-
+def summary(request: HttpRequest, plan: Plan, period: Period, fmt: str) -> tuple[Summary, bytes]:
     document = plan_summary(plan, period if request.GET.get("period") or request.GET.get("as_at") else None)
     return document, render_summary(document, fmt)
