@@ -133,7 +133,7 @@ def main() -> int:
             for name, url in PAGES:
                 fetch(0, url)  # warm up
                 with ThreadPoolExecutor(args.concurrency) as pool:
-                    results = list(pool.map(lambda i: fetch(i, url), range(args.repeats)))
+                    results = list(pool.map(lambda i, url=url: fetch(i, url), range(args.repeats)))
                 times = [t for t, _ in results]
                 statuses = {s for _, s in results}
                 print(

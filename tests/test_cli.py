@@ -22,8 +22,8 @@ def run(*args: str) -> subprocess.CompletedProcess:
 
 def test_validate_ok_and_without_django():
     code = (
-        "import sys; from goldenthread.cli.main import main; rc = main(['plan', 'validate', %r]);"
-        "assert 'django' not in sys.modules and 'pandas' not in sys.modules; sys.exit(rc)" % str(EXAMPLE)
+        f"import sys; from goldenthread.cli.main import main; rc = main(['plan', 'validate', {str(EXAMPLE)!r}]);"
+        "assert 'django' not in sys.modules and 'pandas' not in sys.modules; sys.exit(rc)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

@@ -170,8 +170,8 @@ def test_seed_001_matrix_is_appendix_two(seed_001):
 def test_matrix_page_is_an_accessible_table(signed_in, seed_001):
     html = get(signed_in, "/plans/nhsei-2019/matrix/")
     assert (
-        '<caption class="nhsuk-table__caption nhsuk-table__caption--m">Directorate priorities by directorate and organisational priority</caption>'
-        in html
+        '<caption class="nhsuk-table__caption nhsuk-table__caption--m">'
+        "Directorate priorities by directorate and organisational priority</caption>" in html
     )
     assert html.count('<th scope="col"') == 3 and html.count('<th scope="row"') == 2
     words = text(html)
@@ -434,7 +434,8 @@ def bigger(example_text: str, n: int = 30) -> str:
     )
     metrics = "".join(f"  - {{code: XM{i}, title: Extra metric {i}, objectives: [X{i}, '1']}}\n" for i in range(n))
     budgets = "".join(
-        f"  - {{code: XB{i}, title: Extra line {i}, org_unit: medical, category: programme, amount: {i}000, period: 2019/20}}\n"
+        f"  - {{code: XB{i}, title: Extra line {i}, org_unit: medical, category: programme, amount: {i}000, "
+        "period: 2019/20}\n"
         for i in range(n)
     )
     return (

@@ -89,7 +89,8 @@ def test_plan_page_queries_do_not_grow_with_plan_size(signed_in, example_text, d
     with django_assert_max_num_queries(45) as small:
         signed_in.get("/plans/example-2019/")
     extra = "".join(
-        f"  - {{code: X{i}, level: dir-priority, title: Extra {i}, org_unit: medical, owner: nmd, contributes_to: ['1']}}\n"
+        f"  - {{code: X{i}, level: dir-priority, title: Extra {i}, org_unit: medical, owner: nmd, "
+        "contributes_to: ['1']}\n"
         for i in range(30)
     )
     bigger = example_text.replace("activities:\n", extra + "activities:\n", 1)

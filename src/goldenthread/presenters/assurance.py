@@ -30,7 +30,8 @@ def sparkline(values: np.ndarray, *, width: int = 120, height: int = 28, points:
     last_x, last_y = xs[ok][-1], ys[ok][-1]
     return Markup(
         f'<svg class="gt-sparkline" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'aria-hidden="true" focusable="false"><polyline points="{path}" fill="none" stroke="#425563" stroke-width="1.5"/>'
+        f'aria-hidden="true" focusable="false">'
+        f'<polyline points="{path}" fill="none" stroke="#425563" stroke-width="1.5"/>'
         f'<circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="2.5" fill="#005eb8"/></svg>'
     )
 
