@@ -49,7 +49,7 @@ format: install ## reformat the code and fix what ruff can fix
 	$(BIN)/ruff format src tests bench
 
 typecheck: install ## mypy: strict on the engines, django-stubs on the apps
-	$(BIN)/mypy --strict src/goldenthread/planfile src/goldenthread/assurance src/goldenthread/formatting.py
+	$(BIN)/mypy --strict src/goldenthread/planfile src/goldenthread/assurance src/goldenthread/formatting.py src/goldenthread/progress.py
 	$(BIN)/mypy src/goldenthread
 
 contracts: install ## the import contracts in .importlinter (layers, engines without Django, no circles)
