@@ -21,11 +21,14 @@ org_units:
   - {code: rx2, name: Provider two, type: provider, parent: north}
 objectives: [{code: P1, level: p, title: Urgent care}]
 metrics:
-  - {code: PCT, title: Share seen in four hours, objectives: [P1], unit: percentage, aggregation: ratio, frequency: monthly}
+  - {code: PCT, title: Share seen in four hours, objectives: [P1], unit: percentage, aggregation: ratio,
+     frequency: monthly}
   - {code: CNT, title: Attendances, objectives: [P1], unit: count, aggregation: sum, frequency: quarterly}
   - {code: GBP, title: Surplus, objectives: [P1], unit: currency, aggregation: sum, frequency: annual}
-  - {code: SCORE, title: Staff survey score, objectives: [P1], unit: score, aggregation: mean, frequency: weekly, scale_min: 1, scale_max: 5}
-  - {code: CHPPD, title: Care hours per patient day, objectives: [P1], unit: rate, aggregation: ratio, frequency: monthly}
+  - {code: SCORE, title: Staff survey score, objectives: [P1], unit: score, aggregation: mean, frequency: weekly,
+     scale_min: 1, scale_max: 5}
+  - {code: CHPPD, title: Care hours per patient day, objectives: [P1], unit: rate, aggregation: ratio,
+     frequency: monthly}
 """
 
 

@@ -13,8 +13,9 @@ from goldenthread.performance.models import Observation
 
 def test_parser_imports_neither_django_nor_pandas():
     code = (
-        "import sys; from goldenthread.cli.main import build_parser; build_parser().parse_args(['data', 'load', 'x.csv', "
-        "'--plan', 'p']); assert 'django' not in sys.modules and 'pandas' not in sys.modules"
+        "import sys; from goldenthread.cli.main import build_parser; "
+        "build_parser().parse_args(['data', 'load', 'x.csv', '--plan', 'p']); "
+        "assert 'django' not in sys.modules and 'pandas' not in sys.modules"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
@@ -24,8 +25,8 @@ def test_a_bad_map_is_refused_before_django_starts(tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("a\n1\n")
     code = (
-        "import sys; from goldenthread.cli.main import main; rc = main(['data', 'load', %r, '--plan', 'p', '--map', "
-        "'a=b']); assert 'django' not in sys.modules and 'pandas' not in sys.modules; sys.exit(rc)" % str(path)
+        f"import sys; from goldenthread.cli.main import main; rc = main(['data', 'load', {str(path)!r}, '--plan', 'p', "
+        "'--map', 'a=b']); assert 'django' not in sys.modules and 'pandas' not in sys.modules; sys.exit(rc)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2, done.stderr

@@ -72,7 +72,7 @@ def test_rows_without_attendances_are_skipped_and_counted(tmp_path):
     )
     table, skipped = ae_table(path)
     assert skipped == 1
-    columns = dict(zip(table.columns, table.cells))
+    columns = dict(zip(table.columns, table.cells, strict=True))
     assert list(table.lines) == [2, 4]
     assert list(columns["numerator"]) == ["90", "45"] and list(columns["denominator"]) == ["100", "50"]
 

@@ -44,7 +44,7 @@ def test_good_file_loads_every_kind_of_metric(load, plan):
     assert report.ok, problems(report)
     assert (report.rows_read, report.created, report.revised, report.unchanged) == (6, 6, 0, 0)
     assert str(report).endswith(
-        "loaded into plan perf (batch %d) — 6 rows: 6 new, 0 revised, 0 unchanged" % report.batch.pk
+        f"loaded into plan perf (batch {report.batch.pk}) — 6 rows: 6 new, 0 revised, 0 unchanged"
     )
     seen = {o.metric.code: o for o in Observation.objects.select_related("metric")}
     assert len(seen) == 5 and Observation.objects.count() == 6
@@ -538,12 +538,12 @@ def test_loading_the_same_file_twice_changes_nothing(load, write, plan):
 
 
 def test_a_load_colliding_with_another_writes_nothing(load, monkeypatch):
-    from goldenthread.performance import loading
+    from goldenthread.performance.loading import writing
 
     load("metric,org_unit,period,value\nPCT,rx1,2017-01,0.5\n")
     # as if another load had written rx1's January after this one compared with the data held
-    real = loading._current
-    monkeypatch.setattr(loading, "_current", lambda metric_id, first, last: real(metric_id, -1, -1))
+    real = writing._current
+    monkeypatch.setattr(writing, "_current", lambda metric_id, first, last: real(metric_id, -1, -1))
     report = load(
         "metric,org_unit,period,value\nPCT,rx2,2017-01,0.5\nPCT,rx1,2017-01,0.6\nPCT,NEW,2017-01,0.1\n",
         add_units="provider",

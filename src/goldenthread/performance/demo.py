@@ -20,6 +20,7 @@ import numpy as np
 from django.conf import settings
 
 from goldenthread.performance.loading import LoadReport, Problem, Table, load_table, read_table
+from goldenthread.performance.loading.reading import Cells
 from goldenthread.plans.models import Plan
 
 AE_FILE = Path(settings.PROJECT_DIR) / "data" / "ae_attendances.csv"
@@ -64,23 +65,24 @@ def ae_table(path: Path = AE_FILE) -> tuple[Table, int]:
     keep = ~(numeric & (attendances == 0))
     seen = np.where(numeric, attendances - breaches, np.nan)
 
-    def text(values: np.ndarray, fallback: list[str]) -> list[str]:
+    def text(values: np.ndarray, fallback: Cells) -> list[str]:
         return [f"{v:.0f}" if v == v else fallback[i] for i, v in enumerate(values)]
 
     numerator = text(seen, cells["breaches"])
     denominator = text(attendances, cells["attendances"])
     rows = np.flatnonzero(keep)
-    columns = {
+    columns: dict[str, Cells] = {
         "org_unit": cells["org_code"],
         "period": cells["period"],
         "breakdown.department_type": cells["type"],
         "numerator": numerator,
         "denominator": denominator,
     }
+    kept: list[Cells] = [[values[i] for i in rows] for values in columns.values()]
     table = Table(
         raw.name,
         list(columns),
-        [[values[i] for i in rows] for values in columns.values()],
+        kept,
         [raw.lines[i] for i in rows],
         header_line=raw.header_line,
         notes=raw.notes,
@@ -89,7 +91,7 @@ def ae_table(path: Path = AE_FILE) -> tuple[Table, int]:
     return table, int((~keep).sum())
 
 
-def _integers(values: list[str]) -> np.ndarray:
+def _integers(values: Cells) -> np.ndarray:
     import pandas as pd
 
     return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype=float)

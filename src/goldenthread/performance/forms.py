@@ -72,7 +72,7 @@ class UploadForm:
                 f"The file {self.file.name} is not a CSV (.csv) or Excel (.xlsx) file; save it as "
                 "one of those and upload it again"
             )
-        elif self.file.size > MAX_UPLOAD_BYTES:
+        elif (self.file.size or 0) > MAX_UPLOAD_BYTES:
             self.errors["file"] = (
                 f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; load it with "
                 "goldenthread data load on the command line"

@@ -44,6 +44,9 @@ class LoadBatch(models.Model):
 
 
 class Observation(models.Model):
+    """One value of a metric for an org unit, breakdown and period, as loaded (current while
+    ``superseded_at`` is null)."""
+
     class Status(models.TextChoices):
         PROVISIONAL = "provisional", "Provisional"
         FINAL = "final", "Final"
@@ -54,7 +57,9 @@ class Observation(models.Model):
         max_length=500,
         blank=True,
         default="",
-        help_text="Dimension=value pairs sorted by dimension and joined with ';', e.g. 'department_type=1'; empty for none",
+        help_text=(
+            "Dimension=value pairs sorted by dimension and joined with ';', e.g. 'department_type=1'; empty for none"
+        ),
     )
     period_start = models.DateField(help_text="First day of the period; the period's length is the metric's frequency")
     value = models.DecimalField(max_digits=24, decimal_places=8, null=True, blank=True)

@@ -12,11 +12,10 @@ from collections.abc import Iterable
 
 from django.db.models import Max
 
+from goldenthread.audit import records as audit
 from goldenthread.plans.models import OrgUnit, Plan
 
 ENGLAND = "england"
-
-from goldenthread.audit import records as audit
 
 
 def is_whole_scope(unit: OrgUnit | None) -> bool:
@@ -55,10 +54,13 @@ def add_units(plan: Plan, codes: Iterable[str], kind: str | None, *, source: str
     if not codes:
         return {}
     parent = england_unit(plan, user=user)
+    assert parent is not None  # created when missing
     ids = {code: parent.pk for code in codes if code.casefold() == ENGLAND}
     codes = [code for code in codes if code not in ids]
     if not codes:
         return ids
+    if kind is None:
+        raise ValueError(f"org units {', '.join(codes)} need a kind to be added as, e.g. provider")
     first = (plan.org_units.aggregate(last=Max("position"))["last"] or 0) + 1
     OrgUnit.objects.bulk_create(
         [

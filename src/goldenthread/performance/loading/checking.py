@@ -1,0 +1,295 @@
+"""Checking every row of a data file against the plan, column by column.
+
+Metric and org unit known, period aligned with the metric's frequency, numbers that make sense
+for the metric's unit, status and source well formed, no key twice: every problem is recorded
+for its row (``FILE:ROW: column: message``). Checks run over whole columns with NumPy and
+pandas, never row by row, so a million rows are checked in seconds (bench/load.py); pandas is
+imported inside the functions that use it, so importing the loader stays cheap.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from goldenthread.performance.loading.columns import BREAKDOWN, NUMBER_FIELDS, STATUSES
+from goldenthread.performance.loading.numbers import RowMetrics, check_against_metric, check_numbers
+from goldenthread.performance.loading.periods import NO_DAY, period_starts
+from goldenthread.performance.loading.problems import Problems, cell_message, quoted
+from goldenthread.performance.loading.reading import Table
+
+if TYPE_CHECKING:
+    from goldenthread.plans.models import Plan
+
+_MAX_TEXT = 500  # Observation's breakdown and source: CharField(500)
+_MAX_CODE = 64  # OrgUnit.code
+
+
+@dataclass
+class CheckedRows:
+    """The checked rows, as columns ready to compare and write."""
+
+    lines: np.ndarray
+    metric_id: np.ndarray  # int64
+    unit_id: np.ndarray  # int64, -1 for units to add
+    unit_code: np.ndarray  # object: codes as written (for units to add)
+    breakdown: np.ndarray  # object
+    period: np.ndarray  # int64: the first day, as days since 1970-01-01
+    value_text: np.ndarray  # object: the numbers as written
+    numerator_text: np.ndarray
+    denominator_text: np.ndarray
+    value: np.ndarray  # float, NaN where empty
+    numerator: np.ndarray
+    denominator: np.ndarray
+    status: np.ndarray  # object
+    source: np.ndarray  # object
+    new_units: list[str]
+
+
+class _Columns:
+    """A table's cells by field, as object arrays (empty text where the file has no such column)."""
+
+    def __init__(self, table: Table, fields: dict[str, int]):
+        self.table, self.fields, self.n = table, fields, len(table)
+        self.empty = np.full(self.n, "", dtype=object)
+
+    def __call__(self, name: str) -> np.ndarray:
+        j = self.fields.get(name)
+        return np.asarray(self.table.cells[j], dtype=object) if j is not None and self.n else self.empty
+
+
+def check_rows(
+    table: Table,
+    fields: dict[str, int],
+    plan: Plan,
+    metric_code: str | None,
+    add_units: str | None,
+    default_source: str,
+    problems: Problems,
+) -> CheckedRows | None:
+    """Every row checked; the rows ready to write, or None when any has a problem (in ``problems``)."""
+    column = _Columns(table, fields)
+    metric = _check_metrics(table, column, plan, metric_code, problems)
+    if metric is None:
+        return None
+    unit_id, unit_text, new_units = _check_units(column("org_unit"), plan, add_units, problems)
+    period = period_starts(column("period"), metric.frequency, metric.code, problems)
+    texts, numbers = check_numbers({f: column(f) for f in NUMBER_FIELDS}, column.fields, problems)
+    check_against_metric(texts, numbers, metric, problems)
+    status, source = _check_status_and_source(column, default_source, problems)
+    breakdown = _breakdowns(table, fields, problems)
+    _check_keys_once(metric.metric_id, unit_id, unit_text, bool(new_units), breakdown, period, problems)
+    if problems:
+        return None
+    return CheckedRows(
+        problems.lines,
+        metric.metric_id,
+        unit_id,
+        unit_text,
+        breakdown,
+        period,
+        texts["value"],
+        texts["numerator"],
+        texts["denominator"],
+        numbers["value"],
+        numbers["numerator"],
+        numbers["denominator"],
+        status,
+        source,
+        new_units,
+    )
+
+
+# --- metrics and org units ----------------------------------------------------------------------
+
+
+def _resolve(codes: Sequence[str], known: dict[str, int]) -> np.ndarray:
+    """Each code's index in ``known`` (exact match first, then ignoring case when that is unique)."""
+    folded: dict[str, int | None] = {}
+    for code, i in known.items():
+        key = code.casefold()
+        folded[key] = None if key in folded and folded[key] != i else i
+    out = np.full(len(codes), -1, dtype=np.int64)
+    for k, code in enumerate(codes):
+        found = known.get(code)
+        if found is None:
+            found = folded.get(code.casefold())
+        if found is not None:
+            out[k] = found
+    return out
+
+
+def _resolve_column(text: np.ndarray, known: dict[str, int]) -> np.ndarray:
+    """:func:`_resolve` for a column, once per distinct code."""
+    import pandas as pd
+
+    if not len(text):
+        return np.zeros(0, dtype=np.int64)
+    codes, uniques = pd.factorize(text)
+    return _resolve(list(uniques), known)[codes]
+
+
+def _suggest(code: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(code, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _check_metrics(
+    table: Table, column: _Columns, plan: Plan, metric_code: str | None, problems: Problems
+) -> RowMetrics | None:
+    """Each row's metric, read once and looked up per distinct code; None when --metric names none."""
+    metrics = list(
+        plan.metrics.order_by("position").values_list("pk", "code", "unit", "frequency", "scale_min", "scale_max")
+    )
+    known = {x[1]: i for i, x in enumerate(metrics)}
+    listed = ", ".join(x[1] for x in metrics[:12]) + (", …" if len(metrics) > 12 else "")
+    if metric_code:
+        found = _resolve([metric_code], known)[0]
+        if found < 0:
+            problems.at_line(
+                table.header_line,
+                "metric",
+                f"--metric {metric_code} is not a metric of plan {plan.code}"
+                f"{_suggest(metric_code, known)}; its metrics are {listed or '(none)'}",
+            )
+            return None
+        return RowMetrics.of_rows(metrics, np.full(column.n, found, dtype=np.int64))
+    text = column("metric")
+    index = _resolve_column(text, known)
+    problems.add(text == "", "metric", f"is empty; give the code of a metric of plan {plan.code}")
+    problems.add(
+        (index < 0) & (text != ""),
+        "metric",
+        lambda i: (
+            f"{quoted(text[i])} is not a metric of plan {plan.code}{_suggest(text[i], known)}; its metrics are {listed}"
+        ),
+    )
+    return RowMetrics.of_rows(metrics, index)
+
+
+def _check_units(
+    unit_text: np.ndarray, plan: Plan, add_units: str | None, problems: Problems
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Each row's org unit id (-1 for units to add), the codes as written, and the units to add."""
+    from goldenthread.performance.units import ENGLAND
+
+    n = len(unit_text)
+    units = list(plan.org_units.values_list("pk", "code"))
+    known = {code: i for i, (_, code) in enumerate(units)}
+    unit_id = np.array([pk for pk, _ in units] + [-1], dtype=np.int64)[_resolve_column(unit_text, known)]
+    unknown = (unit_id < 0) & (unit_text != "")
+    problems.add(unit_text == "", "org_unit", f"is empty; give the code of an org unit of plan {plan.code}")
+    new_units: list[str] = []
+    england = unknown & np.fromiter((c.casefold() == ENGLAND for c in unit_text), dtype=bool, count=n)
+    if england.any():  # the whole plan's unit, created on demand like any load's
+        new_units.append(str(unit_text[np.flatnonzero(england)[0]]))
+        unit_text = unit_text.copy()
+        unit_text[england] = new_units[0]
+        unknown &= ~england
+    if add_units is None:
+        problems.add(
+            unknown,
+            "org_unit",
+            lambda i: (
+                f"{quoted(unit_text[i])} is not an org unit of plan {plan.code}"
+                f"{_suggest(unit_text[i], known)}; add it to the plan file, or load with "
+                "--add-units KIND (e.g. --add-units provider) to create the units missing from the plan"
+            ),
+        )
+    else:
+        too_long = unknown & (np.fromiter((len(c) for c in unit_text), dtype=np.int64, count=n) > _MAX_CODE)
+        problems.add(too_long, "org_unit", f"is longer than {_MAX_CODE} characters, too long for an org unit code")
+        new_units += sorted(set(unit_text[unknown & ~too_long].tolist()))
+    return unit_id, unit_text, new_units
+
+
+# --- status, source, breakdown, keys ------------------------------------------------------------
+
+
+def _check_status_and_source(
+    column: _Columns, default_source: str, problems: Problems
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's status (empty means final) and source (empty means the load's ``default_source``)."""
+    given = column("status")
+    status = np.array([s.lower() for s in given], dtype=object) if "status" in column.fields else column.empty
+    problems.add(
+        ~np.isin(status, ("", *STATUSES)),
+        "status",
+        lambda i: f"{quoted(given[i])} is not a status; use provisional or final (empty means final)",
+    )
+    status = np.where(status == "", "final", status)
+    source = column("source") if "source" in column.fields else column.empty
+    source = np.where(source == "", default_source, source).astype(object)
+    lengths = np.fromiter((len(s) for s in source), dtype=np.int64, count=column.n)
+    problems.add(lengths > _MAX_TEXT, "source", lambda i: f"is {lengths[i]:,} characters long; at most {_MAX_TEXT}")
+    return status, source
+
+
+def _has_separator(text: str) -> str:
+    return f"{quoted(text)} contains '=' or ';', which separate breakdowns; use other characters"
+
+
+def _breakdowns(table: Table, fields: dict[str, int], problems: Problems) -> np.ndarray:
+    """Each row's canonical breakdown: "dim=value;dim2=value", sorted by dimension, blanks left out."""
+    n = len(table)
+    out = np.full(n, "", dtype=object)
+    dimensions = sorted((f[len(BREAKDOWN) :], j) for f, j in fields.items() if f.startswith(BREAKDOWN))
+    for dimension, j in dimensions:
+        values = np.asarray(table.cells[j], dtype=object) if n else out
+        bad = np.fromiter(("=" in x or ";" in x for x in values), dtype=bool, count=n)
+        problems.add(
+            bad,
+            BREAKDOWN + dimension,
+            cell_message(_has_separator, values),
+        )
+        piece = np.where(values != "", np.char.add(f"{dimension}=", values.astype(str)), "").astype(object)
+        joined = np.where((out != "") & (piece != ""), out + ";" + piece, out + piece)
+        out = joined.astype(object)
+    if dimensions:
+        lengths = np.fromiter((len(b) for b in out), dtype=np.int64, count=n)
+        problems.add(
+            lengths > _MAX_TEXT,
+            "breakdown",
+            f"the breakdowns together are longer than {_MAX_TEXT} characters; use shorter values",
+        )
+    return out
+
+
+def _check_keys_once(
+    metric_id: np.ndarray,
+    unit_id: np.ndarray,
+    unit_text: np.ndarray,
+    adding_units: bool,
+    breakdown: np.ndarray,
+    period: np.ndarray,
+    problems: Problems,
+) -> None:
+    """A key — metric, org unit, breakdown, period — appears once in a file."""
+    import pandas as pd
+
+    n = len(metric_id)
+    keyed = (metric_id >= 0) & (period != NO_DAY) & (unit_text != "") & ((unit_id >= 0) | adding_units)
+    if not n or not keyed.any():
+        return
+    unit_key = np.where(unit_id >= 0, unit_id.astype(str), np.char.add("+", unit_text.astype(str)))
+    frame = pd.DataFrame({"m": metric_id, "u": unit_key, "b": breakdown, "p": period, "line": problems.lines})[keyed]
+    duplicate = frame.duplicated(["m", "u", "b", "p"], keep="first")
+    if not duplicate.any():
+        return
+    first_line = frame.groupby(["m", "u", "b", "p"], sort=False)["line"].transform("first")
+    mask = np.zeros(n, dtype=bool)
+    mask[np.flatnonzero(keyed)[duplicate.to_numpy()]] = True
+    first_of = np.zeros(n, dtype=np.int64)
+    first_of[np.flatnonzero(keyed)] = first_line.to_numpy()
+    problems.add(
+        mask,
+        "period",
+        lambda i: (
+            f"row {first_of[i]} has the same metric, org unit, breakdown and period; a key "
+            "appears once in a file, so keep one of the two rows"
+        ),
+    )

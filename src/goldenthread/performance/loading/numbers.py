@@ -1,0 +1,169 @@
+"""Numbers of a data file: each cell a number the database can hold, and numbers that make sense
+for the row's metric — counts and percentages not negative, percentages held as fractions that
+match their counts, values within the metric's scale."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+
+import numpy as np
+
+from goldenthread.performance.loading.columns import NUMBER_FIELDS
+from goldenthread.performance.loading.problems import Problems, cell_message, quoted
+
+# what the Observation columns hold: DecimalField(max_digits=24, decimal_places=8)
+_LIMIT = 1e16
+#: a ratio's value may differ from numerator / denominator by the rounding of a percentage
+#: printed to one decimal place (87.6% for 0.87614)
+_RATIO_TOLERANCE = 0.0005 + 1e-12
+
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+@dataclass
+class RowMetrics:
+    """Each row's metric's id, code, unit, frequency and scale (id -1 and blanks: no metric)."""
+
+    metric_id: np.ndarray  # int64
+    code: np.ndarray  # object
+    unit: np.ndarray  # object: count, percentage, …
+    frequency: np.ndarray  # object
+    scale_min: np.ndarray  # float, NaN where the metric has none
+    scale_max: np.ndarray
+
+    @classmethod
+    def of_rows(cls, metrics: list[tuple], index: np.ndarray) -> RowMetrics:
+        """``metrics`` as (pk, code, unit, frequency, scale_min, scale_max); ``index`` each row's
+        position among them, -1 for none."""
+        columns = [list(c) for c in zip(*metrics, strict=True)] if metrics else [[] for _ in range(6)]
+
+        def pick(values: list, missing: object, dtype: type = object) -> np.ndarray:
+            return np.array(values + [missing], dtype=dtype)[index]
+
+        def scale(values: list) -> np.ndarray:
+            return pick([float(x) if x is not None else np.nan for x in values], np.nan, float)
+
+        pk, code, unit, frequency, low, high = columns
+        return cls(pick(pk, -1, np.int64), pick(code, ""), pick(unit, ""), pick(frequency, ""), scale(low), scale(high))
+
+
+def _not_a_number(text: str) -> str:
+    if _NUMBER.fullmatch(text):
+        return _too_large(text)
+    if text.startswith(_FORMULA_START):
+        return f"{quoted(text)} looks like a spreadsheet formula, which is never worked out; give the number itself"
+    if text.endswith("%"):
+        return f"{quoted(text)} is not a number; give percentages as fractions, e.g. 0.95 for 95%"
+    if "," in text:
+        return f"{quoted(text)} is not a number; write numbers without thousands separators, e.g. 12345"
+    return f"{quoted(text)} is not a number"
+
+
+def _too_large(text: str) -> str:
+    return f"{quoted(text)} is too large to store (at most 16 digits before the decimal point)"
+
+
+def check_numbers(
+    texts: dict[str, np.ndarray], given: Collection[str], problems: Problems
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The number columns as written (``texts``, empty text for fields the file does not give) and
+    as floats (NaN where empty or wrong), each cell checked; ``given`` the fields the file gives."""
+    import pandas as pd
+
+    n = len(problems.lines)
+    numbers: dict[str, np.ndarray] = {}
+    for f in NUMBER_FIELDS:
+        if f not in given:
+            numbers[f] = np.full(n, np.nan)
+            continue
+        values = pd.to_numeric(pd.Series(texts[f], dtype=object), errors="coerce").to_numpy(dtype=float, copy=True)
+        ok = np.isfinite(values)
+        problems.add((texts[f] != "") & ~ok, f, cell_message(_not_a_number, texts[f]))
+        huge = ok & ~(np.abs(values) < _LIMIT)
+        problems.add(huge, f, cell_message(_too_large, texts[f]))
+        values[~ok | huge] = np.nan
+        numbers[f] = values
+    has_v, has_n, has_d = (texts[f] != "" for f in NUMBER_FIELDS)
+    problems.add(
+        ~has_v & ~has_n & ~has_d,
+        "value" if "value" in given else "numerator",
+        "is empty; give a value, or a numerator and a denominator",
+    )
+    problems.add(has_n & ~has_d, "denominator", "is empty; a numerator needs its denominator")
+    problems.add(has_d & ~has_n, "numerator", "is empty; a denominator needs its numerator")
+    problems.add(
+        numbers["denominator"] == 0,
+        "denominator",
+        "is 0; a value over nothing is undefined, so leave the row out (or give the value alone if the metric has one)",
+    )
+    return texts, numbers
+
+
+def _negative(f: str, texts: np.ndarray, count: np.ndarray, metric: np.ndarray) -> Callable[[int], str]:
+    def message(i: int) -> str:
+        return (
+            f"{quoted(texts[i])} is negative; metric {metric[i]} "
+            f"{'is a count' if count[i] else 'is a percentage'}, so its "
+            f"{'value' if f == 'value' else f + 's'} cannot be below 0"
+        )
+
+    return message
+
+
+def check_against_metric(
+    texts: dict[str, np.ndarray], numbers: dict[str, np.ndarray], metric: RowMetrics, problems: Problems
+) -> None:
+    """Numbers that make sense for the metric: counts and percentages not negative, percentages
+    as fractions matching their counts, values within the metric's scale."""
+    v, num, den = numbers["value"], numbers["numerator"], numbers["denominator"]
+    count = metric.unit == "count"
+    percentage = metric.unit == "percentage"
+    for f in NUMBER_FIELDS:
+        kind_check = count if f == "value" else count | percentage
+        problems.add(kind_check & (numbers[f] < 0), f, _negative(f, texts[f], count, metric.code))
+    off_scale = percentage & ((v < 0) | (v > 1))
+    problems.add(
+        off_scale,
+        "value",
+        lambda i: (
+            f"{quoted(texts['value'][i])} is outside 0 to 1; metric {metric.code[i]} is a percentage, "
+            f"held as a fraction (95% is 0.95)"
+        ),
+    )
+    problems.add(
+        percentage & (num > den) & (den > 0),
+        "numerator",
+        lambda i: (
+            f"{quoted(texts['numerator'][i])} is above the denominator {texts['denominator'][i]}; metric "
+            f"{metric.code[i]} is a percentage, so the numerator counts part of the denominator"
+        ),
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(den > 0, num / den, np.nan)
+    problems.add(
+        percentage & (np.abs(v - ratio) > _RATIO_TOLERANCE) & (num <= den),
+        "value",
+        lambda i: (
+            f"{quoted(texts['value'][i])} does not match numerator / denominator ({ratio[i]:.6g}); leave "
+            "the value empty to have it worked out, or correct it"
+        ),
+    )
+    problems.add(
+        ~off_scale & ((v < metric.scale_min) | (v > metric.scale_max)),
+        "value",
+        lambda i: (
+            f"{quoted(texts['value'][i])} is outside the scale of metric {metric.code[i]} "
+            f"({_scale(metric.scale_min[i], metric.scale_max[i])})"
+        ),
+    )
+
+
+def _scale(low: float, high: float) -> str:
+    if np.isnan(low):
+        return f"at most {high:g}"
+    if np.isnan(high):
+        return f"at least {low:g}"
+    return f"{low:g} to {high:g}"

@@ -1,0 +1,132 @@
+"""Periods of a data file: each text parsed once, checked against the metric's frequency, and
+kept as its first day counted in days since 1970 — how rows are compared and keyed as numbers."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import numpy as np
+
+from goldenthread.performance.loading.problems import Problems, quoted
+from goldenthread.planfile.periods import Period, PeriodError, parse_period
+
+#: days since 1970-01-01: how periods are compared and keyed as numbers
+EPOCH = date(1970, 1, 1)
+#: the day of a row without a period
+NO_DAY = np.iinfo(np.int64).min
+
+_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_PRECISION_NAMES = {
+    "day": "date",
+    "month": "month",
+    "quarter": "quarter",
+    "year": "financial year",
+    "calendar_year": "calendar year",
+}
+
+
+def days(d: date) -> int:
+    return (d - EPOCH).days
+
+
+def day(n: int) -> date:
+    return EPOCH + timedelta(days=int(n))
+
+
+def period_starts(text: np.ndarray, frequency: np.ndarray, metric: np.ndarray, problems: Problems) -> np.ndarray:
+    """Each row's period as its first day (days since 1970; :data:`NO_DAY` where there is none).
+
+    Texts are parsed once per distinct text and checked once per distinct text and frequency;
+    ``frequency`` and ``metric`` are each row's metric's frequency and code, for the messages.
+    """
+    import pandas as pd
+
+    n = len(text)
+    p_codes, p_uniques = pd.factorize(text)
+    parsed: list[Period | str] = [_parse_period(t) for t in p_uniques]
+    problems.add(
+        text == "",
+        "period",
+        "is empty; give the period's first day (2017-01-01) or its name (2017-01, 2016/17 Q4, 2016/17)",
+    )
+    if not n:
+        return np.full(n, NO_DAY, dtype=np.int64)
+    freq_codes, freq_uniques = pd.factorize(frequency.astype(str))
+    pair = p_codes.astype(np.int64) * (len(freq_uniques) + 1) + freq_codes
+    pairs, first = np.unique(pair, return_index=True)
+    starts = np.full(pairs.size, NO_DAY, dtype=np.int64)
+    errors: dict[int, str] = {}
+    for k, i in enumerate(first):
+        if p_uniques[p_codes[i]] == "":
+            continue
+        result = parsed[p_codes[i]]
+        message = (
+            result if isinstance(result, str) else _misaligned(p_uniques[p_codes[i]], result, frequency[i], metric[i])
+        )
+        if message:
+            errors[k] = message
+        elif isinstance(result, Period):
+            starts[k] = days(result.start)
+    slot = np.searchsorted(pairs, pair)
+    if errors:
+        bad = np.zeros(pairs.size, dtype=bool)
+        bad[list(errors)] = True
+        problems.add(bad[slot], "period", lambda i: errors[int(slot[i])])
+    return starts[slot]
+
+
+def _parse_period(text: str) -> Period | str:
+    """A period, or the message saying why ``text`` is not one. Accepts 31/01/2017 (day first)."""
+    if not text:
+        return "is empty"
+    if match := _UK_DATE.match(text):
+        day_, month, year = (int(g) for g in match.groups())
+        try:
+            start = date(year, month, day_)
+        except ValueError as exc:
+            return f"{quoted(text)} is not a real date ({exc})"
+        return Period(start, start, start.isoformat(), "day")
+    try:
+        return parse_period(text)
+    except PeriodError as exc:
+        return str(exc)
+
+
+def _misaligned(text: str, period: Period, frequency: str, metric: str) -> str | None:
+    """Why a period does not start a period of the metric's frequency, or None when it does."""
+    start, kind = period.start, period.precision
+    named = f"{quoted(text)} is a {_PRECISION_NAMES.get(kind, kind)}"
+    if frequency == "monthly":
+        if kind == "month" or (kind == "day" and start.day == 1):
+            return None
+        if kind == "day":
+            return (
+                f"{quoted(text)} is not the first day of a month; metric {metric} is monthly, so give the month as "
+                f"{start:%Y-%m} or {start:%Y-%m}-01"
+            )
+        return f"{named}; metric {metric} is monthly, so give a month, e.g. {start:%Y-%m}"
+    if frequency == "quarterly":
+        first_day = start.day == 1 and start.month in (1, 4, 7, 10)
+        if kind == "quarter" or (kind == "day" and first_day):
+            return None
+        if kind == "day":
+            return (
+                f"{quoted(text)} is not the first day of a quarter (1 April, 1 July, 1 October or 1 January); "
+                f"metric {metric} is quarterly"
+            )
+        return f"{named}; metric {metric} is quarterly, so give a quarter, e.g. 2016/17 Q4, or its first day"
+    if frequency == "annual":
+        if kind == "year" or (kind == "day" and (start.month, start.day) == (4, 1)):
+            return None
+        if kind == "day":
+            return (
+                f"{quoted(text)} is not 1 April; metric {metric} is annual (financial years), so give the year, "
+                "e.g. 2016/17, or its first day, e.g. 2016-04-01"
+            )
+        return f"{named}; metric {metric} is annual, so give a financial year, e.g. 2016/17"
+    if frequency == "weekly":
+        if kind == "day":
+            return None
+        return f"{named}; metric {metric} is weekly, so give the date of the first day of the week"
+    return None  # ad hoc (or unknown metric): any period, stored by its first day

@@ -1,0 +1,100 @@
+"""What is wrong with a data file, row by row: ``FILE:ROW: column: message``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+#: problems listed in full; beyond this only their number is given
+MAX_PROBLEMS = 1000
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file, where it is and what to do: ``FILE:ROW: column: message``.
+
+    ROW is the line of the file counting the header as line 1 (CSV), or the Excel row number.
+    """
+
+    file: str
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.row}: {self.column}: {self.message}"
+
+
+#: a problem's message, or how to build it for a row (by its position in the table)
+Message = str | Callable[[int], str]
+
+
+def quoted(text: str) -> str:
+    """A cell as a message quotes it: 'text', cut to 60 characters."""
+    return "'" + (text if len(text) <= 60 else text[:57] + "...") + "'"
+
+
+def cell_message(message: Callable[[str], str], cells: np.ndarray) -> Callable[[int], str]:
+    """A row's message built from its cell in ``cells``."""
+    return lambda i: message(cells[i])
+
+
+class Problems:
+    """Problems found column by column, listed row by row.
+
+    Checks run over whole columns and record *which* rows fail with a message to build for each;
+    only the first :data:`MAX_PROBLEMS` messages (in row order) are ever built, so a file with a
+    million bad rows costs no more to report than one with a thousand.
+    """
+
+    def __init__(self, file: str, lines: np.ndarray):
+        self.file = file
+        self.lines = lines
+        self.fixed: list[Problem] = []
+        self.found: list[tuple[np.ndarray, str, Message]] = []
+
+    def at_line(self, line: int, column: str, message: str) -> None:
+        self.fixed.append(Problem(self.file, line, column, message))
+
+    def add(self, where: np.ndarray, column: str, message: Message) -> None:
+        """Record ``message`` for the rows where the boolean mask ``where`` is true."""
+        positions = np.flatnonzero(where)
+        if positions.size:
+            self.found.append((positions, column, message))
+
+    def __bool__(self) -> bool:
+        return bool(self.fixed or self.found)
+
+    @property
+    def total(self) -> int:
+        return len(self.fixed) + sum(p.size for p, _, _ in self.found)
+
+    def bad_rows(self) -> int:
+        rows = {p.row for p in self.fixed}
+        if self.found:
+            rows.update(self.lines[np.unique(np.concatenate([p for p, _, _ in self.found]))].tolist())
+        return len(rows)
+
+    def listing(self, limit: int = MAX_PROBLEMS) -> list[Problem]:
+        lines = [np.array([p.row for p in self.fixed], dtype=np.int64)]
+        order = [np.arange(len(self.fixed), dtype=np.int64)]
+        which = [np.full(len(self.fixed), -1, dtype=np.int64)]
+        where = [np.zeros(len(self.fixed), dtype=np.int64)]
+        for k, (positions, _, _) in enumerate(self.found):
+            lines.append(self.lines[positions])
+            order.append(np.full(positions.size, len(self.fixed) + k, dtype=np.int64))
+            which.append(np.full(positions.size, k, dtype=np.int64))
+            where.append(positions)
+        line, seq, check, pos = (np.concatenate(a) for a in (lines, order, which, where))
+        first = np.lexsort((seq, line))[:limit]
+        out = []
+        for i in first:
+            if check[i] < 0:
+                out.append(self.fixed[int(seq[i])])
+                continue
+            _, column, message = self.found[int(check[i])]
+            text = message(int(pos[i])) if callable(message) else message
+            out.append(Problem(self.file, int(line[i]), column, text))
+        return out
