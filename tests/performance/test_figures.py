@@ -102,3 +102,31 @@ def test_as_arrays_and_unknown_units(data):
 
     with pytest.raises(OrgUnit.DoesNotExist, match="plan perf has no org unit 'nowhere'"):
         ag.series(data["PCT"], "nowhere")
+
+
+def test_a_plans_series_come_in_a_fixed_number_of_queries(data, plan, django_assert_max_num_queries):
+    metrics = list(plan.metrics.order_by("position"))
+    north = plan.org_units.get(code="north")
+    for where in (None, north):  # breakdowns held, the tree, the GROUP BY, rx1's mixed rows
+        with django_assert_max_num_queries(4):
+            every = ag.plan_series(metrics, where)
+        assert set(every) == {x.pk for x in metrics}
+    pct = ag.plan_series(metrics)[data["PCT"].pk]
+    assert pct.points() == ag.series(data["PCT"])
+    assert pct.values.tolist() == [pytest.approx(141 / 210), pytest.approx(55 / 70)]
+    assert ag.plan_series(metrics)[data["GBP"].pk].periods == []
+
+
+def test_a_series_over_a_span_is_value_over(load, data, plan):
+    """A mean over two weeks is the mean of the rows, as value_over gives it, not of the weeks' means."""
+    assert load("metric,org_unit,period,value\nSCORE,rx1,2017-01-09,2\n").ok
+    weeks = ag.plan_series([data["SCORE"]])[data["SCORE"].pk]
+    assert weeks.values.tolist() == [4.0, 2.0]
+    start, end = date(2017, 1, 2), date(2017, 1, 9)
+    assert weeks.over(start, end) == ag.value_over(data["SCORE"], start, end)[ag.TOTAL]
+    assert weeks.over(start, end).value == pytest.approx(10 / 3)
+    pct = ag.plan_series([data["PCT"]])[data["PCT"].pk]
+    assert (
+        pct.over(JAN, MAR) == ag.value_over(data["PCT"], JAN, MAR)[ag.TOTAL] == ag.Point(JAN, 196 / 280, 196.0, 280.0)
+    )
+    assert pct.over(date(2018, 1, 1), date(2018, 3, 1)) is None

@@ -46,6 +46,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import reduce
+from operator import or_
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -437,13 +439,13 @@ def _rows_of(units: dict[int, set[int]], held: Held) -> Q:
     """The rows of the given units of each metric. Where they are most of the units holding the
     metric (England's figures from every provider), the few others are left out instead, which
     keeps the query short."""
-    out = Q(pk__in=[])
+    parts = []
     for metric_id, chosen in units.items():
         others = set(held[metric_id]) - chosen
         if not others:
-            out |= Q(metric_id=metric_id)
+            parts.append(Q(metric_id=metric_id))
         elif len(others) < len(chosen):
-            out |= Q(metric_id=metric_id) & ~Q(org_unit_id__in=sorted(others))
+            parts.append(Q(metric_id=metric_id) & ~Q(org_unit_id__in=sorted(others)))
         else:
-            out |= Q(metric_id=metric_id, org_unit_id__in=sorted(chosen))
-    return out
+            parts.append(Q(metric_id=metric_id, org_unit_id__in=sorted(chosen)))
+    return reduce(or_, parts)
