@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from goldenthread.planfile.schema import SECTIONS, Plan
 
-#: libyaml's dumper when PyYAML was built with it (much faster), otherwise the pure-Python one
-_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+if TYPE_CHECKING:  # the checker is shown the pure-Python dumper; libyaml's has the same interface
+    _BaseDumper = yaml.SafeDumper
+else:  # libyaml's dumper when PyYAML was built with it (much faster), otherwise the pure-Python one
+    _BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 class _Dumper(_BaseDumper):
@@ -42,7 +45,7 @@ _Dumper.add_representer(Decimal, _represent_decimal)
 _Dumper.add_representer(str, _represent_str)
 
 
-def plan_to_data(plan: Plan) -> dict:
+def plan_to_data(plan: Plan) -> dict[str, Any]:
     return plan.model_dump(mode="python", exclude_defaults=True)
 
 
@@ -61,7 +64,7 @@ def _json_default(value: object) -> object:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def to_json_data(plan: Plan) -> dict:
+def to_json_data(plan: Plan) -> dict[str, Any]:
     """The plan as JSON-ready data in which every element says what kind it is."""
     data = plan.model_dump(mode="python", exclude_defaults=False)
     out = {"kind": "plan", **data}
@@ -70,7 +73,7 @@ def to_json_data(plan: Plan) -> dict:
     return out
 
 
-def _element(kind: str, element: dict) -> dict:
+def _element(kind: str, element: dict[str, Any]) -> dict[str, Any]:
     if "title" not in element:  # org units have a name; readers count elements by kind, code, title
         element = {"code": element["code"], "title": element["name"], **element}
     return {"kind": kind, **element}

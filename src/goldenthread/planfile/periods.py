@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -88,39 +89,76 @@ def parse_financial_year(text: str) -> Period:
 def parse_period(text: str) -> Period:
     """Parse a financial year, quarter, month, date or calendar year; raise PeriodError otherwise."""
     raw = str(text).strip()
-    if m := _QUARTER.match(raw):
-        if m.group(1):
-            return quarter(_fy_start_year(m.group(1), m.group(2)), int(m.group(3)))
-        return quarter(_fy_start_year(m.group(5), m.group(6)), int(m.group(4)))
-    if _FY.match(raw):
-        return parse_financial_year(raw)
-    if m := _ISO_DATE.match(raw):
-        try:
-            day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError as exc:
-            raise PeriodError(f"'{raw}' is not a real date ({exc})") from None
-        return Period(day, day, raw, "day")
-    if m := _ISO_MONTH.match(raw):
-        return month(int(m.group(1)), int(m.group(2)))
-    if m := _UK_DATE.match(raw):
-        mon = MONTHS.get(m.group(2).lower())
-        if mon:
-            try:
-                day = date(int(m.group(3)), mon, int(m.group(1)))
-            except ValueError as exc:
-                raise PeriodError(f"'{raw}' is not a real date ({exc})") from None
-            return Period(day, day, day.isoformat(), "day")
-    if m := _NAMED_MONTH.match(raw):
-        mon = MONTHS.get(m.group(1).lower())
-        if mon:
-            return month(int(m.group(2)), mon)
-    if m := _CAL_YEAR.match(raw):
-        year = int(m.group(1))
-        return Period(date(year, 1, 1), date(year, 12, 31), raw, "calendar_year")
+    for parse in _NOTATIONS:
+        period = parse(raw)
+        if period is not None:
+            return period
     raise PeriodError(
         f"'{raw}' is not a period; write a financial year (2016/17), a quarter (2016/17 Q4), "
         "a month (2017-01) or a date (2017-03-31)"
     )
+
+
+def _real_date(raw: str, year: int, month: int, day: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise PeriodError(f"'{raw}' is not a real date ({exc})") from None
+
+
+def _quarter(raw: str) -> Period | None:
+    if not (m := _QUARTER.match(raw)):
+        return None
+    if m.group(1):
+        return quarter(_fy_start_year(m.group(1), m.group(2)), int(m.group(3)))
+    return quarter(_fy_start_year(m.group(5), m.group(6)), int(m.group(4)))
+
+
+def _financial_year(raw: str) -> Period | None:
+    return parse_financial_year(raw) if _FY.match(raw) else None
+
+
+def _iso_date(raw: str) -> Period | None:
+    if not (m := _ISO_DATE.match(raw)):
+        return None
+    day = _real_date(raw, int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    return Period(day, day, raw, "day")
+
+
+def _iso_month(raw: str) -> Period | None:
+    return month(int(m.group(1)), int(m.group(2))) if (m := _ISO_MONTH.match(raw)) else None
+
+
+def _uk_date(raw: str) -> Period | None:
+    if not (m := _UK_DATE.match(raw)) or not (mon := MONTHS.get(m.group(2).lower())):
+        return None
+    day = _real_date(raw, int(m.group(3)), mon, int(m.group(1)))
+    return Period(day, day, day.isoformat(), "day")
+
+
+def _named_month(raw: str) -> Period | None:
+    if not (m := _NAMED_MONTH.match(raw)) or not (mon := MONTHS.get(m.group(1).lower())):
+        return None
+    return month(int(m.group(2)), mon)
+
+
+def _calendar_year(raw: str) -> Period | None:
+    if not (m := _CAL_YEAR.match(raw)):
+        return None
+    year = int(m.group(1))
+    return Period(date(year, 1, 1), date(year, 12, 31), raw, "calendar_year")
+
+
+#: The notations :func:`parse_period` tries, in order; each gives None when the text is not in it.
+_NOTATIONS: tuple[Callable[[str], Period | None], ...] = (
+    _quarter,
+    _financial_year,
+    _iso_date,
+    _iso_month,
+    _uk_date,
+    _named_month,
+    _calendar_year,
+)
 
 
 def resolve_due(text: str | None) -> date | None:

@@ -9,10 +9,11 @@ same list comes from a file on disk (``plan check FILE``) or a stored plan (``pl
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from goldenthread.planfile.periods import resolve_due
-from goldenthread.planfile.schema import Plan
+from goldenthread.planfile.schema import Objective, Plan
 
 
 @dataclass(frozen=True)
@@ -39,18 +40,22 @@ CHECKS = {
 
 
 def check_plan(plan: Plan) -> list[Finding]:
-    findings: list[Finding] = []
+    findings = [*_objective_findings(plan), *_metric_findings(plan), *_activity_findings(plan)]
+    findings += _priority_findings(plan)
+    order = list(CHECKS)
+    return sorted(findings, key=lambda f: order.index(f.check))
+
+
+def _objective_findings(plan: Plan) -> Iterator[Finding]:
     objectives = {o.code: o for o in plan.objectives}
+    measured = {code for metric in plan.metrics for code in metric.objectives}
     children: dict[str, list[str]] = defaultdict(list)
-    contributors: dict[str, list[str]] = defaultdict(list)
     for o in plan.objectives:
         if o.parent:
             children[o.parent].append(o.code)
-        for target in o.contributes_to:
-            contributors[target].append(o.code)
-    measured = {code for metric in plan.metrics for code in metric.objectives}
+    contributors = _contributors(plan)
 
-    def has_metric(code: str, seen: frozenset = frozenset()) -> bool:
+    def has_metric(code: str, seen: frozenset[str] = frozenset()) -> bool:
         if code in measured:
             return True
         seen = seen | {code}
@@ -66,56 +71,61 @@ def check_plan(plan: Plan) -> list[Finding]:
 
     for o in plan.objectives:
         if not has_metric(o.code):
-            findings.append(
-                Finding(
-                    "objective_without_metric",
-                    "objective",
-                    o.code,
-                    o.title,
-                    "no metric measures it, its sub-objectives or the objectives contributing to it",
-                )
+            yield _about_objective(
+                o,
+                "objective_without_metric",
+                "no metric measures it, its sub-objectives or the objectives contributing to it",
             )
         if not owned(o.code):
-            findings.append(
-                Finding(
-                    "objective_without_owner",
-                    "objective",
-                    o.code,
-                    o.title,
-                    "neither it nor any objective above it names an owner or directorate",
-                )
+            yield _about_objective(
+                o, "objective_without_owner", "neither it nor any objective above it names an owner or directorate"
             )
+
+
+def _about_objective(o: Objective, check: str, detail: str) -> Finding:
+    return Finding(check, "objective", o.code, o.title, detail)
+
+
+def _contributors(plan: Plan) -> dict[str, list[str]]:
+    """For each objective, the objectives that name it in ``contributes_to``."""
+    contributors: dict[str, list[str]] = defaultdict(list)
+    for o in plan.objectives:
+        for target in o.contributes_to:
+            contributors[target].append(o.code)
+    return contributors
+
+
+def _metric_findings(plan: Plan) -> Iterator[Finding]:
     for x in plan.metrics:
         if x.to_be_confirmed:
-            findings.append(
-                Finding("metric_to_be_confirmed", "metric", x.code, x.title, "the plan has not yet defined it")
-            )
+            yield Finding("metric_to_be_confirmed", "metric", x.code, x.title, "the plan has not yet defined it")
         if x.target is None:
-            findings.append(Finding("metric_without_target", "metric", x.code, x.title))
+            yield Finding("metric_without_target", "metric", x.code, x.title)
         if not x.trigger and not x.trigger_rules:
-            findings.append(Finding("metric_without_trigger", "metric", x.code, x.title))
+            yield Finding("metric_without_trigger", "metric", x.code, x.title)
         elif not x.trigger_rules:
-            findings.append(Finding("trigger_not_machine_readable", "metric", x.code, x.title, f"“{x.trigger}”"))
+            yield Finding("trigger_not_machine_readable", "metric", x.code, x.title, f"“{x.trigger}”")
+
+
+def _activity_findings(plan: Plan) -> Iterator[Finding]:
     for a in plan.activities:
         if not a.due:
-            findings.append(Finding("activity_without_due_date", "activity", a.code, a.title))
+            yield Finding("activity_without_due_date", "activity", a.code, a.title)
         elif resolve_due(a.due) is None:
-            findings.append(Finding("activity_due_text_only", "activity", a.code, a.title, f"due “{a.due}”"))
-    if any(o.contributes_to for o in plan.objectives):
-        top_level = plan.levels[0].code
-        for o in plan.objectives:
-            if o.level == top_level and not contributors[o.code]:
-                findings.append(
-                    Finding(
-                        "priority_without_contributor",
-                        "objective",
-                        o.code,
-                        o.title,
-                        "no objective is linked to it with contributes_to",
-                    )
-                )
-    order = list(CHECKS)
-    return sorted(findings, key=lambda f: order.index(f.check))
+            yield Finding("activity_due_text_only", "activity", a.code, a.title, f"due “{a.due}”")
+
+
+def _priority_findings(plan: Plan) -> list[Finding]:
+    """Top-level objectives nothing contributes to, once the plan uses ``contributes_to`` at all."""
+    if not any(o.contributes_to for o in plan.objectives):
+        return []
+    contributors = _contributors(plan)
+    top_level = plan.levels[0].code
+    return [
+        _about_objective(o, "priority_without_contributor", "no objective is linked to it with contributes_to")
+        for o in plan.objectives
+        if o.level == top_level and not contributors[o.code]
+    ]
 
 
 def grouped(findings: list[Finding]) -> list[tuple[str, str, list[Finding]]]:

@@ -112,61 +112,32 @@ def read_yaml(text: str, file: str) -> Source:
     return source
 
 
+def _refuse(source: Source, node: yaml.Node, path: Path, message: str) -> None:
+    """Record a problem at ``node``'s position in the document."""
+    line, column = _mark(node)
+    source.problems.append(Problem(source.file, line, column, dotted(path), message))
+
+
 def _build(node: yaml.Node, path: Path, source: Source) -> object:
     source.value_marks[path] = _mark(node)
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
         if id(node) in source._seen:  # an alias: refuse rather than expand (no "billion laughs")
-            line, column = _mark(node)
-            source.problems.append(
-                Problem(
-                    source.file,
-                    line,
-                    column,
-                    dotted(path),
-                    "YAML anchors and aliases (&name, *name) are not allowed; write the content out",
-                )
+            _refuse(
+                source, node, path, "YAML anchors and aliases (&name, *name) are not allowed; write the content out"
             )
             return None
         source._seen.add(id(node))
     if node.tag not in _PLAIN_TAGS:
-        line, column = _mark(node)
-        source.problems.append(
-            Problem(
-                source.file,
-                line,
-                column,
-                dotted(path),
-                f"YAML tag '{node.tag}' is not allowed in a plan file; remove the tag and write plain text, numbers, lists and mappings",
-            )
+        _refuse(
+            source,
+            node,
+            path,
+            f"YAML tag '{node.tag}' is not allowed in a plan file; "
+            "remove the tag and write plain text, numbers, lists and mappings",
         )
         return None
     if isinstance(node, yaml.MappingNode):
-        out: dict[str, object] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
-                line, column = _mark(key_node)
-                source.problems.append(
-                    Problem(source.file, line, column, dotted(path), "keys must be plain words, such as 'title'")
-                )
-                continue
-            key = str(key_node.value)
-            child = path + (key,)
-            if key in out:
-                line, column = _mark(key_node)
-                first = source.key_marks[child]
-                source.problems.append(
-                    Problem(
-                        source.file,
-                        line,
-                        column,
-                        dotted(child),
-                        f"'{key}' is given twice (first on line {first[0]}); keep one",
-                    )
-                )
-                continue
-            source.key_marks[child] = _mark(key_node)
-            out[key] = _build(value_node, child, source)
-        return out
+        return _build_mapping(node, path, source)
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, path + (i,), source) for i, item in enumerate(node.value)]
     # scalar
@@ -175,3 +146,20 @@ def _build(node: yaml.Node, path: Path, source: Source) -> object:
     if node.tag == "tag:yaml.org,2002:bool":
         return node.value.lower() in ("true", "yes", "on", "y")
     return node.value
+
+
+def _build_mapping(node: yaml.MappingNode, path: Path, source: Source) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
+            _refuse(source, key_node, path, "keys must be plain words, such as 'title'")
+            continue
+        key = str(key_node.value)
+        child = path + (key,)
+        if key in out:
+            first = source.key_marks[child]
+            _refuse(source, key_node, child, f"'{key}' is given twice (first on line {first[0]}); keep one")
+            continue
+        source.key_marks[child] = _mark(key_node)
+        out[key] = _build(value_node, child, source)
+    return out
