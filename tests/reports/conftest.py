@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from goldenthread.performance.demo import load_ae_demo
 from goldenthread.planfile import validate_file
 from goldenthread.planfile.periods import parse_period
 from goldenthread.plans import models as m
@@ -16,7 +17,6 @@ from goldenthread.plans.store import load_plan
 
 from ..conftest import PROJECT
 from ..factories import PLAN_WITH_DATA, plan_with_data
-from .ae_data import load_ae
 
 #: the factory plan's data runs April 2016 to March 2018; the South drops in the last month
 PERIOD = parse_period("2017/18 Q4")
@@ -41,19 +41,14 @@ def marked_plan(db) -> m.Plan:
 
 @pytest.fixture
 def ae_plan(db) -> m.Plan:
-    """nhsi-2016 as the demo loads it, with the A&E attendances as observations of AE4HR — through
-    the performance app's demo loader (falling back to a plain load of the same file without it)."""
+    """nhsi-2016 as the demo loads it, with the A&E attendances as observations of AE4HR, through
+    the performance app's demo loader."""
     result = validate_file(PROJECT / "plans" / "nhsi-2016.yaml")
     assert result.ok, result.problems
     load_plan(result.plan)
     plan = m.Plan.objects.get(code="nhsi-2016")
-    try:
-        from goldenthread.performance.demo import load_ae_demo
-    except ImportError:
-        load_ae(plan)
-    else:
-        report = load_ae_demo(io.StringIO())
-        assert report is not None and report.ok, report
+    report = load_ae_demo(io.StringIO())
+    assert report is not None and report.ok, report
     return plan
 
 

@@ -53,6 +53,9 @@ class Plan(models.Model):
 
 
 class PlanElement(models.Model):
+    """An element of a plan, known by its code within the plan. Subclasses inherit its Meta (the
+    document's order, a code unique in the plan); one that needs more extends ``PlanElement.Meta``."""
+
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
     code = models.CharField(max_length=64)
     position = models.PositiveIntegerField(default=0)
