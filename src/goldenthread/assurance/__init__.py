@@ -8,6 +8,9 @@ the functions from that module::
     from goldenthread.assurance.spc import spc, spc_many
 
 (They are deliberately not re-exported here: the submodule and its main
-function share the name ``spc``.)  This package depends only on NumPy and
-the standard library.
+function share the name ``spc``.)  The engine's parts are ``xmr``,
+``special_cause``, ``icons``, ``inputs``, ``rebase``, ``segments`` and
+``results``; ``judgement`` adds targets, trajectories and a plan's triggers,
+and ``csvtool`` is ``goldenthread spc``.  This package depends only on NumPy
+and the standard library.
 """
