@@ -89,34 +89,7 @@ def metric_page(plan: m.Plan, metric_code: str, as_at: Period, where_code: str |
     a = result.metrics[0]
     percentage = metric.unit == "percentage"
     planned = {p.period_start: float(p.value) for p in a.metric.trajectory.all()}
-    table: list[TableRow] = []
-    points: list[ChartPoint] = []
-    if a.spc is not None:
-        s = a.spc
-        for i, d in enumerate(a.series.periods):
-            row = TableRow(
-                d,
-                _f(s.values[i]),
-                _f(s.mean[i]),
-                _f(s.lpl[i]),
-                _f(s.upl[i]),
-                str(s.special_cause_type[i]),
-                POINT_LABELS.get(str(s.point_type[i]), str(s.point_type[i])),
-                planned.get(d),
-            )
-            table.append(row)
-            points.append(
-                ChartPoint(
-                    d,
-                    float(s.values[i]),
-                    float(s.mean[i]),
-                    float(s.lpl[i]),
-                    float(s.upl[i]),
-                    str(s.point_type[i]),
-                    str(s.special_cause_type[i]),
-                    int(s.rebase_group[i]),
-                )
-            )
+    table, points = _table_and_points(a, planned)
     where_name = where.name if where else "all data held"
     spec = spc_chart_spec(
         points,
@@ -146,6 +119,39 @@ def metric_page(plan: m.Plan, metric_code: str, as_at: Period, where_code: str |
         percentage=percentage,
         has_trajectory=bool(planned),
     )
+
+
+def _table_and_points(a: MetricAssessment, planned: dict[date, float]) -> tuple[list[TableRow], list[ChartPoint]]:
+    """The SPC table's rows and the chart's points, period by period."""
+    table: list[TableRow] = []
+    points: list[ChartPoint] = []
+    if a.spc is not None:
+        s = a.spc
+        for i, d in enumerate(a.series.periods):
+            row = TableRow(
+                d,
+                _f(s.values[i]),
+                _f(s.mean[i]),
+                _f(s.lpl[i]),
+                _f(s.upl[i]),
+                str(s.special_cause_type[i]),
+                POINT_LABELS.get(str(s.point_type[i]), str(s.point_type[i])),
+                planned.get(d),
+            )
+            table.append(row)
+            points.append(
+                ChartPoint(
+                    d,
+                    float(s.values[i]),
+                    float(s.mean[i]),
+                    float(s.lpl[i]),
+                    float(s.upl[i]),
+                    str(s.point_type[i]),
+                    str(s.special_cause_type[i]),
+                    int(s.rebase_group[i]),
+                )
+            )
+    return table, points
 
 
 def _unit_title(metric: m.Metric) -> str:
