@@ -109,6 +109,11 @@ def _history_check(user, kwargs) -> bool:
     return may_view_history(user, kwargs.get("kind", ""), kwargs.get("pk"))
 
 
+def _read_and_write(check: Check, purpose: str) -> Rule:
+    """A form page: the same people may see it and send it."""
+    return Rule(read=check, write=check, purpose=purpose)
+
+
 PLAN_READER = Rule(read=_with_plan(may_view_plan), purpose="read this plan")
 SIGNED_IN_PAGE = Rule(read=_signed_in, purpose="see this page")
 #: pages that show what units reported (their submitted updates, reviews, actions): the unit's
@@ -149,26 +154,18 @@ PAGES: dict[str, Rule] = {
         read=_with_plan(may_view_plan), write=_with_plan(may_run_cycle), purpose="run this plan's cycle"
     ),
     "cycles:period": ALL_UPDATES_READER,
-    "cycles:period_edit": Rule(
-        read=_with_plan(may_run_cycle), write=_with_plan(may_run_cycle), purpose="change reporting periods"
-    ),
+    "cycles:period_edit": _read_and_write(_with_plan(may_run_cycle), "change reporting periods"),
     "cycles:publish": Rule(read=nobody, write=_with_plan(may_run_cycle), purpose="publish this plan"),
     "cycles:overdue": Rule(read=lambda u, k: may_chase_updates(u), purpose="chase overdue updates"),
     "cycles:remind": Rule(read=nobody, write=_with_plan(may_run_cycle), purpose="send reminders"),
     "cycles:submission": Rule(
         read=_with_unit(may_view_unit_updates), write=_with_plan(may_decide), purpose="see or decide this update"
     ),
-    "cycles:submission_edit": Rule(
-        read=_with_unit(may_edit_submission), write=_with_unit(may_edit_submission), purpose="edit this unit's update"
-    ),
+    "cycles:submission_edit": _read_and_write(_with_unit(may_edit_submission), "edit this unit's update"),
     "cycles:review": UNIT_UPDATES_READER,
-    "cycles:review_edit": Rule(
-        read=_with_plan(may_run_cycle), write=_with_plan(may_run_cycle), purpose="record accountability reviews"
-    ),
+    "cycles:review_edit": _read_and_write(_with_plan(may_run_cycle), "record accountability reviews"),
     "cycles:actions": SIGNED_IN_PAGE,
-    "cycles:action_close": Rule(
-        read=_action_check(may_close_action), write=_action_check(may_close_action), purpose="close this action"
-    ),
+    "cycles:action_close": _read_and_write(_action_check(may_close_action), "close this action"),
     "cycles:history": Rule(read=_history_check, purpose="see this history"),
 }
 for _name in PUBLIC_PAGES:
