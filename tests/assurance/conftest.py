@@ -137,7 +137,7 @@ def ptd_two_in_three(v, rtm):
 
 
 def ptd_part_of_two_in_three(v, x):
-    return [int(a == 1 and abs(b) == 1) for a, b in zip(v, x)]
+    return [int(a == 1 and abs(b) == 1) for a, b in zip(v, x, strict=True)]
 
 
 def ptd_special_cause_type(y, rtm, close, outside):
@@ -183,7 +183,7 @@ def reference_spc(y, rebase_at=(), fix_after=None, screen=True, direction=1, tar
     y = [float(v) for v in y]
     n = len(y)
     starts = sorted({0} | {p for p in rebase_at if 0 <= p < n})
-    bounds = list(zip(starts, starts[1:] + [n]))
+    bounds = list(zip(starts, starts[1:] + [n], strict=True))
     cols = {k: [] for k in ("mean", "lpl", "upl", "nlpl", "nupl", "rtm", "close", "outside", "sct")}
     limit = 2.66
     limitclose = 2 * (limit / 3)
@@ -200,7 +200,7 @@ def reference_spc(y, rebase_at=(), fix_after=None, screen=True, direction=1, tar
         nlpl, nupl = mean - limitclose * amr, mean + limitclose * amr
         outside = [bool(v > upl or v < lpl) for v in g]
         rtm = [0 if math.isnan(v - mean) else _sign(v - mean) for v in g]
-        close = [bool(not o and (v < nlpl or v > nupl)) for v, o in zip(g, outside)]
+        close = [bool(not o and (v < nlpl or v > nupl)) for v, o in zip(g, outside, strict=True)]
         # NA values: R's trend rule can error; the reference breaks trends at gaps instead
         sct = ptd_special_cause_type(g, rtm, [int(c) for c in close], [int(o) for o in outside])
         for k, v in (("mean", mean), ("lpl", lpl), ("upl", upl), ("nlpl", nlpl), ("nupl", nupl)):

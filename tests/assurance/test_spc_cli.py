@@ -96,8 +96,9 @@ def test_starts_without_django_or_pandas(tmp_path):
     path = tmp_path / "d.csv"
     path.write_text("month,rate\n" + "\n".join(f"2020-{m:02d}-01,{m}" for m in range(1, 13)) + "\n")
     code = (
-        "import sys; from goldenthread.cli.main import main; rc = main(['spc', %r, '--value', 'rate', '--date', 'month']);"
+        "import sys; from goldenthread.cli.main import main; "
+        f"rc = main(['spc', {str(path)!r}, '--value', 'rate', '--date', 'month']);"
         "bad = [m for m in ('django', 'pandas') if m in sys.modules]; assert not bad, bad; sys.exit(rc)"
-    ) % str(path)
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

@@ -104,8 +104,10 @@ def test_dates_outside_plan_period():
         "metrics:\n  - {code: m, title: M, target: {value: 1, by: 2015-01}}\n"
     )
     assert found == [
-        "plan.yaml:12:44: activities[0].due: '2019/20 Q1' is outside the plan period 2016/17; correct the date or the plan's start and end",
-        "plan.yaml:14:48: metrics[0].target.by: '2015-01' is outside the plan period 2016/17; correct the date or the plan's start and end",
+        "plan.yaml:12:44: activities[0].due: '2019/20 Q1' is outside the plan period 2016/17; "
+        "correct the date or the plan's start and end",
+        "plan.yaml:14:48: metrics[0].target.by: '2015-01' is outside the plan period 2016/17; "
+        "correct the date or the plan's start and end",
     ]
 
 
