@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from ..factories import plan_with_data
 from .conftest import assert_accessible, screenshot
@@ -45,12 +46,12 @@ def test_metric_chart_draws_and_selectors_work(signed_in):
 def test_scorecard_and_exceptions(signed_in):
     page = signed_in
     page.goto("/plans/t/scorecard/?as_at=2017/18 Q4")
-    assert page.get_by_role("heading", name="Scorecard as at 2017/18 Q4").is_visible()
+    expect(page.get_by_role("heading", name="Scorecard as at 2017/18 Q4")).to_be_visible()
     screenshot(page, "scorecard")
     assert_accessible(page)
     page.get_by_role("link", name="FOUR Four-hour performance").click()
     assert "/plans/t/metrics/FOUR/" in page.url
     page.goto("/plans/t/exceptions/?as_at=2017/18 Q4")
-    assert page.get_by_text("target missed in each of the last 3 periods").first.is_visible()
+    expect(page.get_by_text("target missed in each of the last 3 periods").first).to_be_visible()
     screenshot(page, "exceptions")
     assert_accessible(page)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from goldenthread.plans.store import load_plan
 
@@ -28,7 +29,7 @@ def sign_in(page, username="reader", password="a-long-password"):
 
 def test_sign_in_page_is_accessible(page, reader):
     page.goto("/accounts/login/")
-    assert page.get_by_role("heading", name="Sign in to goldenthread").is_visible()
+    expect(page.get_by_role("heading", name="Sign in to goldenthread")).to_be_visible()
     # the NHS.UK stylesheet is served and applied
     assert page.evaluate("getComputedStyle(document.body).fontFamily").lower().lstrip('"').startswith("frutiger")
     screenshot(page, "sign-in")
@@ -37,18 +38,18 @@ def test_sign_in_page_is_accessible(page, reader):
 
 def test_wrong_password_says_what_to_do(page, reader):
     sign_in(page, password="not-it")
-    assert page.get_by_text("Enter a correct username and password").is_visible()
+    expect(page.get_by_text("Enter a correct username and password")).to_be_visible()
     assert page.get_by_label("Username").input_value() == "reader"
 
 
 def test_sign_in_then_read_a_plan(page, reader):
     sign_in(page)
-    assert page.get_by_role("heading", name="Plans").is_visible()
+    expect(page.get_by_role("heading", name="Plans")).to_be_visible()
     screenshot(page, "plans")
     assert_accessible(page)
     page.get_by_role("link", name="Example joint business plan 2019/20").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Example joint business plan 2019/20"
-    assert page.get_by_role("heading", name="Care Quality and Outcomes").is_visible()
+    expect(page.get_by_role("heading", name="Care Quality and Outcomes")).to_be_visible()
     # follow a contributes-to link to the organisational priority
     page.get_by_role("link", name="1 Care Quality and Outcomes").first.click()
     assert page.url.endswith("#objective-1")

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from goldenthread.access import roles
 from goldenthread.cycles import services
@@ -77,17 +78,17 @@ def fill_complete_update(page):
 def test_submit_return_resubmit_approve(browser, live_server, cycle):
     lead = signed_in(browser, live_server, "medical-lead")
     lead.goto("/updates/")
-    assert lead.get_by_role("heading", name="My updates").is_visible()
+    expect(lead.get_by_role("heading", name="My updates")).to_be_visible()
     assert_accessible(lead)
     lead.get_by_role("link", name="Start the Medical update for 2019/20 Q1").click()
-    assert lead.get_by_role("heading", name="Medical update", level=1).is_visible()
+    expect(lead.get_by_role("heading", name="Medical update", level=1)).to_be_visible()
     assert_accessible(lead)
 
     # a first attempt with a mistake: every error shown, the text kept
     fill_complete_update(lead)
     lead.get_by_label("Denominator for MED-2-M1").fill("none")
     lead.get_by_role("button", name="Save and submit").click()
-    assert lead.get_by_text("There is a problem").is_visible()
+    expect(lead.get_by_text("There is a problem")).to_be_visible()
     assert lead.get_by_role(
         "link", name="Enter the denominator for MED-2-M1 as a number, like 95 or 1,250.5"
     ).is_visible()
@@ -96,9 +97,9 @@ def test_submit_return_resubmit_approve(browser, live_server, cycle):
     assert_accessible(lead)
     lead.get_by_label("Denominator for MED-2-M1").fill("4000")
     lead.get_by_role("button", name="Save and submit").click()
-    assert lead.get_by_text("is submitted to the planning team").is_visible()
+    expect(lead.get_by_text("is submitted to the planning team")).to_be_visible()
     assert lead.locator("#status").inner_text().strip() == "Submitted"
-    assert lead.get_by_text("30.0% (1200 of 4000)").is_visible()
+    expect(lead.get_by_text("30.0% (1200 of 4000)")).to_be_visible()
     assert_accessible(lead)
 
     # the planning team returns it with comments
@@ -107,10 +108,12 @@ def test_submit_return_resubmit_approve(browser, live_server, cycle):
     planner.get_by_role("link", name="Review the Medical update for 2019/20 Q1").click()
     planner.get_by_label("Return with comments").check()
     planner.get_by_role("button", name="Record the decision").click()
-    assert planner.get_by_role("link", name="Say what needs to change before the update can be approved").is_visible()
+    expect(
+        planner.get_by_role("link", name="Say what needs to change before the update can be approved")
+    ).to_be_visible()
     planner.get_by_label("Comments", exact=True).fill("Please add the regional breakdown.")
     planner.get_by_role("button", name="Record the decision").click()
-    assert planner.get_by_text("returned to Medical with your comments").is_visible()
+    expect(planner.get_by_text("returned to Medical with your comments")).to_be_visible()
     assert planner.locator("#status").inner_text().strip() == "Returned"
     screenshot(planner, "cycle-returned")
     assert_accessible(planner)
@@ -118,14 +121,14 @@ def test_submit_return_resubmit_approve(browser, live_server, cycle):
     # the lead revises and resubmits
     lead.goto("/updates/")
     lead.get_by_role("link", name="Revise and resubmit the Medical update for 2019/20 Q1").click()
-    assert lead.get_by_text("Please add the regional breakdown.").is_visible()
+    expect(lead.get_by_text("Please add the regional breakdown.")).to_be_visible()
     lead.get_by_label("Commentary", exact=True).fill("A good first quarter. Regional breakdown: North 40%, South 20%.")
     lead.get_by_role("button", name="Save and submit").click()
     assert lead.locator("#status").inner_text().strip() == "Submitted"
 
     # the planning team approves
     planner.goto(Q1)
-    assert planner.get_by_text("Regional breakdown: North 40%, South 20%.").first.is_visible()
+    expect(planner.get_by_text("Regional breakdown: North 40%, South 20%.").first).to_be_visible()
     planner.get_by_label("Approve", exact=True).check()
     planner.get_by_role("button", name="Record the decision").click()
     assert planner.locator("#status").inner_text().strip() == "Approved"
@@ -136,8 +139,8 @@ def test_submit_return_resubmit_approve(browser, live_server, cycle):
 
     # the whole story is in the history
     planner.get_by_role("link", name="Full history of changes").click()
-    assert planner.get_by_role("heading", name="History of Medical 2019/20 Q1").is_visible()
-    assert planner.get_by_text("Regional breakdown: North 40%, South 20%.").first.is_visible()
+    expect(planner.get_by_role("heading", name="History of Medical 2019/20 Q1")).to_be_visible()
+    expect(planner.get_by_text("Regional breakdown: North 40%, South 20%.").first).to_be_visible()
     assert_accessible(planner)
 
 
@@ -164,7 +167,7 @@ def test_the_public_sees_only_what_is_published(browser, live_server, cycle, pag
 
     # before publishing, the public sees nothing
     page.goto("/public/")
-    assert page.get_by_text("Nothing has been published yet.").is_visible()
+    expect(page.get_by_text("Nothing has been published yet.")).to_be_visible()
     assert page.goto("/public/plans/nhsei-2019/").status == 404
 
     # the planning team publishes the plan and its first quarter through the pages
@@ -172,20 +175,19 @@ def test_the_public_sees_only_what_is_published(browser, live_server, cycle, pag
     planner.goto("/plans/nhsei-2019/cycle/")
     assert_accessible(planner)
     planner.get_by_role("button", name="Publish the plan").click()
-    assert planner.get_by_text("The plan is published on the public pages.").is_visible()
+    expect(planner.get_by_text("The plan is published on the public pages.")).to_be_visible()
     planner.get_by_role("link", name="2019/20 Q1").click()
     assert_accessible(planner)
     planner.get_by_role("button", name="Publish 2019/20 Q1").click()
-    assert planner.get_by_text("2019/20 Q1 is published on the public pages.").is_visible()
-
+    expect(planner.get_by_text("2019/20 Q1 is published on the public pages.")).to_be_visible()
     page.goto("/public/")
     page.get_by_role("link", name=plan.title).click()
-    assert page.get_by_role("heading", name=plan.title, level=1).is_visible()
+    expect(page.get_by_role("heading", name=plan.title, level=1)).to_be_visible()
     assert page.get_by_role("link", name="2019/20 Q2").count() == 0
     screenshot(page, "public-plan")
     assert_accessible(page)
     page.get_by_role("link", name="2019/20 Q1").click()
-    assert page.get_by_text("Approved commentary words").is_visible()
+    expect(page.get_by_text("Approved commentary words")).to_be_visible()
     body = page.locator("main").inner_text()
     assert "Nursing draft" not in body and "Internal approval note" not in body
     screenshot(page, "public-period")

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from goldenthread.planfile import validate_file
 from goldenthread.plans.store import load_plan
@@ -44,7 +45,7 @@ def test_overview_with_plan_navigation(signed_in):
     nav = page.get_by_role("navigation", name="Pages about this plan")
     assert nav.get_by_role("link", name="Overview").get_attribute("aria-current") == "page"
     for name in ("By priority", "By directorate", "Matrix", "Deliverables", "Budgets"):
-        assert nav.get_by_role("link", name=name).is_visible()
+        expect(nav.get_by_role("link", name=name)).to_be_visible()
     assert page.get_by_text(
         "Organisational priority (7) › Supplementary work (4) › Directorate priority (4)"
     ).is_visible()
@@ -62,22 +63,22 @@ def test_by_priority(signed_in):
         care.get_by_role("heading", name="Medical").is_visible()
         and care.get_by_role("heading", name="Nursing").is_visible()
     )
-    assert care.get_by_role("link", name="Continue delivery of falls programme").is_visible()
+    expect(care.get_by_role("link", name="Continue delivery of falls programme")).to_be_visible()
     screenshot(page, "plan-by-priority")
     assert_accessible(page)
     # a directorate priority's title leads to its place in the plan
     assert care.get_by_role("link", name="Introduction of Medical Examiners").count() == 0
     page.get_by_role("link", name="Introduction of Medical Examiners").click()
     assert page.url.endswith("/plans/nhsei-2019/#objective-MED-2")
-    assert page.locator("#objective-MED-2").is_visible()
+    expect(page.locator("#objective-MED-2")).to_be_visible()
 
 
 def test_by_directorate(signed_in):
     page = signed_in
     page.goto("/plans/nhsei-2019/by-directorate/")
     medical = page.locator("section", has=page.get_by_role("heading", name="Medical", exact=False).first)
-    assert page.get_by_role("heading", name="Nursing").is_visible()
-    assert medical.first.get_by_text("Contributes to:").first.is_visible()
+    expect(page.get_by_role("heading", name="Nursing")).to_be_visible()
+    expect(medical.first.get_by_text("Contributes to:").first).to_be_visible()
     screenshot(page, "plan-by-directorate")
     assert_accessible(page)
     page.get_by_role("link", name="Nursing").first.click()
@@ -88,8 +89,10 @@ def test_matrix_on_a_wide_and_a_narrow_screen(signed_in):
     page = signed_in
     page.goto("/plans/nhsei-2019/matrix/")
     table = page.get_by_role("table", name="Directorate priorities by directorate and organisational priority")
-    assert table.get_by_role("columnheader", name="Organisational priority 1 Care Quality and Outcomes").is_visible()
-    assert table.get_by_role("rowheader", name="Medical").is_visible()
+    expect(
+        table.get_by_role("columnheader", name="Organisational priority 1 Care Quality and Outcomes")
+    ).to_be_visible()
+    expect(table.get_by_role("rowheader", name="Medical")).to_be_visible()
     cell = table.get_by_role("row", name="Medical", exact=False).get_by_role("cell").first
     assert "Reduction in inappropriate prescribing of antibiotics" in cell.inner_text()
     screenshot(page, "plan-matrix")
@@ -104,19 +107,19 @@ def test_matrix_on_a_wide_and_a_narrow_screen(signed_in):
 def test_period_selector_and_filters_on_deliverables(signed_in):
     page = signed_in
     page.goto("/plans/example-2019/deliverables/")
-    assert page.get_by_text("The plan ended on 31 March 2020, so dates are judged as at its end.").is_visible()
+    expect(page.get_by_text("The plan ended on 31 March 2020, so dates are judged as at its end.")).to_be_visible()
     page.get_by_label("As at").select_option("2019/20 Q3")
     page.get_by_role("button", name="Show").click()
     assert query(page)["as_at"] == ["2019/20 Q3"]
-    assert page.get_by_role("heading", name="Overdue (1)").is_visible()
-    assert page.get_by_text("overdue by 92 days").is_visible()
+    expect(page.get_by_role("heading", name="Overdue (1)")).to_be_visible()
+    expect(page.get_by_text("overdue by 92 days")).to_be_visible()
     screenshot(page, "plan-deliverables")
     assert_accessible(page)
 
     page.get_by_label("Directorate").select_option(label="Nursing Directorate")
     page.get_by_role("button", name="Apply filters").click()
     assert query(page) == {"as_at": ["2019/20 Q3"], "directorate": ["nursing"]}
-    assert page.get_by_role("link", name="Annual nursing workforce survey").is_visible()
+    expect(page.get_by_role("link", name="Annual nursing workforce survey")).to_be_visible()
     assert (
         page.get_by_role(
             "link", name="Create AMR Programme including Programme Board and governance structures"
@@ -138,9 +141,9 @@ def test_period_selector_and_filters_on_deliverables(signed_in):
 def test_budgets(signed_in):
     page = signed_in
     page.goto("/plans/example-2019/budgets/?as_at=2019/20 Q2")
-    assert page.get_by_role("heading", name="Budget 2019/20").is_visible()
+    expect(page.get_by_role("heading", name="Budget 2019/20")).to_be_visible()
     assert page.get_by_role("row", name="Total of the lines", exact=False).inner_text().split()[-1] == "£20.6m"
-    assert page.get_by_text("No spend has been recorded against this budget").is_visible()
+    expect(page.get_by_text("No spend has been recorded against this budget")).to_be_visible()
     screenshot(page, "plan-budgets")
     assert_accessible(page)
 
@@ -151,12 +154,12 @@ def test_search_from_the_header(signed_in):
     page.get_by_role("search").first.get_by_role("searchbox").fill("antibiotics")
     page.keyboard.press("Enter")
     page.wait_for_url("**/search/?q=antibiotics")
-    assert page.get_by_role("heading", name="2 results for “antibiotics”").is_visible()
+    expect(page.get_by_role("heading", name="2 results for “antibiotics”")).to_be_visible()
     screenshot(page, "search")
     assert_accessible(page)
     page.get_by_role("link", name="MED-1-M1 Reduction in inappropriate prescribing of antibiotics").click()
     assert page.url.endswith("/plans/nhsei-2019/#metric-MED-1-M1")
-    assert page.locator("#metric-MED-1-M1").is_visible()
+    expect(page.locator("#metric-MED-1-M1")).to_be_visible()
 
 
 def test_search_shows_markup_as_text(signed_in):
@@ -167,7 +170,7 @@ def test_search_shows_markup_as_text(signed_in):
         == "<img src=x onerror=window.hacked=1>"
     )
     assert page.evaluate("window.hacked === undefined")
-    assert page.get_by_role("heading", name="No results for “<img src=x onerror=window.hacked=1>”").is_visible()
+    expect(page.get_by_role("heading", name="No results for “<img src=x onerror=window.hacked=1>”")).to_be_visible()
 
 
 def test_keyboard_reaches_plan_navigation_and_period(signed_in):
@@ -198,12 +201,12 @@ def test_pages_work_without_javascript(browser, live_server, reader):
         page.get_by_label("Owner").select_option(label="Chief Nursing Officer")
         page.get_by_role("button", name="Apply filters").click()
         assert query(page) == {"as_at": ["2019/20 Q3"], "owner": ["cno"]}
-        assert page.get_by_role("heading", name="No date (1)").is_visible()
+        expect(page.get_by_role("heading", name="No date (1)")).to_be_visible()
         page.get_by_label("As at").select_option("2019/20 Q2")
         page.get_by_role("button", name="Show").click()
         assert query(page) == {"as_at": ["2019/20 Q2"], "owner": ["cno"]}
         page.get_by_role("navigation", name="Pages about this plan").get_by_role("link", name="By priority").click()
         assert query(page) == {"as_at": ["2019/20 Q2"]}
-        assert page.get_by_role("heading", name="Care Quality and Outcomes").is_visible()
+        expect(page.get_by_role("heading", name="Care Quality and Outcomes")).to_be_visible()
     finally:
         context.close()
