@@ -19,6 +19,7 @@ from typing import BinaryIO
 import numpy as np
 
 from goldenthread.performance.loading.problems import Problem
+from goldenthread.performance.loading.workbook import check_workbook
 
 #: one column's cells, as text
 Cells = np.ndarray | list[str]
@@ -239,6 +240,8 @@ def _cell_text(value: object) -> str:
 def _read_xlsx(content: bytes, name: str) -> Table:
     from openpyxl import load_workbook
 
+    if over := check_workbook(content):  # before openpyxl parses anything: Excel bombs
+        return Table(name, [], [], [], problems=[Problem(name, 1, "file", over)])
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
