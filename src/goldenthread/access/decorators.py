@@ -14,8 +14,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
-from goldenthread.access.policy import PLAN_READER, SIGNED_IN_PAGE, rule
-from goldenthread.access.rules import viewable_plans
+from goldenthread.access.policy import PLAN_READER, SIGNED_IN_PAGE, rule, subject
+from goldenthread.access.rules import may_view_plan
 from goldenthread.presenters.as_at import AsAt, as_at_choice
 
 
@@ -25,15 +25,17 @@ def signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 
 def plan_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A page about one plan: signed in, the plan found among those the user may read (404
-    otherwise, so a plan's existence is not disclosed), and the "as at" period read from
-    ``?as_at=``. The view is called as ``view(request, plan, as_at, **kwargs)``."""
+    """A page about one plan: signed in, the plan the page's rule was checked against (looked up
+    once, exactly, by the access middleware: :func:`goldenthread.access.policy.subject`; 404 when
+    there is none or the user may not read it, so a plan's existence is not disclosed), and the
+    "as at" period read from ``?as_at=``. The view is called as ``view(request, plan, as_at,
+    **kwargs)``."""
 
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, code: str, **kwargs: object) -> HttpResponse:
-        plan = viewable_plans(request.user).select_related("organisation").filter(code=code).first()
-        if plan is None:
+        plan = subject(request).plan
+        if plan is None or not may_view_plan(request.user, plan):
             raise Http404(f"No plan with code {code}")
         as_at: AsAt = as_at_choice(plan, request.GET.get("as_at", ""), today=timezone.localdate())
         return view(request, plan, as_at, **kwargs)

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 
-from goldenthread.access.policy import SAFE_METHODS, forbidden, nobody, rule_for
+from goldenthread.access.policy import PUBLIC_PAGES, SAFE_METHODS, NotFound, forbidden, look_up, nobody, rule_for
 from goldenthread.access.roles import signed_in
 
 
 class AccessMiddleware:
-    """Enforce :data:`goldenthread.access.policy.PAGES` on every request, before the view runs."""
+    """Enforce :data:`goldenthread.access.policy.PAGES` on every request, before the view runs.
+
+    Only the public pages are open without signing in, whatever a page's rule says. What the
+    address names (plan, period, unit, action) is looked up once, exactly, and kept on the request
+    for the view (:func:`goldenthread.access.policy.subject`); when it does not exist the page is
+    a 404 and no rule is asked."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -28,12 +34,16 @@ class AccessMiddleware:
                 f"The page “{name or request.path}” has no access rule yet, so it is closed to "
                 "everybody. Ask the team to add it to goldenthread.access.policy.PAGES.",
             )
+        if name not in PUBLIC_PAGES and not signed_in(request.user):
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        try:
+            found = look_up(request, view_kwargs, page_rule)
+        except NotFound as exc:
+            raise Http404(str(exc)) from None
         write = request.method.upper() not in SAFE_METHODS
         check = page_rule.write if write else page_rule.read
-        if check(request.user, view_kwargs):
+        if check(request.user, found):
             return None
-        if not signed_in(request.user):
-            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         if write and page_rule.write is nobody:
             return forbidden(request, "This page only shows information; there is nothing to send to it.")
         return forbidden(request, f"You do not have permission to {page_rule.purpose or 'do that'}.")

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from goldenthread.access.roles import person, signed_in
@@ -31,82 +31,142 @@ from goldenthread.access.rules import (
     may_view_unit_updates,
 )
 from goldenthread.audit.history import may_view_history
-from goldenthread.cycles.models import Action
+from goldenthread.cycles.models import Action, ReportingPeriod
 from goldenthread.plans import models as pm
 
-Check = Callable[[Any, dict], bool]
+Check = Callable[[Any, "Subject"], bool]
 T = TypeVar("T")
 
 
-def nobody(user, kwargs) -> bool:
+class NotFound(Exception):
+    """Something a page's address names does not exist (exactly as written): the page is a 404."""
+
+
+@dataclass
+class Subject:
+    """What a page's address names, each looked up once and exactly (codes are matched case and
+    all; there is no second, looser look-up by name or ignoring case). The rule is checked against
+    these objects and the view reads the same objects (:func:`subject`)."""
+
+    kwargs: dict
+    plan: pm.Plan | None = None
+    period: ReportingPeriod | None = None
+    unit: pm.OrgUnit | None = None
+    action: Action | None = None
+
+
+def nobody(user, subject) -> bool:
     return False
 
 
-def _anyone(user, kwargs) -> bool:
+def _anyone(user, subject) -> bool:
     return True
 
 
-def _signed_in(user, kwargs) -> bool:
+def _signed_in(user, subject) -> bool:
     return signed_in(user)
 
 
-def _staff(user, kwargs) -> bool:
+def _staff(user, subject) -> bool:
     return signed_in(user) and user.is_staff
 
 
 @dataclass(frozen=True)
 class Rule:
-    """Who may GET (read) and who may POST (write) a page; a short phrase for refusals."""
+    """Who may GET (read) and who may POST (write) a page; a short phrase for refusals; and what the
+    address's ``pk`` names, when the rule is about it ("action")."""
 
     read: Check
     write: Check = nobody
     purpose: str = ""
+    pk_names: str = ""
 
 
-def _plan(kwargs: dict) -> pm.Plan | None:
-    return pm.Plan.objects.filter(code=kwargs.get("code")).first()
+def _exact(queryset, field: str, value: object):
+    """The one row whose ``field`` is exactly ``value`` (compared again in Python, so a database
+    collation that ignores case cannot widen it), or None."""
+    found = queryset.filter(**{field: value}).first()
+    return found if found is not None and getattr(found, field) == value else None
 
 
-def _unit(kwargs: dict) -> pm.OrgUnit | None:
-    plan = _plan(kwargs)
-    return pm.OrgUnit.objects.filter(plan=plan, code=kwargs.get("unit")).first() if plan else None
+def find(kwargs: dict, pk_names: str = "") -> Subject:
+    """Look up what the address names — the plan (``code``), one of its reporting periods
+    (``period``) and org units (``unit``), and the action ``pk`` names when the rule says so —
+    exactly; :class:`NotFound` when any of them does not exist."""
+    found = Subject(dict(kwargs))
+    if "code" in kwargs:
+        found.plan = _exact(pm.Plan.objects.select_related("organisation"), "code", kwargs["code"])
+        if found.plan is None:
+            raise NotFound(f"There is no plan with the code '{kwargs['code']}' (codes are exact, case and all)")
+    if "period" in kwargs and found.plan is not None:
+        found.period = _exact(
+            ReportingPeriod.objects.filter(plan=found.plan).select_related("plan"), "slug", kwargs["period"]
+        )
+        if found.period is None:
+            raise NotFound(f"{found.plan.code} has no reporting period '{kwargs['period']}'")
+    if "unit" in kwargs and found.plan is not None:
+        found.unit = _exact(pm.OrgUnit.objects.filter(plan=found.plan), "code", kwargs["unit"])
+        if found.unit is None:
+            raise NotFound(f"{found.plan.code} has no org unit '{kwargs['unit']}' (codes are exact, case and all)")
+    if pk_names == "action":
+        actions = Action.objects.select_related("review__period__plan", "review__org_unit")
+        found.action = actions.filter(pk=kwargs["pk"]).first() if kwargs.get("pk") is not None else None
+        if found.action is None:
+            raise NotFound(f"There is no action number {kwargs.get('pk')}")
+    return found
 
 
-def _action(kwargs: dict) -> Action | None:
-    pk = kwargs.get("pk")
-    return Action.objects.select_related("review__period__plan").filter(pk=pk).first() if pk is not None else None
+_SUBJECT = "_goldenthread_subject"
 
 
-def _about(find: Callable[[dict], T | None], check: Callable[[Any, T], bool]) -> Check:
-    """A check about the object a URL's parameters name (``find``); one that does not exist is the
-    view's 404 to give."""
+def look_up(request: HttpRequest, kwargs: dict, page_rule: Rule | None = None) -> Subject:
+    """:func:`find` for a request, kept on it for the view (:func:`subject`)."""
+    found = find(kwargs, page_rule.pk_names if page_rule else "")
+    setattr(request, _SUBJECT, found)
+    return found
 
-    def run(user: Any, kwargs: dict) -> bool:
-        found = find(kwargs)
-        if found is None:
-            return signed_in(user)
-        return check(user, found)
+
+def subject(request: HttpRequest) -> Subject:
+    """What the request's address names: the objects its page rule was checked against (the access
+    middleware looked them up); a 404 when one does not exist."""
+    found = getattr(request, _SUBJECT, None)
+    if found is not None:
+        return found
+    match = request.resolver_match
+    try:
+        return look_up(request, dict(match.kwargs) if match else {}, rule_for(match.view_name if match else None))
+    except NotFound as exc:
+        raise Http404(str(exc)) from None
+
+
+def _about(attr: str, check: Callable[[Any, T], bool]) -> Check:
+    """A check about the object the address names (``attr`` of the :class:`Subject`); when there
+    is none, the answer is no — never a weaker rule."""
+
+    def run(user: Any, found: Subject) -> bool:
+        obj = getattr(found, attr)
+        return obj is not None and bool(check(user, obj))
 
     return run
 
 
 def _with_plan(check: Callable[[Any, pm.Plan], bool]) -> Check:
     """A check about the plan named by ``code``."""
-    return _about(_plan, check)
+    return _about("plan", check)
 
 
 def _with_unit(check: Callable[[Any, pm.OrgUnit], bool]) -> Check:
     """A check about the org unit named by ``code`` and ``unit``."""
-    return _about(_unit, check)
+    return _about("unit", check)
 
 
 def _action_check(check: Callable[[Any, Action], bool]) -> Check:
     """A check about the action numbered ``pk``."""
-    return _about(_action, check)
+    return _about("action", check)
 
 
-def _history_check(user, kwargs) -> bool:
-    return may_view_history(user, kwargs.get("kind", ""), kwargs.get("pk"))
+def _history_check(user, found: Subject) -> bool:
+    return may_view_history(user, found.kwargs.get("kind", ""), found.kwargs.get("pk"))
 
 
 def _read_and_write(check: Check, purpose: str) -> Rule:
@@ -114,13 +174,19 @@ def _read_and_write(check: Check, purpose: str) -> Rule:
     return Rule(read=check, write=check, purpose=purpose)
 
 
-PLAN_READER = Rule(read=_with_plan(may_view_plan), purpose="read this plan")
+def _reads_plan(user, plan: pm.Plan) -> bool:
+    """The signed-in pages about a plan: a published plan is open to the public only on the public
+    pages (:data:`PUBLIC_PAGES`), never through a signed-in page's rule."""
+    return signed_in(user) and may_view_plan(user, plan)
+
+
+PLAN_READER = Rule(read=_with_plan(_reads_plan), purpose="read this plan")
 SIGNED_IN_PAGE = Rule(read=_signed_in, purpose="see this page")
 #: pages that show what units reported (their submitted updates, reviews, actions): the unit's
 #: own people and those who read everything — for a page about one unit (``unit`` in the URL) …
 UNIT_UPDATES_READER = Rule(read=_with_unit(may_view_unit_updates), purpose="see this unit's updates")
 #: … and for a page about every unit at once (e.g. the board pack)
-ALL_UPDATES_READER = Rule(read=lambda user, kwargs: may_view_all_updates(user), purpose="see every unit's updates")
+ALL_UPDATES_READER = Rule(read=lambda user, found: may_view_all_updates(user), purpose="see every unit's updates")
 
 #: The pages open to everybody, signed in or not. The public pages show only what is published.
 PUBLIC_PAGES = (
@@ -151,7 +217,7 @@ PAGES: dict[str, Rule] = {
     # the quarterly cycle
     "cycles:my_updates": SIGNED_IN_PAGE,
     "cycles:plan_cycle": Rule(
-        read=_with_plan(may_view_plan), write=_with_plan(may_run_cycle), purpose="run this plan's cycle"
+        read=_with_plan(_reads_plan), write=_with_plan(may_run_cycle), purpose="run this plan's cycle"
     ),
     "cycles:period": ALL_UPDATES_READER,
     "cycles:period_edit": _read_and_write(_with_plan(may_run_cycle), "change reporting periods"),
@@ -165,7 +231,12 @@ PAGES: dict[str, Rule] = {
     "cycles:review": UNIT_UPDATES_READER,
     "cycles:review_edit": _read_and_write(_with_plan(may_run_cycle), "record accountability reviews"),
     "cycles:actions": SIGNED_IN_PAGE,
-    "cycles:action_close": _read_and_write(_action_check(may_close_action), "close this action"),
+    "cycles:action_close": Rule(
+        read=_action_check(may_close_action),
+        write=_action_check(may_close_action),
+        purpose="close this action",
+        pk_names="action",
+    ),
     "cycles:history": Rule(read=_history_check, purpose="see this history"),
 }
 for _name in PUBLIC_PAGES:
@@ -199,11 +270,18 @@ REFUSAL_HEADER = "X-Goldenthread-Refused"
 
 
 def allowed(user, view_name: str | None, kwargs: dict, method: str = "GET", view_func=None) -> bool:
+    """Whether ``user`` may GET or POST the page: the public pages are open to everybody, every
+    other page needs signing in first, and then its rule decides about what the address names —
+    no when something it names does not exist."""
     page_rule = rule_for(view_name, view_func)
-    if page_rule is None:
+    if page_rule is None or not (view_name in PUBLIC_PAGES or signed_in(user)):
+        return False
+    try:
+        found = find(kwargs, page_rule.pk_names)
+    except NotFound:
         return False
     check = page_rule.read if method.upper() in SAFE_METHODS else page_rule.write
-    return bool(check(user, kwargs))
+    return bool(check(user, found))
 
 
 def forbidden(request: HttpRequest, reason: str, *, status: int = 403) -> HttpResponse:

@@ -14,11 +14,12 @@ from typing import Protocol
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 
+from goldenthread.access import policy
 from goldenthread.access.decorators import plan_view
 from goldenthread.planfile.periods import Period, PeriodError, parse_period
 from goldenthread.plans.models import Plan
 from goldenthread.reports.board import board_pack
-from goldenthread.reports.directorate import UnitNotFound, directorate_pack, find_unit
+from goldenthread.reports.directorate import directorate_pack
 from goldenthread.reports.documents import FORMATS, MEDIA_TYPES, render_pack, render_summary
 from goldenthread.reports.pack import Pack
 from goldenthread.reports.summary import Summary, plan_summary
@@ -65,10 +66,11 @@ def board(request: HttpRequest, plan: Plan, period: Period, fmt: str) -> tuple[P
 
 @pack_view
 def directorate(request: HttpRequest, plan: Plan, period: Period, fmt: str, unit: str) -> tuple[Pack, bytes]:
-    try:
-        org_unit = find_unit(plan, unit)
-    except UnitNotFound as exc:
-        raise Http404(str(exc)) from None
+    # the unit the page's rule was checked against, looked up once by its exact code (a code in
+    # another case, or a unit's name, is a 404: never a second, looser look-up)
+    org_unit = policy.subject(request).unit
+    if org_unit is None:
+        raise Http404(f"{plan.code} has no org unit '{unit}'")
     pack = directorate_pack(plan, org_unit, period)
     return pack, render_pack(pack, fmt)
 

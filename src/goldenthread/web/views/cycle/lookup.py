@@ -1,40 +1,43 @@
-"""What a cycle page's address names — a plan, one of its periods, one of its units — or 404."""
+"""What a cycle page's address names — a plan, one of its periods, one of its units — or 404: the
+very objects the access middleware looked up (exactly) and checked the page's rule against."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import TypeVar
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 
+from goldenthread.access import policy
 from goldenthread.cycles.forms import Form
 from goldenthread.cycles.models import ReportingPeriod
 from goldenthread.plans import models as pm
 
-
-def plan_or_404(code: str) -> pm.Plan:
-    return get_object_or_404(pm.Plan.objects.select_related("organisation"), code=code)
+T = TypeVar("T")
 
 
-def period_or_404(plan: pm.Plan, slug: str) -> ReportingPeriod:
-    period = ReportingPeriod.objects.filter(plan=plan, slug=slug).select_related("plan").first()
-    if period is None:
-        raise Http404(f"{plan.code} has no reporting period '{slug}'")
-    return period
+def plan_or_404(request: HttpRequest) -> pm.Plan:
+    """The plan the page's rule was checked against (:func:`goldenthread.access.policy.subject`)."""
+    return _found(policy.subject(request).plan)
 
 
-def unit_or_404(plan: pm.Plan, code: str) -> pm.OrgUnit:
-    unit = pm.OrgUnit.objects.filter(plan=plan, code=code).first()
-    if unit is None:
-        raise Http404(f"{plan.code} has no org unit '{code}'")
-    return unit
+def period_or_404(request: HttpRequest) -> ReportingPeriod:
+    return _found(policy.subject(request).period)
 
 
-def unit_period_or_404(code: str, period: str, unit: str) -> tuple[pm.Plan, ReportingPeriod, pm.OrgUnit]:
-    """The plan, period and unit of a unit's update or review page."""
-    plan = plan_or_404(code)
-    return plan, period_or_404(plan, period), unit_or_404(plan, unit)
+def unit_period_or_404(request: HttpRequest) -> tuple[pm.Plan, ReportingPeriod, pm.OrgUnit]:
+    """The plan, period and unit of a unit's update or review page: those the page's rule was
+    checked against, looked up once, exactly, by the access middleware."""
+    found = policy.subject(request)
+    return _found(found.plan), _found(found.period), _found(found.unit)
+
+
+def _found(obj: T | None) -> T:
+    if obj is None:  # the access middleware 404s first; a view reached some other way does too
+        raise Http404("Not found")
+    return obj
 
 
 def today() -> date:

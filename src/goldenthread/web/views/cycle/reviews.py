@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from goldenthread.access import policy, rules
 from goldenthread.cycles import services
 from goldenthread.cycles.forms import CloseActionForm, ReviewForm
-from goldenthread.cycles.models import AccountabilityReview, Action
+from goldenthread.cycles.models import AccountabilityReview
 from goldenthread.presenters import cycle as presenters
 from goldenthread.web.views.cycle.lookup import render_form, today, unit_period_or_404
 
 
 @require_GET
 def review(request: HttpRequest, code: str, period: str, unit: str) -> HttpResponse:
-    _, the_period, the_unit = unit_period_or_404(code, period, unit)
+    _, the_period, the_unit = unit_period_or_404(request)
     if not rules.may_view_unit_updates(request.user, the_unit):
         return policy.forbidden(request, f"You do not have permission to see {the_unit.name}'s reviews.")
     return render(
@@ -27,7 +27,7 @@ def review(request: HttpRequest, code: str, period: str, unit: str) -> HttpRespo
 
 @require_http_methods(["GET", "POST"])
 def review_edit(request: HttpRequest, code: str, period: str, unit: str) -> HttpResponse:
-    plan, the_period, the_unit = unit_period_or_404(code, period, unit)
+    plan, the_period, the_unit = unit_period_or_404(request)
     if not rules.may_run_cycle(request.user, plan):
         return policy.forbidden(request, "Only this plan's planning team can record accountability reviews.")
     current = AccountabilityReview.objects.filter(period=the_period, org_unit=the_unit).first()
@@ -64,7 +64,9 @@ def actions(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def action_close(request: HttpRequest, pk: int) -> HttpResponse:
-    action = get_object_or_404(Action.objects.select_related("review__period__plan", "review__org_unit"), pk=pk)
+    action = policy.subject(request).action  # looked up once, by the access middleware
+    if action is None:
+        raise Http404(f"There is no action number {pk}")
     if not rules.may_close_action(request.user, action):
         return policy.forbidden(request, "You do not have permission to close this action.")
     row = presenters.action_row(action, request.user, today())

@@ -4,13 +4,14 @@ reminders, publishing, and what is overdue."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from goldenthread.access import policy, rules
 from goldenthread.cycles import services
 from goldenthread.cycles.forms import PeriodForm
+from goldenthread.cycles.models import ReportingPeriod
 from goldenthread.formatting import long_date
 from goldenthread.plans import models as pm
 from goldenthread.presenters import cycle as presenters
@@ -28,7 +29,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def plan_cycle(request: HttpRequest, code: str) -> HttpResponse:
-    plan = plan_or_404(code)
+    plan = plan_or_404(request)
     problem = ""
     if request.method == "POST":
         if not rules.may_run_cycle(request.user, plan):
@@ -71,11 +72,13 @@ def _change_cycle(request: HttpRequest, plan: pm.Plan) -> bool:
 
 @require_POST
 def publish(request: HttpRequest, code: str) -> HttpResponse:
-    plan = plan_or_404(code)
+    plan = plan_or_404(request)
     if not rules.may_run_cycle(request.user, plan):
         return policy.forbidden(request, "Only this plan's planning team can publish it.")
     slug = request.POST.get("period", "")
-    period = period_or_404(plan, slug) if slug else None
+    period = ReportingPeriod.objects.filter(plan=plan, slug=slug).first() if slug else None
+    if slug and (period is None or period.slug != slug):
+        raise Http404(f"{plan.code} has no reporting period '{slug}'")
     what = period.label if period else "The plan"
     if request.POST.get("action") == "withdraw":
         services.withdraw(plan, period, user=request.user)
@@ -96,15 +99,13 @@ def publish(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 def period(request: HttpRequest, code: str, period: str) -> HttpResponse:
-    plan = plan_or_404(code)
-    page = presenters.period_page(period_or_404(plan, period), request.user, today())
+    page = presenters.period_page(period_or_404(request), request.user, today())
     return render(request, "cycles/period.html", {"page": page})
 
 
 @require_http_methods(["GET", "POST"])
 def period_edit(request: HttpRequest, code: str, period: str) -> HttpResponse:
-    plan = plan_or_404(code)
-    the_period = period_or_404(plan, period)
+    plan, the_period = plan_or_404(request), period_or_404(request)
     if not rules.may_run_cycle(request.user, plan):
         return policy.forbidden(request, "Only this plan's planning team can change its reporting periods.")
     form = PeriodForm(the_period, request.POST if request.method == "POST" else None)
@@ -119,8 +120,7 @@ def period_edit(request: HttpRequest, code: str, period: str) -> HttpResponse:
 
 @require_POST
 def remind(request: HttpRequest, code: str, period: str) -> HttpResponse:
-    plan = plan_or_404(code)
-    the_period = period_or_404(plan, period)
+    plan, the_period = plan_or_404(request), period_or_404(request)
     if not rules.may_run_cycle(request.user, plan):
         return policy.forbidden(request, "Only this plan's planning team can send reminders.")
     results = services.send_reminders(

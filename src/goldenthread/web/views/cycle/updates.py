@@ -27,7 +27,7 @@ def my_updates(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def submission(request: HttpRequest, code: str, period: str, unit: str) -> HttpResponse:
-    plan, the_period, the_unit = unit_period_or_404(code, period, unit)
+    plan, the_period, the_unit = unit_period_or_404(request)
     if not rules.may_view_unit_updates(request.user, the_unit):
         return policy.forbidden(request, f"You do not have permission to see {the_unit.name}'s updates.")
     page = presenters.submission_page(the_period, the_unit, request.user)
@@ -73,7 +73,7 @@ def _decide(request: HttpRequest, submission: Submission, form: DecisionForm) ->
 
 @require_http_methods(["GET", "POST"])
 def submission_edit(request: HttpRequest, code: str, period: str, unit: str) -> HttpResponse:
-    plan, the_period, the_unit = unit_period_or_404(code, period, unit)
+    plan, the_period, the_unit = unit_period_or_404(request)
     if not rules.may_edit_submission(request.user, the_unit):
         return policy.forbidden(request, f"Only {the_unit.name}'s lead and contributors can edit its update.")
     current = Submission.objects.filter(period=the_period, org_unit=the_unit).first()
