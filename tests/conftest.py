@@ -54,3 +54,13 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_command_line_operator():
+    """A command run in-process (``main([...])``) names its operating-system user as the audit
+    trail's "who" for the rest of the process; each test starts and ends without one."""
+    yield
+    from goldenthread.audit import records
+
+    records.set_operator("")

@@ -1,5 +1,6 @@
-"""The Upload data page: staff only, CSRF-protected, every row's problem shown, nothing written
-on error, the summary on success."""
+"""The Upload data page: a plan's planning team and administrators only (a rule of the plan, not
+the account's staff flag), CSRF-protected, every row's problem shown, nothing written on error,
+the summary on success."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from goldenthread.access import roles
 from goldenthread.performance.models import LoadBatch, Observation
+from goldenthread.plans.models import Plan
 
 URL = "/data/upload/"
 
@@ -21,8 +24,10 @@ def upload(name: str, text: str) -> io.BytesIO:
 
 
 @pytest.fixture
-def staff(client, django_user_model):
-    user = django_user_model.objects.create_user("analyst", password="x" * 12, is_staff=True)
+def loader(client, django_user_model, plan):
+    """A member of the plan's planning team: they load its data."""
+    user = django_user_model.objects.create_user("analyst", password="x" * 12)
+    roles.grant(user, roles.PLANNING_TEAM, plan=plan)
     client.force_login(user)
     return user
 
@@ -36,8 +41,11 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, plan):
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
-def test_users_who_are_not_staff_are_refused(client, plan, django_user_model):
-    user = django_user_model.objects.create_user("reader", password="x" * 12)
+@pytest.mark.parametrize("staff_flag", [False, True])
+def test_users_outside_the_planning_team_are_refused_staff_flag_or_not(client, plan, django_user_model, staff_flag):
+    """Issue 12, finding 9: the staff flag let anyone who had it load data into any plan."""
+    user = django_user_model.objects.create_user("reader", password="x" * 12, is_staff=staff_flag)
+    roles.grant(user, roles.LEAD, org_unit=plan.org_units.first())
     client.force_login(user)
     assert client.get(URL).status_code == 403
     response = client.post(
@@ -57,7 +65,35 @@ def test_the_view_checks_permission_itself(rf, plan, django_user_model):
     assert view(request).status_code == 403
 
 
-def test_staff_see_the_form_and_the_navigation_item(client, staff, plan):
+def test_another_plans_planning_team_cannot_load_into_this_plan(client, plan, django_user_model):
+    from goldenthread.planfile import validate_file
+    from goldenthread.plans.store import load_plan
+
+    from ..conftest import EXAMPLE
+
+    load_plan(validate_file(EXAMPLE).plan)
+    theirs = Plan.objects.get(code="example-2019")
+    user = django_user_model.objects.create_user("other-analyst", password="x" * 12, is_staff=True)
+    roles.grant(user, roles.PLANNING_TEAM, plan=theirs)
+    client.force_login(user)
+    page = client.get(URL).content.decode()
+    assert '<option value="example-2019"' in page and '<option value="perf"' not in page
+    response = client.post(
+        URL, {"plan": "perf", "file": upload("d.csv", "metric,org_unit,period,value\nCNT,rx1,2016/17 Q4,5\n")}
+    )
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert "You do not have permission to load data into perf" in text and "Nothing was loaded" in text
+    assert "example-2019" in text
+    assert Observation.objects.count() == 0 and LoadBatch.objects.count() == 0
+
+
+def test_administrators_may_load_into_every_plan(client, plan, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("root2", password="x" * 12))
+    assert '<option value="perf"' in client.get(URL).content.decode()
+
+
+def test_the_planning_team_see_the_form_and_the_navigation_item(client, loader, plan):
     response = client.get(URL)
     page = response.content.decode()
     assert response.status_code == 200
@@ -67,9 +103,9 @@ def test_staff_see_the_form_and_the_navigation_item(client, staff, plan):
     assert '<option value="perf"' in page
 
 
-def test_posting_without_a_csrf_token_is_refused(plan, staff):
+def test_posting_without_a_csrf_token_is_refused(plan, loader):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(staff)
+    client.force_login(loader)
     response = client.post(
         URL, {"plan": "perf", "file": upload("d.csv", "metric,org_unit,period,value\nCNT,rx1,2016/17 Q4,5\n")}
     )
@@ -77,7 +113,7 @@ def test_posting_without_a_csrf_token_is_refused(plan, staff):
     assert Observation.objects.count() == 0
 
 
-def test_every_row_error_is_shown_and_nothing_is_written(client, staff, plan):
+def test_every_row_error_is_shown_and_nothing_is_written(client, loader, plan):
     text = "metric,org_unit,period,value\nCNT,rx1,2016/17 Q4,5\nCNT,rx2,2016/17 Q4,-5\nPCT,rx1,2017-01-15,0.5\n"
     response = client.post(URL, {"plan": "perf", "file": upload("returns.csv", text)})
     page = response.content.decode()
@@ -91,7 +127,7 @@ def test_every_row_error_is_shown_and_nothing_is_written(client, staff, plan):
     assert Observation.objects.count() == 0 and LoadBatch.objects.count() == 0
 
 
-def test_success_shows_the_summary_and_records_who(client, staff, plan):
+def test_success_shows_the_summary_and_records_who(client, loader, plan):
     text = "org_code,period,numerator,denominator,type\nrx1,2017-01,90,100,1\nRF4,2017-01,40,50,1\n"
     response = client.post(
         URL,
@@ -109,9 +145,9 @@ def test_success_shows_the_summary_and_records_who(client, staff, plan):
     assert "Data loaded" in page and "returns.csv: loaded into plan perf" in page
     assert "2 rows: 2 new, 0 revised, 0 unchanged; 1 org unit(s) added" in page
     batch = LoadBatch.objects.get()
-    assert (batch.loaded_by, batch.file_name, batch.rows_created) == (staff, "returns.csv", 2)
+    assert (batch.loaded_by, batch.file_name, batch.rows_created) == (loader, "returns.csv", 2)
     assert set(Observation.objects.values_list("source", flat=True)) == {"=cmd|' /C calc'!A0"}
-    assert set(Observation.objects.values_list("loaded_by", flat=True)) == {staff.pk}
+    assert set(Observation.objects.values_list("loaded_by", flat=True)) == {loader.pk}
 
     again = client.post(
         URL,
@@ -128,7 +164,7 @@ def test_success_shows_the_summary_and_records_who(client, staff, plan):
     assert LoadBatch.objects.count() == 1
 
 
-def test_form_problems_are_summarised(client, staff, plan):
+def test_form_problems_are_summarised(client, loader, plan):
     response = client.post(URL, {"plan": "", "mapping": "type=dept", "file": upload("returns.pdf", "x")})
     page = response.content.decode()
     assert response.status_code == 400
@@ -138,7 +174,7 @@ def test_form_problems_are_summarised(client, staff, plan):
     assert "type=dept: &#39;dept&#39; is not a field" in page
 
 
-def test_an_xlsx_upload_loads(client, staff, plan):
+def test_an_xlsx_upload_loads(client, loader, plan):
     from openpyxl import Workbook
 
     book = Workbook()

@@ -49,6 +49,22 @@ def may_edit_plan(user, plan: pm.Plan) -> bool:
 may_run_cycle = may_edit_plan
 
 
+def may_load_data(user, plan: pm.Plan) -> bool:
+    """Load performance data into a plan (it changes what every board paper and dashboard of the
+    plan says): the plan's planning team and administrators — not a flag on the account."""
+    return may_edit_plan(user, plan)
+
+
+def loadable_plans(user) -> QuerySet[pm.Plan]:
+    """The plans ``user`` may load data into (:func:`may_load_data`), by code."""
+    p = person(user)
+    if p.is_admin:
+        return pm.Plan.objects.order_by("code")
+    if PLANNING_TEAM in p.roles:
+        return pm.Plan.objects.filter(pk__in=p.planning_plan_ids).order_by("code")
+    return pm.Plan.objects.none()
+
+
 def may_work_on_unit(user, unit_id: int | None) -> bool:
     """Update a unit's objectives, activities and submissions: its lead and contributors."""
     p = person(user)

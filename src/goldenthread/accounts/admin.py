@@ -1,7 +1,12 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
-from goldenthread.accounts.models import Membership
-from goldenthread.audit.admin import HistoryReadOnlyAdmin
+from goldenthread.accounts.models import Membership, RoleChange
+from goldenthread.audit.admin import HistoryReadOnlyAdmin, ReadOnlyMixin
+from goldenthread.formatting import date_time
 
 
 @admin.register(Membership)
@@ -10,3 +15,41 @@ class MembershipAdmin(HistoryReadOnlyAdmin):
     list_filter = ("plan",)
     search_fields = ("user__username", "user__first_name", "user__last_name", "org_unit__name")
     raw_id_fields = ("org_unit",)
+
+
+@admin.register(RoleChange)
+class RoleChangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Every change to anyone's roles: read-only, searchable by account and by who made it."""
+
+    list_display = ("when", "account", "what", "before", "after", "actor")
+    list_filter = ("what",)
+    search_fields = ("account", "actor")
+    date_hierarchy = "when"
+
+
+User = get_user_model()
+
+
+class AuditedUserAdmin(UserAdmin):
+    """The user page shows the account's role changes: who, when, before and after."""
+
+    readonly_fields = (*UserAdmin.readonly_fields, "role_changes")
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("Role changes (audit trail)", {"fields": ("role_changes",)}))
+
+    @admin.display(description="Role changes")
+    def role_changes(self, obj) -> str:
+        rows = RoleChange.objects.filter(account_number=obj.pk)[:50] if obj is not None and obj.pk else []
+        if not rows:
+            return "No role changes recorded."
+        body = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            ((date_time(r.when, seconds=True), r.get_what_display(), r.before, r.after, r.actor) for r in rows),
+        )
+        head = "<tr><th>When</th><th>What</th><th>Before</th><th>After</th><th>Who</th></tr>"
+        return format_html("<table>{}{}</table>", mark_safe(head), body)  # noqa: S308 (constant markup)
+
+
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+admin.site.register(User, AuditedUserAdmin)

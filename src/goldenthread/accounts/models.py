@@ -11,7 +11,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
+from goldenthread.accounts import role_audit
 from goldenthread.audit.records import AuditedRecords
 from goldenthread.plans.models import OrgUnit, Plan
 
@@ -48,3 +50,36 @@ class Membership(models.Model):
     def __str__(self) -> str:
         where = self.org_unit.name if self.org_unit is not None else "whole plan"
         return f"{self.user.get_username()}: {self.plan.code} ({where})"
+
+
+class RoleChange(models.Model):
+    """One change to someone's roles — their groups, their account's flags or their memberships —
+    with who made it, when, and what they were before and after (written by
+    :mod:`goldenthread.accounts.role_audit`; never changed). Names are kept as text, and the
+    accounts by number without a foreign key, so the record outlives the accounts."""
+
+    class What(models.TextChoices):
+        GROUPS = "groups", "Roles (groups)"
+        FLAGS = "flags", "Account flags"
+        MEMBERSHIP = "membership", "Memberships"
+
+    when = models.DateTimeField(default=timezone.now, db_index=True)
+    account = models.CharField(max_length=150, db_index=True, help_text="Whose roles changed (user name)")
+    account_number = models.IntegerField(null=True, help_text="Their account's id")
+    what = models.CharField(max_length=12, choices=What.choices)
+    before = models.TextField(blank=True)
+    after = models.TextField(blank=True)
+    actor = models.CharField(
+        max_length=200, help_text="Who made the change: a user name, or the operating-system user of a command"
+    )
+    actor_number = models.IntegerField(null=True, help_text="Their account's id, when signed in")
+
+    class Meta:
+        ordering = ["-when", "-pk"]
+        verbose_name = "role change"
+
+    def __str__(self) -> str:
+        return f"{self.account}: {self.get_what_display()} {self.before} → {self.after} by {self.actor}"
+
+
+role_audit.connect(Membership, RoleChange)

@@ -6,9 +6,10 @@ writes (a plan load, a data load) bypass those signals, so they call :func:`reco
 rows a table at a time: one query per table, never one per row.
 
 Who: the user set with :func:`acting_as`, else the signed-in user of the current request
-(simple_history's ``HistoryRequestMiddleware``), else nobody — a command-line job, shown as
-"system". The user name is kept as text beside the foreign key, so the trail still says who
-after an account is deleted.
+(simple_history's ``HistoryRequestMiddleware``), else nobody — a command-line job, recorded by the
+operating-system user who ran it (:func:`set_operator`, called by the ``goldenthread`` command) as
+"alice (command line)". The name is kept as text beside the foreign key, so the trail still says
+who after an account is deleted.
 
 Each historical row also carries ``related``: a snapshot of the element's dependent rows that
 have no history of their own — an objective's "contributes to" links and framework references,
@@ -59,6 +60,24 @@ def current_user():
     return user if user is not None and user.is_authenticated else None
 
 
+#: the operating-system user running this process's command-line job, if it is one (set once by
+#: the ``goldenthread`` command when it sets Django up); "" in the web server
+_operator = ""
+
+
+def set_operator(name: str) -> None:
+    """Attribute changes made without a signed-in user to ``name``, an operating-system user."""
+    global _operator
+    _operator = name.strip()
+
+
+def actor_name(user) -> str:
+    """Who, as the trail keeps it in text: the user's name, else the command line's operator."""
+    if user is not None:
+        return user.get_username()
+    return f"{_operator} (command line)" if _operator else ""
+
+
 class AuditExtra(models.Model):
     """Fields every historical table carries beyond simple_history's own."""
 
@@ -101,7 +120,7 @@ class AuditedRecords(HistoricalRecords):
 
 def _fill_extra(sender, instance, history_instance, history_user=None, **kwargs):
     """Signal path: the user's name and the dependent-rows snapshot on each new history row."""
-    history_instance.history_username = _username(history_user)
+    history_instance.history_username = actor_name(history_user)
     if hasattr(instance, "_audit_related"):
         history_instance.related = instance._audit_related
     else:
@@ -111,10 +130,6 @@ def _fill_extra(sender, instance, history_instance, history_user=None, **kwargs)
 
 
 pre_create_historical_record.connect(_fill_extra, dispatch_uid="goldenthread-audit-extra")
-
-
-def _username(user) -> str:
-    return user.get_username() if user is not None else ""
 
 
 #: what simple_history adds to the options of a model it tracks: the name of its history manager
@@ -159,7 +174,7 @@ def record(
             history_date=when,
             history_type=kind,
             history_user_id=user.pk if user is not None else None,
-            history_username=_username(user),
+            history_username=actor_name(user),
             history_change_reason=None,
             related=related.get(o.pk, {}),
             **{f.attname: getattr(o, f.attname) for f in fields},

@@ -7,6 +7,7 @@ pandas at module level.
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import sys
 from pathlib import Path
@@ -29,6 +30,18 @@ def django_setup(args: argparse.Namespace) -> None:
     import django
 
     django.setup()
+    from goldenthread.audit.records import set_operator
+
+    set_operator(operating_system_user())
+
+
+def operating_system_user() -> str:
+    """Who is running this command, as the operating system says (the audit trail's "who" for
+    changes a command makes: "alice (command line)")."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name and no passwd entry (some containers)
+        return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
 def print_problems(problems: list) -> None:
