@@ -11,7 +11,7 @@ import logging
 import threading
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import requests
 from django.conf import settings
@@ -122,6 +122,8 @@ def library_setting(name: str, *default: Any) -> Any:
     """mozilla-django-oidc's settings, from our configuration (read at call time, so a changed
     ``settings.GOLDENTHREAD_OIDC`` takes effect at once); anything else from Django's settings."""
     cfg = config()
+    if cfg is None and (name in _ENDPOINT_SETTINGS or name.startswith("OIDC_RP_")):
+        return ""  # single sign-on is off: its views answer 404 before using these
     if cfg is not None:
         if name in _ENDPOINT_SETTINGS:
             return _endpoint(_ENDPOINT_SETTINGS[name])
@@ -263,6 +265,15 @@ def apply(user, person: Person) -> None:
         log.warning("single sign-on: %s: %s matches no role, plan or unit here", user.username, reference)
     if hasattr(user, "_goldenthread_person"):
         del user._goldenthread_person
+
+
+def end_session_origin(request) -> str:
+    """The origin (scheme://host:port) of the provider's sign-out, if signing out goes there."""
+    url = end_session_url(request, "")
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def end_session_url(request, after: str) -> str:

@@ -64,14 +64,22 @@ class SignIn(LoginView):
         return super().post(request, *args, **kwargs)
 
 
-class Start(OIDCAuthenticationRequestView):
-    """Sends the browser to the provider (authorisation code flow with PKCE, state and nonce)."""
+class _WhenConfigured:
+    """The provider's pages: mozilla-django-oidc's settings from ours, and a 404 when single
+    sign-on is off."""
 
     get_settings = staticmethod(sso.library_setting)
 
-    def get(self, request):
+    def dispatch(self, request, *args, **kwargs):
         if sso.config() is None:
             raise Http404("Single sign-on is not configured.")
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class Start(_WhenConfigured, OIDCAuthenticationRequestView):
+    """Sends the browser to the provider (authorisation code flow with PKCE, state and nonce)."""
+
+    def get(self, request):
         try:
             self.OIDC_OP_AUTH_ENDPOINT = sso.endpoints().authorization
         except sso.ProviderUnavailable as exc:
@@ -79,14 +87,10 @@ class Start(OIDCAuthenticationRequestView):
         return super().get(request)
 
 
-class Callback(OIDCAuthenticationCallbackView):
+class Callback(_WhenConfigured, OIDCAuthenticationCallbackView):
     """The provider's answer: signs the person in, or says clearly why not."""
 
-    get_settings = staticmethod(sso.library_setting)
-
     def get(self, request):
-        if sso.config() is None:
-            raise Http404("Single sign-on is not configured.")
         try:
             return super().get(request)
         except SuspiciousOperation as exc:
@@ -126,4 +130,8 @@ def sign_out(request: HttpRequest) -> HttpResponse:
         destination = sso.end_session_url(request, after)
         logout(request)
         return redirect(destination)
-    return render(request, "registration/logout.html", {})
+    response = render(request, "registration/logout.html", {})
+    provider = sso.end_session_origin(request)
+    if provider:  # the sign-out form's redirect goes on to the provider: the policy's form-action allows it
+        response._csp_update = {"form-action": [provider]}  # type: ignore[attr-defined]  # django-csp's per-response update
+    return response
