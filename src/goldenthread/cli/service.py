@@ -1,10 +1,12 @@
-"""Running the service: ``migrate``, ``demo``, ``serve``, and ``remind`` for the quarterly cycle."""
+"""Running the service: ``migrate``, ``demo``, ``serve`` (:mod:`goldenthread.cli.serving`), ``check``, and
+``remind`` for the quarterly cycle."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from goldenthread.cli.serving import add_serve_options, cmd_serve
 from goldenthread.cli.setup import django_setup
 
 
@@ -24,12 +26,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return load_demo(out=sys.stdout)
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
+def cmd_check(args: argparse.Namespace) -> int:
+    """Django's system checks (with ``--deploy``, the production ones too); 1 on any error or warning."""
     django_setup(args)
     from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
 
-    print(f"goldenthread is serving on http://{args.host}:{args.port}/ (Ctrl+C to stop)", flush=True)
-    call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
+    try:
+        call_command("check", deploy=args.deploy, fail_level="WARNING")
+    except SystemCheckError as exc:
+        print(str(exc).strip(), file=sys.stderr)
+        return 1
     return 0
 
 
@@ -85,7 +92,7 @@ def cmd_remind(args: argparse.Namespace) -> int:
 
 
 def add_service_commands(commands: argparse._SubParsersAction) -> None:
-    """Add ``migrate``, ``demo``, ``serve`` and ``remind``."""
+    """Add ``migrate``, ``demo``, ``serve``, ``check`` and ``remind``."""
     p = commands.add_parser("migrate", help="create or upgrade the database tables")
     p.add_argument("-v", "--verbose", action="store_true")
     p.set_defaults(func=cmd_migrate)
@@ -93,10 +100,13 @@ def add_service_commands(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser("demo", help="load the demo plans and create the demo accounts (idempotent)")
     p.set_defaults(func=cmd_demo)
 
-    p = commands.add_parser("serve", help="serve the web application")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p = commands.add_parser("serve", help="serve the web application with gunicorn (--dev: Django's server)")
+    add_serve_options(p)
     p.set_defaults(func=cmd_serve)
+
+    p = commands.add_parser("check", help="Django's system checks; with --deploy the production ones too")
+    p.add_argument("--deploy", action="store_true", help="also the checks for a production deployment")
+    p.set_defaults(func=cmd_check)
 
     p = commands.add_parser("remind", help="e-mail the leads whose update for a period is due or overdue")
     p.add_argument("--period", required=True, metavar="PERIOD", help="the reporting period, e.g. '2019/20 Q1'")

@@ -28,8 +28,12 @@ def django_setup(args: argparse.Namespace) -> None:
         )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "goldenthread.config.settings")
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:  # a setting from the environment that cannot be used
+        raise SystemExit(f"goldenthread: {exc}") from None
     from goldenthread.audit.records import set_operator
 
     set_operator(operating_system_user())
