@@ -7,6 +7,7 @@ Every sign-in here is a real POST to the login page through the test client, wit
 from __future__ import annotations
 
 import logging
+import os
 import time
 
 import pytest
@@ -259,3 +260,44 @@ def test_demo_password_is_long_enough(tmp_path, settings, monkeypatch):
     password, generated = demo.demo_password()
     assert generated and len(password) >= 12
     validate_password(password)
+
+
+# --- the settings from the environment ----------------------------------------------------------
+
+
+def test_sign_in_settings_from_the_environment():
+    from goldenthread.accounts import sign_in_config as config
+
+    env = {"GOLDENTHREAD_LOGIN_FAILURE_LIMIT": "10", "GOLDENTHREAD_LOGIN_LOCK_BY": "username+address"}
+    assert config.positive_number(env, "GOLDENTHREAD_LOGIN_FAILURE_LIMIT", 5, whole=True) == 10
+    assert config.positive_number(env, "GOLDENTHREAD_LOGIN_COOLOFF_MINUTES", 15) == 15
+    assert config.lock_parameters(env) == [["username", "ip_address"]]
+    assert config.lock_parameters({}) == ["username", "ip_address"]
+    assert config.lock_parameters({"GOLDENTHREAD_LOGIN_LOCK_BY": "address"}) == ["ip_address"]
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"GOLDENTHREAD_LOGIN_FAILURE_LIMIT": "five"},
+            "GOLDENTHREAD_LOGIN_FAILURE_LIMIT must be a whole number above 0",
+        ),
+        ({"GOLDENTHREAD_LOGIN_FAILURE_LIMIT": "0"}, "not '0'"),
+        ({"GOLDENTHREAD_SESSION_IDLE_MINUTES": "-5"}, "GOLDENTHREAD_SESSION_IDLE_MINUTES must be a number above 0"),
+        ({"GOLDENTHREAD_LOGIN_LOCK_BY": "user"}, "names 'user', which is not something sign-in can be locked by"),
+    ],
+)
+def test_bad_sign_in_settings_say_what_and_what_to_do(env, message):
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={**os.environ, **env, "DJANGO_SETTINGS_MODULE": "goldenthread.config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0 and "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
