@@ -14,10 +14,11 @@ help: ## list the targets
 
 install: $(STAMP) node_modules/.installed ## the set-up every other target uses: .venv, the package, front-end assets
 
-$(STAMP): pyproject.toml
+# constraints.txt pins every Python package at the version tested (README, Quick start).
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
 	touch $(STAMP)
 
 node_modules/.installed: package.json package-lock.json
@@ -30,7 +31,9 @@ migrate: install ## create or upgrade the database tables
 demo: migrate ## load the demo plans, data and accounts (safe to run again)
 	$(BIN)/goldenthread demo
 
-run: demo ## set up, load the demo and serve on http://127.0.0.1:8000
+# gunicorn (goldenthread serve). There is no task worker to start: reminders are sent by
+# `goldenthread remind`, run on a schedule (cron), not by a queue.
+run: demo ## set up, load the demo and serve with gunicorn on http://127.0.0.1:8000
 	@echo "Sign in at http://$(HOST):$(PORT)/accounts/login/ with a demo account above."
 	$(BIN)/goldenthread serve --host $(HOST) --port $(PORT)
 
