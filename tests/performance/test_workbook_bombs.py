@@ -128,14 +128,14 @@ def test_the_limits_on_total_size_and_number_of_parts(tmp_path):
 
 
 @pytest.mark.parametrize("rows", [3, 1200])
-def test_ordinary_workbooks_are_read(plan, tmp_path, rows):
+def test_ordinary_workbooks_pass(tmp_path, rows):
     from openpyxl import Workbook
 
     book = Workbook()
     sheet = book.active
     sheet.append(["metric", "org_unit", "period", "value"])
     for i in range(rows):
-        sheet.append(["CNT", "rx1" if i % 2 else "rx2", f"{2016 + i // 8}/{17 + i // 8} Q{i % 4 + 1}", i])
+        sheet.append(["CNT", "rx1" if i % 2 else "rx2", f"2016/17 Q{i % 4 + 1}", i])
     path = tmp_path / "ok.xlsx"
     book.save(path)
     assert check_workbook(path.read_bytes()) is None
