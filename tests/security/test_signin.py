@@ -168,6 +168,15 @@ def test_an_active_session_stays_signed_in(reader):
     assert client.session[sessions.LAST_SEEN] >= time.time() - 5
 
 
+def test_the_last_use_is_written_at_most_once_a_minute(reader):
+    """So most pages do not save the session (the pages' query budgets stay as they were)."""
+    client = signed_in_client(reader)
+    shift(client, sessions.LAST_SEEN, 10)
+    before = client.session[sessions.LAST_SEEN]
+    assert client.get("/").status_code == 200
+    assert client.session[sessions.LAST_SEEN] == before
+
+
 def test_idle_session_is_signed_out_with_a_message(reader, caplog):
     caplog.set_level(logging.INFO, logger="goldenthread.security")
     client = signed_in_client(reader)

@@ -1,8 +1,8 @@
 """Session time-outs: signed out after a spell of inactivity, and after a fixed time however active.
 
 :class:`SessionTimeoutMiddleware` keeps, in the session, when it was signed in (:data:`STARTED`)
-and when it was last used (:data:`LAST_SEEN`), as seconds since the epoch. A request that comes
-more than ``GOLDENTHREAD_SESSION_IDLE_MINUTES`` after the last one, or more than
+and when it was last used (:data:`LAST_SEEN`, to the minute: :data:`TOUCH_EVERY`), as seconds
+since the epoch. A request that comes more than ``GOLDENTHREAD_SESSION_IDLE_MINUTES`` after the last one, or more than
 ``GOLDENTHREAD_SESSION_MAX_HOURS`` after signing in, signs the person out with a message and is
 then handled as an anonymous one (the page policy sends them to sign in, and a form sent is
 refused before anything changes). ``SESSION_COOKIE_AGE`` is no longer than the absolute lifetime,
@@ -22,6 +22,8 @@ from django.http import HttpRequest, HttpResponse
 
 STARTED = "goldenthread_started"
 LAST_SEEN = "goldenthread_last_seen"
+#: the last use is written at most this often (seconds), so most requests do not save the session
+TOUCH_EVERY = 60
 
 
 def idle_seconds() -> int:
@@ -80,7 +82,8 @@ class SessionTimeoutMiddleware:
             session[STARTED] = now
         expired = expired_because(session, now)
         if expired is None:
-            session[LAST_SEEN] = now
+            if now - session.get(LAST_SEEN, 0) >= TOUCH_EVERY:
+                session[LAST_SEEN] = now
             return
         reason, sentence = expired
         request.signed_out_because = reason  # type: ignore[attr-defined]  # for the security log
