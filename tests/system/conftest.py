@@ -1,4 +1,7 @@
-"""Browser tests: Debian's Chromium driven by Playwright against Django's live server."""
+"""Browser tests: Debian's Chromium driven by Playwright against Django's live server.
+
+Every page runs under the application's Content-Security-Policy; a test fails on any violation,
+whether the page reports it (a ``securitypolicyviolation`` event) or only the console says so."""
 
 from __future__ import annotations
 
@@ -12,10 +15,33 @@ SCREENSHOTS = PROJECT / "test-artifacts" / "screenshots"
 AXE = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
 
 
+# Runs in every document before the page's own scripts (Playwright adds it outside the page's CSP).
+_WATCH_CSP = """
+document.addEventListener("securitypolicyviolation", (e) => window.__gtCspViolation({
+  page: document.location.href, directive: e.effectiveDirective, blocked: e.blockedURI,
+  source: e.sourceFile + ":" + e.lineNumber, sample: e.sample,
+}));
+"""
+
+
 @pytest.fixture
-def page(browser, live_server):
+def csp_violations():
+    """What the pages of a test did against the Content-Security-Policy; the test fails on any."""
+    found: list[str] = []
+    yield found
+    assert not found, "Content-Security-Policy violations:\n" + "\n".join(found)
+
+
+@pytest.fixture
+def page(browser, live_server, csp_violations):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.expose_binding("__gtCspViolation", lambda source, v: csp_violations.append(json.dumps(v)))
+    context.add_init_script(_WATCH_CSP)
     page = context.new_page()
+    page.on(
+        "console",
+        lambda m: csp_violations.append(f"console: {m.text}") if "Content Security Policy" in m.text else None,
+    )
     page.set_default_timeout(15000)
     yield page
     context.close()
@@ -27,7 +53,8 @@ def screenshot(page, name: str) -> None:
 
 
 def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    # evaluated by Playwright, outside the page's Content-Security-Policy (an inline <script> would break it)
+    page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}

@@ -4,7 +4,6 @@ the board papers and ``goldenthread assess`` use, so the figures are the same fi
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -53,7 +52,7 @@ class MetricPage:
     assessment: MetricAssessment
     status: Status
     table: list[TableRow]
-    chart_json: str
+    chart_spec: dict  # the Vega-Lite specification, as data: pages embed it with json_script
     variation_icon: str
     assurance_icon: str
     variation_text: str
@@ -109,7 +108,7 @@ def metric_page(plan: m.Plan, metric_code: str, as_at: Period, where_code: str |
         assessment=a,
         status=a.status,
         table=table,
-        chart_json=json.dumps(spec).replace("</", "<\\/"),
+        chart_spec=spec,
         variation_icon=icons.variation_icon(a.spc.variation if a.spc else None),
         assurance_icon=icons.assurance_icon(a.spc.assurance if a.spc else None),
         variation_text=icons.variation_text(a.spc.variation if a.spc else None),

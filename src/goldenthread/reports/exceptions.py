@@ -5,7 +5,6 @@ cycle says about them (the latest commentary, the actions agreed).
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -115,7 +114,7 @@ def _illustrate(entry: ExceptionEntry, plan: m.Plan, period: Period, found: _Fou
         metric = found.metrics[entry.code].metric
         page = metric_page(plan, entry.code, period, None)
         assert page is not None, f"metric {entry.code} has an exception but no page"
-        entry.chart = Chart(json.loads(page.chart_json), chart_description(page))
+        entry.chart = Chart(page.chart_spec, chart_description(page))
         entry.breakdowns = page.breakdowns
         units.append(metric.owner.org_unit_id if metric.owner else None)
         metric_ids.append(metric.pk)

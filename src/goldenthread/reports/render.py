@@ -4,16 +4,26 @@ the HTML file opens anywhere, and WeasyPrint to turn that same HTML into the PDF
 Charts are the Vega-Lite specifications the web pages draw, rendered to SVG on the server by
 :func:`goldenthread.reports.charts.to_svg`; their own accessibility markup (a label per point) is
 replaced by one text alternative for the whole chart, which reads better in a document.
+
+WeasyPrint fetches nothing a pack does not need: :class:`PackFetcher` allows ``data:`` URIs and the
+application's own static files (``/static/…``, found by Django's static-file finders) and refuses
+everything else — ``file:`` paths, ``http:``, ``https:`` — with a logged warning, so markup that
+ever reached a pack could not read the server's disk or call another host.
 """
 
 from __future__ import annotations
 
+import logging
+import mimetypes
+import posixpath
 import re
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from goldenthread.formatting import money
 from goldenthread.presenters import assurance as ap
@@ -21,6 +31,7 @@ from goldenthread.presenters import icons
 from goldenthread.reports import charts
 
 TEMPLATES = Path(__file__).parent / "templates"
+logger = logging.getLogger(__name__)
 
 #: NHS.UK tag colours for each rating (goldenthread.presenters.plan.STATUS_COLOURS names them)
 STATUS_CLASSES = {
@@ -85,5 +96,44 @@ def pdf_and_pages(html: str) -> tuple[bytes, int]:
     """The PDF, and how many pages it has."""
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url=str(TEMPLATES)).render()
+    document = HTML(string=html, base_url=str(TEMPLATES), url_fetcher=PackFetcher()).render()
     return document.write_pdf(), len(document.pages)
+
+
+def static_file(url: str) -> Path | None:
+    """The application's static file a pack's URL names, or None.
+
+    Only ``/static/NAME`` (which WeasyPrint sees as ``file:///static/NAME``, relative to the pack),
+    with NAME free of ``..`` and found by Django's static-file finders: never another path."""
+    from django.conf import settings
+    from django.contrib.staticfiles import finders
+
+    parts = urlsplit(url)
+    prefix = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+    if parts.scheme != "file" or parts.netloc or not parts.path.startswith(prefix):
+        return None
+    name = unquote(parts.path[len(prefix) :])
+    if not name or "\\" in name or posixpath.normpath(name) != name or name.startswith(("/", "..")):
+        return None
+    found = finders.find(name)
+    return Path(found) if isinstance(found, str) else None
+
+
+class PackFetcher(URLFetcher):
+    """WeasyPrint's fetcher for packs: ``data:`` URIs and the application's static files, nothing else."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        if url[:5].lower() == "data:":
+            return super().fetch(url, headers)
+        path = static_file(url)
+        if path is None:
+            logger.warning(
+                "A pack asked for %s; refused: packs may use only data: URIs and the application's static files",
+                url[:300],
+            )
+            raise ValueError(f"refused to fetch {url[:300]}")
+        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": media_type})
