@@ -304,3 +304,98 @@ def test_templates_do_not_offer_what_is_refused(matrix_world, login):
     for role in ("board", "other_planner", "lead"):
         assert "Record the decision" not in login(matrix_world.users[role]).get(url).content.decode(), role
     assert Submission.objects.get(pk=matrix_world.submission.pk).status == "submitted"
+
+
+#: the URL parameters that name something (a plan, a period, a unit, a metric, a kind of record)
+NAMING = ("code", "period", "unit", "metric_code", "kind")
+
+
+def _percent_encoded(value: str) -> str:
+    return "".join(f"%{b:02X}" for b in value.encode("utf-8"))
+
+
+def spellings(kwargs: dict) -> dict[str, dict]:
+    """The same address with what it names spelt otherwise: in other cases (which name nothing:
+    codes are exact), percent-encoded (which names the same things), and of another plan."""
+    naming = {k: v for k, v in kwargs.items() if k in NAMING}
+    return {
+        "UPPER": {**kwargs, **{k: str(v).upper() for k, v in naming.items()}},
+        "Title": {**kwargs, **{k: str(v).title() for k, v in naming.items()}},
+        "encoded": {**kwargs, **{k: _percent_encoded(str(v)) for k, v in naming.items()}},
+        "other plan": {**kwargs, "code": "example-2019"} if "code" in kwargs else {},
+    }
+
+
+def _other_plan(canonical: frozenset) -> frozenset:
+    """Who may do on example-2019 what ``canonical`` may do on nhsei-2019's Medical: everybody still
+    when everybody signed in may; otherwise not Medical's people, and that plan's planning team
+    instead of this one's where only this one's may."""
+    if SIGNED_IN <= canonical:
+        return canonical
+    who = canonical - MEDICAL
+    return who - {"planner"} | {"other_planner"} if "planner" in who and "other_planner" not in who else who
+
+
+def _fetch(client, url: str, method: str):
+    with transaction.atomic():
+        try:
+            response = client.get(url) if method == "GET" else client.post(url, {})
+        except Exception as exc:  # a crash is never an acceptable answer
+            return None, f"error {type(exc).__name__}: {exc}"
+        finally:
+            transaction.set_rollback(True)
+    if response.status_code == 404:
+        return response, "not found"
+    return response, outcome(response)
+
+
+def _address(name: str, kwargs: dict) -> str:
+    """The URL with the naming parameters written exactly as given (percent-encoding and all)."""
+    url = reverse(name, kwargs={k: f"placeholder{i}" if k in NAMING else v for i, (k, v) in enumerate(kwargs.items())})
+    for i, (k, v) in enumerate(kwargs.items()):
+        if k in NAMING:
+            url = url.replace(f"placeholder{i}", str(v), 1)
+    return url
+
+
+def _acceptable(spelling: str, got: str, want: str, canonical: frozenset, role: str) -> bool:
+    """Percent-encoded: exactly the answer as written (``want`` is then the answer fetched). Other
+    cases: a refusal or "not found" unless the role may see it as written. Another plan: the same,
+    for who may on that plan."""
+    if spelling == "encoded":
+        return got == want
+    if spelling == "other plan":
+        return got in ("refused", "not found") or role in _other_plan(canonical)
+    return got in ("refused", "not found") or want == "allowed"
+
+
+def test_no_address_discloses_anything_under_another_spelling(matrix_world):
+    """Issue 12, finding 1: every URL that names something, tried with its codes in other cases,
+    percent-encoded and of another plan, by every role and the public: the answer is a refusal or
+    "not found", unless the role may see (or do) the same on the address as written."""
+    world = matrix_world
+    clients = {"anonymous": Client()}
+    for role, user in world.users.items():
+        clients[role] = Client()
+        clients[role].force_login(user)
+    checked, problems = 0, []
+    params = url_params()
+    for name, view in _patterns():
+        if name.startswith("admin:") or not params[name] & set(NAMING):
+            continue
+        kwargs = {k: v for k, v in parameters(world, name).items() if k in params[name]}
+        for spelling, changed in spellings(kwargs).items():
+            if not changed or (changed == kwargs and spelling != "encoded"):
+                continue
+            url = _address(name, changed)
+            for method, role in ((m, r) for m in ("GET", "POST") for r in clients):
+                got = _fetch(clients[role], url, method)[1]
+                want = expected(name, method, role, world, kwargs, view.callback)
+                if spelling == "encoded":
+                    want = _fetch(clients[role], _address(name, kwargs), method)[1]
+                canonical = EXPECTED.get(name, (ALL, ALL))[0 if method == "GET" else 1]
+                checked += 1
+                if not _acceptable(spelling, got, want, canonical, role):
+                    problems.append(f"{method} {url} ({name}, {spelling}) as {role}: {got}; as written: {want}")
+    assert not problems, f"{len(problems)} of {checked} checks failed:\n" + "\n".join(problems)
+    assert checked > 1000
