@@ -197,6 +197,8 @@ PUBLIC_PAGES = (
     "cycles:public_home",
     "cycles:public_plan",
     "cycles:public_period",
+    "sso-start",  # single sign-on (goldenthread.access.sso): to the provider and back
+    "sso-callback",
 )
 #: Of the public pages, those whose forms anybody may post (signing in and out).
 PUBLIC_FORMS = ("login", "logout", "admin:login", "admin:logout")
@@ -238,6 +240,9 @@ PAGES: dict[str, Rule] = {
         pk_names="action",
     ),
     "cycles:history": Rule(read=_history_check, purpose="see this history"),
+    # one's own account (goldenthread.accounts.views)
+    "password_change": _read_and_write(_signed_in, "change your password"),
+    "password_change_done": SIGNED_IN_PAGE,
 }
 for _name in PUBLIC_PAGES:
     PAGES[_name] = Rule(read=_anyone, write=_anyone if _name in PUBLIC_FORMS else nobody, purpose="")

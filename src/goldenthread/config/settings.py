@@ -7,24 +7,44 @@ GOLDENTHREAD_VAR        folder for the embedded database, secret key and collect
 GOLDENTHREAD_SECRET_KEY Django secret key (default: generated once and kept in GOLDENTHREAD_VAR)
 GOLDENTHREAD_DEBUG      1 to show Django's debug pages (default: 0)
 GOLDENTHREAD_ALLOWED_HOSTS comma-separated host names (default: localhost,127.0.0.1)
+GOLDENTHREAD_PROFILE    production for HTTPS only, refusing unsafe settings (default: development);
+                        config/profile.py lists its variables (HSTS, proxy, trusted origins)
+GOLDENTHREAD_MAX_UPLOAD_MB, GOLDENTHREAD_MAX_REQUEST_MB  request body caps (default: 50, 4)
+GOLDENTHREAD_LOGIN_FAILURE_LIMIT failed sign-ins, for one username or from one address, before
+                        signing in is locked (default: 5)
+GOLDENTHREAD_LOGIN_COOLOFF_MINUTES how long a lock lasts (default: 15)
+GOLDENTHREAD_LOGIN_LOCK_BY what is locked: username, address, or username+address (both in one),
+                        comma-separated for several (default: username,address)
+GOLDENTHREAD_SESSION_IDLE_MINUTES signed out after this long without a request (default: 30)
+GOLDENTHREAD_SESSION_MAX_HOURS signed out this long after signing in, however active (default: 12)
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 import nhsuk_frontend_jinja
 
+from goldenthread.access import sso_config
+from goldenthread.accounts import sign_in_config as sign_in
+from goldenthread.config import profile
+from goldenthread.config.content_policy import content_security_policy
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("GOLDENTHREAD_VAR", PROJECT_DIR / "var")).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# GOLDENTHREAD_PROFILE=production: HTTPS only, and unsafe settings refused at start (config/profile.py)
+PRODUCTION = profile.production(os.environ)
 
 
 def _secret_key() -> str:
+    if PRODUCTION:
+        return profile.production_secret_key(os.environ)
     if key := os.environ.get("GOLDENTHREAD_SECRET_KEY"):
         return key
     path = VAR_DIR / "secret_key"
@@ -60,6 +80,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "goldenthread.plans",
     "goldenthread.performance",
     "goldenthread.web",
@@ -67,19 +88,25 @@ INSTALLED_APPS = [
     "goldenthread.audit",
     "goldenthread.accounts",
     "goldenthread.cycles",
+    "axes",  # sign-in throttling (goldenthread.accounts.signin)
 ]
 
 MIDDLEWARE = [
+    "goldenthread.config.limits.RequestSizeLimitMiddleware",  # oversized bodies refused before anything reads them
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy (config/content_policy.py)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "goldenthread.web.headers.NoStoreMiddleware",  # no caching of signed-in pages and downloads
     "simple_history.middleware.HistoryRequestMiddleware",  # who made each change (audit trail)
     "goldenthread.access.middleware.AccessMiddleware",  # every page's access rule, deny-by-default
     "django.contrib.messages.middleware.MessageMiddleware",
+    "goldenthread.accounts.sessions.SessionTimeoutMiddleware",  # idle and absolute session time-outs
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # the lock-out page (last, so it sees the sign-in's outcome)
 ]
 
 ROOT_URLCONF = "goldenthread.config.urls"
@@ -106,9 +133,26 @@ TEMPLATES = [
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Sign-in throttling (django-axes): a lock per username and per address, lifted after the cool-off.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(sign_in.positive_number(os.environ, "GOLDENTHREAD_LOGIN_FAILURE_LIMIT", 5, whole=True))
+AXES_COOLOFF_TIME = timedelta(minutes=sign_in.positive_number(os.environ, "GOLDENTHREAD_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = sign_in.lock_parameters(os.environ)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "goldenthread.accounts.signin.locked_out"
+AXES_VERBOSE = False  # goldenthread.accounts.signin logs every event to goldenthread.security
+# Sessions: signed out after GOLDENTHREAD_SESSION_IDLE_MINUTES idle or GOLDENTHREAD_SESSION_MAX_HOURS in all.
+GOLDENTHREAD_SESSION_IDLE_MINUTES = sign_in.positive_number(os.environ, "GOLDENTHREAD_SESSION_IDLE_MINUTES", 30)
+GOLDENTHREAD_SESSION_MAX_HOURS = sign_in.positive_number(os.environ, "GOLDENTHREAD_SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = int(GOLDENTHREAD_SESSION_MAX_HOURS * 3600)
+# Single sign-on with OpenID Connect (goldenthread.access.sso_config lists its GOLDENTHREAD_OIDC_*
+# variables; docs/security.md): off unless GOLDENTHREAD_OIDC_ISSUER is set.
+GOLDENTHREAD_OIDC = sso_config.from_environment(os.environ)
+GOLDENTHREAD_PASSWORD_SIGN_IN = sso_config.password_sign_in(os.environ, GOLDENTHREAD_OIDC)
+AUTHENTICATION_BACKENDS = sso_config.backends(AUTHENTICATION_BACKENDS, GOLDENTHREAD_PASSWORD_SIGN_IN, GOLDENTHREAD_OIDC)
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -129,6 +173,7 @@ _ASSETS = {
     "vega": NODE_MODULES / "vega" / "build",
     "vega-lite": NODE_MODULES / "vega-lite" / "build",
     "vega-embed": NODE_MODULES / "vega-embed" / "build",
+    "vega-interpreter": NODE_MODULES / "vega-interpreter" / "build",  # CSP-safe Vega expressions
 }
 STATICFILES_DIRS = [(prefix, path) for prefix, path in _ASSETS.items() if path.exists()]
 WHITENOISE_USE_FINDERS = True
@@ -137,7 +182,31 @@ WHITENOISE_AUTOREFRESH = DEBUG
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = content_security_policy(STATIC_URL)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# The production profile: secure cookies, HSTS and the https redirect (GOLDENTHREAD_HSTS_SECONDS,
+# GOLDENTHREAD_HSTS_PRELOAD, GOLDENTHREAD_SSL_REDIRECT); behind a TLS-terminating proxy,
+# GOLDENTHREAD_BEHIND_PROXY=1 trusts its X-Forwarded-Proto. Unsafe settings refuse to start.
+if PRODUCTION:
+    profile.check_production(DEBUG, ALLOWED_HOSTS, os.environ)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_SSL_REDIRECT = PRODUCTION and profile.flag(os.environ, "GOLDENTHREAD_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = profile.hsts_seconds(os.environ) if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = PRODUCTION and profile.flag(os.environ, "GOLDENTHREAD_HSTS_PRELOAD", True)
+if profile.flag(os.environ, "GOLDENTHREAD_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = profile.trusted_origins(os.environ, PRODUCTION)
+
+# Request bodies (config/limits.py): refused with 413 from their Content-Length before anything
+# reads them — uploads up to GOLDENTHREAD_MAX_UPLOAD_MB, any other request a few MB.
+GOLDENTHREAD_MAX_UPLOAD_BYTES = profile.megabytes(os.environ, "GOLDENTHREAD_MAX_UPLOAD_MB", 50)
+GOLDENTHREAD_MAX_REQUEST_BYTES = profile.megabytes(os.environ, "GOLDENTHREAD_MAX_REQUEST_MB", 4)
+GOLDENTHREAD_UPLOAD_PATHS = ("/data/upload/",)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields other than files (Django's default, stated)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # a larger uploaded file goes to a temporary file
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
 
 # The audit trail is read-only in the application, the admin site included.
 SIMPLE_HISTORY_REVERT_DISABLED = True
@@ -150,4 +219,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"goldenthread.security": {"level": "INFO"}},  # sign-ins, sign-outs, failures, lock-outs
 }

@@ -1,12 +1,17 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from goldenthread.accounts import views as account_views
 from goldenthread.web.views import plans as views
+from goldenthread.web.views import sso
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
-    path("accounts/logout/", views.sign_out, name="logout"),
+    path("accounts/login/", sso.SignIn.as_view(), name="login"),
+    path("accounts/logout/", sso.sign_out, name="logout"),
+    path("accounts/sso/start/", sso.Start.as_view(), name="sso-start"),
+    path("accounts/sso/callback/", sso.Callback.as_view(), name="sso-callback"),
+    path("accounts/password/", account_views.password_change, name="password_change"),
+    path("accounts/password/done/", account_views.password_change_done, name="password_change_done"),
     path("plans/<str:code>/", views.plan_detail, name="plan"),
     path("plans/<str:code>/by-priority/", views.by_priority, name="plan-by-priority"),
     path("plans/<str:code>/by-directorate/", views.by_directorate, name="plan-by-directorate"),

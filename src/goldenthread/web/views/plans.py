@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.contrib.auth import logout
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import render
 
 from goldenthread.access.decorators import plan_view, signed_in
 from goldenthread.access.rules import viewable_plans
@@ -105,11 +103,3 @@ def metric(request: HttpRequest, plan: Plan, as_at: AsAt, metric_code: str) -> H
 def search(request: HttpRequest) -> HttpResponse:
     page = search_presenter.search(request.GET.get("q", ""), viewable_plans(request.user))
     return render(request, "web/search.html", {"page": page})
-
-
-@require_http_methods(["GET", "POST"])
-def sign_out(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        logout(request)
-        return redirect("login")
-    return render(request, "registration/logout.html", {})
