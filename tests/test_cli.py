@@ -93,8 +93,10 @@ def test_demo_is_idempotent(monkeypatch, capsys):
         if line.startswith(tuple(m.Plan.objects.values_list("code", flat=True)))
     )
     from django.contrib.auth import authenticate
+    from django.test import RequestFactory
 
-    assert authenticate(username="admin", password="demo-password-123").is_superuser
+    request = RequestFactory().post("/accounts/login/")  # sign-in throttling (axes) needs the request
+    assert authenticate(request, username="admin", password="demo-password-123").is_superuser
 
 
 def test_database_option_selects_the_database(tmp_path):

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
+from django.test import RequestFactory
 
 from goldenthread.access import roles, rules
 from goldenthread.cli.main import main
 from goldenthread.cycles.models import AccountabilityReview, Publication, ReportingPeriod, Submission
+
+
+def _sign_in(username: str):
+    """The demo account, signed in with the demo password as the sign-in page would (through the
+    sign-in throttle, which needs the request)."""
+    return authenticate(RequestFactory().post("/accounts/login/"), username=username, password="demo-password-123")
 
 
 def test_demo_cycle(monkeypatch, capsys, db, settings):
@@ -21,10 +28,14 @@ def test_demo_cycle(monkeypatch, capsys, db, settings):
         (s.period.label, s.org_unit.code): s.status for s in Submission.objects.select_related("period", "org_unit")
     }
     assert set(states.values()) == {"draft", "submitted", "returned", "approved"}
-    lead = authenticate(username="medical-lead", password="demo-password-123")
+    lead = authenticate(
+        RequestFactory().post("/accounts/login/"), username="medical-lead", password="demo-password-123"
+    )
     assert roles.person(lead).roles == {roles.LEAD} and rules.may_submit(lead, Submission.objects.first().org_unit)
-    assert roles.person(authenticate(username="board", password="demo-password-123")).roles == {roles.BOARD}
-    planner = authenticate(username="planner", password="demo-password-123")
+    assert roles.person(
+        authenticate(RequestFactory().post("/accounts/login/"), username="board", password="demo-password-123")
+    ).roles == {roles.BOARD}
+    planner = _sign_in("planner")
     assert roles.person(planner).planning_plan_ids  # a member of every plan
     assert AccountabilityReview.objects.count() == 1 and Publication.objects.count() == 2
     counts = [m.history.count() for m in (Submission, ReportingPeriod, AccountabilityReview, Publication)]

@@ -72,6 +72,10 @@ EXPECTED: dict[str, tuple[frozenset, frozenset]] = {
     "cycles:public_period": (ALL, NOBODY),
     "admin:login": (ALL, ALL),
     "admin:logout": (ALL, ALL),
+    "sso-start": (ALL, NOBODY),
+    "sso-callback": (ALL, NOBODY),
+    "password_change": (SIGNED_IN, SIGNED_IN),
+    "password_change_done": (SIGNED_IN, NOBODY),
 }
 #: the Django admin site: staff only (our demo's administrator); the admin site's own model
 #: permissions then apply, so for staff we check only that the access rules let them through

@@ -65,6 +65,13 @@ def loadable_plans(user) -> QuerySet[pm.Plan]:
     return pm.Plan.objects.none()
 
 
+def may_load_some_data(user) -> bool:
+    """Whether :func:`loadable_plans` has any plan, from the person's roles alone (no query for
+    plans: the navigation asks on every page)."""
+    p = person(user)
+    return p.is_admin or (PLANNING_TEAM in p.roles and bool(p.planning_plan_ids))
+
+
 def may_work_on_unit(user, unit_id: int | None) -> bool:
     """Update a unit's objectives, activities and submissions: its lead and contributors."""
     p = person(user)

@@ -12,7 +12,9 @@ files plus two inline scripts allowed by their SHA-256 hashes, never `unsafe-inl
 
 Vega draws charts with SVG presentation attributes and the CSS object model, which `style-src
 'self'` allows, so no inline styles are needed. Fonts: the NHS.UK frontend's stylesheet loads the
-Frutiger web font from assets.nhs.uk, the only place its licence lets NHS services use it from.
+Frutiger web font from assets.nhs.uk; the stylesheet is served without those rules
+(goldenthread.config.offline_assets), so pages ask no other host for anything and fonts come only
+from this site.
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ import nhsuk_frontend_jinja
 from csp.constants import NONE, SELF
 
 NHSUK_TEMPLATE = Path(nhsuk_frontend_jinja.__file__).parent / "templates" / "nhsuk" / "template.jinja"
-NHSUK_FONTS = "https://assets.nhs.uk"
 
 _INLINE_SCRIPT = re.compile(r"<script(?:\s[^>]*)?>(.*?)</script>", re.S)
 
@@ -60,7 +61,7 @@ def content_security_policy(static_url: str) -> dict[str, dict[str, list[str]]]:
             "script-src": [SELF, *hashes],
             "style-src": [SELF],
             "img-src": [SELF, "data:"],
-            "font-src": [SELF, NHSUK_FONTS],
+            "font-src": [SELF],
             "connect-src": [SELF],
             "object-src": [NONE],
             "base-uri": [SELF],

@@ -26,9 +26,9 @@ def import_map() -> Markup:
 
 def may_load_data(user: object) -> bool:
     """Whether the navigation offers "Upload data": the user may load data into some plan."""
-    from goldenthread.access.rules import loadable_plans
+    from goldenthread.access.rules import may_load_some_data
 
-    return bool(getattr(user, "is_authenticated", False)) and loadable_plans(user).exists()
+    return bool(getattr(user, "is_authenticated", False)) and may_load_some_data(user)
 
 
 def environment(**options: object) -> Environment:

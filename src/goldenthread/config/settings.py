@@ -33,6 +33,7 @@ from goldenthread.access import sso_config
 from goldenthread.accounts import sign_in_config as sign_in
 from goldenthread.config import profile
 from goldenthread.config.content_policy import content_security_policy
+from goldenthread.config.offline_assets import write_offline_stylesheet
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
@@ -176,6 +177,11 @@ _ASSETS = {
     "vega-interpreter": NODE_MODULES / "vega-interpreter" / "build",  # CSP-safe Vega expressions
 }
 STATICFILES_DIRS = [(prefix, path) for prefix, path in _ASSETS.items() if path.exists()]
+# the NHS.UK stylesheet rewritten so it asks no other host for fonts or icons, found first
+STATICFILES_DIRS.insert(
+    0,
+    ("nhsuk", write_offline_stylesheet(NHSUK_FRONTEND_DIR, VAR_DIR / "assets" / "nhsuk", STATIC_URL + "nhsuk/assets/")),
+)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 

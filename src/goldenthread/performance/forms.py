@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from goldenthread.performance.loading import MappingError, parse_mapping
 from goldenthread.plans.models import OrgUnit, Plan
 
-#: the largest file the page takes; bigger loads belong on the command line
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+#: the kinds of file the page takes (the largest is settings.GOLDENTHREAD_MAX_UPLOAD_BYTES;
+#: bigger loads belong on the command line)
 SUFFIXES = (".csv", ".xlsx")
 
 
@@ -72,9 +73,9 @@ class UploadForm:
                 f"The file {self.file.name} is not a CSV (.csv) or Excel (.xlsx) file; save it as "
                 "one of those and upload it again"
             )
-        elif (self.file.size or 0) > MAX_UPLOAD_BYTES:
+        elif (self.file.size or 0) > (limit := settings.GOLDENTHREAD_MAX_UPLOAD_BYTES):
             self.errors["file"] = (
-                f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; load it with "
+                f"The file is larger than {limit // (1024 * 1024)} MB; load it with "
                 "goldenthread data load on the command line"
             )
         elif self.file.size == 0:
