@@ -38,13 +38,14 @@ def environment(**options: object) -> Environment:
     env.filters["money"] = money
     env.filters["anchor"] = anchor
     env.filters["json_script"] = json_script  # data for scripts: {{ spec | json_script("id") }}
-    env.globals.update(
-        static=static,
-        url=url,
-        csrf_token=get_token,
-        get_messages=get_messages,
-        may_load_data=may_load_data,
-        import_map=import_map,
-        asset_path=static("nhsuk/assets"),
-    )
+    helpers = {
+        "static": static,
+        "url": url,
+        "csrf_token": get_token,
+        "get_messages": get_messages,
+        "may_load_data": may_load_data,
+        "import_map": import_map,
+        "asset_path": static("nhsuk/assets"),
+    }
+    env.globals.update(helpers)
     return env
