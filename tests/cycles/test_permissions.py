@@ -76,6 +76,8 @@ EXPECTED: dict[str, tuple[frozenset, frozenset]] = {
     "sso-callback": (ALL, NOBODY),
     "password_change": (SIGNED_IN, SIGNED_IN),
     "password_change_done": (SIGNED_IN, NOBODY),
+    "otp-enrol": (SIGNED_IN, SIGNED_IN),
+    "otp-verify": (SIGNED_IN, SIGNED_IN),
 }
 #: the Django admin site: staff only (our demo's administrator); the admin site's own model
 #: permissions then apply, so for staff we check only that the access rules let them through

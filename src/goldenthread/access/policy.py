@@ -243,6 +243,9 @@ PAGES: dict[str, Rule] = {
     # one's own account (goldenthread.accounts.views)
     "password_change": _read_and_write(_signed_in, "change your password"),
     "password_change_done": SIGNED_IN_PAGE,
+    # the second factor (goldenthread.web.views.second_factor): after the password, so signed in
+    "otp-enrol": _read_and_write(_signed_in, "set up two-step sign-in"),
+    "otp-verify": _read_and_write(_signed_in, "enter your code"),
 }
 for _name in PUBLIC_PAGES:
     PAGES[_name] = Rule(read=_anyone, write=_anyone if _name in PUBLIC_FORMS else nobody, purpose="")

@@ -17,6 +17,8 @@ GOLDENTHREAD_LOGIN_LOCK_BY what is locked: username, address, or username+addres
                         comma-separated for several (default: username,address)
 GOLDENTHREAD_SESSION_IDLE_MINUTES signed out after this long without a request (default: 30)
 GOLDENTHREAD_SESSION_MAX_HOURS signed out this long after signing in, however active (default: 12)
+GOLDENTHREAD_OTP        second factor for password accounts: off, optional, or required-for-admins
+                        (default: off; accounts/otp_config.py)
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import dj_database_url
 import nhsuk_frontend_jinja
 
 from goldenthread.access import sso_config
+from goldenthread.accounts import otp_config
 from goldenthread.accounts import sign_in_config as sign_in
 from goldenthread.config import profile
 from goldenthread.config.content_policy import content_security_policy
@@ -90,6 +93,8 @@ INSTALLED_APPS = [
     "goldenthread.accounts",
     "goldenthread.cycles",
     "axes",  # sign-in throttling (goldenthread.accounts.signin)
+    "django_otp",  # the second factor at sign-in (goldenthread.accounts.second_factor)
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +106,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a code was accepted in this session
+    "goldenthread.web.second_factor.SecondFactorMiddleware",  # no page but the code's until it is
     "goldenthread.web.headers.NoStoreMiddleware",  # no caching of signed-in pages and downloads
     "simple_history.middleware.HistoryRequestMiddleware",  # who made each change (audit trail)
     "goldenthread.access.middleware.AccessMiddleware",  # every page's access rule, deny-by-default
@@ -154,6 +161,10 @@ SESSION_COOKIE_AGE = int(GOLDENTHREAD_SESSION_MAX_HOURS * 3600)
 GOLDENTHREAD_OIDC = sso_config.from_environment(os.environ)
 GOLDENTHREAD_PASSWORD_SIGN_IN = sso_config.password_sign_in(os.environ, GOLDENTHREAD_OIDC)
 AUTHENTICATION_BACKENDS = sso_config.backends(AUTHENTICATION_BACKENDS, GOLDENTHREAD_PASSWORD_SIGN_IN, GOLDENTHREAD_OIDC)
+# The second factor (GOLDENTHREAD_OTP): off, optional, or required-for-admins (accounts/second_factor.py)
+GOLDENTHREAD_OTP = otp_config.mode(os.environ)
+OTP_TOTP_ISSUER = "goldenthread"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin site removes a lost authenticator; it never shows a key
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"

@@ -2,7 +2,7 @@ from django.urls import path
 
 from goldenthread.accounts import views as account_views
 from goldenthread.web.views import plans as views
-from goldenthread.web.views import sso
+from goldenthread.web.views import second_factor, sso
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/sso/callback/", sso.Callback.as_view(), name="sso-callback"),
     path("accounts/password/", account_views.password_change, name="password_change"),
     path("accounts/password/done/", account_views.password_change_done, name="password_change_done"),
+    path("accounts/two-step/", second_factor.enrol, name="otp-enrol"),
+    path("accounts/two-step/code/", second_factor.verify, name="otp-verify"),
     path("plans/<str:code>/", views.plan_detail, name="plan"),
     path("plans/<str:code>/by-priority/", views.by_priority, name="plan-by-priority"),
     path("plans/<str:code>/by-directorate/", views.by_directorate, name="plan-by-directorate"),
