@@ -69,9 +69,9 @@ def secret(device: TOTPDevice) -> str:
 
 
 def qr_data_uri(text: str) -> str:
-    """``text`` as a QR code: an SVG image drawn here (no other host) as a ``data:`` URI, which the
+    """``text`` as a QR code on white: an SVG image drawn here (no other host) as a ``data:`` URI, which the
     content security policy's ``img-src 'self' data:`` allows; no scripts, no style attributes."""
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=4)
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathFillImage, border=4)
     out = io.BytesIO()
     image.save(out)
     return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode("ascii")

@@ -3,11 +3,11 @@ authenticator app (:mod:`goldenthread.accounts.second_factor`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,15 +40,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         return _to(ENROL, request) if _must_enrol(user) else redirect(_next(request))
     if second_factor.verified(user):
         return redirect(_next(request))
-    problem = ""
-    if request.method == "POST":
-        outcome = second_factor.check(request, device, request.POST.get("code", ""), purpose="sign-in")
-        if outcome.accepted:
-            second_factor.mark_verified(request, device)
-            return redirect(_next(request))
-        problem = outcome.problem
-    context = {"problem": problem, "next": _next(request)}
-    return render(request, "registration/otp_verify.html", context, status=400 if problem else 200)
+    return _code_page(request, device, "sign-in", second_factor.mark_verified, "registration/otp_verify.html", dict)
 
 
 def _must_enrol(user) -> bool:
@@ -69,21 +61,26 @@ def enrol(request: HttpRequest) -> HttpResponse:
             return _to(VERIFY, request)
         return render(request, template, {"set_up": True})
     device = second_factor.pending_device(user)
+
+    def showing_the_key() -> dict:
+        uri = device.config_url
+        qr = second_factor.qr_data_uri(uri)
+        return {"secret": second_factor.secret(device), "uri": uri, "qr": qr, "required": _must_enrol(user)}
+
+    return _code_page(request, device, "set-up", second_factor.confirm, template, showing_the_key)
+
+
+def _code_page(
+    request: HttpRequest, device, purpose: str, accept: Callable, template: str, context: Callable[[], dict]
+) -> HttpResponse:
+    """A page that asks for a code: a right one is ``accept``-ed and the person goes on to the page
+    they asked for; otherwise the page (again, with what was wrong)."""
     problem = ""
     if request.method == "POST":
-        outcome = second_factor.check(request, device, request.POST.get("code", ""), purpose="set-up")
+        outcome = second_factor.check(request, device, request.POST.get("code", ""), purpose=purpose)
         if outcome.accepted:
-            second_factor.confirm(request, device)
-            messages.success(request, "Two-step sign-in is set up. You will be asked for a code each time you sign in.")
+            accept(request, device)
             return redirect(_next(request))
         problem = outcome.problem
-    uri = device.config_url
-    context = {
-        "problem": problem,
-        "next": _next(request),
-        "secret": second_factor.secret(device),
-        "uri": uri,
-        "qr": second_factor.qr_data_uri(uri),
-        "required": _must_enrol(user),
-    }
-    return render(request, template, context, status=400 if problem else 200)
+    shown = {**context(), "problem": problem, "next": _next(request)}
+    return render(request, template, shown, status=400 if problem else 200)
