@@ -114,7 +114,7 @@ def metric_page(plan: m.Plan, metric_code: str, as_at: Period, where_code: str |
         variation_text=icons.variation_text(a.spc.variation if a.spc else None),
         assurance_text=icons.assurance_text(a.spc.assurance if a.spc else None),
         fired=a.fired,
-        breakdowns=_breakdowns(metric, where, a, as_at),
+        breakdowns=_breakdowns(metric, where, a),
         percentage=percentage,
         has_trajectory=bool(planned),
     )
@@ -179,7 +179,7 @@ def _best_first(rows: list[tuple[str, float]], polarity: str) -> list[tuple[str,
     return sorted(rows, key=lambda r: -r[1] if polarity != "lower_is_better" else r[1])
 
 
-def _breakdowns(metric: m.Metric, where: m.OrgUnit | None, a: MetricAssessment, as_at: Period) -> list[Breakdown]:
+def _breakdowns(metric: m.Metric, where: m.OrgUnit | None, a: MetricAssessment) -> list[Breakdown]:
     latest = a.latest
     if latest is None:
         return []
@@ -201,11 +201,14 @@ def _breakdowns(metric: m.Metric, where: m.OrgUnit | None, a: MetricAssessment, 
         )
         if len(pairs) > 1:
             out.append(Breakdown(f"By {dim.replace('_', ' ')}", label, pairs, pairs[0][1] - pairs[-1][1]))
-    # by the org units below the one shown (providers, regions), at their own latest period
+    # by the org units below the one shown (providers, regions) that report the latest period: no
+    # unit below holds a later one, so the latest period's rows alone are read
     below = Tree.org_units([where.plan_id]).subtree(where.pk) if where is not None else None
+    if below is not None and len(below) < 2:
+        return out
     pairs = [
         (code, point.value)
-        for unit_id, (code, point) in figures.all_series(metric, end=as_at.end).latest().items()
+        for unit_id, (code, point) in figures.all_series(metric, start=period, end=period).latest().items()
         if (below is None or unit_id in below) and point.period_start == period and point.value is not None
     ]
     pairs = _best_first(pairs, metric.polarity)
