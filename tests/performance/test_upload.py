@@ -129,17 +129,18 @@ def test_every_row_error_is_shown_and_nothing_is_written(client, loader, plan):
 
 def test_success_shows_the_summary_and_records_who(client, loader, plan):
     text = "org_code,period,numerator,denominator,type\nrx1,2017-01,90,100,1\nRF4,2017-01,40,50,1\n"
-    response = client.post(
-        URL,
-        {
+
+    def form() -> dict:
+        return {
             "plan": "perf",
             "metric": "PCT",
             "mapping": "org_code=org_unit\ntype=breakdown.dept",
             "add_units": "provider",
             "source": "=cmd|' /C calc'!A0",
             "file": upload("returns.csv", text),
-        },
-    )
+        }
+
+    response = client.post(URL, form())
     page = response.content.decode()
     assert response.status_code == 200, page
     assert "Data loaded" in page and "returns.csv: loaded into plan perf" in page
@@ -149,17 +150,7 @@ def test_success_shows_the_summary_and_records_who(client, loader, plan):
     assert set(Observation.objects.values_list("source", flat=True)) == {"=cmd|' /C calc'!A0"}
     assert set(Observation.objects.values_list("loaded_by", flat=True)) == {loader.pk}
 
-    again = client.post(
-        URL,
-        {
-            "plan": "perf",
-            "metric": "PCT",
-            "mapping": "org_code=org_unit\ntype=breakdown.dept",
-            "add_units": "provider",
-            "source": "=cmd|' /C calc'!A0",
-            "file": upload("returns.csv", text),
-        },
-    )
+    again = client.post(URL, form())
     assert again.status_code == 200 and "Nothing changed" in again.content.decode()
     assert LoadBatch.objects.count() == 1
 

@@ -4,7 +4,6 @@ migrated SQLite database in a folder of its own, with its own temporary folder (
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -13,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.servers import stop
 
 
 @dataclass
@@ -69,12 +70,7 @@ def serving(folder: Path, *args: str) -> Iterator[Server]:
                 time.sleep(0.2)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop(process, 30, group=True)
         log.close()
 
 

@@ -18,6 +18,8 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from tests.servers import stop
+
 PROJECT = Path(__file__).resolve().parents[3]
 
 
@@ -79,12 +81,7 @@ def running_provider(
         _wait_until_serving(provider, process, folder / "server.log")
         yield provider
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, 10)
         log.close()
 
 
