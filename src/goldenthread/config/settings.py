@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "axes",  # sign-in throttling (goldenthread.accounts.signin)
     "django_otp",  # the second factor at sign-in (goldenthread.accounts.second_factor)
     "django_otp.plugins.otp_totp",
+    "django_q",  # the task queue and its schedule (goldenthread worker)
 ]
 
 MIDDLEWARE = [
@@ -229,7 +230,34 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 5
 SIMPLE_HISTORY_REVERT_DISABLED = True
 DEFAULT_FROM_EMAIL = os.environ.get("GOLDENTHREAD_FROM_EMAIL", "goldenthread@localhost")
 
-EMAIL_BACKEND = os.environ.get("GOLDENTHREAD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail goes through the SMTP server named by EMAIL_HOST; without one it is written to the log
+# (the console backend), so nothing is lost on a machine with no mail server.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "").lower() in ("1", "true", "yes")
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "").lower() in ("1", "true", "yes")
+EMAIL_TIMEOUT = 30
+EMAIL_BACKEND = os.environ.get("GOLDENTHREAD_EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+
+# The task queue (django-q2) keeps its tasks and schedules in the application's own database
+# (the ORM broker), so `goldenthread worker` needs nothing else running.
+Q_CLUSTER = {
+    "name": "goldenthread",
+    "orm": "default",
+    "workers": int(os.environ.get("GOLDENTHREAD_TASK_WORKERS") or 1),
+    "timeout": 600,  # seconds a task may run (the longest: a board pack PDF)
+    "retry": 900,  # seconds before an unfinished task is tried again; more than the timeout
+    "max_attempts": 3,
+    "catch_up": False,  # after downtime, a schedule runs once, not once per missed slot
+    "save_limit": 1000,
+    "ack_failures": True,
+    "poll": 1,
+    "label": "Task queue",
+}
 
 LOGGING = {
     "version": 1,
