@@ -225,8 +225,12 @@ class AccountabilityReview(models.Model):
 
 
 class ReviewAttendee(models.Model):
+    """Someone at a review: ``name`` as the minutes give it; ``account`` when they have one, so
+    "reviews I take part in" can be found on My work."""
+
     review = models.ForeignKey(AccountabilityReview, on_delete=models.CASCADE, related_name="attendees")
     name = models.CharField(max_length=300)
+    account = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews_attended")
     role = models.CharField(max_length=300, blank=True)
     position = models.PositiveIntegerField(default=0)
     history = AuditedRecords()
@@ -252,17 +256,39 @@ class ReviewDecision(models.Model):
 
 
 class Action(models.Model):
-    """An action agreed at a review, owned by someone, due by a date, tracked to closure."""
+    """An action agreed at a review, owned by someone, due by a date, tracked to closure.
+
+    The owner is an account (``owner_account``) when they have one — then it is on their My work
+    and they are e-mailed about it — and ``owner`` is always the name as shown (for people outside
+    the system it is all there is). Status: open → in progress → closed; open and in progress are
+    both *open* (``OPEN_STATUSES``), and an open action past its due date is overdue. Progress is
+    recorded as :class:`ActionNote` rows.
+
+    An action belongs to the review that raised it and is never copied: it is *carried into* the
+    unit's later reviews by a query — the open actions of the unit raised at earlier reviews
+    (:func:`goldenthread.cycles.services.actions.carried_into`).
+    """
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
+        IN_PROGRESS = "in_progress", "In progress"
         CLOSED = "closed", "Closed"
+
+    OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
 
     review = models.ForeignKey(AccountabilityReview, on_delete=models.CASCADE, related_name="actions")
     description = models.TextField()
     owner = models.CharField(max_length=300, help_text="Person or role title")
+    owner_account = models.ForeignKey(
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions_owned",
+        help_text="The owner's account, when they have one",
+    )
     due_on = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     closed_on = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     closure_note = models.TextField(blank=True)
@@ -275,8 +301,32 @@ class Action(models.Model):
     def __str__(self) -> str:
         return self.description
 
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
     def is_overdue(self, today: date) -> bool:
-        return self.status == self.Status.OPEN and self.due_on is not None and self.due_on < today
+        return self.is_open and self.due_on is not None and self.due_on < today
+
+
+class ActionNote(models.Model):
+    """A progress note on an action: what was done, by whom, when (and the status it left)."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField()
+    status = models.CharField(
+        max_length=16, choices=Action.Status.choices, blank=True, help_text="The status the note set, if it changed"
+    )
+    at = models.DateTimeField()
+    by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by_name = models.CharField(max_length=300, blank=True)
+    history = AuditedRecords()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class Reminder(models.Model):

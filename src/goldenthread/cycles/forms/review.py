@@ -45,7 +45,7 @@ def _stored(review: AccountabilityReview | None, open_actions: list[Action]) -> 
 class ReviewForm(Form):
     def __init__(self, review: AccountabilityReview | None, post: Mapping[str, str] | None = None):
         super().__init__()
-        open_actions = list(review.actions.filter(status=Action.Status.OPEN)) if review else []
+        open_actions = list(review.actions.filter(status__in=Action.OPEN_STATUSES)) if review else []
         self.closed_actions = list(review.actions.filter(status=Action.Status.CLOSED)) if review else []
         self.stored = _stored(review, open_actions)
         self.read_version(post, review.version if review else 0)

@@ -70,7 +70,7 @@ def save_review(
 
 def _write_actions(review: AccountabilityReview, data: ReviewData) -> None:
     """Change the open actions that were edited, and add the new ones after the others."""
-    existing = {a.pk: a for a in review.actions.filter(status=Action.Status.OPEN)}
+    existing = {a.pk: a for a in review.actions.filter(status__in=Action.OPEN_STATUSES)}
     for pk, values in data.actions.items():
         action = existing.get(pk)
         if action is None:
