@@ -17,6 +17,7 @@ from goldenthread.cli.papers import add_paper_commands
 from goldenthread.cli.plan import add_plan_commands
 from goldenthread.cli.service import add_service_commands
 from goldenthread.cli.setup import database_problem
+from goldenthread.cli.worker import add_worker_commands
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     for add_commands in (
         add_service_commands,
+        add_worker_commands,
         add_analysis_commands,
         add_paper_commands,
         add_data_commands,

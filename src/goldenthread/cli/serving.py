@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from goldenthread.cli.setup import django_setup
+from goldenthread.cli.worker import add_no_worker_option, worker_beside
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
             option.flag, type=kind, default=default, help=f"{option.help} (${option.env}; default {option.default})"
         )
     parser.add_argument("--dev", action="store_true", help="Django's development server instead (never in production)")
+    add_no_worker_option(parser)
 
 
 def gunicorn_settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -94,7 +96,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from django.core.management import call_command
 
         print(f"goldenthread is serving on {url} with Django's development server (Ctrl+C to stop)", flush=True)
-        call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
+        with worker_beside(args):
+            call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
         return 0
     from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
 
@@ -116,5 +119,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "(Ctrl+C to stop)",
         flush=True,
     )
-    Server().run()
+    with worker_beside(args):
+        Server().run()
     return 0

@@ -78,7 +78,9 @@ class ReminderResult:
 
 
 @dataclass
-class _Message:
+class ReminderMessage:
+    """One reminder e-mail to write: to ``person``, about ``row``'s update."""
+
     row: Outstanding
     person: User
     subject: str
@@ -98,21 +100,31 @@ def send_reminders(
 ) -> list[ReminderResult]:
     """E-mail the leads and contributors of every unit whose update for ``period`` is not yet
     with the planning team. With ``dry_run`` nothing is sent or recorded."""
-    rows = outstanding([period], today)
-    people = unit_people({r.unit.pk for r in rows})
-    site = (site or base_url()).rstrip("/")
-    results: list[ReminderResult] = []
-    messages: list[_Message] = []
-    for row in rows:
-        link = site + reverse("cycles:submission_edit", args=[period.plan.code, period.slug, row.unit.code])
-        results += _reminders_for(row, people[row.unit.pk], link, messages, dry_run=dry_run)
+    results, messages = reminder_messages(period, today=today, site=site, dry_run=dry_run)
     if not dry_run and messages:
         _send(period, messages, user)
     return results
 
 
+def reminder_messages(
+    period: ReportingPeriod, *, today: date, site: str | None = None, dry_run: bool = False
+) -> tuple[list[ReminderResult], list[ReminderMessage]]:
+    """Who is to be reminded about ``period`` (each person of each unit behind, or why they cannot
+    be), and the e-mails to write to them — written by :func:`send_reminders` and, on their
+    schedule, by the worker (:mod:`goldenthread.notices`)."""
+    rows = outstanding([period], today)
+    people = unit_people({r.unit.pk for r in rows})
+    site = (site or base_url()).rstrip("/")
+    results: list[ReminderResult] = []
+    messages: list[ReminderMessage] = []
+    for row in rows:
+        link = site + reverse("cycles:submission_edit", args=[period.plan.code, period.slug, row.unit.code])
+        results += _reminders_for(row, people[row.unit.pk], link, messages, dry_run=dry_run)
+    return results, messages
+
+
 def _reminders_for(
-    row: Outstanding, people: list, link: str, messages: list[_Message], *, dry_run: bool
+    row: Outstanding, people: list, link: str, messages: list[ReminderMessage], *, dry_run: bool
 ) -> list[ReminderResult]:
     """What happens for each person of the row's unit; the e-mails to send are added to ``messages``."""
 
@@ -126,12 +138,12 @@ def _reminders_for(
         if not person.email:
             results.append(result(display_name(person), note="no e-mail address; add one in the admin site"))
             continue
-        messages.append(_Message(row, person, *_reminder_text(row.period, row, person, link)))
+        messages.append(ReminderMessage(row, person, *_reminder_text(row.period, row, person, link)))
         results.append(result(display_name(person), person.email, not dry_run))
     return results
 
 
-def _send(period: ReportingPeriod, messages: list[_Message], user) -> None:
+def _send(period: ReportingPeriod, messages: list[ReminderMessage], user) -> None:
     """Send the e-mails in one connection and record each reminder, in one transaction."""
     now = timezone.now()
     with transaction.atomic(), acting_as(user):
@@ -143,16 +155,27 @@ def _send(period: ReportingPeriod, messages: list[_Message], user) -> None:
             ]
         )
         for m in messages:
-            Reminder(
-                period=period,
-                org_unit=m.row.unit,
-                recipient=m.person,
-                email=m.person.email,
-                subject=m.subject,
-                overdue=m.row.overdue,
-                sent_at=now,
-                sent_by=user,
-            ).save()
+            record_reminder(
+                period, m.row.unit, m.person, m.person.email, m.subject, overdue=m.row.overdue, at=now, by=user
+            )
+
+
+def record_reminder(
+    period: ReportingPeriod, unit: pm.OrgUnit, person, email: str, subject: str, *, overdue: bool, at, by=None
+) -> Reminder:
+    """Put a reminder that was sent on record (``by`` nobody: the worker sent it on its schedule)."""
+    reminder = Reminder(
+        period=period,
+        org_unit=unit,
+        recipient=person,
+        email=email,
+        subject=subject,
+        overdue=overdue,
+        sent_at=at,
+        sent_by=by,
+    )
+    reminder.save()
+    return reminder
 
 
 def _reminder_text(period: ReportingPeriod, row: Outstanding, person, link: str) -> tuple[str, str]:

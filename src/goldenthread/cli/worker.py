@@ -1,0 +1,81 @@
+"""``goldenthread worker``: the background task queue (django-q2's cluster on the application's own
+database), and the worker ``goldenthread serve`` starts beside the web server.
+
+Before the cluster starts, the product's schedules are made to exist (created or updated by name:
+:func:`goldenthread.notices.schedules.ensure_schedules`) and any schedule already due is queued at
+once, so a worker started after a quiet spell does not wait for the cluster's first scheduler pass.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from goldenthread.cli.setup import django_setup
+
+NO_WORKER = "GOLDENTHREAD_NO_WORKER"
+STOP_SECONDS = 30
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    django_setup(args)
+    from django.core.management import call_command
+
+    from goldenthread.notices.schedules import ensure_schedules, queue_due_schedules
+
+    names = ensure_schedules()
+    queue_due_schedules()
+    print(
+        f"goldenthread worker: running the task queue with schedules {', '.join(names)} (Ctrl+C to stop)",
+        flush=True,
+    )
+    call_command("qcluster")
+    return 0
+
+
+def add_worker_commands(commands: argparse._SubParsersAction) -> None:
+    """Add ``worker``."""
+    p = commands.add_parser("worker", help="run the background task queue: e-mails, reminders on their schedule, packs")
+    p.set_defaults(func=cmd_worker)
+
+
+def add_no_worker_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        default=os.environ.get(NO_WORKER, "").lower() in ("1", "true", "yes"),
+        help=f"do not start the task worker beside the web server (${NO_WORKER}=1); run `goldenthread worker` "
+        "elsewhere instead",
+    )
+
+
+@contextmanager
+def worker_beside(args: argparse.Namespace) -> Iterator[subprocess.Popen | None]:
+    """Run ``goldenthread worker`` as a child process while the block runs (unless ``--no-worker``),
+    on the same database; stop it when the block ends, however it ends (Ctrl+C, SIGTERM, an error)."""
+    if getattr(args, "no_worker", False):
+        yield None
+        return
+    # django_setup() has put --database into DATABASE_URL, which the child inherits
+    process = subprocess.Popen([sys.executable, "-m", "goldenthread.cli.main", "worker"], env=os.environ.copy())
+    print(f"goldenthread: started the task worker (process {process.pid})", flush=True)
+    try:
+        yield process
+    finally:
+        stop_worker(process)
+
+
+def stop_worker(process: subprocess.Popen) -> None:
+    """Ask the worker to finish its tasks and stop; kill it if it has not after ``STOP_SECONDS``."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -1,0 +1,150 @@
+"""E-mails on the cycle's events, queued when the cycle's records are saved (Django signals, so
+``cycles`` does not know this app exists):
+
+- an update submitted or resubmitted → the plan's planning team, with a link to review it;
+- an update returned (with the comments) or approved → the unit's leads and whoever submitted it;
+- an action given to an account → that account's owner (again only if it is given to someone else).
+
+Each is queued in the transaction that saved the record (:func:`goldenthread.notices.mail.queue`),
+so nothing is sent if that transaction rolls back, and each (event, person) is mailed once.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models.signals import post_save
+from django.urls import reverse
+
+from goldenthread.access import roles
+from goldenthread.cycles.models import Action, Submission, SubmissionEvent
+from goldenthread.cycles.services.people import display_name
+from goldenthread.cycles.services.reminders import base_url
+from goldenthread.formatting import long_date
+from goldenthread.notices.mail import queue
+from goldenthread.notices.models import Notification
+
+E = SubmissionEvent.Action
+SIGN_OFF = "goldenthread, for the planning team\n"
+
+
+def connect() -> None:
+    post_save.connect(_event_saved, sender=SubmissionEvent, dispatch_uid="notices.submission_event")
+    post_save.connect(_action_saved, sender=Action, dispatch_uid="notices.action")
+
+
+def _event_saved(sender, instance: SubmissionEvent, created: bool, raw: bool = False, **kwargs) -> None:
+    if created and not raw:
+        submission_event(instance)
+
+
+def _action_saved(sender, instance: Action, created: bool, raw: bool = False, **kwargs) -> None:
+    if not raw and instance.owner_account_id is not None and instance.status in Action.OPEN_STATUSES:
+        action_assigned(instance)
+
+
+# --- who ----------------------------------------------------------------------------------------
+
+
+def active_users():
+    return get_user_model().objects.filter(is_active=True).order_by("username")
+
+
+def planning_team(plan_id: int) -> list:
+    """The plan's reviewers: its planning team (members of the plan in the planning team role)."""
+    return list(
+        active_users().filter(groups__name=roles.GROUPS[roles.PLANNING_TEAM], memberships__plan_id=plan_id).distinct()
+    )
+
+
+def unit_leads(unit_id: int) -> list:
+    """The leads of the unit (a membership of the unit itself, in the lead role)."""
+    return list(
+        active_users().filter(groups__name=roles.GROUPS[roles.LEAD], memberships__org_unit_id=unit_id).distinct()
+    )
+
+
+# --- what ---------------------------------------------------------------------------------------
+
+
+def submission_event(event: SubmissionEvent) -> None:
+    submission = Submission.objects.select_related("period__plan", "org_unit", "submitted_by").get(
+        pk=event.submission_id
+    )
+    period, unit = submission.period, submission.org_unit
+    where = f"{unit.name} update for {period.label} of {period.plan.title}"
+    args = [period.plan.code, period.slug, unit.code]
+    if event.action in (E.SUBMITTED, E.RESUBMITTED):
+        people = planning_team(period.plan_id)
+        kind, word = Notification.Kind.SUBMITTED, "To review"
+        again = " again, with the changes asked for" if event.action == E.RESUBMITTED else ""
+        text = f"{event.by_name} submitted the {where}{again}. It is waiting for the planning team to review it."
+        link = ("Review it here", reverse("cycles:submission", args=args))
+    elif event.action == E.RETURNED:
+        people = unit_leads(unit.pk) + [submission.submitted_by]
+        kind, word = Notification.Kind.RETURNED, "Returned"
+        text = (
+            f"{event.by_name} returned the {where} with these comments:\n\n{event.comments}\n\n"
+            "Please revise it and submit it again."
+        )
+        link = ("Revise it here", reverse("cycles:submission_edit", args=args))
+    else:
+        people = unit_leads(unit.pk) + [submission.submitted_by]
+        kind, word = Notification.Kind.APPROVED, "Approved"
+        notes = f"\n\nTheir notes:\n{event.comments}" if event.comments else ""
+        text = f"{event.by_name} approved the {where}.{notes}"
+        link = ("Read it here", reverse("cycles:submission", args=args))
+    subject = f"{word}: {unit.name} update for {period.label}"
+    for person in _distinct(people):
+        queue(f"submission-event:{event.pk}:user:{person.pk}", kind, person, subject, _letter(person, text, *link))
+
+
+def action_assigned(action: Action) -> None:
+    action = Action.objects.select_related("review__period__plan", "review__org_unit", "owner_account").get(
+        pk=action.pk
+    )
+    review = action.review
+    due = f", due by {long_date(action.due_on)}" if action.due_on else ""
+    text = (
+        f"An action from the {review.org_unit.name} accountability review for {review.period.label} "
+        f"of {review.period.plan.title} is yours{due}:\n\n{action.description}"
+    )
+    body = _letter(action.owner_account, text, "Your actions", reverse("cycles:actions"))
+    subject = f"Action for you: {_short(action.description)}"
+    queue(
+        f"action-assigned:{action.pk}:user:{action.owner_account_id}",
+        Notification.Kind.ACTION_ASSIGNED,
+        action.owner_account,
+        subject,
+        body,
+    )
+
+
+def action_overdue(action: Action) -> Notification | None:
+    review = action.review
+    text = (
+        f"Your action from the {review.org_unit.name} accountability review for {review.period.label} "
+        f"of {review.period.plan.title} was due by {long_date(action.due_on)} and is still open:\n\n"
+        f"{action.description}\n\nPlease record its progress, or close it if it is done."
+    )
+    body = _letter(action.owner_account, text, "Your actions", reverse("cycles:actions"))
+    subject = f"Overdue action: {_short(action.description)}"
+    return queue(f"action-overdue:{action.pk}", Notification.Kind.ACTION_OVERDUE, action.owner_account, subject, body)
+
+
+def _letter(person, text: str, link_text: str, path: str) -> str:
+    return f"Dear {display_name(person)},\n\n{text}\n\n{link_text}: {base_url()}{path}\n\n{SIGN_OFF}"
+
+
+def _short(text: str, limit: int = 80) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def _distinct(people: list) -> list:
+    seen: set[int] = set()
+    out = []
+    for person in people:
+        if person is not None and person.pk not in seen and person.is_active:
+            seen.add(person.pk)
+            out.append(person)
+    return out
