@@ -1,6 +1,8 @@
 """Deliverables against their due dates, as at a date.
 
-Each activity gets a state from its due date, its reported status and the as-at date:
+Each activity gets a state from its due date, its reported status and the as-at date. The
+reported status is the latest approved update's as at that date, else the plan file's (see
+:mod:`goldenthread.presenters.reported`):
 
 * complete — reported complete;
 * overdue — due before the as-at date and not complete;
@@ -28,6 +30,7 @@ from goldenthread.formatting import anchor, item_anchor, long_date
 from goldenthread.plans import models as m
 from goldenthread.plans.tree import Tree
 from goldenthread.presenters.as_at import AsAt, Option
+from goldenthread.presenters.reported import plan_reports
 
 DUE_SOON_DAYS = 30
 
@@ -54,7 +57,9 @@ class Deliverable:
     owner: str
     due_text: str
     due_date: date | None
-    reported: str
+    reported: str  # the status in force: the latest approved update's, else the plan file's
+    reported_source: str  # "2019/20 Q4, reported by Ann Lead" or "as in the plan"
+    missing: str  # "Not reported for 2019/20 Q4", or ""
     state: str
     state_label: str
     colour: str
@@ -145,12 +150,17 @@ def _responsible_unit(a: m.Activity, owners: dict[int, m.Owner]) -> int | None:
 
 def _rows(plan: m.Plan, as_at: AsAt, unit_names: dict[int, str], owners: dict[int, m.Owner]) -> list[_Row]:
     plan_href = as_at.link(reverse("plan", args=[plan.code]))
+    read = list(
+        plan.activities.select_related("objective__level", "org_unit", "objective__org_unit").order_by("position")
+    )
+    reports = plan_reports(plan, as_at.date, read)
     rows = []
-    for a in plan.activities.select_related("objective__level").order_by("position"):
+    for a in read:
         o = a.objective
         owner_id = a.owner_id or o.owner_id
         unit_id = _responsible_unit(a, owners)
-        state = state_of(a.status, a.due_date, as_at.date)
+        reported = reports.activities[a.pk]
+        state = state_of(reported.status, a.due_date, as_at.date)
         heading, colour = STATES[state]
         deliverable = Deliverable(
             code=a.code,
@@ -163,7 +173,9 @@ def _rows(plan: m.Plan, as_at: AsAt, unit_names: dict[int, str], owners: dict[in
             owner=str(owners[owner_id]) if owner_id else "",
             due_text=_due_text(a.due_text, a.due_date) or "No date given",
             due_date=a.due_date,
-            reported=a.get_status_display(),
+            reported=reported.label,
+            reported_source=reported.source,
+            missing=reported.missing,
             state=state,
             state_label=heading,
             colour=colour,

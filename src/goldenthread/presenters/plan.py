@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.urls import NoReverseMatch, reverse
@@ -16,6 +17,7 @@ from goldenthread.formatting import anchor, item_anchor
 from goldenthread.planfile.quality import check_plan, grouped
 from goldenthread.plans import models as m
 from goldenthread.plans.store import export_plan, plan_summaries
+from goldenthread.presenters.reported import ObjectiveState, PlanReports, plan_reports
 
 
 def plan_list(plans=None) -> list[dict]:
@@ -108,6 +110,7 @@ class ObjectiveNode:
     children: list[ObjectiveNode] = field(default_factory=list)
     depth: int = 0
     status: StatusTag | None = None  # filled by the assurance side; the page shows a tag only when set
+    reported: ObjectiveState | None = None  # its RAG rating reported in updates, and the roll-up of its activities
 
 
 @dataclass
@@ -151,6 +154,7 @@ class PlanPage:
     budgets: list[BudgetTable]
     quality: list[tuple[str, str, list]]
     level_counts: list[tuple[str, int]] = field(default_factory=list)
+    reporting_period: str = ""  # the current reporting period, "" when the plan runs no updates yet
 
     def walk(self) -> list[ObjectiveNode]:
         out: list[ObjectiveNode] = []
@@ -172,9 +176,13 @@ def _framework_refs(plan: m.Plan) -> dict[int, list[str]]:
     return refs
 
 
-def _activities_by_objective(plan: m.Plan) -> dict[int, list[dict]]:
+def _activities_by_objective(plan: m.Plan, on: date) -> tuple[dict[int, list[dict]], PlanReports]:
+    """Each objective's activities, with their status in force as at ``on``; the plan's reports."""
+    read = list(plan.activities.select_related("owner", "org_unit", "objective__org_unit"))
+    reports = plan_reports(plan, on, read)
     activities: dict[int, list[dict]] = defaultdict(list)
-    for a in plan.activities.select_related("owner", "org_unit"):
+    for a in read:
+        reported = reports.activities[a.pk]
         activities[a.objective_id].append(
             {
                 "code": a.code,
@@ -186,10 +194,12 @@ def _activities_by_objective(plan: m.Plan) -> dict[int, list[dict]]:
                 "org_unit": str(a.org_unit or ""),
                 "due": a.due_text,
                 "due_date": a.due_date,
-                "status": a.get_status_display(),
+                "status": reported.label,
+                "status_source": reported.source,
+                "missing": reported.missing,
             }
         )
-    return activities
+    return activities, reports
 
 
 def _metrics_by_objective(plan: m.Plan, metrics: dict[int, m.Metric]) -> dict[int, list[dict]]:
@@ -216,12 +226,12 @@ def _metrics_by_objective(plan: m.Plan, metrics: dict[int, m.Metric]) -> dict[in
 
 
 def _objective_nodes(
-    plan: m.Plan, objectives: list[m.Objective], metrics: dict[int, m.Metric], statuses: dict
-) -> dict[int, ObjectiveNode]:
+    plan: m.Plan, objectives: list[m.Objective], metrics: dict[int, m.Metric], statuses: dict, on: date
+) -> tuple[dict[int, ObjectiveNode], PlanReports]:
     refs = _framework_refs(plan)
-    activities = _activities_by_objective(plan)
+    activities, reports = _activities_by_objective(plan, on)
     metric_links = _metrics_by_objective(plan, metrics)
-    return {
+    nodes = {
         o.pk: ObjectiveNode(
             code=o.code,
             anchor=anchor(o.code),
@@ -237,9 +247,11 @@ def _objective_nodes(
             activities=activities[o.pk],
             metrics=metric_links[o.pk],
             status=status_tag(statuses.get(o.code)),
+            reported=reports.objective(o.pk),
         )
         for o in objectives
     }
+    return nodes, reports
 
 
 def _objective_tree(
@@ -270,13 +282,14 @@ def _objective_tree(
     return roots
 
 
-def plan_page(plan: m.Plan, statuses: dict | None = None) -> PlanPage:
-    """The plan tree; ``statuses`` (objective code -> judgement.Status) from the assessment."""
+def plan_page(plan: m.Plan, statuses: dict | None = None, on: date | None = None) -> PlanPage:
+    """The plan tree; ``statuses`` (objective code -> judgement.Status) from the assessment;
+    activities and objectives as reported in the approved updates as at ``on`` (default today)."""
     levels = list(plan.levels.all())
     units = list(plan.org_units.filter(declared=True).select_related("parent"))
     objectives = list(plan.objectives.select_related("level", "org_unit", "owner"))
     metrics = {x.pk: x for x in plan.metrics.all()}
-    nodes = _objective_nodes(plan, objectives, metrics, statuses or {})
+    nodes, reports = _objective_nodes(plan, objectives, metrics, statuses or {}, on or date.today())
     page = PlanPage(
         plan=plan,
         budgets=budget_tables(plan),
@@ -293,6 +306,7 @@ def plan_page(plan: m.Plan, statuses: dict | None = None) -> PlanPage:
             "activities": sum(len(node.activities) for node in nodes.values()),
         },
         level_counts=[(level.name, sum(1 for o in objectives if o.level_id == level.pk)) for level in levels],
+        reporting_period=reports.period,
     )
     # a metric measuring several objectives is shown under each; its anchor goes on the first
     seen: set[str] = set()

@@ -23,6 +23,7 @@ from goldenthread.formatting import anchor, item_anchor
 from goldenthread.plans import models as m
 from goldenthread.presenters.as_at import AsAt
 from goldenthread.presenters.plan import StatusTag
+from goldenthread.presenters.reported import ObjectiveState, PlanReports, Reported, plan_reports
 
 NO_UNIT = "Directorate not named in the plan"
 
@@ -66,6 +67,8 @@ class ActivityLine:
     title: str
     href: str
     due: str
+    reported: Reported | None = None  # its status in force (see goldenthread.presenters.reported)
+    objective: Ref | None = None  # the objective it delivers, when listed apart from it
 
 
 @dataclass
@@ -83,6 +86,7 @@ class Entry:
     activities_heading: str = "Activities"
     contributes_to: list[Ref] = field(default_factory=list)
     status: StatusTag | None = None  # filled by the assurance side when it assesses objectives
+    reported: ObjectiveState | None = None  # reported RAG rating and its activities rolled up
 
 
 @dataclass
@@ -111,6 +115,8 @@ class DirectorateReading:
     name: str
     kind: str
     entries: list[Entry]
+    activities: list[ActivityLine] = field(default_factory=list)  # led here, for objectives held elsewhere
+    metrics: list[MetricLine] = field(default_factory=list)  # owned here, for objectives held elsewhere
 
 
 @dataclass
@@ -118,6 +124,7 @@ class ByDirectorate:
     linked: bool
     names: dict[str, str]  # priority_level, contributor_level and their plurals for the page's sentences
     directorates: list[DirectorateReading]
+    unnamed: list[str] = field(default_factory=list)  # unlinked plans: "44 activities" naming no unit
 
 
 @dataclass
@@ -150,6 +157,7 @@ class _Graph:
     unit_of: dict[int, m.OrgUnit | None]
     priority_level: str  # the plan's name for its first level, e.g. "Organisational priority"
     contributor_level: str  # the level most contributing objectives are at, e.g. "Directorate priority"
+    activities: list[tuple[m.Activity, ActivityLine]] = field(default_factory=list)
 
     @property
     def names(self) -> dict[str, str]:
@@ -173,6 +181,10 @@ class _Graph:
 
 def _graph(plan: m.Plan, as_at: AsAt) -> _Graph:
     plan_href = as_at.link(reverse("plan", args=[plan.code]))
+    read = list(
+        plan.activities.select_related("org_unit", "owner__org_unit", "objective__org_unit").order_by("position")
+    )
+    reports = plan_reports(plan, as_at.date, read)
     first_level, priority_level = plan.levels.order_by("position").values_list("pk", "name").first() or (None, "")
     objectives = list(plan.objectives.select_related("level", "org_unit", "owner__org_unit").order_by("position"))
     by_pk = {o.pk: o for o in objectives}
@@ -195,6 +207,7 @@ def _graph(plan: m.Plan, as_at: AsAt) -> _Graph:
             level=o.level.name,
             unit=unit.name if (unit := unit_of[o.pk]) else "",
             owner=str(o.owner or ""),
+            reported=reports.objective(o.pk),
         )
         for o in objectives
     }
@@ -216,10 +229,9 @@ def _graph(plan: m.Plan, as_at: AsAt) -> _Graph:
             )
         )
     kinds: dict[int, set[str]] = defaultdict(set)
-    for a in plan.activities.order_by("position"):
-        entries[a.objective_id].activities.append(
-            ActivityLine(a.code, a.title, f"{plan_href}#{item_anchor('activity', a.code)}", a.due_text)
-        )
+    activities = _activity_lines(read, plan_href, reports)
+    for a, line in activities:
+        entries[a.objective_id].activities.append(line)
         kinds[a.objective_id].add(a.kind)
     for pk, seen in kinds.items():
         entries[pk].activities_heading = "Key activities" if seen == {m.Activity.Kind.KEY_ACTIVITY} else "Activities"
@@ -229,8 +241,35 @@ def _graph(plan: m.Plan, as_at: AsAt) -> _Graph:
     levels = Counter(by_pk[pk].level.name for pk in contributes_to)
     contributor_level = levels.most_common(1)[0][0] if levels else ""
     return _Graph(
-        objectives, entries, contributes_to, contributors, priorities, unit_of, priority_level, contributor_level
+        objectives,
+        entries,
+        contributes_to,
+        contributors,
+        priorities,
+        unit_of,
+        priority_level,
+        contributor_level,
+        activities,
     )
+
+
+def _activity_lines(
+    read: list[m.Activity], plan_href: str, reports: PlanReports
+) -> list[tuple[m.Activity, ActivityLine]]:
+    """The plan's activities in order, each with its line (status in force included)."""
+    return [
+        (
+            a,
+            ActivityLine(
+                a.code,
+                a.title,
+                f"{plan_href}#{item_anchor('activity', a.code)}",
+                a.due_text,
+                reports.activities.get(a.pk),
+            ),
+        )
+        for a in read
+    ]
 
 
 def _grouped(g: _Graph, pks: list[int]) -> list[UnitGroup]:
@@ -256,8 +295,11 @@ def by_priority(plan: m.Plan, as_at: AsAt) -> ByPriority:
 def by_directorate(plan: m.Plan, as_at: AsAt) -> ByDirectorate:
     """Each directorate with its objectives and what each contributes to. A directorate's
     objectives that are themselves priorities are left to the by-priority reading unless they
-    also contribute to something."""
+    also contribute to something. A plan without "contributes to" links is read by the units it
+    names as owners or leads instead (:func:`_by_unit`)."""
     g = _graph(plan, as_at)
+    if not g.linked:
+        return _by_unit(plan, as_at, g)
     priorities = {p.pk for p in g.priorities}
     readings = []
     for unit in g.directorates():
@@ -284,3 +326,50 @@ def matrix(plan: m.Plan, as_at: AsAt) -> Matrix:
         ]
         rows.append(MatrixRow(unit.name if unit else NO_UNIT, cells))
     return Matrix(g.linked, g.names, [g.entries[p.pk] for p in columns], rows)
+
+
+def _by_unit(plan: m.Plan, as_at: AsAt, g: _Graph) -> ByDirectorate:
+    """Each unit the plan names as holding an objective (its own unit, or its owner's), leading
+    an activity (its own unit, or its owner's) or owning a metric (its owner's), in the plan's
+    order, with those elements. An activity or metric is listed under its objective's entry when
+    that objective is the same unit's, and apart from it otherwise. Elements naming no unit are
+    counted, not listed (they are on the plan overview)."""
+    plan_href = as_at.link(reverse("plan", args=[plan.code]))
+    objectives: dict[m.OrgUnit, list[Entry]] = defaultdict(list)
+    activities: dict[m.OrgUnit, list[ActivityLine]] = defaultdict(list)
+    metrics: dict[m.OrgUnit, list[MetricLine]] = defaultdict(list)
+    unnamed: Counter[str] = Counter()
+    for o in g.objectives:
+        if (unit := g.unit_of[o.pk]) is not None:
+            objectives[unit].append(g.entries[o.pk])
+    for a, line in g.activities:
+        unit = a.org_unit or (a.owner.org_unit if a.owner else None)
+        held_by = g.unit_of[a.objective_id]
+        if unit is None and held_by is None:
+            unnamed["activities"] += 1
+        elif unit is not None and unit != held_by:
+            held = g.entries[a.objective_id]
+            line.objective = Ref(held.code, held.title, held.href)
+            activities[unit].append(line)
+    for x in plan.metrics.select_related("owner__org_unit").order_by("position"):
+        unit = x.owner.org_unit if x.owner else None
+        if unit is None:
+            unnamed["metrics"] += 1
+        elif not any(x.code == line.code for e in objectives[unit] for line in e.metrics):
+            metrics[unit].append(
+                MetricLine(
+                    x.code,
+                    x.title,
+                    f"{plan_href}#{item_anchor('metric', x.code)}",
+                    x.to_be_confirmed and x.title.strip().lower() != "to be confirmed",
+                    x.target_text if x.target_text.strip() != x.title.strip() else "",
+                )
+            )
+    unnamed["objectives"] = sum(1 for o in g.objectives if g.unit_of[o.pk] is None)
+    units = sorted(set(objectives) | set(activities) | set(metrics), key=lambda u: u.position)
+    readings = [
+        DirectorateReading(u.name, u.get_kind_display(), objectives[u], activities[u], metrics[u]) for u in units
+    ]
+    singular = {"objectives": "objective", "activities": "activity", "metrics": "metric"}
+    counted = [f"{n} {kind if n != 1 else singular[kind]}" for kind in singular if (n := unnamed[kind])]
+    return ByDirectorate(False, g.names, readings, counted)

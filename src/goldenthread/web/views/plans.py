@@ -39,7 +39,9 @@ def _plan_page(request: HttpRequest, template: str, plan: Plan, as_at: AsAt, cur
 @plan_view
 def plan_detail(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
     statuses = assess_plan(plan, as_at=as_at.period).objectives
-    return _plan_page(request, "web/plan.html", plan, as_at, "plan", page=presenters.plan_page(plan, statuses))
+    return _plan_page(
+        request, "web/plan.html", plan, as_at, "plan", page=presenters.plan_page(plan, statuses, as_at.date)
+    )
 
 
 def _reading(template: str, current: str, build: Callable[[Plan, AsAt], object]) -> Callable[..., HttpResponse]:
