@@ -41,7 +41,7 @@ def test_metric_page_shows_chart_table_breakdowns_and_trigger(signed_in):
     page = signed_in.get("/plans/t/metrics/FOUR/?as_at=2017/18 Q4").content.decode()
     assert 'id="spc-spec"' in page and '"$schema"' in page
     assert "Table of values" in page and "Mar 2018" in page
-    assert "By department type, March 2018" in page and "By organisation, March 2018" in page
+    assert "By department type, Mar 2018" in page and "By organisation, Mar 2018" in page  # periods by name
     assert "Gap between best and worst" in page
     assert "Three months below the standard" in page
     assert "Machine rules: below target for 3 periods; special cause concern" in page

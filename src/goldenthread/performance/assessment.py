@@ -30,7 +30,7 @@ from goldenthread.assurance.judgement import (
 )
 from goldenthread.assurance.spc import SPCResult, spc_many
 from goldenthread.performance.figures import Series, all_series, plan_series
-from goldenthread.planfile.periods import Period, month, parse_period, quarter
+from goldenthread.planfile.periods import Period, PeriodError, parse_period, period_of
 from goldenthread.plans import models as m
 
 IMPROVEMENT = {"higher_is_better": "increase", "lower_is_better": "decrease", "neutral": "neutral"}
@@ -65,10 +65,42 @@ class MetricAssessment:
 
     @property
     def period_target_met(self) -> bool | None:
-        x = self.metric
-        if self.period_value is None or x.target_value is None:
-            return None
-        return bool(target_met(np.array([self.period_value]), float(x.target_value), x.target_comparison or ">=")[0])
+        return _met(self.metric, self.period_value)
+
+
+@dataclass(frozen=True)
+class PeriodJudgement:
+    """A metric's value over a period and whether it meets the plan's target: what
+    ``goldenthread assess --period`` prints and the metric page and scorecard show."""
+
+    period: Period
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    met: bool | None  # None: no value for the period, or no target
+
+
+def _met(x: m.Metric, value: float | None) -> bool | None:
+    if value is None or x.target_value is None:
+        return None
+    return bool(target_met(np.array([value]), float(x.target_value), x.target_comparison or ">=")[0])
+
+
+def judge_period(x: m.Metric, series: Series, period: Period) -> PeriodJudgement:
+    """The metric's value over ``period`` (aggregated as declared) judged against its target."""
+    over = series.over(period.start, period.end)
+    value, numerator, denominator = over[1:] if over is not None else (None, None, None)
+    return PeriodJudgement(period, value, numerator, denominator, _met(x, value))
+
+
+def target_periods(x: m.Metric) -> list[Period]:
+    """The periods the plan names for the metric's target (its ``by``), when they are periods."""
+    if x.target_value is None or not x.target_by:
+        return []
+    try:
+        return [parse_period(x.target_by)]
+    except PeriodError:
+        return []
 
 
 @dataclass
@@ -85,16 +117,12 @@ def default_as_at(plan: m.Plan, today: date | None = None) -> Period:
     """The current quarter, or the plan's last quarter when the plan is over."""
     today = today or date.today()
     last = parse_period(plan.end)
-    day = min(today, last.end)
-    fy = day.year if day.month >= 4 else day.year - 1
-    return quarter(fy, (day.month - 4) % 12 // 3 + 1)
+    return period_of(min(today, last.end), "quarterly")
 
 
 def _labels(periods: list[date], frequency: str) -> list[str]:
-    if frequency == "quarterly":
-        return [quarter(d.year if d.month >= 4 else d.year - 1, (d.month - 4) % 12 // 3 + 1).label for d in periods]
-    if frequency == "monthly":
-        return [month(d.year, d.month).label for d in periods]
+    if frequency in ("quarterly", "monthly"):
+        return [period_of(d, frequency).label for d in periods]
     return [d.isoformat() for d in periods]
 
 
@@ -217,10 +245,10 @@ def _assess_metric(
     fired = evaluate_metric_rules(evidence)
     assessment = MetricAssessment(x, where, series, result, evidence, fired, metric_status(evidence, fired))
     if period is not None:
+        judged = judge_period(x, series, period)
         assessment.period = period
-        over = series.over(period.start, period.end)
-        if over is not None:
-            assessment.period_value, assessment.period_numerator, assessment.period_denominator = over[1:]
+        assessment.period_value, assessment.period_numerator = judged.value, judged.numerator
+        assessment.period_denominator = judged.denominator
     if with_units:
         assessment.units_with_concern = units_with_concern(x, as_at, improvement, target)
     return assessment

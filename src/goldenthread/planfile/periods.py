@@ -178,3 +178,27 @@ def financial_years(start: str, end: str) -> Period:
         raise PeriodError(f"the plan ends ({end}) before it starts ({start})")
     label = first.label if first == last else f"{first.label} to {last.label}"
     return Period(first.start, last.end, label, "year")
+
+
+def period_of(day: date, frequency: str) -> Period:
+    """The period of a metric's ``frequency`` that contains ``day``: its month, its quarter or its
+    financial year; a day for weekly and ad hoc data."""
+    fy = day.year if day.month >= 4 else day.year - 1
+    if frequency == "quarterly":
+        return quarter(fy, (day.month - 4) % 12 // 3 + 1)
+    if frequency == "annual":
+        return financial_year(fy)
+    if frequency == "monthly":
+        return month(day.year, day.month)
+    return Period(day, day, day.isoformat(), "day")
+
+
+def period_name(day: date, frequency: str) -> str:
+    """How pages, charts, packs and exports name a value's period: ``Jan 2017`` for a month,
+    ``2016/17 Q4`` for a quarter, ``2016/17`` for a financial year, ``5 Jan 2017`` for a day."""
+    period = period_of(day, frequency)
+    if period.precision == "month":
+        return f"{calendar.month_abbr[day.month]} {day.year}"
+    if period.precision == "day":
+        return f"{day.day} {calendar.month_abbr[day.month]} {day.year}"
+    return period.label

@@ -8,10 +8,14 @@ same picture. No Django here.
 
 from __future__ import annotations
 
+import calendar
+import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+
+from goldenthread.planfile.periods import period_name
 
 #: Making Data Count colours: grey common cause, blue improvement, orange concern, purple neutral.
 POINT_COLOURS = {
@@ -46,10 +50,11 @@ def _num(x: float | None) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
 
 
-def _rows(points: Sequence[ChartPoint]) -> list[dict]:
+def _rows(points: Sequence[ChartPoint], frequency: str) -> list[dict]:
     return [
         {
             "period": p.period.isoformat(),
+            "name": period_name(p.period, frequency),
             "value": _num(p.value),
             "mean": _num(p.mean),
             "lpl": _num(p.lpl),
@@ -89,7 +94,7 @@ def _points(points: Sequence[ChartPoint], x: dict, y: dict, fmt: str) -> dict:
                 "legend": {"orient": "bottom", "columns": 2},
             },
             "tooltip": [
-                {"field": "period", "type": "temporal", "format": "%B %Y", "title": "Period"},
+                {"field": "name", "type": "nominal", "title": "Period"},
                 {"field": "value", "type": "quantitative", "format": fmt, "title": "Value"},
                 {"field": "mean", "type": "quantitative", "format": fmt, "title": "Mean"},
                 {"field": "lpl", "type": "quantitative", "format": fmt, "title": "Lower process limit"},
@@ -131,6 +136,27 @@ def _trajectory(x: dict, y: dict, trajectory: Sequence[tuple[date, float]]) -> d
     }
 
 
+def _period_axis(periods: Sequence[date], frequency: str) -> dict:
+    """The x encoding: time on a UTC scale, a tick at each period drawn and labelled by the period's
+    name ("2016/17 Q4", "Jan 2017"), so labels are never repeated, shifted to another period or
+    written in the browser's time zone, whatever span the chart covers."""
+    days = sorted(set(periods))
+    stamps = [calendar.timegm(d.timetuple()) * 1000 for d in days]
+    names = [period_name(d, frequency) for d in days]
+    return {
+        "field": "period",
+        "type": "temporal",
+        "title": None,
+        "scale": {"type": "utc"},
+        "axis": {
+            "values": stamps,
+            "labelExpr": f"{json.dumps(names)}[indexof({json.dumps(stamps)}, time(datum.value))]",
+            "labelAngle": 0,
+            "labelOverlap": "greedy",
+        },
+    }
+
+
 def spc_chart_spec(
     points: Sequence[ChartPoint],
     *,
@@ -139,6 +165,7 @@ def spc_chart_spec(
     percentage: bool = False,
     target: float | None = None,
     trajectory: Sequence[tuple[date, float]] = (),
+    frequency: str = "monthly",
     width: int | str = "container",
     height: int = 320,
 ) -> dict:
@@ -148,7 +175,7 @@ def spc_chart_spec(
     limits. Values are plain numbers; percentages are fractions formatted as % on the axis.
     """
     fmt = ".1%" if percentage else ",.4~g"
-    x = {"field": "period", "type": "temporal", "title": None, "axis": {"format": "%b %Y", "labelAngle": 0}}
+    x = _period_axis([p.period for p in points] + [d for d, _ in trajectory], frequency)
     y = {"type": "quantitative", "title": y_title, "axis": {"format": fmt}, "scale": {"zero": False}}
     layers: list[dict] = [
         _line(x, y, "upl", "#768692", [4, 3]),
@@ -169,7 +196,7 @@ def spc_chart_spec(
         "title": {"text": title, "anchor": "start", "fontSize": 14},
         "width": width,
         "height": height,
-        "data": {"values": _rows(points)},
+        "data": {"values": _rows(points, frequency)},
         "layer": layers,
         "config": {
             "font": "Arial, sans-serif",

@@ -13,11 +13,12 @@ from goldenthread.assurance.judgement import FiredTrigger, Status
 from goldenthread.performance import figures
 from goldenthread.performance.assessment import MetricAssessment, assess_plan
 from goldenthread.performance.models import Observation
-from goldenthread.planfile.periods import Period
+from goldenthread.planfile.periods import Period, period_name
 from goldenthread.plans import models as m
 from goldenthread.plans.tree import Tree
 from goldenthread.presenters import icons
 from goldenthread.presenters.charts import POINT_LABELS, ChartPoint, spc_chart_spec
+from goldenthread.presenters.verdict import Verdict, verdicts
 
 
 @dataclass
@@ -30,6 +31,7 @@ class TableRow:
     special_cause: str
     point_type: str
     planned: float | None = None
+    name: str = ""  # the period's name: "Jan 2017", "2016/17 Q4"
 
 
 @dataclass
@@ -61,10 +63,17 @@ class MetricPage:
     breakdowns: list[Breakdown] = field(default_factory=list)
     percentage: bool = False
     has_trajectory: bool = False
+    verdicts: list[Verdict] = field(default_factory=list)  # one for each target period the plan names
 
     @property
     def latest(self):
         return self.assessment.latest
+
+    @property
+    def latest_name(self) -> str:
+        """The latest value's period by its name, e.g. "2016/17 Q4" or "Mar 2017"."""
+        latest = self.assessment.latest
+        return period_name(latest[0], self.metric.frequency) if latest else ""
 
 
 def _f(x) -> float | None:
@@ -97,6 +106,7 @@ def metric_page(plan: m.Plan, metric_code: str, as_at: Period, where_code: str |
         percentage=percentage,
         target=float(metric.target_value) if metric.target_value is not None else None,
         trajectory=sorted(planned.items()),
+        frequency=metric.frequency,
     )
     return MetricPage(
         plan=plan,
@@ -117,6 +127,7 @@ def metric_page(plan: m.Plan, metric_code: str, as_at: Period, where_code: str |
         breakdowns=_breakdowns(metric, where, a),
         percentage=percentage,
         has_trajectory=bool(planned),
+        verdicts=verdicts(a, as_at),
     )
 
 
@@ -136,6 +147,7 @@ def _table_and_points(a: MetricAssessment, planned: dict[date, float]) -> tuple[
                 str(s.special_cause_type[i]),
                 POINT_LABELS.get(str(s.point_type[i]), str(s.point_type[i])),
                 planned.get(d),
+                period_name(d, a.metric.frequency),
             )
             table.append(row)
             points.append(
@@ -184,7 +196,7 @@ def _breakdowns(metric: m.Metric, where: m.OrgUnit | None, a: MetricAssessment) 
     if latest is None:
         return []
     period = latest[0]
-    label = period.strftime("%B %Y") if metric.frequency == "monthly" else period.isoformat()
+    label = period_name(period, metric.frequency)
     out: list[Breakdown] = []
     # by breakdown dimension (department type, sex, age band…), over the latest period
     held = (
@@ -233,6 +245,7 @@ def download_rows(page: MetricPage) -> tuple[list[str], list[list]]:
         "point_type",
         "target",
         "planned",
+        "period_name",
     ]
     target = float(page.metric.target_value) if page.metric.target_value is not None else None
     where = page.where.name if page.where else "all data held"
@@ -249,6 +262,7 @@ def download_rows(page: MetricPage) -> tuple[list[str], list[list]]:
             r.point_type,
             target,
             r.planned,
+            r.name,
         ]
         for r in page.table
     ]

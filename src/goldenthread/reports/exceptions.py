@@ -1,6 +1,6 @@
-"""The pack's exceptions: the exceptions page's items, each once (the page lists an item under every
-objective it serves), newest first, with the metric page's own chart and breakdowns, and what the
-cycle says about them (the latest commentary, the actions agreed).
+"""The pack's exceptions: the exceptions page's items, each once, newest first, with the metric
+page's own chart and breakdowns, and what the cycle says about them (the latest commentary, the
+actions agreed).
 """
 
 from __future__ import annotations
@@ -63,17 +63,15 @@ def exception_entries(
 def _entries(
     found_page: ap.Exceptions, found: _Found
 ) -> tuple[dict[Key, ExceptionEntry], dict[Key, list[m.Objective]]]:
-    """Each item once, and the objectives it serves (every group it is listed under)."""
+    """Each item (the page lists each once), and the objectives it serves."""
     entries: dict[Key, ExceptionEntry] = {}
     serves: dict[Key, list[m.Objective]] = defaultdict(list)
     for group in found_page.groups:
         for item in group.items:
             key = (item.kind, item.code)
-            if group.objective_code in found.by_code:
-                serves[key].append(found.by_code[group.objective_code])
-            if key not in entries:
-                label = RATING_LABELS.get(item.status, item.status)
-                entries[key] = ExceptionEntry(item.kind, item.code, item.title, item.what, item.status, label)
+            serves[key] += [found.by_code[code] for code, _ in item.objectives if code in found.by_code]
+            label = RATING_LABELS.get(item.status, item.status)
+            entries[key] = ExceptionEntry(item.kind, item.code, item.title, item.what, item.status, label)
     return entries, serves
 
 
@@ -142,10 +140,10 @@ def chart_description(page: MetricPage) -> str:
     where = page.where.name if page.where else "all data held"
     parts = [f"Statistical process control chart of {page.metric.title} for {where}, {len(page.table)} points"]
     if page.table:
-        parts.append(f" from {page.table[0].period:%B %Y} to {page.table[-1].period:%B %Y}")
+        parts.append(f" from {page.table[0].name} to {page.table[-1].name}")
     parts.append(".")
     if latest:
-        parts.append(f" Latest value {ap.format_value(latest[1], unit)} ({latest[0]:%B %Y}).")
+        parts.append(f" Latest value {ap.format_value(latest[1], unit)} ({page.latest_name}).")
     if page.table and page.table[-1].mean is not None:
         last = page.table[-1]
         parts.append(

@@ -20,8 +20,8 @@ from typing import Any
 
 from goldenthread.access import rules
 from goldenthread.formatting import csv_cell
-from goldenthread.performance.assessment import MetricAssessment
-from goldenthread.planfile.periods import Period
+from goldenthread.performance.assessment import MetricAssessment, judge_period, target_periods
+from goldenthread.planfile.periods import Period, period_name
 from goldenthread.plans import models as m
 from goldenthread.presenters import assurance as ap
 from goldenthread.presenters.metric import default_where
@@ -104,16 +104,31 @@ def _scorecard_row(plan: m.Plan, period: Period, where: str, r: ap.ScorecardRow,
         "unit": x.unit,
         "polarity": x.polarity,
         "latest_period": latest[0].isoformat() if latest else None,
+        "latest_period_name": period_name(latest[0], x.frequency) if latest else None,
         "latest_value": _number(latest[1]) if latest else None,
         "target": _number(x.target_value),
         "comparison": x.target_comparison or None,
         "target_by": x.target_by or None,
         "target_text": x.target_text or None,
+        **_target_period(x, a),
         "variation": a.spc.variation if a.spc else None,
         "assurance": a.spc.assurance if a.spc else None,
         "status": a.status.rating,
         "status_reason": a.status.reason,
         "to_be_confirmed": x.to_be_confirmed,
+    }
+
+
+def _target_period(x: m.Metric, a: MetricAssessment) -> dict[str, Any]:
+    """The verdict for the period the plan names for the target: the same judgement as the
+    scorecard page's and ``goldenthread assess --period``'s."""
+    judged = [judge_period(x, a.series, p) for p in target_periods(x)][:1]
+    if not judged:
+        return {"target_period": None, "target_period_value": None, "target_met": None}
+    return {
+        "target_period": judged[0].period.label,
+        "target_period_value": _number(judged[0].value),
+        "target_met": judged[0].met,
     }
 
 
@@ -127,6 +142,7 @@ def _value_rows(plan: m.Plan, where: str, a: MetricAssessment) -> list[dict[str,
             "metric": a.metric.code,
             "where": where,
             "period": day.isoformat(),
+            "period_name": period_name(day, a.metric.frequency),
             "frequency": a.metric.frequency,
             "value": _number(s.values[i]),
             "numerator": _number(s.numerators[i]) if ratio else None,

@@ -1,0 +1,153 @@
+"""The exceptions page: everything that needs attention — fired triggers, special causes of concern,
+targets the process limits say will be missed, overdue deliverables — each listed once, under
+the first objective it serves (the others named beside it), with its value, target, owner and
+period, newest first. From one assessment of the plan (the same one the board pack uses)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from goldenthread.assurance.judgement import FiredTrigger
+from goldenthread.formatting import long_date
+from goldenthread.performance.assessment import MetricAssessment, PlanAssessment, assess_plan
+from goldenthread.planfile.periods import Period, period_name
+from goldenthread.plans import models as m
+from goldenthread.presenters.metric import default_where
+from goldenthread.presenters.values import format_target, format_value
+
+
+@dataclass
+class ExceptionItem:
+    kind: str  # metric or activity
+    code: str
+    title: str
+    what: list[str]  # each reason once
+    when: str  # ISO date of the latest period concerned, for ordering newest first
+    status: str
+    link: str = ""
+    value: str = ""  # a metric's latest value; an activity's reported status
+    target: str = ""  # a metric's target; an activity's due date
+    owner: str = ""
+    period: str = ""  # the latest value's period by its name ("2016/17 Q4", "Mar 2017"); the due date
+    objectives: list[tuple[str, str]] = field(default_factory=list)  # (code, title) of every objective served
+
+    @property
+    def also_serves(self) -> list[tuple[str, str]]:
+        """The objectives served besides the one the item is listed under."""
+        return self.objectives[1:]
+
+
+@dataclass
+class ExceptionGroup:
+    objective_code: str
+    objective_title: str
+    directorate: str
+    items: list[ExceptionItem] = field(default_factory=list)
+
+
+@dataclass
+class Exceptions:
+    plan: m.Plan
+    as_at: Period
+    groups: list[ExceptionGroup]
+    count: int
+
+
+def _owner(*owners: m.Owner | None) -> str:
+    return next((str(o) for o in owners if o is not None), "")
+
+
+def _metric_reasons(a: MetricAssessment) -> list[str]:
+    what = [f.message for f in a.fired]
+    if a.evidence.latest_point_type == "special_cause_concern" and not any(
+        f.rule == "special_cause_concern" for f in a.fired
+    ):
+        what.append("special cause of concern at the latest point")
+    if a.spc and a.spc.assurance == "consistent_fail" and not any(f.rule == "assurance_fail" for f in a.fired):
+        what.append("the process limits show the target will consistently be missed")
+    return list(dict.fromkeys(what))
+
+
+def _metric_item(
+    a: MetricAssessment, what: list[str], objectives: list[tuple[str, str]], by_code: dict[str, m.Objective]
+) -> ExceptionItem:
+    """The metric's item; its owner is the plan's owner of the metric, else of an objective it serves."""
+    x, latest = a.metric, a.latest
+    return ExceptionItem(
+        "metric",
+        x.code,
+        x.title,
+        what,
+        latest[0].isoformat() if latest else "",
+        a.status.rating,
+        value=format_value(latest[1] if latest else None, x.unit),
+        target=format_target(x),
+        owner=_owner(x.owner, *(by_code[code].owner for code, _ in objectives if code in by_code)),
+        period=period_name(latest[0], x.frequency) if latest else "",
+        objectives=objectives,
+    )
+
+
+def _activity_items(plan: m.Plan, fired: list[FiredTrigger]) -> dict[str, ExceptionItem]:
+    """One item per activity, however many of the plan's activity rules fired for it."""
+    activities = {a.code: a for a in plan.activities.select_related("owner", "objective__owner")}
+    items: dict[str, ExceptionItem] = {}
+    for f in fired:
+        if f.kind != "activity":
+            continue
+        if f.code in items:
+            items[f.code].what = list(dict.fromkeys([*items[f.code].what, f.message]))
+            continue
+        a = activities[f.code]
+        due = a.due_text or (long_date(a.due_date) if a.due_date else "")
+        items[f.code] = ExceptionItem(
+            "activity",
+            f.code,
+            f.title,
+            [f.message],
+            f.periods[0] if f.periods else "",
+            "concern",
+            value=a.get_status_display(),
+            target=f"due {due}" if due else "",
+            owner=_owner(a.owner, a.objective.owner),
+            period=due,
+            objectives=[(a.objective.code, a.objective.title)],
+        )
+    return items
+
+
+def exceptions(plan: m.Plan, as_at: Period | None = None, assessment: PlanAssessment | None = None) -> Exceptions:
+    """Every fired trigger, special cause of concern, failing assurance and overdue deliverable, each
+    once, by the first objective it serves and its directorate, newest first."""
+    where = default_where(plan)
+    assessment = assessment or assess_plan(plan, as_at=as_at, where_code=where.code if where else None)
+    objectives = {o.code: o for o in plan.objectives.select_related("org_unit", "owner")}
+    served: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for metric_id, code, title in (
+        m.Metric.objectives.through.objects.filter(metric__plan=plan)
+        .order_by("objective__position", "objective__code")
+        .values_list("metric_id", "objective__code", "objective__title")
+    ):
+        served[metric_id].append((code, title))
+    items = [
+        _metric_item(a, what, served[a.metric.pk], objectives)
+        for a in assessment.metrics
+        if (what := _metric_reasons(a))
+    ]
+    items += _activity_items(plan, assessment.fired).values()
+    groups: dict[str, ExceptionGroup] = {}
+    for item in items:
+        code = item.objectives[0][0] if item.objectives else ""
+        if code not in groups:
+            o = objectives.get(code)
+            groups[code] = ExceptionGroup(
+                code, o.title if o else "Not linked to an objective", o.org_unit.name if o and o.org_unit else ""
+            )
+        groups[code].items.append(item)
+    for g in groups.values():
+        g.items.sort(key=lambda i: i.when, reverse=True)
+    ordered = sorted(
+        groups.values(), key=lambda g: (max((i.when for i in g.items), default=""), g.objective_code), reverse=True
+    )
+    return Exceptions(plan, assessment.as_at, ordered, len(items))
