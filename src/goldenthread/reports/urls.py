@@ -1,9 +1,13 @@
 from django.urls import path
 
-from goldenthread.reports import views
+from goldenthread.reports import build_views, views
 
 urlpatterns = [
     path("plans/<str:code>/reports/board.<str:fmt>", views.board, name="report-board"),
     path("plans/<str:code>/reports/directorate/<str:unit>.<str:fmt>", views.directorate, name="report-directorate"),
     path("plans/<str:code>/reports/summary.<str:fmt>", views.summary, name="report-summary"),
+    # the board pack PDF built in the background (goldenthread.reports.jobs)
+    path("plans/<str:code>/reports/builds/", build_views.start, name="report-build-start"),
+    path("plans/<str:code>/reports/builds/<int:pk>/", build_views.progress, name="report-build"),
+    path("plans/<str:code>/reports/builds/<int:pk>/download", build_views.download, name="report-build-file"),
 ]

@@ -32,6 +32,18 @@ class Download(Protocol):
     def file_stem(self) -> str: ...
 
 
+def asked_period(raw: str, as_at) -> Period | HttpResponse:
+    """The period a pack is asked for (``period=``), else the page's "as at" period; a bad one is
+    a 400 that says how to write it."""
+    raw = raw.strip()[:40]
+    try:
+        return parse_period(raw) if raw else as_at.period
+    except PeriodError as exc:
+        return HttpResponseBadRequest(
+            f"{exc}. Write the period as 2016/17 Q4, 2016/17 or 2017-01.", content_type="text/plain; charset=utf-8"
+        )
+
+
 def pack_view(view: Callable[..., tuple[Download, bytes]]) -> Callable[..., HttpResponse]:
     """The one access check for every pack download — signed in and allowed to read the plan
     (:func:`goldenthread.access.decorators.plan_view`, where roles are enforced) — plus the format and
@@ -42,13 +54,9 @@ def pack_view(view: Callable[..., tuple[Download, bytes]]) -> Callable[..., Http
     def wrapper(request: HttpRequest, plan, as_at, fmt: str, **kwargs) -> HttpResponse:
         if fmt not in FORMATS:
             raise Http404(f"Packs come as {', '.join(FORMATS)}")
-        raw = request.GET.get("period", "").strip()[:40]
-        try:
-            period = parse_period(raw) if raw else as_at.period
-        except PeriodError as exc:
-            return HttpResponseBadRequest(
-                f"{exc}. Write the period as 2016/17 Q4, 2016/17 or 2017-01.", content_type="text/plain; charset=utf-8"
-            )
+        period = asked_period(request.GET.get("period", ""), as_at)
+        if isinstance(period, HttpResponse):
+            return period
         document, data = view(request, plan, period, fmt, **kwargs)
         response = HttpResponse(data, content_type=MEDIA_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="{document.file_stem}.{fmt}"'
