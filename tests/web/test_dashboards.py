@@ -451,7 +451,7 @@ def bigger(example_text: str, n: int = 30) -> str:
 QUERY_BUDGETS = {
     "/plans/example-2019/?as_at=2019/20 Q3": 44,
     "/plans/example-2019/by-priority/?as_at=2019/20 Q3": 11,
-    "/plans/example-2019/by-directorate/?as_at=2019/20 Q3": 11,
+    "/plans/example-2019/by-directorate/?as_at=2019/20 Q3": 12,  # and the metrics with their owners' units
     "/plans/example-2019/matrix/?as_at=2019/20 Q3": 11,
     "/plans/example-2019/deliverables/?as_at=2019/20 Q3&directorate=medical": 10,
     "/plans/example-2019/budgets/?as_at=2019/20 Q3": 9,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.urls import reverse
@@ -293,25 +294,26 @@ def by_priority(plan: m.Plan, as_at: AsAt) -> ByPriority:
 
 
 def by_directorate(plan: m.Plan, as_at: AsAt) -> ByDirectorate:
-    """Each directorate with its objectives and what each contributes to. A directorate's
-    objectives that are themselves priorities are left to the by-priority reading unless they
-    also contribute to something. A plan without "contributes to" links is read by the units it
-    names as owners or leads instead (:func:`_by_unit`)."""
+    """Each unit the plan names as holding an objective, leading an activity or owning a metric,
+    with those elements (:func:`_by_unit`) — every unit, so a plan that links few objectives, or
+    none, is still read by directorate. With links, a directorate's objectives that are
+    themselves priorities are left to the by-priority reading unless they also contribute to
+    something, and contributing objectives naming no unit are listed last under
+    :data:`NO_UNIT`."""
     g = _graph(plan, as_at)
     if not g.linked:
-        return _by_unit(plan, as_at, g)
+        return _by_unit(plan, as_at, g, lambda o: True)
     priorities = {p.pk for p in g.priorities}
-    readings = []
-    for unit in g.directorates():
-        entries = [
-            g.entries[o.pk]
-            for o in g.objectives
-            if g.unit_of[o.pk] == unit and (o.pk in g.contributes_to or o.pk not in priorities)
-        ]
-        readings.append(
-            DirectorateReading(unit.name if unit else NO_UNIT, unit.get_kind_display() if unit else "", entries)
-        )
-    return ByDirectorate(g.linked, g.names, readings)
+
+    def shown(o: m.Objective) -> bool:
+        return o.pk in g.contributes_to or o.pk not in priorities
+
+    page = _by_unit(plan, as_at, g, shown)
+    page.linked = True
+    if None in g.directorates():
+        entries = [g.entries[o.pk] for o in g.objectives if g.unit_of[o.pk] is None and shown(o)]
+        page.directorates.append(DirectorateReading(NO_UNIT, "", entries))
+    return page
 
 
 def matrix(plan: m.Plan, as_at: AsAt) -> Matrix:
@@ -328,23 +330,24 @@ def matrix(plan: m.Plan, as_at: AsAt) -> Matrix:
     return Matrix(g.linked, g.names, [g.entries[p.pk] for p in columns], rows)
 
 
-def _by_unit(plan: m.Plan, as_at: AsAt, g: _Graph) -> ByDirectorate:
+def _by_unit(plan: m.Plan, as_at: AsAt, g: _Graph, shown: Callable[[m.Objective], bool]) -> ByDirectorate:
     """Each unit the plan names as holding an objective (its own unit, or its owner's), leading
     an activity (its own unit, or its owner's) or owning a metric (its owner's), in the plan's
     order, with those elements. An activity or metric is listed under its objective's entry when
     that objective is the same unit's, and apart from it otherwise. Elements naming no unit are
-    counted, not listed (they are on the plan overview)."""
+    counted, not listed (they are on the plan overview), and so are those of the organisation as
+    a whole. Only objectives ``shown`` are listed."""
     plan_href = as_at.link(reverse("plan", args=[plan.code]))
     objectives: dict[m.OrgUnit, list[Entry]] = defaultdict(list)
     activities: dict[m.OrgUnit, list[ActivityLine]] = defaultdict(list)
     metrics: dict[m.OrgUnit, list[MetricLine]] = defaultdict(list)
     unnamed: Counter[str] = Counter()
     for o in g.objectives:
-        if (unit := g.unit_of[o.pk]) is not None:
+        if (unit := _part(g.unit_of[o.pk])) is not None and shown(o):
             objectives[unit].append(g.entries[o.pk])
     for a, line in g.activities:
-        unit = a.org_unit or (a.owner.org_unit if a.owner else None)
-        held_by = g.unit_of[a.objective_id]
+        unit = _part(a.org_unit or (a.owner.org_unit if a.owner else None))
+        held_by = _part(g.unit_of[a.objective_id])
         if unit is None and held_by is None:
             unnamed["activities"] += 1
         elif unit is not None and unit != held_by:
@@ -352,7 +355,7 @@ def _by_unit(plan: m.Plan, as_at: AsAt, g: _Graph) -> ByDirectorate:
             line.objective = Ref(held.code, held.title, held.href)
             activities[unit].append(line)
     for x in plan.metrics.select_related("owner__org_unit").order_by("position"):
-        unit = x.owner.org_unit if x.owner else None
+        unit = _part(x.owner.org_unit if x.owner else None)
         if unit is None:
             unnamed["metrics"] += 1
         elif not any(x.code == line.code for e in objectives[unit] for line in e.metrics):
@@ -365,7 +368,7 @@ def _by_unit(plan: m.Plan, as_at: AsAt, g: _Graph) -> ByDirectorate:
                     x.target_text if x.target_text.strip() != x.title.strip() else "",
                 )
             )
-    unnamed["objectives"] = sum(1 for o in g.objectives if g.unit_of[o.pk] is None)
+    unnamed["objectives"] = sum(1 for o in g.objectives if _part(g.unit_of[o.pk]) is None)
     units = sorted(set(objectives) | set(activities) | set(metrics), key=lambda u: u.position)
     readings = [
         DirectorateReading(u.name, u.get_kind_display(), objectives[u], activities[u], metrics[u]) for u in units
@@ -373,3 +376,8 @@ def _by_unit(plan: m.Plan, as_at: AsAt, g: _Graph) -> ByDirectorate:
     singular = {"objectives": "objective", "activities": "activity", "metrics": "metric"}
     counted = [f"{n} {kind if n != 1 else singular[kind]}" for kind in singular if (n := unnamed[kind])]
     return ByDirectorate(False, g.names, readings, counted)
+
+
+def _part(unit: m.OrgUnit | None) -> m.OrgUnit | None:
+    """The unit, unless it is none or the organisation as a whole (which is no directorate)."""
+    return None if unit is None or unit.kind == m.OrgUnit.Kind.ORGANISATION else unit
