@@ -149,7 +149,9 @@ def _period_axis(periods: Sequence[date], frequency: str) -> dict:
         "title": None,
         "scale": {"type": "utc"},
         "axis": {
-            "values": stamps,
+            # DateTime objects, which Vega-Lite writes as utc(…): its browser-side interpreter
+            # reads datetime(timestamp) as a year, so plain timestamps would place no tick at all
+            "values": [{"year": d.year, "month": d.month, "date": d.day, "utc": True} for d in days],
             "labelExpr": f"{json.dumps(names)}[indexof({json.dumps(stamps)}, time(datum.value))]",
             "labelAngle": 0,
             "labelOverlap": "greedy",
