@@ -63,6 +63,7 @@ def test_quarterly_values_are_named_as_quarters_on_the_pages(plan, client):
     cells = re.findall(r'<tr class="nhsuk-table__row"><td class="nhsuk-table__cell">([^<]*)</td>', values)
     assert cells == QUARTERS
     assert "Latest (2017/18 Q4)" in page and "By organisation, 2017/18 Q4" in page
+    assert "target missed in each of the last 3 periods (2017/18 Q2, 2017/18 Q3, 2017/18 Q4)" in page
     assert not MONTH_NAME.search(re.sub(r"<script.*?</script>", "", page, flags=re.S))
     card = client.get("/plans/t/scorecard/", {"as_at": AS_AT.label}).content.decode()
     assert '<span class="nhsuk-body-s">2017/18 Q4</span>' in card

@@ -70,6 +70,14 @@ class MetricPage:
         return self.assessment.latest
 
     @property
+    def fired_named(self) -> list[tuple[str, str]]:
+        """Each fired trigger's message and the periods it fired for, by their names."""
+        a = self.assessment
+        named = [period_name(d, self.metric.frequency) for d in a.series.periods]
+        names = dict(zip(a.evidence.periods, named, strict=True))
+        return [(f.message, ", ".join(names.get(p, p) for p in f.periods)) for f in self.fired]
+
+    @property
     def latest_name(self) -> str:
         """The latest value's period by its name, e.g. "2016/17 Q4" or "Mar 2017"."""
         latest = self.assessment.latest
