@@ -86,3 +86,20 @@ def data(load, plan):
     )
     assert report.ok, report.problem_lines()
     return {x.code: x for x in plan.metrics.all()}
+
+
+@pytest.fixture
+def own_var_folder(settings, tmp_path):
+    """Files the upload page holds for confirmation go to this test's own folder."""
+    settings.VAR_DIR = tmp_path / "var"
+
+
+@pytest.fixture
+def loader(client, django_user_model, plan):
+    """A member of the plan's planning team: they load its data."""
+    from goldenthread.access import roles
+
+    user = django_user_model.objects.create_user("analyst", password="x" * 12)
+    roles.grant(user, roles.PLANNING_TEAM, plan=plan)
+    client.force_login(user)
+    return user

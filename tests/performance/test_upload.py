@@ -1,10 +1,12 @@
 """The Upload data page: a plan's planning team and administrators only (a rule of the plan, not
-the account's staff flag), CSRF-protected, every row's problem shown, nothing written on error,
+the account's staff flag), CSRF-protected, every row's problem shown, nothing written on error;
+a preview of what would be loaded before anything is written, then the load on confirmation, and
 the summary on success."""
 
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -16,6 +18,8 @@ from goldenthread.plans.models import Plan
 
 URL = "/data/upload/"
 
+pytestmark = pytest.mark.usefixtures("own_var_folder")
+
 
 def upload(name: str, text: str) -> io.BytesIO:
     f = io.BytesIO(text.encode("utf-8"))
@@ -23,13 +27,34 @@ def upload(name: str, text: str) -> io.BytesIO:
     return f
 
 
-@pytest.fixture
-def loader(client, django_user_model, plan):
-    """A member of the plan's planning team: they load its data."""
-    user = django_user_model.objects.create_user("analyst", password="x" * 12)
-    roles.grant(user, roles.PLANNING_TEAM, plan=plan)
-    client.force_login(user)
-    return user
+def words(page: str) -> str:
+    """The page's text with its markup taken out and its white space run together."""
+    return " ".join(re.sub(r"<[^>]+>", " ", page).split())
+
+
+def token_of(page: str) -> str:
+    """The token of the preview's confirmation form."""
+    found = re.search(r'name="token" value="([^"]+)"', page)
+    assert found, page
+    return found.group(1)
+
+
+def preview_then_load(client, form: dict) -> tuple[str, str]:
+    """Post the form (the preview: nothing is written), then confirm it: (preview page, result page)."""
+    from goldenthread.plans.models import OrgUnit
+
+    def held() -> tuple[int, int, int]:
+        return Observation.objects.count(), LoadBatch.objects.count(), OrgUnit.objects.count()
+
+    before = held()
+    preview = client.post(URL, form)
+    page = preview.content.decode()
+    assert preview.status_code == 200, page
+    assert "Check what will be loaded: nothing has been written yet" in page
+    assert held() == before
+    result = client.post(URL, {"token": token_of(page), "action": "load"})
+    assert result.status_code == 200, result.content.decode()
+    return page, result.content.decode()
 
 
 def test_the_url_is_named():
@@ -140,9 +165,10 @@ def test_success_shows_the_summary_and_records_who(client, loader, plan):
             "file": upload("returns.csv", text),
         }
 
-    response = client.post(URL, form())
-    page = response.content.decode()
-    assert response.status_code == 200, page
+    preview, page = preview_then_load(client, form())
+    assert "2 rows would give 2 new, 0 revised and 0 unchanged values, and add 1 org unit (RF4)" in words(preview)
+    assert "PCT (monthly) RF4 New 2017-01 1 1 0 0" in words(preview)
+    assert "PCT (monthly) rx1 2017-01 1 1 0 0" in words(preview)
     assert "Data loaded" in page and "returns.csv: loaded into plan perf" in page
     assert "2 rows: 2 new, 0 revised, 0 unchanged; 1 org unit(s) added" in page
     batch = LoadBatch.objects.get()
@@ -151,7 +177,8 @@ def test_success_shows_the_summary_and_records_who(client, loader, plan):
     assert set(Observation.objects.values_list("loaded_by", flat=True)) == {loader.pk}
 
     again = client.post(URL, form())
-    assert again.status_code == 200 and "Nothing changed" in again.content.decode()
+    assert again.status_code == 200 and "Nothing to load" in again.content.decode()
+    assert 'name="token"' not in again.content.decode()
     assert LoadBatch.objects.count() == 1
 
 
@@ -162,7 +189,8 @@ def test_form_problems_are_summarised(client, loader, plan):
     assert "There is a problem" in page
     assert "Choose the plan the data belongs to" in page
     assert "The file returns.pdf is not a CSV (.csv) or Excel (.xlsx) file" in page
-    assert "type=dept: &#39;dept&#39; is not a field" in page
+    assert "type=dept (in “Column names to read as fields”): &#39;dept&#39; is not a field" in page
+    assert "--map" not in page
 
 
 def test_an_xlsx_upload_loads(client, loader, plan):
@@ -175,8 +203,7 @@ def test_an_xlsx_upload_loads(client, loader, plan):
     book.save(data)
     data.seek(0)
     data.name = "returns.xlsx"
-    response = client.post(URL, {"plan": "perf", "file": data})
-    assert response.status_code == 200, response.content.decode()
+    preview_then_load(client, {"plan": "perf", "file": data})
     assert Observation.objects.get().value == 7
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
-from goldenthread.performance.loading import MappingError, parse_mapping
+from goldenthread.performance.loading import PAGE, MappingError, parse_mapping
 from goldenthread.plans.models import OrgUnit, Plan
 
 #: the kinds of file the page takes (the largest is settings.GOLDENTHREAD_MAX_UPLOAD_BYTES;
@@ -82,9 +82,9 @@ class UploadForm:
             self.errors["file"] = f"The file {self.file.name} is empty"
         lines = [line.strip() for line in self.mapping_text.replace(",", "\n").splitlines() if line.strip()]
         try:
-            self.mapping = parse_mapping(lines)
+            self.mapping = parse_mapping(lines, PAGE)
         except MappingError as exc:
-            self.errors["mapping"] = str(exc).replace("--map ", "", 1)
+            self.errors["mapping"] = str(exc)
         if self.add_units and self.add_units not in OrgUnit.Kind.values:
             self.errors["add_units"] = "Choose a kind of org unit from the list"
         if len(self.source) > 500:

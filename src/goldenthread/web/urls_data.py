@@ -6,4 +6,5 @@ app_name = "performance"
 
 urlpatterns = [
     path("upload/", views.upload, name="upload"),
+    path("upload/<str:code>/template.csv", views.template, name="upload_template"),
 ]

@@ -17,7 +17,9 @@ The package follows the steps: :mod:`.reading` (CSV/XLSX to a table of text cell
 :mod:`.columns` (which column gives which field, ``--map``), :mod:`.checking` and
 :mod:`.periods` (every row checked as columns, with :mod:`.problems` listing what is wrong),
 :mod:`.writing` (compare with the data held, insert and revise, the audit trail) and
-:mod:`.load`, which runs them; :mod:`.report` says what a load found and did.
+:mod:`.load`, which runs them; :mod:`.report` says what a load found and did, and :mod:`.preview`
+what a dry run would load, by metric and org unit. :mod:`.wording` words the fixes in messages for
+the channel a load came through (command-line flags, the upload page's fields).
 """
 
 from goldenthread.performance.loading.columns import (
@@ -30,24 +32,30 @@ from goldenthread.performance.loading.columns import (
     parse_mapping,
 )
 from goldenthread.performance.loading.load import load_file, load_table
+from goldenthread.performance.loading.preview import PreviewLine
 from goldenthread.performance.loading.problems import MAX_PROBLEMS, Problem
 from goldenthread.performance.loading.reading import Table, read_table
 from goldenthread.performance.loading.report import LoadReport, Progress
+from goldenthread.performance.loading.wording import CLI, PAGE, Wording
 from goldenthread.performance.loading.writing import BATCH_SIZE, ID_CHUNK
 
 __all__ = [
     "BATCH_SIZE",
     "BREAKDOWN",
+    "CLI",
     "FIELDS",
     "ID_CHUNK",
     "MAX_PROBLEMS",
     "NUMBER_FIELDS",
+    "PAGE",
     "STATUSES",
     "LoadReport",
     "MappingError",
+    "PreviewLine",
     "Problem",
     "Progress",
     "Table",
+    "Wording",
     "field_name",
     "load_file",
     "load_table",

@@ -21,6 +21,7 @@ from goldenthread.performance.loading.numbers import RowMetrics, check_against_m
 from goldenthread.performance.loading.periods import NO_DAY, period_starts
 from goldenthread.performance.loading.problems import Problems, cell_message, quoted
 from goldenthread.performance.loading.reading import Table
+from goldenthread.performance.loading.wording import CLI, Wording
 
 if TYPE_CHECKING:
     from goldenthread.plans.models import Plan
@@ -70,13 +71,15 @@ def check_rows(
     add_units: str | None,
     default_source: str,
     problems: Problems,
+    wording: Wording = CLI,
 ) -> CheckedRows | None:
-    """Every row checked; the rows ready to write, or None when any has a problem (in ``problems``)."""
+    """Every row checked; the rows ready to write, or None when any has a problem (in ``problems``,
+    their fixes worded for the channel by ``wording``)."""
     column = _Columns(table, fields)
-    metric = _check_metrics(table, column, plan, metric_code, problems)
+    metric = _check_metrics(table, column, plan, metric_code, problems, wording)
     if metric is None:
         return None
-    unit_id, unit_text, new_units = _check_units(column("org_unit"), plan, add_units, problems)
+    unit_id, unit_text, new_units = _check_units(column("org_unit"), plan, add_units, problems, wording)
     period = period_starts(column("period"), metric.frequency, metric.code, problems)
     texts, numbers = check_numbers({f: column(f) for f in NUMBER_FIELDS}, column.fields, problems)
     check_against_metric(texts, numbers, metric, problems)
@@ -139,9 +142,10 @@ def _suggest(code: str, choices: Iterable[str]) -> str:
 
 
 def _check_metrics(
-    table: Table, column: _Columns, plan: Plan, metric_code: str | None, problems: Problems
+    table: Table, column: _Columns, plan: Plan, metric_code: str | None, problems: Problems, wording: Wording
 ) -> RowMetrics | None:
-    """Each row's metric, read once and looked up per distinct code; None when --metric names none."""
+    """Each row's metric, read once and looked up per distinct code; None when the metric given
+    for every row is none of the plan's."""
     metrics = list(
         plan.metrics.order_by("position").values_list("pk", "code", "unit", "frequency", "scale_min", "scale_max")
     )
@@ -153,7 +157,7 @@ def _check_metrics(
             problems.at_line(
                 table.header_line,
                 "metric",
-                f"--metric {metric_code} is not a metric of plan {plan.code}"
+                f"{wording.metric(metric_code)} is not a metric of plan {plan.code}"
                 f"{_suggest(metric_code, known)}; its metrics are {listed or '(none)'}",
             )
             return None
@@ -172,7 +176,7 @@ def _check_metrics(
 
 
 def _check_units(
-    unit_text: np.ndarray, plan: Plan, add_units: str | None, problems: Problems
+    unit_text: np.ndarray, plan: Plan, add_units: str | None, problems: Problems, wording: Wording
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Each row's org unit id (-1 for units to add), the codes as written, and the units to add."""
     from goldenthread.performance.units import ENGLAND
@@ -196,8 +200,7 @@ def _check_units(
             "org_unit",
             lambda i: (
                 f"{quoted(unit_text[i])} is not an org unit of plan {plan.code}"
-                f"{_suggest(unit_text[i], known)}; add it to the plan file, or load with "
-                "--add-units KIND (e.g. --add-units provider) to create the units missing from the plan"
+                f"{_suggest(unit_text[i], known)}; add it to the plan file, or {wording.add_units}"
             ),
         )
     else:

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from goldenthread.performance.loading.problems import Problems
 from goldenthread.performance.loading.reading import Table
+from goldenthread.performance.loading.wording import CLI, Wording
 
 #: the fields a data file's columns can give, besides ``breakdown.<dimension>``
 FIELDS = ("metric", "org_unit", "period", "value", "numerator", "denominator", "status", "source")
@@ -32,46 +33,56 @@ def field_name(text: str) -> str | None:
     return None
 
 
-def parse_mapping(items: Iterable[str]) -> dict[str, str]:
-    """``["org_code=org_unit", "type=breakdown.department_type"]`` → {file column: field}."""
+def parse_mapping(items: Iterable[str], wording: Wording = CLI) -> dict[str, str]:
+    """``["org_code=org_unit", "type=breakdown.department_type"]`` → {file column: field}; problems
+    raise :class:`MappingError` worded for the channel (``wording``)."""
     mapping: dict[str, str] = {}
     for item in items:
         column, sep, target = item.partition("=")
         column, target = column.strip(), target.strip()
         if not sep or not column or not target:
-            raise MappingError(f"--map {item}: write it as COLUMN=FIELD, e.g. --map org_code=org_unit")
+            raise MappingError(
+                f"{wording.map_item(item)}: write it as COLUMN=FIELD, e.g. {wording.map_example('org_code=org_unit')}"
+            )
         name = field_name(target)
         if name is None or name == BREAKDOWN:
             raise MappingError(
-                f"--map {item}: '{target}' is not a field; use one of {', '.join(FIELDS)}, or "
+                f"{wording.map_item(item)}: '{target}' is not a field; use one of {', '.join(FIELDS)}, or "
                 "breakdown.<dimension> (e.g. breakdown.department_type)"
             )
         if column in mapping:
-            raise MappingError(f"--map {item}: column '{column}' is already mapped to {mapping[column]}")
+            raise MappingError(f"{wording.map_item(item)}: column '{column}' is already mapped to {mapping[column]}")
         mapping[column] = name
     return mapping
 
 
 def map_columns(
-    table: Table, metric: str | None, mapping: dict[str, str], problems: Problems, notes: list[str]
+    table: Table,
+    metric: str | None,
+    mapping: dict[str, str],
+    problems: Problems,
+    notes: list[str],
+    wording: Wording = CLI,
 ) -> dict[str, int] | None:
     """field → column index; header problems (row 1) when the columns cannot make observations.
     Columns naming no field are left out, with a note."""
     line = table.header_line
-    mapping = _mapping_to_columns(table, mapping, problems)
-    fields, ignored = _fields(table, mapping, problems)
+    mapping = _mapping_to_columns(table, mapping, problems, wording)
+    fields, ignored = _fields(table, mapping, problems, wording)
     if metric and "metric" in fields:
         problems.at_line(
-            line, "metric", f"the file has a metric column and --metric {metric} was given; use one or the other"
+            line,
+            "metric",
+            f"the file has a metric column and {wording.metric(metric)} was given; use one or the other",
         )
-    _require(table, fields, metric, ignored, problems)
+    _require(table, fields, metric, ignored, problems, wording)
     if ignored:
         notes.append(f"column(s) not loaded, as they name no field: {', '.join(ignored)}")
     return None if any(p.row == line for p in problems.fixed) else fields
 
 
-def _mapping_to_columns(table: Table, mapping: dict[str, str], problems: Problems) -> dict[str, str]:
-    """The --map given, by the file's own spelling of each column (matched ignoring case)."""
+def _mapping_to_columns(table: Table, mapping: dict[str, str], problems: Problems, wording: Wording) -> dict[str, str]:
+    """The mapping given, by the file's own spelling of each column (matched ignoring case)."""
     columns = table.columns
     folded = {c.lower(): c for c in columns}
     mapping = {c if c in columns else folded.get(c.lower(), c): f for c, f in mapping.items()}
@@ -80,12 +91,15 @@ def _mapping_to_columns(table: Table, mapping: dict[str, str], problems: Problem
             problems.at_line(
                 table.header_line,
                 column,
-                f"--map {column}={target} names a column the file does not have; its columns are {', '.join(columns)}",
+                f"{wording.map_item(f'{column}={target}')} names a column the file does not have; its columns are "
+                f"{', '.join(columns)}",
             )
     return mapping
 
 
-def _fields(table: Table, mapping: dict[str, str], problems: Problems) -> tuple[dict[str, int], list[str]]:
+def _fields(
+    table: Table, mapping: dict[str, str], problems: Problems, wording: Wording
+) -> tuple[dict[str, int], list[str]]:
     """field → column index, and the columns naming no field."""
     line = table.header_line
     fields: dict[str, int] = {}
@@ -115,7 +129,7 @@ def _fields(table: Table, mapping: dict[str, str], problems: Problems) -> tuple[
                 line,
                 target,
                 f"two columns give {target}: '{table.columns[fields[target]]}' and '{column}'; "
-                "keep one, or map the other elsewhere with --map",
+                f"keep one, or map the other elsewhere {wording.map_where}",
             )
         else:
             fields[target] = j
@@ -126,26 +140,28 @@ def _dimension_ok(dimension: str) -> bool:
     return bool(dimension) and "=" not in dimension and ";" not in dimension
 
 
-def _require(table: Table, fields: dict[str, int], metric: str | None, ignored: list[str], problems: Problems) -> None:
-    """A header problem naming the required columns the file lacks, with the --map it probably needs."""
+def _require(
+    table: Table, fields: dict[str, int], metric: str | None, ignored: list[str], problems: Problems, wording: Wording
+) -> None:
+    """A header problem naming the required columns the file lacks, with the mapping it probably needs."""
     missing = [f for f in ("metric", "org_unit", "period") if f not in fields and not (f == "metric" and metric)]
     if "value" not in fields and not ("numerator" in fields and "denominator" in fields):
         missing.append("value (or numerator and denominator)")
     if not missing:
         return
     names = [m.split(" ")[0] for m in missing]
-    metric_hint = " (or give the metric of every row with --metric CODE)" if "metric" in names else ""
+    metric_hint = f" (or {wording.metric_for_every_row})" if "metric" in names else ""
     problems.at_line(
         table.header_line,
         ", ".join(names),
         f"missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; the file's columns are "
         f"{', '.join(table.columns) or '(none)'}. Name the columns so in the header, or map the file's own names to "
-        f"fields with --map, e.g. --map {_map_example(ignored, names)}{metric_hint}",
+        f"fields {wording.map_where}, e.g. {wording.map_example(_map_example(ignored, names))}{metric_hint}",
     )
 
 
 def _map_example(columns: list[str], fields: list[str]) -> str:
-    """A --map the file probably needs (org_code=org_unit), else the general form."""
+    """A mapping the file probably needs (org_code=org_unit), else the general form."""
     for target in fields:
         stem = target.split("_")[0]
         for column in columns:

@@ -12,6 +12,7 @@ from goldenthread.performance.loading.columns import map_columns
 from goldenthread.performance.loading.problems import MAX_PROBLEMS, Problem, Problems
 from goldenthread.performance.loading.reading import Table, read_table
 from goldenthread.performance.loading.report import LoadReport, Progress, no_progress
+from goldenthread.performance.loading.wording import CLI, Wording
 from goldenthread.performance.loading.writing import Writing, write
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ def load_table(
     dry_run: bool = False,
     progress: Progress | None = None,
     max_problems: int = MAX_PROBLEMS,
+    wording: Wording = CLI,
 ) -> LoadReport:
     """Check every row of ``table`` against ``plan`` and, when none has a problem, load it.
 
@@ -44,7 +46,9 @@ def load_table(
     renames file columns to fields ({"org_code": "org_unit"}); ``add_units`` is the kind of the
     org units to create for codes the plan does not have (otherwise they are problems);
     ``source`` is the source of rows that give none. Nothing is written when any row has a
-    problem, nor with ``dry_run``, nor when every row equals the data held.
+    problem, nor with ``dry_run``, nor when every row equals the data held. ``wording`` names the
+    options above in the problems' messages as the channel the load came through does
+    (:mod:`.wording`: flags on the command line, fields on the upload page).
     """
     from django.db import IntegrityError
 
@@ -60,7 +64,7 @@ def load_table(
     problems.fixed.extend(table.problems)
     report.rows_read += sum(1 for p in table.problems if p.column == "row")
     progress("Checking", 0, len(table))
-    rows = _check(table, plan, metric, mapping or {}, add_units, source, problems, report)
+    rows = _check(table, plan, metric, mapping or {}, add_units, source, problems, report, wording)
     progress("Checking", len(table), len(table))
     if problems or rows is None:
         report.problem_count = problems.total
@@ -82,6 +86,7 @@ def _check(
     source: str,
     problems: Problems,
     report: LoadReport,
+    wording: Wording,
 ) -> CheckedRows | None:
     """The checked rows, or None with the problems recorded."""
     if table.columns and not len(table) and not table.problems:
@@ -89,10 +94,10 @@ def _check(
         return None
     if not table.columns:
         return None
-    fields = map_columns(table, metric, mapping, problems, report.notes)
+    fields = map_columns(table, metric, mapping, problems, report.notes, wording)
     if fields is None:
         return None
-    return check_rows(table, fields, plan, metric, add_units, source, problems)
+    return check_rows(table, fields, plan, metric, add_units, source, problems, wording)
 
 
 def _collided(report: LoadReport, table: Table) -> LoadReport:

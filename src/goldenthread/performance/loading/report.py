@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from goldenthread.performance.loading.problems import Problem
 
 if TYPE_CHECKING:
+    from goldenthread.performance.loading.preview import PreviewLine
     from goldenthread.performance.models import LoadBatch
 
 #: progress(stage, done, total), called as a load checks, compares and writes rows
@@ -36,6 +37,9 @@ class LoadReport:
     notes: list[str] = field(default_factory=list)
     batch: LoadBatch | None = None
     dry_run: bool = False
+    #: a dry run's preview: what would be loaded, by metric and org unit (capped), and its length
+    preview: list[PreviewLine] = field(default_factory=list)
+    preview_total: int = 0
 
     @property
     def ok(self) -> bool:
@@ -49,6 +53,11 @@ class LoadReport:
     def more_problems(self) -> int:
         """Problems found beyond those listed."""
         return self.problem_count - len(self.problems)
+
+    @property
+    def more_preview(self) -> int:
+        """Lines of the preview beyond those listed."""
+        return self.preview_total - len(self.preview)
 
     def problem_lines(self) -> list[str]:
         lines = [str(p) for p in self.problems]

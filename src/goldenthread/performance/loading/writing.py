@@ -22,6 +22,7 @@ import numpy as np
 
 from goldenthread.performance.loading.checking import CheckedRows
 from goldenthread.performance.loading.periods import day, days
+from goldenthread.performance.loading.preview import summarise
 from goldenthread.performance.loading.reading import Table
 from goldenthread.performance.loading.report import LoadReport, Progress
 
@@ -63,6 +64,8 @@ def write(rows: CheckedRows, plan: Plan, table: Table, report: LoadReport, how: 
     report.unchanged = int(changes.same.sum())
     report.units_added = list(rows.new_units)
     how.progress("Comparing", n, n)
+    if how.dry_run:
+        report.preview, report.preview_total = summarise(rows, changes.matched, changes.same, plan)
     if how.dry_run or not report.changed:
         return report
     with transaction.atomic():
