@@ -31,9 +31,9 @@ migrate: install ## create or upgrade the database tables
 demo: migrate ## load the demo plans, data and accounts (safe to run again)
 	$(BIN)/goldenthread demo
 
-# gunicorn (goldenthread serve). There is no task worker to start: reminders are sent by
-# `goldenthread remind`, run on a schedule (cron), not by a queue.
-run: demo ## set up, load the demo and serve with gunicorn on http://127.0.0.1:8000
+# gunicorn (goldenthread serve), with the task worker beside it (goldenthread worker: e-mails,
+# reminders on their schedule, background jobs); it stops when the server stops.
+run: demo ## set up, load the demo and serve with gunicorn and the task worker on http://127.0.0.1:8000
 	@echo "Sign in at http://$(HOST):$(PORT)/accounts/login/ with a demo account above."
 	$(BIN)/goldenthread serve --host $(HOST) --port $(PORT)
 
