@@ -18,9 +18,10 @@ pytestmark = pytest.mark.django_db
 SECTIONS = [
     "1. Summary and scorecard",
     "2. Exceptions",
-    "3. Objectives",
-    "4. Deliverables due or overdue",
-    "5. Budget against spend",
+    "3. Directorates' updates and open actions",
+    "4. Objectives",
+    "5. Deliverables due or overdue",
+    "6. Budget against spend",
     "Appendix: metric definitions",
 ]
 

@@ -36,6 +36,7 @@ from datetime import date
 
 from goldenthread.cycles.models import RAG, ActivityUpdate, MetricReturn, ObjectiveUpdate, ReportingPeriod, Submission
 from goldenthread.cycles.services import display_name
+from goldenthread.planfile.periods import Period
 from goldenthread.plans import models as pm
 from goldenthread.presenters.cycle.display import metric_value_text
 
@@ -135,6 +136,12 @@ class PlanReports:
 def current_period(plan: pm.Plan, on: date) -> ReportingPeriod | None:
     """The plan's latest reporting period ended by ``on``."""
     return ReportingPeriod.objects.filter(plan=plan, end__lte=on).order_by("-end").first()
+
+
+def current_period_label(plan: pm.Plan, period: Period) -> str:
+    """The label of the plan's reporting period in force at the end of ``period``, or ""."""
+    current = current_period(plan, period.end)
+    return current.label if current else ""
 
 
 def _approved(model, plan: pm.Plan, on: date, key: str):

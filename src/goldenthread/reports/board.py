@@ -19,6 +19,8 @@ from goldenthread.planfile.periods import Period
 from goldenthread.plans import models as m
 from goldenthread.presenters import assurance as ap
 from goldenthread.presenters.metric import default_where
+from goldenthread.presenters.reported import current_period_label
+from goldenthread.presenters.unit_updates import open_actions, unit_updates
 from goldenthread.progress import Progress, quiet
 from goldenthread.reports.exceptions import exception_entries
 from goldenthread.reports.pack import EVERYTHING, MetricRow, Pack, Scope
@@ -41,8 +43,12 @@ def new_pack(
 
 
 def board_pack(plan: m.Plan, period: Period, *, progress: Progress = quiet, today: date | None = None) -> Pack:
+    """The whole plan's pack, with every directorate's latest approved update and the open actions."""
     pack = new_pack("board", "Quarterly performance report", plan, period, today=today)
-    return fill_pack(pack, EVERYTHING, progress)
+    fill_pack(pack, EVERYTHING, progress)
+    pack.updates = unit_updates(plan, period)
+    pack.open_actions = open_actions(plan, period)
+    return pack
 
 
 class _MetricRows:
@@ -81,6 +87,7 @@ def fill_pack(pack: Pack, scope: Scope, progress: Progress = quiet) -> Pack:
 
     progress.start("Deliverables and budget", total=1)
     pack.deliverables = deliverable_groups(plan, period, scope, pack.today)
+    pack.reporting_period = current_period_label(plan, period)
     pack.budget = budget_section(plan, period, scope)
     pack.definitions = [definition(a.metric) for a in assessment.metrics if scope.metric(a.metric.pk)]
     progress.advance()

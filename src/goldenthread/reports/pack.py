@@ -19,6 +19,8 @@ from goldenthread.presenters.cycle_notes import AgreedAction, Commentary, Review
 from goldenthread.presenters.deliverables import Deliverable
 from goldenthread.presenters.metric import Breakdown
 from goldenthread.presenters.plan import BudgetTable
+from goldenthread.presenters.reported import ObjectiveState
+from goldenthread.presenters.unit_updates import UnitUpdate
 
 
 @dataclass
@@ -90,6 +92,7 @@ class ObjectiveSection:
     children: list[ObjectiveLine]
     metrics: list[MetricRow]
     activities: int
+    reported: ObjectiveState | None = None  # its reported RAG rating and its activities rolled up
 
 
 @dataclass
@@ -133,6 +136,9 @@ class Pack:
     commentary: list[Commentary] = field(default_factory=list)  # directorate pack: the unit's latest update
     review: ReviewRecord | None = None  # directorate pack: the latest accountability review
     actions: list[AgreedAction] = field(default_factory=list)
+    updates: list[UnitUpdate] = field(default_factory=list)  # board pack: each unit's latest approved update
+    open_actions: list[AgreedAction] = field(default_factory=list)  # board pack: every unit's open actions
+    reporting_period: str = ""  # the plan's reporting period as at the pack's end, "" when it runs none
 
     @property
     def subtitle(self) -> str:

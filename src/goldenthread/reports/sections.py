@@ -17,6 +17,7 @@ from goldenthread.presenters import assurance as ap
 from goldenthread.presenters.as_at import as_at_choice
 from goldenthread.presenters.deliverables import deliverables
 from goldenthread.presenters.plan import BudgetTable, budget_tables
+from goldenthread.presenters.reported import plan_reports
 from goldenthread.reports.pack import (
     BudgetSection,
     Definition,
@@ -68,6 +69,7 @@ def objective_sections(
     """A section per top-level objective (in a directorate pack: per objective of the unit whose
     parent is not also the unit's), with the objectives below it and their metrics."""
     below = _descendants(objectives)
+    reports = plan_reports(plan, assessment.as_at.end)
     metric_links = _metrics_by_objective(plan)
     by_metric = {a.metric.pk: a for a in assessment.metrics}
     activity_count = Counter(plan.activities.values_list("objective_id", flat=True))
@@ -93,6 +95,7 @@ def objective_sections(
                 ],
                 metrics=[metric_row(by_metric[x]) for x in metric_ids if x in by_metric],
                 activities=sum(activity_count[node.pk] for node, _ in tree),
+                reported=reports.objective(o.pk),
             )
         )
     return sections

@@ -57,10 +57,13 @@ def pack_docx(pack: Pack, progress: Progress = quiet) -> bytes:
 
 
 def _numbered_sections(pack: Pack) -> list[tuple[str, Section]]:
-    """The numbered sections: a directorate pack has the unit's latest update and review third."""
+    """The numbered sections: third, a directorate pack has the unit's latest update and review, the
+    board pack every directorate's latest approved update and the open actions."""
     parts: list[tuple[str, Section]] = [("Summary and scorecard", _summary), ("Exceptions", _exceptions)]
     if pack.unit is not None:
         parts.append(("The latest update and review", sections.update_and_review))
+    else:
+        parts.append(("Directorates' updates and open actions", sections.unit_updates))
     return parts + [
         (f"Objectives of {pack.unit.name}" if pack.unit is not None else "Objectives", sections.objectives),
         ("Deliverables due or overdue", sections.deliverables),

@@ -41,6 +41,32 @@ def update_and_review(doc: Document, pack: Pack, progress: Progress) -> None:
     actions(doc, pack.actions, "Actions agreed at accountability reviews", "No actions have been agreed.")
 
 
+def unit_updates(doc: Document, pack: Pack, progress: Progress) -> None:
+    """Each reporting unit's RAG rating and commentary from its latest approved update, and the open actions."""
+    if pack.updates:
+        doc.add_paragraph(
+            f"Each reporting unit's RAG rating and commentary from its latest approved update to "
+            f"{pack.period.label}, with the period and who reported it. Drafts, updates awaiting approval and "
+            "returned updates are not shown."
+        )
+        widths = [3.6, 2.4, 3.8, 8.0]
+        t = table(
+            doc, ["Directorate", "RAG rating", "Update", "Summary of commentary"], widths, "Directorates' RAG ratings"
+        )
+        for u in pack.updates:
+            rag = status_cell(u.rating, u.rag, "") if u.rag else status_cell(None, "", "none")
+            add_row(t, [text_cell(u.unit, bold=True), rag, text_cell(u.source, u.missing), u.summary or "—"], widths)
+    else:
+        muted(doc, f"The plan runs no quarterly updates up to {pack.period.label}.", 9)
+    doc.add_heading("Open actions", level=2)
+    actions(
+        doc,
+        pack.open_actions,
+        "Actions agreed at accountability reviews and not yet closed",
+        "No action agreed at an accountability review is open.",
+    )
+
+
 def _review(doc: Document, r: ReviewRecord) -> None:
     pairs = [("Period", r.period), ("Status", r.status + (f", {r.held_on}" if r.held_on else ""))]
     if r.chair:
@@ -71,6 +97,13 @@ def _objective(doc: Document, o: ObjectiveSection) -> None:
     if o.status:
         status_run(p, o.status.rating, o.status.label, 9.5)
         p.add_run(f" — {o.status.reason}").font.size = Pt(9)
+    r = o.reported
+    if r and (r.rag or r.rolled):
+        rag = (
+            f"Reported {r.rag}" + (f": {r.rag_reason}" if r.rag_reason else "") + f" ({r.rag_source})" if r.rag else ""
+        )
+        rolled = f"Activities: {r.rolled} — {r.counts}" + (f"; {r.missing}" if r.missing else "") if r.rolled else ""
+        doc.add_paragraph(". ".join(x for x in (rag, rolled) if x)).runs[0].font.size = Pt(9)
     activities = plural(o.activities, "activity", "activities")
     muted(doc, " · ".join(x for x in (o.level, o.directorate, o.owner, activities) if x))
     if o.children:
@@ -109,7 +142,14 @@ def _deliverable_table(doc: Document, heading: str, items: list[Deliverable]) ->
     for d in items:
         who = "\n".join(x for x in (d.unit, d.owner) if x)
         add_row(
-            t, [text_cell(f"{d.code} {d.title}", d.objective), who, text_cell(d.due_text, d.when), d.reported], widths
+            t,
+            [
+                text_cell(f"{d.code} {d.title}", d.objective),
+                who,
+                text_cell(d.due_text, d.when),
+                text_cell(d.reported, "; ".join(x for x in (d.missing, d.reported_source) if x)),
+            ],
+            widths,
         )
 
 
