@@ -121,3 +121,37 @@ def test_roll_up_counts_and_missing(world):
     assert before.period == "" and before.activities[world.plan.activities.get(code="MED-1-a").pk].source == (
         "as in the plan"
     )
+
+
+def test_public_plan_shows_statuses_of_published_periods_only(world, client):
+    lead, planner = world.users["lead"], world.users["planner"]
+    sub = services.save_update(world.period(1), world.medical, world.complete(), based_on=0, user=lead, submit=True)
+    services.decide(sub, "approve", comments="", based_on=sub.version, user=planner)
+    medical_q4(world, status="complete", state="approved", MED_2_a="delayed")  # approved, not published
+    services.publish(world.plan, user=planner)
+    assert "reported by" not in text(client.get("/public/plans/nhsei-2019/"))  # no period published yet
+    services.publish(world.plan, world.period(1), user=planner)
+    page = text(client.get("/public/plans/nhsei-2019/"))
+    assert "In progress (2019/20 Q1, reported by Lead)" in row(page, "Create AMR Programme")
+    assert "2019/20 Q4, reported by" not in page and "Reported Amber" not in page
+    assert "Reported Green (2019/20 Q1, reported by Lead)" in page
+
+
+def test_query_counts_do_not_grow_with_the_updates(world, login, django_assert_max_num_queries):
+    """The overview and deliverables read the reported state in a fixed number of queries."""
+    client = login(world.users["board"])
+    urls = [f"/plans/nhsei-2019/{Q4}", f"/plans/nhsei-2019/deliverables/{Q4}"]
+    before = {}
+    for url in urls:
+        with django_assert_max_num_queries(60) as counted:
+            assert client.get(url).status_code == 200
+        before[url] = len(counted.captured_queries)
+    lead, planner = world.users["lead"], world.users["planner"]
+    for q in (1, 2, 3):
+        sub = services.save_update(world.period(q), world.medical, world.complete(), based_on=0, user=lead, submit=True)
+        services.decide(sub, "approve", comments="", based_on=sub.version, user=planner)
+    medical_q4(world, status="complete", state="approved", MED_2_a="delayed")
+    for url in urls:
+        # two more once there is an approved update: the activity and objective updates
+        with django_assert_max_num_queries(before[url] + 2):
+            assert client.get(url).status_code == 200

@@ -20,7 +20,8 @@ they are not yet the unit's agreed word:
   complete → In progress; else Not started. An objective with no activities (or only
   cancelled ones) has no rolled-up status. The roll-up says how many of its activities are
   not reported for the current period;
-* a metric collected by return shows each unit's latest approved value, with period and reporter.
+* a metric collected by return shows each unit's latest approved value, with period and reporter
+  (:mod:`goldenthread.presenters.returns`).
 
 Everything is read in a fixed number of queries whatever the size of the plan: the current
 period, the activities (none when the page has read them already), and with a period the
@@ -34,11 +35,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from goldenthread.cycles.models import RAG, ActivityUpdate, MetricReturn, ObjectiveUpdate, ReportingPeriod, Submission
+from goldenthread.cycles.models import RAG, ActivityUpdate, ObjectiveUpdate, ReportingPeriod, Submission
 from goldenthread.cycles.services import display_name
 from goldenthread.planfile.periods import Period
 from goldenthread.plans import models as pm
-from goldenthread.presenters.cycle.display import metric_value_text
 
 STATUS = pm.Activity.Status
 STATUS_LABELS: dict[str, str] = dict(STATUS.choices)
@@ -100,21 +100,6 @@ class ObjectiveState:
         return f"{self.rag_period}, reported by {self.rag_by}" if self.rag_period else ""
 
 
-@dataclass(frozen=True)
-class ReturnedValue:
-    unit: str
-    value: str  # "42.5% (34 of 80)", or "" with a note
-    note: str
-    period: str
-    by: str
-
-    @property
-    def text(self) -> str:
-        what = self.value or "no value"
-        note = f" — {self.note}" if self.note else ""
-        return f"{what}{note} ({self.unit}, {self.period}, reported by {self.by})"
-
-
 @dataclass
 class PlanReports:
     """The reported state of every activity and objective of a plan as at a date."""
@@ -133,9 +118,12 @@ class PlanReports:
         return _objective_state(self.objective_updates.get(pk), self.by_objective.get(pk, []), self.period)
 
 
-def current_period(plan: pm.Plan, on: date) -> ReportingPeriod | None:
-    """The plan's latest reporting period ended by ``on``."""
-    return ReportingPeriod.objects.filter(plan=plan, end__lte=on).order_by("-end").first()
+def current_period(plan: pm.Plan, on: date, among: set[int] | None = None) -> ReportingPeriod | None:
+    """The plan's latest reporting period ended by ``on`` (of the periods ``among``, when given)."""
+    periods = ReportingPeriod.objects.filter(plan=plan, end__lte=on)
+    if among is not None:
+        periods = periods.filter(pk__in=among)
+    return periods.order_by("-end").first()
 
 
 def current_period_label(plan: pm.Plan, period: Period) -> str:
@@ -144,14 +132,16 @@ def current_period_label(plan: pm.Plan, period: Period) -> str:
     return current.label if current else ""
 
 
-def _approved(model, plan: pm.Plan, on: date, key: str):
-    """The approved rows of ``model`` for periods ending by ``on``, latest period first."""
-    return (
-        model.objects.filter(
-            submission__period__plan=plan, submission__status=APPROVED, submission__period__end__lte=on
-        )
-        .select_related("submission__period", "submission__submitted_by", "submission__org_unit")
-        .order_by(key, "-submission__period__end")
+def approved_rows(model, plan: pm.Plan, on: date, key: str, among: set[int] | None = None):
+    """The approved rows of ``model`` for periods ending by ``on`` (and ``among`` those, when
+    given), latest period first."""
+    rows = model.objects.filter(
+        submission__period__plan=plan, submission__status=APPROVED, submission__period__end__lte=on
+    )
+    if among is not None:
+        rows = rows.filter(submission__period_id__in=among)
+    return rows.select_related("submission__period", "submission__submitted_by", "submission__org_unit").order_by(
+        key, "-submission__period__end"
     )
 
 
@@ -227,17 +217,22 @@ def _objective_state(update: ObjectiveUpdate | None, activities: list[Reported],
     )
 
 
-def plan_reports(plan: pm.Plan, on: date, activities: Iterable[pm.Activity] | None = None) -> PlanReports:
+def plan_reports(
+    plan: pm.Plan, on: date, activities: Iterable[pm.Activity] | None = None, among: set[int] | None = None
+) -> PlanReports:
     """The reported state of the plan's activities and objectives as at ``on``; pass the plan's
-    ``activities`` (with ``org_unit`` and ``objective__org_unit`` selected) when already read."""
-    current = current_period(plan, on)
+    ``activities`` (with ``org_unit`` and ``objective__org_unit`` selected) when already read, and
+    the reporting periods to read updates of (``among``; the public pages: the published ones)."""
+    current = current_period(plan, on, among)
     planned = _activities(plan, activities)
     updates: dict = {}
     objective_updates: dict = {}
     if current is not None:
-        updates = _latest(_approved(ActivityUpdate, plan, on, "activity_id").exclude(status=""), "activity_id")
+        updates = _latest(
+            approved_rows(ActivityUpdate, plan, on, "activity_id", among).exclude(status=""), "activity_id"
+        )
         objective_updates = _latest(
-            _approved(ObjectiveUpdate, plan, on, "objective_id").exclude(rag=""), "objective_id"
+            approved_rows(ObjectiveUpdate, plan, on, "objective_id", among).exclude(rag=""), "objective_id"
         )
     states = {
         pk: _activity_state(status, updates.get(pk), current, reports) for pk, (_, status, reports) in planned.items()
@@ -246,24 +241,3 @@ def plan_reports(plan: pm.Plan, on: date, activities: Iterable[pm.Activity] | No
     for pk, (objective_id, _, _) in planned.items():
         by_objective[objective_id].append(states[pk])
     return PlanReports(current.label if current else "", states, dict(by_objective), objective_updates)
-
-
-def returned_values(plan: pm.Plan, on: date) -> dict[int, list[ReturnedValue]]:
-    """metric pk -> each unit's latest approved return for a period ending by ``on``."""
-    rows = _approved(MetricReturn, plan, on, "metric_id").select_related("metric")
-    latest: dict[tuple[int, int], MetricReturn] = {}
-    for r in rows:
-        latest.setdefault((r.metric_id, r.submission.org_unit_id), r)
-    out: dict[int, list[ReturnedValue]] = defaultdict(list)
-    for (metric_id, _), r in sorted(latest.items(), key=lambda kv: (kv[0][0], kv[1].submission.org_unit.position)):
-        s = r.submission
-        out[metric_id].append(
-            ReturnedValue(
-                s.org_unit.name,
-                metric_value_text(r.metric, r.value, r.numerator, r.denominator),
-                r.note,
-                s.period.label,
-                display_name(s.submitted_by),
-            )
-        )
-    return dict(out)

@@ -1,5 +1,6 @@
-"""The public pages: a published plan's objectives with their activities and metrics, and a
-published period's approved updates."""
+"""The public pages: a published plan's objectives with their activities and metrics — each
+activity's status and each objective's reported rating as the latest published period's approved
+updates give them — and a published period's approved updates."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from goldenthread.plans import models as pm
 from goldenthread.presenters.cycle.display import S, Tag, rag_tag
 from goldenthread.presenters.cycle.plan import published_periods
 from goldenthread.presenters.cycle.submission import Line, submission_content
+from goldenthread.presenters.reported import PlanReports, plan_reports
 
 MAX_DEPTH = 3  # deeper objectives are indented no further
 
@@ -25,6 +27,7 @@ class PublicObjective:
     depth: int
     activities: list[pm.Activity] = field(default_factory=list)
     metrics: list[pm.Metric] = field(default_factory=list)
+    pk: int = 0
 
 
 @dataclass
@@ -32,6 +35,7 @@ class PublicPlan:
     plan: pm.Plan
     objectives: list[PublicObjective]
     periods: list[ReportingPeriod]
+    reports: PlanReports | None = None  # as the published periods' approved updates report them
 
 
 def _by_objective(plan: pm.Plan) -> tuple[dict[int, list[pm.Activity]], dict[int, list[pm.Metric]]]:
@@ -64,7 +68,7 @@ def public_plan(plan: pm.Plan) -> PublicPlan:
         org_unit = o.org_unit.name if o.org_unit else ""
         ordered.append(
             PublicObjective(
-                o.code, o.title, o.level.name, org_unit, min(depth, MAX_DEPTH), activities[o.pk], metrics[o.pk]
+                o.code, o.title, o.level.name, org_unit, min(depth, MAX_DEPTH), activities[o.pk], metrics[o.pk], o.pk
             )
         )
         for child in children[o.pk]:
@@ -73,7 +77,8 @@ def public_plan(plan: pm.Plan) -> PublicPlan:
     for root in children[None]:
         visit(root, 0)
     periods = list(ReportingPeriod.objects.filter(pk__in=published_periods(plan)).order_by("start"))
-    return PublicPlan(plan, ordered, periods)
+    reports = plan_reports(plan, periods[-1].end, among={p.pk for p in periods}) if periods else None
+    return PublicPlan(plan, ordered, periods, reports)
 
 
 @dataclass
