@@ -53,8 +53,17 @@ EXPECTED: dict[str, tuple[frozenset, frozenset]] = {
     "scorecard": (SIGNED_IN, NOBODY),
     "exceptions": (SIGNED_IN, NOBODY),
     "metric": (SIGNED_IN, NOBODY),
+    # the board pack built in the background: whoever may download the board pack, no one else
+    "report-build-start": (NOBODY, READS_EVERYTHING),
+    "report-build": (READS_EVERYTHING, NOBODY),
+    "report-build-file": (READS_EVERYTHING, NOBODY),
+    "cycles:my_work": (SIGNED_IN, NOBODY),
+    "cycles:cycles": (SIGNED_IN, NOBODY),
     "cycles:my_updates": (SIGNED_IN, NOBODY),
     "cycles:actions": (SIGNED_IN, NOBODY),
+    # the matrix's action is owned by someone outside the system ("NMD"): its unit's people and
+    # those who read everything see it; its unit's lead and the planning team update or close it
+    "cycles:action": (READS_EVERYTHING | MEDICAL, RUNS_THE_CYCLE | {"lead"}),
     "cycles:action_close": (RUNS_THE_CYCLE | {"lead"}, RUNS_THE_CYCLE | {"lead"}),
     "cycles:overdue": (frozenset({"planner", "other_planner", "admin"}), NOBODY),
     "cycles:plan_cycle": (SIGNED_IN, RUNS_THE_CYCLE),
@@ -67,6 +76,7 @@ EXPECTED: dict[str, tuple[frozenset, frozenset]] = {
     "cycles:review": (READS_EVERYTHING | MEDICAL, NOBODY),
     "cycles:review_edit": (RUNS_THE_CYCLE, RUNS_THE_CYCLE),
     "cycles:history": (READS_EVERYTHING | MEDICAL, NOBODY),
+    "performance:upload_template": (RUNS_THE_CYCLE, NOBODY),  # the plan's planning team loads its data
     "cycles:public_home": (ALL, NOBODY),
     "cycles:public_plan": (ALL, NOBODY),
     "cycles:public_period": (ALL, NOBODY),

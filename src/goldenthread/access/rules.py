@@ -127,9 +127,26 @@ def may_decide(user, plan: pm.Plan) -> bool:
     return may_run_cycle(user, plan)
 
 
+def owns_action(user, action) -> bool:
+    """The action's owner, by account (:attr:`Action.owner_account`)."""
+    return signed_in(user) and action.owner_account_id is not None and action.owner_account_id == user.pk
+
+
+def may_view_action(user, action) -> bool:
+    """See an action and its progress notes: whoever may read its unit's updates, and its owner."""
+    return may_view_unit_updates(user, action.review.org_unit) or owns_action(user, action)
+
+
 def may_close_action(user, action) -> bool:
+    """Add progress notes to an action, change its status or close it: its owner, the lead of its
+    unit, and the plan's planning team."""
     review = action.review
-    return may_run_cycle(user, review.period.plan) or may_lead_unit(user, review.org_unit_id)
+    return (
+        may_run_cycle(user, review.period.plan) or may_lead_unit(user, review.org_unit_id) or owns_action(user, action)
+    )
+
+
+may_update_action = may_close_action
 
 
 def may_chase_updates(user) -> bool:

@@ -116,7 +116,7 @@ def load_cycle_demo(out: TextIO) -> None:
     made = _updates(plan, periods, users)
     if made:
         print(f"{PLAN}: demo updates {'; '.join(made)}", file=out)
-    _review(plan, periods.get("2019/20 Q1"), planner, out)
+    _review(plan, periods.get("2019/20 Q1"), users, out)
     for period in (None, periods.get("2019/20 Q1")):
         if not Publication.history.filter(plan_id=plan.pk, period_id=period.pk if period else None).exists():
             services.publish(plan, period, user=planner)
@@ -162,7 +162,11 @@ def _update_story(period: ReportingPeriod, unit: pm.OrgUnit, q: int, state: str,
         services.decide(sub, "approve", comments="", based_on=sub.version, user=planner)
 
 
-def _review(plan: pm.Plan, period: ReportingPeriod | None, planner, out: TextIO) -> None:
+def _review(plan: pm.Plan, period: ReportingPeriod | None, users: dict, out: TextIO) -> None:
+    """Medical's Q1 review: attended by the medical lead and the planner (linked to their accounts
+    by name), with one action owned by the medical lead's account (still open, so overdue on their
+    My work and carried into Medical's later reviews) and one by the planner's (closed)."""
+    planner, lead = users.get("planner"), users.get("medical-lead")
     unit = pm.OrgUnit.objects.filter(plan=plan, code="medical").first()
     if (
         period is None
@@ -181,9 +185,9 @@ def _review(plan: pm.Plan, period: ReportingPeriod | None, planner, out: TextIO)
             summary="The directorate reported green overall. "
             "Members discussed Medical Examiner recruitment in the regions.",
             attendees=[
-                ("National Medical Director", "Medical directorate"),
+                (services.display_name(lead) if lead else "National Medical Director", "Medical directorate"),
                 ("Director of Strategy", "Planning team"),
-                ("Head of PMO", "Planning team"),
+                (services.display_name(planner) if planner else "Head of PMO", "Planning team"),
             ],
             decisions=[
                 "Agree the Q1 update as submitted.",
@@ -193,12 +197,14 @@ def _review(plan: pm.Plan, period: ReportingPeriod | None, planner, out: TextIO)
             new_actions=[
                 {
                     "description": "Share the regional Medical Examiner recruitment trajectory",
-                    "owner": "National Medical Director",
+                    "owner": services.display_name(lead) if lead else "National Medical Director",
+                    "owner_account": lead,
                     "due_on": date(2019, 9, 30),
                 },
                 {
                     "description": "Confirm AMR programme board terms of reference",
-                    "owner": "Head of PMO",
+                    "owner": services.display_name(planner) if planner else "Head of PMO",
+                    "owner_account": planner,
                     "due_on": date(2019, 8, 31),
                 },
             ],

@@ -139,14 +139,14 @@ def agreed_actions(plan: pm.Plan, as_at: Period, unit_ids: Iterable[int]) -> lis
     out = []
     for review in reviews:
         for a in review.actions.order_by("position", "pk"):
-            if review.pk != latest[review.org_unit_id] and a.status != models.Action.Status.OPEN:
-                continue
+            if review.pk != latest[review.org_unit_id] and not a.is_open:
+                continue  # earlier reviews' actions are carried while open (open or in progress)
             if a.status == models.Action.Status.CLOSED:
                 status = f"Closed {long_date(a.closed_on.date())}" if a.closed_on else "Closed"
             elif a.is_overdue(as_at.end):
                 status = "Overdue"
             else:
-                status = "Open"
+                status = a.get_status_display()
             held = f" ({long_date(review.held_on)})" if review.held_on else ""
             out.append(
                 AgreedAction(

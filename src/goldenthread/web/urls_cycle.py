@@ -1,14 +1,17 @@
 from django.urls import path
 
-from goldenthread.web.views.cycle import history, public, reviews, running, updates
+from goldenthread.web.views.cycle import history, public, reviews, running, updates, work
 
 app_name = "cycles"
 
 UNIT = "plans/<str:code>/periods/<slug:period>/units/<str:unit>/"
 
 urlpatterns = [
+    path("work/", work.my_work, name="my_work"),
+    path("cycle/", work.cycles, name="cycles"),
     path("updates/", updates.my_updates, name="my_updates"),
     path("actions/", reviews.actions, name="actions"),
+    path("actions/<int:pk>/", work.action, name="action"),
     path("actions/<int:pk>/close/", reviews.action_close, name="action_close"),
     path("overdue/", running.overdue, name="overdue"),
     path("plans/<str:code>/cycle/", running.plan_cycle, name="plan_cycle"),

@@ -5,9 +5,10 @@ A form is a list of :class:`Field` s, each knowing its name, label, what was typ
 — after a conflicting save — what is stored now. Templates loop over fields;
 :mod:`goldenthread.cycles.services` receives plain, checked data. The form layer is in
 :mod:`.fields`; each form has its module: :mod:`.update`, :mod:`.decision`, :mod:`.review`
-(with closing an action) and :mod:`.period`.
+(with closing an action), :mod:`.action` (progress notes) and :mod:`.period`.
 """
 
+from goldenthread.cycles.forms.action import ActionNoteForm
 from goldenthread.cycles.forms.decision import DecisionForm
 from goldenthread.cycles.forms.fields import Field, Form, Group, parse_date, parse_number
 from goldenthread.cycles.forms.period import PeriodForm
@@ -15,6 +16,7 @@ from goldenthread.cycles.forms.review import CloseActionForm, ReviewForm
 from goldenthread.cycles.forms.update import UpdateForm, update_strings
 
 __all__ = [
+    "ActionNoteForm",
     "CloseActionForm",
     "DecisionForm",
     "Field",

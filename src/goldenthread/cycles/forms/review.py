@@ -8,11 +8,13 @@ from datetime import date
 
 from goldenthread.cycles.forms.fields import MAX_LINE, Field, Form, Group, parse_date, typed
 from goldenthread.cycles.models import AccountabilityReview, Action
+from goldenthread.cycles.services.people import display_name
 from goldenthread.cycles.services.reviews import ReviewData
 from goldenthread.formatting import long_date
 
 NEW_ACTION_ROWS = 3
-ACTION_PARTS = ("description", "owner", "due_on")
+ACTION_PARTS = ("description", "owner_account", "owner", "due_on")
+OUTSIDE = ("", "Someone without an account: type their name below")
 DUE_HINT = "For example, 30 September 2019"
 REVIEW_STATUSES = list(AccountabilityReview.Status.choices)
 
@@ -34,7 +36,8 @@ def _stored(review: AccountabilityReview | None, open_actions: list[Action]) -> 
         }
     for a in open_actions:
         stored[f"action{a.pk}-description"] = a.description
-        stored[f"action{a.pk}-owner"] = a.owner
+        stored[f"action{a.pk}-owner_account"] = str(a.owner_account_id or "")
+        stored[f"action{a.pk}-owner"] = "" if a.owner_account_id else a.owner
         stored[f"action{a.pk}-due_on"] = long_date(a.due_on)
     for i in range(NEW_ACTION_ROWS):
         for part in ACTION_PARTS:
@@ -43,8 +46,15 @@ def _stored(review: AccountabilityReview | None, open_actions: list[Action]) -> 
 
 
 class ReviewForm(Form):
-    def __init__(self, review: AccountabilityReview | None, post: Mapping[str, str] | None = None):
+    """The review, its open actions and rows for new ones. An action's owner is chosen from
+    ``people`` (the plan's people, :func:`goldenthread.cycles.services.plan_people`), or — for
+    someone outside the system — typed as a name."""
+
+    def __init__(
+        self, review: AccountabilityReview | None, post: Mapping[str, str] | None = None, people: list | tuple = ()
+    ):
         super().__init__()
+        self.people = {str(p.pk): p for p in people}
         open_actions = list(review.actions.filter(status__in=Action.OPEN_STATUSES)) if review else []
         self.closed_actions = list(review.actions.filter(status=Action.Status.CLOSED)) if review else []
         self.stored = _stored(review, open_actions)
@@ -52,19 +62,14 @@ class ReviewForm(Form):
         v = typed(post, self.stored)
         self.main = self._main(v)
         self.open_actions = [
-            self._action(f"action{a.pk}", f"Action {a.pk}", "Open", ("What is to be done", "Owner", "Due by"), v)
-            for a in open_actions
+            self._action(f"action{a.pk}", f"Action {a.pk}", a.get_status_display(), ("", ""), v) for a in open_actions
         ]
         self.new_actions = [
             self._action(
                 f"new{i}",
                 f"New action {i + 1}",
                 "Leave blank if not needed",
-                (
-                    f"New action {i + 1}: what is to be done",
-                    f"New action {i + 1}: owner",
-                    f"New action {i + 1}: due by",
-                ),
+                (f"New action {i + 1}: ", ""),
                 v,
             )
             for i in range(NEW_ACTION_ROWS)
@@ -90,18 +95,52 @@ class ReviewForm(Form):
             self.add(Field("decisions", "Decisions", "textarea", v["decisions"], hint="One decision a line")),
         ]
 
-    def _action(
-        self, prefix: str, heading: str, caption: str, labels: tuple[str, str, str], v: dict[str, str]
-    ) -> Group:
-        """An action's fields: what is to be done, its owner and its due date."""
-        what, owner, due = labels
+    def _action(self, prefix: str, heading: str, caption: str, label: tuple[str, str], v: dict[str, str]) -> Group:
+        """An action's fields: what is to be done, its owner (an account, or a name) and its due
+        date; ``label`` is put before and after each field's label."""
+        before, after = label
+        choices = [OUTSIDE] + [(pk, display_name(p)) for pk, p in self.people.items()]
+        if v[f"{prefix}-owner_account"] and v[f"{prefix}-owner_account"] not in self.people:
+            choices.append((v[f"{prefix}-owner_account"], "(no longer one of this plan's people)"))
         return Group(
             heading,
             caption,
             [
-                self.add(Field(f"{prefix}-description", what, "textarea", v[f"{prefix}-description"])),
-                self.add(Field(f"{prefix}-owner", owner, "text", v[f"{prefix}-owner"])),
-                self.add(Field(f"{prefix}-due_on", due, "text", v[f"{prefix}-due_on"], hint=DUE_HINT)),
+                self.add(
+                    Field(
+                        f"{prefix}-description",
+                        f"{before}What is to be done{after}".capitalize(),
+                        "textarea",
+                        v[f"{prefix}-description"],
+                    )
+                ),
+                self.add(
+                    Field(
+                        f"{prefix}-owner_account",
+                        f"{before}Owner{after}".capitalize(),
+                        "select",
+                        v[f"{prefix}-owner_account"],
+                        choices,
+                    )
+                ),
+                self.add(
+                    Field(
+                        f"{prefix}-owner",
+                        f"{before}Owner's name, if they have no account{after}".capitalize(),
+                        "text",
+                        v[f"{prefix}-owner"],
+                        hint="For someone outside the system, e.g. a partner's director",
+                    )
+                ),
+                self.add(
+                    Field(
+                        f"{prefix}-due_on",
+                        f"{before}Due by{after}".capitalize(),
+                        "text",
+                        v[f"{prefix}-due_on"],
+                        hint=DUE_HINT,
+                    )
+                ),
             ],
         )
 
@@ -162,18 +201,28 @@ class ReviewForm(Form):
     def _clean_action(self, prefix: str, what: str, *, required: bool) -> dict | None:
         description = self.bounded(f"{prefix}-description", f"The description of {what}")
         owner = self.bounded(f"{prefix}-owner", f"The owner of {what}", MAX_LINE)
+        chosen = self.text(f"{prefix}-owner_account")
         due_on = self._date(f"{prefix}-due_on", f"the due date of {what}")
-        typed_any = description or owner or self.text(f"{prefix}-due_on")
+        typed_any = description or owner or chosen or self.text(f"{prefix}-due_on")
         if not typed_any and not required:
             return None
         if not description:
             self.error(f"{prefix}-description", f"Say what is to be done for {what}")
-        if not owner:
-            self.error(f"{prefix}-owner", f"Enter who owns {what}")
-        return {"description": description, "owner": owner, "due_on": due_on}
+        account = self.people.get(chosen)
+        if chosen and account is None:
+            self.error(f"{prefix}-owner_account", f"Choose the owner of {what} from the list of this plan's people")
+        elif account is not None and owner:
+            self.error(f"{prefix}-owner", f"Either choose the owner of {what} or type a name, not both")
+        elif account is None and not owner:
+            self.error(
+                f"{prefix}-owner_account",
+                f"Choose who owns {what}, or type the name of someone without an account",
+            )
+        name = display_name(account) if account is not None else owner
+        return {"description": description, "owner": name, "owner_account": account, "due_on": due_on}
 
     def show_stored(self, review: AccountabilityReview) -> None:
-        fresh = ReviewForm(review)
+        fresh = ReviewForm(review, people=list(self.people.values()))
         for name, f in fresh.fields.items():
             if name in self.fields and self.fields[name].value.strip() != f.value.strip():
                 self.fields[name].stored = f.value

@@ -6,10 +6,11 @@ trail. Saves are optimistic: the caller says which version the person started fr
 from an older version is refused with :class:`Conflict` — nobody's update is ever lost silently.
 
 Each part has its module — :mod:`.periods`, :mod:`.scope` (who reports what), :mod:`.updates`,
-:mod:`.journey` (the update's steps), :mod:`.decisions`, :mod:`.reviews`, :mod:`.reminders`,
+:mod:`.journey` (the update's steps), :mod:`.decisions`, :mod:`.reviews`, :mod:`.actions`, :mod:`.reminders`,
 :mod:`.publishing` — and callers use them all from here: ``services.save_update(...)``.
 """
 
+from goldenthread.cycles.services.actions import account_named, add_note, carried_into, plan_people
 from goldenthread.cycles.services.decisions import decide
 from goldenthread.cycles.services.errors import Conflict, CycleError, Incomplete
 from goldenthread.cycles.services.journey import NOT_STARTED, STATUS_LABELS, S
@@ -52,7 +53,10 @@ __all__ = [
     "S",
     "Scope",
     "UpdateData",
+    "account_named",
+    "add_note",
     "base_url",
+    "carried_into",
     "close_action",
     "decide",
     "display_name",
@@ -60,6 +64,7 @@ __all__ = [
     "key",
     "outstanding",
     "period_slug",
+    "plan_people",
     "problems_before_submit",
     "publish",
     "reporting_units",

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from goldenthread.audit.records import acting_as
 from goldenthread.cycles.models import AccountabilityReview, Action, ReportingPeriod, ReviewAttendee, ReviewDecision
-from goldenthread.cycles.services.errors import CycleError, Incomplete
+from goldenthread.cycles.services.actions import account_named, add_note, plan_people
+from goldenthread.cycles.services.errors import CycleError
 from goldenthread.cycles.services.people import display_name
 from goldenthread.cycles.services.versions import claim
 from goldenthread.plans import models as pm
@@ -29,8 +30,8 @@ class ReviewData:
     summary: str
     attendees: list[tuple[str, str]]  # (name, role)
     decisions: list[str]
-    actions: dict[int, dict]  # existing open action pk -> {description, owner, due_on}
-    new_actions: list[dict]  # {description, owner, due_on}
+    actions: dict[int, dict]  # existing open action pk -> {description, owner, owner_account, due_on}
+    new_actions: list[dict]  # {description, owner, owner_account (an account or None), due_on}
 
 
 def save_review(
@@ -52,11 +53,12 @@ def save_review(
         )
         review.updated_at, review.updated_by = now, user
         review.save()
+        people = plan_people(period.plan)
         _replace_rows(
             review.attendees.all(),
-            [{"name": n, "role": r} for n, r in data.attendees],
+            [{"name": n, "role": r, "account": account_named(people, n)} for n, r in data.attendees],
             lambda i, v: ReviewAttendee(review=review, position=i, **v),
-            ("name", "role"),
+            ("name", "role", "account"),
         )
         _replace_rows(
             review.decisions.all(),
@@ -105,17 +107,6 @@ def _review_conflict(review: AccountabilityReview) -> str:
 
 
 def close_action(action: Action, note: str, *, user) -> Action:
-    note = note.strip()
-    if not note:
-        raise Incomplete([("closure_note", "Say how the action was completed (or why it is closed)")])
-    if action.status == Action.Status.CLOSED:
-        raise CycleError("This action is already closed.")
-    with transaction.atomic(), acting_as(user):
-        action.status, action.closed_on, action.closed_by, action.closure_note = (
-            Action.Status.CLOSED,
-            timezone.now(),
-            user,
-            note,
-        )
-        action.save()
+    """Close the action with a note saying how it was completed (kept as its last progress note)."""
+    add_note(action, note, Action.Status.CLOSED, user=user, field="closure_note")
     return action

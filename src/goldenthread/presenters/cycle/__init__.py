@@ -1,14 +1,17 @@
 """What each page of the cycle shows, worked out here so templates only loop and print.
 
 Every presenter that offers an action asks :mod:`goldenthread.access.rules` whether the person may take
-it; the views check again before acting. One module a page (or family of pages): :mod:`.my_updates`,
+it; the views check again before acting. One module a page (or family of pages): :mod:`.my_work` (where people land),
+:mod:`.my_updates`, :mod:`.action`,
 :mod:`.plan` (a plan's cycle), :mod:`.period`, :mod:`.submission`, :mod:`.reviews` (reviews and
 actions), :mod:`.overdue` and :mod:`.public`; how tags, values and addresses are shown is in
 :mod:`.display`.
 """
 
+from goldenthread.presenters.cycle.action import ActionPage, action_page
 from goldenthread.presenters.cycle.display import Tag, review_href, submission_href
 from goldenthread.presenters.cycle.my_updates import MyUpdates, my_updates
+from goldenthread.presenters.cycle.my_work import MyWork, cycles_page, my_work
 from goldenthread.presenters.cycle.overdue import OverdueGroup, overdue_page
 from goldenthread.presenters.cycle.period import PeriodPage, period_page
 from goldenthread.presenters.cycle.plan import PlanCycle, plan_cycle
@@ -24,9 +27,11 @@ from goldenthread.presenters.cycle.reviews import (
 from goldenthread.presenters.cycle.submission import SubmissionPage, submission_page
 
 __all__ = [
+    "ActionPage",
     "ActionRow",
     "ActionsPage",
     "MyUpdates",
+    "MyWork",
     "OverdueGroup",
     "PeriodPage",
     "PlanCycle",
@@ -35,9 +40,12 @@ __all__ = [
     "ReviewPage",
     "SubmissionPage",
     "Tag",
+    "action_page",
     "action_row",
+    "cycles_page",
     "actions_page",
     "my_updates",
+    "my_work",
     "overdue_page",
     "period_page",
     "plan_cycle",

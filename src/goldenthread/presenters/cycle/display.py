@@ -25,6 +25,7 @@ TAG_CLASSES = {
     "amber": "nhsuk-tag--yellow",
     "green": "nhsuk-tag--green",
     "open": "nhsuk-tag--blue",
+    "in_progress": "nhsuk-tag--aqua-green",
     "closed": "nhsuk-tag--grey",
     "overdue": "nhsuk-tag--red",
 }

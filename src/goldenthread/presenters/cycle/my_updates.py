@@ -27,6 +27,7 @@ class UpdateRow:
     overdue: bool
     href: str
     action: str
+    state: str = ""  # the update's status (or not started), for the lists of My work
 
 
 @dataclass
@@ -38,7 +39,7 @@ class MyUpdates:
     can_chase: bool
 
 
-def _mine(user, person: roles.Person, today: date) -> list[UpdateRow]:
+def mine(user, person: roles.Person, today: date) -> list[UpdateRow]:
     """Every open period's update of each unit the person leads or contributes to, latest first."""
     if not person.roles & {roles.LEAD, roles.CONTRIBUTOR}:
         return []
@@ -69,12 +70,13 @@ def _mine(user, person: roles.Person, today: date) -> list[UpdateRow]:
                     editable and period.is_overdue(today),
                     submission_href(period, unit, edit=editable),
                     NEXT_STEP.get(status, "View"),
+                    status,
                 )
             )
     return rows
 
 
-def _awaiting_decision(person: roles.Person) -> list[UpdateRow]:
+def awaiting_decision(person: roles.Person) -> list[UpdateRow]:
     """Submitted updates of the plans whose planning team the person is in, oldest first."""
     if not (person.is_admin or roles.PLANNING_TEAM in person.roles):
         return []
@@ -102,5 +104,5 @@ def _awaiting_decision(person: roles.Person) -> list[UpdateRow]:
 
 def my_updates(user, today: date) -> MyUpdates:
     p = roles.person(user)
-    actions = visible_actions(user).filter(status=Action.Status.OPEN).count()
-    return MyUpdates(p, _mine(user, p, today), _awaiting_decision(p), actions, rules.may_chase_updates(user))
+    actions = visible_actions(user).filter(status__in=Action.OPEN_STATUSES).count()
+    return MyUpdates(p, mine(user, p, today), awaiting_decision(p), actions, rules.may_chase_updates(user))

@@ -3,6 +3,7 @@ very objects the access middleware looked up (exactly) and checked the page's ru
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
 
@@ -11,8 +12,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from goldenthread.access import policy
+from goldenthread.cycles import services
 from goldenthread.cycles.forms import Form
-from goldenthread.cycles.models import ReportingPeriod
+from goldenthread.cycles.models import Action, ReportingPeriod
 from goldenthread.plans import models as pm
 
 T = TypeVar("T")
@@ -32,6 +34,27 @@ def unit_period_or_404(request: HttpRequest) -> tuple[pm.Plan, ReportingPeriod, 
     checked against, looked up once, exactly, by the access middleware."""
     found = policy.subject(request)
     return _found(found.plan), _found(found.period), _found(found.unit)
+
+
+def action_or_404(request: HttpRequest, pk: int) -> Action:
+    """The action the page's rule was checked against (looked up once, by the access middleware)."""
+    found = policy.subject(request).action
+    if found is None:
+        raise Http404(f"There is no action number {pk}")
+    return found
+
+
+def attempt(form: Form, write: Callable[[], object]) -> str | None:
+    """Run a service's ``write``: None when it is done; otherwise the problem to show above the form
+    ("" when the problems are the form's own, now shown at their fields)."""
+    try:
+        write()
+    except services.Incomplete as exc:
+        form.apply_problems(exc.problems)
+        return ""
+    except services.CycleError as exc:
+        return str(exc)
+    return None
 
 
 def _found(obj: T | None) -> T:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -12,7 +12,7 @@ from goldenthread.cycles import services
 from goldenthread.cycles.forms import CloseActionForm, ReviewForm
 from goldenthread.cycles.models import AccountabilityReview
 from goldenthread.presenters import cycle as presenters
-from goldenthread.web.views.cycle.lookup import render_form, today, unit_period_or_404
+from goldenthread.web.views.cycle.lookup import action_or_404, attempt, render_form, today, unit_period_or_404
 
 
 @require_GET
@@ -31,7 +31,8 @@ def review_edit(request: HttpRequest, code: str, period: str, unit: str) -> Http
     if not rules.may_run_cycle(request.user, plan):
         return policy.forbidden(request, "Only this plan's planning team can record accountability reviews.")
     current = AccountabilityReview.objects.filter(period=the_period, org_unit=the_unit).first()
-    form = ReviewForm(current, request.POST if request.method == "POST" else None)
+    people = services.plan_people(plan)
+    form = ReviewForm(current, request.POST if request.method == "POST" else None, people)
     problem, status = "", 200
     data = form.clean() if request.method == "POST" else None
     if data is not None:
@@ -64,23 +65,16 @@ def actions(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def action_close(request: HttpRequest, pk: int) -> HttpResponse:
-    action = policy.subject(request).action  # looked up once, by the access middleware
-    if action is None:
-        raise Http404(f"There is no action number {pk}")
+    action = action_or_404(request, pk)
     if not rules.may_close_action(request.user, action):
         return policy.forbidden(request, "You do not have permission to close this action.")
     row = presenters.action_row(action, request.user, today())
     form = CloseActionForm(request.POST if request.method == "POST" else None)
-    problem = ""
+    problem: str | None = ""
     note = form.clean() if request.method == "POST" else None
     if note is not None:
-        try:
-            services.close_action(action, note, user=request.user)
-        except services.Incomplete as exc:
-            form.apply_problems(exc.problems)
-        except services.CycleError as exc:
-            problem = str(exc)
-        else:
+        problem = attempt(form, lambda: services.close_action(action, note, user=request.user))
+        if problem is None:
             messages.success(request, "The action is closed.")
             return redirect(row.review_href)
-    return render_form(request, "cycles/action_close.html", form, problem, 400 if problem else 200, row=row)
+    return render_form(request, "cycles/action_close.html", form, problem or "", 400 if problem else 200, row=row)
