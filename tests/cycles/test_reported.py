@@ -155,3 +155,14 @@ def test_query_counts_do_not_grow_with_the_updates(world, login, django_assert_m
         # two more once there is an approved update: the activity and objective updates
         with django_assert_max_num_queries(before[url] + 2):
             assert client.get(url).status_code == 200
+
+
+def test_scorecard_shows_values_reported_in_approved_updates(world, login):
+    client = login(world.users["board"])
+    medical_q4(world, status="complete", state="submitted")
+    assert "Reported:" not in text(client.get(f"/plans/nhsei-2019/scorecard/{Q4}"))  # not approved yet
+    sub = world.plan.reporting_periods.get(label="2019/20 Q4").submissions.get(org_unit=world.medical)
+    services.decide(sub, "approve", comments="", based_on=sub.version, user=world.users["planner"])
+    page = text(client.get(f"/plans/nhsei-2019/scorecard/{Q4}"))
+    med_2_m1 = row(page, "MED-2-M1")
+    assert "Reported: 75.0% (30 of 40) (Medical, 2019/20 Q4, reported by Lead)" in med_2_m1

@@ -30,16 +30,16 @@ class ReturnedValue:
         return f"{what}{note} ({self.unit}, {self.period}, reported by {self.by})"
 
 
-def returned_values(plan: pm.Plan, on: date) -> dict[int, list[ReturnedValue]]:
-    """metric pk -> each unit's latest approved return for a period ending by ``on``."""
+def returned_values(plan: pm.Plan, on: date) -> dict[str, list[ReturnedValue]]:
+    """metric code -> each unit's latest approved return for a period ending by ``on``."""
     rows = approved_rows(MetricReturn, plan, on, "metric_id").select_related("metric")
     latest: dict[tuple[int, int], MetricReturn] = {}
     for r in rows:
         latest.setdefault((r.metric_id, r.submission.org_unit_id), r)
-    out: dict[int, list[ReturnedValue]] = defaultdict(list)
-    for (metric_id, _), r in sorted(latest.items(), key=lambda kv: (kv[0][0], kv[1].submission.org_unit.position)):
+    out: dict[str, list[ReturnedValue]] = defaultdict(list)
+    for r in sorted(latest.values(), key=lambda r: (r.metric.position, r.submission.org_unit.position)):
         s = r.submission
-        out[metric_id].append(
+        out[r.metric.code].append(
             ReturnedValue(
                 s.org_unit.name,
                 metric_value_text(r.metric, r.value, r.numerator, r.denominator),

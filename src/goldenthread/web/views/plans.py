@@ -18,6 +18,7 @@ from goldenthread.presenters import readings
 from goldenthread.presenters import search as search_presenter
 from goldenthread.presenters.as_at import AsAt
 from goldenthread.presenters.metric import download_rows, metric_page
+from goldenthread.presenters.returns import returned_values
 from goldenthread.web.downloads import table_response
 
 
@@ -58,12 +59,17 @@ by_priority = _reading("web/by_priority.html", "plan-by-priority", readings.by_p
 by_directorate = _reading("web/by_directorate.html", "plan-by-directorate", readings.by_directorate)
 matrix = _reading("web/matrix.html", "plan-matrix", readings.matrix)
 budgets = _reading("web/budgets.html", "plan-budgets", lambda plan, as_at: presenters.budgets_page(plan))
-scorecard = _reading(
-    "web/scorecard.html", "scorecard", lambda plan, as_at: assurance_presenters.scorecard(plan, as_at.period)
-)
 exceptions = _reading(
     "web/exceptions.html", "exceptions", lambda plan, as_at: assurance_presenters.exceptions(plan, as_at.period)
 )
+
+
+@plan_view
+def scorecard(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
+    """The scorecard, with the values units reported through their approved updates."""
+    page = assurance_presenters.scorecard(plan, as_at.period)
+    returns = returned_values(plan, as_at.date)
+    return _plan_page(request, "web/scorecard.html", plan, as_at, "scorecard", page=page, returns=returns)
 
 
 @plan_view
