@@ -68,8 +68,10 @@ def load_demo(out: TextIO) -> int:
                 user.set_password(password)
             user.save()
         from goldenthread.cycles.demo import load_cycle_demo
+        from goldenthread.notices.mail import muted
 
-        load_cycle_demo(out)
+        with muted():  # the demo's past submissions and actions are not news to anyone
+            load_cycle_demo(out)
     names = ", ".join(DEMO_ACCOUNTS)
     where = (
         "(from GOLDENTHREAD_DEMO_PASSWORD)"

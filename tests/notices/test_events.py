@@ -161,3 +161,13 @@ def test_an_action_for_someone_outside_the_system_mails_nobody(world, commit, ma
     with commit():
         Action.objects.create(review=_review(world), description="Write to the coroner", owner="Dr Outside")
     assert mailoutbox == []
+
+
+def test_nothing_is_queued_while_muted_as_when_the_demo_loads(world, commit, mailoutbox):
+    with mail.muted():
+        submitted(world, commit)
+    assert mailoutbox == [] and not Notification.objects.exists()
+    sub = world.period(1).submissions.get()
+    with commit():
+        services.decide(sub, "approve", comments="", based_on=sub.version, user=world.users["planner"])
+    assert to(mailoutbox) == [("lead@example.org", "Approved: Medical update for 2019/20 Q1")]  # muted no longer

@@ -28,13 +28,9 @@ def run(committing, today: date) -> reminders.Done:
 
 
 def test_a_reminder_goes_out_days_before_the_deadline_and_once_after_it(world, commit, mailoutbox):
-    services.save_update(  # nursing's update is with the planning team: nobody there is reminded
-        world.period(1),
-        world.nursing,
-        world.complete(world.nursing),
-        based_on=0,
-        user=world.users["other_lead"],
-        submit=True,
+    nursing = world.nursing  # nursing's update is with the planning team: nobody there is reminded
+    services.save_update(
+        world.period(1), nursing, world.complete(nursing), based_on=0, user=world.users["other_lead"], submit=True
     )
     mailoutbox.clear()
     assert run(commit, BEFORE - timedelta(days=1)).reminders == 0  # four days before: not yet

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from goldenthread.cli.main import build_parser
+from goldenthread.cli.main import build_parser, main
 from goldenthread.cli.worker import worker_beside
 from goldenthread.notices.schedules import REMINDERS, SCHEDULES, ensure_schedules
 from tests.security.gunicorn_server import log_of, serving
@@ -52,6 +52,15 @@ def test_serve_starts_the_worker_and_stops_it_when_it_stops(tmp_path, how):
         server.process.wait(timeout=45)
     assert processes_of(tmp_path) == [], log_of(tmp_path)
     assert server.process.returncode == 0, log_of(tmp_path)
+
+
+def test_the_worker_will_not_start_with_a_bad_number_of_days(monkeypatch):
+    monkeypatch.setenv("GOLDENTHREAD_REMIND_DAYS_BEFORE", "-2")
+    with pytest.raises(SystemExit) as stopped:
+        main(["worker"])
+    assert str(stopped.value) == (
+        "goldenthread worker: GOLDENTHREAD_REMIND_DAYS_BEFORE must be a whole number of days (0 or more), not '-2'"
+    )
 
 
 def test_no_worker_from_the_option_or_the_environment(monkeypatch):

@@ -23,10 +23,16 @@ STOP_SECONDS = 30
 
 def cmd_worker(args: argparse.Namespace) -> int:
     django_setup(args)
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import call_command
 
+    from goldenthread.notices.reminders import days_before
     from goldenthread.notices.schedules import ensure_schedules, queue_due_schedules
 
+    try:
+        days_before()  # a setting the schedule needs is checked now, not at its first run
+    except ImproperlyConfigured as exc:
+        raise SystemExit(f"goldenthread worker: {exc}") from None
     names = ensure_schedules()
     queue_due_schedules()
     print(

@@ -11,7 +11,9 @@ change sends, so a retried or duplicated task sends nothing twice.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 
 from django.conf import settings
@@ -28,11 +30,24 @@ SEND_TASK = "goldenthread.notices.tasks.send_notification"
 REMINDER_KINDS = (Notification.Kind.REMINDER_DUE, Notification.Kind.REMINDER_OVERDUE)
 
 
+_muted: ContextVar[bool] = ContextVar("goldenthread_notices_muted", default=False)
+
+
+@contextmanager
+def muted() -> Iterator[None]:
+    """Queue no e-mails while the block runs (loading the demo's made-up past mails nobody)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
 def queue(key: str, kind: str, person, subject: str, body: str, **about) -> Notification | None:
     """Queue the e-mail for this event and person unless it has been queued before (then None);
-    nothing is queued for a person without an address. ``about``: ``period`` and ``org_unit`` of
-    a reminder."""
-    if person is None or not person.email or Notification.objects.filter(key=key[:200]).exists():
+    nothing is queued for a person without an address, or while :func:`muted`. ``about``:
+    ``period`` and ``org_unit`` of a reminder."""
+    if _muted.get() or person is None or not person.email or Notification.objects.filter(key=key[:200]).exists():
         return None
     try:
         with transaction.atomic():  # a savepoint: a duplicate key leaves the caller's transaction usable

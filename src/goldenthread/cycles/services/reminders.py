@@ -164,18 +164,8 @@ def record_reminder(
     period: ReportingPeriod, unit: pm.OrgUnit, person, email: str, subject: str, *, overdue: bool, at, by=None
 ) -> Reminder:
     """Put a reminder that was sent on record (``by`` nobody: the worker sent it on its schedule)."""
-    reminder = Reminder(
-        period=period,
-        org_unit=unit,
-        recipient=person,
-        email=email,
-        subject=subject,
-        overdue=overdue,
-        sent_at=at,
-        sent_by=by,
-    )
-    reminder.save()
-    return reminder
+    fields = {"period": period, "org_unit": unit, "recipient": person, "email": email, "subject": subject}
+    return Reminder.objects.create(**fields, overdue=overdue, sent_at=at, sent_by=by)
 
 
 def _reminder_text(period: ReportingPeriod, row: Outstanding, person, link: str) -> tuple[str, str]:

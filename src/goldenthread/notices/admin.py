@@ -1,0 +1,14 @@
+"""Notifications in the admin site, read-only: what was e-mailed to whom and when, and why any
+sending failed."""
+
+from django.contrib import admin
+
+from goldenthread.audit.admin import ReadOnlyAdmin
+from goldenthread.notices.models import Notification
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "kind", "email", "subject", "state", "sent_at")
+    list_filter = ("state", "kind")
+    search_fields = ("email", "subject", "key")
