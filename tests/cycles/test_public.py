@@ -66,6 +66,7 @@ def test_publishing_through_the_pages(world, login):
     planner = login(world.users["planner"])
     response = planner.post("/plans/nhsei-2019/publish/", {}, follow=True)
     assert "The plan is published on the public pages." in response.content.decode()
+    approve(world, world.medical, 1, "words")  # (a period with no approved update asks first: test_publish_warning)
     response = planner.post("/plans/nhsei-2019/publish/", {"period": "2019-20-q1"}, follow=True)
     assert "2019/20 Q1 is published on the public pages." in response.content.decode()
     response = planner.post("/plans/nhsei-2019/publish/", {"period": "2019-20-q1", "action": "withdraw"}, follow=True)

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from goldenthread.audit.records import acting_as
-from goldenthread.cycles.models import Publication, ReportingPeriod
+from goldenthread.cycles.models import Publication, ReportingPeriod, Submission
 from goldenthread.cycles.services.errors import CycleError
 from goldenthread.plans import models as pm
 
@@ -30,3 +30,14 @@ def withdraw(plan: pm.Plan, period: ReportingPeriod | None = None, *, user) -> N
         for publication in Publication.objects.filter(plan=plan, period=period, withdrawn_at=None):
             publication.withdrawn_at, publication.withdrawn_by = timezone.now(), user
             publication.save()
+
+
+def publishing_warning(period: ReportingPeriod) -> str:
+    """What to know before publishing ``period``: when none of its updates is approved, its public
+    page would show no progress at all. Empty when there is nothing to warn of."""
+    if Submission.objects.filter(period=period, status=Submission.Status.APPROVED).exists():
+        return ""
+    return (
+        f"No update for {period.label} has been approved yet, so its public page would show no progress "
+        "at all: only approved updates are published. Approve the updates first, or publish it anyway."
+    )

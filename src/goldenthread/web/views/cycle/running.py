@@ -12,6 +12,7 @@ from goldenthread.access import policy, rules
 from goldenthread.cycles import services
 from goldenthread.cycles.forms import PeriodForm
 from goldenthread.cycles.models import ReportingPeriod
+from goldenthread.cycles.services.publishing import publishing_warning
 from goldenthread.formatting import long_date
 from goldenthread.plans import models as pm
 from goldenthread.presenters import cycle as presenters
@@ -84,6 +85,8 @@ def publish(request: HttpRequest, code: str) -> HttpResponse:
         services.withdraw(plan, period, user=request.user)
         messages.success(request, f"{what} is no longer on the public pages.")
     else:
+        if (confirming := _confirm_publishing(request, period)) is not None:
+            return confirming
         services.publish(plan, period, user=request.user)
         if period is not None and not rules.is_published(plan):
             messages.success(
@@ -95,6 +98,15 @@ def publish(request: HttpRequest, code: str) -> HttpResponse:
     if period is not None:
         return redirect("cycles:period", plan.code, period.slug)
     return redirect("cycles:plan_cycle", plan.code)
+
+
+def _confirm_publishing(request: HttpRequest, period: ReportingPeriod | None) -> HttpResponse | None:
+    """The warning to confirm before publishing a period none of whose updates is approved; None
+    when there is none, or the person has confirmed it."""
+    warning = publishing_warning(period) if period is not None else ""
+    if not warning or request.POST.get("confirm") == "yes":
+        return None
+    return render(request, "cycles/publish_confirm.html", {"period": period, "warning": warning})
 
 
 @require_GET
