@@ -3,6 +3,7 @@ leads to it."""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 
@@ -52,8 +53,8 @@ def review_with_action(world, period, *, owner=None, attendees=(), description="
 
 
 def text_of(response) -> str:
-    """The page's visible text, tags removed and spaces squeezed."""
-    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+    """The page's visible text, tags removed, entities read and spaces squeezed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
 
 
 def section(text: str, heading: str, until: str) -> str:

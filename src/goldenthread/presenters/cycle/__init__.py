@@ -9,6 +9,7 @@ actions), :mod:`.overdue` and :mod:`.public`; how tags, values and addresses are
 """
 
 from goldenthread.presenters.cycle.action import ActionPage, action_page
+from goldenthread.presenters.cycle.beside import Beside, beside_update
 from goldenthread.presenters.cycle.display import Tag, review_href, submission_href
 from goldenthread.presenters.cycle.my_updates import MyUpdates, my_updates
 from goldenthread.presenters.cycle.my_work import MyWork, cycles_page, my_work
@@ -29,6 +30,7 @@ from goldenthread.presenters.cycle.submission import SubmissionPage, submission_
 __all__ = [
     "ActionPage",
     "ActionRow",
+    "Beside",
     "ActionsPage",
     "MyUpdates",
     "MyWork",
@@ -44,6 +46,7 @@ __all__ = [
     "action_row",
     "cycles_page",
     "actions_page",
+    "beside_update",
     "my_updates",
     "my_work",
     "overdue_page",

@@ -100,6 +100,7 @@ def submission_edit(request: HttpRequest, code: str, period: str, unit: str) -> 
         can_submit=rules.may_submit(request.user, the_unit),
         view_href=presenters.submission_href(the_period, the_unit),
         open=the_period.is_open(today()),
+        beside=presenters.beside_update(the_period, the_unit, scope),
     )
 
 
