@@ -166,3 +166,23 @@ def test_scorecard_shows_values_reported_in_approved_updates(world, login):
     page = text(client.get(f"/plans/nhsei-2019/scorecard/{Q4}"))
     med_2_m1 = row(page, "MED-2-M1")
     assert "Reported: 75.0% (30 of 40) (Medical, 2019/20 Q4, reported by Lead)" in med_2_m1
+
+
+def test_judgements_take_the_approved_status(world, login):
+    """An activity past its date is overdue until an approved update reports it complete; then the
+    assessment behind the overview, scorecard, exceptions and packs no longer calls it overdue."""
+    from datetime import date
+
+    from goldenthread.planfile.periods import parse_period
+    from goldenthread.presenters.reported import assess
+
+    world.plan.activities.filter(code="MED-1-a").update(due_date=date(2019, 12, 31))
+    q4 = parse_period("2019/20 Q4")
+    assert assess(world.plan, as_at=q4).activities["MED-1-a"].rating == "concern"
+    medical_q4(world, status="complete", state="submitted")
+    assert assess(world.plan, as_at=q4).activities["MED-1-a"].rating == "concern"  # not approved yet
+    sub = world.plan.reporting_periods.get(label="2019/20 Q4").submissions.get(org_unit=world.medical)
+    services.decide(sub, "approve", comments="", based_on=sub.version, user=world.users["planner"])
+    assert assess(world.plan, as_at=q4).activities["MED-1-a"].rating == "complete"
+    exceptions = text(login(world.users["board"]).get(f"/plans/nhsei-2019/exceptions/{Q4}"))
+    assert "MED-1-a" not in exceptions

@@ -26,15 +26,16 @@ def cmd_assess(args: argparse.Namespace) -> int:
     django_setup(args)
     import json
 
-    from goldenthread.performance.assessment import AssessmentError, assess_plan, to_data
+    from goldenthread.performance.assessment import AssessmentError, to_data
     from goldenthread.plans.models import Plan
+    from goldenthread.presenters.reported import assess
 
     plan = Plan.objects.filter(code=args.plan).first()
     if plan is None:
         print(f"goldenthread assess: no plan with code '{args.plan}'; see: goldenthread plan list", file=sys.stderr)
         return 1
     try:
-        result = assess_plan(
+        result = assess(  # activities judged by their approved updates, as the pages judge them
             plan,
             as_at=as_at,
             metric_code=args.metric,

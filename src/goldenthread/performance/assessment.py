@@ -10,6 +10,7 @@ set-based queries; the judgement itself is done by the pure engine in
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -134,7 +135,10 @@ def assess_plan(
     where_code: str | None = None,
     period: Period | None = None,
     with_units: bool = False,
+    activity_statuses: Mapping[int, str] | None = None,
 ) -> PlanAssessment:
+    """``activity_statuses`` (activity pk -> status) are the statuses in force — the approved
+    updates' (:func:`goldenthread.presenters.reported.assess`) — over the plan file's."""
     as_at = as_at or default_as_at(plan)
     metrics = list(plan.metrics.select_related("owner").prefetch_related("trajectory").order_by("position"))
     if metric_code:
@@ -149,9 +153,10 @@ def assess_plan(
     assessments = [_assess_metric(x, where, series[x.pk], spc.get(x.pk), as_at, period, with_units) for x in metrics]
 
     activities = list(plan.activities.all())
-    activity_status = {a.code: activity_rating(_state(a), as_at.end) for a in activities}
+    states = [_state(a, activity_statuses or {}) for a in activities]
+    activity_status = {s.code: activity_rating(s, as_at.end) for s in states}
     fired = [f for a in assessments for f in a.fired]
-    fired += evaluate_activity_rules(plan.activity_rules, [_state(a) for a in activities], as_at.end)
+    fired += evaluate_activity_rules(plan.activity_rules, states, as_at.end)
 
     by_objective: dict[int, list[Status]] = defaultdict(list)
     links = m.Metric.objectives.through.objects.filter(metric__plan=plan).values_list("metric_id", "objective_id")
@@ -173,8 +178,8 @@ def assess_plan(
     return PlanAssessment(plan, as_at, assessments, statuses, activity_status, fired)
 
 
-def _state(a: m.Activity) -> ActivityState:
-    return ActivityState(a.code, a.title, a.status, a.due_date, a.due_text)
+def _state(a: m.Activity, statuses: Mapping[int, str]) -> ActivityState:
+    return ActivityState(a.code, a.title, statuses.get(a.pk, a.status), a.due_date, a.due_text)
 
 
 def _find_unit(plan: m.Plan, code: str) -> m.OrgUnit:

@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 import numpy as np
 from markupsafe import Markup
 
-from goldenthread.performance.assessment import MetricAssessment, PlanAssessment, assess_plan
+from goldenthread.performance.assessment import MetricAssessment, PlanAssessment
 from goldenthread.planfile.periods import Period, period_name
 from goldenthread.plans import models as m
 from goldenthread.presenters import icons
 from goldenthread.presenters.exceptions import ExceptionGroup, ExceptionItem, Exceptions, exceptions
 from goldenthread.presenters.metric import default_where
+from goldenthread.presenters.reported import assess
 from goldenthread.presenters.values import format_target, format_value
 from goldenthread.presenters.verdict import Verdict, verdicts
 
@@ -109,7 +110,7 @@ def scorecard_row(a: MetricAssessment, objectives: list[tuple[str, str]], as_at:
 
 def scorecard(plan: m.Plan, as_at: Period | None = None, assessment: PlanAssessment | None = None) -> Scorecard:
     where = default_where(plan)
-    assessment = assessment or assess_plan(plan, as_at=as_at, where_code=where.code if where else None)
+    assessment = assessment or assess(plan, as_at=as_at, where_code=where.code if where else None)
     headline = [a for a in assessment.metrics if a.metric.headline]
     chosen = headline or assessment.metrics
     links = objective_links(plan)

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 
 from goldenthread.assurance.judgement import FiredTrigger
 from goldenthread.formatting import long_date
-from goldenthread.performance.assessment import MetricAssessment, PlanAssessment, assess_plan
+from goldenthread.performance.assessment import MetricAssessment, PlanAssessment
 from goldenthread.planfile.periods import Period, period_name
 from goldenthread.plans import models as m
 from goldenthread.presenters.metric import default_where
+from goldenthread.presenters.reported import assess
 from goldenthread.presenters.values import format_target, format_value
 
 
@@ -121,7 +122,7 @@ def exceptions(plan: m.Plan, as_at: Period | None = None, assessment: PlanAssess
     """Every fired trigger, special cause of concern, failing assurance and overdue deliverable, each
     once, by the first objective it serves and its directorate, newest first."""
     where = default_where(plan)
-    assessment = assessment or assess_plan(plan, as_at=as_at, where_code=where.code if where else None)
+    assessment = assessment or assess(plan, as_at=as_at, where_code=where.code if where else None)
     objectives = {o.code: o for o in plan.objectives.select_related("org_unit", "owner")}
     served: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for metric_id, code, title in (

@@ -37,6 +37,7 @@ from datetime import date
 
 from goldenthread.cycles.models import RAG, ActivityUpdate, ObjectiveUpdate, ReportingPeriod, Submission
 from goldenthread.cycles.services import display_name
+from goldenthread.performance.assessment import PlanAssessment, assess_plan, default_as_at
 from goldenthread.planfile.periods import Period
 from goldenthread.plans import models as pm
 
@@ -241,3 +242,12 @@ def plan_reports(
     for pk, (objective_id, _, _) in planned.items():
         by_objective[objective_id].append(states[pk])
     return PlanReports(current.label if current else "", states, dict(by_objective), objective_updates)
+
+
+def assess(plan: pm.Plan, *, as_at: Period | None = None, **options) -> PlanAssessment:
+    """The plan's assessment (:func:`goldenthread.performance.assessment.assess_plan`) with each
+    activity judged by its status in force as at ``as_at``: the latest approved update's, else the
+    plan file's — so an activity reported complete is no longer overdue."""
+    as_at = as_at or default_as_at(plan)
+    statuses = {pk: r.status for pk, r in plan_reports(plan, as_at.end).activities.items()}
+    return assess_plan(plan, as_at=as_at, activity_statuses=statuses, **options)

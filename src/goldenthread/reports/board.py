@@ -1,6 +1,6 @@
 """The board's quarterly performance pack, built section by section (:class:`~.pack.Pack`).
 
-Every judgement comes from one :func:`~goldenthread.performance.assessment.assess_plan` of the
+Every judgement comes from one :func:`~goldenthread.presenters.reported.assess` of the
 plan as at the period, made exactly as the scorecard page makes it (same as-at period, same
 "where"), and passed to the scorecard and exceptions presenters the web pages use; each
 exception's chart is the metric page's own chart specification (:mod:`.exceptions`). So the
@@ -14,12 +14,12 @@ from collections import Counter
 from datetime import date
 
 from goldenthread.assurance.judgement import RATING_LABELS, RATINGS
-from goldenthread.performance.assessment import MetricAssessment, PlanAssessment, assess_plan
+from goldenthread.performance.assessment import MetricAssessment, PlanAssessment
 from goldenthread.planfile.periods import Period
 from goldenthread.plans import models as m
 from goldenthread.presenters import assurance as ap
 from goldenthread.presenters.metric import default_where
-from goldenthread.presenters.reported import current_period_label
+from goldenthread.presenters.reported import assess, current_period_label
 from goldenthread.presenters.unit_updates import open_actions, unit_updates
 from goldenthread.progress import Progress, quiet
 from goldenthread.reports.exceptions import exception_entries
@@ -31,7 +31,7 @@ def assess_for_pack(plan: m.Plan, period: Period) -> PlanAssessment:
     """The assessment the scorecard page makes for ``?as_at=PERIOD`` (as at the period, figures for
     the plan's default "where"), with each metric's value over the period added."""
     where = default_where(plan)
-    return assess_plan(plan, as_at=period, where_code=where.code if where else None, period=period)
+    return assess(plan, as_at=period, where_code=where.code if where else None, period=period)
 
 
 def new_pack(

@@ -9,12 +9,11 @@ from django.shortcuts import render
 
 from goldenthread.access.decorators import plan_view, signed_in
 from goldenthread.access.rules import viewable_plans
-from goldenthread.performance.assessment import assess_plan
 from goldenthread.plans.models import Plan
 from goldenthread.presenters import assurance as assurance_presenters
 from goldenthread.presenters import deliverables as deliverables_presenter
 from goldenthread.presenters import plan as presenters
-from goldenthread.presenters import readings
+from goldenthread.presenters import readings, reported
 from goldenthread.presenters import search as search_presenter
 from goldenthread.presenters.as_at import AsAt
 from goldenthread.presenters.metric import download_rows, metric_page
@@ -39,7 +38,7 @@ def _plan_page(request: HttpRequest, template: str, plan: Plan, as_at: AsAt, cur
 
 @plan_view
 def plan_detail(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
-    statuses = assess_plan(plan, as_at=as_at.period).objectives
+    statuses = reported.assess(plan, as_at=as_at.period).objectives
     return _plan_page(
         request, "web/plan.html", plan, as_at, "plan", page=presenters.plan_page(plan, statuses, as_at.date)
     )
