@@ -96,6 +96,8 @@ def test_the_board_pack_names_quarters_in_pdf_and_word(plan, tmp_path):
     assert not MONTH_NAME.search(text)
     word = docx_text(docx(render_pack(pack, "docx")))
     assert "2017/18 Q4" in word and not MONTH_NAME.search(word)
+    for document in (text, word):  # the exception's verdict for the plan's target period, as on the web
+        assert "2016/17 Q4: 91.8% against ≥ 95% — not met" in document
 
 
 def test_open_data_names_quarters(plan, tmp_path):

@@ -165,6 +165,7 @@ def _exception_facts(pack: Pack, e: ExceptionEntry) -> list[tuple[str, str]]:
         ("Latest", f"{r.latest_value} ({r.latest_period})" if r.latest_period else r.latest_value),
         (f"Over {pack.period.label}", e.metric.period_value),
         ("Target", r.target),
+        *[("Verdict", v.text) for v in r.verdicts],
         ("Variation", r.variation_text),
         ("Assurance", r.assurance_text),
     ]
