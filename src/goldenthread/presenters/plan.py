@@ -155,6 +155,7 @@ class PlanPage:
     quality: list[tuple[str, str, list]]
     level_counts: list[tuple[str, int]] = field(default_factory=list)
     reporting_period: str = ""  # the current reporting period, "" when the plan runs no updates yet
+    reports: PlanReports | None = None  # what the approved updates report, as at the page's date
 
     def walk(self) -> list[ObjectiveNode]:
         out: list[ObjectiveNode] = []
@@ -307,6 +308,7 @@ def plan_page(plan: m.Plan, statuses: dict | None = None, on: date | None = None
         },
         level_counts=[(level.name, sum(1 for o in objectives if o.level_id == level.pk)) for level in levels],
         reporting_period=reports.period,
+        reports=reports,
     )
     # a metric measuring several objectives is shown under each; its anchor goes on the first
     seen: set[str] = set()
@@ -315,6 +317,13 @@ def plan_page(plan: m.Plan, statuses: dict | None = None, on: date | None = None
             if metric["code"] not in seen:
                 seen.add(metric["code"])
                 metric["anchor"] = item_anchor("metric", metric["code"])
+    return page
+
+
+def with_statuses(page: PlanPage, statuses: dict) -> PlanPage:
+    """``page`` with each objective's status from the assessment (objective code -> judgement.Status)."""
+    for node in page.walk():
+        node.status = status_tag(statuses.get(node.code))
     return page
 
 

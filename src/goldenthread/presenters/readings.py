@@ -219,23 +219,9 @@ def _graph(plan: m.Plan, as_at: AsAt) -> _Graph:
         .select_related("metric")
         .order_by("metric__position")
     ):
-        x = link.metric
-        entries[link.objective_id].metrics.append(
-            MetricLine(
-                x.code,
-                x.title,
-                f"{plan_href}#{item_anchor('metric', x.code)}",
-                x.to_be_confirmed and x.title.strip().lower() != "to be confirmed",
-                x.target_text if x.target_text.strip() != x.title.strip() else "",
-            )
-        )
-    kinds: dict[int, set[str]] = defaultdict(set)
+        entries[link.objective_id].metrics.append(_metric_line(link.metric, plan_href))
     activities = _activity_lines(read, plan_href, reports)
-    for a, line in activities:
-        entries[a.objective_id].activities.append(line)
-        kinds[a.objective_id].add(a.kind)
-    for pk, seen in kinds.items():
-        entries[pk].activities_heading = "Key activities" if seen == {m.Activity.Kind.KEY_ACTIVITY} else "Activities"
+    _add_activities(entries, activities)
     priorities = [o for o in objectives if o.level_id == first_level or o.pk in contributors]
     if any(by_pk[pk].level_id != first_level for pk in contributors):
         priority_level = "Priority"  # some links point below the first level: name no single level
@@ -252,6 +238,26 @@ def _graph(plan: m.Plan, as_at: AsAt) -> _Graph:
         contributor_level,
         activities,
     )
+
+
+def _metric_line(x: m.Metric, plan_href: str) -> MetricLine:
+    return MetricLine(
+        x.code,
+        x.title,
+        f"{plan_href}#{item_anchor('metric', x.code)}",
+        x.to_be_confirmed and x.title.strip().lower() != "to be confirmed",
+        x.target_text if x.target_text.strip() != x.title.strip() else "",
+    )
+
+
+def _add_activities(entries: dict[int, Entry], activities: list[tuple[m.Activity, ActivityLine]]) -> None:
+    """Each activity under its objective's entry, headed "Key activities" when they all are."""
+    kinds: dict[int, set[str]] = defaultdict(set)
+    for a, line in activities:
+        entries[a.objective_id].activities.append(line)
+        kinds[a.objective_id].add(a.kind)
+    for pk, seen in kinds.items():
+        entries[pk].activities_heading = "Key activities" if seen == {m.Activity.Kind.KEY_ACTIVITY} else "Activities"
 
 
 def _activity_lines(
@@ -359,15 +365,7 @@ def _by_unit(plan: m.Plan, as_at: AsAt, g: _Graph, shown: Callable[[m.Objective]
         if unit is None:
             unnamed["metrics"] += 1
         elif not any(x.code == line.code for e in objectives[unit] for line in e.metrics):
-            metrics[unit].append(
-                MetricLine(
-                    x.code,
-                    x.title,
-                    f"{plan_href}#{item_anchor('metric', x.code)}",
-                    x.to_be_confirmed and x.title.strip().lower() != "to be confirmed",
-                    x.target_text if x.target_text.strip() != x.title.strip() else "",
-                )
-            )
+            metrics[unit].append(_metric_line(x, plan_href))
     unnamed["objectives"] = sum(1 for o in g.objectives if _part(g.unit_of[o.pk]) is None)
     units = sorted(set(objectives) | set(activities) | set(metrics), key=lambda u: u.position)
     readings = [

@@ -244,10 +244,14 @@ def plan_reports(
     return PlanReports(current.label if current else "", states, dict(by_objective), objective_updates)
 
 
-def assess(plan: pm.Plan, *, as_at: Period | None = None, **options) -> PlanAssessment:
+def assess(
+    plan: pm.Plan, *, as_at: Period | None = None, reports: PlanReports | None = None, **options
+) -> PlanAssessment:
     """The plan's assessment (:func:`goldenthread.performance.assessment.assess_plan`) with each
     activity judged by its status in force as at ``as_at``: the latest approved update's, else the
-    plan file's — so an activity reported complete is no longer overdue."""
+    plan file's — so an activity reported complete is no longer overdue. Pass the ``reports``
+    when the page has them already."""
     as_at = as_at or default_as_at(plan)
-    statuses = {pk: r.status for pk, r in plan_reports(plan, as_at.end).activities.items()}
+    reports = reports or plan_reports(plan, as_at.end)
+    statuses = {pk: r.status for pk, r in reports.activities.items()}
     return assess_plan(plan, as_at=as_at, activity_statuses=statuses, **options)

@@ -38,10 +38,9 @@ def _plan_page(request: HttpRequest, template: str, plan: Plan, as_at: AsAt, cur
 
 @plan_view
 def plan_detail(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
-    statuses = reported.assess(plan, as_at=as_at.period).objectives
-    return _plan_page(
-        request, "web/plan.html", plan, as_at, "plan", page=presenters.plan_page(plan, statuses, as_at.date)
-    )
+    page = presenters.plan_page(plan, on=as_at.date)
+    statuses = reported.assess(plan, as_at=as_at.period, reports=page.reports).objectives
+    return _plan_page(request, "web/plan.html", plan, as_at, "plan", page=presenters.with_statuses(page, statuses))
 
 
 def _reading(template: str, current: str, build: Callable[[Plan, AsAt], object]) -> Callable[..., HttpResponse]:
