@@ -69,6 +69,16 @@ def _postgres_url(settings: dict) -> str:
     return f"postgresql://{credentials}{settings.get('HOST') or '127.0.0.1'}{port}/{settings['NAME']}"
 
 
+def tasks_in_this_process(monkeypatch) -> None:
+    """From now until the test ends, run every task at once when it is queued, in this process,
+    through django-q2's own worker code (its ``sync`` setting) — e.g. so the e-mails of a page's
+    POST are in Django's locmem outbox when the response comes back. Tasks are still queued only
+    when the transaction commits. For a real worker, use :func:`running_worker`."""
+    from django_q.conf import Conf
+
+    monkeypatch.setattr(Conf, "SYNC", True)
+
+
 @dataclass
 class Worker:
     process: subprocess.Popen

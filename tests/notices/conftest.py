@@ -2,9 +2,9 @@
 the worker's tasks run in this process."""
 
 import pytest
-from django_q.conf import Conf
 
 from tests.cycles.conftest import fast_passwords, world  # noqa: F401 (fixtures)
+from tests.workers import tasks_in_this_process
 
 SITE = "https://gt.example"
 
@@ -12,7 +12,7 @@ SITE = "https://gt.example"
 @pytest.fixture
 def worker_in_this_process(monkeypatch, settings):
     """Tasks queued are run at once, here, by django-q2's worker code (its ``sync`` setting)."""
-    monkeypatch.setattr(Conf, "SYNC", True)
+    tasks_in_this_process(monkeypatch)
     settings.GOLDENTHREAD_BASE_URL = SITE
 
 
