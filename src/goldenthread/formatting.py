@@ -20,6 +20,15 @@ def long_date(day: date | None) -> str:
     return f"{day.day} {day:%B %Y}" if day else ""
 
 
+def due_words(text: str, due: date | None) -> str:
+    """A deadline as the plan gives it, with its date: "2016/17 Q4 (31 March 2017)"; a date alone
+    as NHS papers write it; free text ("Ongoing") as it is."""
+    if due is None:
+        return text
+    written = long_date(due)
+    return written if not text or text == due.isoformat() else f"{text} ({written})"
+
+
 def date_time(moment: datetime | None, *, seconds: bool = False) -> str:
     """A moment in local time: 27 June 2019 at 14:05 (empty for none)."""
     if moment is None:

@@ -22,7 +22,7 @@ from goldenthread.presenters.metric import default_where, metric_page
 from goldenthread.presenters.values import format_value
 
 from ..conftest import PROJECT
-from ..factories import plan_with_data
+from ..factories import PLAN_WITH_DATA, plan_with_data
 from ..quarterly import quarterly_plan
 from ..reports.conftest import ae_plan  # noqa: F401  (the fixture: nhsi-2016 with the real A&E data)
 
@@ -111,3 +111,19 @@ def test_a_quarterly_exception_is_listed_once_with_its_owner_and_quarter(reader)
     page = text_of(reader.get("/plans/t/exceptions/", {"as_at": "2017/18 Q4"}))
     assert page.count("Metric FOUR Four-hour performance") == 1
     assert "(2017/18 Q4) Target ≥ 95.0% by 2016/17 Q4 Owner Chief Operating Officer" in page
+
+
+@pytest.mark.django_db
+def test_a_rule_written_twice_still_lists_its_exception_once():
+    """The class of problem, not only the A&E case: an item is listed once however many groups,
+    rules or reasons point at it."""
+    text = PLAN_WITH_DATA.replace(
+        "  - {rule: activity_overdue}\n", "  - {rule: activity_overdue}\n  - {rule: activity_overdue}\n"
+    ).replace("      - {rule: special_cause_concern}\n", "      - {rule: special_cause_concern}\n" * 2)
+    plan = plan_with_data(text)
+    found = exceptions(plan, target_periods(plan.metrics.get(code="FOUR"))[0])
+    items = [i for g in found.groups for i in g.items]
+    assert sorted(i.code for i in items) == ["A1", "FOUR"] and found.count == 2
+    assert all(len(i.what) == len(set(i.what)) for i in items)
+    a1 = next(i for i in items if i.code == "A1")
+    assert (a1.value, a1.target, a1.period) == ("In progress", "due 30 September 2016", "30 September 2016")

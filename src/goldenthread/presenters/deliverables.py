@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 from django.urls import reverse
 
-from goldenthread.formatting import anchor, item_anchor, long_date
+from goldenthread.formatting import anchor, due_words, item_anchor
 from goldenthread.plans import models as m
 from goldenthread.plans.tree import Tree
 from goldenthread.presenters.as_at import AsAt, Option
@@ -123,13 +123,6 @@ def _when(state: str, due: date | None, due_text: str, as_at: date) -> str:
     return ""
 
 
-def _due_text(due_text: str, due: date | None) -> str:
-    if due is None:
-        return due_text
-    written = long_date(due)
-    return written if not due_text or due_text == due.isoformat() else f"{due_text} ({written})"
-
-
 class _Row(NamedTuple):
     deliverable: Deliverable
     unit_id: int | None  # the org unit responsible (see the module docstring)
@@ -171,7 +164,7 @@ def _rows(plan: m.Plan, as_at: AsAt, unit_names: dict[int, str], owners: dict[in
             level=o.level.name,
             unit=unit_names.get(unit_id, "") if unit_id is not None else "",
             owner=str(owners[owner_id]) if owner_id else "",
-            due_text=_due_text(a.due_text, a.due_date) or "No date given",
+            due_text=due_words(a.due_text, a.due_date) or "No date given",
             due_date=a.due_date,
             reported=reported.label,
             reported_source=reported.source,

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from goldenthread.assurance.judgement import FiredTrigger
-from goldenthread.formatting import long_date
+from goldenthread.formatting import due_words
 from goldenthread.performance.assessment import MetricAssessment, PlanAssessment
 from goldenthread.planfile.periods import Period, period_name
 from goldenthread.plans import models as m
@@ -101,7 +101,7 @@ def _activity_items(plan: m.Plan, fired: list[FiredTrigger]) -> dict[str, Except
             items[f.code].what = list(dict.fromkeys([*items[f.code].what, f.message]))
             continue
         a = activities[f.code]
-        due = a.due_text or (long_date(a.due_date) if a.due_date else "")
+        due = due_words(a.due_text, a.due_date)
         items[f.code] = ExceptionItem(
             "activity",
             f.code,
