@@ -116,5 +116,6 @@ def test_no_cycle_means_no_directorates_updates(world):
 
 def test_summary_is_cut_at_a_word():
     assert summarise("Short.", "  Two\nlines ") == "Short. Two lines"
+    assert summarise("Behind in two regions", "", "Q4 done") == "Behind in two regions. Q4 done"
     long = summarise("word " * 200, limit=40)
     assert len(long) <= 40 and long.endswith("word…")

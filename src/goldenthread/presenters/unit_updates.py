@@ -37,8 +37,10 @@ class UnitUpdate:
 
 
 def summarise(*parts: str, limit: int = SUMMARY_CHARACTERS) -> str:
-    """The parts that say something, joined, cut at a word before ``limit`` characters with "…"."""
-    text = " ".join(" ".join(p.split()) for p in parts if p and p.strip())
+    """The parts that say something, each ended as a sentence and joined, cut at a word before
+    ``limit`` characters with "…"."""
+    said = [" ".join(p.split()) for p in parts if p and p.strip()]
+    text = " ".join(p if p[-1] in ".!?…" or p is said[-1] else p + "." for p in said)
     if len(text) <= limit:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:—- ")
