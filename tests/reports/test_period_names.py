@@ -110,3 +110,11 @@ def test_open_data_names_quarters(plan, tmp_path):
     assert card["target_period_value"] == pytest.approx(0.9175)
     row = next(csv.DictReader((tmp_path / "scorecard.csv").open(encoding="utf-8")))
     assert (row["latest_period_name"], row["target_period"], row["target_met"]) == ("2017/18 Q4", "2016/17 Q4", "false")
+
+
+def test_a_pack_as_at_an_earlier_quarter_says_the_target_period_had_not_ended(plan):
+    pack = board_pack(plan, parse_period("2016/17 Q3"))
+    four = next(e for e in pack.exceptions if e.code == "FOUR")
+    assert [v.text for v in four.metric.row.verdicts] == [
+        "2016/17 Q4: no value held against ≥ 95% — no data (the period had not ended)"
+    ]

@@ -54,11 +54,12 @@ def board_pack(plan: m.Plan, period: Period, *, progress: Progress = quiet, toda
 class _MetricRows:
     """Metrics as the scorecard shows them, each with the objectives it measures."""
 
-    def __init__(self, plan: m.Plan):
+    def __init__(self, plan: m.Plan, as_at: Period):
         self.links = ap.objective_links(plan)
+        self.as_at = as_at
 
     def __call__(self, a: MetricAssessment) -> MetricRow:
-        return MetricRow(ap.scorecard_row(a, self.links[a.metric.pk]), a)
+        return MetricRow(ap.scorecard_row(a, self.links[a.metric.pk], self.as_at), a)
 
 
 def fill_pack(pack: Pack, scope: Scope, progress: Progress = quiet) -> Pack:
@@ -67,7 +68,7 @@ def fill_pack(pack: Pack, scope: Scope, progress: Progress = quiet) -> Pack:
     progress.start("Assessing the plan", total=1)
     assessment = assess_for_pack(plan, period)
     progress.advance()
-    metric_row = _MetricRows(plan)
+    metric_row = _MetricRows(plan, period)
     card = ap.scorecard(plan, period, assessment=assessment)
     if scope.metric_ids is None:  # the board: the scorecard page's rows
         by_code = {a.metric.code: a for a in assessment.metrics}
