@@ -167,8 +167,8 @@ def test_success_shows_the_summary_and_records_who(client, loader, plan):
 
     preview, page = preview_then_load(client, form())
     assert "2 rows would give 2 new, 0 revised and 0 unchanged values, and add 1 org unit (RF4)" in words(preview)
-    assert "PCT (monthly) RF4 New 2017-01 1 1 0 0" in words(preview)
-    assert "PCT (monthly) rx1 2017-01 1 1 0 0" in words(preview)
+    assert "PCT (monthly) RF4 New Jan 2017 1 1 0 0" in words(preview)
+    assert "PCT (monthly) rx1 Jan 2017 1 1 0 0" in words(preview)
     assert "Data loaded" in page and "returns.csv: loaded into plan perf" in page
     assert "2 rows: 2 new, 0 revised, 0 unchanged; 1 org unit(s) added" in page
     batch = LoadBatch.objects.get()

@@ -56,7 +56,7 @@ def test_a_planner_of_nhsi_2016_previews_then_loads_a_csv(page, planners, tmp_pa
     expect(page.get_by_text("Check what will be loaded: nothing has been written yet")).to_be_visible()
     row = page.get_by_role("row", name="AE4HR")
     expect(row).to_contain_text("england")
-    expect(row).to_contain_text("2017-02 to 2017-03")
+    expect(row).to_contain_text("Feb 2017 to Mar 2017")
     screenshot(page, "upload-preview")
     assert Observation.objects.count() == 0 and LoadBatch.objects.count() == 0
 

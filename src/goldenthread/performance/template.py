@@ -9,9 +9,10 @@ columns out with a note (they name no field).
 
 from __future__ import annotations
 
-from goldenthread.performance.loading.preview import period_name
+from datetime import date
+
 from goldenthread.performance.units import ENGLAND, england_unit
-from goldenthread.planfile.periods import PeriodError, parse_financial_year
+from goldenthread.planfile.periods import PeriodError, financial_year, month, parse_financial_year, quarter
 from goldenthread.plans.models import Plan
 
 #: the fields the loader reads, in the order the template gives them
@@ -25,6 +26,19 @@ FREQUENCY_NAMES = {
     "annual": "annual (give financial years, e.g. 2016/17)",
     "ad_hoc": "as needed (give the date)",
 }
+
+
+def period_as_written(start: date, frequency: str) -> str:
+    """A period as a data file writes it, in the metric's frequency: "2016/17 Q4", "2017-01",
+    "2016/17"; a date for weekly and ad hoc metrics."""
+    fy = start.year if start.month >= 4 else start.year - 1
+    if frequency == "quarterly":
+        return quarter(fy, (start.month - 4) % 12 // 3 + 1).label
+    if frequency == "monthly":
+        return month(start.year, start.month).label
+    if frequency == "annual":
+        return financial_year(fy).label
+    return start.isoformat()
 
 
 def whole_plan_unit(plan: Plan) -> str:
@@ -42,6 +56,6 @@ def template_rows(plan: Plan) -> tuple[list[str], list[list[str]]]:
     unit = whole_plan_unit(plan)
     rows = []
     for x in plan.metrics.order_by("position"):
-        period = period_name(first, x.frequency) if first is not None else ""
+        period = period_as_written(first, x.frequency) if first is not None else ""
         rows.append([x.code, unit, period, "", "", "", "", "", x.title, x.unit, x.frequency])
     return [*FIELDS, *REFERENCE], rows

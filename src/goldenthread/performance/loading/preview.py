@@ -4,14 +4,13 @@ and how many are new, revised or unchanged — the upload page's preview before 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from goldenthread.performance.loading.checking import CheckedRows
 from goldenthread.performance.loading.periods import day
-from goldenthread.planfile.periods import financial_year, month, quarter
+from goldenthread.planfile.periods import period_name
 
 if TYPE_CHECKING:
     from goldenthread.plans.models import Plan
@@ -29,24 +28,11 @@ class PreviewLine:
     org_unit: str
     new_unit: bool  # the load would create this org unit
     rows: int
-    first: str  # the first period, by its name ("2016/17 Q1")
+    first: str  # the first period, by its name ("2016/17 Q1", "Jan 2017")
     last: str
     created: int
     revised: int
     unchanged: int
-
-
-def period_name(start: date, frequency: str) -> str:
-    """A period by its name in the metric's frequency: "2016/17 Q4", "2017-01", "2016/17"; a date
-    for weekly and ad hoc metrics."""
-    fy = start.year if start.month >= 4 else start.year - 1
-    if frequency == "quarterly":
-        return quarter(fy, (start.month - 4) % 12 // 3 + 1).label
-    if frequency == "monthly":
-        return month(start.year, start.month).label
-    if frequency == "annual":
-        return financial_year(fy).label
-    return start.isoformat()
 
 
 def summarise(
