@@ -80,6 +80,8 @@ EXPECTED: dict[str, tuple[frozenset, frozenset]] = {
     "cycles:public_home": (ALL, NOBODY),
     "cycles:public_plan": (ALL, NOBODY),
     "cycles:public_period": (ALL, NOBODY),
+    "cycles:public_scorecard": (ALL, NOBODY),
+    "public-open-data": (ALL, NOBODY),
     "admin:login": (ALL, ALL),
     "admin:logout": (ALL, ALL),
     "sso-start": (ALL, NOBODY),
@@ -165,6 +167,7 @@ def parameters(world, name: str) -> dict:
         "id": 1,
         "url": "x",
         "fmt": "html",
+        "name": "scorecard.csv",
     }
     if name == "cycles:history":
         values["pk"] = world.submission.pk
@@ -197,6 +200,7 @@ def test_every_url_name_has_an_access_rule_and_parameters():
         "id",
         "url",
         "fmt",
+        "name",
     }
     for name, params in walk(get_resolver().url_patterns):
         if name.startswith(UNNAMED_ALLOWED):

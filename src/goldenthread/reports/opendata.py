@@ -11,6 +11,7 @@ apostrophe; the JSON keeps text exactly as stored.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 from dataclasses import dataclass
@@ -157,26 +158,24 @@ def _value_rows(plan: m.Plan, where: str, a: MetricAssessment) -> list[dict[str,
     ]
 
 
-def _write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([csv_cell(row.get(c)) for c in columns])
+def _csv_text(columns: list[str], rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([csv_cell(row.get(c)) for c in columns])
+    return out.getvalue()
 
 
-def write_open_data(data: OpenData, directory: Path) -> list[Path]:
-    directory.mkdir(parents=True, exist_ok=True)
+def render_open_data(data: OpenData) -> dict[str, str]:
+    """Each open-data file's text, by its name (:data:`FILES`): what ``goldenthread export
+    open-data`` writes and the public scorecard page offers for download."""
     columns = {name: [c for c, _, _ in cols] for name, cols in DICTIONARY.items()}
     dictionary_rows = [
         {"file": name, "column": c, "type": t, "description": d}
         for name, cols in DICTIONARY.items()
         for c, t, d in cols
     ]
-    paths = [directory / name for name in FILES]
-    _write_csv(paths[0], columns["scorecard.csv"], data.scorecard)
-    _write_csv(paths[1], columns["metric_values.csv"], data.values)
-    _write_csv(paths[2], columns["data_dictionary.csv"], dictionary_rows)
     document = {
         **data.metadata,
         "scorecard": data.scorecard,
@@ -187,7 +186,22 @@ def write_open_data(data: OpenData, directory: Path) -> list[Path]:
             if name != "data_dictionary.csv"
         },
     }
-    paths[3].write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return {
+        "scorecard.csv": _csv_text(columns["scorecard.csv"], data.scorecard),
+        "metric_values.csv": _csv_text(columns["metric_values.csv"], data.values),
+        "data_dictionary.csv": _csv_text(columns["data_dictionary.csv"], dictionary_rows),
+        "open_data.json": json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+    }
+
+
+def write_open_data(data: OpenData, directory: Path) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, text in render_open_data(data).items():
+        path = directory / name
+        with path.open("w", newline="", encoding="utf-8") as f:
+            f.write(text)
+        paths.append(path)
     return paths
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from goldenthread.reports import build_views, views
+from goldenthread.reports import build_views, public_views, views
 
 urlpatterns = [
     path("plans/<str:code>/reports/board.<str:fmt>", views.board, name="report-board"),
@@ -10,4 +10,10 @@ urlpatterns = [
     path("plans/<str:code>/reports/builds/", build_views.start, name="report-build-start"),
     path("plans/<str:code>/reports/builds/<int:pk>/", build_views.progress, name="report-build"),
     path("plans/<str:code>/reports/builds/<int:pk>/download", build_views.download, name="report-build-file"),
+    # open data of a published period, for anybody (goldenthread.reports.public_views)
+    path(
+        "public/plans/<str:code>/<slug:period>/open-data/<str:name>",
+        public_views.open_data_file,
+        name="public-open-data",
+    ),
 ]

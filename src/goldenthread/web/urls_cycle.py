@@ -27,4 +27,5 @@ urlpatterns = [
     path("public/", public.public_home, name="public_home"),
     path("public/plans/<str:code>/", public.public_plan, name="public_plan"),
     path("public/plans/<str:code>/<slug:period>/", public.public_period, name="public_period"),
+    path("public/plans/<str:code>/<slug:period>/scorecard/", public.public_scorecard, name="public_scorecard"),
 ]

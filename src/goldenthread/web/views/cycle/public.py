@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from goldenthread.access import rules
 from goldenthread.cycles.models import ReportingPeriod
 from goldenthread.presenters import cycle as presenters
+from goldenthread.presenters.cycle import public_scorecard as public_scorecards
 
 
 @require_GET
@@ -24,10 +25,24 @@ def public_plan(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "cycles/public_plan.html", {"page": presenters.public_plan(plan)})
 
 
+def published_period(code: str, period: str) -> ReportingPeriod:
+    """The period, when it and its plan are published; a 404 otherwise (nothing else is public)."""
+    found = public_scorecards.published_period(code, period)
+    if found is None:
+        raise Http404(f"No published period {period} of {code}")
+    return found
+
+
 @require_GET
 def public_period(request: HttpRequest, code: str, period: str) -> HttpResponse:
-    plan = rules.published_plans().filter(code=code).first()
-    the_period = ReportingPeriod.objects.filter(plan=plan, slug=period).select_related("plan").first() if plan else None
-    if the_period is None or not rules.is_period_published(the_period):
-        raise Http404(f"No published period {period} of {code}")
+    the_period = published_period(code, period)
     return render(request, "cycles/public_period.html", {"page": presenters.public_period(the_period)})
+
+
+@require_GET
+def public_scorecard(request: HttpRequest, code: str, period: str) -> HttpResponse:
+    """The published scorecard as at the period, with its charts and the open-data downloads."""
+    page = public_scorecards.public_scorecard(published_period(code, period))
+    if page is None:
+        raise Http404(f"{code} {period} names no period the figures can be as at")
+    return render(request, "cycles/public_scorecard.html", {"page": page})
