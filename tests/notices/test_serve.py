@@ -40,9 +40,10 @@ def worker_pid(folder: Path) -> int:
     return int(match.group(1))
 
 
-@pytest.mark.parametrize("how", ["SIGTERM to serve", "Ctrl+C"])
+@pytest.mark.parametrize("how", ["SIGTERM to serve", "Ctrl+C", "SIGTERM to serve --dev"])
 def test_serve_starts_the_worker_and_stops_it_when_it_stops(tmp_path, how):
-    with serving(tmp_path, "--workers", "1", "--threads", "1") as server:
+    dev = ["--dev"] if how.endswith("--dev") else []
+    with serving(tmp_path, "--workers", "1", "--threads", "1", *dev) as server:
         pid = worker_pid(tmp_path)
         assert pid in processes_of(tmp_path)
         if how == "Ctrl+C":  # the terminal sends SIGINT to every process of the foreground group
@@ -50,7 +51,10 @@ def test_serve_starts_the_worker_and_stops_it_when_it_stops(tmp_path, how):
         else:
             server.process.terminate()
         server.process.wait(timeout=45)
-    assert processes_of(tmp_path) == [], log_of(tmp_path)
+    left = processes_of(tmp_path)
+    for pid in left:  # not to leave them running when the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert left == [], log_of(tmp_path)
     assert server.process.returncode == 0, log_of(tmp_path)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -69,10 +70,18 @@ def worker_beside(args: argparse.Namespace) -> Iterator[subprocess.Popen | None]
     # django_setup() has put --database into DATABASE_URL, which the child inherits
     process = subprocess.Popen([sys.executable, "-m", "goldenthread.cli.main", "worker"], env=os.environ.copy())
     print(f"goldenthread: started the task worker (process {process.pid})", flush=True)
+    previous = signal.getsignal(signal.SIGTERM)
+    if previous == signal.SIG_DFL:  # Django's server would die on SIGTERM without stopping the worker
+        signal.signal(signal.SIGTERM, _exit)
     try:
         yield process
     finally:
         stop_worker(process)
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _exit(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def stop_worker(process: subprocess.Popen) -> None:
