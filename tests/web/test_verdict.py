@@ -127,3 +127,12 @@ def test_a_rule_written_twice_still_lists_its_exception_once():
     assert all(len(i.what) == len(set(i.what)) for i in items)
     a1 = next(i for i in items if i.code == "A1")
     assert (a1.value, a1.target, a1.period) == ("In progress", "due 30 September 2016", "30 September 2016")
+
+
+@pytest.mark.django_db
+def test_assess_text_says_no_data_not_no_target_for_a_period_with_no_value(capsys):
+    plan_with_data()
+    assert main(["assess", "t", "--metric", "FOUR", "--where", "England", "--period", "2019/20 Q1"]) == 0
+    assert "2019/20 Q1: no data, target 95.0% no data" in capsys.readouterr().out
+    assert main(["assess", "t", "--metric", "FOUR", "--where", "England", "--period", "2016/17 Q4"]) == 0
+    assert "2016/17 Q4: 92.5%, target 95.0% not met" in capsys.readouterr().out

@@ -64,7 +64,7 @@ def _print_assessment(data: dict) -> None:
     for x in data["metrics"]:
         print(f"\n{x['code']} {x['title']} — {x['where']}")
         if x["period"]:
-            met = {True: "met", False: "not met", None: "no target"}[x["target_met"]]
+            met = {True: "met", False: "not met", None: "no data"}[x["target_met"]]  # as the pages say it
             target = f", target {pct(x['target'], x['unit'])} {met}" if x["target"] is not None else ""
             print(f"  {x['period']}: {pct(x['value'], x['unit'])}{target}")
         if x["latest_period"]:
