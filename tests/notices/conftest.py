@@ -3,7 +3,7 @@ the worker's tasks run in this process."""
 
 import pytest
 
-from tests.cycles.conftest import fast_passwords, world  # noqa: F401 (fixtures)
+from tests.cycles.conftest import fast_passwords, login, world  # noqa: F401 (fixtures)
 from tests.workers import tasks_in_this_process
 
 SITE = "https://gt.example"
