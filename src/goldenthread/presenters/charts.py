@@ -164,17 +164,18 @@ def spc_chart_spec(
     *,
     title: str,
     y_title: str,
+    frequency: str,
     percentage: bool = False,
     target: float | None = None,
     trajectory: Sequence[tuple[date, float]] = (),
-    frequency: str = "monthly",
     width: int | str = "container",
     height: int = 320,
 ) -> dict:
     """A layered Vega-Lite spec: limits (dashed), mean (solid), target, trajectory, coloured points.
 
     Lines are split at rebase breaks (``detail`` by rebase group) so each segment shows its own
-    limits. Values are plain numbers; percentages are fractions formatted as % on the axis.
+    limits. Values are plain numbers; percentages are fractions formatted as % on the axis. Periods
+    are named by the metric's ``frequency`` (monthly, quarterly, annual) on the axis and in tooltips.
     """
     fmt = ".1%" if percentage else ",.4~g"
     x = _period_axis([p.period for p in points] + [d for d, _ in trajectory], frequency)
