@@ -118,4 +118,6 @@ def cmd_data_load(args: argparse.Namespace) -> int:
         print(report, file=sys.stderr)
         return 1
     print(report)
+    for line in report.preview_lines():
+        print(line)
     return 0

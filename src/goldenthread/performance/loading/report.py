@@ -59,6 +59,18 @@ class LoadReport:
         """Lines of the preview beyond those listed."""
         return self.preview_total - len(self.preview)
 
+    def preview_lines(self) -> list[str]:
+        """A dry run's preview as text: a line per metric and org unit, as the command line prints it."""
+        lines = [
+            f"  {p.metric} {p.org_unit}{' (new org unit)' if p.new_unit else ''}: {p.rows:,} row(s), "
+            f"{p.first}{'' if p.last == p.first else ' to ' + p.last} — {p.created:,} new, {p.revised:,} revised, "
+            f"{p.unchanged:,} unchanged"
+            for p in self.preview
+        ]
+        if self.more_preview:
+            lines.append(f"  … and {self.more_preview:,} more line(s) not listed")
+        return lines
+
     def problem_lines(self) -> list[str]:
         lines = [str(p) for p in self.problems]
         if self.more_problems:
