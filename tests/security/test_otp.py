@@ -88,11 +88,11 @@ def enrol(client: Client) -> TOTPDevice:
 
 def test_off_by_default_changes_nothing(client, reader, settings):
     assert settings.GOLDENTHREAD_OTP == "off"
-    assert sign_in(client, "reader")["Location"] == "/"
+    assert sign_in(client, "reader")["Location"] == "/work/"  # My work
     page = client.get("/")
     assert page.status_code == 200 and "Two-step sign-in" not in page.content.decode()
     assert client.get(ENROL).status_code == 404
-    assert client.get(VERIFY)["Location"] == "/"  # nothing to verify: on to the page
+    assert client.get(VERIFY)["Location"] == "/work/"  # nothing to verify: on to My work
 
 
 def test_off_asks_nobody_for_a_code_even_with_a_device(client, reader, settings):
@@ -172,7 +172,7 @@ def test_next_goes_nowhere_off_the_site(client, reader, settings):
     device = TOTPDevice.objects.create(user=reader, name="app", confirmed=True)
     sign_in(client, "reader")
     response = client.post(VERIFY, {"code": code(device), "next": "https://evil.example/"})
-    assert response["Location"] == "/"
+    assert response["Location"] == "/work/"
 
 
 def test_single_sign_on_accounts_are_exempt(client, settings):

@@ -62,7 +62,7 @@ def test_thirty_wrong_passwords_then_the_right_one_does_not_sign_in(client, read
 def test_four_wrong_passwords_still_allow_the_right_one(client, reader):
     fail(client, "reader", settings.AXES_FAILURE_LIMIT - 1)
     response = post_login(client, "reader", PASSWORD)
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302 and response["Location"] == "/work/"  # My work
 
 
 def test_the_account_is_locked_from_another_address_too(client, reader):

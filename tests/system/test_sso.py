@@ -63,7 +63,7 @@ def test_sign_in_with_the_organisation_account_and_out(page, provider, live_serv
     page.get_by_role("button", name="Sign in at the provider").click()
     page.get_by_role("button", name="Authorize").click()
     # back here, signed in as the lead of Medical that the claims say
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(f"{live_server.url}/work/")  # My work
     expect(page.get_by_text("Mo", exact=True)).to_be_visible()
     user = get_user_model().objects.get(username="oid-mo-0001")
     assert not user.has_usable_password()

@@ -25,7 +25,10 @@ from goldenthread.access.rules import (
     may_close_action,
     may_decide,
     may_edit_submission,
+    may_load_data,
     may_run_cycle,
+    may_update_action,
+    may_view_action,
     may_view_all_updates,
     may_view_plan,
     may_view_unit_updates,
@@ -197,6 +200,8 @@ PUBLIC_PAGES = (
     "cycles:public_home",
     "cycles:public_plan",
     "cycles:public_period",
+    "cycles:public_scorecard",  # a published period's scorecard, its charts …
+    "public-open-data",  # … and its open-data files (goldenthread.reports.public_views)
     "sso-start",  # single sign-on (goldenthread.access.sso): to the provider and back
     "sso-callback",
 )
@@ -216,7 +221,16 @@ PAGES: dict[str, Rule] = {
     "report-board": ALL_UPDATES_READER,
     "report-directorate": UNIT_UPDATES_READER,
     "report-summary": PLAN_READER,
+    # the upload page's data template for a plan (the upload page declares its own rule)
+    "performance:upload_template": Rule(read=_with_plan(may_load_data), purpose="load data into this plan"),
+    # the board pack built in the background (goldenthread.reports.build_views): asked for by a
+    # form, then its progress page and its file, for exactly those who may download it directly
+    "report-build-start": Rule(read=nobody, write=ALL_UPDATES_READER.read, purpose="build the board pack"),
+    "report-build": ALL_UPDATES_READER,
+    "report-build-file": ALL_UPDATES_READER,
     # the quarterly cycle
+    "cycles:my_work": SIGNED_IN_PAGE,  # everyone's own work: what it lists is chosen for the person
+    "cycles:cycles": SIGNED_IN_PAGE,  # every plan's current period; the period pages have their own rules
     "cycles:my_updates": SIGNED_IN_PAGE,
     "cycles:plan_cycle": Rule(
         read=_with_plan(_reads_plan), write=_with_plan(may_run_cycle), purpose="run this plan's cycle"
@@ -233,6 +247,12 @@ PAGES: dict[str, Rule] = {
     "cycles:review": UNIT_UPDATES_READER,
     "cycles:review_edit": _read_and_write(_with_plan(may_run_cycle), "record accountability reviews"),
     "cycles:actions": SIGNED_IN_PAGE,
+    "cycles:action": Rule(
+        read=_action_check(may_view_action),
+        write=_action_check(may_update_action),
+        purpose="see or update this action",
+        pk_names="action",
+    ),
     "cycles:action_close": Rule(
         read=_action_check(may_close_action),
         write=_action_check(may_close_action),

@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "django_otp",  # the second factor at sign-in (goldenthread.accounts.second_factor)
     "django_otp.plugins.otp_totp",
     "django_q",  # the task queue and its schedule (goldenthread worker)
+    "goldenthread.notices",  # e-mails on the cycle's events and reminders, sent by the worker
+    "goldenthread.reports",  # packs built in the background (PackBuild)
 ]
 
 MIDDLEWARE = [
@@ -167,7 +169,7 @@ GOLDENTHREAD_OTP = otp_config.mode(os.environ)
 OTP_TOTP_ISSUER = "goldenthread"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin site removes a lost authenticator; it never shows a key
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/work/"  # My work: what is due, returned, owned and coming up for the person
 LOGOUT_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "en-gb"

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from goldenthread.access.decorators import plan_view, signed_in
 from goldenthread.access.rules import viewable_plans
@@ -16,6 +17,7 @@ from goldenthread.presenters import plan as presenters
 from goldenthread.presenters import readings, reported
 from goldenthread.presenters import search as search_presenter
 from goldenthread.presenters.as_at import AsAt
+from goldenthread.presenters.cycle.plan_links import plan_cycle_links
 from goldenthread.presenters.metric import download_rows, metric_page
 from goldenthread.presenters.returns import returned_values
 from goldenthread.web.downloads import table_response
@@ -40,7 +42,15 @@ def _plan_page(request: HttpRequest, template: str, plan: Plan, as_at: AsAt, cur
 def plan_detail(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
     page = presenters.plan_page(plan, on=as_at.date)
     statuses = reported.assess(plan, as_at=as_at.period, reports=page.reports).objectives
-    return _plan_page(request, "web/plan.html", plan, as_at, "plan", page=presenters.with_statuses(page, statuses))
+    return _plan_page(
+        request,
+        "web/plan.html",
+        plan,
+        as_at,
+        "plan",
+        page=presenters.with_statuses(page, statuses),
+        cycle_links=plan_cycle_links(plan, request.user, timezone.localdate()),
+    )
 
 
 def _reading(template: str, current: str, build: Callable[[Plan, AsAt], object]) -> Callable[..., HttpResponse]:
