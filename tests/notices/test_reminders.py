@@ -84,6 +84,8 @@ def test_an_overdue_action_mails_its_owner_once(world, commit, mailoutbox):
     Action.objects.create(
         review=review, description="Not yet due", owner="Lead", owner_account=lead, due_on=due + timedelta(days=30)
     )
+    long_ago = due - reminders.OVERDUE_WITHIN - timedelta(days=2)  # e.g. old data loaded: not news
+    Action.objects.create(review=review, description="Long overdue", owner="Lead", owner_account=lead, due_on=long_ago)
     mailoutbox.clear()  # (the actions were given to the lead: not sent in this test's transaction)
     Notification.objects.all().delete()
     assert run(commit, due).overdue_actions == 0

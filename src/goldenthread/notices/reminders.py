@@ -26,7 +26,8 @@ from goldenthread.notices.mail import enqueue_after_commit, queue
 from goldenthread.notices.models import Notification
 
 DAYS_BEFORE = "GOLDENTHREAD_REMIND_DAYS_BEFORE"
-#: overdue reminders are sent for periods that closed at most this long ago (not for years past)
+#: overdue reminders are sent for periods that closed, and actions that fell due, at most this long
+#: ago (not for years past, e.g. on the first run after loading old data)
 OVERDUE_WITHIN = timedelta(days=92)
 #: a queued e-mail not sent after this long is queued again (its first task was lost)
 STALE = timedelta(minutes=10)
@@ -88,10 +89,13 @@ def remind(period: ReportingPeriod, today: date) -> int:
 
 
 def overdue_actions(today: date) -> int:
-    """Tell the owner of each open action past its due date, once per action."""
+    """Tell the owner of each open action past its due date (not long past), once per action."""
     queued = 0
     actions = Action.objects.filter(
-        status__in=Action.OPEN_STATUSES, owner_account__isnull=False, due_on__lt=today
+        status__in=Action.OPEN_STATUSES,
+        owner_account__isnull=False,
+        due_on__lt=today,
+        due_on__gte=today - OVERDUE_WITHIN,
     ).select_related("review__period__plan", "review__org_unit", "owner_account")
     with transaction.atomic():
         for action in actions:
