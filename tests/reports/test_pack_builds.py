@@ -3,11 +3,15 @@ joining a build already under way, and the pages that ask for it, show it and ha
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django_q.models import OrmQ
 
@@ -234,3 +238,60 @@ def test_a_build_is_found_only_under_its_own_plan(reader, plan, board_member):
 def test_asking_by_get_is_refused(reader):
     assert reader.get("/plans/t/reports/builds/").status_code == 403
     assert not PackBuild.objects.exists()
+
+
+def test_only_the_newest_file_of_a_pack_is_kept(reader, plan, board_member):
+    first = built(plan, board_member)
+    first_path = first.file.path
+    other_period = built(plan, board_member, "2017/18 Q3")
+    second = built(plan, board_member)
+    first.refresh_from_db()
+    other_period.refresh_from_db()
+    assert not first.file and other_period.file and second.file
+    assert not Path(first_path).exists()
+    page = reader.get(f"/plans/t/reports/builds/{first.pk}/").content.decode()
+    assert "a newer build of the same pack has replaced this one" in page and "Build it again" in page
+    response = reader.get(f"/plans/t/reports/builds/{first.pk}/download")
+    assert response.status_code == 404
+    assert reader.get(f"/plans/t/reports/builds/{second.pk}/download").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_at_the_same_moment_make_one_build(plan, board_member):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite takes its write lock when a transaction starts (IMMEDIATE): two requests cannot race")
+    inserted, release = threading.Event(), threading.Event()
+    found: dict[str, int] = {}
+
+    def first() -> None:  # a request that has inserted its build but not yet committed
+        try:
+            with transaction.atomic():
+                found["first"] = PackBuild.objects.create(plan=plan, period=PERIOD, requested_by=board_member).pk
+                inserted.set()
+                release.wait(20)
+        finally:
+            connection.close()
+
+    def second() -> None:
+        try:
+            found["second"] = jobs.request_build(plan, parse_period(PERIOD), board_member).pk
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    threads[0].start()
+    assert inserted.wait(20)
+    threads[1].start()
+    time.sleep(1)
+    assert threads[1].is_alive()  # held by the database until the first commits
+    release.set()
+    for t in threads:
+        t.join(30)
+    assert found["second"] == found["first"] and PackBuild.objects.count() == 1
+
+
+def test_the_database_refuses_a_second_running_build_of_a_pack(plan, board_member):
+    PackBuild.objects.create(plan=plan, period=PERIOD, requested_by=board_member)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PackBuild.objects.create(plan=plan, period=PERIOD, requested_by=board_member, state=PackBuild.BUILDING)
+    PackBuild.objects.create(plan=plan, period=PERIOD, requested_by=board_member, state=PackBuild.FAILED)

@@ -107,8 +107,10 @@ def download(request: HttpRequest, plan: Plan, as_at, pk: int) -> HttpResponse:
     if refused := _refused(request):
         return refused
     build = _build_of(plan, pk)
-    if build.state != PackBuild.READY or not build.file:
+    if build.state != PackBuild.READY:
         raise Http404(f"Pack build {pk} of {plan.code} is not ready; see its progress page")
+    if not build.file:
+        raise Http404(f"A newer build of this pack replaced the file of pack build {pk}; build the pack again")
     try:
         with build.file.open("rb") as handle:
             data = handle.read()

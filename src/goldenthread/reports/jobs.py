@@ -106,7 +106,19 @@ def build_pack(build_id: int) -> str:
     build.state, build.finished_at = PackBuild.READY, timezone.now()
     build.steps_done = build.steps_total = max(build.steps_total, progress.steps)
     build.save()
+    _forget_older(build)
     return "ready"
+
+
+def _forget_older(build: PackBuild) -> None:
+    """Keep one file per pack, the newest: the files of earlier builds of the same pack are
+    removed (their rows stay, saying a newer build replaced them), so the folder does not grow."""
+    older = PackBuild.objects.filter(
+        plan=build.plan, period=build.period, kind=build.kind, format=build.format, state=PackBuild.READY
+    ).exclude(pk=build.pk)
+    for old in older.exclude(file=""):
+        old.file.delete(save=False)
+        old.save(update_fields=["file", "updated_at"])
 
 
 def _render(build: PackBuild, progress: Progress) -> tuple[bytes, str]:
