@@ -177,10 +177,14 @@ def test_judgements_take_the_approved_status(world, login):
     from goldenthread.presenters.reported import assess
 
     world.plan.activities.filter(code="MED-1-a").update(due_date=date(2019, 12, 31))
+    world.plan.activity_rules = [{"rule": "activity_overdue", "grace_days": 0}]
+    world.plan.save()
     q4 = parse_period("2019/20 Q4")
     assert assess(world.plan, as_at=q4).activities["MED-1-a"].rating == "concern"
     medical_q4(world, status="complete", state="submitted")
     assert assess(world.plan, as_at=q4).activities["MED-1-a"].rating == "concern"  # not approved yet
+    listed = text(login(world.users["board"]).get(f"/plans/nhsei-2019/exceptions/{Q4}"))
+    assert "Not reported for 2019/20 Q4; Not started (as in the plan)" in row(listed, "Create AMR Programme")
     sub = world.plan.reporting_periods.get(label="2019/20 Q4").submissions.get(org_unit=world.medical)
     services.decide(sub, "approve", comments="", based_on=sub.version, user=world.users["planner"])
     assert assess(world.plan, as_at=q4).activities["MED-1-a"].rating == "complete"

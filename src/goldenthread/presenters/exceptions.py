@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from goldenthread.assurance.judgement import FiredTrigger
 from goldenthread.formatting import due_words
@@ -14,7 +15,7 @@ from goldenthread.performance.assessment import MetricAssessment, PlanAssessment
 from goldenthread.planfile.periods import Period, period_name
 from goldenthread.plans import models as m
 from goldenthread.presenters.metric import default_where
-from goldenthread.presenters.reported import assess
+from goldenthread.presenters.reported import assess, plan_reports
 from goldenthread.presenters.values import format_target, format_value
 
 
@@ -90,9 +91,14 @@ def _metric_item(
     )
 
 
-def _activity_items(plan: m.Plan, fired: list[FiredTrigger]) -> dict[str, ExceptionItem]:
-    """One item per activity, however many of the plan's activity rules fired for it."""
-    activities = {a.code: a for a in plan.activities.select_related("owner", "objective__owner")}
+def _activity_items(plan: m.Plan, fired: list[FiredTrigger], on: date) -> dict[str, ExceptionItem]:
+    """One item per activity, however many of the plan's activity rules fired for it, with its
+    status in force as at ``on`` (:mod:`goldenthread.presenters.reported`)."""
+    if not any(f.kind == "activity" for f in fired):
+        return {}
+    read = list(plan.activities.select_related("owner", "objective__owner", "org_unit", "objective__org_unit"))
+    activities = {a.code: a for a in read}
+    statuses = plan_reports(plan, on, read).activities
     items: dict[str, ExceptionItem] = {}
     for f in fired:
         if f.kind != "activity":
@@ -109,7 +115,7 @@ def _activity_items(plan: m.Plan, fired: list[FiredTrigger]) -> dict[str, Except
             [f.message],
             f.periods[0] if f.periods else "",
             "concern",
-            value=a.get_status_display(),
+            value=statuses[a.pk].brief,
             target=f"due {due}" if due else "",
             owner=_owner(a.owner, a.objective.owner),
             period=due,
@@ -136,7 +142,7 @@ def exceptions(plan: m.Plan, as_at: Period | None = None, assessment: PlanAssess
         for a in assessment.metrics
         if (what := _metric_reasons(a))
     ]
-    items += _activity_items(plan, assessment.fired).values()
+    items += _activity_items(plan, assessment.fired, assessment.as_at.end).values()
     groups: dict[str, ExceptionGroup] = {}
     for item in items:
         code = item.objectives[0][0] if item.objectives else ""

@@ -78,6 +78,11 @@ class Reported:
         return "as in the plan"
 
     @property
+    def brief(self) -> str:
+        """The label alone when it is simply the plan's (no update reports on it), else :attr:`text`."""
+        return self.text if self.period or self.missing else self.label
+
+    @property
     def text(self) -> str:
         """One line for a pack or a table cell."""
         words = f"{self.label} ({self.source})"
