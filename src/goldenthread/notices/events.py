@@ -99,6 +99,9 @@ def submission_event(event: SubmissionEvent) -> None:
 
 
 def action_assigned(action: Action) -> None:
+    key = f"action-assigned:{action.pk}:user:{action.owner_account_id}"
+    if Notification.objects.filter(key=key).exists():  # the usual case: an action saved again
+        return
     action = Action.objects.select_related("review__period__plan", "review__org_unit", "owner_account").get(
         pk=action.pk
     )
@@ -110,13 +113,7 @@ def action_assigned(action: Action) -> None:
     )
     body = _letter(action.owner_account, text, "Your actions", reverse("cycles:actions"))
     subject = f"Action for you: {_short(action.description)}"
-    queue(
-        f"action-assigned:{action.pk}:user:{action.owner_account_id}",
-        Notification.Kind.ACTION_ASSIGNED,
-        action.owner_account,
-        subject,
-        body,
-    )
+    queue(key, Notification.Kind.ACTION_ASSIGNED, action.owner_account, subject, body)
 
 
 def action_overdue(action: Action) -> Notification | None:
