@@ -3,6 +3,7 @@ joining a build already under way, and the pages that ask for it, show it and ha
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from datetime import timedelta
@@ -12,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
+from django.test import Client
 from django.utils import timezone
 from django_q.models import OrmQ
 
@@ -295,3 +297,17 @@ def test_the_database_refuses_a_second_running_build_of_a_pack(plan, board_membe
     with pytest.raises(IntegrityError), transaction.atomic():
         PackBuild.objects.create(plan=plan, period=PERIOD, requested_by=board_member, state=PackBuild.BUILDING)
     PackBuild.objects.create(plan=plan, period=PERIOD, requested_by=board_member, state=PackBuild.FAILED)
+
+
+def test_the_scorecards_button_posts_the_period_with_its_csrf_token(plan, board_member):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(board_member)
+    assert client.post("/plans/t/reports/builds/", {"period": PERIOD}).status_code == 403  # no token: refused
+    assert not PackBuild.objects.exists()
+    page = client.get("/plans/t/scorecard/", {"as_at": PERIOD}).content.decode()
+    form = re.search(r'<form method="post" action="/plans/t/reports/builds/">(.*?)</form>', page, re.S)
+    assert form and "Build the PDF" in form[1] and f'name="period" value="{PERIOD}"' in form[1]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form[1])
+    assert token
+    response = client.post("/plans/t/reports/builds/", {"period": PERIOD, "csrfmiddlewaretoken": token[1]})
+    assert response.status_code == 302 and PackBuild.objects.get().period == PERIOD
