@@ -110,3 +110,11 @@ def test_open_data_csv_escapes_formulas(published, client):
     response = client.get(OPEN_DATA + "scorecard.csv").content.decode()
     assert "'=HYPERLINK" in response
     assert "&lt;" not in response  # CSV, not HTML
+
+
+def test_markup_in_a_measures_title_is_shown_as_text(published, client):
+    from goldenthread.plans.models import Metric
+
+    Metric.objects.filter(plan=published.plan, code="MED-2-M1").update(title="<script>alert(1)</script>")
+    page = client.get(SCORECARD).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page

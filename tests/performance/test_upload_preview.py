@@ -235,3 +235,12 @@ def test_held_files_not_confirmed_are_swept_after_a_day(client, loader, plan):
     assert len(held_files()) == 1
     staging.sweep(now=time.time() + (staging.KEEP_HOURS + 1) * 3600)
     assert held_files() == []
+
+
+def test_markup_in_a_file_is_shown_as_text_in_the_preview(client, loader, plan):
+    text = "metric,org_unit,period,value\nCNT,<b>rx9</b>,2016/17 Q4,5\n"
+    response = client.post(URL, {"plan": "perf", "add_units": "provider", "file": upload("<i>x</i>.csv", text)})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "&lt;b&gt;rx9&lt;/b&gt;" in page and "<b>rx9</b>" not in page
+    assert "i&gt;.csv" in page and "<i>" not in page  # (Django keeps the name after its last slash)
