@@ -244,3 +244,17 @@ def test_markup_in_a_file_is_shown_as_text_in_the_preview(client, loader, plan):
     assert response.status_code == 200
     assert "&lt;b&gt;rx9&lt;/b&gt;" in page and "<b>rx9</b>" not in page
     assert "i&gt;.csv" in page and "<i>" not in page  # (Django keeps the name after its last slash)
+
+
+def test_no_text_on_the_page_speaks_of_command_line_flags(client, loader, plan):
+    import re
+
+    pages = [
+        client.get(URL),
+        client.post(URL, {"plan": "perf", "file": upload("u.csv", "org_unit,period\nrx9,2016/17 Q4\n")}),
+        client.post(URL, {"plan": "perf", "mapping": "x", "file": upload("u.csv", "metric\n")}),
+        client.post(URL, {"plan": "perf", "file": upload("q.csv", QUARTERS)}),
+    ]
+    for response in pages:
+        text = words(response.content.decode())
+        assert not re.search(r"(?<![\w-])--[a-z]", text), text
