@@ -306,7 +306,7 @@ def test_the_scorecards_button_posts_the_period_with_its_csrf_token(plan, board_
     assert not PackBuild.objects.exists()
     page = client.get("/plans/t/scorecard/", {"as_at": PERIOD}).content.decode()
     form = re.search(r'<form method="post" action="/plans/t/reports/builds/">(.*?)</form>', page, re.S)
-    assert form and "Build the PDF" in form[1] and f'name="period" value="{PERIOD}"' in form[1]
+    assert form and "board pack </span>PDF</button>" in form[1] and f'name="period" value="{PERIOD}"' in form[1]
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form[1])
     assert token
     response = client.post("/plans/t/reports/builds/", {"period": PERIOD, "csrfmiddlewaretoken": token[1]})

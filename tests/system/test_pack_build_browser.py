@@ -33,7 +33,7 @@ def test_the_board_pack_is_built_in_the_background_and_downloaded(page, reader, 
         sign_in(page)
         page.goto("/plans/t/scorecard/?as_at=2017/18 Q4")
         screenshot(page, "pack-build-button")
-        page.get_by_role("button", name="Build the PDF").click()
+        page.get_by_role("button", name="Build the board pack PDF").click()
 
         expect(page.get_by_role("heading", level=1)).to_have_text("Board pack for 2017/18 Q4 (PDF)")
         expect(page).to_have_url(re.compile(r"/plans/t/reports/builds/\d+/$"))
