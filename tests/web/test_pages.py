@@ -32,7 +32,7 @@ def test_sign_in(client):
     bad = client.post("/accounts/login/", {"username": "reader", "password": "wrong"})
     assert bad.status_code == 200 and b"There is a problem" in bad.content
     good = client.post("/accounts/login/", {"username": "reader", "password": "a-long-password"})
-    assert good.status_code == 302 and good["Location"] == "/"
+    assert good.status_code == 302 and good["Location"] == "/work/"  # My work
 
 
 def test_sign_out_is_a_post(signed_in):

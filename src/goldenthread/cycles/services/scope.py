@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from goldenthread.audit.records import acting_as
 from goldenthread.cycles.models import ReturnMetric
@@ -17,12 +17,12 @@ _NON_REPORTING = (pm.OrgUnit.Kind.ORGANISATION, pm.OrgUnit.Kind.PARTNER, pm.OrgU
 
 
 def reporting_units(plan: pm.Plan) -> list[pm.OrgUnit]:
-    """The units that report each period: directorates, regions and teams that own objectives or activities."""
-    owning = set(plan.objectives.exclude(org_unit=None).values_list("org_unit_id", flat=True))
-    owning |= set(plan.activities.exclude(org_unit=None).values_list("org_unit_id", flat=True))
-    return list(
-        pm.OrgUnit.objects.filter(plan=plan, pk__in=owning).exclude(kind__in=_NON_REPORTING).order_by("position")
+    """The units that report each period: directorates, regions and teams that own objectives or
+    activities (one query)."""
+    owns = Exists(pm.Objective.objects.filter(org_unit=OuterRef("pk"))) | Exists(
+        pm.Activity.objects.filter(org_unit=OuterRef("pk"))
     )
+    return list(pm.OrgUnit.objects.filter(owns, plan=plan).exclude(kind__in=_NON_REPORTING).order_by("position"))
 
 
 @dataclass

@@ -70,9 +70,11 @@ def _plans(user, person: roles.Person) -> list[pm.Plan]:
     return list(plans.filter(Q(memberships__user=user)).distinct())
 
 
-def current_period(plan: pm.Plan, today: date) -> ReportingPeriod | None:
-    """The period ``today`` falls in; else the latest that has opened; else the first."""
-    periods = list(ReportingPeriod.objects.filter(plan=plan).order_by("start"))
+def current_period(plan: pm.Plan, today: date, periods: list[ReportingPeriod] | None = None) -> ReportingPeriod | None:
+    """The period ``today`` falls in; else the latest that has opened; else the first (of
+    ``periods``, the plan's in order, when the caller has them)."""
+    if periods is None:
+        periods = list(ReportingPeriod.objects.filter(plan=plan).order_by("start"))
     inside = [p for p in periods if p.start <= today <= p.end]
     opened = [p for p in periods if p.is_open(today)]
     chosen = inside or opened[-1:] or periods[:1]

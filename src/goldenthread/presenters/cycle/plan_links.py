@@ -32,11 +32,11 @@ class PlanCycleLinks:
 
 
 def plan_cycle_links(plan: pm.Plan, user, today: date) -> PlanCycleLinks:
-    current = current_period(plan, today)
+    all_periods = list(ReportingPeriod.objects.filter(plan=plan).order_by("start"))
+    current = current_period(plan, today, all_periods)
     reads_all = rules.may_view_all_updates(user)
     periods = [
-        Link(p.label, reverse("cycles:period", args=[plan.code, p.slug]) if reads_all else None)
-        for p in ReportingPeriod.objects.filter(plan=plan).order_by("start")
+        Link(p.label, reverse("cycles:period", args=[plan.code, p.slug]) if reads_all else None) for p in all_periods
     ]
     query = f"?{urlencode({'period': current.label})}" if current else ""
     packs = [
