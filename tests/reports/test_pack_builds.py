@@ -311,3 +311,15 @@ def test_the_scorecards_button_posts_the_period_with_its_csrf_token(plan, board_
     assert token
     response = client.post("/plans/t/reports/builds/", {"period": PERIOD, "csrfmiddlewaretoken": token[1]})
     assert response.status_code == 302 and PackBuild.objects.get().period == PERIOD
+
+
+def test_a_build_under_way_is_not_started_again_by_a_second_delivery_of_its_task(plan, board_member):
+    build = jobs.request_build(plan, parse_period(PERIOD), board_member)
+    PackBuild.objects.filter(pk=build.pk).update(state=PackBuild.BUILDING, step="Drawing charts")
+    assert jobs.build_pack(build.pk) == "nothing to do"
+    build.refresh_from_db()
+    assert build.state == PackBuild.BUILDING and build.step == "Drawing charts"
+    # its worker stopped part-way: the task queue's retry builds it
+    long_ago = timezone.now() - timedelta(seconds=settings.Q_CLUSTER["timeout"] + 60)
+    PackBuild.objects.filter(pk=build.pk).update(updated_at=long_ago)
+    assert jobs.build_pack(build.pk) == "ready"

@@ -14,12 +14,13 @@ import logging
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from goldenthread.planfile.periods import Period
 from goldenthread.plans.models import Plan
 from goldenthread.progress import Progress
-from goldenthread.reports.models import PackBuild
+from goldenthread.reports.models import PackBuild, silent_since
 
 logger = logging.getLogger(__name__)
 
@@ -89,11 +90,14 @@ def _enqueue(build_id: int) -> None:
 def build_pack(build_id: int) -> str:
     """The task: build the pack, its progress into the row, and keep the file. A failure is kept
     on the row in words (and logged with its details); it is not retried, so it is said once."""
-    build = PackBuild.objects.select_related("plan").filter(pk=build_id).first()
-    if build is None or not build.running:
-        return "nothing to do"  # done already (a task delivered twice), or gone with its plan
-    build.state, build.error = PackBuild.BUILDING, ""
-    build.save(update_fields=["state", "error", "updated_at"])
+    # claimed by one worker only: waiting, or building but stalled (a retry after its worker stopped)
+    waiting = Q(state=PackBuild.QUEUED) | Q(state=PackBuild.BUILDING, updated_at__lt=silent_since())
+    claimed = PackBuild.objects.filter(waiting, pk=build_id).update(
+        state=PackBuild.BUILDING, error="", updated_at=timezone.now()
+    )
+    if not claimed:
+        return "nothing to do"  # done or under way already (a task delivered twice), or gone with its plan
+    build = PackBuild.objects.select_related("plan").get(pk=build_id)
     progress = RowProgress(build, BOARD_PDF_STEPS)
     try:
         data, stem = _render(build, progress)

@@ -76,6 +76,10 @@ class PackBuild(models.Model):
     def stalled(self, now=None) -> bool:
         """Building, but nothing heard from it for longer than a task may run: its worker was
         stopped or restarted part-way, and it will not finish."""
-        timeout = settings.Q_CLUSTER.get("timeout")
-        limit = timedelta(seconds=timeout if isinstance(timeout, int) else 600)
-        return self.state == self.BUILDING and (now or timezone.now()) - self.updated_at > limit
+        return self.state == self.BUILDING and self.updated_at < silent_since(now)
+
+
+def silent_since(now=None):
+    """A build last heard from before this moment has stalled (longer ago than a task may run)."""
+    timeout = settings.Q_CLUSTER.get("timeout")
+    return (now or timezone.now()) - timedelta(seconds=timeout if isinstance(timeout, int) else 600)
