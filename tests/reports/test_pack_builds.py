@@ -323,3 +323,15 @@ def test_a_build_under_way_is_not_started_again_by_a_second_delivery_of_its_task
     long_ago = timezone.now() - timedelta(seconds=settings.Q_CLUSTER["timeout"] + 60)
     PackBuild.objects.filter(pk=build.pk).update(updated_at=long_ago)
     assert jobs.build_pack(build.pk) == "ready"
+
+
+def test_the_steps_expected_are_as_many_as_the_last_build_took(plan, board_member):
+    assert jobs.expected_steps("board", "pdf") == jobs.BOARD_PDF_STEPS  # before any build: the known steps
+    first = built(plan, board_member)
+    PackBuild.objects.filter(pk=first.pk).update(steps_total=9)  # as if the pack had grown two steps
+    assert jobs.expected_steps("board", "pdf") == 9
+    build = jobs.request_build(plan, parse_period("2017/18 Q3"), board_member)
+    PackBuild.objects.filter(pk=build.pk).update(state=PackBuild.BUILDING)
+    progress = jobs.RowProgress(PackBuild.objects.get(pk=build.pk), jobs.expected_steps("board", "pdf"))
+    progress.start("Assessing the plan")
+    assert PackBuild.objects.get(pk=build.pk).steps_total == 9

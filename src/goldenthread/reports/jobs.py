@@ -25,9 +25,21 @@ from goldenthread.reports.models import PackBuild, silent_since
 logger = logging.getLogger(__name__)
 
 TASK = "goldenthread.reports.jobs.build_pack"
-#: the steps a board pack PDF goes through (board.fill_pack, exceptions, documents.render_pack);
-#: a build that takes more steps counts them too, so the page never shows more done than in all
+#: the steps a board pack PDF goes through (board.fill_pack, exceptions, documents.render_pack),
+#: until a build has been made: then as many as the last one took (:func:`expected_steps`); a
+#: build that takes more counts them too, so the page never shows more done than in all
 BOARD_PDF_STEPS = 7
+
+
+def expected_steps(kind: str, fmt: str) -> int:
+    """How many steps a build of this kind of pack will take: as many as the last one took."""
+    last = (
+        PackBuild.objects.filter(kind=kind, format=fmt, state=PackBuild.READY)
+        .order_by("-finished_at")
+        .values_list("steps_total", flat=True)
+        .first()
+    )
+    return last or BOARD_PDF_STEPS
 
 
 class RowProgress(Progress):
@@ -98,7 +110,7 @@ def build_pack(build_id: int) -> str:
     if not claimed:
         return "nothing to do"  # done or under way already (a task delivered twice), or gone with its plan
     build = PackBuild.objects.select_related("plan").get(pk=build_id)
-    progress = RowProgress(build, BOARD_PDF_STEPS)
+    progress = RowProgress(build, expected_steps(build.kind, build.format))
     try:
         data, stem = _render(build, progress)
     except Exception as exc:
