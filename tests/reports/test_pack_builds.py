@@ -335,3 +335,15 @@ def test_the_steps_expected_are_as_many_as_the_last_build_took(plan, board_membe
     progress = jobs.RowProgress(PackBuild.objects.get(pk=build.pk), jobs.expected_steps("board", "pdf"))
     progress.start("Assessing the plan")
     assert PackBuild.objects.get(pk=build.pk).steps_total == 9
+
+
+def test_administrators_see_failed_builds_read_only_without_the_file(client, plan, board_member):
+    build = PackBuild.objects.create(plan=plan, period="2017/18 Q5", requested_by=board_member)
+    jobs.build_pack(build.pk)
+    client.force_login(get_user_model().objects.create_superuser("root", password="a-long-password"))
+    listing = client.get("/admin/reports/packbuild/?state=failed")
+    assert listing.status_code == 200 and "2017/18 Q5" in listing.content.decode()
+    page = client.get(f"/admin/reports/packbuild/{build.pk}/change/").content.decode()
+    assert "PeriodError" in page and 'name="file"' not in page and 'name="_save"' not in page
+    assert client.post(f"/admin/reports/packbuild/{build.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert PackBuild.objects.filter(pk=build.pk).exists()
