@@ -154,6 +154,10 @@ def test_open_actions_are_carried_into_the_units_next_review_and_pack(world, log
     assert list(services.carried_into(world.medical, world.period(2))) == [carried]
     assert list(services.carried_into(world.medical, world.period(1))) == [], "only earlier reviews' actions"
     assert list(services.carried_into(world.nursing, world.period(2))) == [], "only the unit's own"
+    form = text_of(login(world.users["planner"]).get(REVIEW_EDIT))
+    assert (
+        "Open actions carried from earlier reviews" in form and "Share the trajectory (Lead; 2019/20 Q1; Open)" in form
+    )
     action_page = text_of(login(lead).get(action_url(carried)))
     assert "Carried into Accountability review: Medical, 2019/20 Q2" in action_page
     pack = agreed_actions(world.plan, parse_period("2019/20 Q2"), [world.medical.pk])

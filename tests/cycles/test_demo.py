@@ -38,6 +38,11 @@ def test_demo_cycle(monkeypatch, capsys, db, settings):
     planner = _sign_in("planner")
     assert roles.person(planner).planning_plan_ids  # a member of every plan
     assert AccountabilityReview.objects.count() == 1 and Publication.objects.count() == 2
+    review = AccountabilityReview.objects.get()
+    owners = {a.owner_account.username: a.status for a in review.actions.select_related("owner_account")}
+    assert owners == {"medical-lead": "open", "planner": "closed"}, "the demo's actions are owned by accounts"
+    attending = {a.account.username for a in review.attendees.exclude(account=None)}
+    assert attending == {"medical-lead", "planner"}, "attendees with accounts are linked to them"
     counts = [m.history.count() for m in (Submission, ReportingPeriod, AccountabilityReview, Publication)]
     assert main(["demo"]) == 0
     again = capsys.readouterr().out

@@ -54,6 +54,7 @@ def review_edit(request: HttpRequest, code: str, period: str, unit: str) -> Http
         period=the_period,
         unit=the_unit,
         review=current,
+        carried=list(services.carried_into(the_unit, the_period)),
         view_href=presenters.review_href(the_period, the_unit),
     )
 
