@@ -19,7 +19,7 @@ from goldenthread.plans import models as m
 from goldenthread.plans.store import load_plan
 from goldenthread.presenters.assurance import exceptions
 from goldenthread.presenters.metric import default_where, metric_page
-from goldenthread.presenters.values import format_value
+from goldenthread.presenters.values import format_value, level_text
 
 from ..conftest import PROJECT
 from ..factories import PLAN_WITH_DATA, plan_with_data
@@ -27,6 +27,11 @@ from ..quarterly import quarterly_plan
 from ..reports.conftest import ae_plan  # noqa: F401  (the fixture: nhsi-2016 with the real A&E data)
 
 VERDICT = "2016/17 Q4: 87.6% against ≥ 95% — not met"
+#: the factory plan with a trajectory: 90% planned for 2016/17 Q2, on the way to 95% by Q4
+TRAJECTORY_PLAN = PLAN_WITH_DATA.replace(
+    "    target: {value: 0.95, by: 2016/17 Q4}\n",
+    "    target: {value: 0.95, by: 2016/17 Q4}\n    trajectory: [{period: 2016/17 Q2, value: 0.9}]\n",
+)
 
 
 def text_of(response) -> str:
@@ -64,11 +69,19 @@ def test_the_verdict_is_assess_periods_for_every_target_period_of_every_seed_pla
     compared = []
     for plan in m.Plan.objects.order_by("code"):
         compared += _compare_with_assess(plan, capsys)
-    compared += _compare_with_assess(plan_with_data(), capsys) + _compare_with_assess(quarterly_plan("q"), capsys)
+    compared += _compare_with_assess(plan_with_data(TRAJECTORY_PLAN), capsys)
+    compared += _compare_with_assess(quarterly_plan("q"), capsys)
     assert ("nhsi-2016", "AE4HR", "2016/17 Q4", "87.6%", False) in compared
     assert [c for c in compared if c[0] in ("t", "q")] == [
+        ("t", "FOUR", "2016/17 Q2", "92.5%", True),  # against the trajectory's 90%
         ("t", "FOUR", "2016/17 Q4", "92.5%", False),
         ("q", "FOUR", "2016/17 Q4", "91.8%", False),
+    ]
+    assert ("nhse-2013", "ONLINE-RX-APPT", "2014-04", "", None) in compared  # a trajectory's period, no data
+    page = metric_page(m.Plan.objects.get(code="t"), "FOUR", default_as_at(m.Plan.objects.get(code="t")), None)
+    assert page is not None and [v.text for v in page.verdicts] == [
+        "2016/17 Q2: 92.5% against ≥ 90% — met",
+        "2016/17 Q4: 92.5% against ≥ 95% — not met",
     ]
     assert len({c[0] for c in compared}) >= 5  # every seed plan names target periods
 
@@ -86,6 +99,9 @@ def _compare_with_assess(plan: m.Plan, capsys) -> list[tuple]:
             verdict = next(v for v in page.verdicts if v.period == period.label)
             expected = format_value(judged["value"], metric.unit) if judged["value"] is not None else ""
             assert (verdict.value, verdict.met) == (expected, judged["target_met"]), (plan.code, metric.code)
+            if judged["period_target"] is not None:
+                level = level_text(judged["period_target"], judged["period_comparison"], metric.unit)
+                assert verdict.target == level, (plan.code, metric.code, period.label)
             out.append((plan.code, metric.code, period.label, verdict.value, verdict.met))
     return out
 

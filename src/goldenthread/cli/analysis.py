@@ -65,7 +65,8 @@ def _print_assessment(data: dict) -> None:
         print(f"\n{x['code']} {x['title']} — {x['where']}")
         if x["period"]:
             met = {True: "met", False: "not met", None: "no data"}[x["target_met"]]  # as the pages say it
-            target = f", target {pct(x['target'], x['unit'])} {met}" if x["target"] is not None else ""
+            level = x["period_target"]  # the trajectory's planned value for a period it names, else the target
+            target = f", target {pct(level, x['unit'])} {met}" if level is not None else ""
             print(f"  {x['period']}: {pct(x['value'], x['unit'])}{target}")
         if x["latest_period"]:
             print(

@@ -66,42 +66,82 @@ class MetricAssessment:
 
     @property
     def period_target_met(self) -> bool | None:
-        return _met(self.metric, self.period_value)
+        return self.judged.met if self.judged is not None else None
+
+    @property
+    def judged(self) -> PeriodJudgement | None:
+        """The value over ``period`` judged against the target for it (``assess --period``)."""
+        if self.period is None:
+            return None
+        return _judged(self.metric, self.period, self.period_value, self.period_numerator, self.period_denominator)
 
 
 @dataclass(frozen=True)
 class PeriodJudgement:
-    """A metric's value over a period and whether it meets the plan's target: what
-    ``goldenthread assess --period`` prints and the metric page and scorecard show."""
+    """A metric's value over a period and whether it meets the plan's target for that period: what
+    ``goldenthread assess --period`` prints and the metric page, scorecard, packs and open data show."""
 
     period: Period
     value: float | None
     numerator: float | None
     denominator: float | None
+    target: float | None  # the trajectory's planned value for a period it names, else the target
+    comparison: str
     met: bool | None  # None: no value for the period, or no target
 
 
-def _met(x: m.Metric, value: float | None) -> bool | None:
-    if value is None or x.target_value is None:
-        return None
-    return bool(target_met(np.array([value]), float(x.target_value), x.target_comparison or ">=")[0])
+def _trajectory_comparison(x: m.Metric) -> str:
+    return {"higher_is_better": ">=", "lower_is_better": "<="}.get(x.polarity, x.target_comparison or ">=")
+
+
+def period_target(x: m.Metric, period: Period) -> tuple[float | None, str]:
+    """The target for ``period``: the planned value where the trajectory names the period, else the
+    metric's target (None when the plan sets no numeric one), with how a value is compared with it."""
+    for p in x.trajectory.all():
+        if (p.period_start, p.period_end) == (period.start, period.end):
+            return float(p.value), _trajectory_comparison(x)
+    return (float(x.target_value) if x.target_value is not None else None), x.target_comparison or ">="
+
+
+def _judged(
+    x: m.Metric, period: Period, value: float | None, numerator: float | None, denominator: float | None
+) -> PeriodJudgement:
+    target, comparison = period_target(x, period)
+    met = None
+    if value is not None and target is not None:
+        met = bool(target_met(np.array([value]), target, comparison)[0])
+    return PeriodJudgement(period, value, numerator, denominator, target, comparison, met)
 
 
 def judge_period(x: m.Metric, series: Series, period: Period) -> PeriodJudgement:
-    """The metric's value over ``period`` (aggregated as declared) judged against its target."""
+    """The metric's value over ``period`` (aggregated as declared) judged against its target for it."""
     over = series.over(period.start, period.end)
-    value, numerator, denominator = over[1:] if over is not None else (None, None, None)
-    return PeriodJudgement(period, value, numerator, denominator, _met(x, value))
+    return _judged(x, period, *(over[1:] if over is not None else (None, None, None)))
+
+
+def target_by(x: m.Metric) -> Period | None:
+    """The period by which the plan's target is to be met (its ``by``), when it names a period."""
+    if x.target_value is None or not x.target_by:
+        return None
+    try:
+        return parse_period(x.target_by)
+    except PeriodError:
+        return None
 
 
 def target_periods(x: m.Metric) -> list[Period]:
-    """The periods the plan names for the metric's target (its ``by``), when they are periods."""
-    if x.target_value is None or not x.target_by:
-        return []
-    try:
-        return [parse_period(x.target_by)]
-    except PeriodError:
-        return []
+    """Every period the plan names a target for: its trajectory's and the target's ``by``, in order."""
+    named: dict[tuple[date, date], Period] = {}
+    for p in x.trajectory.all():
+        try:
+            period = parse_period(p.period)
+        except PeriodError:
+            continue
+        named[(period.start, period.end)] = period
+    final = target_by(x)
+    if final is not None:
+        named[(final.start, final.end)] = final
+    return [named[k] for k in sorted(named)]
 
 
 @dataclass
@@ -311,6 +351,8 @@ def to_data(assessment: PlanAssessment, *, objectives: bool = True) -> dict:
                 "comparison": a.metric.target_comparison or None,
                 "target_by": a.metric.target_by or None,
                 "target_met": a.period_target_met,
+                "period_target": _number(a.judged.target) if a.judged else None,
+                "period_comparison": a.judged.comparison if a.judged else None,
                 "latest_period": a.latest[0].isoformat() if a.latest else None,
                 "latest_value": _number(a.latest[1]) if a.latest else None,
                 "points": len(a.series.periods),

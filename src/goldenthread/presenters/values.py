@@ -30,7 +30,12 @@ def target_level(x: m.Metric, *, short: bool = True) -> str:
     """The target without its date: ≥ 95% (``short``: no needless ".0"), or "" for none."""
     if x.target_value is None:
         return ""
-    value = format_value(float(x.target_value), x.unit)
+    return level_text(float(x.target_value), x.target_comparison, x.unit, short=short)
+
+
+def level_text(value: float, comparison: str, unit: str, *, short: bool = True) -> str:
+    """A level to meet: ≥ 95% (``short``: no needless ".0")."""
+    written = format_value(value, unit)
     if short:
-        value = value.replace(".0%", "%")
-    return f"{COMPARISONS.get(x.target_comparison, x.target_comparison)} {value}"
+        written = written.replace(".0%", "%")
+    return f"{COMPARISONS.get(comparison, comparison)} {written}"

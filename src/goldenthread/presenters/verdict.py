@@ -1,5 +1,6 @@
-"""The verdict the plan asks for: for each target period the plan names, the metric's value over
-that period against its target, met or not — "2016/17 Q4: 87.6% against ≥ 95% — not met".
+"""The verdict the plan asks for: for each target period the plan names (its trajectory's periods
+and the target's ``by``), the metric's value over that period against the target for it, met or
+not — "2016/17 Q4: 87.6% against ≥ 95% — not met".
 
 The judgement is :func:`goldenthread.performance.assessment.judge_period`, the one that
 ``goldenthread assess --period`` prints, applied to the same series (the same as-at period and
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 from goldenthread.performance.assessment import MetricAssessment, judge_period, target_periods
 from goldenthread.planfile.periods import Period
-from goldenthread.presenters.values import format_value, target_level
+from goldenthread.presenters.values import format_value, level_text
 
 OUTCOMES = {True: "met", False: "not met", None: "no data"}
 
@@ -41,14 +42,7 @@ def verdicts(a: MetricAssessment, as_at: Period | None = None) -> list[Verdict]:
         judged = judge_period(a.metric, a.series, period)
         value = format_value(judged.value, a.metric.unit) if judged.value is not None else ""
         outcome = OUTCOMES[judged.met] if judged.value is not None else "no data"
-        out.append(
-            Verdict(
-                period.label,
-                value,
-                target_level(a.metric),
-                judged.met,
-                outcome,
-                as_at is not None and period.end > as_at.end,
-            )
-        )
+        target = level_text(judged.target, judged.comparison, a.metric.unit) if judged.target is not None else "–"
+        pending = as_at is not None and period.end > as_at.end
+        out.append(Verdict(period.label, value, target, judged.met, outcome, pending))
     return out

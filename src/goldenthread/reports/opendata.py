@@ -21,7 +21,7 @@ from typing import Any
 
 from goldenthread.access import rules
 from goldenthread.formatting import csv_cell
-from goldenthread.performance.assessment import MetricAssessment, judge_period, target_periods
+from goldenthread.performance.assessment import MetricAssessment, judge_period, target_by
 from goldenthread.planfile.periods import Period, period_name
 from goldenthread.plans import models as m
 from goldenthread.presenters import assurance as ap
@@ -123,7 +123,8 @@ def _scorecard_row(plan: m.Plan, period: Period, where: str, r: ap.ScorecardRow,
 def _target_period(x: m.Metric, a: MetricAssessment) -> dict[str, Any]:
     """The verdict for the period the plan names for the target: the same judgement as the
     scorecard page's and ``goldenthread assess --period``'s."""
-    judged = [judge_period(x, a.series, p) for p in target_periods(x)][:1]
+    final = target_by(x)
+    judged = [judge_period(x, a.series, final)] if final is not None else []
     if not judged:
         return {"target_period": None, "target_period_value": None, "target_met": None}
     return {
