@@ -1,5 +1,5 @@
 """The cycle in the admin site: periods and return metrics can be set up here; submissions,
-reviews, actions, reminders and publications are shown read-only, because they change only
+reviews, actions and their progress notes, reminders and publications are shown read-only, because they change only
 through the application's own pages (state machine, optimistic locking, audit trail)."""
 
 from django.contrib import admin
@@ -34,8 +34,13 @@ class AccountabilityReviewAdmin(ReadOnlyAdmin):
 
 @admin.register(m.Action)
 class ActionAdmin(ReadOnlyAdmin):
-    list_display = ("description", "owner", "due_on", "status")
+    list_display = ("description", "owner", "owner_account", "due_on", "status")
     list_filter = ("status",)
+
+
+@admin.register(m.ActionNote)
+class ActionNoteAdmin(ReadOnlyAdmin):
+    list_display = ("action", "at", "by_name", "status")
 
 
 @admin.register(m.Reminder)
