@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 from datetime import timedelta
 
 import pytest
@@ -66,3 +69,21 @@ def test_past_a_deadline_each_reminder_is_sent_once_however_often_the_schedule_r
         "Overdue: Nursing update for 2019/20 Q1",
     }
     assert "Its status is: Not started." in inbox.messages[0].get_payload()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("to", ["the worker", "its process group"])
+def test_the_worker_stops_when_told_to(tmp_path, to):
+    """SIGTERM to the worker (as serve stops it), or to all its processes at once (as systemd and
+    `timeout` do; django-q2's own signal handler then waits for ever on its dead sentinel)."""
+    with shared_database(tmp_path) as url, running_worker(url, tmp_path) as worker:
+        wait_until(lambda: Success.objects.filter(func=REMIND_TASK).exists(), 60, "the cluster ran a task", worker)
+        if to == "the worker":
+            worker.process.terminate()
+        else:
+            os.killpg(worker.process.pid, signal.SIGTERM)
+        try:
+            worker.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"the worker did not stop within 30 s of SIGTERM to {to}:\n{worker.output()}")
+    assert worker.process.returncode == 0, worker.output()

@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -25,7 +26,6 @@ STOP_SECONDS = 30
 def cmd_worker(args: argparse.Namespace) -> int:
     django_setup(args)
     from django.core.exceptions import ImproperlyConfigured
-    from django.core.management import call_command
 
     from goldenthread.notices.reminders import days_before
     from goldenthread.notices.schedules import ensure_schedules, queue_due_schedules
@@ -40,7 +40,35 @@ def cmd_worker(args: argparse.Namespace) -> int:
         f"goldenthread worker: running the task queue with schedules {', '.join(names)} (Ctrl+C to stop)",
         flush=True,
     )
-    call_command("qcluster")
+    return run_cluster()
+
+
+def run_cluster() -> int:
+    """django-q2's cluster, as its ``qcluster`` command runs it, but stopped from this loop rather
+    than from inside a signal handler: django-q2's handler sets the sentinel's stop event there,
+    which waits for ever when the sentinel is already dead — as it is when SIGTERM reaches every
+    process of the worker at once (systemd, ``timeout``; django-q2 issue 346)."""
+    from django_q.cluster import Cluster
+
+    asked: list[int] = []
+    cluster = Cluster()  # installs django-q2's handlers, replaced here by one that only takes note
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda signum, frame: asked.append(signum))
+    try:
+        cluster.start()
+    except RuntimeError:  # the sentinel died while starting: stopped by a signal, or broken
+        if asked:
+            return 0
+        raise
+    while not asked and cluster.sentinel.is_alive():
+        time.sleep(0.5)
+    if not asked:
+        print(
+            f"goldenthread worker: the task queue stopped unexpectedly (exit {cluster.sentinel.exitcode})",
+            file=sys.stderr,
+        )
+        return 1
+    cluster.stop()  # finishes the tasks running; nothing to do if the sentinel has gone
     return 0
 
 
