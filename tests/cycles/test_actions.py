@@ -169,3 +169,20 @@ def test_open_actions_are_carried_into_the_units_next_review_and_pack(world, log
     assert not services.carried_into(world.medical, world.period(2)).exists()
     assert "No actions from earlier reviews are open." in text_of(login(lead).get(q2_page))
     assert agreed_actions(world.plan, parse_period("2019/20 Q2"), [world.medical.pk]) == []
+
+
+def test_an_owner_who_left_the_plan_does_not_block_saving_the_review(world, login):
+    from goldenthread.accounts.models import Membership
+
+    owner = world.users["other_lead"]  # owns Medical's action, then leaves the plan
+    review = review_with_action(world, world.period(2), owner=owner)
+    action = review.actions.get()
+    Membership.objects.filter(user=owner).delete()
+    client = login(world.users["planner"])
+    form = review_form(version=str(review.version), held_on="30 September 2019", attendees="")
+    form |= {f"action{action.pk}-description": "Share the trajectory", f"action{action.pk}-owner": ""}
+    form |= {f"action{action.pk}-owner_account": str(owner.pk), f"action{action.pk}-due_on": "30 September 2019"}
+    response = client.post(REVIEW_EDIT, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    action.refresh_from_db()
+    assert action.owner_account == owner

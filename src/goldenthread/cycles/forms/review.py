@@ -55,7 +55,14 @@ class ReviewForm(Form):
     ):
         super().__init__()
         self.people = {str(p.pk): p for p in people}
-        open_actions = list(review.actions.filter(status__in=Action.OPEN_STATUSES)) if review else []
+        open_actions = (
+            list(review.actions.filter(status__in=Action.OPEN_STATUSES).select_related("owner_account"))
+            if review
+            else []
+        )
+        for a in open_actions:  # an owner who has since left the plan stays a choice for their own actions
+            if a.owner_account is not None:
+                self.people.setdefault(str(a.owner_account_id), a.owner_account)
         self.closed_actions = list(review.actions.filter(status=Action.Status.CLOSED)) if review else []
         self.stored = _stored(review, open_actions)
         self.read_version(post, review.version if review else 0)
