@@ -11,9 +11,9 @@ they are not yet the unit's agreed word:
   is also marked "Not reported for <current period>", and with no approved update at all it
   keeps the plan file's status (say "Not started") marked the same way — so "not reported"
   is never mistaken for "not started";
-* an activity that no reporting unit reports on (its lead unit and its objective's are neither
-  a directorate, region nor team), or any activity of a plan with no reporting period ended by
-  then, shows the plan file's status, said to be "as in the plan";
+* an activity that no reporting unit reports on (its lead unit, else its objective's, is none,
+  the organisation as a whole, a partner or a provider), or any activity of a plan with no
+  reporting period ended by then, shows the plan file's status, said to be "as in the plan";
 * an objective shows the RAG rating of its latest approved objective update, and a status
   **rolled up from its activities' statuses in force**: cancelled activities are left out; all
   of the rest complete → Complete; else any delayed → Delayed; else any in progress or
@@ -45,8 +45,8 @@ STATUS = pm.Activity.Status
 STATUS_LABELS: dict[str, str] = dict(STATUS.choices)
 RAG_LABELS = dict(RAG.choices)
 APPROVED = Submission.Status.APPROVED
-#: unit kinds that report each period (as :func:`goldenthread.cycles.services.reporting_units`)
-REPORTING_KINDS = (pm.OrgUnit.Kind.DIRECTORATE, pm.OrgUnit.Kind.REGION, pm.OrgUnit.Kind.TEAM, pm.OrgUnit.Kind.OTHER)
+#: unit kinds that do not report each period (as :func:`goldenthread.cycles.services.reporting_units`)
+NON_REPORTING_KINDS = (pm.OrgUnit.Kind.ORGANISATION, pm.OrgUnit.Kind.PARTNER, pm.OrgUnit.Kind.PROVIDER)
 #: NHS.UK tag colours for activity statuses
 STATUS_COLOURS: dict[str, str] = {
     STATUS.NOT_STARTED: "grey",
@@ -166,7 +166,7 @@ def _activities(plan: pm.Plan, given: Iterable[pm.Activity] | None) -> dict[int,
     out = {}
     for a in given:
         unit = a.org_unit or a.objective.org_unit
-        out[a.pk] = (a.objective_id, a.status, unit is not None and unit.kind in REPORTING_KINDS)
+        out[a.pk] = (a.objective_id, a.status, unit is not None and unit.kind not in NON_REPORTING_KINDS)
     return out
 
 
