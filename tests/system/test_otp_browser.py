@@ -48,7 +48,7 @@ def test_an_administrator_sets_up_an_authenticator_and_is_asked_for_its_code(pag
     key = base64.b32decode(secret + "=" * (-len(secret) % 8))
     page.get_by_label("Code from your authenticator app").fill(app_code(key))
     page.get_by_role("button", name="Set up two-step sign-in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Plans")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My work")
     page.get_by_role("link", name="Two-step sign-in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Two-step sign-in is set up")
 
@@ -64,4 +64,4 @@ def test_an_administrator_sets_up_an_authenticator_and_is_asked_for_its_code(pag
     time.sleep(1.2)  # django-otp's wait after one wrong code
     page.get_by_label("Code").fill(app_code(key, 1))
     page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Plans")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My work")
