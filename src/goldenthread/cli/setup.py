@@ -28,10 +28,12 @@ def django_setup(args: argparse.Namespace) -> None:
         )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "goldenthread.config.settings")
     import django
+    from django.apps import apps
     from django.core.exceptions import ImproperlyConfigured
 
     try:
-        django.setup()
+        if not apps.ready:  # once: setting up again would reconfigure logging onto today's stderr
+            django.setup()
     except ImproperlyConfigured as exc:  # a setting from the environment that cannot be used
         raise SystemExit(f"goldenthread: {exc}") from None
     from goldenthread.audit.records import set_operator
