@@ -68,9 +68,11 @@ def _update(scope: services.Scope, quarter: int, unit: str, *, complete: bool) -
             "rag": data.rag if complete else "",
             "rag_reason": f"{o.code} is progressing as planned." if complete else "",
         }
-    for a in scope.activities:
+    for i, a in enumerate(scope.activities):
         status = pm.Activity.Status.IN_PROGRESS if quarter < 4 else pm.Activity.Status.COMPLETE
         data.activities[a.pk] = {"status": status, "commentary": "On track." if complete else ""}
+        if complete:
+            data.activities[a.pk].update(_progress(i, quarter))
     for x in scope.metrics:
         if x.aggregation == "ratio":
             den = Decimal(4000 + 100 * quarter)
@@ -86,6 +88,16 @@ def _update(scope: services.Scope, quarter: int, unit: str, *, complete: bool) -
     for r in scope.risks:
         data.risks[r.pk] = {"likelihood": 3, "impact": 3, "commentary": "No change.", "reviewed": complete}
     return data
+
+
+def _progress(i: int, quarter: int) -> dict:
+    """The RAG rating, per cent complete and forecast date of the ``i``th activity's update, for
+    two activities in three (the third gives none, as the fields are optional)."""
+    if i % 3 == 2:
+        return {}
+    done = 100 if quarter == 4 else min(90, (20 + 5 * i) * quarter)
+    forecast = date(2020, 3, 31) if i % 3 == 0 else date(2020, 6, 30)
+    return {"rag": "green" if i % 3 == 0 else "amber", "percent_complete": done, "forecast_on": forecast}
 
 
 # (quarter, unit) -> the state the demo leaves the update in

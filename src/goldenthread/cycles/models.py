@@ -137,11 +137,22 @@ class ActivityUpdate(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="updates")
     status = models.CharField(max_length=32, choices=Activity.Status.choices, blank=True)
     commentary = models.TextField(blank=True)
+    rag = models.CharField("RAG rating", max_length=8, choices=RAG.choices, blank=True)
+    percent_complete = models.PositiveSmallIntegerField("per cent complete", null=True, blank=True)
+    forecast_on = models.DateField(
+        "forecast completion date", null=True, blank=True, help_text="When the lead now expects it to be done"
+    )
     history = AuditedRecords()
 
     class Meta:
         ordering = ["activity__position"]
-        constraints = [models.UniqueConstraint(fields=["submission", "activity"], name="one_update_per_activity")]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "activity"], name="one_update_per_activity"),
+            models.CheckConstraint(
+                condition=models.Q(percent_complete__isnull=True) | models.Q(percent_complete__lte=100),
+                name="activity_percent_complete_at_most_100",
+            ),
+        ]
 
 
 class MetricReturn(models.Model):

@@ -17,6 +17,7 @@ from goldenthread.cycles import models
 from goldenthread.formatting import long_date
 from goldenthread.planfile.periods import Period
 from goldenthread.plans import models as pm
+from goldenthread.presenters.reported import progress_words
 
 
 @dataclass
@@ -70,9 +71,8 @@ def _notes(
             notes.append(Note(f"Metric {r.metric.code}", r.note))
     for a in s.activity_updates.select_related("activity"):
         if (everything or a.activity_id in activity_ids) and (a.status or a.commentary):
-            notes.append(
-                Note(f"Activity {a.activity.code}", _joined(ACTIVITY_STATUS_LABELS.get(a.status, ""), a.commentary))
-            )
+            status = progress_words(a.rag, a.percent_complete, a.forecast_on, ACTIVITY_STATUS_LABELS.get(a.status, ""))
+            notes.append(Note(f"Activity {a.activity.code}", _joined(status, a.commentary)))
     return notes
 
 

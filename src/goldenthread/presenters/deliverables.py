@@ -57,7 +57,9 @@ class Deliverable:
     owner: str
     due_text: str
     due_date: date | None
-    reported: str  # the status in force: the latest approved update's, else the plan file's
+    # the status in force, with RAG, % complete and forecast where given: the latest approved
+    # update's, else the plan file's
+    reported: str
     reported_source: str  # "2019/20 Q4, reported by Ann Lead" or "as in the plan"
     missing: str  # "Not reported for 2019/20 Q4", or ""
     state: str
@@ -166,7 +168,7 @@ def _rows(plan: m.Plan, as_at: AsAt, unit_names: dict[int, str], owners: dict[in
             owner=str(owners[owner_id]) if owner_id else "",
             due_text=due_words(a.due_text, a.due_date) or "No date given",
             due_date=a.due_date,
-            reported=reported.label,
+            reported=reported.words,
             reported_source=reported.source,
             missing=reported.missing,
             state=state,

@@ -195,7 +195,7 @@ def _activities_by_objective(plan: m.Plan, on: date) -> tuple[dict[int, list[dic
                 "org_unit": str(a.org_unit or ""),
                 "due": a.due_text,
                 "due_date": a.due_date,
-                "status": reported.label,
+                "status": reported.words,
                 "status_source": reported.source,
                 "missing": reported.missing,
             }

@@ -6,7 +6,9 @@ quarter whose updates are due). For each element the latest **approved** update 
 ending by then is its reported state — drafts, submitted and returned updates never count, since
 they are not yet the unit's agreed word:
 
-* an activity shows the status its update gives, labelled with the period and who reported
+* an activity shows the status its update gives — with its RAG rating, per cent complete and
+  forecast completion date where the update gives them ("Delayed · Amber · 60% complete ·
+  forecast 31 March 2020", :attr:`Reported.words`) — labelled with the period and who reported
   (submitted) it; when that update is for an earlier period than the current one, the activity
   is also marked "Not reported for <current period>", and with no approved update at all it
   keeps the plan file's status (say "Not started") marked the same way — so "not reported"
@@ -37,6 +39,7 @@ from datetime import date
 
 from goldenthread.cycles.models import RAG, ActivityUpdate, ObjectiveUpdate, ReportingPeriod, Submission
 from goldenthread.cycles.services import display_name
+from goldenthread.formatting import long_date
 from goldenthread.performance.assessment import PlanAssessment, assess_plan, default_as_at
 from goldenthread.planfile.periods import Period
 from goldenthread.plans import models as pm
@@ -69,6 +72,12 @@ class Reported:
     by: str = ""  # who reported it (submitted the update)
     commentary: str = ""
     missing: str = ""  # "Not reported for 2019/20 Q4" when the current period's update is not approved
+    progress: str = ""  # what the update says beyond the status, where given: "Amber · 60% complete · forecast …"
+
+    @property
+    def words(self) -> str:
+        """The status with the update's progress where given: "Delayed · Amber · 60% complete"."""
+        return " · ".join(w for w in (self.label, self.progress) if w)
 
     @property
     def source(self) -> str:
@@ -85,7 +94,7 @@ class Reported:
     @property
     def text(self) -> str:
         """One line for a pack or a table cell."""
-        words = f"{self.label} ({self.source})"
+        words = f"{self.words} ({self.source})"
         return f"{self.missing}; {words}" if self.missing else words
 
 
@@ -187,7 +196,20 @@ def _activity_state(
         display_name(s.submitted_by),
         update.commentary,
         missing,
+        progress_words(update.rag, update.percent_complete, update.forecast_on),
     )
+
+
+def progress_words(rag: str | None, percent: int | None, forecast: date | None, before: str = "") -> str:
+    """What an activity's update says of its progress beyond its status, where given, after
+    ``before`` (say the status): "Delayed · Amber · 60% complete · forecast 31 March 2020"."""
+    words = (
+        before,
+        RAG_LABELS.get(rag or "", ""),
+        f"{percent}% complete" if percent is not None else "",
+        f"forecast {long_date(forecast)}" if forecast else "",
+    )
+    return " · ".join(w for w in words if w)
 
 
 def roll_up(statuses: list[str]) -> str:

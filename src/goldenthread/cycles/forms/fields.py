@@ -99,6 +99,17 @@ class Form:
             self.error(name, f"{what} must be {limit:,} characters or fewer; it has {len(value):,}")
         return value
 
+    def parsed_date(self, name: str, what: str, example: str = "17 July 2019 or 17/07/2019") -> date | None:
+        """The field's date, or None when blank; an error when it is not a real date."""
+        text = self.text(name)
+        if not text:
+            return None
+        try:
+            return parse_date(text)
+        except ValueError:
+            self.error(name, f"Enter {what} as a real date, like {example}")
+            return None
+
     def read_version(self, post: Mapping[str, str] | None, stored: int) -> None:
         """The version the person started from: what the page sent back (−1 when it sent none a
         number can be read from), or before that the version stored now (0 for nothing stored)."""

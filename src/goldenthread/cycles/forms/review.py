@@ -4,9 +4,8 @@ the actions agreed at it; and closing an action."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 
-from goldenthread.cycles.forms.fields import MAX_LINE, Field, Form, Group, parse_date, typed
+from goldenthread.cycles.forms.fields import MAX_LINE, Field, Form, Group, typed
 from goldenthread.cycles.models import AccountabilityReview, Action
 from goldenthread.cycles.services.people import display_name
 from goldenthread.cycles.services.reviews import ReviewData
@@ -151,21 +150,11 @@ class ReviewForm(Form):
             ],
         )
 
-    def _date(self, name: str, what: str) -> date | None:
-        text = self.text(name)
-        if not text:
-            return None
-        try:
-            return parse_date(text)
-        except ValueError:
-            self.error(name, f"Enter {what} as a real date, like 17 July 2019 or 17/07/2019")
-            return None
-
     def clean(self) -> ReviewData | None:
         status = self.text("status")
         if status not in dict(REVIEW_STATUSES):
             self.error("status", "Choose whether the review has been held")
-        held_on = self._date("held_on", "the date the review was held")
+        held_on = self.parsed_date("held_on", "the date the review was held")
         if status == AccountabilityReview.Status.HELD and held_on is None and not self.fields["held_on"].error:
             self.error("held_on", "Enter the date the review was held")
         attendees = self._attendees()
@@ -209,7 +198,7 @@ class ReviewForm(Form):
         description = self.bounded(f"{prefix}-description", f"The description of {what}")
         owner = self.bounded(f"{prefix}-owner", f"The owner of {what}", MAX_LINE)
         chosen = self.text(f"{prefix}-owner_account")
-        due_on = self._date(f"{prefix}-due_on", f"the due date of {what}")
+        due_on = self.parsed_date(f"{prefix}-due_on", f"the due date of {what}")
         typed_any = description or owner or chosen or self.text(f"{prefix}-due_on")
         if not typed_any and not required:
             return None

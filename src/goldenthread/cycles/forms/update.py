@@ -12,10 +12,12 @@ from goldenthread.cycles.forms.fields import Field, Form, Group, parse_number, t
 from goldenthread.cycles.models import RAG, Submission
 from goldenthread.cycles.services.scope import Scope
 from goldenthread.cycles.services.updates import UpdateData, key, stored_data
+from goldenthread.formatting import long_date
 from goldenthread.plans import models as pm
 
 RAG_CHOICES = list(RAG.choices)
 STATUS_CHOICES = [("", "Choose a status")] + list(pm.Activity.Status.choices)
+ACTIVITY_RAG_CHOICES = [("", "Not rated")] + RAG_CHOICES
 SCORE_CHOICES = [("", "Not scored")] + [(str(i), str(i)) for i in range(1, 6)]
 EIGHT_PLACES = Decimal("1e-8")
 RAG_HINT = "Red: at risk and needs help; amber: behind but recoverable; green: on track"
@@ -57,6 +59,10 @@ def update_strings(scope: Scope, data: UpdateData) -> dict[str, str]:
         v = data.activities.get(a.pk, {})
         out[key("a", a.pk, "status")] = v.get("status") or ""
         out[key("a", a.pk, "commentary")] = v.get("commentary") or ""
+        out[key("a", a.pk, "rag")] = v.get("rag") or ""
+        percent = v.get("percent_complete")
+        out[key("a", a.pk, "percent_complete")] = "" if percent is None else str(percent)
+        out[key("a", a.pk, "forecast_on")] = long_date(v.get("forecast_on"))
     for x in scope.metrics:
         out.update(_metric_strings(x, data.metrics.get(x.pk, {})))
     for r in scope.risks:
@@ -121,6 +127,7 @@ class UpdateForm(Form):
 
     def _activity(self, a: pm.Activity, values: dict[str, str]) -> Group:
         n, c = key("a", a.pk, "status"), key("a", a.pk, "commentary")
+        rag, pc, fc = (key("a", a.pk, part) for part in ("rag", "percent_complete", "forecast_on"))
         due = f"Due {a.due_text}" if a.due_text else "No due date"
         return Group(
             f"{a.code} {a.title}",
@@ -134,6 +141,28 @@ class UpdateForm(Form):
                         "textarea",
                         values[c],
                         hint="Required when the activity is delayed: why, and what is being done",
+                    )
+                ),
+                self.add(
+                    Field(rag, f"RAG rating for {a.code}", "select", values[rag], ACTIVITY_RAG_CHOICES, hint="Optional")
+                ),
+                self.add(
+                    Field(
+                        pc,
+                        f"Per cent complete for {a.code}",
+                        "number",
+                        values[pc],
+                        suffix="%",
+                        hint="Optional: a whole number from 0 to 100",
+                    )
+                ),
+                self.add(
+                    Field(
+                        fc,
+                        f"Forecast completion date for {a.code}",
+                        "text",
+                        values[fc],
+                        hint="Optional: when you now expect it to be done, for example 31 March 2020",
                     )
                 ),
             ],
@@ -220,12 +249,7 @@ class UpdateForm(Form):
                 "rag_reason": self.bounded(key("o", o.pk, "rag_reason"), f"The reason for {o.code}'s rating"),
             }
         for a in self.scope.activities:
-            data.activities[a.pk] = {
-                "status": self._choice(
-                    key("a", a.pk, "status"), STATUS_CHOICES, f"Choose a status for {a.code} from the list"
-                ),
-                "commentary": self.bounded(key("a", a.pk, "commentary"), f"The commentary on {a.code}"),
-            }
+            data.activities[a.pk] = self._clean_activity(a)
         for x in self.scope.metrics:
             data.metrics[x.pk] = self._clean_metric(x)
         for r in self.scope.risks:
@@ -237,6 +261,38 @@ class UpdateForm(Form):
             }
         self.check_version()
         return None if self.errors else data
+
+    def _clean_activity(self, a: pm.Activity) -> dict:
+        return {
+            "status": self._choice(
+                key("a", a.pk, "status"), STATUS_CHOICES, f"Choose a status for {a.code} from the list"
+            ),
+            "commentary": self.bounded(key("a", a.pk, "commentary"), f"The commentary on {a.code}"),
+            "rag": self._choice(
+                key("a", a.pk, "rag"),
+                ACTIVITY_RAG_CHOICES,
+                f"Choose red, amber or green for {a.code}, or leave it not rated",
+            ),
+            "percent_complete": self._percent(
+                key("a", a.pk, "percent_complete"), f"the per cent complete for {a.code}"
+            ),
+            "forecast_on": self.parsed_date(
+                key("a", a.pk, "forecast_on"),
+                f"the forecast completion date for {a.code}",
+                "31 March 2020 or 31/03/2020",
+            ),
+        }
+
+    def _percent(self, name: str, what: str) -> int | None:
+        """A whole number from 0 to 100 (a % sign allowed), or None when left blank."""
+        message = f"Enter {what} as a whole number from 0 to 100, like 60, or leave it blank"
+        value = self._number(name, what, message)
+        if value is None:
+            return None
+        if value != value.to_integral_value() or not 0 <= value <= 100:
+            self.error(name, message)
+            return None
+        return int(value)
 
     def _clean_metric(self, x: pm.Metric) -> dict:
         values: dict[str, Decimal | str | None] = {
@@ -293,17 +349,18 @@ class UpdateForm(Form):
             return ""
         return value
 
-    def _number(self, name: str, what: str) -> Decimal | None:
+    def _number(self, name: str, what: str, message: str = "") -> Decimal | None:
+        """The field's number, or None when blank or not a number (with ``message`` as the error, if given)."""
         text = self.text(name)
         if not text:
             return None
         try:
             value = parse_number(text)
         except ValueError:
-            self.error(name, f"Enter {what} as a number, like 95 or 1,250.5")
+            self.error(name, message or f"Enter {what} as a number, like 95 or 1,250.5")
             return None
         if abs(value) >= Decimal(10) ** 15:
-            self.error(name, f"Enter {what} as a number smaller than 1,000,000,000,000,000")
+            self.error(name, message or f"Enter {what} as a number smaller than 1,000,000,000,000,000")
             return None
         return value
 

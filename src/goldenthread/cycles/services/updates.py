@@ -41,7 +41,8 @@ class UpdateData:
     rag_reason: str = ""
     commentary: str = ""
     objectives: dict[int, dict] = field(default_factory=dict)  # pk -> {rag, rag_reason}
-    activities: dict[int, dict] = field(default_factory=dict)  # pk -> {status, commentary}
+    # pk -> {status, commentary, rag, percent_complete, forecast_on}
+    activities: dict[int, dict] = field(default_factory=dict)
     metrics: dict[int, dict] = field(default_factory=dict)  # pk -> {value, numerator, denominator, note}
     risks: dict[int, dict] = field(default_factory=dict)  # pk -> {likelihood, impact, commentary, reviewed}
 
@@ -49,7 +50,7 @@ class UpdateData:
 _CHILDREN = (
     # (model, data attribute, foreign key to the plan element, field names)
     (ObjectiveUpdate, "objectives", "objective", ("rag", "rag_reason")),
-    (ActivityUpdate, "activities", "activity", ("status", "commentary")),
+    (ActivityUpdate, "activities", "activity", ("status", "commentary", "rag", "percent_complete", "forecast_on")),
     (MetricReturn, "metrics", "metric", ("value", "numerator", "denominator", "note")),
     (RiskReview, "risks", "risk", ("likelihood", "impact", "commentary", "reviewed")),
 )
@@ -73,11 +74,16 @@ def _write_children(submission: Submission, data: UpdateData) -> None:
                 if not any(v not in (None, "", False) for v in values.values()):
                     continue
                 row = model(submission=submission, **{f"{fk}_id": element_id})
-            elif all(same(getattr(row, n), values.get(n)) for n in names):
+            elif all(same(getattr(row, n), _given(model, values, n)) for n in names):
                 continue
             for n in names:
-                setattr(row, n, values.get(n))
+                setattr(row, n, _given(model, values, n))
             row.save()
+
+
+def _given(model, values: dict, name: str):
+    """The value given for a field, else the field's default ("" for text, None for a number or date)."""
+    return values[name] if name in values else model._meta.get_field(name).get_default()
 
 
 def stored_data(submission: Submission | None) -> UpdateData:

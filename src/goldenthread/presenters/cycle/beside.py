@@ -13,6 +13,7 @@ from goldenthread.performance import figures
 from goldenthread.planfile.periods import period_name
 from goldenthread.plans import models as pm
 from goldenthread.presenters.cycle.display import RAG_LABELS, metric_value_text
+from goldenthread.presenters.reported import progress_words
 from goldenthread.presenters.values import format_target, format_value
 
 ACTIVITY_STATUSES = dict(pm.Activity.Status.choices)
@@ -41,7 +42,9 @@ def _previous_notes(scope: Scope, data: UpdateData, label: str) -> dict[str, lis
         notes[f"o{o.pk}"] = [(label, _joined(RAG_LABELS.get(v.get("rag") or ""), v.get("rag_reason")))]
     for a in scope.activities:
         v = data.activities.get(a.pk, {})
-        notes[f"a{a.pk}"] = [(label, _joined(ACTIVITY_STATUSES.get(v.get("status") or ""), v.get("commentary")))]
+        status = ACTIVITY_STATUSES.get(v.get("status") or "", "")
+        status = progress_words(v.get("rag"), v.get("percent_complete"), v.get("forecast_on"), status)
+        notes[f"a{a.pk}"] = [(label, _joined(status, v.get("commentary")))]
     for x in scope.metrics:
         v = data.metrics.get(x.pk, {})
         value = metric_value_text(x, v.get("value"), v.get("numerator"), v.get("denominator"))

@@ -21,6 +21,7 @@ from goldenthread.presenters.cycle.display import (
     status_tag,
     submission_href,
 )
+from goldenthread.presenters.reported import progress_words
 
 ACTIVITY_STATUS_LABELS = dict(pm.Activity.Status.choices)
 
@@ -72,7 +73,9 @@ def _activity_line(a: pm.Activity, v: dict) -> Line:
         a.title,
         Tag(ACTIVITY_STATUS_LABELS[status], "nhsuk-tag--white") if status else None,
         v.get("commentary", ""),
-        f"Due {a.due_text}" if a.due_text else "",
+        progress_words(
+            v.get("rag"), v.get("percent_complete"), v.get("forecast_on"), f"Due {a.due_text}" if a.due_text else ""
+        ),
     )
 
 
