@@ -9,6 +9,7 @@ import re
 from datetime import date
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from goldenthread.cycles import services
 from goldenthread.cycles.forms import UpdateForm
@@ -181,3 +182,11 @@ def test_the_update_page_shows_them(world, login):
     medical_update(world, 1, approve=False, submit=False)
     page = text(login(world.users["lead"]).get("/plans/nhsei-2019/periods/2019-20-q1/units/medical/"))
     assert WORDS in row(page, "Create AMR Programme")
+
+
+def test_the_database_refuses_a_percent_over_100(world):
+    sub = medical_update(world, 1, approve=False, submit=False)
+    row = ActivityUpdate.objects.filter(submission=sub).first()
+    row.percent_complete = 101
+    with pytest.raises(IntegrityError), transaction.atomic():
+        row.save()

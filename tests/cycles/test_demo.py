@@ -7,7 +7,13 @@ from django.test import RequestFactory
 
 from goldenthread.access import roles, rules
 from goldenthread.cli.main import main
-from goldenthread.cycles.models import AccountabilityReview, Publication, ReportingPeriod, Submission
+from goldenthread.cycles.models import (
+    AccountabilityReview,
+    ActivityUpdate,
+    Publication,
+    ReportingPeriod,
+    Submission,
+)
 
 
 def _sign_in(username: str):
@@ -43,6 +49,10 @@ def test_demo_cycle(monkeypatch, capsys, db, settings):
     assert owners == {"medical-lead": "open", "planner": "closed"}, "the demo's actions are owned by accounts"
     attending = {a.account.username for a in review.attendees.exclude(account=None)}
     assert attending == {"medical-lead", "planner"}, "attendees with accounts are linked to them"
+    # the approved updates give some activities a RAG rating, per cent complete and forecast date
+    progress = ActivityUpdate.objects.filter(submission__status="approved").exclude(percent_complete=None)
+    assert progress.exists() and all(u.rag and u.forecast_on for u in progress)
+    assert ActivityUpdate.objects.filter(submission__status="approved", percent_complete=None).exists()
     counts = [m.history.count() for m in (Submission, ReportingPeriod, AccountabilityReview, Publication)]
     assert main(["demo"]) == 0
     again = capsys.readouterr().out
