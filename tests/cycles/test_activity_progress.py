@@ -127,6 +127,7 @@ def test_the_reported_state_carries_them(world):
     reported = plan_reports(world.plan, world.period(4).end).activities[activity.pk]
     assert reported.words == f"Delayed · {WORDS}"
     assert reported.text == f"Delayed · {WORDS} (2019/20 Q4, reported by Lead)"
+    assert reported.brief == reported.text  # as the exceptions give an overdue activity's status
     nursing = world.scope(world.nursing).activities[0]
     assert plan_reports(world.plan, world.period(4).end).activities[nursing.pk].progress == ""
 
