@@ -16,6 +16,7 @@ from goldenthread.cycles.forms import UpdateForm
 from goldenthread.cycles.models import ActivityUpdate, Submission
 from goldenthread.planfile.periods import parse_period
 from goldenthread.presenters.reported import plan_reports
+from goldenthread.reports.board import board_pack
 from goldenthread.reports.directorate import directorate_pack
 from goldenthread.reports.documents import render_pack
 
@@ -191,3 +192,18 @@ def test_the_database_refuses_a_percent_over_100(world):
     row.percent_complete = 101
     with pytest.raises(IntegrityError), transaction.atomic():
         row.save()
+
+
+def test_the_board_pack_shows_them_and_not_an_unapproved_updates(world):
+    world.plan.activities.filter(code__in=["MED-1-a", "NUR-2-a"]).update(due_date=date(2020, 3, 1))
+    medical_update(world, 4, approve=True)
+    nursing = world.complete(world.nursing)
+    for a in world.scope(world.nursing).activities:
+        nursing.activities[a.pk] = {"status": "delayed", "commentary": "Why", "rag": "red", "percent_complete": 5}
+    services.save_update(world.period(4), world.nursing, nursing, based_on=0, user=world.users["other_lead"])
+    words = re.sub(
+        r"\s+", " ", docx_text(docx(render_pack(board_pack(world.plan, parse_period("2019/20 Q4")), "docx")))
+    )
+    overdue = words.split("Overdue (", 1)[1]
+    assert f"Delayed · {WORDS}" in overdue and "2019/20 Q4, reported by Lead" in overdue
+    assert "5% complete" not in words and "Red · " not in words  # nursing's draft
