@@ -301,6 +301,12 @@ def test_deliverables_against_the_as_at_date(signed_in):
     assert "In progress" in overdue
 
 
+def test_an_activity_without_any_date_says_so_once(signed_in):
+    m.Activity.objects.filter(title="Annual nursing workforce survey").update(due_text="", due_date=None)
+    page = text(get(signed_in, "/plans/example-2019/deliverables/?as_at=2019/20 Q1"))
+    assert page.lower().count("no date given") == 1
+
+
 def test_deliverables_default_date_is_explained(signed_in):
     html = get(signed_in, "/plans/example-2019/deliverables/")
     assert "The plan ended on 31 March 2020, so dates are judged as at its end." in html

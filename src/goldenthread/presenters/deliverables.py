@@ -65,7 +65,7 @@ class Deliverable:
     state: str
     state_label: str
     colour: str
-    when: str  # "overdue by 12 days", "due in 3 days", "no date given"
+    when: str  # "overdue by 12 days", "due in 3 days"; empty with no date (the due column says so)
 
 
 @dataclass
@@ -114,9 +114,9 @@ def state_of(status: str, due: date | None, as_at: date) -> str:
     return "on_track"
 
 
-def _when(state: str, due: date | None, due_text: str, as_at: date) -> str:
-    if due is None:
-        return "" if due_text else "no date given"
+def _when(state: str, due: date | None, as_at: date) -> str:
+    if due is None:  # the due column already reads "No date given" or the timeline as printed
+        return ""
     days = (due - as_at).days
     if state == "overdue":
         return f"overdue by {-days} day{'s' if days != -1 else ''}"
@@ -174,7 +174,7 @@ def _rows(plan: m.Plan, as_at: AsAt, unit_names: dict[int, str], owners: dict[in
             state=state,
             state_label=heading,
             colour=colour,
-            when=_when(state, a.due_date, a.due_text, as_at.date),
+            when=_when(state, a.due_date, as_at.date),
         )
         rows.append(_Row(deliverable, unit_id, owner_id, o.level_id))
     return rows
