@@ -17,6 +17,8 @@ QUARTERLY_PLAN = PLAN_WITH_DATA.replace("frequency: monthly", "frequency: quarte
 
 #: eight quarters, April 2016 to March 2018: 2016/17 Q1 … 2017/18 Q4
 QUARTERS = [date(2016 + (i + 1) // 4, (3 + 3 * i) % 12 + 1, 1) for i in range(8)]
+#: the same quarters by their names, as every page, chart, pack and export names them
+QUARTER_NAMES = [f"{year}/{year - 1999} Q{q}" for year in (2016, 2017) for q in (1, 2, 3, 4)]
 
 
 def quarterly_plan(code: str = "t") -> m.Plan:

@@ -19,21 +19,12 @@ from goldenthread.reports.charts import to_svg
 from goldenthread.reports.documents import render_pack
 from goldenthread.reports.opendata import open_data, write_open_data
 
+from ..quarterly import QUARTER_NAMES as QUARTERS
 from ..quarterly import quarterly_plan
 from .conftest import docx, docx_text, pdf_text
 
 pytestmark = pytest.mark.django_db
 
-QUARTERS = [
-    "2016/17 Q1",
-    "2016/17 Q2",
-    "2016/17 Q3",
-    "2016/17 Q4",
-    "2017/18 Q1",
-    "2017/18 Q2",
-    "2017/18 Q3",
-    "2017/18 Q4",
-]
 AS_AT = parse_period("2017/18 Q4")
 #: a quarter's first month named as a month (a date such as "1 January 2018" is a date, not a period)
 MONTH_NAME = re.compile(r"(?<!\d )\b(Jan|Apr|Jul|Oct)[a-z]* 201[678]\b")

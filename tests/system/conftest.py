@@ -32,8 +32,9 @@ def csp_violations():
     assert not found, "Content-Security-Policy violations:\n" + "\n".join(found)
 
 
-@pytest.fixture
-def page(browser, live_server, csp_violations):
+def watched_page(browser, live_server, csp_violations):
+    """A page in a browser context of its own (a person of its own), every document in it watched
+    for Content-Security-Policy violations; close it with ``page.context.close()``."""
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.expose_binding("__gtCspViolation", lambda source, v: csp_violations.append(json.dumps(v)))
     context.add_init_script(_WATCH_CSP)
@@ -43,8 +44,14 @@ def page(browser, live_server, csp_violations):
         lambda m: csp_violations.append(f"console: {m.text}") if "Content Security Policy" in m.text else None,
     )
     page.set_default_timeout(15000)
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server, csp_violations):
+    page = watched_page(browser, live_server, csp_violations)
     yield page
-    context.close()
+    page.context.close()
 
 
 def screenshot(page, name: str) -> None:

@@ -8,20 +8,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from ..quarterly import QUARTER_NAMES as QUARTERS
 from ..quarterly import quarterly_plan
 
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
 
-QUARTERS = [
-    "2016/17 Q1",
-    "2016/17 Q2",
-    "2016/17 Q3",
-    "2016/17 Q4",
-    "2017/18 Q1",
-    "2017/18 Q2",
-    "2017/18 Q3",
-    "2017/18 Q4",
-]
 LABELS = "#spc-chart svg g.role-axis[aria-label^='X-axis'] g.role-axis-label text"
 
 

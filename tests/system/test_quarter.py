@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 from tests.reports.conftest import pdf_text
 from tests.workers import tasks_in_this_process
 
-from .conftest import assert_accessible, screenshot
+from .conftest import assert_accessible, screenshot, watched_page
 from .test_cycle import PASSWORD, cycle  # noqa: F401  (the fixture: seed 001, its periods, the people)
 
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
@@ -33,18 +33,12 @@ SUBMISSION = "/plans/nhsei-2019/periods/2019-20-q3/units/medical/"
 
 @pytest.fixture
 def people(browser, live_server, csp_violations):
-    """A browser context per person, each watched for CSP violations like the ``page`` fixture."""
-    from .conftest import _WATCH_CSP
-
-    contexts = []
+    """Signs a person in, in a browser context of their own, watched like the ``page`` fixture's."""
+    pages = []
 
     def sign_in(username: str):
-        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-        context.expose_binding("__gtCspViolation", lambda source, v: csp_violations.append(str(v)))
-        context.add_init_script(_WATCH_CSP)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15000)
+        page = watched_page(browser, live_server, csp_violations)
+        pages.append(page)
         page.goto("/accounts/login/")
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(PASSWORD)
@@ -53,8 +47,8 @@ def people(browser, live_server, csp_violations):
         return page
 
     yield sign_in
-    for context in contexts:
-        context.close()
+    for page in pages:
+        page.context.close()
 
 
 def mails_to(address: str) -> list:

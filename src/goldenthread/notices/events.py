@@ -11,13 +11,11 @@ so nothing is sent if that transaction rolls back, and each (event, person) is m
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.db.models.signals import post_save
 from django.urls import reverse
 
-from goldenthread.access import roles
 from goldenthread.cycles.models import Action, Submission, SubmissionEvent
-from goldenthread.cycles.services.people import display_name
+from goldenthread.cycles.services.people import display_name, planning_team, unit_leads
 from goldenthread.cycles.services.reminders import base_url
 from goldenthread.formatting import long_date
 from goldenthread.notices.mail import queue
@@ -40,27 +38,6 @@ def _event_saved(sender, instance: SubmissionEvent, created: bool, raw: bool = F
 def _action_saved(sender, instance: Action, created: bool, raw: bool = False, **kwargs) -> None:
     if not raw and instance.owner_account_id is not None and instance.status in Action.OPEN_STATUSES:
         action_assigned(instance)
-
-
-# --- who ----------------------------------------------------------------------------------------
-
-
-def active_users():
-    return get_user_model().objects.filter(is_active=True).order_by("username")
-
-
-def planning_team(plan_id: int) -> list:
-    """The plan's reviewers: its planning team (members of the plan in the planning team role)."""
-    return list(
-        active_users().filter(groups__name=roles.GROUPS[roles.PLANNING_TEAM], memberships__plan_id=plan_id).distinct()
-    )
-
-
-def unit_leads(unit_id: int) -> list:
-    """The leads of the unit (a membership of the unit itself, in the lead role)."""
-    return list(
-        active_users().filter(groups__name=roles.GROUPS[roles.LEAD], memberships__org_unit_id=unit_id).distinct()
-    )
 
 
 # --- what ---------------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from goldenthread.cycles.models import RAG, ActivityUpdate, ObjectiveUpdate, ReportingPeriod, Submission
-from goldenthread.cycles.services import display_name
+from goldenthread.cycles.services import NON_REPORTING_KINDS, display_name
 from goldenthread.formatting import long_date
 from goldenthread.performance.assessment import PlanAssessment, assess_plan, default_as_at
 from goldenthread.planfile.periods import Period
@@ -48,8 +48,6 @@ STATUS = pm.Activity.Status
 STATUS_LABELS: dict[str, str] = dict(STATUS.choices)
 RAG_LABELS = dict(RAG.choices)
 APPROVED = Submission.Status.APPROVED
-#: unit kinds that do not report each period (as :func:`goldenthread.cycles.services.reporting_units`)
-NON_REPORTING_KINDS = (pm.OrgUnit.Kind.ORGANISATION, pm.OrgUnit.Kind.PARTNER, pm.OrgUnit.Kind.PROVIDER)
 #: NHS.UK tag colours for activity statuses
 STATUS_COLOURS: dict[str, str] = {
     STATUS.NOT_STARTED: "grey",

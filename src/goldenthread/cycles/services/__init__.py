@@ -10,11 +10,11 @@ Each part has its module — :mod:`.periods`, :mod:`.scope` (who reports what), 
 :mod:`.publishing` — and callers use them all from here: ``services.save_update(...)``.
 """
 
-from goldenthread.cycles.services.actions import account_named, add_note, carried_into, plan_people
+from goldenthread.cycles.services.actions import account_named, add_note, carried_into
 from goldenthread.cycles.services.decisions import decide
 from goldenthread.cycles.services.errors import Conflict, CycleError, Incomplete
 from goldenthread.cycles.services.journey import NOT_STARTED, STATUS_LABELS, S
-from goldenthread.cycles.services.people import display_name, unit_people
+from goldenthread.cycles.services.people import display_name, plan_people, planning_team, unit_leads, unit_people
 from goldenthread.cycles.services.periods import DAYS_TO_REPORT, generate_periods, period_slug, update_period_dates
 from goldenthread.cycles.services.publishing import publish, withdraw
 from goldenthread.cycles.services.reminders import (
@@ -26,6 +26,7 @@ from goldenthread.cycles.services.reminders import (
 )
 from goldenthread.cycles.services.reviews import ReviewData, close_action, save_review
 from goldenthread.cycles.services.scope import (
+    NON_REPORTING_KINDS,
     Scope,
     reporting_units,
     return_metric_ids,
@@ -42,6 +43,7 @@ from goldenthread.cycles.services.updates import (
 
 __all__ = [
     "DAYS_TO_REPORT",
+    "NON_REPORTING_KINDS",
     "NOT_STARTED",
     "STATUS_LABELS",
     "Conflict",
@@ -65,6 +67,7 @@ __all__ = [
     "outstanding",
     "period_slug",
     "plan_people",
+    "planning_team",
     "problems_before_submit",
     "publish",
     "reporting_units",
@@ -74,6 +77,7 @@ __all__ = [
     "send_reminders",
     "set_return_metrics",
     "stored_data",
+    "unit_leads",
     "unit_people",
     "unit_scope",
     "update_period_dates",

@@ -9,7 +9,6 @@ both show. Closing the action takes it off every later review at once.
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -21,13 +20,6 @@ from goldenthread.cycles.services.people import display_name
 from goldenthread.plans import models as pm
 
 STATUS_LABELS = dict(Action.Status.choices)
-
-
-def plan_people(plan: pm.Plan) -> list:
-    """The active accounts with a membership of the plan (its planning team, and the leads and
-    contributors of its units), by name: who an action of the plan may be given to."""
-    users = get_user_model().objects.filter(is_active=True, memberships__plan=plan).distinct()
-    return sorted(users, key=lambda u: (display_name(u).lower(), u.pk))
 
 
 def account_named(people: list, name: str):

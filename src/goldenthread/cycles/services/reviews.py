@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from goldenthread.audit.records import acting_as
 from goldenthread.cycles.models import AccountabilityReview, Action, ReportingPeriod, ReviewAttendee, ReviewDecision
-from goldenthread.cycles.services.actions import account_named, add_note, plan_people
+from goldenthread.cycles.services.actions import account_named, add_note
 from goldenthread.cycles.services.errors import CycleError
-from goldenthread.cycles.services.people import display_name
+from goldenthread.cycles.services.people import display_name, plan_people
 from goldenthread.cycles.services.versions import claim
 from goldenthread.plans import models as pm
 

@@ -13,7 +13,8 @@ from goldenthread.cycles.models import ReturnMetric
 from goldenthread.cycles.services.errors import CycleError
 from goldenthread.plans import models as pm
 
-_NON_REPORTING = (pm.OrgUnit.Kind.ORGANISATION, pm.OrgUnit.Kind.PARTNER, pm.OrgUnit.Kind.PROVIDER)
+#: kinds of unit that never report in the cycle: the organisation as a whole, partners, providers
+NON_REPORTING_KINDS = (pm.OrgUnit.Kind.ORGANISATION, pm.OrgUnit.Kind.PARTNER, pm.OrgUnit.Kind.PROVIDER)
 
 
 def reporting_units(plan: pm.Plan) -> list[pm.OrgUnit]:
@@ -22,7 +23,7 @@ def reporting_units(plan: pm.Plan) -> list[pm.OrgUnit]:
     owns = Exists(pm.Objective.objects.filter(org_unit=OuterRef("pk"))) | Exists(
         pm.Activity.objects.filter(org_unit=OuterRef("pk"))
     )
-    return list(pm.OrgUnit.objects.filter(owns, plan=plan).exclude(kind__in=_NON_REPORTING).order_by("position"))
+    return list(pm.OrgUnit.objects.filter(owns, plan=plan).exclude(kind__in=NON_REPORTING_KINDS).order_by("position"))
 
 
 @dataclass

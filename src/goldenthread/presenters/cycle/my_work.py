@@ -4,6 +4,7 @@ waiting for their decision, the actions they own and the reviews they take part 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -83,9 +84,13 @@ def current_period(plan: pm.Plan, today: date, periods: list[ReportingPeriod] | 
 
 def current_periods(user, plans: list[pm.Plan], today: date) -> list[CurrentPeriod]:
     """Each plan's current period (:func:`current_period`), with where its updates stand."""
+    periods: dict[int, list[ReportingPeriod]] = defaultdict(list)
+    for p in ReportingPeriod.objects.filter(plan__in=plans).order_by("start"):  # every plan's, in one query
+        periods[p.plan_id].append(p)
+    reads_periods = rules.may_view_all_updates(user)
     rows = []
     for plan in plans:
-        period = current_period(plan, today)
+        period = current_period(plan, today, periods[plan.pk])
         if period is None:
             continue
         if period.is_overdue(today):
@@ -101,7 +106,7 @@ def current_periods(user, plans: list[pm.Plan], today: date) -> list[CurrentPeri
                 long_date(period.closes_on),
                 state,
                 reverse("cycles:plan_cycle", args=[plan.code]),
-                reverse("cycles:period", args=[plan.code, period.slug]) if rules.may_view_all_updates(user) else None,
+                reverse("cycles:period", args=[plan.code, period.slug]) if reads_periods else None,
             )
         )
     return rows

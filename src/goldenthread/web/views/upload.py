@@ -30,7 +30,7 @@ from goldenthread.performance.forms import UploadForm
 from goldenthread.performance.loading import PAGE, LoadReport, load_table, read_table
 from goldenthread.performance.models import LoadBatch
 from goldenthread.performance.template import FREQUENCY_NAMES, template_rows
-from goldenthread.plans.models import Plan
+from goldenthread.plans.models import Metric, Plan
 from goldenthread.web.downloads import table_response
 
 PURPOSE = "load performance data"
@@ -137,7 +137,10 @@ def _confirm(request: HttpRequest, plans: list[Plan]) -> HttpResponse:
 
 def _metrics(plans: list[Plan]) -> list[tuple[Plan, list]]:
     """Each plan with its metrics in plan order, for the table of codes, units and frequencies."""
-    return [(p, list(p.metrics.order_by("position"))) for p in plans]
+    metrics: dict[int, list[Metric]] = {p.pk: [] for p in plans}
+    for metric in Metric.objects.filter(plan__in=plans).order_by("position"):  # every plan's, in one query
+        metrics[metric.plan_id].append(metric)
+    return [(p, metrics[p.pk]) for p in plans]
 
 
 def _page(
