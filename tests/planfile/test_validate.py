@@ -206,3 +206,26 @@ def test_trigger_rules_are_checked():
         found
     )
     assert any("metrics[0].trigger_rules[2].rule: Input should be 'below_target_for'" in f for f in found), found
+
+
+def test_a_problem_after_an_invalid_element_is_located_at_its_own_element():
+    """The consistency checks see only the valid elements; their problems are still located at the
+    element's own place in the file, not at the invalid element before it."""
+    text = HEAD + (
+        "objectives:\n  - {code: a, level: p, title: A, colour: red}\n  - {code: b, level: p, title: B, owner: ghost}\n"
+    )
+    found = problems(text)
+    assert found[0].startswith("plan.yaml:10:35: objectives[0].colour: unknown field")
+    assert found[1].startswith("plan.yaml:11:42: objectives[1].owner: unknown owner 'ghost'")
+
+
+def test_a_plan_held_as_data_is_validated_with_the_same_messages():
+    from goldenthread.planfile import plan_document, validate_data
+
+    plan = validate_text(HEAD + "objectives:\n  - {code: a, level: p, title: A}\n").plan
+    document = plan_document(plan)
+    assert validate_data(document).plan == plan
+    document["objectives"].append({"code": "a", "level": "q", "title": "Again"})
+    found = [f"{p.path}: {p.message}" for p in validate_data(document, "draft").problems]
+    assert any(f.startswith("objectives[1].code: code 'a' is used twice") for f in found), found
+    assert any(f.startswith("objectives[1].level: unknown level 'q'") for f in found), found

@@ -49,6 +49,12 @@ def plan_to_data(plan: Plan) -> dict[str, Any]:
     return plan.model_dump(mode="python", exclude_defaults=True)
 
 
+def plan_document(plan: Plan) -> dict[str, Any]:
+    """The plan as JSON-safe data, as a stored version holds it: defaults left out, numbers as
+    exact decimal text (``"0.95"``), so ``Plan.model_validate`` gives the same plan back."""
+    return plan.model_dump(mode="json", exclude_defaults=True)
+
+
 def to_yaml(plan: Plan) -> str:
     header = f"# goldenthread plan file: {plan.code}\n# Reference: docs/plan-file.md\n"
     body = yaml.dump(

@@ -19,7 +19,7 @@ from goldenthread.planfile import schema
 from goldenthread.planfile.consistency import check_consistency
 from goldenthread.planfile.source import Path, Problem, Source, dotted, read_yaml
 
-__all__ = ["Result", "check_consistency", "validate_file", "validate_text"]
+__all__ = ["Result", "check_consistency", "validate_data", "validate_file", "validate_source", "validate_text"]
 
 
 @dataclass
@@ -48,38 +48,74 @@ def validate_file(path: str | FsPath) -> Result:
 
 
 def validate_text(text: str, file: str = "<plan>") -> Result:
-    source = read_yaml(text, file)
+    return validate_source(read_yaml(text, file))
+
+
+def validate_data(data: object, file: str = "<plan>") -> Result:
+    """Validate a plan held as plain data (a stored version, a draft change, a form's plan): the
+    same checks and messages as a file, located by field path (there are no lines to point to)."""
+    return validate_source(Source(file, data=data))
+
+
+def validate_source(source: Source) -> Result:
+    """Validate what a reader made of a plan: its data, and the marks that locate each value."""
+    file = source.file
     result = Result(file, problems=list(source.problems))
     if source.data is None:
         return result
     if not isinstance(source.data, dict):
         result.problems.append(source.problem((), "a plan file is a mapping that starts with 'code:' and 'title:'"))
         return result
-    plan, invalid_codes = _validate_shape(source, source.data, result.problems)
+    plan, invalid_codes, kept = _validate_shape(source, source.data, result.problems)
     if plan is not None:
-        result.problems.extend(check_consistency(plan, source, invalid_codes))
+        result.problems.extend(check_consistency(plan, _AtRawPositions(source, kept), invalid_codes))
     result.problems = _unique_sorted(result.problems)
     if not result.problems:
         result.plan = plan
     return result
 
 
+class _AtRawPositions(Source):
+    """The source as the consistency checks see it: they index the plan built from the valid
+    elements, so a problem with the fourth valid metric is located at that metric's own position
+    in the document, past any invalid metric before it."""
+
+    def __init__(self, source: Source, kept: dict[str, list[int]]) -> None:
+        super().__init__(source.file, source.data, source.value_marks, source.key_marks)
+        self._kept = kept
+
+    def _raw(self, path: Path) -> Path:
+        if len(path) >= 2 and isinstance(path[0], str) and isinstance(path[1], int) and path[0] in self._kept:
+            positions = self._kept[path[0]]
+            if path[1] < len(positions):
+                return (path[0], positions[path[1]], *path[2:])
+        return path
+
+    def where(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        return super().where(self._raw(path), key=key)
+
+    def problem(self, path: Path, message: str, *, key: bool = False) -> Problem:
+        return super().problem(self._raw(path), message, key=key)
+
+
 def _validate_shape(
     source: Source, data: dict[str, Any], problems: list[Problem]
-) -> tuple[schema.Plan | None, dict[str, set[str]]]:
+) -> tuple[schema.Plan | None, dict[str, set[str]], dict[str, list[int]]]:
     """Validate the plan element by element, so one bad element does not hide the others.
 
-    Returns a plan built from the valid elements (None when the plan's own fields are bad) and
-    the codes of invalid elements, which still count as declared for reference checks.
+    Returns a plan built from the valid elements (None when the plan's own fields are bad), the
+    codes of invalid elements, which still count as declared for reference checks, and for each
+    section the document positions of the valid elements.
     """
     tagged = {p.path for p in problems}
     sections: dict[str, type[BaseModel]] = {"levels": schema.Level, **{s: _MODELS[s] for s in schema.SECTIONS}}
     header = {k: v for k, v in data.items() if k not in sections}
     valid: dict[str, list[BaseModel]] = {}
     invalid_codes: dict[str, set[str]] = {}
+    kept: dict[str, list[int]] = {}
     for section, model in sections.items():
         raw = data.get(section)
-        valid[section], invalid_codes[section] = [], set()
+        valid[section], invalid_codes[section], kept[section] = [], set(), []
         if raw is None:
             continue
         if not isinstance(raw, list):
@@ -90,6 +126,7 @@ def _validate_shape(
         for i, item in enumerate(raw):
             try:
                 valid[section].append(model.model_validate(item))
+                kept[section].append(i)
             except ValidationError as exc:
                 problems.extend(p for p in _shape_problems(exc, source, (section, i)) if p.path not in tagged)
                 if isinstance(item, dict) and isinstance(item.get("code"), str):
@@ -105,8 +142,8 @@ def _validate_shape(
             source.problem(("levels",), "a plan declares at least one level, e.g. '- {code: priority, name: Priority}'")
         )
     if not header_ok:
-        return None, invalid_codes
-    return schema.Plan.model_validate({**header, **valid}), invalid_codes
+        return None, invalid_codes, kept
+    return schema.Plan.model_validate({**header, **valid}), invalid_codes, kept
 
 
 _MODELS: dict[str, type[BaseModel]] = {
