@@ -21,6 +21,7 @@ PLANS_DIR = Path(os.environ.get("GOLDENTHREAD_PLANS_DIR", settings.PROJECT_DIR /
 DEMO_ACCOUNTS = {
     "admin": ("Demo Administrator", True),
     "planner": ("Priya Planner", False),
+    "director": ("Dee Director", False),
     "medical-lead": ("Mo Medical", False),
     "nursing-lead": ("Nia Nursing", False),
     "board": ("Bea Board", False),

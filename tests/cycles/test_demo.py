@@ -27,7 +27,7 @@ def test_demo_cycle(monkeypatch, capsys, db, settings):
     monkeypatch.setenv("GOLDENTHREAD_DEMO_PASSWORD", "demo-password-123")
     assert main(["demo"]) == 0
     first = capsys.readouterr().out
-    assert "Demo accounts: admin, planner, medical-lead, nursing-lead, board" in first
+    assert "Demo accounts: admin, planner, director, medical-lead, nursing-lead, board" in first
     periods = list(ReportingPeriod.objects.filter(plan__code="nhsei-2019").values_list("label", flat=True))
     assert periods == ["2019/20 Q1", "2019/20 Q2", "2019/20 Q3", "2019/20 Q4"]
     states = {

@@ -49,6 +49,13 @@ def may_edit_plan(user, plan: pm.Plan) -> bool:
 may_run_cycle = may_edit_plan
 
 
+def may_approve_change(user, plan: pm.Plan) -> bool:
+    """Approve or reject changes to a plan after its baseline: the plan's owner and
+    administrators (never one of the change's own editors: :func:`goldenthread.plans.changes.approve`)."""
+    p = person(user)
+    return p.is_admin or (p.signed_in and plan.owner_account_id is not None and plan.owner_account_id == user.pk)
+
+
 def may_load_data(user, plan: pm.Plan) -> bool:
     """Load performance data into a plan (it changes what every board paper and dashboard of the
     plan says): the plan's planning team and administrators — not a flag on the account."""

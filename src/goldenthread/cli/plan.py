@@ -56,12 +56,19 @@ def cmd_plan_load(args: argparse.Namespace) -> int:
         print(f"{len(bad)} of {len(results)} file(s) invalid; nothing was loaded", file=sys.stderr)
         return 1
     django_setup(args)
+    from goldenthread.planfile.periods import PeriodError
     from goldenthread.plans.store import PlanLoadRefused, load_plans
 
+    note = "Loaded from " + ", ".join(str(Path(f).name) for f in args.files)
     try:
-        reports = load_plans([r.plan for r in results if r.plan is not None])
+        reports = load_plans(
+            [r.plan for r in results if r.plan is not None], note=note, in_force_label=args.in_force_from or ""
+        )
     except PlanLoadRefused as exc:
         print(exc, file=sys.stderr)
+        return 1
+    except PeriodError as exc:
+        print(f"--in-force-from: {exc}; nothing was loaded", file=sys.stderr)
         return 1
     for report in reports:
         print(report)
@@ -148,6 +155,12 @@ def add_plan_commands(commands: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_plan_validate)
     p = plan.add_parser("load", help="validate, then load plan files in one transaction (idempotent)")
     p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument(
+        "--in-force-from",
+        metavar="PERIOD",
+        help="the period from which a changed plan's new version is in force, e.g. '2019/20 Q3' "
+        "(default: the plan's start — a correction that applies to every period)",
+    )
     p.set_defaults(func=cmd_plan_load)
     p = plan.add_parser("list", help="list the plans in the database")
     p.set_defaults(func=cmd_plan_list)

@@ -27,6 +27,7 @@ PLAN = "nhsei-2019"
 DEMO_ROLES = {
     "admin": (roles.ADMINISTRATOR, None),
     "planner": (roles.PLANNING_TEAM, "*"),
+    "director": (roles.PLANNING_TEAM, "*"),  # and every plan's owner, who approves its changes
     "medical-lead": (roles.LEAD, "medical"),
     "nursing-lead": (roles.LEAD, "nursing"),
     "board": (roles.BOARD, None),
@@ -49,6 +50,11 @@ def grant_demo_roles() -> None:
             roles.grant(user, role, org_unit=unit) if unit else roles.grant(user, role)
         else:
             roles.grant(user, role)
+    owner = users.get("director")
+    if owner is not None:  # the owner approves changes; only plans with none yet, so a choice made since stays
+        for plan in pm.Plan.objects.filter(owner_account=None):
+            plan.owner_account = owner
+            plan.save(update_fields=["owner_account"])
 
 
 def _update(scope: services.Scope, quarter: int, unit: str, *, complete: bool) -> UpdateData:

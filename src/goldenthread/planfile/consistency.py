@@ -14,7 +14,7 @@ from goldenthread.planfile.source import Path, Problem, Source
 
 #: For each section, the fields that name other elements: (field, the section it refers to, what it
 #: is called in a message). A field holds one code or a list of codes.
-_REFERENCES: dict[str, tuple[tuple[str, str, str], ...]] = {
+REFERENCES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "org_units": (("parent", "org_units", "parent org unit"),),
     "owners": (("org_unit", "org_units", "org unit"),),
     "objectives": (
@@ -122,7 +122,7 @@ class _Checker:
             )
 
     def references(self) -> None:
-        for section, fields in _REFERENCES.items():
+        for section, fields in REFERENCES.items():
             for i, element in enumerate(getattr(self.plan, section)):
                 for name, target, what in fields:
                     self._refer_field((section, i, name), getattr(element, name), target, what)

@@ -40,6 +40,14 @@ class Plan(models.Model):
     source_file = models.CharField(max_length=300, blank=True)
     activity_rules = models.JSONField(default=list, blank=True, help_text="[{rule: activity_overdue, grace_days}]")
     loaded_at = models.DateTimeField(auto_now=True)
+    owner_account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_plans",
+        help_text="The plan's owner: approves changes to the plan after its baseline",
+    )
 
     class Meta:
         ordering = ["code"]
@@ -284,3 +292,121 @@ class Risk(PlanElement):
                 condition=models.Q(impact__gte=1, impact__lte=5) | models.Q(impact=None), name="risk_impact_1_5"
             ),
         ]
+
+
+# --- versions and change control ----------------------------------------------------------------
+
+
+class PlanVersion(models.Model):
+    """The plan as it stood at one point: the baseline (version 1), each load of a file that changed
+    it, and each approved change. ``document`` is the whole plan file (``planfile.plan_document``),
+    so a version can be read, exported and compared without the live tables, which always hold the
+    latest version. Reports for a period use the version in force then (:mod:`.versions`)."""
+
+    class How(models.TextChoices):
+        LOADED = "loaded", "Loaded from a file"
+        CREATED = "created", "Created in the browser"
+        CHANGED = "changed", "Approved change"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    document = models.JSONField()
+    in_force_from = models.DateField(help_text="Reports for periods ending on or after this day use this version")
+    in_force_label = models.CharField(max_length=100, blank=True, help_text="As given, e.g. 2019/20 Q3")
+    how = models.CharField(max_length=16, choices=How.choices)
+    note = models.TextField(blank=True)
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    made_by_name = models.CharField(max_length=300, blank=True, help_text="Kept when the account is deleted")
+    made_at = models.DateTimeField()
+    change = models.OneToOneField(
+        "PlanChange", null=True, blank=True, on_delete=models.SET_NULL, related_name="version"
+    )
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="plan_version_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.plan.code} version {self.number}"
+
+
+class PlanChange(models.Model):
+    """Edits to an approved plan, gathered in one draft, submitted, and approved or rejected by
+    the plan's owner; approval makes the next version. ``document`` is the working plan: the base
+    version with every edit applied. At most one change of a plan is open (draft or submitted)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft"
+        SUBMITTED = "submitted", "Awaiting approval"
+        APPROVED = "approved"
+        REJECTED = "rejected"
+        WITHDRAWN = "withdrawn"
+
+    OPEN = (Status.DRAFT, Status.SUBMITTED)
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="changes")
+    number = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    base = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="+")
+    document = models.JSONField()
+    revision = models.PositiveIntegerField(default=0, help_text="One more for every edit")
+    in_force_from = models.DateField(null=True, blank=True)
+    in_force_label = models.CharField(max_length=100, blank=True)
+    summary = models.TextField(blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField()
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="plan_change_number_unique"),
+            models.UniqueConstraint(
+                fields=["plan"], condition=models.Q(status__in=["draft", "submitted"]), name="one_open_change_per_plan"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.code} change {self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+
+class PlanEdit(models.Model):
+    """One edit in a change: an element added, changed, moved or removed, with the reason given
+    and the element's data before and after (plan-file form)."""
+
+    class Action(models.TextChoices):
+        ADDED = "added"
+        CHANGED = "changed"
+        MOVED = "moved"
+        REMOVED = "removed", "Retired"
+
+    change = models.ForeignKey(PlanChange, on_delete=models.CASCADE, related_name="edits")
+    section = models.CharField(max_length=32, help_text="A plan-file list, e.g. metrics; 'plan' for its own fields")
+    code = models.CharField(max_length=64, blank=True)
+    action = models.CharField(max_length=16, choices=Action.choices)
+    reason = models.TextField()
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    made_by_name = models.CharField(max_length=300, blank=True)
+    made_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["change", "made_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.section} {self.code}"

@@ -18,23 +18,56 @@ from goldenthread.audit import records as audit
 from goldenthread.planfile import schema
 from goldenthread.planfile.periods import parse_period, resolve_due
 from goldenthread.plans import models as m
+from goldenthread.plans import versions
 from goldenthread.plans.store import mapping as fields
 from goldenthread.plans.store.mapping import LEVELS, OBJECTIVES, ORG_UNITS, OWNERS, Element
 from goldenthread.plans.store.syncing import Elements, LoadReport, Syncer, values_differ
 
 
-def load_plans(plans: Iterable[schema.Plan], *, user=None) -> list[LoadReport]:
+def load_plans(
+    plans: Iterable[schema.Plan],
+    *,
+    user=None,
+    record_version: bool = True,
+    note: str = "",
+    in_force_label: str = "",
+) -> list[LoadReport]:
     """Load several plans atomically: all of them, or none. Changes are attributed to ``user``
-    (default: the signed-in user of the current request, or the system for the command line)."""
-    with transaction.atomic(), audit.acting_as(user or audit.current_user()):
-        return [_load(plan) for plan in plans]
+    (default: the signed-in user of the current request, or the system for the command line).
+
+    Each load that changes a plan records its next version (:mod:`goldenthread.plans.versions`),
+    in force from ``in_force_label`` (a period; default the plan's start: a correction of the
+    record). An approved change records its own version, so it passes ``record_version=False``.
+    """
+    acting = user or audit.current_user()
+    with transaction.atomic(), audit.acting_as(acting):
+        reports = []
+        for spec in plans:
+            report, plan = _load(spec)
+            if record_version and (report.changed or not plan.versions.exists()):
+                report.version = _version(plan, spec, acting, note, in_force_label).number
+            reports.append(report)
+        return reports
 
 
-def load_plan(plan: schema.Plan, *, user=None) -> LoadReport:
-    return load_plans([plan], user=user)[0]
+def load_plan(plan: schema.Plan, *, user=None, record_version: bool = True, note: str = "") -> LoadReport:
+    return load_plans([plan], user=user, record_version=record_version, note=note)[0]
 
 
-def _load(spec: schema.Plan) -> LoadReport:
+def _version(plan: m.Plan, spec: schema.Plan, user, note: str, in_force_label: str) -> m.PlanVersion:
+    in_force_from = versions.in_force_date(plan, in_force_label) if in_force_label else None
+    return versions.record_version(
+        plan,
+        spec,
+        how=m.PlanVersion.How.LOADED,
+        user=user,
+        note=note or "Loaded from a plan file",
+        in_force_from=in_force_from,
+        in_force_label=in_force_label,
+    )
+
+
+def _load(spec: schema.Plan) -> tuple[LoadReport, m.Plan]:
     report = LoadReport(spec.code)
     sync = Syncer(report, _plan_row(spec, report))
     tables = _load_structure(sync, spec)
@@ -45,7 +78,7 @@ def _load(spec: schema.Plan) -> LoadReport:
     sync.sync(m.Risk, "risk", [fields.RISK.stored(r, tables) for r in spec.risks])
     sync.record_history()
     sync.delete_stale()
-    return report
+    return report, sync.plan
 
 
 def _plan_row(spec: schema.Plan, report: LoadReport) -> m.Plan:

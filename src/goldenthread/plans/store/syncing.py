@@ -33,6 +33,7 @@ class LoadReport:
     updated: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     deleted: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     new_plan: bool = False
+    version: int | None = None  # the version the load recorded, if it changed the plan
 
     @property
     def changed(self) -> bool:
@@ -52,7 +53,8 @@ class LoadReport:
             if p
         ]
         verb = "loaded" if self.new_plan else "updated"
-        return f"{self.code}: {verb} — " + "; ".join(parts)
+        version = f" (version {self.version})" if self.version else ""
+        return f"{self.code}: {verb}{version} — " + "; ".join(parts)
 
 
 def values_differ(obj: models.Model, values: dict[str, Any]) -> bool:
