@@ -194,3 +194,21 @@ def test_plan_load_in_force_from_a_period(tmp_path, example_plan, capsys):
         "2019/20 Q3",
         "Loaded from example.yaml",
     )
+
+
+def test_the_audit_trail_of_an_approved_change_names_the_change(plan, people, client):
+    from goldenthread.audit.history import history_page
+
+    priya, dee = people
+    change = changes.draft_change(plan, priya)
+    shown = metric(change, "AMR-PRESC")
+    changes.save_element(
+        change, "metrics", "AMR-PRESC", {**shown, "title": "Renamed"}, reason="Board", user=priya, seen=None
+    )
+    changes.submit(change, priya, in_force_label="2019/20 Q2", summary="")
+    changes.approve(change, dee)
+    page = history_page("metric", m.Metric.objects.get(plan=plan, code="AMR-PRESC").pk)
+    latest = page.entries[0]
+    assert latest.who.startswith("Dee") or latest.who == "dee"
+    assert latest.reason.startswith("Plan change 1, approved")
+    assert any(c.after == "Renamed" for c in latest.changes)

@@ -122,6 +122,7 @@ class Entry:
     verb: str
     subject: str
     changes: list[Change] = field(default_factory=list)
+    reason: str = ""  # e.g. "Plan change 3, approved …": where the change's own account is kept
 
     @property
     def when_text(self) -> str:
@@ -222,7 +223,12 @@ class _Version:
         row = self.row
         verb = VERBS.get(row.history_type, row.history_type)
         return Entry(
-            row.history_date, _who(row), verb, self.subject(row), _changes(row, self.before, self.model, namer)
+            row.history_date,
+            _who(row),
+            verb,
+            self.subject(row),
+            _changes(row, self.before, self.model, namer),
+            row.history_change_reason or "",
         )
 
 

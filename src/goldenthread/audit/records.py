@@ -35,9 +35,21 @@ from simple_history.signals import pre_create_historical_record
 
 _acting_user: ContextVar = ContextVar("goldenthread_audit_user", default=None)
 _signals_off: ContextVar[bool] = ContextVar("goldenthread_audit_signals_off", default=False)
+_reason: ContextVar[str | None] = ContextVar("goldenthread_audit_reason", default=None)
 
 #: model -> function(list of pks) -> {pk: snapshot dict}; filled by audit.models
 SNAPSHOTS: dict[type[models.Model], Callable[[list[int]], dict[int, dict]]] = {}
+
+
+@contextmanager
+def because(reason: str):
+    """Give every history row written inside the block this reason (e.g. "Plan change 3"); the
+    trail's column is short, so the reason names where the full account is kept."""
+    token = _reason.set(reason[:100] or None)
+    try:
+        yield
+    finally:
+        _reason.reset(token)
 
 
 @contextmanager
@@ -121,6 +133,8 @@ class AuditedRecords(HistoricalRecords):
 def _fill_extra(sender, instance, history_instance, history_user=None, **kwargs):
     """Signal path: the user's name and the dependent-rows snapshot on each new history row."""
     history_instance.history_username = actor_name(history_user)
+    if (reason := _reason.get()) is not None:
+        history_instance.history_change_reason = reason
     if hasattr(instance, "_audit_related"):
         history_instance.related = instance._audit_related
     else:
@@ -175,7 +189,7 @@ def record(
             history_type=kind,
             history_user_id=user.pk if user is not None else None,
             history_username=actor_name(user),
-            history_change_reason=None,
+            history_change_reason=_reason.get(),
             related=related.get(o.pk, {}),
             **{f.attname: getattr(o, f.attname) for f in fields},
         )

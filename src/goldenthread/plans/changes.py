@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from goldenthread.audit import records as audit
 from goldenthread.planfile import Problem, plan_document, schema, validate_data
 from goldenthread.planfile.consistency import REFERENCES
 from goldenthread.planfile.periods import PeriodError
@@ -415,7 +416,8 @@ def approve(change: m.PlanChange, user, comment: str = "") -> m.PlanVersion:
             )
         spec = working_plan(change)
         try:
-            load_plan(spec, user=account, record_version=False)
+            with audit.because(f"Plan change {change.number}, approved (its edits give each reason)"):
+                load_plan(spec, user=account, record_version=False)
         except PlanLoadRefused as exc:
             raise ChangeRefused(str(exc)) from None
         version = record_version(
