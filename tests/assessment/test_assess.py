@@ -113,5 +113,5 @@ def test_a_plan_reload_never_deletes_a_metric_holding_data(plan, capsys, tmp_pat
     path = tmp_path / "t.yaml"
     path.write_text(without)
     assert main(["plan", "load", str(path)]) == 1
-    assert "no longer has metric(s) FOUR, which hold loaded data; nothing was loaded" in capsys.readouterr().err
+    assert "no longer has metric FOUR, which holds loaded data; nothing was loaded" in capsys.readouterr().err
     assert Observation.objects.count() == 1 and plan.metrics.filter(code="FOUR").exists()

@@ -212,3 +212,30 @@ def test_the_audit_trail_of_an_approved_change_names_the_change(plan, people, cl
     assert latest.who.startswith("Dee") or latest.who == "dee"
     assert latest.reason.startswith("Plan change 1, approved")
     assert any(c.after == "Renamed" for c in latest.changes)
+
+
+def test_an_element_holding_peoples_records_is_never_retired_or_dropped(plan, example_plan, people):
+    """An activity with a quarterly update, a metric with data: retiring is refused with what to do
+    instead, and a file without them is refused too — nothing anyone wrote or loaded is lost."""
+    from goldenthread.cycles import models as cm
+    from goldenthread.plans.store import PlanLoadRefused
+
+    priya, _ = people
+    activity = m.Activity.objects.get(plan=plan, code="MED-1-a")
+    q1 = {
+        "start": date(2019, 4, 1),
+        "end": date(2019, 6, 30),
+        "opens_on": date(2019, 6, 1),
+        "closes_on": date(2019, 7, 15),
+    }
+    period = cm.ReportingPeriod.objects.create(plan=plan, label="2019/20 Q1", **q1)
+    submission = cm.Submission.objects.create(period=period, org_unit=activity.org_unit or activity.objective.org_unit)
+    cm.ActivityUpdate.objects.create(submission=submission, activity=activity, status="in_progress", commentary="Typed")
+    change = changes.draft_change(plan, priya)
+    with pytest.raises(changes.ChangeRefused, match="MED-1-a, which holds quarterly updates.*cancelled instead"):
+        changes.remove_element(change, "activities", "MED-1-a", reason="Done", user=priya, seen=None)
+    document = plan_document(example_plan)
+    document["activities"] = [a for a in document["activities"] if a["code"] != "MED-1-a"]
+    with pytest.raises(PlanLoadRefused, match="no longer has activity MED-1-a, which holds quarterly updates"):
+        load_plan(type(example_plan).model_validate(document))
+    assert cm.ActivityUpdate.objects.filter(commentary="Typed").exists()

@@ -29,6 +29,7 @@ from goldenthread.planfile.consistency import REFERENCES
 from goldenthread.planfile.periods import PeriodError
 from goldenthread.plans import models as m
 from goldenthread.plans.store import PlanLoadRefused, export_plan, load_plan
+from goldenthread.plans.store.syncing import records_held
 from goldenthread.plans.versions import in_force_date, record_version, version_plan
 
 PLAN = "plan"  # the section of an edit to the plan's own fields
@@ -269,11 +270,30 @@ def remove_element(change: m.PlanChange, section: str, code: str, *, reason: str
                 f"'{code}' cannot be retired while other elements name it: {', '.join(named_by)}. "
                 "Retire them or point them elsewhere first"
             )
+        _refuse_losing_records(change.plan, section, code)
         before = document[section].pop(at)
         document = _validated(change, document)
         edit = m.PlanEdit(section=section, code=code, action=m.PlanEdit.Action.REMOVED, reason=reason, before=before)
         _commit(change, document, [edit], user)
         return edit
+
+
+_RECORD_KEEPERS: dict[str, type[m.PlanElement]] = {
+    "objectives": m.Objective,
+    "activities": m.Activity,
+    "metrics": m.Metric,
+}
+
+
+def _refuse_losing_records(plan: m.Plan, section: str, code: str) -> None:
+    """An element holding what people loaded or wrote stays in the plan, so nothing is lost."""
+    model = _RECORD_KEEPERS.get(section)
+    if model is None:
+        return
+    held = records_held(model, model._default_manager.filter(plan=plan, code=code).values_list("pk", flat=True))
+    if held:
+        instead = " Mark it cancelled instead." if section == "activities" else ""
+        raise ChangeRefused(f"{held[0]}, so retiring it would lose them; it stays in the plan.{instead}")
 
 
 def move_element(

@@ -68,6 +68,24 @@ def values_differ(obj: models.Model, values: dict[str, Any]) -> bool:
     return False
 
 
+#: what people loaded or wrote that hangs off an element: model -> (reverse relation, what it is)
+RECORDS: dict[type[models.Model], tuple[tuple[str, str], ...]] = {
+    m.Metric: (("observations", "loaded data"), ("returns", "values returned in quarterly updates")),
+    m.Objective: (("updates", "quarterly updates"),),
+    m.Activity: (("updates", "quarterly updates"),),
+}
+
+
+def records_held(model: type[models.Model], pks: Iterable[int]) -> list[str]:
+    """ "FOUR, which holds loaded data" for each of the elements that holds people's records (one
+    query per kind of record)."""
+    out = []
+    for relation, what in RECORDS.get(model, ()):
+        rows = model._default_manager.filter(pk__in=list(pks), **{f"{relation}__isnull": False})
+        out += [f"{code}, which holds {what}" for code in sorted(set(rows.values_list("code", flat=True)))]
+    return out
+
+
 #: a table of one plan's elements by code, as a sync returns it
 Elements = dict[str, Any]
 
@@ -100,26 +118,21 @@ class Syncer:
 
     def delete_stale(self) -> None:
         """Delete elements no longer in the file, dependents first, once every reference has moved;
-        each deletion (and whatever cascades from it) is recorded in the audit trail. A metric that
-        holds loaded data is never deleted this way: the load is refused, so no data is lost."""
-        for model, pks, _ in self.stale:
-            if model is m.Metric:
-                self._refuse_losing_data(pks)
+        each deletion (and whatever cascades from it) is recorded in the audit trail. An element
+        that holds what people loaded or wrote (a metric's data or returns, an objective's or
+        activity's quarterly updates) is never deleted this way: the load is refused, so nothing is
+        lost."""
+        held = [
+            f"{kind.replace('_', ' ')} {what}" for model, pks, kind in self.stale for what in records_held(model, pks)
+        ]
+        if held:
+            raise PlanLoadRefused(
+                f"{self.plan.code}: the plan no longer has {'; '.join(held)}; nothing was loaded. "
+                "Put them back in the plan (an activity can be marked cancelled instead), or remove those records first"
+            )
         for model, pks, kind in reversed(self.stale):
             audit.delete([model._default_manager.filter(pk__in=pks)], when=self.when)
             self.report.deleted[kind] += len(pks)
-
-    def _refuse_losing_data(self, metric_ids: list[int]) -> None:
-        held = sorted(
-            m.Metric.objects.filter(pk__in=metric_ids, observations__isnull=False)
-            .values_list("code", flat=True)
-            .distinct()
-        )
-        if held:
-            raise PlanLoadRefused(
-                f"{self.plan.code}: the file no longer has metric(s) {', '.join(held)}, which hold loaded "
-                "data; nothing was loaded. Put them back in the file, or remove their data first"
-            )
 
     def sync(
         self,
