@@ -1,145 +1,19 @@
-"""Limits on an Excel workbook, checked before openpyxl parses anything: an .xlsx is a zip of XML,
-so a small file can unpack to gigabytes or declare a million rows of a million cells.
-
-:func:`check_workbook` looks only at the zip's directory (parts, sizes, compression ratios) and
-streams the first sheet's XML with defusedxml up to its ``<dimension>`` — or, when a sheet has
-none, through its rows' numbers — and says what is over a limit, or None.
-"""
+"""Limits on an Excel data file, checked before openpyxl parses anything (Excel bombs): the pure
+check is :mod:`goldenthread.planfile.workbook_limits`, shared with plan workbooks; a data file
+is read from its first sheet, so that is the sheet whose size is checked."""
 
 from __future__ import annotations
 
-import io
-import posixpath
-import re
-import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import IO, Any
+from goldenthread.planfile.workbook_limits import MB, WorkbookLimits, over_limits
 
-from defusedxml.ElementTree import iterparse, parse
+__all__ = ["MB", "WHAT_TO_DO", "WorkbookLimits", "check_workbook"]
 
-MB = 1024 * 1024
 WHAT_TO_DO = "save the sheet as CSV UTF-8 (.csv) and load that, or split the file"
-
-
-@dataclass(frozen=True)
-class WorkbookLimits:
-    """What goldenthread reads from a workbook; beyond any of these it refuses the file."""
-
-    unpacked_bytes: int = 200 * MB  # summed uncompressed size of every part
-    ratio: int = 100  # uncompressed / compressed size of one part (ordinary sheets: 5 to 30)
-    ratio_from_bytes: int = MB  # parts smaller than this unpacked are never a bomb
-    members: int = 1000
-    rows: int = 500_000
-    columns: int = 200
 
 
 def check_workbook(content: bytes, limits: WorkbookLimits | None = None) -> str | None:
     """What about this workbook is over ``limits`` and what to do, as a message to follow the file
     name; or None. None too when the file is not a readable zip or has no worksheet: openpyxl then
     says so."""
-    limits = limits or WorkbookLimits()
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            problem = _check_parts(archive.infolist(), limits) or _check_sheet(archive, limits)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError):
-        return None  # ParseError is a SyntaxError; defusedxml's refusals are ValueErrors
+    problem = over_limits(content, limits or WorkbookLimits())
     return f"{problem}; {WHAT_TO_DO}" if problem else None
-
-
-def _check_parts(parts: list[zipfile.ZipInfo], limits: WorkbookLimits) -> str | None:
-    if len(parts) > limits.members:
-        return f"has {len(parts):,} parts inside; goldenthread reads a workbook of at most {limits.members:,} parts"
-    unpacked = sum(part.file_size for part in parts)
-    if unpacked > limits.unpacked_bytes:
-        return (
-            f"unpacks to {_mb(unpacked)} MB of XML; goldenthread reads a workbook that unpacks to at most "
-            f"{_mb(limits.unpacked_bytes)} MB"
-        )
-    for part in parts:
-        ratio = part.file_size / max(part.compress_size, 1)
-        if part.file_size >= limits.ratio_from_bytes and ratio > limits.ratio:
-            return (
-                f"has a part ({part.filename}) that unpacks to {_mb(part.file_size)} MB from "
-                f"{_mb(part.compress_size)} MB, {ratio:,.0f} times its size; goldenthread reads parts "
-                f"compressed at most {limits.ratio} times"
-            )
-    return None
-
-
-def _check_sheet(archive: zipfile.ZipFile, limits: WorkbookLimits) -> str | None:
-    path = _first_sheet(archive)
-    if path is None:
-        return None
-    with archive.open(path) as sheet:
-        rows, columns, declared = _sheet_size(sheet, limits)
-    if rows > limits.rows:
-        figure = f"declares {rows:,} rows" if declared else f"has rows up to {rows:,}"
-        return f"{figure}; goldenthread reads a sheet of at most {limits.rows:,} rows"
-    if columns > limits.columns:
-        figure = f"declares {columns:,} columns" if declared else f"has cells in column {columns:,}"
-        return f"{figure}; goldenthread reads a sheet of at most {limits.columns:,} columns"
-    return None
-
-
-def _mb(size: int) -> str:
-    return f"{size / MB:,.2f}".rstrip("0").rstrip(".") if size < 10 * MB else f"{size / MB:,.0f}"
-
-
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
-
-
-def _first_sheet(archive: zipfile.ZipFile) -> str | None:
-    """The path of the sheet openpyxl reads first: the workbook part's first ``<sheet>``, by its
-    relationship. None when the parts are not where a workbook keeps them."""
-    names = set(archive.namelist())
-    book = _target(archive, "_rels/.rels", "", lambda rel: rel.get("Type", "").endswith("/officeDocument"))
-    if book is None or book not in names:
-        return None
-    first = next((e for e in parse(archive.open(book)).iter() if _local(e.tag) == "sheet"), None)
-    rid = next((v for k, v in (first.attrib.items() if first is not None else []) if _local(k) == "id"), None)
-    folder, name = posixpath.split(book)
-    rels = posixpath.join(folder, "_rels", name + ".rels")
-    if rid is None or rels not in names:
-        return None
-    sheet = _target(archive, rels, folder, lambda rel: rel.get("Id") == rid)
-    return sheet if sheet in names else None
-
-
-def _target(archive: zipfile.ZipFile, rels: str, folder: str, chosen: Callable[[Any], bool]) -> str | None:
-    for rel in parse(archive.open(rels)).iter():
-        if _local(rel.tag) == "Relationship" and chosen(rel):
-            target = rel.get("Target", "")
-            return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-    return None
-
-
-_CELL = re.compile(r"([A-Z]{1,3})(\d+)$")
-
-
-def _sheet_size(sheet: IO[bytes], limits: WorkbookLimits) -> tuple[int, int, bool]:
-    """(rows, columns, declared): the sheet's ``<dimension>`` when it has one, else the highest row
-    number and column seen, streaming the rows and stopping as soon as either is over ``limits``."""
-    rows = columns = 0
-    for _event, element in iterparse(sheet, events=("end",)):
-        tag = _local(element.tag)
-        if tag == "dimension":
-            last = element.get("ref", "").rpartition(":")[2]
-            if match := _CELL.match(last.replace("$", "").upper()):
-                return int(match[2]), _column_number(match[1]), True
-        elif tag == "c" and (match := _CELL.match(element.get("r", ""))):
-            columns = max(columns, _column_number(match[1]))
-        elif tag == "row":
-            rows = max(rows + 1, int(element.get("r") or 0))
-            element.clear()
-            if rows > limits.rows or columns > limits.columns:
-                break
-    return rows, columns, False
-
-
-def _column_number(letters: str) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
-    return number
