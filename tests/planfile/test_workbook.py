@@ -199,6 +199,15 @@ def test_the_template_has_the_sheets_headers_and_drop_downs():
     assert "Instructions" in book.sheetnames and "goldenthread" in book["Instructions"]["A1"].value
 
 
+def test_the_blank_template_says_what_to_fill_in():
+    found = problems(blank_workbook())
+    assert found[:2] == ["plan.xlsx!Plan!B2: code: 'code' is required", "plan.xlsx!Plan!B3: title: 'title' is required"]
+    assert found[-1] == (
+        "plan.xlsx!Levels!A1: levels: a plan declares at least one level, e.g. '- {code: priority, name: Priority}'"
+    )
+    assert len(found) == 7  # code, title, organisation's code and name, start, end; a level
+
+
 def test_the_filled_in_template_is_a_plan(tmp_path):
     book = reopened(blank_workbook())
     rows = {row[0].value: row[1] for row in book["Plan"].iter_rows(min_row=2)}

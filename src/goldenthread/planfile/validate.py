@@ -133,7 +133,7 @@ def _validate_shape(
                     invalid_codes[section].add(item["code"])
     header_ok = True
     try:
-        schema.Plan.model_validate({**header, "levels": valid["levels"] or [{"code": "-", "name": "-"}]})
+        schema.Plan.model_validate({**header, "levels": valid["levels"] or [{"code": "x", "name": "x"}]})
     except ValidationError as exc:
         header_ok = False
         problems.extend(p for p in _shape_problems(exc, source, ()) if p.path not in tagged)
