@@ -40,6 +40,7 @@ PLAN_PAGES = [
     ("plan-budgets", "Budgets"),
     ("scorecard", "Scorecard"),
     ("exceptions", "Exceptions"),
+    ("plan-versions", "Versions"),
 ]
 
 
