@@ -30,6 +30,7 @@ from goldenthread.assurance.judgement import (
     target_met,
 )
 from goldenthread.assurance.spc import SPCResult, spc_many
+from goldenthread.performance.definitions import Definitions, VersionInForce, definitions_in_force
 from goldenthread.performance.figures import Series, all_series, plan_series
 from goldenthread.planfile.periods import Period, PeriodError, parse_period, period_of
 from goldenthread.plans import models as m
@@ -152,6 +153,12 @@ class PlanAssessment:
     objectives: dict[str, Status]
     activities: dict[str, Status]
     fired: list[FiredTrigger]
+    definitions: Definitions | None = None  # the version of the plan in force at the end of ``as_at``
+
+    @property
+    def version(self) -> VersionInForce | None:
+        """The version judged against (None when the plan keeps no versions)."""
+        return self.definitions.version if self.definitions else None
 
 
 def default_as_at(plan: m.Plan, today: date | None = None) -> Period:
@@ -178,9 +185,16 @@ def assess_plan(
     activity_statuses: Mapping[int, str] | None = None,
 ) -> PlanAssessment:
     """``activity_statuses`` (activity pk -> status) are the statuses in force — the approved
-    updates' (:func:`goldenthread.presenters.reported.assess`) — over the plan file's."""
+    updates' (:func:`goldenthread.presenters.reported.assess`) — over the plan file's. Metrics and
+    activities are judged as the version of the plan in force at the end of ``as_at`` defines
+    them (:mod:`goldenthread.performance.definitions`); ``metric_code`` names a metric even when
+    that version did not have it (then as the latest version defines it)."""
     as_at = as_at or default_as_at(plan)
-    metrics = list(plan.metrics.select_related("owner").prefetch_related("trajectory").order_by("position"))
+    definitions = definitions_in_force(plan, as_at.end)  # the version of the plan in force then
+    live = plan.metrics.select_related("owner").order_by("position")
+    metrics = definitions.metrics(
+        live.prefetch_related("trajectory") if definitions.is_latest else live, keep=metric_code
+    )
     if metric_code:
         metrics = [x for x in metrics if x.code == metric_code]
         if not metrics:
@@ -192,11 +206,11 @@ def assess_plan(
     spc = _spc_all(metrics, series)
     assessments = [_assess_metric(x, where, series[x.pk], spc.get(x.pk), as_at, period, with_units) for x in metrics]
 
-    activities = list(plan.activities.all())
+    activities = definitions.activities(plan.activities.all())
     states = [_state(a, activity_statuses or {}) for a in activities]
     activity_status = {s.code: activity_rating(s, as_at.end) for s in states}
     fired = [f for a in assessments for f in a.fired]
-    fired += evaluate_activity_rules(plan.activity_rules, states, as_at.end)
+    fired += evaluate_activity_rules(definitions.activity_rules, states, as_at.end)
 
     by_objective: dict[int, list[Status]] = defaultdict(list)
     links = m.Metric.objectives.through.objects.filter(metric__plan=plan).values_list("metric_id", "objective_id")
@@ -215,7 +229,7 @@ def assess_plan(
             for pk, code, parent in objectives
         ]
     )
-    return PlanAssessment(plan, as_at, assessments, statuses, activity_status, fired)
+    return PlanAssessment(plan, as_at, assessments, statuses, activity_status, fired, definitions)
 
 
 def _state(a: m.Activity, statuses: Mapping[int, str]) -> ActivityState:

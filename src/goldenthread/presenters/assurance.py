@@ -16,6 +16,7 @@ from goldenthread.plans import models as m
 from goldenthread.presenters import icons
 from goldenthread.presenters.exceptions import ExceptionGroup, ExceptionItem, Exceptions, exceptions
 from goldenthread.presenters.metric import default_where
+from goldenthread.presenters.plan_version import assessment_version_line
 from goldenthread.presenters.reported import assess
 from goldenthread.presenters.values import format_target, format_value
 from goldenthread.presenters.verdict import Verdict, verdicts
@@ -70,6 +71,7 @@ class Scorecard:
     where: m.OrgUnit | None
     headline_only: bool
     rows: list[ScorecardRow]
+    version_line: str = ""  # which version of the plan the figures are judged against, when not the latest
 
 
 def objective_links(plan: m.Plan) -> dict[int, list[tuple[str, str]]]:
@@ -120,4 +122,5 @@ def scorecard(plan: m.Plan, as_at: Period | None = None, assessment: PlanAssessm
         where,
         bool(headline),
         [scorecard_row(a, links[a.metric.pk], assessment.as_at) for a in chosen],
+        assessment_version_line(assessment),
     )

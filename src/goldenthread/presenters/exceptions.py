@@ -12,9 +12,11 @@ from datetime import date
 from goldenthread.assurance.judgement import FiredTrigger
 from goldenthread.formatting import due_words
 from goldenthread.performance.assessment import MetricAssessment, PlanAssessment
+from goldenthread.performance.definitions import Definitions
 from goldenthread.planfile.periods import Period, period_name
 from goldenthread.plans import models as m
 from goldenthread.presenters.metric import default_where
+from goldenthread.presenters.plan_version import assessment_version_line
 from goldenthread.presenters.reported import assess, plan_reports
 from goldenthread.presenters.values import format_target, format_value
 
@@ -54,6 +56,7 @@ class Exceptions:
     as_at: Period
     groups: list[ExceptionGroup]
     count: int
+    version_line: str = ""  # which version of the plan the items are judged against, when not the latest
 
 
 def _owner(*owners: m.Owner | None) -> str:
@@ -91,13 +94,16 @@ def _metric_item(
     )
 
 
-def _activity_items(plan: m.Plan, fired: list[FiredTrigger], on: date) -> dict[str, ExceptionItem]:
+def _activity_items(
+    plan: m.Plan, fired: list[FiredTrigger], on: date, definitions: Definitions | None
+) -> dict[str, ExceptionItem]:
     """One item per activity, however many of the plan's activity rules fired for it, with its
-    status in force as at ``on`` (:mod:`goldenthread.presenters.reported`)."""
+    status in force as at ``on`` (:mod:`goldenthread.presenters.reported`) and its due date and
+    owner as the version of the plan in force then plans them."""
     if not any(f.kind == "activity" for f in fired):
         return {}
     read = list(plan.activities.select_related("owner", "objective__owner", "org_unit", "objective__org_unit"))
-    activities = {a.code: a for a in read}
+    activities = {a.code: a for a in (definitions.activities(read) if definitions else read)}
     statuses = plan_reports(plan, on, read).activities
     items: dict[str, ExceptionItem] = {}
     for f in fired:
@@ -142,7 +148,7 @@ def exceptions(plan: m.Plan, as_at: Period | None = None, assessment: PlanAssess
         for a in assessment.metrics
         if (what := _metric_reasons(a))
     ]
-    items += _activity_items(plan, assessment.fired, assessment.as_at.end).values()
+    items += _activity_items(plan, assessment.fired, assessment.as_at.end, assessment.definitions).values()
     groups: dict[str, ExceptionGroup] = {}
     for item in items:
         code = item.objectives[0][0] if item.objectives else ""
@@ -157,4 +163,4 @@ def exceptions(plan: m.Plan, as_at: Period | None = None, assessment: PlanAssess
     ordered = sorted(
         groups.values(), key=lambda g: (max((i.when for i in g.items), default=""), g.objective_code), reverse=True
     )
-    return Exceptions(plan, assessment.as_at, ordered, len(items))
+    return Exceptions(plan, assessment.as_at, ordered, len(items), assessment_version_line(assessment))

@@ -18,6 +18,7 @@ from goldenthread.plans import models as m
 from goldenthread.plans.tree import Tree
 from goldenthread.presenters import icons
 from goldenthread.presenters.charts import POINT_LABELS, ChartPoint, spc_chart_spec
+from goldenthread.presenters.plan_version import assessment_version_line, not_in_version
 from goldenthread.presenters.verdict import Verdict, verdicts
 
 
@@ -64,6 +65,8 @@ class MetricPage:
     percentage: bool = False
     has_trajectory: bool = False
     verdicts: list[Verdict] = field(default_factory=list)  # one for each target period the plan names
+    version_line: str = ""  # which version of the plan the page shows, when not the latest
+    version_note: str = ""  # when that version did not have the metric
 
     @property
     def latest(self):
@@ -103,6 +106,7 @@ def metric_page(plan: m.Plan, metric_code: str, as_at: Period, where_code: str |
     where = plan.org_units.filter(code=where_code).first() if where_code else default_where(plan)
     result = assess_plan(plan, as_at=as_at, metric_code=metric.code, where_code=where.code if where else None)
     a = result.metrics[0]
+    metric = a.metric  # as the version of the plan in force at the end of ``as_at`` defines it
     percentage = metric.unit == "percentage"
     planned = {p.period_start: float(p.value) for p in a.metric.trajectory.all()}
     table, points = _table_and_points(a, planned)
@@ -136,6 +140,8 @@ def metric_page(plan: m.Plan, metric_code: str, as_at: Period, where_code: str |
         percentage=percentage,
         has_trajectory=bool(planned),
         verdicts=verdicts(a, as_at),
+        version_line=assessment_version_line(result),
+        version_note=not_in_version(result, metric.code),
     )
 
 

@@ -76,6 +76,7 @@ def fill_pack(pack: Pack, scope: Scope, progress: Progress = quiet) -> Pack:
     else:  # a directorate: all of its metrics
         pack.scorecard = [metric_row(a) for a in assessment.metrics if scope.metric(a.metric.pk)]
     pack.scorecard_is_headline = card.headline_only
+    pack.version_line = card.version_line  # the version of the plan in force at the period's end
 
     objectives = list(plan.objectives.select_related("level", "org_unit", "owner__org_unit").order_by("position"))
     pack.exceptions = exception_entries(plan, period, assessment, objectives, scope, metric_row, progress)

@@ -30,9 +30,9 @@ class _Found:
         self.objectives = objectives
         self.by_code = {o.code: o for o in objectives}
         self.metrics = {a.metric.code: a for a in assessment.metrics}
-        self.activities = {
-            a.code: a for a in plan.activities.select_related("owner__org_unit", "org_unit", "objective")
-        }
+        live = plan.activities.select_related("owner__org_unit", "org_unit", "objective")
+        planned = assessment.definitions.activities(live) if assessment.definitions else live
+        self.activities = {a.code: a for a in planned}  # as the version in force plans them
 
 
 def exception_entries(

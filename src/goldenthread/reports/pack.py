@@ -139,6 +139,7 @@ class Pack:
     updates: list[UnitUpdate] = field(default_factory=list)  # board pack: each unit's latest approved update
     open_actions: list[AgreedAction] = field(default_factory=list)  # board pack: every unit's open actions
     reporting_period: str = ""  # the plan's reporting period as at the pack's end, "" when it runs none
+    version_line: str = ""  # which version of the plan the pack shows, when not the latest
 
     @property
     def subtitle(self) -> str:

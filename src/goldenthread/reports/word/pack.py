@@ -87,6 +87,8 @@ def _cover(doc: Document, pack: Pack, contents: list[str]) -> None:
         cover.append(("Unit", f"{pack.unit.name} ({pack.unit.get_kind_display().lower()})"))
     published = f", published {pack.plan.source_date}" if pack.plan.source_date else ""
     cover.append(("Plan", f"{pack.plan.code}, {pack.plan.period_label}{published}"))
+    if pack.version_line:
+        cover.append(("Plan version", pack.version_line))
     cover.append(("Produced", f"{pack.produced} by goldenthread, from the plan and its data"))
     facts(doc, cover)
     doc.add_heading("Contents", level=1)
