@@ -56,6 +56,13 @@ def may_approve_change(user, plan: pm.Plan) -> bool:
     return p.is_admin or (p.signed_in and plan.owner_account_id is not None and plan.owner_account_id == user.pk)
 
 
+def may_create_plan(user) -> bool:
+    """Create a new plan in the browser: administrators and members of any plan's planning team
+    (the creator joins the new plan's planning team)."""
+    p = person(user)
+    return p.is_admin or PLANNING_TEAM in p.roles
+
+
 def may_load_data(user, plan: pm.Plan) -> bool:
     """Load performance data into a plan (it changes what every board paper and dashboard of the
     plan says): the plan's planning team and administrators — not a flag on the account."""

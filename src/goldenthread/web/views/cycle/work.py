@@ -13,12 +13,14 @@ from goldenthread.access import policy, rules
 from goldenthread.cycles import services
 from goldenthread.cycles.forms import ActionNoteForm
 from goldenthread.presenters import cycle as presenters
+from goldenthread.presenters.plan_change import my_plan_changes
 from goldenthread.web.views.cycle.lookup import action_or_404, attempt, render_form, today
 
 
 @require_GET
 def my_work(request: HttpRequest) -> HttpResponse:
-    return render(request, "cycles/my_work.html", {"page": presenters.my_work(request.user, today())})
+    page = presenters.my_work(request.user, today())
+    return render(request, "cycles/my_work.html", {"page": page, "plan_changes": my_plan_changes(request.user)})
 
 
 @require_GET
