@@ -1,0 +1,85 @@
+"""The board pack as at a past period shows the plan as it stood then: a target revised from
+2019/20 Q3 leaves the Q1 pack (PDF, Word, HTML) with the old target and the verdict against it,
+saying which version it shows; the Q4 pack has the new target; so do the open data."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+
+import pytest
+
+from goldenthread.plans import models as m
+from goldenthread.reports.board import board_pack
+from goldenthread.reports.documents import render_pack
+from goldenthread.reports.opendata import open_data
+
+from ..versioned import ADDED, NEW_TARGET, NEW_VERDICT, OLD_TARGET, OLD_VERDICT, Q1, Q4, nhsei_with_a_change
+from .conftest import docx, docx_text, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+VERSION_LINE = "Plan as at 2019/20 Q1: version 1, in force from 2019/20 — the current version is 2"
+OLD_WRITTEN = "All hospital deaths subject to Medical Examiner scrutiny by March 2020"
+
+
+@pytest.fixture
+def plan() -> m.Plan:
+    return nhsei_with_a_change()
+
+
+def words(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def scorecard_row(pack, code: str):
+    return next(r.row for r in pack.scorecard if r.row.code == code)
+
+
+def test_the_q1_pack_shows_the_old_target_and_its_verdict(plan, tmp_path):
+    pack = board_pack(plan, Q1)
+    row = scorecard_row(pack, "MED-2-M1")
+    assert (row.target, row.reason) == (OLD_TARGET, OLD_VERDICT)
+    assert ADDED not in {r.row.code for r in pack.scorecard} | {d.code for d in pack.definitions}
+    assert pack.version_line == VERSION_LINE
+
+    # the PDF's table cells wrap: the definitions appendix has the target on one line
+    text = words(pdf_text(render_pack(pack, "pdf"), tmp_path))
+    assert f"Target {OLD_TARGET} Target as written {OLD_WRITTEN}" in text and "target missed in the" in text
+    assert "≥ 90.0%" not in text and "At least 90% by March 2020" not in text and ADDED not in text
+    assert VERSION_LINE in text
+
+    page = words(html_lib.unescape(re.sub(r"<[^>]+>", " ", render_pack(pack, "html").decode())))
+    assert OLD_TARGET in page and OLD_VERDICT in page and NEW_TARGET not in page
+    assert f"Plan version {VERSION_LINE}" in page
+
+    word = docx_text(docx(render_pack(pack, "docx")))
+    assert OLD_TARGET in word and NEW_TARGET not in word and VERSION_LINE in word
+
+
+def test_the_q4_pack_shows_the_new_target_and_says_no_version(plan, tmp_path):
+    pack = board_pack(plan, Q4)
+    row = scorecard_row(pack, "MED-2-M1")
+    assert (row.target, row.reason) == (NEW_TARGET, NEW_VERDICT)
+    assert ADDED in {r.row.code for r in pack.scorecard}
+    assert pack.version_line == ""
+    text = words(pdf_text(render_pack(pack, "pdf"), tmp_path))
+    assert f"Target {NEW_TARGET}" in text and "target met in the" in text and ADDED in text
+    assert "= 100.0%" not in text and "Plan as at" not in text and "Plan version" not in text
+
+
+def test_open_data_for_a_period_uses_the_version_in_force_then(plan):
+    old = {r["metric"]: r for r in open_data(plan, Q1).scorecard}
+    assert (old["MED-2-M1"]["target"], old["MED-2-M1"]["comparison"], old["MED-2-M1"]["target_by"]) == (
+        1.0,
+        "=",
+        "2020-03",
+    )
+    assert ADDED not in old
+    new = {r["metric"]: r for r in open_data(plan, Q4).scorecard}
+    assert (new["MED-2-M1"]["target"], new["MED-2-M1"]["target_period"], new["MED-2-M1"]["target_met"]) == (
+        0.9,
+        "2019/20 Q4",
+        True,
+    )
+    assert ADDED in new
