@@ -31,7 +31,9 @@ def test_versions_lists_each_version(two_versions, capsys):
     assert lines[0].split() == ["version", "how", "in", "force", "from", "by", "when", "note"]
     assert lines[1].startswith("1 ") and "Loaded from a file  2019/20 " in lines[1]
     assert lines[1].endswith("Loaded from example.yaml")
-    assert lines[2].startswith("2 (latest)") and "2019/20 Q3" in lines[2] and lines[2].endswith("Loaded from edited.yaml")
+    assert (
+        lines[2].startswith("2 (latest)") and "2019/20 Q3" in lines[2] and lines[2].endswith("Loaded from edited.yaml")
+    )
 
 
 def test_compare_lists_the_changes_and_escapes_control_characters(two_versions, capsys):
@@ -78,3 +80,13 @@ def test_an_unknown_plan_or_version_is_said_and_exits_1(two_versions, capsys, ar
     assert main(["plan", *args]) == 1
     captured = capsys.readouterr()
     assert message in captured.err and captured.out == ""
+
+
+def test_export_writes_a_stored_version_as_a_workbook(two_versions, tmp_path):
+    from goldenthread.planfile.workbook_read import validate_plan_file
+
+    out = tmp_path / "v1.xlsx"
+    assert main(["plan", "export", "example-2019", "--version", "1", "--format", "xlsx", "-o", str(out)]) == 0
+    first = validate_plan_file(out)
+    assert first.ok and first.plan is not None
+    assert to_yaml(first.plan) == to_yaml(validate_file(EXAMPLE).plan)

@@ -124,6 +124,7 @@ def test_a_version_page_shows_its_summary_changes_and_file(reader, tmp_path):
     assert "Version 2" in words and "This is the plan’s latest version" in words
     assert "Changes since version 1" in words and "Target value: 0.08 (8%) → changed to 0.07 (7%)" in words
     assert 'href="/plans/example-2019/versions/2/?format=yaml"' in second.content.decode()
+    assert 'href="/plans/example-2019/plan.xlsx?version=2"' in second.content.decode()  # the workbook's download
     first = text_of(reader.get("/plans/example-2019/versions/1/"))
     assert "This is the plan’s first version: its baseline" in first
     download = reader.get("/plans/example-2019/versions/1/?format=yaml")

@@ -191,7 +191,6 @@ class ElementRow:
     code: str
     old_code: str  # the code it had, when it was renamed
     title: str
-    old_title: str  # the title it had, when that changed
     fields: list[FieldRow]
 
 
@@ -236,7 +235,6 @@ def element_row(change: ElementChange) -> ElementRow:
         code=change.code,
         old_code=(change.old_code or "") if change.renamed else "",
         title=change.title,
-        old_title=(change.old_title or "") if change.action == "changed" and change.old_title != change.title else "",
         fields=[field_row(field) for field in change.fields],
     )
 
