@@ -4,6 +4,8 @@
 - an update submitted or resubmitted → the plan's planning team, with a link to review it;
 - an update returned (with the comments) or approved → the unit's leads and whoever submitted it;
 - an action given to an account → that account's owner (again only if it is given to someone else).
+- a plan change submitted → the plan's owner (administrators, for a plan with no owner); approved
+  or rejected → whoever opened, edited or submitted it.
 
 Each is queued in the transaction that saved the record (:func:`goldenthread.notices.mail.queue`),
 so nothing is sent if that transaction rolls back, and each (event, person) is mailed once.
@@ -11,6 +13,7 @@ so nothing is sent if that transaction rolls back, and each (event, person) is m
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db.models.signals import post_save
 from django.urls import reverse
 
@@ -20,6 +23,8 @@ from goldenthread.cycles.services.reminders import base_url
 from goldenthread.formatting import long_date
 from goldenthread.notices.mail import queue
 from goldenthread.notices.models import Notification
+from goldenthread.plans.changes import editors
+from goldenthread.plans.models import PlanChange
 
 E = SubmissionEvent.Action
 SIGN_OFF = "goldenthread, for the planning team\n"
@@ -28,6 +33,7 @@ SIGN_OFF = "goldenthread, for the planning team\n"
 def connect() -> None:
     post_save.connect(_event_saved, sender=SubmissionEvent, dispatch_uid="notices.submission_event")
     post_save.connect(_action_saved, sender=Action, dispatch_uid="notices.action")
+    post_save.connect(_plan_change_saved, sender=PlanChange, dispatch_uid="notices.plan_change")
 
 
 def _event_saved(sender, instance: SubmissionEvent, created: bool, raw: bool = False, **kwargs) -> None:
@@ -38,6 +44,11 @@ def _event_saved(sender, instance: SubmissionEvent, created: bool, raw: bool = F
 def _action_saved(sender, instance: Action, created: bool, raw: bool = False, **kwargs) -> None:
     if not raw and instance.owner_account_id is not None and instance.status in Action.OPEN_STATUSES:
         action_assigned(instance)
+
+
+def _plan_change_saved(sender, instance: PlanChange, created: bool, raw: bool = False, **kwargs) -> None:
+    if not raw and instance.status != PlanChange.Status.DRAFT:
+        plan_change_event(instance)
 
 
 # --- what ---------------------------------------------------------------------------------------
@@ -122,3 +133,37 @@ def _distinct(people: list) -> list:
             seen.add(person.pk)
             out.append(person)
     return out
+
+
+def plan_change_event(change: PlanChange) -> None:
+    """A plan change submitted (to the plan's owner) or decided (to its editors), once each."""
+    S = PlanChange.Status
+    if change.status not in (S.SUBMITTED, S.APPROVED, S.REJECTED):
+        return
+    change = PlanChange.objects.select_related("plan__owner_account", "submitted_by", "decided_by").get(pk=change.pk)
+    plan = change.plan
+    what = f"change {change.number} to {plan.title}"
+    if change.status == S.SUBMITTED:
+        people = [plan.owner_account] if plan.owner_account else list(_administrators())
+        kind, subject = Notification.Kind.CHANGE_SUBMITTED, f"To decide: change {change.number} to {plan.code}"
+        text = (
+            f"{display_name(change.submitted_by)} submitted {what}, to be in force from {change.in_force_label}:"
+            f"\n\n{change.summary}\n\nIt waits for your approval."
+        )
+        link = ("Approve or reject it here", reverse("plan-change", args=[plan.code]))
+    else:
+        approved = change.status == S.APPROVED
+        ids = editors(change) | ({change.opened_by_id} if change.opened_by_id else set())
+        people = list(get_user_model().objects.filter(pk__in=ids).order_by("username"))
+        kind, word = Notification.Kind.CHANGE_DECIDED, "Approved" if approved else "Rejected"
+        subject = f"{word}: change {change.number} to {plan.code}"
+        comment = f"\n\nTheir comment:\n{change.decision_comment}" if change.decision_comment else ""
+        text = f"{display_name(change.decided_by)} {word.lower()} {what}.{comment}"
+        link = ("Read it here", reverse("plan-versions" if approved else "plan-change", args=[plan.code]))
+    for person in _distinct(people):
+        key = f"plan-change:{change.pk}:{change.status}:user:{person.pk}"
+        queue(key, kind, person, subject, _letter(person, text, *link))
+
+
+def _administrators():
+    return get_user_model().objects.filter(is_superuser=True, is_active=True).order_by("username")

@@ -30,6 +30,8 @@ class Notification(models.Model):
         ACTION_OVERDUE = "action_overdue", "Action overdue"
         REMINDER_DUE = "reminder_due", "Reminder: update due"
         REMINDER_OVERDUE = "reminder_overdue", "Reminder: update overdue"
+        CHANGE_SUBMITTED = "change_submitted", "Plan change submitted"
+        CHANGE_DECIDED = "change_decided", "Plan change decided"
 
     key = models.CharField(max_length=200, unique=True, help_text="The event and the recipient; one e-mail each")
     kind = models.CharField(max_length=20, choices=Kind.choices)
