@@ -73,6 +73,17 @@ def _c(name: str, kind: Kind = "text", **options: object) -> Column:
 
 CODE = _c("code", required=True, width=14)
 SOURCE = _c("source", width=18)
+PERIOD = _c("period", required=True, width=14)
+VALUE = _c("value", "number", required=True, width=12)
+
+
+def _inner(name: str, owner: str, inner: str, *columns: Column) -> Sheet:
+    """A sheet of an element's inner list: each row names its element (``owner``: objective or
+    metric) by code in the first column."""
+    owners = {"objective": ("objectives", "Objectives"), "metric": ("metrics", "Metrics")}
+    section, sheet = owners[owner]
+    return Sheet(name, section, (_c(owner, required=True, refers=sheet), *columns), inner=inner, owner_column=owner)
+
 
 PLAN_SHEET = "Plan"
 LISTS_SHEET = "Lists"
@@ -94,176 +105,128 @@ PLAN_FIELDS: tuple[Column, ...] = (
     _c("activity_rules", "rules"),
 )
 
+TITLE = _c("title", required=True, width=50)
+DESCRIPTION = _c("description", width=40)
+ORG_UNIT = _c("org_unit", refers="Org units")
+OWNER = _c("owner", refers="Owners")
+OBJECTIVE = _c("objective", refers="Objectives")
+MONEY = (_c("amount", "number", required=True, width=14), _c("period", required=True, width=10))
+
+
+def _sheet(name: str, section: str, *columns: Column) -> Sheet:
+    """A sheet of elements, each row one element, its code in the first column."""
+    return Sheet(name, section, (CODE, *columns))
+
+
 SHEETS: tuple[Sheet, ...] = (
-    Sheet("Levels", "levels", (CODE, _c("name", required=True, width=30))),
-    Sheet(
+    _sheet("Levels", "levels", _c("name", required=True, width=30)),
+    _sheet(
         "Org units",
         "org_units",
-        (
-            CODE,
-            _c("name", required=True, width=36),
-            _c("type", choices="org_unit_type", width=14),
-            _c("parent", refers="Org units"),
-            SOURCE,
-        ),
+        _c("name", required=True, width=36),
+        _c("type", choices="org_unit_type", width=14),
+        _c("parent", refers="Org units"),
+        SOURCE,
     ),
-    Sheet(
-        "Owners",
-        "owners",
-        (
-            CODE,
-            _c("title", required=True, width=36),
-            _c("name", width=24),
-            _c("org_unit", refers="Org units"),
-        ),
-    ),
-    Sheet(
+    _sheet("Owners", "owners", _c("title", required=True, width=36), _c("name", width=24), ORG_UNIT),
+    _sheet(
         "Objectives",
         "objectives",
-        (
-            CODE,
-            _c("level", required=True, refers="Levels"),
-            _c("title", required=True, width=50),
-            _c("description", width=40),
-            _c("parent", refers="Objectives"),
-            _c("org_unit", refers="Org units"),
-            _c("owner", refers="Owners"),
-            _c("contributes_to", "codes"),
-            _c("assessment", width=40),
-            SOURCE,
-        ),
+        _c("level", required=True, refers="Levels"),
+        TITLE,
+        DESCRIPTION,
+        _c("parent", refers="Objectives"),
+        ORG_UNIT,
+        OWNER,
+        _c("contributes_to", "codes"),
+        _c("assessment", width=40),
+        SOURCE,
     ),
-    Sheet(
+    _inner(
         "Assessed by",
-        "objectives",
-        (
-            _c("objective", required=True, refers="Objectives"),
-            _c("text", required=True, width=50),
-            _c("bracketed", "yes_no", choices="yes_no", width=10),
-        ),
-        inner="assessed_by",
-        owner_column="objective",
+        "objective",
+        "assessed_by",
+        _c("text", required=True, width=50),
+        _c("bracketed", "yes_no", choices="yes_no", width=10),
     ),
-    Sheet(
+    _inner(
         "Framework references",
-        "objectives",
-        (
-            _c("objective", required=True, refers="Objectives"),
-            _c("framework", required=True, width=30),
-            _c("ref", required=True, width=20),
-        ),
-        inner="framework_refs",
-        owner_column="objective",
+        "objective",
+        "framework_refs",
+        _c("framework", required=True, width=30),
+        _c("ref", required=True, width=20),
     ),
-    Sheet(
+    _sheet(
         "Activities",
         "activities",
-        (
-            CODE,
-            _c("objective", required=True, refers="Objectives"),
-            _c("title", required=True, width=50),
-            _c("description", width=40),
-            _c("type", choices="activity_type", width=14),
-            _c("owner", refers="Owners"),
-            _c("org_unit", refers="Org units"),
-            _c("partners", "codes"),
-            _c("start"),
-            _c("due"),
-            _c("status", choices="activity_status", width=14),
-            SOURCE,
-        ),
+        _c("objective", required=True, refers="Objectives"),
+        TITLE,
+        DESCRIPTION,
+        _c("type", choices="activity_type", width=14),
+        OWNER,
+        ORG_UNIT,
+        _c("partners", "codes"),
+        _c("start"),
+        _c("due"),
+        _c("status", choices="activity_status", width=14),
+        SOURCE,
     ),
-    Sheet(
+    _sheet(
         "Metrics",
         "metrics",
-        (
-            CODE,
-            _c("title", required=True, width=50),
-            _c("objectives", "codes"),
-            _c("definition", width=40),
-            _c("unit", choices="unit", width=12),
-            _c("scale_min", "number", width=10),
-            _c("scale_max", "number", width=10),
-            _c("polarity", choices="polarity"),
-            _c("aggregation", choices="aggregation", width=12),
-            _c("frequency", choices="frequency", width=12),
-            _c("target.value", "number", width=12),
-            _c("target.comparison", choices="comparison", width=10),
-            _c("target.by", width=12),
-            _c("target.text", width=30),
-            _c("review.when", width=14),
-            _c("review.by", width=20),
-            _c("trigger", width=40),
-            _c("trigger_rules", "rules", width=30),
-            _c("data_source", width=24),
-            _c("owner", refers="Owners"),
-            _c("to_be_confirmed", "yes_no", choices="yes_no", width=10),
-            _c("headline", "yes_no", choices="yes_no", width=10),
-            SOURCE,
-        ),
+        TITLE,
+        _c("objectives", "codes"),
+        _c("definition", width=40),
+        _c("unit", choices="unit", width=12),
+        _c("scale_min", "number", width=10),
+        _c("scale_max", "number", width=10),
+        _c("polarity", choices="polarity"),
+        _c("aggregation", choices="aggregation", width=12),
+        _c("frequency", choices="frequency", width=12),
+        _c("target.value", "number", width=12),
+        _c("target.comparison", choices="comparison", width=10),
+        _c("target.by", width=12),
+        _c("target.text", width=30),
+        _c("review.when", width=14),
+        _c("review.by", width=20),
+        _c("trigger", width=40),
+        _c("trigger_rules", "rules", width=30),
+        _c("data_source", width=24),
+        OWNER,
+        _c("to_be_confirmed", "yes_no", choices="yes_no", width=10),
+        _c("headline", "yes_no", choices="yes_no", width=10),
+        SOURCE,
     ),
-    Sheet(
-        "Trajectories",
-        "metrics",
-        (
-            _c("metric", required=True, refers="Metrics"),
-            _c("period", required=True, width=14),
-            _c("value", "number", required=True, width=12),
-        ),
-        inner="trajectory",
-        owner_column="metric",
-    ),
-    Sheet(
-        "Stated values",
-        "metrics",
-        (
-            _c("metric", required=True, refers="Metrics"),
-            _c("period", required=True, width=14),
-            _c("value", "number", required=True, width=12),
-            SOURCE,
-        ),
-        inner="stated_values",
-        owner_column="metric",
-    ),
-    Sheet(
+    _inner("Trajectories", "metric", "trajectory", PERIOD, VALUE),
+    _inner("Stated values", "metric", "stated_values", PERIOD, VALUE, SOURCE),
+    _sheet(
         "Budget lines",
         "budget_lines",
-        (
-            CODE,
-            _c("title", required=True, width=40),
-            _c("org_unit", refers="Org units"),
-            _c("category", required=True, choices="budget_category"),
-            _c("amount", "number", required=True, width=14),
-            _c("period", required=True, width=10),
-            SOURCE,
-        ),
+        _c("title", required=True, width=40),
+        ORG_UNIT,
+        _c("category", required=True, choices="budget_category"),
+        *MONEY,
+        SOURCE,
     ),
-    Sheet(
+    _sheet(
         "Stated totals",
         "stated_totals",
-        (
-            CODE,
-            _c("title", required=True, width=40),
-            _c("amount", "number", required=True, width=14),
-            _c("period", required=True, width=10),
-            _c("category", choices="budget_category"),
-            _c("org_units", "codes"),
-            SOURCE,
-        ),
+        _c("title", required=True, width=40),
+        *MONEY,
+        _c("category", choices="budget_category"),
+        _c("org_units", "codes"),
+        SOURCE,
     ),
-    Sheet(
+    _sheet(
         "Risks",
         "risks",
-        (
-            CODE,
-            _c("title", required=True, width=50),
-            _c("objective", refers="Objectives"),
-            _c("owner", refers="Owners"),
-            _c("likelihood", "integer", choices="score", width=10),
-            _c("impact", "integer", choices="score", width=10),
-            _c("mitigation", width=40),
-            SOURCE,
-        ),
+        TITLE,
+        OBJECTIVE,
+        OWNER,
+        _c("likelihood", "integer", choices="score", width=10),
+        _c("impact", "integer", choices="score", width=10),
+        _c("mitigation", width=40),
+        SOURCE,
     ),
 )
 

@@ -34,7 +34,7 @@ from goldenthread.planfile.workbook_layout import (
 )
 from goldenthread.planfile.workbook_limits import MB, WorkbookLimits, over_limits
 
-__all__ = ["WORKBOOK_SUFFIXES", "CellProblem", "validate_plan_file", "validate_workbook"]
+__all__ = ["WORKBOOK_SUFFIXES", "CellProblem", "cell_text", "validate_plan_file", "validate_workbook"]
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 #: a plan workbook is small: beyond these it is not one (or is a bomb)
@@ -152,9 +152,9 @@ class _Reader:
         fields = {column.name: column for column in PLAN_FIELDS}
         seen: dict[str, int] = {}
         for number, row in enumerate(table.iter_rows(min_row=2, max_col=2), start=2):
-            name = _plain(row[0].value).lower() if row else ""
+            name = cell_text(row[0].value).lower() if row else ""
             if not name:
-                if len(row) > 1 and _plain(row[1].value):
+                if len(row) > 1 and cell_text(row[1].value):
                     self.refuse(PLAN_SHEET, number, 1, "", "a value with no field name; name the field in column A")
                 continue
             if name in seen:
@@ -174,7 +174,7 @@ class _Reader:
         found: dict[int, Column] = {}
         width = 0
         for cell in next(table.iter_rows(min_row=1, max_row=1), ()):
-            name = _plain(cell.value).lower()
+            name = cell_text(cell.value).lower()
             width = max(width, cell.column) if name else width
             if not name:
                 continue
@@ -207,7 +207,7 @@ class _Reader:
         elements = self.data.setdefault(sheet.section, [])
         index = {e.get("code"): i for i, e in reversed(list(enumerate(elements)))} if sheet.inner else {}
         for number, row in enumerate(table.iter_rows(min_row=2), start=2):
-            if all(_plain(cell.value) == "" for cell in row):
+            if all(cell_text(cell.value) == "" for cell in row):
                 continue
             self.unnamed(sheet, row, columns)
             if sheet.inner is None:
@@ -231,7 +231,7 @@ class _Reader:
     def owner(self, sheet: Sheet, number: int, row: Any, col: int | None, index: dict[Any, int]) -> int | None:
         """The element an inner sheet's row belongs to, by the code in its first column."""
         assert col is not None and sheet.owner_column is not None
-        code = _plain(row[col - 1].value) if col <= len(row) else ""
+        code = cell_text(row[col - 1].value) if col <= len(row) else ""
         kind = sheet.owner_column
         if code in index:
             return index[code]
@@ -248,7 +248,7 @@ class _Reader:
         for cell in row:
             if (
                 cell.column not in columns
-                and _plain(cell.value)
+                and cell_text(cell.value)
                 and not any(p.sheet == sheet.name and p.line == 1 and p.column == cell.column for p in self.problems)
             ):
                 self.refuse(sheet.name, 1, cell.column, "", "this column has values but no name; name it or clear it")
@@ -287,7 +287,7 @@ class _Reader:
             return None
         if isinstance(cell.value, bool) and column.kind == "yes_no":
             return cell.value
-        text = _plain(cell.value)
+        text = cell_text(cell.value)
         if not text:
             return None
         if column.kind == "codes":
@@ -312,13 +312,17 @@ class _Reader:
         return Result(self.file, plan=None if located else result.plan, problems=list(located))
 
 
-def _plain(value: object) -> str:
-    """A cell's value as the text a plan file would hold: numbers without a float's noise, dates
-    as ISO dates."""
+def cell_text(value: object) -> str:
+    """An Excel cell as text, as a person reads it: 12 not 12.0, 0.1 not 0.1000000000000000055,
+    dates as ISO dates. (A data file's cells are read the same way.)"""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return value.strip()
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
     if isinstance(value, float):
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))

@@ -12,7 +12,6 @@ import hashlib
 import io
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from pathlib import Path
 from typing import BinaryIO
 
@@ -20,6 +19,7 @@ import numpy as np
 
 from goldenthread.performance.loading.problems import Problem
 from goldenthread.performance.loading.workbook import check_workbook
+from goldenthread.planfile.workbook_read import cell_text
 
 #: one column's cells, as text
 Cells = np.ndarray | list[str]
@@ -216,27 +216,6 @@ def _read_csv_exact(text: str, delimiter: str, name: str) -> Table:
 # --- Excel --------------------------------------------------------------------------------------
 
 
-def _cell_text(value: object) -> str:
-    """An Excel cell as text, as a person reads it: 12 not 12.0, dates as ISO dates."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
-    if isinstance(value, (date, time)):
-        return value.isoformat()
-    return str(value).strip()
-
-
 def _read_xlsx(content: bytes, name: str) -> Table:
     from openpyxl import load_workbook
 
@@ -255,7 +234,7 @@ def _read_xlsx(content: bytes, name: str) -> Table:
                 f"read the first sheet, '{sheet.title}'; the other {len(book.worksheets) - 1} sheet(s) were not read"
             )
         for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
-            extra = grid.add(number, [_cell_text(v) for v in values])
+            extra = grid.add(number, [cell_text(v) for v in values])
             if extra:
                 grid.problem(
                     number,
