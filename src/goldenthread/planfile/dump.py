@@ -51,8 +51,20 @@ def plan_to_data(plan: Plan) -> dict[str, Any]:
 
 def plan_document(plan: Plan) -> dict[str, Any]:
     """The plan as JSON-safe data, as a stored version holds it: defaults left out, numbers as
-    exact decimal text (``"0.95"``), so ``Plan.model_validate`` gives the same plan back."""
-    return plan.model_dump(mode="json", exclude_defaults=True)
+    exact decimal text in one form (``"0.95"``; 12500000.00 and 1.25E+7 both ``"12500000"``, as
+    the YAML writes them), so equal plans give equal documents and ``Plan.model_validate`` gives
+    the same plan back."""
+    return _with_number_text(plan.model_dump(mode="python", exclude_defaults=True))
+
+
+def _with_number_text(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return _number_text(value)
+    if isinstance(value, dict):
+        return {key: _with_number_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_with_number_text(item) for item in value]
+    return value
 
 
 def to_yaml(plan: Plan) -> str:
