@@ -183,3 +183,31 @@ def test_versions_are_for_signed_in_readers_only(client, plan):
 def test_the_versions_pages_take_no_posts(reader):
     assert reader.post("/plans/example-2019/versions/").status_code == 403
     assert reader.post("/plans/example-2019/versions/compare/?from=1&to=2").status_code == 403
+
+
+def test_an_approved_change_is_a_version_with_its_summary_and_period(reader, plan):
+    users = get_user_model()
+    priya, dee = users.objects.create_user("priya"), users.objects.create_user("dee", first_name="Dee")
+    change = changes.draft_change(plan, priya)
+    shown = changes.element_data(change, "metrics", "AMR-PRESC")
+    assert shown is not None
+    target = {"value": "0.9", "comparison": "<="}
+    changes.save_element(
+        change, "metrics", "AMR-PRESC", {**shown, "target": target}, reason="Board", user=priya, seen=None
+    )
+    changes.submit(change, priya, in_force_label="2019/20 Q3", summary="Prescribing target <set>")
+    changes.approve(change, dee, "Agreed")
+    words = text_of(reader.get("/plans/example-2019/versions/"))
+    assert "Version 3 Latest Approved change 1 2019/20 Q3 Prescribing target <set> Dee" in words
+    compared = text_of(reader.get("/plans/example-2019/versions/3/"))
+    assert "Changes since version 2" in compared and "Target: (none) → changed to ≤ 0.9" in compared
+
+
+def test_a_plan_without_versions_says_so(reader, plan):
+    plan.versions.all().delete()
+    assert "No versions of this plan are recorded yet" in text_of(reader.get("/plans/example-2019/versions/"))
+    response = reader.get("/plans/example-2019/versions/compare/?from=1&to=2")
+    assert response.status_code == 400
+    words = text_of(response)
+    assert "There is no version 1 of plan example-2019: it has no versions yet" in words
+    assert "This plan has no versions to compare yet." in words
