@@ -5,6 +5,7 @@ concurrent edit refused with nothing lost, moving and retiring, and only the pla
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -141,6 +142,16 @@ def test_an_objective_is_added_under_a_parent_at_the_level_below(planner, plan):
     }
 
 
+def test_an_objective_is_moved_under_another_parent(planner, plan):
+    url = f"{BASE}/objectives/NUR-1/"
+    form = _form(planner, url)
+    select = planner.get(url).content.decode().split('name="parent"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="([^"]*)"', select) == ["", "1", "3", "MED-1"]  # not itself
+    form.update({"parent": "3", "reason": "Sits under workforce"})
+    assert planner.post(url, form).status_code == 302
+    assert _element(plan, "objectives", "NUR-1")["parent"] == "3"
+
+
 NEW = {
     "org_units": {"code": "south", "name": "South", "type": "region"},
     "owners": {"code": "cfo", "title": "Chief Financial Officer", "org_unit": "medical"},
@@ -177,7 +188,7 @@ def test_each_kind_of_element_is_added(planner, plan, section):
         if key not in ("amount", "likelihood", "impact"):
             assert saved[key] == value, key
     if section == "budget_lines":
-        assert saved["amount"] == "1500000.0"
+        assert Decimal(saved["amount"]) == Decimal("1500000")
     if section == "risks":
         assert (saved["likelihood"], saved["impact"]) == (2, 5)
 
@@ -199,7 +210,7 @@ EXPECTED = {
     "objectives": {"title": "Nursing supply", "owner": None, "contributes_to": ["1", "3"]},
     "activities": {"status": "complete", "due": "2019-12-31", "org_unit": "nursing"},
     "metrics": {"to_be_confirmed": None, "definition": "Items per 1,000\nSTAR-PU"},
-    "budget_lines": {"amount": "13000000"},
+    "budget_lines": {"amount": Decimal("13000000")},
     "stated_totals": {"org_units": ["medical", "nursing"], "category": None},
     "risks": {"impact": None, "mitigation": "Expand recruitment"},
     "levels": {"name": "Directorate objective"},
@@ -216,7 +227,7 @@ def test_each_kind_of_element_is_edited_and_keeps_what_the_form_does_not_show(pl
     assert response.status_code == 302, _summary(response)
     saved = _element(plan, section, code)
     for key, value in EXPECTED[section].items():
-        assert saved.get(key) == value, key
+        assert (Decimal(saved[key]) if isinstance(value, Decimal) else saved.get(key)) == value, key
     before = changes.open_change(plan).edits.get().before
     kept = {k: v for k, v in before.items() if k not in EXPECTED[section]}
     assert {k: saved.get(k) for k in kept} == kept  # the rest of the element as it was
@@ -225,11 +236,15 @@ def test_each_kind_of_element_is_edited_and_keeps_what_the_form_does_not_show(pl
 def test_the_plans_own_fields_are_edited(planner, plan):
     form = _form(planner, f"{BASE}/plan/")
     assert form["title"] == "Example joint business plan 2019/20"
+    assert (form["activity_rules[0].rule"], form["activity_rules[0].grace_days"]) == ("activity_overdue", "14")
     form.update({"title": "Joint business plan 2019/20 (revised)", "source_document.date": "", "reason": "Renamed"})
+    form["activity_rules[0].grace_days"] = "7"
     assert planner.post(f"{BASE}/plan/", form).status_code == 302
     document = _working(plan)
     assert document["title"] == "Joint business plan 2019/20 (revised)"
-    assert "date" not in document["source_document"] and document["activity_rules"]  # kept: not on the form
+    assert document["source_document"] == {"title": form["source_document.title"], "file": form["source_document.file"]}
+    assert document["activity_rules"] == [{"rule": "activity_overdue", "grace_days": 7}]
+    assert document["code"] == "example-2019" and document["organisation"]["code"] == "nhsei"
 
 
 # --- problems ------------------------------------------------------------------------------------

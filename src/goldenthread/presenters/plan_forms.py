@@ -97,6 +97,9 @@ TRIGGER_RULES = vocabulary(
         "no_data_since": "No data for N periods",
     },
 )
+ACTIVITY_RULES = vocabulary(
+    schema.ActivityRule.model_fields["rule"].annotation, {"activity_overdue": "Overdue by more than the days' grace"}
+)
 CATEGORIES = vocabulary(schema.BudgetCategory)
 SCORES = tuple((str(n), str(n)) for n in range(1, 6))
 
@@ -364,6 +367,19 @@ PLAN_FIELDS = _form(
         _year("end", "Last financial year"),
         Spec("status", "Status", SELECT, choices=vocabulary(schema.PlanStatus)),
         Spec("description", "Description", TEXTAREA),
+    ),
+    _part(
+        "Triggers for every activity",
+        Spec(
+            "activity_rules",
+            "Activity triggers",
+            ROWS,
+            hint="An activity is flagged when it is overdue by more than the days' grace",
+            columns=(
+                Spec("rule", "Rule", SELECT, choices=ACTIVITY_RULES, blank="No rule"),
+                Spec("grace_days", "Days' grace", NUMBER),
+            ),
+        ),
     ),
     _part(
         "Source document",
