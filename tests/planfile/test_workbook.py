@@ -229,17 +229,26 @@ def test_the_filled_in_template_is_a_plan(tmp_path):
     assert result.plan.objectives[0].title == "Do the thing"
 
 
-def test_a_bomb_on_any_sheet_is_refused_before_it_is_opened():
+def declaring(sizes: dict[int, str]) -> bytes:
+    """The example's workbook with sheet N declaring the range ``sizes[N]`` (e.g. "A1:B9000000")."""
     content = plan_workbook(plan_of(EXAMPLE))
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
         for item in source.infolist():
             data = source.read(item)
-            if item.filename == "xl/worksheets/sheet14.xml":  # Risks, far from the first sheet
-                data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:B9000000"/>', data)
+            number = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", item.filename)
+            if number and int(number[1]) in sizes:
+                size = sizes[int(number[1])].encode()
+                data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="' + size + b'"/>', data)
             copy.writestr(item, data)
-    (problem,) = problems(out.getvalue())
+    return out.getvalue()
+
+
+def test_a_bomb_on_any_sheet_is_refused_before_it_is_opened():
+    (problem,) = problems(declaring({14: "A1:B9000000"}))  # Risks, far from the first sheet
     assert problem.startswith("plan.xlsx: the workbook has a sheet (xl/worksheets/sheet14.xml) that declares 9,000,000")
+    (problem,) = problems(declaring({5: "A1:T4000", 8: "A1:T4000"}))  # each allowed, not both
+    assert problem.startswith("plan.xlsx: the workbook has over 100,000 cells; goldenthread reads a workbook of at")
 
 
 def test_not_a_workbook():

@@ -32,6 +32,7 @@ class WorkbookLimits:
     members: int = 1000
     rows: int = 500_000
     columns: int = 200
+    cells: int | None = None  # rows × columns summed over the sheets checked; None: no such limit
 
 
 def over_limits(content: bytes, limits: WorkbookLimits, *, every_sheet: bool = False) -> str | None:
@@ -40,13 +41,19 @@ def over_limits(content: bytes, limits: WorkbookLimits, *, every_sheet: bool = F
     too when the file is not a readable zip or has no worksheet: openpyxl then says so."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            problem = _check_parts(archive.infolist(), limits)
-            sheets = _sheets(archive) if every_sheet else _sheets(archive)[:1]
-            for path in sheets:
-                problem = problem or _check_sheet(archive, path, limits)
+            if problem := _check_parts(archive.infolist(), limits):
+                return problem
+            cells = 0
+            for path in _sheets(archive) if every_sheet else _sheets(archive)[:1]:
+                problem, size = _check_sheet(archive, path, limits)
+                cells += size
+                if problem is None and limits.cells is not None and cells > limits.cells:
+                    problem = f"has over {limits.cells:,} cells; goldenthread reads a workbook of at most that many"
+                if problem:
+                    return problem
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError):
         return None  # ParseError is a SyntaxError; defusedxml's refusals are ValueErrors
-    return problem
+    return None
 
 
 def _check_parts(parts: list[zipfile.ZipInfo], limits: WorkbookLimits) -> str | None:
@@ -69,9 +76,16 @@ def _check_parts(parts: list[zipfile.ZipInfo], limits: WorkbookLimits) -> str | 
     return None
 
 
-def _check_sheet(archive: zipfile.ZipFile, path: str, limits: WorkbookLimits) -> str | None:
+def _check_sheet(archive: zipfile.ZipFile, path: str, limits: WorkbookLimits) -> tuple[str | None, int]:
+    """What about the sheet is over ``limits``, or None; and its size in cells (rows × columns)."""
     with archive.open(path) as sheet:
         rows, columns, declared = _sheet_size(sheet, limits)
+    return _over(archive, path, rows, columns, declared, limits), rows * columns
+
+
+def _over(
+    archive: zipfile.ZipFile, path: str, rows: int, columns: int, declared: bool, limits: WorkbookLimits
+) -> str | None:
     if rows > limits.rows:
         figure = f"declares {rows:,} rows" if declared else f"has rows up to {rows:,}"
         return f"{_named(archive, path)}{figure}; goldenthread reads a sheet of at most {limits.rows:,} rows"

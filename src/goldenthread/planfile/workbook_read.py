@@ -38,7 +38,7 @@ __all__ = ["WORKBOOK_SUFFIXES", "CellProblem", "cell_text", "validate_plan_file"
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 #: a plan workbook is small: beyond these it is not one (or is a bomb)
-PLAN_LIMITS = WorkbookLimits(unpacked_bytes=100 * MB, rows=50_000, columns=100)
+PLAN_LIMITS = WorkbookLimits(unpacked_bytes=50 * MB, rows=5_000, columns=60, cells=100_000)
 #: marks encode a cell as a line and column: line = sheet's place in SHEET_ORDER * SPAN + row
 SPAN = 10_000_000
 
