@@ -57,6 +57,24 @@ def test_a_changed_target_and_trajectory_read_old_to_new_with_percentages(exampl
     }
 
 
+def test_a_changed_list_says_which_items_came_and_went(example_plan):
+    new = edited(example_plan)
+    new.metrics[1].trajectory[1].value = Decimal("0.09")
+    new.activity_rules[0].grace_days = 7
+    comparison = compare(example_plan, new)
+    (trajectory,) = only(comparison, "metrics").fields
+    assert trajectory.detail == "added 2019/20 Q2: 0.09 (9%); removed 2019/20 Q2: 0.095 (9.5%)"
+    (rules,) = comparison.plan
+    assert (rules.path, rules.detail) == (
+        "activity_rules",
+        "added activity_overdue grace_days 7; removed activity_overdue grace_days 14",
+    )
+    assert (
+        "      trajectory: 2019/20 Q1: 0.1 (10%); 2019/20 Q2: 0.095 (9.5%) → 2019/20 Q1: 0.1 (10%); "
+        "2019/20 Q2: 0.09 (9%) (added 2019/20 Q2: 0.09 (9%); removed 2019/20 Q2: 0.095 (9.5%))" in listing(comparison)
+    )
+
+
 def test_a_target_set_where_there_was_none_reads_as_a_whole(example_plan):
     new = edited(example_plan)
     new.metrics[0].target = Target(value=Decimal("12.5"), comparison="<=", by="2019/20 Q4", text="12.5 or fewer")

@@ -55,12 +55,12 @@ class FieldChange:
     path: str
     old: str
     new: str
-    added_items: tuple[str, ...] = ()  # for a list of codes: the codes it gained
+    added_items: tuple[str, ...] = ()  # for a list: the items it gained, as text
     removed_items: tuple[str, ...] = ()  # … and those it lost
 
     @property
     def detail(self) -> str:
-        """For a list of codes: 'added MED-2; removed MED-1'."""
+        """For a list: 'added MED-2, MED-3; removed MED-1'."""
         parts = [f"added {', '.join(self.added_items)}"] if self.added_items else []
         return "; ".join(parts + ([f"removed {', '.join(self.removed_items)}"] if self.removed_items else []))
 
@@ -259,12 +259,13 @@ def _field_changes(
         if isinstance(before, dict) and isinstance(after, dict):
             changes += _field_changes(before, after, old_element, new_element, path + ".")
             continue
-        added, removed = words.list_detail(before, after)
+        units = words.unit_of(path, old_element), words.unit_of(path, new_element)
+        added, removed = words.list_detail(name, before, after, units)
         changes.append(
             FieldChange(
                 path,
-                words.value_text(name, before, words.unit_of(path, old_element)),
-                words.value_text(name, after, words.unit_of(path, new_element)),
+                words.value_text(name, before, units[0]),
+                words.value_text(name, after, units[1]),
                 added,
                 removed,
             )

@@ -113,13 +113,17 @@ def value_text(field: str, value: Any, unit: str | None = None) -> str:
     return scalar(value, unit)
 
 
-def list_detail(old: Any, new: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """For two lists of codes, the codes added and those removed; nothing for other values."""
+def list_detail(
+    field: str, old: Any, new: Any, units: tuple[str | None, str | None] = (None, None)
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """For two lists (of codes, trajectory points, rules …), the items added and those removed,
+    each as text; nothing for other values. A trajectory point whose value changed is one removed
+    and one added: '2019/20 Q2: 0.095 (9.5%)' out, '2019/20 Q2: 0.09 (9%)' in."""
     if not isinstance(old, list) or not isinstance(new, list):
         return (), ()
-    if not all(isinstance(item, str) for item in [*old, *new]):
-        return (), ()
-    return tuple(item for item in new if item not in old), tuple(item for item in old if item not in new)
+    before = [value_text(field, item, units[0]) for item in old]
+    after = [value_text(field, item, units[1]) for item in new]
+    return tuple(item for item in after if item not in before), tuple(item for item in before if item not in after)
 
 
 def ordinal(number: int) -> str:
