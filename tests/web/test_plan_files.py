@@ -205,3 +205,25 @@ def test_a_yaml_file_uploads_too(plan, planner):
     assert response.status_code == 302
     change = changes.open_change(plan)
     assert change is not None and [(e.section, e.code) for e in change.edits.all()] == [("metrics", "NUR-VAC")]
+
+
+def test_a_yaml_file_with_problems_lists_them_by_line(plan, planner):
+    text = to_yaml(export_plan("example-2019")).replace("title: Nursing vacancy rate", "title: [unclosed")
+    response = upload(planner, text.encode(), name="plan.yaml")
+    assert response.status_code == 400
+    assert re.search(r"line \d+, column \d+ .*YAML syntax error", text_of(response))
+    assert not m.PlanChange.objects.exists()
+
+
+def test_no_upload_while_a_change_awaits_the_owners_decision(plan, planner):
+    user = get_user_model().objects.get(username="planner")
+    change = changes.draft_change(plan, user)
+    data = dict(changes.element_data(change, "metrics", "AMR-PRESC") or {})
+    changes.save_element(
+        change, "metrics", "AMR-PRESC", {**data, "title": "Prescribing"}, reason=REASON, user=user, seen=None
+    )
+    changes.submit(change, user, in_force_label="2019/20 Q2", summary="A new title")
+    response = upload(planner, workbook(lambda book: book["Metrics"].cell(3, 2, "Vacancies")))
+    assert response.status_code == 400
+    assert "is awaiting the plan owner's decision" in text_of(response) and "Nothing was changed." in text_of(response)
+    assert change.edits.count() == 1 and m.PlanChange.objects.count() == 1
