@@ -128,6 +128,7 @@ def test_problems_are_placed_at_their_fields_or_described():
         Problem("", 0, 0, "metrics[3].trajectory[1].period", "outside the plan"),
         Problem("", 0, 0, "metrics[3].trigger_rules[0]", "rule 'no_data_since' needs 'periods'"),
         Problem("", 0, 0, "metrics[3].objectives[0]", "unknown objective 'Z'"),
+        Problem("", 0, 0, "metrics[3].stated_values[0]", "a stated value is odd"),
         Problem("", 0, 0, "metrics[3].target", "'value' is required"),
         Problem("", 0, 0, "metrics[3]", "scale_min must be below scale_max"),
         Problem("", 0, 0, "activities[0].objective", "unknown objective 'MED-1'"),
@@ -138,9 +139,10 @@ def test_problems_are_placed_at_their_fields_or_described():
     assert placed.at == {
         "target.value": "Input should be a valid decimal",
         "trajectory[1].period": "outside the plan",
-        "trigger_rules[0].rule": "rule 'no_data_since' needs 'periods'",
+        "trigger_rules[0].periods": "rule 'no_data_since' needs 'periods'",
         "objectives": "unknown objective 'Z'",
         "reason": "Say why",
+        "stated_values[0].period": "a stated value is odd",
     }
     texts = [text for text, _ in placed.summary]
     assert "Planned values, row 2, Period: outside the plan" in texts

@@ -145,7 +145,11 @@ def test_an_objective_is_added_under_a_parent_at_the_level_below(planner, plan):
 def test_an_objective_is_moved_under_another_parent(planner, plan):
     url = f"{BASE}/objectives/NUR-1/"
     form = _form(planner, url)
-    select = planner.get(url).content.decode().split('name="parent"')[1].split("</select>")[0]
+    page = planner.get(url).content.decode()
+    for link in ("objectives/new/?parent=NUR-1", "activities/new/?objective=NUR-1", "metrics/new/?objective=NUR-1"):
+        assert f'href="{BASE}/{link}"' in page
+    assert _form(planner, f"{BASE}/activities/new/?objective=NUR-1")["objective"] == "NUR-1"
+    select = page.split('name="parent"')[1].split("</select>")[0]
     assert re.findall(r'<option value="([^"]*)"', select) == ["", "1", "3", "MED-1"]  # not itself
     form.update({"parent": "3", "reason": "Sits under workforce"})
     assert planner.post(url, form).status_code == 302

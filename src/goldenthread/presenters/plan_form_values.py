@@ -230,7 +230,7 @@ def place(form: SectionForm, problems: Iterable[Any], element: str, document: di
     for problem in problems:
         path, message = problem.path, problem.message
         relative = _inside(path, element)
-        name = field_name(form, relative) if relative is not None else None
+        name = field_name(form, relative, message) if relative is not None else None
         if name is not None:
             placed.at.setdefault(name, message)
             placed.summary.append((f"{_label(form, name)}: {message}", name))
@@ -256,7 +256,7 @@ def _inside(path: str, element: str) -> str | None:
     return None
 
 
-def field_name(form: SectionForm, path: str) -> str | None:
+def field_name(form: SectionForm, path: str, message: str = "") -> str | None:
     """The field of the form a path within the element is about: the field itself, or the one
     holding it ("objectives[2]" → "objectives"; "target" → its first field, "target.value")."""
     if path == "reason":
@@ -265,7 +265,7 @@ def field_name(form: SectionForm, path: str) -> str | None:
     while path:
         if path in names:
             return path
-        row = _row_cell(form, path)
+        row = _row_cell(form, path, message)
         if row is not None:
             return row
         group = next((spec.name for spec in form.fields if spec.group == path), None)
@@ -275,8 +275,9 @@ def field_name(form: SectionForm, path: str) -> str | None:
     return None
 
 
-def _row_cell(form: SectionForm, path: str) -> str | None:
-    """``trajectory[1].value`` (a cell) or ``trajectory[1]`` (a whole row, shown at its first cell)."""
+def _row_cell(form: SectionForm, path: str, message: str) -> str | None:
+    """``trajectory[1].value`` (a cell) or ``trajectory[1]`` (a whole row: shown at the cell its
+    message names, "rule 'below_target_for' needs 'periods'", or else at its first)."""
     match = _INDEXED.match(path)
     if match is None:
         return None
@@ -287,7 +288,8 @@ def _row_cell(form: SectionForm, path: str) -> str | None:
     column = next((c for c in spec.columns if c.key == rest), None) if rest else None
     if rest and column is None:
         return None
-    return row_name(spec, n, column or spec.columns[0])
+    named = next((c for c in spec.columns if f"'{c.key}'" in message), None)
+    return row_name(spec, n, column or named or spec.columns[0])
 
 
 def _label(form: SectionForm, name: str) -> str:
