@@ -77,6 +77,10 @@ EXPECTED: dict[str, tuple[frozenset, frozenset]] = {
     "cycles:review_edit": (RUNS_THE_CYCLE, RUNS_THE_CYCLE),
     "cycles:history": (READS_EVERYTHING | MEDICAL, NOBODY),
     "performance:upload_template": (RUNS_THE_CYCLE, NOBODY),  # the plan's planning team loads its data
+    # change control: the plan's planning team (and its owner, none here) see and act on its open
+    # change; the planning team of any plan creates plans
+    "plan-change": (RUNS_THE_CYCLE, RUNS_THE_CYCLE),
+    "plan-new": (frozenset({"planner", "other_planner", "admin"}), frozenset({"planner", "other_planner", "admin"})),
     "cycles:public_home": (ALL, NOBODY),
     "cycles:public_plan": (ALL, NOBODY),
     "cycles:public_period": (ALL, NOBODY),
