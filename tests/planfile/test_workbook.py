@@ -254,3 +254,11 @@ def test_a_bomb_on_any_sheet_is_refused_before_it_is_opened():
 def test_not_a_workbook():
     (problem,) = problems(b"this is not a zip")
     assert problem.startswith("plan.xlsx: cannot be read as an Excel workbook")
+
+
+def test_a_drop_down_of_codes_reaches_every_code_on_its_sheet():
+    plan = plan_of(PLANS / "nhse-2013.yaml")
+    book = reopened(plan_workbook(plan))
+    risks = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in book["Risks"].data_validations.dataValidation}
+    assert risks["C2"] == f"'Objectives'!$A$2:$A${len(plan.objectives) + 1 + 1000}"  # past the last objective
+    assert book["Objectives"].cell(len(plan.objectives) + 1, 1).value == plan.objectives[-1].code

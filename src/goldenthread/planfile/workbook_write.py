@@ -89,7 +89,7 @@ def _book(data: dict[str, Any] | None) -> Workbook:
     for sheet in SHEETS:
         table = book.create_sheet(sheet.name)
         rows = list(_rows(sheet, data)) if data is not None else []
-        _element_sheet(table, sheet, rows, lists)
+        _element_sheet(table, sheet, rows, lists, _last_rows(data))
     _instructions(book.create_sheet(INSTRUCTIONS_SHEET))
     book.move_sheet(LISTS_SHEET, offset=len(book.sheetnames))
     return book
@@ -124,7 +124,14 @@ def _plan_sheet(table: Worksheet, data: dict[str, Any] | None, lists: dict[str, 
             _drop_down(table, f"B{row}", lists[column.choices], strict=True)
 
 
-def _element_sheet(table: Worksheet, sheet: Sheet, rows: list[list[Any]], lists: dict[str, str]) -> None:
+def _last_rows(data: dict[str, Any] | None) -> dict[str, int]:
+    """The last row each sheet's drop-downs reach: its elements' rows and the spare rows below."""
+    return {s.name: len(data[s.section]) + 1 + SPARE_ROWS if data else 1 + SPARE_ROWS for s in SHEETS if not s.inner}
+
+
+def _element_sheet(
+    table: Worksheet, sheet: Sheet, rows: list[list[Any]], lists: dict[str, str], last_rows: dict[str, int]
+) -> None:
     _header(table, sheet.headers, tuple(column.width for column in sheet.columns))
     for r, values in enumerate(rows, start=2):
         for c, (column, value) in enumerate(zip(sheet.columns, values, strict=True), start=1):
@@ -135,7 +142,7 @@ def _element_sheet(table: Worksheet, sheet: Sheet, rows: list[list[Any]], lists:
         if column.choices:
             _drop_down(table, cells, lists[column.choices], strict=True)
         elif column.refers:
-            _drop_down(table, cells, f"'{column.refers}'!$A$2:$A${last}", strict=False)
+            _drop_down(table, cells, f"'{column.refers}'!$A$2:$A${last_rows[column.refers]}", strict=False)
 
 
 def _header(table: Worksheet, names: tuple[str, ...], widths: tuple[int, ...]) -> None:
