@@ -189,6 +189,8 @@ def test_the_template_has_the_sheets_headers_and_drop_downs():
     assert [c.value for c in metrics[1]][:3] == ["code", "title", "objectives"]
     checks = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in metrics.data_validations.dataValidation}
     assert checks["H2"] == "Lists!$E$2:$E$4"  # polarity
+    polarity = next(dv for dv in metrics.data_validations.dataValidation if str(dv.sqref).startswith("H2"))
+    assert polarity.showErrorMessage and polarity.errorStyle == "stop" and not polarity.showDropDown  # (True hides it)
     assert [book["Lists"].cell(r, 5).value for r in range(1, 5)] == ["polarity", *VOCABULARIES["polarity"]]
     assert checks["T2"].startswith("'Owners'!$A$2")  # a metric's owner: a code on the Owners sheet
     objectives = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in book["Objectives"].data_validations.dataValidation}

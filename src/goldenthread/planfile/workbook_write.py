@@ -207,7 +207,7 @@ def _lists(book: Workbook) -> dict[str, str]:
 def _drop_down(table: Worksheet, cells: str, source: str, *, strict: bool) -> None:
     """A drop-down list on ``cells`` from the range ``source``: a fixed vocabulary refuses other
     values (``strict``); a list of codes only warns, as the code may be on a row not yet written."""
-    check = DataValidation(type="list", formula1=source, allow_blank=True)
+    check = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=True)
     check.errorStyle = "stop" if strict else "warning"
     check.error = "Choose a value from the list" if strict else "This is not one of the codes on that sheet"
     check.errorTitle = "Not in the list"
