@@ -177,3 +177,14 @@ def test_their_version_is_shown_where_it_differs(document):
     shown = {f.name: f for part in page.parts(forms.METRICS, mine, context) for f in part.fields}
     assert shown["target.value"].theirs == "0.07" and shown["polarity"].theirs == "Higher is better"
     assert shown["title"].theirs is None
+
+
+def test_the_listing_indents_objectives_under_their_parents(document):
+    document["objectives"][2]["parent"] = "1"  # MED-1 under 1
+    document["objectives"].append({"code": "MED-1.1", "level": "dir-priority", "title": "Sub", "parent": "MED-1"})
+    listing = {part.form.section: part.entries for part in page.listing(document)}
+    depths = {entry.code: (entry.depth, entry.detail) for entry in listing["objectives"]}
+    assert depths["1"] == (0, "Organisational priority") and depths["MED-1"] == (1, "Directorate priority")
+    assert depths["MED-1.1"][0] == 2
+    assert listing["activities"][0].detail == "MED-1 · 2019/20 Q2" and listing["metrics"][1].detail == "NUR-1"
+    assert [part.form.section for part in page.listing(document)][0] == "levels"

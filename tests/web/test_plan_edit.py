@@ -89,6 +89,22 @@ def _element(plan: m.Plan, section: str, code: str) -> dict:
     return next(x for x in _working(plan)[section] if x["code"] == code)
 
 
+# --- what there is to edit ------------------------------------------------------------------------
+
+
+def test_the_edit_page_lists_every_element_of_the_working_plan_with_its_form(planner, plan):
+    page = planner.get(f"{BASE}/").content.decode()
+    assert f'href="{BASE}/plan/"' in page
+    for section, code in (("objectives", "MED-1"), ("metrics", "NUR-VAC"), ("risks", "R1"), ("levels", "org-priority")):
+        assert f'href="{BASE}/{section}/{code}/"' in page and f'href="{BASE}/{section}/new/"' in page
+    assert 'class="gt-depth-0">\n      <a href="/plans/example-2019/edit/objectives/1/"' in page
+    url = f"{BASE}/owners/new/"
+    planner.post(url, {**_form(planner, url), "code": "cfo", "title": "Finance <i>Director</i>", "reason": "New"})
+    page = planner.get(f"{BASE}/").content.decode()
+    assert f'href="{BASE}/owners/cfo/"' in page and "Finance &lt;i&gt;Director&lt;/i&gt;" in page
+    assert "You are editing draft change 1" in page
+
+
 # --- adding --------------------------------------------------------------------------------------
 
 
@@ -376,6 +392,7 @@ def test_retiring_an_objective_others_name_is_refused_and_an_activity_is_retired
 
 
 URLS = [
+    f"{BASE}/",
     f"{BASE}/plan/",
     f"{BASE}/metrics/new/",
     f"{BASE}/metrics/NUR-VAC/",

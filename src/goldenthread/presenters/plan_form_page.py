@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from goldenthread.presenters.plan_form_values import Placed, Values, row_name
-from goldenthread.presenters.plan_forms import CHECKBOX, CODE, CODES, ROWS, SELECT, Choices, SectionForm, Spec
+from goldenthread.presenters.plan_forms import CHECKBOX, CODE, CODES, FORMS, ROWS, SELECT, Choices, SectionForm, Spec
 
 #: blank rows offered below a repeating group's rows, and more when the person asks for them
 BLANK_ROWS = 2
@@ -153,3 +153,54 @@ def _text(shown: Shown, value: Any) -> str:
 def error_list(placed: Placed, form_id: str = "edit-form") -> list[dict[str, str]]:
     """The NHS.UK error summary's list: every problem, linked to its field or to the form."""
     return [{"text": text, "href": "#" + (field_id(name) if name else form_id)} for text, name in placed.summary]
+
+
+# --- the list of what can be edited ---------------------------------------------------------------
+
+
+@dataclass
+class Entry:
+    code: str
+    title: str
+    depth: int = 0  # an objective's depth under its parents, for indenting
+    detail: str = ""
+
+
+@dataclass
+class Listing:
+    form: SectionForm
+    entries: list[Entry]
+
+
+def listing(document: dict[str, Any]) -> list[Listing]:
+    """Every element of the plan, by kind in the plan file's order, to choose one to edit."""
+    levels = {level.get("code"): level.get("name", "") for level in document.get("levels") or []}
+    parents = {o.get("code"): o.get("parent") for o in document.get("objectives") or []}
+    out = []
+    for section, form in FORMS.items():
+        entries = []
+        for item in document.get(section) or []:
+            code = str(item.get("code", ""))
+            title = str(item.get("title") or item.get("name") or "")
+            if section == "objectives":
+                entries.append(Entry(code, title, _depth(code, parents), levels.get(item.get("level"), "")))
+            else:
+                entries.append(Entry(code, title, detail=_detail(section, item)))
+        out.append(Listing(form, entries))
+    return out
+
+
+def _depth(code: str, parents: dict[Any, Any]) -> int:
+    depth, seen, above = 0, {code}, parents.get(code)
+    while above and above not in seen and depth < 10:
+        seen.add(above)
+        depth, above = depth + 1, parents.get(above)
+    return depth
+
+
+def _detail(section: str, item: dict[str, Any]) -> str:
+    if section == "activities":
+        return " · ".join(str(x) for x in (item.get("objective"), item.get("due")) if x)
+    if section == "metrics":
+        return ", ".join(item.get("objectives") or [])
+    return ""

@@ -100,6 +100,20 @@ def section_form(section: str) -> forms.SectionForm:
     return form
 
 
+# --- what there is to edit -----------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def plan_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """Every element of the plan (the open change's working plan), to choose one to edit or add."""
+    plan = editable(request)
+    if isinstance(plan, HttpResponse):
+        return plan
+    working = Working.of(plan)
+    context = {"plan": plan, "listing": page.listing(working.document), "submitted": working.submitted}
+    return render(request, "web/edit/index.html", {**context, "change": working.change})
+
+
 # --- adding and editing --------------------------------------------------------------------------
 
 
@@ -299,7 +313,7 @@ def _show(
 
 def _links(working: Working, form: forms.SectionForm, code: str | None) -> dict[str, str]:
     plan = working.plan.code
-    links = {"plan": reverse("plan", args=[plan]), "change": reverse("plan-change", args=[plan])}
+    links = {name: reverse(name, args=[plan]) for name in ("plan", "plan-change", "plan-edit")}
     if code is None or form.section == changes.PLAN:
         return links
     args = [plan, form.section, code]
