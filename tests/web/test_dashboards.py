@@ -459,7 +459,8 @@ QUERY_BUDGETS = {
     "/plans/example-2019/by-priority/?as_at=2019/20 Q3": 11,
     "/plans/example-2019/by-directorate/?as_at=2019/20 Q3": 12,  # and the metrics with their owners' units
     "/plans/example-2019/matrix/?as_at=2019/20 Q3": 11,
-    "/plans/example-2019/deliverables/?as_at=2019/20 Q3&directorate=medical": 10,
+    # and the plan's versions: the dates of the version in force then (performance.definitions)
+    "/plans/example-2019/deliverables/?as_at=2019/20 Q3&directorate=medical": 11,
     "/plans/example-2019/budgets/?as_at=2019/20 Q3": 9,
     "/search/?q=extra": 7,
 }

@@ -183,14 +183,17 @@ def assess_plan(
     period: Period | None = None,
     with_units: bool = False,
     activity_statuses: Mapping[int, str] | None = None,
+    definitions: Definitions | None = None,
 ) -> PlanAssessment:
     """``activity_statuses`` (activity pk -> status) are the statuses in force — the approved
     updates' (:func:`goldenthread.presenters.reported.assess`) — over the plan file's. Metrics and
     activities are judged as the version of the plan in force at the end of ``as_at`` defines
-    them (:mod:`goldenthread.performance.definitions`); ``metric_code`` names a metric even when
-    that version did not have it (then as the latest version defines it)."""
+    them (:mod:`goldenthread.performance.definitions`; pass ``definitions`` when the page has them
+    for that day); ``metric_code`` names a metric even when that version did not have it (then as
+    the latest version defines it)."""
     as_at = as_at or default_as_at(plan)
-    definitions = definitions_in_force(plan, as_at.end)  # the version of the plan in force then
+    if definitions is None or definitions.day != as_at.end:
+        definitions = definitions_in_force(plan, as_at.end)  # the version of the plan in force then
     live = plan.metrics.select_related("owner").order_by("position")
     metrics = definitions.metrics(
         live.prefetch_related("trajectory") if definitions.is_latest else live, keep=metric_code

@@ -27,9 +27,11 @@ from typing import NamedTuple
 from django.urls import reverse
 
 from goldenthread.formatting import anchor, due_words, item_anchor
+from goldenthread.performance.definitions import Definitions, definitions_in_force
 from goldenthread.plans import models as m
 from goldenthread.plans.tree import Tree
 from goldenthread.presenters.as_at import AsAt, Option
+from goldenthread.presenters.plan_version import version_line
 from goldenthread.presenters.reported import plan_reports
 
 DUE_SOON_DAYS = 30
@@ -98,6 +100,7 @@ class DeliverablesPage:
     filtered: bool
     due_soon_days: int = DUE_SOON_DAYS
     keep: dict[str, str] = field(default_factory=dict)  # the filters, for the period form to keep
+    version_line: str = ""  # which version of the plan's dates are shown, when not the latest
 
 
 def state_of(status: str, due: date | None, as_at: date) -> str:
@@ -143,9 +146,12 @@ def _responsible_unit(a: m.Activity, owners: dict[int, m.Owner]) -> int | None:
     return None
 
 
-def _rows(plan: m.Plan, as_at: AsAt, unit_names: dict[int, str], owners: dict[int, m.Owner]) -> list[_Row]:
+def _rows(
+    plan: m.Plan, as_at: AsAt, unit_names: dict[int, str], owners: dict[int, m.Owner], definitions: Definitions
+) -> list[_Row]:
+    """Each activity as the version of the plan in force at the as-at date plans it."""
     plan_href = as_at.link(reverse("plan", args=[plan.code]))
-    read = list(
+    read = definitions.activities(
         plan.activities.select_related("objective__level", "org_unit", "objective__org_unit").order_by("position")
     )
     reports = plan_reports(plan, as_at.date, read)
@@ -233,7 +239,8 @@ def deliverables(
     tree = Tree({u.pk: u.parent_id for u in units})
     owners = {o.pk: o for o in plan.owners.order_by("position")}
     levels = list(plan.levels.order_by("position"))
-    rows = _rows(plan, as_at, {u.pk: u.name for u in units}, owners)
+    definitions = definitions_in_force(plan, as_at.date)
+    rows = _rows(plan, as_at, {u.pk: u.name for u in units}, owners, definitions)
     chosen = {"directorate": directorate, "owner": owner, "level": level}
     filters, known = _filters(rows, units, tree, owners, levels, chosen)
     keep = {name: value if value in known[name] else "" for name, value in chosen.items()}
@@ -253,4 +260,5 @@ def deliverables(
         filters=filters,
         filtered=any(keep.values()),
         keep=keep,
+        version_line=version_line(as_at.period, definitions.version),
     )

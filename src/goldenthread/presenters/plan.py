@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.urls import NoReverseMatch, reverse
 
 from goldenthread.formatting import anchor, item_anchor
+from goldenthread.performance.definitions import Definitions, definitions_in_force
 from goldenthread.planfile.quality import check_plan, grouped
 from goldenthread.plans import models as m
 from goldenthread.plans.store import export_plan, plan_summaries
@@ -178,9 +179,12 @@ def _framework_refs(plan: m.Plan) -> dict[int, list[str]]:
     return refs
 
 
-def _activities_by_objective(plan: m.Plan, on: date) -> tuple[dict[int, list[dict]], PlanReports]:
-    """Each objective's activities, with their status in force as at ``on``; the plan's reports."""
-    read = list(plan.activities.select_related("owner", "org_unit", "objective__org_unit"))
+def _activities_by_objective(
+    plan: m.Plan, on: date, definitions: Definitions
+) -> tuple[dict[int, list[dict]], PlanReports]:
+    """Each objective's activities as the version in force on ``on`` plans them, with their status
+    in force then; the plan's reports."""
+    read = definitions.activities(plan.activities.select_related("owner", "org_unit", "objective__org_unit"))
     reports = plan_reports(plan, on, read)
     activities: dict[int, list[dict]] = defaultdict(list)
     for a in read:
@@ -212,7 +216,9 @@ def _metrics_by_objective(plan: m.Plan, metrics: dict[int, m.Metric]) -> dict[in
         .order_by("metric__position")
         .values_list("metric_id", "objective_id")
     ):
-        x = metrics[metric_id]
+        x = metrics.get(metric_id)
+        if x is None:  # not in the version of the plan shown
+            continue
         links[objective_id].append(
             {
                 "code": x.code,
@@ -228,10 +234,15 @@ def _metrics_by_objective(plan: m.Plan, metrics: dict[int, m.Metric]) -> dict[in
 
 
 def _objective_nodes(
-    plan: m.Plan, objectives: list[m.Objective], metrics: dict[int, m.Metric], statuses: dict, on: date
+    plan: m.Plan,
+    objectives: list[m.Objective],
+    metrics: dict[int, m.Metric],
+    definitions: Definitions,
+    statuses: dict,
+    on: date,
 ) -> tuple[dict[int, ObjectiveNode], PlanReports]:
     refs = _framework_refs(plan)
-    activities, reports = _activities_by_objective(plan, on)
+    activities, reports = _activities_by_objective(plan, on, definitions)
     metric_links = _metrics_by_objective(plan, metrics)
     nodes = {
         o.pk: ObjectiveNode(
@@ -284,14 +295,20 @@ def _objective_tree(
     return roots
 
 
-def plan_page(plan: m.Plan, statuses: dict | None = None, on: date | None = None) -> PlanPage:
+def plan_page(
+    plan: m.Plan, statuses: dict | None = None, on: date | None = None, definitions: Definitions | None = None
+) -> PlanPage:
     """The plan tree; ``statuses`` (objective code -> judgement.Status) from the assessment;
-    activities and objectives as reported in the approved updates as at ``on`` (default today)."""
+    activities and objectives as reported in the approved updates as at ``on`` (default today), and
+    metrics and activities as the version of the plan in force then defines them (``definitions``,
+    by default those in force on ``on``)."""
+    on = on or date.today()
     levels = list(plan.levels.all())
     units = list(plan.org_units.filter(declared=True).select_related("parent"))
     objectives = list(plan.objectives.select_related("level", "org_unit", "owner"))
-    metrics = {x.pk: x for x in plan.metrics.all()}
-    nodes, reports = _objective_nodes(plan, objectives, metrics, statuses or {}, on or date.today())
+    definitions = definitions or definitions_in_force(plan, on)
+    metrics = {x.pk: x for x in definitions.metrics(plan.metrics.all())}
+    nodes, reports = _objective_nodes(plan, objectives, metrics, definitions, statuses or {}, on)
     page = PlanPage(
         plan=plan,
         budgets=budget_tables(plan),
