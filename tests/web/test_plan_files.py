@@ -233,3 +233,11 @@ def test_no_upload_while_a_change_awaits_the_owners_decision(plan, planner):
     assert response.status_code == 400
     assert "is awaiting the plan owner's decision" in text_of(response) and "Nothing was changed." in text_of(response)
     assert change.edits.count() == 1 and m.PlanChange.objects.count() == 1
+
+
+def test_markup_in_a_problem_is_shown_as_text(plan, planner):
+    response = upload(planner, workbook(lambda book: book["Metrics"].cell(3, 11, "<script>alert(1)</script>")))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "not &#39;&lt;script&gt;alert(1)&lt;/script&gt;&#39;" in page
