@@ -4,6 +4,7 @@ them, and a corrected load (in force from the plan's start) applies to every per
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -165,3 +166,18 @@ def test_activities_are_judged_by_the_dates_the_version_in_force_planned():
     item = next(i for g in ap.exceptions(plan, q3).groups for i in g.items if i.code == "A1")
     assert (item.title, item.period) == ("Publish", "30 September 2016")
     assert assess_plan(plan, as_at=q4).activities["A1"].rating != "concern"
+
+
+def test_goldenthread_assess_says_which_version_it_judged_against(plan, capsys):
+    from goldenthread.cli.main import main
+
+    assert main(["assess", "nhsei-2019", "--as-at", "2019/20 Q1", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["version"] == {"number": 1, "in_force_from": "2019-04-01", "in_force_label": "2019/20", "latest": 2}
+    row = next(x for x in data["metrics"] if x["code"] == "MED-2-M1")
+    assert (row["target"], row["comparison"]) == (1.0, "=")
+    assert main(["assess", "nhsei-2019", "--as-at", "2019/20 Q1"]) == 0
+    out = capsys.readouterr().out
+    assert "judged against version 1 of the plan, in force from 2019/20 (current: 2)" in out
+    assert main(["assess", "nhsei-2019", "--as-at", "2019/20 Q4"]) == 0
+    assert "judged against version" not in capsys.readouterr().out

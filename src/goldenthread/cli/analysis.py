@@ -61,6 +61,11 @@ def _print_assessment(data: dict) -> None:
         return f"{x:.1%}" if unit == "percentage" else f"{x:,.4g}"
 
     print(f"{data['plan']} as at {data['as_at']}")
+    version = data["version"]
+    if version and version["number"] != version["latest"]:
+        since = version["in_force_label"] or version["in_force_from"]
+        latest = version["latest"]
+        print(f"judged against version {version['number']} of the plan, in force from {since} (current: {latest})")
     for x in data["metrics"]:
         print(f"\n{x['code']} {x['title']} — {x['where']}")
         if x["period"]:

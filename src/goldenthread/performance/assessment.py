@@ -352,6 +352,7 @@ def to_data(assessment: PlanAssessment, *, objectives: bool = True) -> dict:
     return {
         "plan": plan.code,
         "as_at": assessment.as_at.label,
+        "version": _version(assessment.version),
         "metrics": [
             {
                 "code": a.metric.code,
@@ -391,6 +392,18 @@ def to_data(assessment: PlanAssessment, *, objectives: bool = True) -> dict:
         if objectives
         else [],
         "triggers": [_trigger(f) for f in assessment.fired],
+    }
+
+
+def _version(v: VersionInForce | None) -> dict | None:
+    """The version of the plan judged against, and the latest (None when the plan keeps none)."""
+    if v is None:
+        return None
+    return {
+        "number": v.number,
+        "in_force_from": v.in_force_from.isoformat(),
+        "in_force_label": v.in_force_label,
+        "latest": v.latest,
     }
 
 
