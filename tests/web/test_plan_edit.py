@@ -267,6 +267,23 @@ def test_the_plans_own_fields_are_edited(planner, plan):
     assert document["code"] == "example-2019" and document["organisation"]["code"] == "nhsei"
 
 
+def test_every_element_saved_as_shown_changes_nothing(planner, plan):
+    """The forms show every element exactly as the plan file holds it: sent back untouched, no
+    edit is made (a line break in a title is kept too)."""
+    version = changes.latest_version(plan)
+    document = version.document
+    document["objectives"][0]["title"] = "Care Quality\nand Outcomes"
+    m.PlanVersion.objects.filter(pk=version.pk).update(document=document)
+    assert re.search(r'<textarea[^>]*name="title"', planner.get(f"{BASE}/objectives/1/").content.decode())
+    urls = [f"{BASE}/plan/"] + [
+        f"{BASE}/{section}/{item['code']}/" for section in (*changes.LISTS,) for item in document.get(section, [])
+    ]
+    for url in urls:
+        response = planner.post(url, {**_form(planner, url), "reason": "Checked"})
+        assert response.status_code == 302, (url, _summary(response))
+    assert changes.open_change(plan).edits.count() == 0
+
+
 # --- problems ------------------------------------------------------------------------------------
 
 
