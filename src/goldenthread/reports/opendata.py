@@ -85,6 +85,8 @@ def open_data(plan: m.Plan, period: Period, *, published: bool | None = None, to
         "published": published,
         "generated": (today or date.today()).isoformat(),
         "source": plan.source_title or plan.title,
+        # the version of the plan whose targets the figures are judged against: the one in force then
+        "plan_version": assessment.version.number if assessment.version else None,
         "files": list(FILES),
     }
     scorecard = [_scorecard_row(plan, period, where_name, r, a) for r, a in shown]
