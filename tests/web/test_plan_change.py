@@ -206,6 +206,9 @@ def test_the_owner_approves_and_the_plan_has_a_new_version(submitted, people):
     assert (version.how, version.in_force_label, version.change_id) == ("changed", "2019/20 Q3", submitted.pk)
     target = export_plan("example-2019").metrics[0].target
     assert target is not None and target.value == Decimal("0.9")
+    page = text(client_for(people["planner"]).get(URL))
+    assert "There is no open change" in page and "Earlier changes (1)" in page
+    assert f'href="{reverse("plan-version", args=["example-2019", 2])}"' in page
 
 
 def test_an_editor_of_the_change_cannot_approve_it_even_as_the_owner(plan, people):
@@ -248,6 +251,8 @@ def test_rejecting_needs_a_comment_and_keeps_the_live_plan_unchanged(submitted, 
     assert submitted.plan.versions.count() == 1
     page = text(client_for(people["planner"]).get(URL))
     assert "Change 1 was rejected" in page and "Target too low" in page
+    earlier = page[page.index('id="earlier"') :]
+    assert "Rejected" in earlier and "Owner on " in earlier and "1 edit: A target for AMR prescribing" in earlier
 
 
 # --- the quality check as a to-do list ------------------------------------------------------------

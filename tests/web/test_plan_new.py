@@ -3,6 +3,8 @@ file is, with problems at their fields; the creator joins its planning team; ver
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -62,6 +64,13 @@ def test_a_planner_creates_a_plan_from_scratch(plan):
     assert rules.may_edit_plan(user, created)
     page = client.get("/plans/nhsei-2020/").content.decode()
     assert "Edit this plan" in page
+
+
+def test_the_plan_page_offers_a_new_plan_from_it(plan):
+    client, _ = signed_in("planner", roles.PLANNING_TEAM, plan=plan)
+    assert 'href="/plans/new/?from=example-2019"' in client.get("/plans/example-2019/").content.decode()
+    page = client.get("/plans/new/?from=example-2019").content.decode()
+    assert re.search(r'<option value="example-2019" selected\s*>', page)
 
 
 def test_a_plan_from_a_template_copies_its_levels_units_and_owners(plan):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.urls import reverse
@@ -292,6 +293,7 @@ class ChangeSummary:
     decided: str  # "by … on …", when decided
     decision_comment: str
     href: str
+    version_href: str = ""  # the version an approved change made
 
     @property
     def tag(self) -> Tag:
@@ -317,7 +319,15 @@ def change_summary(change: m.PlanChange) -> ChangeSummary:
         decided=decided,
         decision_comment=change.decision_comment,
         href=reverse("plan-change", args=[change.plan.code]),
+        version_href=_version_href(change),
     )
+
+
+def _version_href(change: m.PlanChange) -> str:
+    if change.status != m.PlanChange.Status.APPROVED:
+        return ""
+    number = m.PlanVersion.objects.filter(change=change).values_list("number", flat=True).first()
+    return reverse("plan-version", args=[change.plan.code, number]) if number is not None else ""
 
 
 @dataclass(frozen=True)
@@ -344,6 +354,7 @@ class ChangePage:
     plan_period: str
     owner: str = ""  # who approves the plan's changes
     last_rejected: ChangeSummary | None = None
+    earlier: list[ChangeSummary] = field(default_factory=list)  # decided or withdrawn, latest first
 
     @property
     def is_draft(self) -> bool:
@@ -389,6 +400,7 @@ def change_page(plan: m.Plan, user) -> ChangePage:
         plan_period=plan.period_label,
         owner=_name(plan.owner_account) if plan.owner_account_id else "an administrator (the plan has no owner)",
         last_rejected=rejected,
+        earlier=[change_summary(c) for c in plan.changes.exclude(status__in=m.PlanChange.OPEN).order_by("-number")],
     )
 
 
@@ -406,6 +418,7 @@ class EditArea:
     add_links: list[Link]
     to_do: list[ToDoGroup]
     finding_count: int
+    new_plan_href: str  # a new plan with this one's levels, units and owners
 
 
 def edit_area(plan: m.Plan, user) -> EditArea | None:
@@ -422,6 +435,7 @@ def edit_area(plan: m.Plan, user) -> EditArea | None:
         add_links=add_links(plan.code),
         to_do=to_do(plan.code, findings, links=change is None or _is_draft(change)),
         finding_count=len(findings),
+        new_plan_href=f"{reverse('plan-new')}?{urlencode({'from': plan.code})}" if rules.may_create_plan(user) else "",
     )
 
 
