@@ -15,9 +15,6 @@ second save never overwrites the first unseen.
 from __future__ import annotations
 
 import copy
-import hashlib
-import json
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -25,16 +22,21 @@ from django.utils import timezone
 
 from goldenthread.audit import records as audit
 from goldenthread.planfile import Problem, plan_document, schema, validate_data
-from goldenthread.planfile.consistency import REFERENCES
 from goldenthread.planfile.periods import PeriodError
 from goldenthread.plans import models as m
+from goldenthread.plans.documents import (
+    LISTS,
+    PLAN,
+    Document,
+    differences,
+    fingerprint,
+    index_of,
+    plan_fields,
+    referring,
+)
 from goldenthread.plans.store import PlanLoadRefused, export_plan, load_plan
 from goldenthread.plans.store.syncing import records_held
 from goldenthread.plans.versions import in_force_date, record_version, version_plan
-
-PLAN = "plan"  # the section of an edit to the plan's own fields
-LISTS = ("levels", *schema.SECTIONS)
-Document = dict[str, Any]
 
 
 class ChangeRefused(Exception):
@@ -77,24 +79,10 @@ def working_plan(change: m.PlanChange) -> schema.Plan:
 def element_data(change: m.PlanChange, section: str, code: str) -> dict | None:
     """An element of the working plan as data; for ``plan``, the plan's own fields."""
     if section == PLAN:
-        return _plan_fields(change.document)
+        return plan_fields(change.document)
     items = change.document.get(section, [])
-    i = _index(items, code)
+    i = index_of(items, code)
     return None if i is None else items[i]
-
-
-def fingerprint(data: dict | None) -> str:
-    """A short digest of an element's data, to tell whether it changed since a form showed it."""
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def _plan_fields(document: Document) -> dict:
-    return {k: v for k, v in document.items() if k not in LISTS}
-
-
-def _index(items: list[dict], code: str) -> int | None:
-    return next((i for i, item in enumerate(items) if item.get("code") == code), None)
 
 
 # --- drafting ------------------------------------------------------------------------------------
@@ -205,7 +193,7 @@ def save_element(
 def _current_index(change: m.PlanChange, section: str, code: str, seen: str | None) -> int:
     """Where the element is now; EditConflict when it has gone or changed since it was shown."""
     items = change.document.get(section, [])
-    at = _index(items, code)
+    at = index_of(items, code)
     if at is None:
         raise EditConflict(
             f"'{code}' is no longer in the draft: someone renamed or retired it after you opened the form. "
@@ -226,7 +214,7 @@ def save_plan_fields(change: m.PlanChange, data: dict, *, reason: str, user, see
     reason = _reason(reason)
     with transaction.atomic():
         change = _locked(change)
-        before = _plan_fields(change.document)
+        before = plan_fields(change.document)
         if seen is not None and fingerprint(before) != seen:
             raise EditConflict(
                 "Someone changed the plan's details after you opened this form, so your save was not made; "
@@ -234,26 +222,13 @@ def save_plan_fields(change: m.PlanChange, data: dict, *, reason: str, user, see
             )
         lists = {k: v for k, v in change.document.items() if k in LISTS}
         document = _validated(change, {**data, **lists})
-        after = _plan_fields(document)
+        after = plan_fields(document)
         if after == before:
             return None
         code = change.plan.code
         edit = m.PlanEdit(section=PLAN, code=code, action="changed", reason=reason, before=before, after=after)
         _commit(change, document, [edit], user)
         return edit
-
-
-def referring(document: Document, section: str, code: str) -> list[str]:
-    """The elements of the document that name ``code`` of ``section``, e.g. "activity MED-1-a"."""
-    out = []
-    for other, fields in REFERENCES.items():
-        for item in document.get(other, []):
-            for name, target, _ in fields:
-                value = item.get(name)
-                named = value if isinstance(value, list) else [value]
-                if target == section and code in named and not (other == section and item.get("code") == code):
-                    out.append(f"{schema.SECTIONS.get(other, other).replace('_', ' ')} {item.get('code')}")
-    return sorted(set(out))
 
 
 def remove_element(change: m.PlanChange, section: str, code: str, *, reason: str, user, seen: str | None) -> m.PlanEdit:
@@ -331,49 +306,10 @@ def replace_plan(change: m.PlanChange, spec: schema.Plan, *, reason: str, user) 
     with transaction.atomic():
         change = _locked(change)
         document = _validated(change, plan_document(spec))
-        edits = _differences(change.document, document, change.plan.code, reason)
+        edits = differences(change.document, document, change.plan.code, reason)
         if edits:
             _commit(change, document, edits, user)
         return edits
-
-
-def _differences(old: Document, new: Document, code: str, reason: str) -> list[m.PlanEdit]:
-    """One edit for each element that differs between two documents, in file order."""
-    edits = []
-    before, after = _plan_fields(old), _plan_fields(new)
-    if before != after:
-        edits.append(m.PlanEdit(section=PLAN, code=code, action="changed", before=before, after=after))
-    for section in LISTS:
-        edits += _section_differences(section, old.get(section, []), new.get(section, []))
-    for edit in edits:
-        edit.reason = reason
-    return edits
-
-
-def _section_differences(section: str, old: list[dict], new: list[dict]) -> list[m.PlanEdit]:
-    was = {x["code"]: x for x in old}
-    now = {x["code"]: x for x in new}
-    edits = []
-    for key, item in now.items():
-        if key not in was:
-            edits.append(m.PlanEdit(section=section, code=key, action="added", after=item))
-        elif was[key] != item:
-            edits.append(m.PlanEdit(section=section, code=key, action="changed", before=was[key], after=item))
-    edits += [m.PlanEdit(section=section, code=k, action="removed", before=x) for k, x in was.items() if k not in now]
-    kept_was, kept_now = [k for k in was if k in now], [k for k in now if k in was]
-    for key in kept_now:
-        if kept_was.index(key) != kept_now.index(key) and was[key] == now[key]:
-            positions = [list(was).index(key) + 1, list(now).index(key) + 1]
-            edits.append(
-                m.PlanEdit(
-                    section=section,
-                    code=key,
-                    action="moved",
-                    before={"position": positions[0]},
-                    after={"position": positions[1]},
-                )
-            )
-    return edits
 
 
 # --- deciding ------------------------------------------------------------------------------------
@@ -482,6 +418,8 @@ def withdraw(change: m.PlanChange, user) -> m.PlanChange:
 
 
 __all__ = [
+    "LISTS",
+    "PLAN",
     "ChangeRefused",
     "EditConflict",
     "EditProblems",
@@ -492,6 +430,7 @@ __all__ = [
     "latest_version",
     "move_element",
     "open_change",
+    "referring",
     "reject",
     "remove_element",
     "replace_plan",
