@@ -21,9 +21,12 @@ from django.shortcuts import render
 
 from goldenthread.access.roles import person, signed_in
 from goldenthread.access.rules import (
+    may_approve_change,
     may_chase_updates,
     may_close_action,
+    may_create_plan,
     may_decide,
+    may_edit_plan,
     may_edit_submission,
     may_load_data,
     may_run_cycle,
@@ -221,6 +224,35 @@ PAGES: dict[str, Rule] = {
     "report-board": ALL_UPDATES_READER,
     "report-directorate": UNIT_UPDATES_READER,
     "report-summary": PLAN_READER,
+    # the plan's versions (goldenthread.web.views.versions): everyone who reads the plan
+    "plan-versions": PLAN_READER,
+    "plan-version": PLAN_READER,
+    "plan-compare": PLAN_READER,
+    # change control (goldenthread.web.views.plan_change): the open change, for the plan's planning
+    # team and whoever approves its changes (each action checks its own rule again); a new plan
+    "plan-change": _read_and_write(
+        _with_plan(lambda user, plan: may_edit_plan(user, plan) or may_approve_change(user, plan)),
+        "see or decide this plan's changes",
+    ),
+    "plan-new": _read_and_write(lambda user, found: may_create_plan(user), "create a plan"),
+    # the plan as a file (goldenthread.web.views.plan_files): downloads for its readers, the blank
+    # workbook for everyone signed in, and the upload of a changed workbook into its draft change
+    "plan-download": PLAN_READER,
+    "plan-template": SIGNED_IN_PAGE,
+    "plan-upload": _read_and_write(_with_plan(may_edit_plan), "change this plan"),
+    # editing the plan in the browser (goldenthread.web.views.plan_edit, plan_edit_acts): its
+    # planning team and administrators, who may draft its changes
+    **{
+        name: _read_and_write(_with_plan(may_edit_plan), "edit this plan")
+        for name in (
+            "plan-edit",
+            "plan-fields-edit",
+            "plan-element-new",
+            "plan-element-edit",
+            "plan-element-move",
+            "plan-element-retire",
+        )
+    },
     # the upload page's data template for a plan (the upload page declares its own rule)
     "performance:upload_template": Rule(read=_with_plan(may_load_data), purpose="load data into this plan"),
     # the board pack built in the background (goldenthread.reports.build_views): asked for by a

@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from goldenthread.cli.plan_versions import add_version_commands, version_spec
+from goldenthread.cli.plan_workbook import add_workbook_commands, refuse_workbook_without_output, write_workbook
 from goldenthread.cli.setup import django_setup, print_problems
 
 if TYPE_CHECKING:
@@ -17,7 +19,7 @@ if TYPE_CHECKING:
 
 
 def cmd_plan_validate(args: argparse.Namespace) -> int:
-    from goldenthread.planfile import validate_file
+    from goldenthread.planfile.workbook_read import validate_plan_file as validate_file
 
     failed = 0
     for file in args.files:
@@ -46,7 +48,7 @@ def cmd_plan_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_plan_load(args: argparse.Namespace) -> int:
-    from goldenthread.planfile import validate_file
+    from goldenthread.planfile.workbook_read import validate_plan_file as validate_file
 
     results = [validate_file(f) for f in args.files]
     bad = [r for r in results if not r.ok]
@@ -107,9 +109,13 @@ def _stored_plan(args: argparse.Namespace, code: str) -> Plan | None:
 def cmd_plan_export(args: argparse.Namespace) -> int:
     from goldenthread.planfile import to_json, to_yaml
 
-    plan = _stored_plan(args, args.code)
+    if (refused := refuse_workbook_without_output(args)) is not None:
+        return refused
+    plan = _stored_plan(args, args.code) if args.version is None else version_spec(args, args.code, args.version)
     if plan is None:
         return 1
+    if args.format == "xlsx":
+        return write_workbook(plan, args.output)
     text = to_yaml(plan) if args.format == "yaml" else to_json(plan)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
@@ -122,7 +128,7 @@ def cmd_plan_check(args: argparse.Namespace) -> int:
     from goldenthread.planfile.quality import check_plan, grouped
 
     if Path(args.plan).is_file():
-        from goldenthread.planfile import validate_file
+        from goldenthread.planfile.workbook_read import validate_plan_file as validate_file
 
         result = validate_file(args.plan)
         if result.plan is None or not result.ok:
@@ -166,8 +172,9 @@ def add_plan_commands(commands: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_plan_list)
     p = plan.add_parser("export", help="write a stored plan as YAML or JSON")
     p.add_argument("code")
-    p.add_argument("--format", choices=["yaml", "json"], default="yaml")
+    p.add_argument("--format", choices=["yaml", "json", "xlsx"], default="yaml", help="xlsx: a workbook (-o FILE)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    p.add_argument("--version", metavar="N", help="a stored version of the plan (goldenthread plan versions CODE)")
     p.set_defaults(func=cmd_plan_export)
     p = plan.add_parser("check", help="list what to fix before agreeing a plan (a stored plan's code, or a file)")
     p.add_argument("plan", metavar="CODE|FILE")
@@ -175,3 +182,5 @@ def add_plan_commands(commands: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_plan_check)
     p = plan.add_parser("schema", help="print the JSON Schema of plan files")
     p.set_defaults(func=cmd_plan_schema)
+    add_version_commands(plan)
+    add_workbook_commands(plan)

@@ -1,8 +1,10 @@
 from django.urls import path
 
 from goldenthread.accounts import views as account_views
+from goldenthread.web.views import plan_change, plan_edit, plan_files, second_factor, sso
+from goldenthread.web.views import plan_edit_acts as acts
 from goldenthread.web.views import plans as views
-from goldenthread.web.views import second_factor, sso
+from goldenthread.web.views import versions as version_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,7 +16,18 @@ urlpatterns = [
     path("accounts/password/done/", account_views.password_change_done, name="password_change_done"),
     path("accounts/two-step/", second_factor.enrol, name="otp-enrol"),
     path("accounts/two-step/code/", second_factor.verify, name="otp-verify"),
+    path("plans/new/", plan_change.plan_new, name="plan-new"),
+    path("plans/template.xlsx", plan_files.plan_template, name="plan-template"),
+    path("plans/<str:code>/plan.<str:format>", plan_files.plan_download, name="plan-download"),
+    path("plans/<str:code>/upload-plan/", plan_files.plan_upload, name="plan-upload"),
+    path("plans/<str:code>/edit/", plan_edit.plan_edit, name="plan-edit"),
+    path("plans/<str:code>/edit/plan/", plan_edit.plan_fields_edit, name="plan-fields-edit"),
+    path("plans/<str:code>/edit/<str:section>/new/", plan_edit.element_new, name="plan-element-new"),
+    path("plans/<str:code>/edit/<str:section>/<path:element>/move/", acts.element_move, name="plan-element-move"),
+    path("plans/<str:code>/edit/<str:section>/<path:element>/retire/", acts.element_retire, name="plan-element-retire"),
+    path("plans/<str:code>/edit/<str:section>/<path:element>/", plan_edit.element_edit, name="plan-element-edit"),
     path("plans/<str:code>/", views.plan_detail, name="plan"),
+    path("plans/<str:code>/change/", plan_change.plan_change, name="plan-change"),
     path("plans/<str:code>/by-priority/", views.by_priority, name="plan-by-priority"),
     path("plans/<str:code>/by-directorate/", views.by_directorate, name="plan-by-directorate"),
     path("plans/<str:code>/matrix/", views.matrix, name="plan-matrix"),
@@ -23,5 +36,8 @@ urlpatterns = [
     path("plans/<str:code>/scorecard/", views.scorecard, name="scorecard"),
     path("plans/<str:code>/exceptions/", views.exceptions, name="exceptions"),
     path("plans/<str:code>/metrics/<str:metric_code>/", views.metric, name="metric"),
+    path("plans/<str:code>/versions/", version_views.plan_versions, name="plan-versions"),
+    path("plans/<str:code>/versions/compare/", version_views.plan_compare, name="plan-compare"),
+    path("plans/<str:code>/versions/<int:number>/", version_views.plan_version, name="plan-version"),
     path("search/", views.search, name="search"),
 ]

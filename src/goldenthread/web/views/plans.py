@@ -9,23 +9,27 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from goldenthread.access.decorators import plan_view, signed_in
-from goldenthread.access.rules import viewable_plans
+from goldenthread.access.rules import may_create_plan, viewable_plans
+from goldenthread.performance.definitions import definitions_in_force
 from goldenthread.plans.models import Plan
 from goldenthread.presenters import assurance as assurance_presenters
 from goldenthread.presenters import deliverables as deliverables_presenter
 from goldenthread.presenters import plan as presenters
+from goldenthread.presenters import plan_change as plan_change_presenter
 from goldenthread.presenters import readings, reported
 from goldenthread.presenters import search as search_presenter
 from goldenthread.presenters.as_at import AsAt
 from goldenthread.presenters.cycle.plan_links import plan_cycle_links
 from goldenthread.presenters.metric import download_rows, metric_page
+from goldenthread.presenters.plan_version import assessment_version_line
 from goldenthread.presenters.returns import returned_values
 from goldenthread.web.downloads import table_response
 
 
 @signed_in
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {"plans": presenters.plan_list(viewable_plans(request.user))})
+    plans = presenters.plan_list(viewable_plans(request.user))
+    return render(request, "web/home.html", {"plans": plans, "may_create_plan": may_create_plan(request.user)})
 
 
 def _plan_page(request: HttpRequest, template: str, plan: Plan, as_at: AsAt, current: str, **context) -> HttpResponse:
@@ -40,16 +44,19 @@ def _plan_page(request: HttpRequest, template: str, plan: Plan, as_at: AsAt, cur
 
 @plan_view
 def plan_detail(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
-    page = presenters.plan_page(plan, on=as_at.date)
-    statuses = reported.assess(plan, as_at=as_at.period, reports=page.reports).objectives
+    definitions = definitions_in_force(plan, as_at.period.end)  # the version of the plan in force then
+    page = presenters.plan_page(plan, on=as_at.date, definitions=definitions)
+    assessment = reported.assess(plan, as_at=as_at.period, reports=page.reports, definitions=definitions)
     return _plan_page(
         request,
         "web/plan.html",
         plan,
         as_at,
         "plan",
-        page=presenters.with_statuses(page, statuses),
+        page=presenters.with_statuses(page, assessment.objectives),
+        version_line=assessment_version_line(assessment),
         cycle_links=plan_cycle_links(plan, request.user, timezone.localdate()),
+        editing=plan_change_presenter.edit_area(plan, request.user),
     )
 
 
