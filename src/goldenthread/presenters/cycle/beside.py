@@ -1,7 +1,7 @@
 """What the update form shows beside each part of a unit's update: the unit's update for the
-preceding period (whatever its status, which is said), and for each metric its target and its
-latest value — the figure :mod:`goldenthread.performance.figures` gives for the unit, named by
-its period."""
+preceding period (whatever its status, which is said), and for each metric its target (as the
+version of the plan in force at the period's end sets it) and its latest value — the figure
+:mod:`goldenthread.performance.figures` gives for the unit, named by its period."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from goldenthread.cycles.models import ReportingPeriod, Submission
 from goldenthread.cycles.services import STATUS_LABELS, Scope, UpdateData, stored_data
 from goldenthread.performance import figures
+from goldenthread.performance.definitions import definitions_in_force
 from goldenthread.planfile.periods import period_name
 from goldenthread.plans import models as pm
 from goldenthread.presenters.cycle.display import RAG_LABELS, metric_value_text
@@ -78,8 +79,9 @@ def beside_update(period: ReportingPeriod, unit: pm.OrgUnit, scope: Scope) -> Be
         status = STATUS_LABELS.get(submission.status, submission.status).lower()
         beside = Beside(f"Beside each part: {unit.name}'s update for {previous.label} ({status}).")
         beside.notes = _previous_notes(scope, stored_data(submission), f"{previous.label} ({status})")
+    # the target of the version of the plan in force at the period's end
+    defined = {x.pk: x for x in definitions_in_force(period.plan, period.end).metrics(scope.metrics)}
     for x in scope.metrics:
-        beside.notes.setdefault(f"m{x.pk}", []).extend(
-            [("Target", format_target(x)), ("Latest value", _latest(x, unit, period))]
-        )
+        target = format_target(defined[x.pk]) if x.pk in defined else f"Not in the plan for {period.label}"
+        beside.notes.setdefault(f"m{x.pk}", []).extend([("Target", target), ("Latest value", _latest(x, unit, period))])
     return beside
