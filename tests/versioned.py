@@ -8,7 +8,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 
-from goldenthread.planfile import validate_file
+from goldenthread.planfile import validate_file, validate_text
 from goldenthread.planfile.periods import parse_period
 from goldenthread.plans import changes
 from goldenthread.plans import models as m
@@ -16,6 +16,7 @@ from goldenthread.plans.store import load_plan
 
 from . import factories
 from .conftest import PROJECT
+from .factories import PLAN_WITH_DATA
 
 Q1, Q2, Q3, Q4 = (parse_period(f"2019/20 Q{n}") for n in range(1, 5))
 #: the target as version 1 (the seed) and version 2 (the change) write it, and the verdicts on the data
@@ -63,4 +64,18 @@ def nhsei_with_a_change() -> m.Plan:
     plan = nhsei_with_data()
     version = approve_change(plan, revise_target)
     assert (version.number, version.in_force_from) == (2, date(2019, 10, 1))
+    return plan
+
+
+def move_a1(change: m.PlanChange, user) -> None:
+    """The factory plan's A1, due 30 September 2016, retitled and moved to 31 March 2017."""
+    data = {**(changes.element_data(change, "activities", "A1") or {}), "due": "2017-03-31", "title": "Publish later"}
+    changes.save_element(change, "activities", "A1", data, reason="Moved by the board", user=user, seen=None)
+
+
+def factory_plan_with_a_moved_activity() -> m.Plan:
+    """The factory plan (version 1) and a change from 2016/17 Q4 moving A1 (version 2)."""
+    load_plan(validate_text(PLAN_WITH_DATA).plan)
+    plan = m.Plan.objects.get(code="t")
+    approve_change(plan, move_a1, in_force="2016/17 Q4")
     return plan

@@ -7,13 +7,9 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
-from goldenthread.planfile import validate_text
-from goldenthread.plans import changes
 from goldenthread.plans import models as m
-from goldenthread.plans.store import load_plan
 
-from ..factories import PLAN_WITH_DATA
-from ..versioned import ADDED, NEW_TARGET, OLD_TARGET, approve_change, nhsei_with_a_change
+from ..versioned import ADDED, NEW_TARGET, OLD_TARGET, factory_plan_with_a_moved_activity, nhsei_with_a_change
 from .test_verdict import text_of
 
 pytestmark = pytest.mark.django_db
@@ -61,14 +57,7 @@ def test_pages_that_show_the_current_plan_say_no_version(plan, reader):
 
 
 def test_deliverables_as_at_a_period_have_the_dates_then_planned(reader):
-    load_plan(validate_text(PLAN_WITH_DATA).plan)
-    plan = m.Plan.objects.get(code="t")
-
-    def move(change, user):
-        data = {**changes.element_data(change, "activities", "A1"), "due": "2017-03-31", "title": "Publish later"}
-        changes.save_element(change, "activities", "A1", data, reason="Moved by the board", user=user, seen=None)
-
-    approve_change(plan, move, in_force="2016/17 Q4")
+    factory_plan_with_a_moved_activity()
     old = text_of(reader.get("/plans/t/deliverables/", {"as_at": "2016/17 Q3"}))
     assert "Plan as at 2016/17 Q3: version 1" in old
     assert "Publish" in old and "Publish later" not in old and "30 September 2016" in old
