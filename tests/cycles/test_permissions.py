@@ -81,6 +81,24 @@ EXPECTED: dict[str, tuple[frozenset, frozenset]] = {
     # change; the planning team of any plan creates plans
     "plan-change": (RUNS_THE_CYCLE, RUNS_THE_CYCLE),
     "plan-new": (frozenset({"planner", "other_planner", "admin"}), frozenset({"planner", "other_planner", "admin"})),
+    # the plan workbench: its planning team edits the plan in the browser and uploads a changed
+    # workbook; everyone who reads the plan downloads it and reads its versions
+    **{
+        name: (RUNS_THE_CYCLE, RUNS_THE_CYCLE)
+        for name in (
+            "plan-fields-edit",
+            "plan-element-new",
+            "plan-element-edit",
+            "plan-element-move",
+            "plan-element-retire",
+            "plan-upload",
+        )
+    },
+    "plan-download": (SIGNED_IN, NOBODY),
+    "plan-template": (SIGNED_IN, NOBODY),
+    "plan-versions": (SIGNED_IN, NOBODY),
+    "plan-version": (SIGNED_IN, NOBODY),
+    "plan-compare": (SIGNED_IN, NOBODY),
     "cycles:public_home": (ALL, NOBODY),
     "cycles:public_plan": (ALL, NOBODY),
     "cycles:public_period": (ALL, NOBODY),
@@ -172,6 +190,10 @@ def parameters(world, name: str) -> dict:
         "url": "x",
         "fmt": "html",
         "name": "scorecard.csv",
+        "format": "yaml",
+        "section": "metrics",
+        "element": "MED-2-M1",
+        "number": 1,
     }
     if name == "cycles:history":
         values["pk"] = world.submission.pk
@@ -205,6 +227,10 @@ def test_every_url_name_has_an_access_rule_and_parameters():
         "url",
         "fmt",
         "name",
+        "format",
+        "section",
+        "element",
+        "number",
     }
     for name, params in walk(get_resolver().url_patterns):
         if name.startswith(UNNAMED_ALLOWED):

@@ -229,3 +229,10 @@ def test_a_plan_held_as_data_is_validated_with_the_same_messages():
     found = [f"{p.path}: {p.message}" for p in validate_data(document, "draft").problems]
     assert any(f.startswith("objectives[1].code: code 'a' is used twice") for f in found), found
     assert any(f.startswith("objectives[1].level: unknown level 'q'") for f in found), found
+
+
+@pytest.mark.parametrize("levels", ["levels: []\n", "levels:\n  - {code: p}\n", ""])
+def test_a_plan_with_no_valid_level_is_refused_with_its_problem_not_a_crash(levels):
+    text = "code: t\ntitle: T\norganisation: {code: o, name: O}\nstart: 2016/17\nend: 2016/17\n" + levels
+    found = problems(text)
+    assert any("levels" in p for p in found), found

@@ -239,3 +239,14 @@ def test_an_element_holding_peoples_records_is_never_retired_or_dropped(plan, ex
     with pytest.raises(PlanLoadRefused, match="no longer has activity MED-1-a, which holds quarterly updates"):
         load_plan(type(example_plan).model_validate(document))
     assert cm.ActivityUpdate.objects.filter(commentary="Typed").exists()
+
+
+def test_migrate_gives_a_plan_loaded_before_versions_were_kept_its_baseline(plan):
+    from django.core.management import call_command
+
+    plan.versions.all().delete()
+    call_command("migrate", verbosity=0)
+    baseline = plan.versions.get()
+    assert (baseline.number, baseline.note) == (1, "Baseline: the plan as held")
+    call_command("migrate", verbosity=0)
+    assert plan.versions.count() == 1

@@ -104,10 +104,12 @@ def test_a_stored_version_downloads(plan, planner):
     assert planner.get("/plans/example-2019/plan.yaml?version=9").status_code == 404
 
 
-def test_the_baseline_downloads_before_any_change(plan, lead):
-    m.PlanVersion.objects.filter(plan=plan).delete()  # as for a plan stored before versions were kept
+def test_a_version_downloads_and_an_unknown_one_is_not_found_and_reading_writes_nothing(plan, lead):
     response = lead.get("/plans/example-2019/plan.yaml?version=1")
     assert response.status_code == 200 and response.content.decode() == to_yaml(export_plan("example-2019"))
+    m.PlanVersion.objects.filter(plan=plan).delete()  # as for a plan stored before versions were kept
+    assert lead.get("/plans/example-2019/plan.yaml?version=1").status_code == 404
+    assert not m.PlanVersion.objects.filter(plan=plan).exists()  # its baseline comes with the next migrate
 
 
 def test_the_template_is_for_everyone_signed_in(plan, lead):

@@ -141,7 +141,7 @@ def _validate_shape(
         problems.append(
             source.problem(("levels",), "a plan declares at least one level, e.g. '- {code: priority, name: Priority}'")
         )
-    if not header_ok:
+    if not header_ok or not valid["levels"]:  # no valid level: its problems are above; nothing to check across
         return None, invalid_codes, kept
     return schema.Plan.model_validate({**header, **valid}), invalid_codes, kept
 

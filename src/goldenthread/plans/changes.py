@@ -67,6 +67,14 @@ def latest_version(plan: m.Plan) -> m.PlanVersion:
     return record_version(plan, export_plan(plan.code), how=m.PlanVersion.How.LOADED, note="Baseline: the plan as held")
 
 
+def ensure_baselines() -> int:
+    """The baseline of every plan that has no version yet; how many were made."""
+    plans = list(m.Plan.objects.filter(versions__isnull=True))
+    for plan in plans:
+        latest_version(plan)
+    return len(plans)
+
+
 def open_change(plan: m.Plan) -> m.PlanChange | None:
     """The plan's change in draft or awaiting approval, if any."""
     return m.PlanChange.objects.filter(plan=plan, status__in=m.PlanChange.OPEN).first()
@@ -425,6 +433,7 @@ __all__ = [
     "EditProblems",
     "approve",
     "draft_change",
+    "ensure_baselines",
     "element_data",
     "fingerprint",
     "latest_version",

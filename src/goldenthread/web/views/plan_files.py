@@ -55,7 +55,6 @@ def plan_download(request: HttpRequest, code: str, format: str) -> HttpResponse:
         raise Http404(f"There is no plan.{format} to download; choose plan.yaml or plan.xlsx")
     number = request.GET.get("version", "").strip()
     if number:
-        changes.latest_version(plan)  # a plan loaded before versions were kept gets its baseline
         version = plan.versions.filter(number=int(number)).first() if number.isdigit() else None
         if version is None:
             raise Http404(f"{plan.code} has no version {number}; its versions are listed on its versions page")
