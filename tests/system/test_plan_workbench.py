@@ -162,6 +162,7 @@ def test_a_change_to_seed_001_from_the_quality_check_to_version_2(person, seed_0
     director.get_by_label("Comment").fill("Agreed")
     director.get_by_role("button", name="Approve").click()
     expect(director).to_have_url(re.compile(r"/plans/nhsei-2019/versions/2/$"))
+    expect(director.locator(".nhsuk-notification-banner")).to_contain_text("Change 1 is approved")
 
     director.goto(f"{PLAN}/versions/")
     versions_table = director.locator("main")
