@@ -86,6 +86,7 @@ EXPECTED: dict[str, tuple[frozenset, frozenset]] = {
     **{
         name: (RUNS_THE_CYCLE, RUNS_THE_CYCLE)
         for name in (
+            "plan-edit",
             "plan-fields-edit",
             "plan-element-new",
             "plan-element-edit",
