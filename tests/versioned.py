@@ -23,6 +23,8 @@ Q1, Q2, Q3, Q4 = (parse_period(f"2019/20 Q{n}") for n in range(1, 5))
 OLD_TARGET, NEW_TARGET = "= 100.0% by 2020-03", "≥ 90.0% by 2019/20 Q4"
 OLD_VERDICT, NEW_VERDICT = "target missed in the latest period", "target met in the latest period"
 ADDED = "MED-2-M2"
+#: version 2 retitles objective MED-2 ("Introduction of Medical Examiners") and adds MED-3
+RETITLED, NEW_OBJECTIVE = "Medical Examiners in every acute trust", "Learning from deaths"
 
 
 def nhsei_with_data() -> m.Plan:
@@ -48,7 +50,8 @@ def approve_change(plan: m.Plan, edit, *, in_force: str = "2019/20 Q3") -> m.Pla
 
 
 def revise_target(change: m.PlanChange, user) -> None:
-    """MED-2-M1's target to ≥ 90% by 2019/20 Q4, with a trajectory; a metric added."""
+    """MED-2-M1's target to ≥ 90% by 2019/20 Q4, with a trajectory; a metric and an objective
+    added; objective MED-2 retitled."""
     data = dict(changes.element_data(change, "metrics", "MED-2-M1") or {})
     data["target"] = {"value": "0.9", "comparison": ">=", "by": "2019/20 Q4", "text": "At least 90% by March 2020"}
     data["trajectory"] = [{"period": "2019/20 Q2", "value": "0.85"}]
@@ -57,6 +60,10 @@ def revise_target(change: m.PlanChange, user) -> None:
     )
     added = {"code": ADDED, "title": "Medical Examiner offices open", "objectives": ["MED-2"], "unit": "count"}
     changes.save_element(change, "metrics", None, added, reason="A measure the board asked for", user=user, seen=None)
+    objective = {**(changes.element_data(change, "objectives", "MED-2") or {}), "title": RETITLED}
+    changes.save_element(change, "objectives", "MED-2", objective, reason="Retitled", user=user, seen=None)
+    new = {"code": "MED-3", "level": "dir-priority", "title": NEW_OBJECTIVE, "org_unit": "medical"}
+    changes.save_element(change, "objectives", None, new, reason="A priority the board added", user=user, seen=None)
 
 
 def nhsei_with_a_change() -> m.Plan:

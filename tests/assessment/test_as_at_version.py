@@ -18,16 +18,19 @@ from goldenthread.plans import models as m
 from goldenthread.plans.store import export_plan, load_plan
 from goldenthread.presenters import assurance as ap
 from goldenthread.presenters.metric import download_rows, metric_page
+from goldenthread.presenters.plan import plan_page
 
 from .. import factories
 from ..versioned import (
     ADDED,
+    NEW_OBJECTIVE,
     NEW_VERDICT,
     OLD_VERDICT,
     Q1,
     Q2,
     Q3,
     Q4,
+    RETITLED,
     factory_plan_with_a_moved_activity,
     nhsei_with_a_change,
 )
@@ -89,6 +92,18 @@ def test_a_metric_added_later_is_not_in_the_earlier_assessment(plan):
     assert ap.exceptions(plan, Q1).version_line.startswith("Plan as at 2019/20 Q1: version 1")
 
 
+def test_objectives_are_those_of_the_version_in_force(plan):
+    old, new = assess_plan(plan, as_at=Q1), assess_plan(plan, as_at=Q4)
+    assert "MED-3" not in old.objectives and "MED-3" in new.objectives
+    titles = {o["code"]: o["title"] for o in to_data(old)["objectives"]}
+    assert titles["MED-2"] == "Introduction of Medical Examiners"
+    assert {o["code"]: o["title"] for o in to_data(new)["objectives"]}["MED-2"] == RETITLED
+    tree = [n.title for n in plan_page(plan, on=Q1.end).walk()]
+    assert "Introduction of Medical Examiners" in tree and RETITLED not in tree and NEW_OBJECTIVE not in tree
+    tree = [n.title for n in plan_page(plan, on=Q4.end).walk()]
+    assert RETITLED in tree and NEW_OBJECTIVE in tree
+
+
 def test_the_live_plan_is_untouched_and_nothing_is_saved(plan):
     before = export_plan(plan.code)
     with CaptureQueriesContext(connection) as made:
@@ -99,14 +114,14 @@ def test_the_live_plan_is_untouched_and_nothing_is_saved(plan):
 
 
 def test_the_version_is_read_in_a_fixed_number_of_queries(plan):
-    """One query for the versions; for an older one, its document, the owners and the units: never
-    a query per metric."""
+    """One query for the versions; for an older one, its document, the owners, the units and the
+    levels: never a query per metric, activity or objective."""
     with CaptureQueriesContext(connection) as latest:
         assess_plan(plan, as_at=Q4)
     with CaptureQueriesContext(connection) as older:
         assess_plan(plan, as_at=Q1)
-    # the latest version prefetches the trajectories (one query) that the older one reads from its document
-    assert len(older) <= len(latest) + 2
+    # the document, owners, units and levels; not the trajectories, which the older one reads from its document
+    assert len(older) == len(latest) + 4 - 1
     with CaptureQueriesContext(connection) as read:
         definitions = definitions_in_force(plan, Q1.end)
         metrics = definitions.metrics(plan.metrics.select_related("owner"))

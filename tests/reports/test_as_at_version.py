@@ -14,7 +14,18 @@ from goldenthread.reports.board import board_pack
 from goldenthread.reports.documents import render_pack
 from goldenthread.reports.opendata import open_data
 
-from ..versioned import ADDED, NEW_TARGET, NEW_VERDICT, OLD_TARGET, OLD_VERDICT, Q1, Q4, nhsei_with_a_change
+from ..versioned import (
+    ADDED,
+    NEW_OBJECTIVE,
+    NEW_TARGET,
+    NEW_VERDICT,
+    OLD_TARGET,
+    OLD_VERDICT,
+    Q1,
+    Q4,
+    RETITLED,
+    nhsei_with_a_change,
+)
 from .conftest import docx, docx_text, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +62,7 @@ def test_the_q1_pack_shows_the_old_target_and_its_verdict(plan, tmp_path):
 
     page = words(html_lib.unescape(re.sub(r"<[^>]+>", " ", render_pack(pack, "html").decode())))
     assert OLD_TARGET in page and OLD_VERDICT in page and NEW_TARGET not in page
+    assert "Introduction of Medical Examiners" in page and RETITLED not in page and NEW_OBJECTIVE not in page
     assert f"Plan version {VERSION_LINE}" in page
 
     word = docx_text(docx(render_pack(pack, "docx")))
@@ -65,6 +77,7 @@ def test_the_q4_pack_shows_the_new_target_and_says_no_version(plan, tmp_path):
     assert pack.version_line == ""
     text = words(pdf_text(render_pack(pack, "pdf"), tmp_path))
     assert f"Target {NEW_TARGET}" in text and "target met in the" in text and ADDED in text
+    assert RETITLED in text and NEW_OBJECTIVE in text and "Introduction of Medical Examiners" not in text
     assert "= 100.0%" not in text and "Plan as at" not in text and "Plan version" not in text
 
 

@@ -224,8 +224,8 @@ def assess_plan(
     activity_by_objective: dict[int, list[Status]] = defaultdict(list)
     for a in activities:
         activity_by_objective[a.objective_id].append(activity_status[a.code])
-    objectives = list(plan.objectives.values_list("pk", "code", "parent_id"))
-    code_of = {pk: code for pk, code, _ in objectives}
+    objectives = _objective_rows(plan, definitions)
+    code_of: dict[int | None, str] = {pk: code for pk, code, _ in objectives}
     statuses = objective_statuses(
         [
             ObjectiveInput(code, code_of.get(parent), by_objective[pk], activity_by_objective[pk])
@@ -233,6 +233,13 @@ def assess_plan(
         ]
     )
     return PlanAssessment(plan, as_at, assessments, statuses, activity_status, fired, definitions)
+
+
+def _objective_rows(plan: m.Plan, definitions: Definitions) -> list[tuple[int, str, int | None]]:
+    """(pk, code, parent pk) of each objective of the version in force."""
+    if definitions.is_latest:
+        return list(plan.objectives.values_list("pk", "code", "parent_id"))
+    return [(o.pk, o.code, o.parent_id) for o in definitions.objectives(plan.objectives.all())]
 
 
 def _state(a: m.Activity, statuses: Mapping[int, str]) -> ActivityState:
@@ -349,6 +356,9 @@ def to_data(assessment: PlanAssessment, *, objectives: bool = True) -> dict:
     """JSON-ready: what ``goldenthread assess --format json`` prints and the API will serve."""
     plan = assessment.plan
     titles = dict(plan.objectives.values_list("code", "title")) if objectives else {}
+    spec = assessment.definitions.spec if assessment.definitions else None
+    if objectives and spec is not None:  # the titles of the version judged against
+        titles.update((o.code, o.title) for o in spec.objectives)
     return {
         "plan": plan.code,
         "as_at": assessment.as_at.label,

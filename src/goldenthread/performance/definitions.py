@@ -6,16 +6,17 @@ leave the Q1 papers as they were. So for a day on which an earlier version was i
 (:func:`goldenthread.plans.versions.in_force`: the highest-numbered version in force from that
 day or before), each metric of the plan is given that version's definition — target (value,
 comparison, by, text), trajectory, polarity, unit, frequency, aggregation, trigger and its rules,
-title, headline flag, owner, review — and each activity its title, dates, owner and planned
-status; metrics and activities the version did not have are left out. The elements are the live
-model instances, so their data (observations, updates) is found by their keys, overlaid on
-*unsaved copies*: never save one. Each copy's prefetched trajectory is the version's points,
-so ``metric.trajectory.all()`` reads them without a query.
+title, headline flag, owner, review — each activity its title, dates, owner and planned status,
+and each objective its title, description, level, parent, unit and owner; elements the version
+did not have are left out. The elements are the live model instances, so their data
+(observations, updates) is found by their keys, overlaid on *unsaved copies*: never save one.
+Each copy's prefetched trajectory is the version's points, so ``metric.trajectory.all()`` reads
+them without a query.
 
 Queries are set-based: one for the plan's versions (numbers and dates only), and only when the
 version in force is not the latest, one for its document and one each for the plan's owners and
-org units. When the latest version is in force (or the plan keeps no versions), the live
-elements are used as they are.
+org units (and for objectives, its levels). When the latest version is in force (or the plan
+keeps no versions), the live elements are used as they are.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from goldenthread.plans import models as m
 from goldenthread.plans import versions
 from goldenthread.plans.store import mapping
 
-_T = TypeVar("_T", m.Metric, m.Activity, m.Owner)
+_T = TypeVar("_T", m.Metric, m.Activity, m.Objective, m.Owner)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class Definitions:
     version: VersionInForce | None  # None: the plan keeps no versions
     spec: schema.Plan | None = None  # the version's plan when it is not the latest
     _owners: dict[str, m.Owner] | None = field(default=None, repr=False)
+    _units: dict[str, int] | None = field(default=None, repr=False)
 
     @property
     def is_latest(self) -> bool:
@@ -104,13 +106,33 @@ class Definitions:
         owners = self._owner_table()
         return [_activity_as(a, planned[a.code], owners) for a in live if a.code in planned]
 
+    def objectives(self, live: Iterable[m.Objective]) -> list[m.Objective]:
+        """``live`` objectives as the version sets them out (title, description, level, parent, unit,
+        owner); those it did not have are left out."""
+        if self.spec is None:
+            return list(live)
+        live = list(live)
+        defined = {o.code: o for o in self.spec.objectives}
+        codes = {
+            "objectives": {o.code: o.pk for o in live},
+            "levels": dict(self.plan.levels.values_list("code", "pk")),
+            "org_units": self._unit_codes(),
+        }
+        owners = self._owner_table()
+        return [_objective_as(o, defined[o.code], owners, codes) for o in live if o.code in defined]
+
+    def _unit_codes(self) -> dict[str, int]:
+        if self._units is None:
+            self._units = dict(self.plan.org_units.values_list("code", "pk"))
+        return self._units
+
     def _owner_table(self) -> dict[str, m.Owner]:
         """The version's owners by code: the live owner with the version's title and name, or an
         unsaved one for an owner the plan no longer has."""
         if self._owners is None:
             assert self.spec is not None
             live = {o.code: o for o in self.plan.owners.select_related("org_unit")}
-            units = dict(self.plan.org_units.values_list("code", "pk"))
+            units = self._unit_codes()
             self._owners = {o.code: _owner_as(live.get(o.code), o, self.plan, units) for o in self.spec.owners}
         return self._owners
 
@@ -212,6 +234,25 @@ def _activity_as(live: m.Activity, a: schema.Activity, owners: dict[str, m.Owner
             "due_text": a.due or "",
             "due_date": resolve_due(a.due),
             "owner": owners.get(a.owner) if a.owner else None,
+        },
+    )
+
+
+def _objective_as(
+    live: m.Objective, o: schema.Objective, owners: dict[str, m.Owner], codes: dict[str, dict[str, int]]
+) -> m.Objective:
+    """The objective as the version sets it out; a level, parent or unit the plan no longer has
+    leaves the live one (level) or none (parent, unit)."""
+    return _copy(
+        live,
+        {
+            "title": o.title,
+            "description": o.description,
+            "assessment": o.assessment,
+            "level_id": codes["levels"].get(o.level, live.level_id),
+            "parent_id": codes["objectives"].get(o.parent) if o.parent else None,
+            "org_unit_id": codes["org_units"].get(o.org_unit) if o.org_unit else None,
+            "owner": owners.get(o.owner) if o.owner else None,
         },
     )
 

@@ -275,6 +275,8 @@ def _objective_tree(
     for source, target in m.Objective.contributes_to.through.objects.filter(from_objective__plan=plan).values_list(
         "from_objective_id", "to_objective_id"
     ):
+        if target not in by_pk or source not in by_pk:  # not in the version of the plan shown
+            continue
         t, s = by_pk[target], by_pk[source]
         nodes[source].contributes_to.append(Link(t.code, t.title, anchor(t.code)))
         nodes[target].contributors.append(Link(s.code, s.title, anchor(s.code)))
@@ -305,8 +307,8 @@ def plan_page(
     on = on or date.today()
     levels = list(plan.levels.all())
     units = list(plan.org_units.filter(declared=True).select_related("parent"))
-    objectives = list(plan.objectives.select_related("level", "org_unit", "owner"))
     definitions = definitions or definitions_in_force(plan, on)
+    objectives = definitions.objectives(plan.objectives.select_related("level", "org_unit", "owner"))
     metrics = {x.pk: x for x in definitions.metrics(plan.metrics.all())}
     nodes, reports = _objective_nodes(plan, objectives, metrics, definitions, statuses or {}, on)
     page = PlanPage(

@@ -78,7 +78,8 @@ def fill_pack(pack: Pack, scope: Scope, progress: Progress = quiet) -> Pack:
     pack.scorecard_is_headline = card.headline_only
     pack.version_line = card.version_line  # the version of the plan in force at the period's end
 
-    objectives = list(plan.objectives.select_related("level", "org_unit", "owner__org_unit").order_by("position"))
+    live = plan.objectives.select_related("level", "org_unit", "owner__org_unit").order_by("position")
+    objectives = assessment.definitions.objectives(live) if assessment.definitions else list(live)
     pack.exceptions = exception_entries(plan, period, assessment, objectives, scope, metric_row, progress)
 
     progress.start("Objectives", total=1)
