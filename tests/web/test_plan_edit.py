@@ -105,6 +105,12 @@ def test_the_edit_page_lists_every_element_of_the_working_plan_with_its_form(pla
     assert "You are editing draft change 1" in page
 
 
+def test_the_plan_page_leads_the_planning_team_to_it_and_nobody_else(client, planner, plan):
+    assert f'href="{BASE}/"' in planner.get("/plans/example-2019/").content.decode()
+    client.force_login(_user("lead", plan, roles.LEAD, unit="medical"))
+    assert f'href="{BASE}/' not in client.get("/plans/example-2019/").content.decode()
+
+
 # --- adding --------------------------------------------------------------------------------------
 
 
