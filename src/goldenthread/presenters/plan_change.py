@@ -337,8 +337,6 @@ class Link:
 
 
 def add_links(plan_code: str) -> list[Link]:
-    """The links to start editing: any element or the plan's details (the list of everything in
-    the plan), then adding the commonest kinds."""
     every = Link("Edit any part of the plan: its details and every element", reverse("plan-edit", args=[plan_code]))
     return [every, *(Link(text, reverse("plan-element-new", args=[plan_code, section])) for text, section in ADD_LINKS)]
 
