@@ -366,6 +366,18 @@ def test_a_concurrent_edit_is_refused_with_nothing_lost(client, plan, planner):
     assert _element(plan, "metrics", "NUR-VAC")["target"]["value"] == "0.09"
 
 
+def test_a_concurrent_edit_of_the_plans_details_is_refused_too(client, plan, planner):
+    url = f"{BASE}/plan/"
+    mine = {**_form(planner, url), "title": "Mine", "reason": "Retitled"}
+    other = type(client)()
+    other.force_login(_user("dee", plan, roles.PLANNING_TEAM, first_name="Dee"))
+    assert other.post(url, {**_form(other, url), "title": "Theirs", "reason": "Retitled"}).status_code == 302
+    response = planner.post(url, mine)
+    page = response.content.decode()
+    assert response.status_code == 409 and 'value="Mine"' in page and "Their version, saved meanwhile" in page
+    assert _working(plan)["title"] == "Theirs"
+
+
 def test_a_submitted_change_refuses_edits_with_a_clear_message(planner, plan):
     url = f"{BASE}/owners/cno/"
     assert planner.post(url, {**_form(planner, url), "name": "Ruth May", "reason": "Named"}).status_code == 302
