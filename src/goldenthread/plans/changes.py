@@ -208,7 +208,7 @@ def _current_index(change: m.PlanChange, section: str, code: str, seen: str | No
             "Your values are shown below; find the element again on the change page"
         )
     if seen is not None and fingerprint(items[at]) != seen:
-        last = change.edits.filter(section=section).order_by("-made_at", "-pk").first()
+        last = change.edits.filter(section=section, code=code).order_by("-made_at", "-pk").first()
         who = f"{last.made_by_name} changed it at {timezone.localtime(last.made_at):%H:%M}" if last else "It changed"
         raise EditConflict(
             f"{who} after you opened this form, so your save was not made. Their version is now in the "

@@ -91,4 +91,3 @@ def in_force(plan: m.Plan, day: date) -> m.PlanVersion | None:
 
 def is_latest(version: m.PlanVersion) -> bool:
     return not m.PlanVersion.objects.filter(plan_id=version.plan_id, number__gt=version.number).exists()
-
