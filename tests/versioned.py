@@ -50,20 +50,21 @@ def approve_change(plan: m.Plan, edit, *, in_force: str = "2019/20 Q3") -> m.Pla
 
 
 def revise_target(change: m.PlanChange, user) -> None:
-    """MED-2-M1's target to ≥ 90% by 2019/20 Q4, with a trajectory; a metric and an objective
-    added; objective MED-2 retitled."""
+    """Objective MED-2 retitled and MED-3 added; MED-2-M1's target to ≥ 90% by 2019/20 Q4, with a
+    trajectory, and measuring MED-3 too; a metric added."""
+    objective = {**(changes.element_data(change, "objectives", "MED-2") or {}), "title": RETITLED}
+    changes.save_element(change, "objectives", "MED-2", objective, reason="Retitled", user=user, seen=None)
+    new = {"code": "MED-3", "level": "dir-priority", "title": NEW_OBJECTIVE, "org_unit": "medical"}
+    changes.save_element(change, "objectives", None, new, reason="A priority the board added", user=user, seen=None)
     data = dict(changes.element_data(change, "metrics", "MED-2-M1") or {})
     data["target"] = {"value": "0.9", "comparison": ">=", "by": "2019/20 Q4", "text": "At least 90% by March 2020"}
     data["trajectory"] = [{"period": "2019/20 Q2", "value": "0.85"}]
+    data["objectives"] = ["MED-2", "MED-3"]
     changes.save_element(
         change, "metrics", "MED-2-M1", data, reason="Target revised by the board", user=user, seen=None
     )
     added = {"code": ADDED, "title": "Medical Examiner offices open", "objectives": ["MED-2"], "unit": "count"}
     changes.save_element(change, "metrics", None, added, reason="A measure the board asked for", user=user, seen=None)
-    objective = {**(changes.element_data(change, "objectives", "MED-2") or {}), "title": RETITLED}
-    changes.save_element(change, "objectives", "MED-2", objective, reason="Retitled", user=user, seen=None)
-    new = {"code": "MED-3", "level": "dir-priority", "title": NEW_OBJECTIVE, "org_unit": "medical"}
-    changes.save_element(change, "objectives", None, new, reason="A priority the board added", user=user, seen=None)
 
 
 def nhsei_with_a_change() -> m.Plan:

@@ -98,6 +98,13 @@ def test_objectives_are_those_of_the_version_in_force(plan):
     titles = {o["code"]: o["title"] for o in to_data(old)["objectives"]}
     assert titles["MED-2"] == "Introduction of Medical Examiners"
     assert {o["code"]: o["title"] for o in to_data(new)["objectives"]}["MED-2"] == RETITLED
+    assert "MED-3" not in old.objectives and new.objectives["MED-3"].rating == "on_track"  # MED-2-M1's, from Q3
+    assert [r.objectives for r in ap.scorecard(plan, Q1).rows if r.code == "MED-2-M1"] == [
+        [("MED-2", "Introduction of Medical Examiners")]
+    ]
+    assert [r.objectives for r in ap.scorecard(plan, Q4).rows if r.code == "MED-2-M1"] == [
+        [("MED-2", RETITLED), ("MED-3", NEW_OBJECTIVE)]
+    ]
     tree = [n.title for n in plan_page(plan, on=Q1.end).walk()]
     assert "Introduction of Medical Examiners" in tree and RETITLED not in tree and NEW_OBJECTIVE not in tree
     tree = [n.title for n in plan_page(plan, on=Q4.end).walk()]
@@ -120,8 +127,9 @@ def test_the_version_is_read_in_a_fixed_number_of_queries(plan):
         assess_plan(plan, as_at=Q4)
     with CaptureQueriesContext(connection) as older:
         assess_plan(plan, as_at=Q1)
-    # the document, owners, units and levels; not the trajectories, which the older one reads from its document
-    assert len(older) == len(latest) + 4 - 1
+    # the document, owners, units and levels; not the trajectories, which the older one reads from its
+    # document; the links between metrics and objectives by the codes of each (two queries, not one)
+    assert len(older) == len(latest) + 4 - 1 + 1
     with CaptureQueriesContext(connection) as read:
         definitions = definitions_in_force(plan, Q1.end)
         metrics = definitions.metrics(plan.metrics.select_related("owner"))

@@ -216,7 +216,7 @@ def assess_plan(
     fired += evaluate_activity_rules(definitions.activity_rules, states, as_at.end)
 
     by_objective: dict[int, list[Status]] = defaultdict(list)
-    links = m.Metric.objectives.through.objects.filter(metric__plan=plan).values_list("metric_id", "objective_id")
+    links = definitions.links()
     status_of = {a.metric.pk: a.status for a in assessments}
     for metric_id, objective_id in links:
         if metric_id in status_of:

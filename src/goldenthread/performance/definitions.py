@@ -7,16 +7,16 @@ leave the Q1 papers as they were. So for a day on which an earlier version was i
 day or before), each metric of the plan is given that version's definition — target (value,
 comparison, by, text), trajectory, polarity, unit, frequency, aggregation, trigger and its rules,
 title, headline flag, owner, review — each activity its title, dates, owner and planned status,
-and each objective its title, description, level, parent, unit and owner; elements the version
-did not have are left out. The elements are the live model instances, so their data
-(observations, updates) is found by their keys, overlaid on *unsaved copies*: never save one.
-Each copy's prefetched trajectory is the version's points, so ``metric.trajectory.all()`` reads
-them without a query.
+each objective its title, description, level, parent, unit and owner, and each metric the
+objectives it measures (:meth:`Definitions.links`); elements the version did not have are left
+out. The elements are the live model instances, so their data (observations, updates) is found
+by their keys, overlaid on *unsaved copies*: never save one. Each copy's prefetched trajectory
+is the version's points, so ``metric.trajectory.all()`` reads them without a query.
 
 Queries are set-based: one for the plan's versions (numbers and dates only), and only when the
 version in force is not the latest, one for its document and one each for the plan's owners and
-org units (and for objectives, its levels). When the latest version is in force (or the plan
-keeps no versions), the live elements are used as they are.
+org units (for objectives, its levels; for links, its metrics' and objectives' codes). When the
+latest version is in force (or the plan keeps no versions), the live elements are used as they are.
 """
 
 from __future__ import annotations
@@ -67,6 +67,7 @@ class Definitions:
     spec: schema.Plan | None = None  # the version's plan when it is not the latest
     _owners: dict[str, m.Owner] | None = field(default=None, repr=False)
     _units: dict[str, int] | None = field(default=None, repr=False)
+    _links: list[tuple[int, int]] | None = field(default=None, repr=False)
 
     @property
     def is_latest(self) -> bool:
@@ -120,6 +121,27 @@ class Definitions:
         }
         owners = self._owner_table()
         return [_objective_as(o, defined[o.code], owners, codes) for o in live if o.code in defined]
+
+    def links(self) -> list[tuple[int, int]]:
+        """(metric pk, objective pk) for each objective each metric measures, in the order of the
+        metrics: the live links, or as the version lists them."""
+        if self.spec is None:
+            return list(
+                m.Metric.objectives.through.objects.filter(metric__plan=self.plan)
+                .order_by("metric__position")
+                .values_list("metric_id", "objective_id")
+            )
+        if self._links is None:
+            metrics = dict(self.plan.metrics.values_list("code", "pk"))
+            objectives = dict(self.plan.objectives.values_list("code", "pk"))
+            self._links = [
+                (metrics[x.code], objectives[code])
+                for x in self.spec.metrics
+                if x.code in metrics
+                for code in x.objectives
+                if code in objectives
+            ]
+        return self._links
 
     def _unit_codes(self) -> dict[str, int]:
         if self._units is None:

@@ -4,7 +4,6 @@ from one assessment of the plan (the same one the board pack uses). The exceptio
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,14 +13,22 @@ from goldenthread.performance.assessment import MetricAssessment, PlanAssessment
 from goldenthread.planfile.periods import Period, period_name
 from goldenthread.plans import models as m
 from goldenthread.presenters import icons
-from goldenthread.presenters.exceptions import ExceptionGroup, ExceptionItem, Exceptions, exceptions
+from goldenthread.presenters.exceptions import ExceptionGroup, ExceptionItem, Exceptions, exceptions, objective_links
 from goldenthread.presenters.metric import default_where
 from goldenthread.presenters.plan_version import assessment_version_line
 from goldenthread.presenters.reported import assess
 from goldenthread.presenters.values import format_target, format_value
 from goldenthread.presenters.verdict import Verdict, verdicts
 
-__all__ = ["ExceptionGroup", "ExceptionItem", "Exceptions", "exceptions", "format_target", "format_value"]
+__all__ = [
+    "ExceptionGroup",
+    "ExceptionItem",
+    "Exceptions",
+    "exceptions",
+    "format_target",
+    "format_value",
+    "objective_links",
+]
 
 
 def sparkline(values: np.ndarray, *, width: int = 120, height: int = 28, points: int = 24) -> Markup:
@@ -74,17 +81,6 @@ class Scorecard:
     version_line: str = ""  # which version of the plan the figures are judged against, when not the latest
 
 
-def objective_links(plan: m.Plan) -> dict[int, list[tuple[str, str]]]:
-    links: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for metric_id, code, title in (
-        m.Metric.objectives.through.objects.filter(metric__plan=plan)
-        .order_by("objective__position")
-        .values_list("metric_id", "objective__code", "objective__title")
-    ):
-        links[metric_id].append((code, title))
-    return links
-
-
 def scorecard_row(a: MetricAssessment, objectives: list[tuple[str, str]], as_at: Period | None = None) -> ScorecardRow:
     x = a.metric
     latest = a.latest
@@ -115,7 +111,7 @@ def scorecard(plan: m.Plan, as_at: Period | None = None, assessment: PlanAssessm
     assessment = assessment or assess(plan, as_at=as_at, where_code=where.code if where else None)
     headline = [a for a in assessment.metrics if a.metric.headline]
     chosen = headline or assessment.metrics
-    links = objective_links(plan)
+    links = objective_links(plan, assessment.definitions)
     return Scorecard(
         plan,
         assessment.as_at,

@@ -130,19 +130,33 @@ def _activity_items(
     return items
 
 
+def objective_links(plan: m.Plan, definitions: Definitions | None = None) -> dict[int, list[tuple[str, str]]]:
+    """For each metric (by pk), the (code, title) of each objective it measures, in the plan's
+    order — as ``definitions`` (the version of the plan in force) link them, when given."""
+    links: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    if definitions is not None and not definitions.is_latest:
+        by_pk = {o.pk: o for o in definitions.objectives(plan.objectives.all())}
+        pairs = definitions.links()
+        served = sorted((by_pk[o].position, metric_id, by_pk[o]) for metric_id, o in pairs if o in by_pk)
+        for _, metric_id, o in served:
+            links[metric_id].append((o.code, o.title))
+        return links
+    for metric_id, code, title in (
+        m.Metric.objectives.through.objects.filter(metric__plan=plan)
+        .order_by("objective__position", "objective__code")
+        .values_list("metric_id", "objective__code", "objective__title")
+    ):
+        links[metric_id].append((code, title))
+    return links
+
+
 def exceptions(plan: m.Plan, as_at: Period | None = None, assessment: PlanAssessment | None = None) -> Exceptions:
     """Every fired trigger, special cause of concern, failing assurance and overdue deliverable, each
     once, by the first objective it serves and its directorate, newest first."""
     where = default_where(plan)
     assessment = assessment or assess(plan, as_at=as_at, where_code=where.code if where else None)
     objectives = {o.code: o for o in plan.objectives.select_related("org_unit", "owner")}
-    served: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for metric_id, code, title in (
-        m.Metric.objectives.through.objects.filter(metric__plan=plan)
-        .order_by("objective__position", "objective__code")
-        .values_list("metric_id", "objective__code", "objective__title")
-    ):
-        served[metric_id].append((code, title))
+    served = objective_links(plan, assessment.definitions)
     items = [
         _metric_item(a, what, served[a.metric.pk], objectives)
         for a in assessment.metrics

@@ -208,14 +208,13 @@ def _activities_by_objective(
     return activities, reports
 
 
-def _metrics_by_objective(plan: m.Plan, metrics: dict[int, m.Metric]) -> dict[int, list[dict]]:
-    """Each objective's metrics, in the plan's order; a metric measuring several is under each."""
+def _metrics_by_objective(
+    plan: m.Plan, metrics: dict[int, m.Metric], definitions: Definitions
+) -> dict[int, list[dict]]:
+    """Each objective's metrics, in the plan's order; a metric measuring several is under each —
+    as the version of the plan shown links them."""
     links: dict[int, list[dict]] = defaultdict(list)
-    for metric_id, objective_id in (
-        m.Metric.objectives.through.objects.filter(metric__plan=plan)
-        .order_by("metric__position")
-        .values_list("metric_id", "objective_id")
-    ):
+    for metric_id, objective_id in definitions.links():
         x = metrics.get(metric_id)
         if x is None:  # not in the version of the plan shown
             continue
@@ -243,7 +242,7 @@ def _objective_nodes(
 ) -> tuple[dict[int, ObjectiveNode], PlanReports]:
     refs = _framework_refs(plan)
     activities, reports = _activities_by_objective(plan, on, definitions)
-    metric_links = _metrics_by_objective(plan, metrics)
+    metric_links = _metrics_by_objective(plan, metrics, definitions)
     nodes = {
         o.pk: ObjectiveNode(
             code=o.code,

@@ -15,6 +15,7 @@ from datetime import date
 
 from goldenthread.assurance.judgement import RATING_LABELS, RATINGS
 from goldenthread.performance.assessment import MetricAssessment, PlanAssessment
+from goldenthread.performance.definitions import Definitions
 from goldenthread.planfile.periods import Period
 from goldenthread.plans import models as m
 from goldenthread.presenters import assurance as ap
@@ -54,8 +55,8 @@ def board_pack(plan: m.Plan, period: Period, *, progress: Progress = quiet, toda
 class _MetricRows:
     """Metrics as the scorecard shows them, each with the objectives it measures."""
 
-    def __init__(self, plan: m.Plan, as_at: Period):
-        self.links = ap.objective_links(plan)
+    def __init__(self, plan: m.Plan, as_at: Period, definitions: Definitions | None = None):
+        self.links = ap.objective_links(plan, definitions)
         self.as_at = as_at
 
     def __call__(self, a: MetricAssessment) -> MetricRow:
@@ -68,7 +69,7 @@ def fill_pack(pack: Pack, scope: Scope, progress: Progress = quiet) -> Pack:
     progress.start("Assessing the plan", total=1)
     assessment = assess_for_pack(plan, period)
     progress.advance()
-    metric_row = _MetricRows(plan, period)
+    metric_row = _MetricRows(plan, period, assessment.definitions)
     card = ap.scorecard(plan, period, assessment=assessment)
     if scope.metric_ids is None:  # the board: the scorecard page's rows
         by_code = {a.metric.code: a for a in assessment.metrics}

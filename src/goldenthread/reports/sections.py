@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from goldenthread.performance.assessment import MetricAssessment, PlanAssessment
+from goldenthread.performance.definitions import definitions_in_force
 from goldenthread.planfile.periods import Period, parse_financial_year
 from goldenthread.plans import models as m
 from goldenthread.presenters import assurance as ap
@@ -48,13 +49,11 @@ def _descendants(objectives: list[m.Objective]) -> dict[int, list[tuple[m.Object
     return out
 
 
-def _metrics_by_objective(plan: m.Plan) -> dict[int, list[int]]:
+def _metrics_by_objective(plan: m.Plan, assessment: PlanAssessment) -> dict[int, list[int]]:
+    """The metrics of each objective, as the version of the plan assessed links them."""
     links: dict[int, list[int]] = defaultdict(list)
-    for metric_id, objective_id in (
-        m.Metric.objectives.through.objects.filter(metric__plan=plan)
-        .order_by("metric__position")
-        .values_list("metric_id", "objective_id")
-    ):
+    definitions = assessment.definitions or definitions_in_force(plan, assessment.as_at.end)
+    for metric_id, objective_id in definitions.links():
         links[objective_id].append(metric_id)
     return links
 
@@ -70,7 +69,7 @@ def objective_sections(
     parent is not also the unit's), with the objectives below it and their metrics."""
     below = _descendants(objectives)
     reports = plan_reports(plan, assessment.as_at.end)
-    metric_links = _metrics_by_objective(plan)
+    metric_links = _metrics_by_objective(plan, assessment)
     by_metric = {a.metric.pk: a for a in assessment.metrics}
     activity_count = Counter(plan.activities.values_list("objective_id", flat=True))
     if scope.objective_ids is None:
