@@ -54,7 +54,8 @@ def plan_document(plan: Plan) -> dict[str, Any]:
     exact decimal text in one form (``"0.95"``; 12500000.00 and 1.25E+7 both ``"12500000"``, as
     the YAML writes them), so equal plans give equal documents and ``Plan.model_validate`` gives
     the same plan back."""
-    return _with_number_text(plan.model_dump(mode="python", exclude_defaults=True))
+    document: dict[str, Any] = _with_number_text(plan.model_dump(mode="python", exclude_defaults=True))
+    return document
 
 
 def _with_number_text(value: Any) -> Any:
