@@ -173,6 +173,8 @@ def test_the_metric_page_shows_the_old_target_and_trajectory(plan):
     assert later is not None and later.has_trajectory and later.version_line == ""
     assert chart_targets(later) == [0.9]
     assert {row[9] for row in download_rows(later)[1]} == {0.9}
+    assert [o.title for o in page.objectives] == ["Introduction of Medical Examiners"]
+    assert [o.title for o in later.objectives] == [RETITLED, NEW_OBJECTIVE]
     added = metric_page(plan, ADDED, Q1, None)
     assert added is not None and added.version_note.startswith(f"Metric {ADDED} is not in version 1 of the plan")
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from goldenthread.assurance.judgement import FiredTrigger, Status
 from goldenthread.performance import figures
-from goldenthread.performance.assessment import MetricAssessment, assess_plan
+from goldenthread.performance.assessment import MetricAssessment, PlanAssessment, assess_plan
 from goldenthread.performance.models import Observation
 from goldenthread.planfile.periods import Period, period_name
 from goldenthread.plans import models as m
@@ -123,7 +123,7 @@ def metric_page(plan: m.Plan, metric_code: str, as_at: Period, where_code: str |
     return MetricPage(
         plan=plan,
         metric=metric,
-        objectives=list(metric.objectives.order_by("position")),
+        objectives=_objectives(plan, metric, result),
         where=where,
         where_options=_where_options(plan, metric),
         as_at=as_at,
@@ -143,6 +143,15 @@ def metric_page(plan: m.Plan, metric_code: str, as_at: Period, where_code: str |
         version_line=assessment_version_line(result),
         version_note=not_in_version(result, metric.code),
     )
+
+
+def _objectives(plan: m.Plan, metric: m.Metric, result: PlanAssessment) -> list[m.Objective]:
+    """The objectives the metric measures, as the version of the plan assessed links them."""
+    definitions = result.definitions
+    if definitions is None or definitions.is_latest:
+        return list(metric.objectives.order_by("position"))
+    measured = {objective for x, objective in definitions.links() if x == metric.pk}
+    return [o for o in definitions.objectives(plan.objectives.order_by("position")) if o.pk in measured]
 
 
 def _table_and_points(a: MetricAssessment, planned: dict[date, float]) -> tuple[list[TableRow], list[ChartPoint]]:
