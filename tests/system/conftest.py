@@ -47,6 +47,19 @@ def watched_page(browser, live_server, csp_violations):
     return page
 
 
+def signed_in_page(browser, live_server, csp_violations, username: str, password: str):
+    """A watched page (:func:`watched_page`) of ``username``, signed in and on My work."""
+    from playwright.sync_api import expect
+
+    page = watched_page(browser, live_server, csp_violations)
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="My work", level=1)).to_be_visible()
+    return page
+
+
 @pytest.fixture
 def page(browser, live_server, csp_violations):
     page = watched_page(browser, live_server, csp_violations)

@@ -24,7 +24,7 @@ from goldenthread.plans import versions
 from goldenthread.plans.store import export_plan, load_plan
 
 from ..conftest import PROJECT
-from .conftest import assert_accessible, screenshot, watched_page
+from .conftest import assert_accessible, screenshot, signed_in_page
 
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-long-workbench-password"
@@ -58,14 +58,8 @@ def person(browser, live_server, csp_violations):
     pages = []
 
     def sign_in(username: str):
-        page = watched_page(browser, live_server, csp_violations)
-        pages.append(page)
-        page.goto("/accounts/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("heading", name="My work", level=1)).to_be_visible()
-        return page
+        pages.append(signed_in_page(browser, live_server, csp_violations, username, PASSWORD))
+        return pages[-1]
 
     yield sign_in
     for page in pages:

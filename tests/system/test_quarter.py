@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 from tests.reports.conftest import pdf_text
 from tests.workers import tasks_in_this_process
 
-from .conftest import assert_accessible, screenshot, watched_page
+from .conftest import assert_accessible, screenshot, signed_in_page
 from .test_cycle import PASSWORD, cycle  # noqa: F401  (the fixture: seed 001, its periods, the people)
 
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
@@ -37,14 +37,8 @@ def people(browser, live_server, csp_violations):
     pages = []
 
     def sign_in(username: str):
-        page = watched_page(browser, live_server, csp_violations)
-        pages.append(page)
-        page.goto("/accounts/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("heading", name="My work", level=1)).to_be_visible()
-        return page
+        pages.append(signed_in_page(browser, live_server, csp_violations, username, PASSWORD))
+        return pages[-1]
 
     yield sign_in
     for page in pages:
