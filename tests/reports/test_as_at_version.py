@@ -11,8 +11,9 @@ import pytest
 
 from goldenthread.plans import models as m
 from goldenthread.reports.board import board_pack
-from goldenthread.reports.documents import render_pack
+from goldenthread.reports.documents import render_pack, render_summary
 from goldenthread.reports.opendata import open_data
+from goldenthread.reports.summary import plan_summary
 
 from ..versioned import (
     ADDED,
@@ -96,3 +97,11 @@ def test_open_data_for_a_period_uses_the_version_in_force_then(plan):
         True,
     )
     assert ADDED in new
+
+
+def test_the_summary_as_at_q1_says_which_version_its_scorecard_is_from(plan, tmp_path):
+    summary = plan_summary(plan, Q1)
+    assert summary.version_line == VERSION_LINE
+    assert VERSION_LINE in words(html_lib.unescape(render_summary(summary, "html").decode()))
+    assert VERSION_LINE in docx_text(docx(render_summary(summary, "docx")))
+    assert plan_summary(plan, Q4).version_line == ""

@@ -97,6 +97,7 @@ class Summary:
     units: list[tuple[str, int]] = field(default_factory=list)  # (directorate, objectives it holds)
     today: date | None = None
     limits: Limits = Limits()
+    version_line: str = ""  # which version of the plan the scorecard is judged against, when not the latest
 
     @property
     def file_stem(self) -> str:
@@ -167,6 +168,7 @@ def plan_summary(
         units=_units(objectives),
         today=today,
         limits=limits,
+        version_line=card.version_line,
     )
 
 

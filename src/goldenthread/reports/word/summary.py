@@ -63,6 +63,8 @@ def _document(s: Summary) -> Document:
     doc.add_heading(s.plan.title, level=0)
     published = f" · published {s.plan.source_date}" if s.plan.source_date else ""
     doc.add_paragraph(f"The plan on two pages · {s.plan.period_label}{published}")
+    if s.version_line:
+        muted(doc, s.version_line, 9)
     return doc
 
 
