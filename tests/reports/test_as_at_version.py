@@ -11,6 +11,7 @@ import pytest
 
 from goldenthread.plans import models as m
 from goldenthread.reports.board import board_pack
+from goldenthread.reports.directorate import directorate_pack
 from goldenthread.reports.documents import render_pack, render_summary
 from goldenthread.reports.opendata import open_data
 from goldenthread.reports.summary import plan_summary
@@ -105,3 +106,11 @@ def test_the_summary_as_at_q1_says_which_version_its_scorecard_is_from(plan, tmp
     assert VERSION_LINE in words(html_lib.unescape(render_summary(summary, "html").decode()))
     assert VERSION_LINE in docx_text(docx(render_summary(summary, "docx")))
     assert plan_summary(plan, Q4).version_line == ""
+
+
+def test_a_directorate_pack_as_at_q1_has_the_old_target(plan, tmp_path):
+    pack = directorate_pack(plan, plan.org_units.get(code="medical"), Q1)
+    assert pack.version_line == VERSION_LINE
+    assert scorecard_row(pack, "MED-2-M1").target == OLD_TARGET
+    assert ADDED not in {r.row.code for r in pack.scorecard}
+    assert VERSION_LINE in words(pdf_text(render_pack(pack, "pdf"), tmp_path))
