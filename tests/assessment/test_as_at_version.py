@@ -13,14 +13,18 @@ from django.test.utils import CaptureQueriesContext
 
 from goldenthread.performance.assessment import assess_plan, to_data
 from goldenthread.performance.definitions import definitions_in_force
+from goldenthread.planfile import validate_text
 from goldenthread.planfile.periods import parse_period
+from goldenthread.plans import changes
 from goldenthread.plans import models as m
 from goldenthread.plans.store import export_plan, load_plan
 from goldenthread.presenters import assurance as ap
 from goldenthread.presenters.metric import download_rows, metric_page
 from goldenthread.presenters.plan import plan_page
+from goldenthread.presenters.reported import assess
 
 from .. import factories
+from ..factories import PLAN_WITH_DATA
 from ..versioned import (
     ADDED,
     NEW_OBJECTIVE,
@@ -31,6 +35,7 @@ from ..versioned import (
     Q3,
     Q4,
     RETITLED,
+    approve_change,
     factory_plan_with_a_moved_activity,
     nhsei_with_a_change,
 )
@@ -205,3 +210,20 @@ def test_goldenthread_assess_says_which_version_it_judged_against(plan, capsys):
     assert "judged against version 1 of the plan, in force from 2019/20 (current: 2)" in out
     assert main(["assess", "nhsei-2019", "--as-at", "2019/20 Q4"]) == 0
     assert "judged against version" not in capsys.readouterr().out
+
+
+def test_an_activity_without_updates_has_the_status_the_version_in_force_planned():
+    """A change from 2016/17 Q4 plans A1 (due 30 September 2016, in progress) as complete: as at Q3
+    it is still overdue, as the pages and packs judge it (with the approved updates)."""
+    load_plan(validate_text(PLAN_WITH_DATA).plan)
+    plan = m.Plan.objects.get(code="t")
+
+    def complete(change, user):
+        data = {**(changes.element_data(change, "activities", "A1") or {}), "status": "complete"}
+        changes.save_element(change, "activities", "A1", data, reason="Done", user=user, seen=None)
+
+    approve_change(plan, complete, in_force="2016/17 Q4")
+    q3, q4 = parse_period("2016/17 Q3"), parse_period("2016/17 Q4")
+    assert assess(plan, as_at=q3).activities["A1"].rating == "concern"
+    assert "A1" in {i.code for g in ap.exceptions(plan, q3).groups for i in g.items}
+    assert assess(plan, as_at=q4).activities["A1"].rating == "complete"

@@ -103,8 +103,9 @@ def _activity_items(
     if not any(f.kind == "activity" for f in fired):
         return {}
     read = list(plan.activities.select_related("owner", "objective__owner", "org_unit", "objective__org_unit"))
-    activities = {a.code: a for a in (definitions.activities(read) if definitions else read)}
-    statuses = plan_reports(plan, on, read).activities
+    planned = definitions.activities(read) if definitions else read
+    activities = {a.code: a for a in planned}
+    statuses = plan_reports(plan, on, planned).activities
     items: dict[str, ExceptionItem] = {}
     for f in fired:
         if f.kind != "activity":

@@ -278,5 +278,6 @@ def assess(
     when the page has them already."""
     as_at = as_at or default_as_at(plan)
     reports = reports or plan_reports(plan, as_at.end)
-    statuses = {pk: r.status for pk, r in reports.activities.items()}
+    # the updates' statuses; the others are the plan's, as the version in force then plans them
+    statuses = {pk: r.status for pk, r in reports.activities.items() if r.period}
     return assess_plan(plan, as_at=as_at, activity_statuses=statuses, **options)
