@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from goldenthread.planfile.periods import parse_period
 from goldenthread.plans import models as m
 from goldenthread.reports.board import board_pack
 from goldenthread.reports.directorate import directorate_pack
@@ -26,6 +27,7 @@ from ..versioned import (
     Q1,
     Q4,
     RETITLED,
+    factory_plan_with_a_moved_activity,
     nhsei_with_a_change,
 )
 from .conftest import docx, docx_text, pdf_text
@@ -114,3 +116,14 @@ def test_a_directorate_pack_as_at_q1_has_the_old_target(plan, tmp_path):
     assert scorecard_row(pack, "MED-2-M1").target == OLD_TARGET
     assert ADDED not in {r.row.code for r in pack.scorecard}
     assert VERSION_LINE in words(pdf_text(render_pack(pack, "pdf"), tmp_path))
+
+
+def test_the_pack_lists_deliverables_by_the_dates_then_planned(db):
+    plan = factory_plan_with_a_moved_activity()
+    pack = board_pack(plan, parse_period("2016/17 Q3"))
+    overdue = dict((state, items) for state, _, items in pack.deliverables).get("overdue", [])
+    assert [(d.code, d.title) for d in overdue] == [("A1", "Publish")]
+    section = next(s for s in pack.objectives if s.code == "P1")
+    assert section.activities == 2
+    later = board_pack(plan, parse_period("2016/17 Q4"))
+    assert "A1" not in {d.code for state, _, items in later.deliverables if state == "overdue" for d in items}

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from goldenthread.performance.assessment import MetricAssessment, PlanAssessment
-from goldenthread.performance.definitions import definitions_in_force
+from goldenthread.performance.definitions import Definitions, definitions_in_force
 from goldenthread.planfile.periods import Period, parse_financial_year
 from goldenthread.plans import models as m
 from goldenthread.presenters import assurance as ap
@@ -49,10 +49,9 @@ def _descendants(objectives: list[m.Objective]) -> dict[int, list[tuple[m.Object
     return out
 
 
-def _metrics_by_objective(plan: m.Plan, assessment: PlanAssessment) -> dict[int, list[int]]:
+def _metrics_by_objective(plan: m.Plan, definitions: Definitions) -> dict[int, list[int]]:
     """The metrics of each objective, as the version of the plan assessed links them."""
     links: dict[int, list[int]] = defaultdict(list)
-    definitions = assessment.definitions or definitions_in_force(plan, assessment.as_at.end)
     for metric_id, objective_id in definitions.links():
         links[objective_id].append(metric_id)
     return links
@@ -68,10 +67,12 @@ def objective_sections(
     """A section per top-level objective (in a directorate pack: per objective of the unit whose
     parent is not also the unit's), with the objectives below it and their metrics."""
     below = _descendants(objectives)
-    reports = plan_reports(plan, assessment.as_at.end)
-    metric_links = _metrics_by_objective(plan, assessment)
+    definitions = assessment.definitions or definitions_in_force(plan, assessment.as_at.end)
+    activities = definitions.activities(plan.activities.select_related("org_unit", "objective__org_unit"))
+    reports = plan_reports(plan, assessment.as_at.end, activities)  # the activities the version in force plans
+    metric_links = _metrics_by_objective(plan, definitions)
     by_metric = {a.metric.pk: a for a in assessment.metrics}
-    activity_count = Counter(plan.activities.values_list("objective_id", flat=True))
+    activity_count = Counter(a.objective_id for a in activities)
     if scope.objective_ids is None:
         tops = [o for o in objectives if o.parent_id is None]
     else:
