@@ -8,6 +8,8 @@ import html as html_lib
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from goldenthread.planfile.periods import parse_period
 from goldenthread.plans import models as m
@@ -25,6 +27,7 @@ from ..versioned import (
     OLD_TARGET,
     OLD_VERDICT,
     Q1,
+    Q2,
     Q4,
     RETITLED,
     factory_plan_with_a_moved_activity,
@@ -127,3 +130,12 @@ def test_the_pack_lists_deliverables_by_the_dates_then_planned(db):
     assert section.activities == 2
     later = board_pack(plan, parse_period("2016/17 Q4"))
     assert "A1" not in {d.code for state, _, items in later.deliverables if state == "overdue" for d in items}
+
+
+def test_the_pack_reads_the_version_in_force_a_fixed_number_of_times(plan):
+    """Once for the assessment (its exceptions' charts too) and once for the deliverables: never per exception."""
+    with CaptureQueriesContext(connection) as made:
+        pack = board_pack(plan, Q2)
+    assert "MED-2-M1" in {e.code for e in pack.exceptions if e.chart is not None}
+    versions = [q["sql"] for q in made.captured_queries if "plans_planversion" in q["sql"]]
+    assert len(versions) == 4, versions  # the versions' numbers, then the document, for each

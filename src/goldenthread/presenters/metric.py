@@ -12,6 +12,7 @@ import numpy as np
 from goldenthread.assurance.judgement import FiredTrigger, Status
 from goldenthread.performance import figures
 from goldenthread.performance.assessment import MetricAssessment, PlanAssessment, assess_plan
+from goldenthread.performance.definitions import Definitions
 from goldenthread.performance.models import Observation
 from goldenthread.planfile.periods import Period, period_name
 from goldenthread.plans import models as m
@@ -99,12 +100,16 @@ def default_where(plan: m.Plan) -> m.OrgUnit | None:
     )
 
 
-def metric_page(plan: m.Plan, metric_code: str, as_at: Period, where_code: str | None) -> MetricPage | None:
+def metric_page(
+    plan: m.Plan, metric_code: str, as_at: Period, where_code: str | None, definitions: Definitions | None = None
+) -> MetricPage | None:
+    """The page as at ``as_at``; pass the plan's ``definitions`` in force then when already read."""
     metric = plan.metrics.filter(code=metric_code).first()
     if metric is None:
         return None
     where = plan.org_units.filter(code=where_code).first() if where_code else default_where(plan)
-    result = assess_plan(plan, as_at=as_at, metric_code=metric.code, where_code=where.code if where else None)
+    where_code = where.code if where else None
+    result = assess_plan(plan, as_at=as_at, metric_code=metric.code, where_code=where_code, definitions=definitions)
     a = result.metrics[0]
     metric = a.metric  # as the version of the plan in force at the end of ``as_at`` defines it
     percentage = metric.unit == "percentage"

@@ -28,6 +28,7 @@ class _Found:
 
     def __init__(self, plan: m.Plan, assessment: PlanAssessment, objectives: list[m.Objective]):
         self.objectives = objectives
+        self.definitions = assessment.definitions  # the version of the plan in force, read once
         self.by_code = {o.code: o for o in objectives}
         self.metrics = {a.metric.code: a for a in assessment.metrics}
         live = plan.activities.select_related("owner__org_unit", "org_unit", "objective")
@@ -110,7 +111,7 @@ def _illustrate(entry: ExceptionEntry, plan: m.Plan, period: Period, found: _Fou
     activity_ids: list[int] = []
     if entry.kind == "metric":
         metric = found.metrics[entry.code].metric
-        page = metric_page(plan, entry.code, period, None)
+        page = metric_page(plan, entry.code, period, None, found.definitions)
         assert page is not None, f"metric {entry.code} has an exception but no page"
         entry.chart = Chart(page.chart_spec, chart_description(page))
         entry.breakdowns = page.breakdowns
