@@ -10,6 +10,7 @@ import numpy as np
 from markupsafe import Markup
 
 from goldenthread.performance.assessment import MetricAssessment, PlanAssessment
+from goldenthread.performance.definitions import Definitions
 from goldenthread.planfile.periods import Period, period_name
 from goldenthread.plans import models as m
 from goldenthread.presenters import icons
@@ -79,6 +80,7 @@ class Scorecard:
     headline_only: bool
     rows: list[ScorecardRow]
     version_line: str = ""  # which version of the plan the figures are judged against, when not the latest
+    definitions: Definitions | None = None  # that version's definitions, for pages built beside the scorecard
 
 
 def scorecard_row(a: MetricAssessment, objectives: list[tuple[str, str]], as_at: Period | None = None) -> ScorecardRow:
@@ -119,4 +121,5 @@ def scorecard(plan: m.Plan, as_at: Period | None = None, assessment: PlanAssessm
         bool(headline),
         [scorecard_row(a, links[a.metric.pk], assessment.as_at) for a in chosen],
         assessment_version_line(assessment),
+        assessment.definitions,
     )

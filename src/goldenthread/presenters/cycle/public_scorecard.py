@@ -72,7 +72,7 @@ def public_scorecard(period: ReportingPeriod) -> PublicScorecard | None:
     card = scorecard(plan, when)
     charts = []
     for row in card.rows:
-        page = metric_page(plan, row.code, when, None) if row.latest_period else None
+        page = metric_page(plan, row.code, when, None, card.definitions) if row.latest_period else None
         if page is not None and page.table:
             element = item_anchor("chart", row.code)
             charts.append(PublicChart(row.code, row.title, element, page.chart_spec))
