@@ -5,6 +5,7 @@ them, and a corrected load (in force from the plan's start) applies to every per
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -12,10 +13,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from goldenthread.performance.assessment import assess_plan, to_data
-from goldenthread.performance.definitions import definitions_in_force
+from goldenthread.performance.definitions import definitions_in_force, version_in_force
 from goldenthread.planfile import validate_text
 from goldenthread.planfile.periods import parse_period
-from goldenthread.plans import changes
+from goldenthread.plans import changes, versions
 from goldenthread.plans import models as m
 from goldenthread.plans.store import export_plan, load_plan
 from goldenthread.presenters import assurance as ap
@@ -227,3 +228,21 @@ def test_an_activity_without_updates_has_the_status_the_version_in_force_planned
     assert assess(plan, as_at=q3).activities["A1"].rating == "concern"
     assert "A1" in {i.code for g in ap.exceptions(plan, q3).groups for i in g.items}
     assert assess(plan, as_at=q4).activities["A1"].rating == "complete"
+
+
+def test_the_version_in_force_on_a_day_is_the_one_versions_in_force_gives(plan):
+    for day in (date(2019, 4, 1), date(2019, 9, 30), date(2019, 10, 1), date(2020, 3, 31), date(2021, 1, 1)):
+        found = version_in_force(plan, day)
+        assert found is not None and found.number == versions.in_force(plan, day).number, day
+    assert [version_in_force(plan, d).number for d in (date(2019, 9, 30), date(2019, 10, 1))] == [1, 2]
+    before = version_in_force(plan, date(2018, 1, 1))  # before any version was in force: the first
+    assert before is not None and before.number == 1 and not before.is_latest
+    assert (
+        version_in_force(
+            m.Plan.objects.create(
+                code="none", title="No versions", organisation=plan.organisation, start="2019/20", end="2019/20"
+            ),
+            date(2019, 4, 1),
+        )
+        is None
+    )
