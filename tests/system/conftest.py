@@ -61,6 +61,21 @@ def signed_in_page(browser, live_server, csp_violations, username: str, password
 
 
 @pytest.fixture
+def sign_in(browser, live_server, csp_violations):
+    """``sign_in(username, password)``: a person signed in (:func:`signed_in_page`), each in a browser
+    context of their own, closed at the end of the test."""
+    pages = []
+
+    def open_as(username: str, password: str):
+        pages.append(signed_in_page(browser, live_server, csp_violations, username, password))
+        return pages[-1]
+
+    yield open_as
+    for page in pages:
+        page.context.close()
+
+
+@pytest.fixture
 def page(browser, live_server, csp_violations):
     page = watched_page(browser, live_server, csp_violations)
     yield page

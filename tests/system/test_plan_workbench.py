@@ -24,7 +24,7 @@ from goldenthread.plans import versions
 from goldenthread.plans.store import export_plan, load_plan
 
 from ..conftest import PROJECT
-from .conftest import assert_accessible, screenshot, signed_in_page
+from .conftest import assert_accessible, screenshot
 
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-long-workbench-password"
@@ -54,16 +54,9 @@ def seed_001(settings) -> pm.Plan:
 
 
 @pytest.fixture
-def person(browser, live_server, csp_violations):
-    pages = []
-
-    def sign_in(username: str):
-        pages.append(signed_in_page(browser, live_server, csp_violations, username, PASSWORD))
-        return pages[-1]
-
-    yield sign_in
-    for page in pages:
-        page.context.close()
+def person(sign_in):
+    """Signs a person in with the test's password, in a browser context of their own."""
+    return lambda username: sign_in(username, PASSWORD)
 
 
 def save_with(page, reason: str) -> None:

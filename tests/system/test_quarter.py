@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 from tests.reports.conftest import pdf_text
 from tests.workers import tasks_in_this_process
 
-from .conftest import assert_accessible, screenshot, signed_in_page
+from .conftest import assert_accessible, screenshot
 from .test_cycle import PASSWORD, cycle  # noqa: F401  (the fixture: seed 001, its periods, the people)
 
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
@@ -32,17 +32,9 @@ SUBMISSION = "/plans/nhsei-2019/periods/2019-20-q3/units/medical/"
 
 
 @pytest.fixture
-def people(browser, live_server, csp_violations):
-    """Signs a person in, in a browser context of their own, watched like the ``page`` fixture's."""
-    pages = []
-
-    def sign_in(username: str):
-        pages.append(signed_in_page(browser, live_server, csp_violations, username, PASSWORD))
-        return pages[-1]
-
-    yield sign_in
-    for page in pages:
-        page.context.close()
+def people(sign_in):
+    """Signs a person in with the test's password, in a browser context of their own."""
+    return lambda username: sign_in(username, PASSWORD)
 
 
 def mails_to(address: str) -> list:
