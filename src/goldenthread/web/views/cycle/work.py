@@ -13,7 +13,7 @@ from goldenthread.access import policy, rules
 from goldenthread.cycles import services
 from goldenthread.cycles.forms import ActionNoteForm
 from goldenthread.presenters import cycle as presenters
-from goldenthread.presenters.plan_change import my_plan_changes
+from goldenthread.presenters.plan_change_work import my_plan_changes
 from goldenthread.web.views.cycle.lookup import action_or_404, attempt, render_form, today
 
 
