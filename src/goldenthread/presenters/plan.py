@@ -297,12 +297,18 @@ def _objective_tree(
 
 
 def plan_page(
-    plan: m.Plan, statuses: dict | None = None, on: date | None = None, definitions: Definitions | None = None
+    plan: m.Plan,
+    statuses: dict | None = None,
+    on: date | None = None,
+    definitions: Definitions | None = None,
+    *,
+    quality: bool = True,
 ) -> PlanPage:
     """The plan tree; ``statuses`` (objective code -> judgement.Status) from the assessment;
     activities and objectives as reported in the approved updates as at ``on`` (default today), and
     metrics and activities as the version of the plan in force then defines them (``definitions``,
-    by default those in force on ``on``)."""
+    by default those in force on ``on``). ``quality=False`` leaves out the plan's quality check, for
+    a page that shows its own (the planning team's to-do list of the plan being edited)."""
     on = on or date.today()
     levels = list(plan.levels.all())
     units = list(plan.org_units.filter(declared=True).select_related("parent"))
@@ -313,7 +319,7 @@ def plan_page(
     page = PlanPage(
         plan=plan,
         budgets=budget_tables(plan),
-        quality=grouped(check_plan(export_plan(plan.code))),
+        quality=grouped(check_plan(export_plan(plan.code))) if quality else [],
         levels=levels,
         org_units=[
             {"code": u.code, "name": u.name, "kind": u.get_kind_display(), "parent": u.parent.name if u.parent else ""}

@@ -45,7 +45,8 @@ def _plan_page(request: HttpRequest, template: str, plan: Plan, as_at: AsAt, cur
 @plan_view
 def plan_detail(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
     definitions = definitions_in_force(plan, as_at.period.end)  # the version of the plan in force then
-    page = presenters.plan_page(plan, on=as_at.date, definitions=definitions)
+    editing = plan_change_presenter.edit_area(plan, request.user)  # with the quality check of the plan being edited
+    page = presenters.plan_page(plan, on=as_at.date, definitions=definitions, quality=editing is None)
     assessment = reported.assess(plan, as_at=as_at.period, reports=page.reports, definitions=definitions)
     return _plan_page(
         request,
@@ -56,7 +57,7 @@ def plan_detail(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
         page=presenters.with_statuses(page, assessment.objectives),
         version_line=assessment_version_line(assessment),
         cycle_links=plan_cycle_links(plan, request.user, timezone.localdate()),
-        editing=plan_change_presenter.edit_area(plan, request.user),
+        editing=editing,
     )
 
 
