@@ -1,0 +1,118 @@
+"""One set of field rules: what the database can hold, checked before anything reaches it.
+
+The Django models take their column sizes from these constants, and every way in — the plan
+file's schema, the data loader, the web forms — checks values with these functions, so a value
+the database cannot hold is refused with a message, and SQLite and PostgreSQL give the same
+answer. Pure Python: no Django, no pydantic.
+
+Each ``*_problem`` function returns None when the value is fine, else a message fragment that
+reads after the name of the field or cell, e.g. "is 301 characters long; at most 300".
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
+
+#: codes of plans and their elements
+CODE_LENGTH = 64
+#: titles and names
+TITLE_LENGTH = 1000
+#: short free text: source, a person's name, due and start as written, file names
+SHORT_TEXT_LENGTH = 300
+#: a period or date as written, e.g. '2016/17 Q4' or '27 June 2019'
+PERIOD_TEXT_LENGTH = 100
+#: metric and observation numbers: at most 16 digits before the point, 8 after
+DECIMAL_DIGITS = 24
+DECIMAL_PLACES = 8
+#: pounds: at most 16 digits before the point, pence after it
+MONEY_DIGITS = 18
+MONEY_PLACES = 2
+#: the years of the periods and dates goldenthread accepts anywhere
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2199
+
+#: characters that change the order text displays in, named as a person would recognise them
+_BIDI_CONTROLS = {
+    "\u202a": "left-to-right embedding",
+    "\u202b": "right-to-left embedding",
+    "\u202c": "pop directional formatting",
+    "\u202d": "left-to-right override",
+    "\u202e": "right-to-left override",
+    "\u2066": "left-to-right isolate",
+    "\u2067": "right-to-left isolate",
+    "\u2068": "first strong isolate",
+    "\u2069": "pop directional isolate",
+}
+_ALLOWED_CONTROLS = frozenset("\t\n\r")
+
+
+def decimal_problem(value: Decimal, *, digits: int = DECIMAL_DIGITS, places: int = DECIMAL_PLACES) -> str | None:
+    """None when a ``DecimalField(max_digits=digits, decimal_places=places)`` can hold ``value``.
+
+    More decimal places than ``places`` are fine: the value is rounded to them, as the database
+    does — but a value that rounds up past the limit (9999999999999999.999999999) is too large.
+    """
+    if not value.is_finite():
+        return "is not a finite number"
+    whole = digits - places
+    too_large = f"is too large to store: at most {whole} digits before the decimal point"
+    if value.is_zero():
+        return None
+    if value.adjusted() >= whole:
+        return too_large
+    try:
+        rounded = value.quantize(Decimal(1).scaleb(-places), context=Context(prec=digits + 2, rounding=ROUND_HALF_UP))
+    except InvalidOperation:  # pragma: no cover - the precision above always holds the result
+        return too_large
+    if not rounded.is_zero() and rounded.adjusted() >= whole:
+        return too_large
+    return None
+
+
+def money_problem(value: Decimal) -> str | None:
+    """:func:`decimal_problem` for an amount in pounds (budget lines, stated totals)."""
+    return decimal_problem(value, digits=MONEY_DIGITS, places=MONEY_PLACES)
+
+
+def text_problem(text: str, *, max_length: int) -> str | None:
+    """None when ``text`` fits a column of ``max_length`` characters and holds no character that
+    the database refuses or that makes text display other than as typed."""
+    if len(text) > max_length:
+        return f"is {len(text):,} characters long; at most {max_length:,}"
+    return character_problem(text)
+
+
+def character_problem(text: str) -> str | None:
+    """The first refused character in ``text``, with its position (1-based), or None.
+
+    Refused: NUL and other control characters except tab, newline and carriage return; the
+    invisible bidirectional controls that make text display reversed or reordered (a spoofing
+    risk, as in a title that reads differently from what it says); unpaired surrogates, which are
+    not characters and no database can store as UTF-8.
+    """
+    for index, char in enumerate(text, start=1):
+        problem = _char_problem(char)
+        if problem:
+            return f"contains {problem[0]} (U+{ord(char):04X}) at character {index:,}{problem[1]}; delete it"
+    return None
+
+
+def _char_problem(char: str) -> tuple[str, str] | None:
+    """What is wrong with one character: its description and a clause saying why, or None."""
+    if char in _BIDI_CONTROLS:
+        effect = "display reversed" if "override" in _BIDI_CONTROLS[char] else "display out of order"
+        return f"an invisible {_BIDI_CONTROLS[char]}", f", which makes text {effect}"
+    category = unicodedata.category(char)
+    if category == "Cc" and char not in _ALLOWED_CONTROLS:
+        return ("a NUL character", "") if char == "\0" else ("a control character", "")
+    if category == "Cs":
+        return "an unpaired surrogate", ", which is not a character"
+    return None
+
+
+def year_problem(year: int) -> str | None:
+    """None for a year goldenthread accepts (EARLIEST_YEAR to LATEST_YEAR)."""
+    if EARLIEST_YEAR <= year <= LATEST_YEAR:
+        return None
+    return f"the year {year} is out of range; years from {EARLIEST_YEAR} to {LATEST_YEAR} are accepted"
