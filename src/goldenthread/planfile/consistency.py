@@ -9,7 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from goldenthread.planfile import schema
-from goldenthread.planfile.periods import Period, PeriodError, financial_years, parse_financial_year, parse_period
+from goldenthread.planfile.periods import (
+    NotAPeriod,
+    Period,
+    PeriodError,
+    financial_years,
+    free_text_problem,
+    parse_financial_year,
+    parse_period,
+)
 from goldenthread.planfile.source import Path, Problem, Source
 
 #: For each section, the fields that name other elements: (field, the section it refers to, what it
@@ -48,6 +56,7 @@ def check_consistency(
     check = _Checker(plan, source, invalid_codes or {})
     check.references()
     check.objectives()
+    check.document_date()
     check.activity_dates()
     check.metric_periods()
     check.budget_periods()
@@ -106,14 +115,19 @@ class _Checker:
             self.report(path, f"unknown {what} '{code}'; declare it under '{section}' or correct the code")
 
     def within(self, path: Path, text: str | None, *, must_parse: bool) -> None:
-        """``text`` names a period that overlaps the plan period (and, if ``must_parse``, names one at all)."""
+        """``text`` names a period that overlaps the plan period (and, if ``must_parse``, names one
+        at all; if not, it is free text or a real period — never one shaped like a period that is
+        not real, such as '2019-02-30')."""
         if text is None:
             return
         try:
             period = parse_period(text)
-        except PeriodError as exc:
+        except NotAPeriod as exc:
             if must_parse:
                 self.report(path, str(exc))
+            return
+        except PeriodError as exc:
+            self.report(path, str(exc))
             return
         span = self.span
         if span is not None and not (span.start <= period.end and period.start <= span.end):
@@ -139,6 +153,13 @@ class _Checker:
             for j, target in enumerate(objective.contributes_to):
                 if target == objective.code:
                     self.report(("objectives", i, "contributes_to", j), "an objective cannot contribute to itself")
+
+    def document_date(self) -> None:
+        """The source document's date is as printed — but not a date that does not exist."""
+        document = self.plan.source_document
+        problem = free_text_problem(document.date) if document is not None else None
+        if problem:
+            self.report(("source_document", "date"), problem)
 
     def activity_dates(self) -> None:
         for i, activity in enumerate(self.plan.activities):

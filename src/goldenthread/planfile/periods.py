@@ -4,7 +4,12 @@ A financial year runs from 1 April to 31 March and is written ``2016/17``; its q
 written ``2016/17 Q4`` (also accepted: ``2016/17-Q4`` and ``Q4 2016/17``); months are ISO
 ``2017-01`` or ``January 2017``. Plans also give deadlines as plain dates or as free text
 ("Annual survey", "Ongoing"), so :func:`resolve_due` keeps the text and, where the text names a
-period, the last day of that period.
+period, the last day of that period. Text shaped like a period or date that is not a real one
+(``2019-02-30``, ``2019-13``, ``2019/20 Q5``) is an error everywhere, free text or not.
+
+Every period and date lies within the years :data:`~goldenthread.planfile.fields.EARLIEST_YEAR`
+to :data:`~goldenthread.planfile.fields.LATEST_YEAR`: any text gives a :class:`Period` or a
+:class:`PeriodError`, never another exception.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+
+from goldenthread.planfile.fields import year_problem
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -28,10 +35,39 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _NAMED_MONTH = re.compile(r"^(?:end\s+(?:of\s+)?)?([A-Za-z]+)\.?\s+(\d{4})$")
 _UK_DATE = re.compile(r"^(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})$")
 _CAL_YEAR = re.compile(r"^(\d{4})$")
+#: shapes of a period or date that no notation above takes: a quarter numbered past Q4, a month
+#: or day of one digit or of three, a date written day/month/year — never free text
+_LOOKS_LIKE_A_PERIOD = (
+    (
+        re.compile(r"^\d{4}\s*/\s*\d{2,4}\s*[- ]?\s*Q\d+$|^Q\d+\s*\d{4}\s*/\s*\d{2,4}$", re.I),
+        "a financial year has quarters Q1 to Q4, written as 2016/17 Q4",
+    ),
+    (re.compile(r"^\d{1,6}-\d{1,3}(?:-\d{1,3})?$"), "write a month as 2017-01 and a date as 2017-03-31"),
+    (re.compile(r"^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$"), "write a date as 2017-03-31 or 31 March 2017"),
+    (re.compile(r"^\d{1,6}\s*/\s*\d{1,6}$"), "write a financial year as 2016/17"),
+)
 
 
 class PeriodError(ValueError):
     """Raised with a message a plan author can act on."""
+
+
+class NotAPeriod(PeriodError):
+    """The text is in none of the notations, nor shaped like one: free text such as 'Ongoing'."""
+
+
+def quoted(text: str) -> str:
+    """Text as a message quotes it: 'text', cut to 60 characters."""
+    return "'" + (text if len(text) <= 60 else text[:57] + "...") + "'"
+
+
+def _check_years(raw: str, first: int, last: int) -> None:
+    """Refuse a period whose days fall outside the years goldenthread accepts."""
+    for year in (first, last):
+        problem = year_problem(year)
+        if problem:
+            ends = f" ends in {year}:" if year != first else ":"
+            raise PeriodError(f"{quoted(raw)}{ends} {problem}")
 
 
 @dataclass(frozen=True, order=True)
@@ -82,8 +118,10 @@ def month(year: int, m: int) -> Period:
 def parse_financial_year(text: str) -> Period:
     match = _FY.match(text.strip())
     if not match:
-        raise PeriodError(f"'{text}' is not a financial year; write it as 2016/17")
-    return financial_year(_fy_start_year(*match.groups()))
+        raise PeriodError(f"{quoted(text)} is not a financial year; write it as 2016/17")
+    start = _fy_start_year(*match.groups())
+    _check_years(text.strip(), start, start + 1)
+    return financial_year(start)
 
 
 def parse_period(text: str) -> Period:
@@ -93,25 +131,34 @@ def parse_period(text: str) -> Period:
         period = parse(raw)
         if period is not None:
             return period
-    raise PeriodError(
-        f"'{raw}' is not a period; write a financial year (2016/17), a quarter (2016/17 Q4), "
+    for shape, advice in _LOOKS_LIKE_A_PERIOD:
+        if shape.match(raw):
+            raise PeriodError(f"{quoted(raw)} is not a real period or date; {advice}")
+    raise NotAPeriod(
+        f"{quoted(raw)} is not a period; write a financial year (2016/17), a quarter (2016/17 Q4), "
         "a month (2017-01) or a date (2017-03-31)"
     )
 
 
-def _real_date(raw: str, year: int, month: int, day: int) -> date:
+def real_date(raw: str, year: int, month: int, day: int) -> date:
+    """The day ``raw`` names, or PeriodError when it does not exist or its year is out of range."""
+    _check_years(raw, year, year)
     try:
         return date(year, month, day)
     except ValueError as exc:
-        raise PeriodError(f"'{raw}' is not a real date ({exc})") from None
+        raise PeriodError(f"{quoted(raw)} is not a real date ({exc})") from None
 
 
 def _quarter(raw: str) -> Period | None:
     if not (m := _QUARTER.match(raw)):
         return None
     if m.group(1):
-        return quarter(_fy_start_year(m.group(1), m.group(2)), int(m.group(3)))
-    return quarter(_fy_start_year(m.group(5), m.group(6)), int(m.group(4)))
+        start, q = _fy_start_year(m.group(1), m.group(2)), int(m.group(3))
+    else:
+        start, q = _fy_start_year(m.group(5), m.group(6)), int(m.group(4))
+    year = start + (q == 4)  # the calendar year of the quarter's days
+    _check_years(raw, year, year)
+    return quarter(start, q)
 
 
 def _financial_year(raw: str) -> Period | None:
@@ -121,24 +168,28 @@ def _financial_year(raw: str) -> Period | None:
 def _iso_date(raw: str) -> Period | None:
     if not (m := _ISO_DATE.match(raw)):
         return None
-    day = _real_date(raw, int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    day = real_date(raw, int(m.group(1)), int(m.group(2)), int(m.group(3)))
     return Period(day, day, raw, "day")
 
 
 def _iso_month(raw: str) -> Period | None:
-    return month(int(m.group(1)), int(m.group(2))) if (m := _ISO_MONTH.match(raw)) else None
+    if not (m := _ISO_MONTH.match(raw)):
+        return None
+    _check_years(raw, int(m.group(1)), int(m.group(1)))
+    return month(int(m.group(1)), int(m.group(2)))
 
 
 def _uk_date(raw: str) -> Period | None:
     if not (m := _UK_DATE.match(raw)) or not (mon := MONTHS.get(m.group(2).lower())):
         return None
-    day = _real_date(raw, int(m.group(3)), mon, int(m.group(1)))
+    day = real_date(raw, int(m.group(3)), mon, int(m.group(1)))
     return Period(day, day, day.isoformat(), "day")
 
 
 def _named_month(raw: str) -> Period | None:
     if not (m := _NAMED_MONTH.match(raw)) or not (mon := MONTHS.get(m.group(1).lower())):
         return None
+    _check_years(raw, int(m.group(2)), int(m.group(2)))
     return month(int(m.group(2)), mon)
 
 
@@ -146,6 +197,7 @@ def _calendar_year(raw: str) -> Period | None:
     if not (m := _CAL_YEAR.match(raw)):
         return None
     year = int(m.group(1))
+    _check_years(raw, year, year)
     return Period(date(year, 1, 1), date(year, 12, 31), raw, "calendar_year")
 
 
@@ -162,13 +214,29 @@ _NOTATIONS: tuple[Callable[[str], Period | None], ...] = (
 
 
 def resolve_due(text: str | None) -> date | None:
-    """The last day of the period a due text names, or None for free text such as 'Ongoing'."""
+    """The last day of the period a due text names, or None for free text such as 'Ongoing' (a
+    valid plan has no text shaped like a period that is not one: :func:`free_text_problem`)."""
     if text is None or not str(text).strip():
         return None
     try:
         return parse_period(text).end
     except PeriodError:
         return None
+
+
+def free_text_problem(text: str | None) -> str | None:
+    """For a field that takes a period or free text (an activity's ``due``, a document's date):
+    None for a real period or free text such as 'Annual survey'; the problem for text shaped like
+    a period or date that is not a real one ('2019-02-30', '2019-13', '2019/20 Q5', year 0)."""
+    if text is None or not str(text).strip():
+        return None
+    try:
+        parse_period(text)
+    except NotAPeriod:
+        return None
+    except PeriodError as exc:
+        return str(exc)
+    return None
 
 
 def financial_years(start: str, end: str) -> Period:

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from goldenthread.performance.loading.problems import Problems, quoted
-from goldenthread.planfile.periods import Period, PeriodError, parse_period
+from goldenthread.planfile.periods import Period, PeriodError, parse_period, real_date
 
 #: days since 1970-01-01: how periods are compared and keyed as numbers
 EPOCH = date(1970, 1, 1)
@@ -82,12 +82,10 @@ def _parse_period(text: str) -> Period | str:
         return "is empty"
     if match := _UK_DATE.match(text):
         day_, month, year = (int(g) for g in match.groups())
-        try:
-            start = date(year, month, day_)
-        except ValueError as exc:
-            return f"{quoted(text)} is not a real date ({exc})"
-        return Period(start, start, start.isoformat(), "day")
     try:
+        if match:
+            start = real_date(text, year, month, day_)
+            return Period(start, start, start.isoformat(), "day")
         return parse_period(text)
     except PeriodError as exc:
         return str(exc)
