@@ -252,14 +252,15 @@ def test_empty_file_and_header_only(load):
         ("CNT,rx1,2016/17 Q4,many", "value: 'many' is not a number"),
         (
             'CNT,rx1,2016/17 Q4,"1,234"',
-            "value: '1,234' is not a number; write numbers without thousands separators, e.g. 12345",
+            "value: '1,234' is not a number; write it without thousands separators, as 1234 (or as 1.234 if the "
+            "comma is a decimal point)",
         ),
         ("PCT,rx1,2017-01,95%", "value: '95%' is not a number; give percentages as fractions, e.g. 0.95 for 95%"),
         (
             "CNT,rx1,2016/17 Q4,=A2*2",
             "value: '=A2*2' looks like a spreadsheet formula, which is never worked out; give the number itself",
         ),
-        ("CNT,rx1,2016/17 Q4,1e20", "value: '1e20' is too large to store (at most 16 digits before the decimal point)"),
+        ("CNT,rx1,2016/17 Q4,1e20", "value: '1e20' is too large to store: at most 16 digits before the decimal point"),
         ("CNT,rx1,2016/17 Q4,-3", "value: '-3' is negative; metric CNT is a count, so its value cannot be below 0"),
         (
             "PCT,rx1,2017-01,1.2",
@@ -406,7 +407,7 @@ def test_windows_1252_csv_is_read_with_a_note(plan, tmp_path):
         "metric,org_unit,period,value,source\nCNT,rx1,2016/17 Q4,1,£ from the trust’s return\n".encode("cp1252")
     )
     report = load_file(path, plan)
-    assert report.ok and "not UTF-8: read as Windows-1252 text" in report.notes
+    assert report.ok and "is not UTF-8 (from line 2), so it was read as Windows-1252 text" in report.notes[0]
     assert current("CNT")[0].source == "£ from the trust’s return"
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from goldenthread.performance.loading.cells import check_characters, check_length, code_problem
 from goldenthread.performance.loading.columns import BREAKDOWN, NUMBER_FIELDS, STATUSES
 from goldenthread.performance.loading.numbers import RowMetrics, check_against_metric, check_numbers
 from goldenthread.performance.loading.periods import NO_DAY, period_starts
@@ -25,9 +26,6 @@ from goldenthread.performance.loading.wording import CLI, Wording
 
 if TYPE_CHECKING:
     from goldenthread.plans.models import Plan
-
-_MAX_TEXT = 500  # Observation's breakdown and source: CharField(500)
-_MAX_CODE = 64  # OrgUnit.code
 
 
 @dataclass
@@ -76,6 +74,7 @@ def check_rows(
     """Every row checked; the rows ready to write, or None when any has a problem (in ``problems``,
     their fixes worded for the channel by ``wording``)."""
     column = _Columns(table, fields)
+    check_characters({name: column(name) for name in fields}, problems)
     metric = _check_metrics(table, column, plan, metric_code, problems, wording)
     if metric is None:
         return None
@@ -204,10 +203,19 @@ def _check_units(
             ),
         )
     else:
-        too_long = unknown & (np.fromiter((len(c) for c in unit_text), dtype=np.int64, count=n) > _MAX_CODE)
-        problems.add(too_long, "org_unit", f"is longer than {_MAX_CODE} characters, too long for an org unit code")
-        new_units += sorted(set(unit_text[unknown & ~too_long].tolist()))
+        new_units += _units_to_add(unit_text, unknown, problems)
     return unit_id, unit_text, new_units
+
+
+def _units_to_add(unit_text: np.ndarray, unknown: np.ndarray, problems: Problems) -> list[str]:
+    """The codes of the units a load creates, each one the plan file's rule for codes allows; the
+    others are problems at their rows."""
+    codes = sorted(set(unit_text[unknown].tolist()))
+    refused = {code: problem for code in codes if (problem := code_problem(code))}
+    if refused:
+        bad = unknown & np.isin(unit_text, list(refused))
+        problems.add(bad, "org_unit", lambda i: f"{quoted(unit_text[i])} {refused[unit_text[i]]}")
+    return [code for code in codes if code not in refused]
 
 
 # --- status, source, breakdown, keys ------------------------------------------------------------
@@ -227,9 +235,17 @@ def _check_status_and_source(
     status = np.where(status == "", "final", status)
     source = column("source") if "source" in column.fields else column.empty
     source = np.where(source == "", default_source, source).astype(object)
-    lengths = np.fromiter((len(s) for s in source), dtype=np.int64, count=column.n)
-    problems.add(lengths > _MAX_TEXT, "source", lambda i: f"is {lengths[i]:,} characters long; at most {_MAX_TEXT}")
+    check_length(source, "source", _text_length("source"), problems)
     return status, source
+
+
+def _text_length(name: str) -> int:
+    """The characters an observation's text column (``source``, ``breakdown``) holds."""
+    from goldenthread.performance.models import Observation
+
+    length = getattr(Observation._meta.get_field(name), "max_length", None)
+    assert isinstance(length, int)
+    return length
 
 
 def _has_separator(text: str) -> str:
@@ -253,11 +269,12 @@ def _breakdowns(table: Table, fields: dict[str, int], problems: Problems) -> np.
         joined = np.where((out != "") & (piece != ""), out + ";" + piece, out + piece)
         out = joined.astype(object)
     if dimensions:
+        limit = _text_length("breakdown")
         lengths = np.fromiter((len(b) for b in out), dtype=np.int64, count=n)
         problems.add(
-            lengths > _MAX_TEXT,
+            lengths > limit,
             "breakdown",
-            f"the breakdowns together are longer than {_MAX_TEXT} characters; use shorter values",
+            f"the breakdowns together are longer than {limit} characters; use shorter values",
         )
     return out
 

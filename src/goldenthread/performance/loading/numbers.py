@@ -4,23 +4,18 @@ match their counts, values within the metric's scale."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import numpy as np
 
 from goldenthread.performance.loading.columns import NUMBER_FIELDS
+from goldenthread.performance.loading.number_text import not_a_number, ratio_too_large, size_problem, too_large
 from goldenthread.performance.loading.problems import Problems, cell_message, quoted
 
-# what the Observation columns hold: DecimalField(max_digits=24, decimal_places=8)
-_LIMIT = 1e16
 #: a ratio's value may differ from numerator / denominator by the rounding of a percentage
 #: printed to one decimal place (87.6% for 0.87614)
 _RATIO_TOLERANCE = 0.0005 + 1e-12
-
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_FORMULA_START = ("=", "+", "-", "@")
 
 
 @dataclass
@@ -50,20 +45,8 @@ class RowMetrics:
         return cls(pick(pk, -1, np.int64), pick(code, ""), pick(unit, ""), pick(frequency, ""), scale(low), scale(high))
 
 
-def _not_a_number(text: str) -> str:
-    if _NUMBER.fullmatch(text):
-        return _too_large(text)
-    if text.startswith(_FORMULA_START):
-        return f"{quoted(text)} looks like a spreadsheet formula, which is never worked out; give the number itself"
-    if text.endswith("%"):
-        return f"{quoted(text)} is not a number; give percentages as fractions, e.g. 0.95 for 95%"
-    if "," in text:
-        return f"{quoted(text)} is not a number; write numbers without thousands separators, e.g. 12345"
-    return f"{quoted(text)} is not a number"
-
-
 def _too_large(text: str) -> str:
-    return f"{quoted(text)} is too large to store (at most 16 digits before the decimal point)"
+    return f"{quoted(text)} {size_problem(text)}"
 
 
 def check_numbers(
@@ -81,8 +64,8 @@ def check_numbers(
             continue
         values = pd.to_numeric(pd.Series(texts[f], dtype=object), errors="coerce").to_numpy(dtype=float, copy=True)
         ok = np.isfinite(values)
-        problems.add((texts[f] != "") & ~ok, f, cell_message(_not_a_number, texts[f]))
-        huge = ok & ~(np.abs(values) < _LIMIT)
+        problems.add((texts[f] != "") & ~ok, f, cell_message(not_a_number, texts[f]))
+        huge = too_large(values, texts[f])
         problems.add(huge, f, cell_message(_too_large, texts[f]))
         values[~ok | huge] = np.nan
         numbers[f] = values
@@ -98,6 +81,15 @@ def check_numbers(
         numbers["denominator"] == 0,
         "denominator",
         "is 0; a value over nothing is undefined, so leave the row out (or give the value alone if the metric has one)",
+    )
+    problems.add(
+        ~has_v & ratio_too_large(numbers["numerator"], numbers["denominator"], texts),
+        "denominator",
+        lambda i: (
+            f"{quoted(texts['denominator'][i])} makes the value numerator / denominator "
+            f"({numbers['numerator'][i] / numbers['denominator'][i]:.4g}) too large to store: at most 16 digits "
+            "before the decimal point; check the denominator"
+        ),
     )
     return texts, numbers
 

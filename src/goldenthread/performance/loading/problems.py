@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,9 +32,17 @@ class Problem:
 Message = str | Callable[[int], str]
 
 
+#: characters a message shows by their code, never as themselves: control characters (NUL, line
+#: breaks, which would break a message's line), the invisible controls that reorder text
+#: (a right-to-left override would display the rest of the message reversed) and lone surrogates
+_SHOWN_AS_CODES = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
 def quoted(text: str) -> str:
-    """A cell as a message quotes it: 'text', cut to 60 characters."""
-    return "'" + (text if len(text) <= 60 else text[:57] + "...") + "'"
+    """A cell as a message quotes it: 'text', cut to 60 characters, with control and invisible
+    direction characters written as their codes (<U+0000>), so hostile text shows as text."""
+    shown = text if len(text) <= 60 else text[:57] + "..."
+    return "'" + _SHOWN_AS_CODES.sub(lambda m: f"<U+{ord(m.group()):04X}>", shown) + "'"
 
 
 def cell_message(message: Callable[[str], str], cells: np.ndarray) -> Callable[[int], str]:
@@ -54,12 +63,22 @@ class Problems:
         self.lines = lines
         self.fixed: list[Problem] = []
         self.found: list[tuple[np.ndarray, str, Message]] = []
+        self.claimed: dict[str, np.ndarray] = {}
 
     def at_line(self, line: int, column: str, message: str) -> None:
         self.fixed.append(Problem(self.file, line, column, message))
 
+    def claim(self, where: np.ndarray, column: str, message: Message) -> None:
+        """Record ``message`` for the rows where ``where`` is true, and no other problem of theirs
+        in ``column``: the one thing to fix in that cell (a NUL, say) is the only one reported."""
+        self.add(where, column, message)
+        self.claimed[column] = self.claimed[column] | where if column in self.claimed else where
+
     def add(self, where: np.ndarray, column: str, message: Message) -> None:
-        """Record ``message`` for the rows where the boolean mask ``where`` is true."""
+        """Record ``message`` for the rows where the boolean mask ``where`` is true (but not for the
+        cells of ``column`` already :meth:`claim`-ed)."""
+        if column in self.claimed:
+            where = where & ~self.claimed[column]
         positions = np.flatnonzero(where)
         if positions.size:
             self.found.append((positions, column, message))

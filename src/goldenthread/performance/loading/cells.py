@@ -1,0 +1,95 @@
+"""Every text cell a load reads, checked by the plan file's text rules
+(:func:`goldenthread.planfile.fields.character_problem`): no NUL or other control character, no
+invisible character that reverses or reorders how text displays. A cell breaking them is reported
+at its row and column — never dropped, cut or stored — and is the only problem reported for it.
+
+Checked per distinct cell, and only the cells a fast whole-column search finds, so a million
+clean rows cost one regular-expression pass per column.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import numpy as np
+
+from goldenthread.performance.loading.columns import NUMBER_FIELDS
+from goldenthread.performance.loading.problems import Problems, cell_message, quoted
+from goldenthread.planfile.fields import CODE_LENGTH, character_problem, text_problem
+
+#: the characters :func:`~goldenthread.planfile.fields.character_problem` refuses (control
+#: characters but tab and line breaks, bidirectional controls, lone surrogates); a test holds the
+#: two to the same characters
+REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def refused_cells(cells: np.ndarray) -> np.ndarray:
+    """Which cells hold a character the text rules refuse (a boolean mask)."""
+    import pandas as pd
+
+    if not len(cells):
+        return np.zeros(0, dtype=bool)
+    codes, uniques = pd.factorize(cells)
+    if REFUSED.search("\n".join(uniques)) is None:  # the common case: one search of every distinct cell
+        return np.zeros(len(cells), dtype=bool)
+    bad = np.fromiter((REFUSED.search(u) is not None for u in uniques), dtype=bool, count=len(uniques))
+    return bad[codes] if bad.any() else np.zeros(len(cells), dtype=bool)
+
+
+def check_characters(columns: dict[str, np.ndarray], problems: Problems) -> None:
+    """Every cell of the text fields (``columns``: field → cells) checked for refused characters;
+    number fields are checked where they fail as numbers (:mod:`.number_text`)."""
+    for name, cells in columns.items():
+        if name in NUMBER_FIELDS:
+            continue
+        bad = refused_cells(cells)
+        if bad.any():
+            problems.claim(bad, name, cell_message(_refused_character, cells))
+
+
+def _refused_character(text: str) -> str:
+    return f"{quoted(text)} {character_problem(text)}"
+
+
+def check_length(cells: np.ndarray, name: str, limit: int, problems: Problems) -> None:
+    """Cells of ``name`` longer than the column (``limit`` characters) holds."""
+    import pandas as pd
+
+    if not len(cells):
+        return
+    lengths = pd.Series(cells, dtype=object).str.len().to_numpy()
+    problems.claim(lengths > limit, name, lambda i: str(text_problem(cells[i], max_length=limit)))
+
+
+def code_problem(code: str) -> str | None:
+    """Why ``code`` cannot be the code of an org unit a load creates, or None: the plan file's own
+    rule for codes (:data:`goldenthread.planfile.schema.Code`), so a unit a load adds could be
+    written in the plan file as it is."""
+    from pydantic import ValidationError
+
+    if problem := text_problem(code, max_length=CODE_LENGTH):
+        return problem
+    try:
+        _code_rule().validate_python(code)
+    except ValidationError:
+        return f"cannot be the code of an org unit: a code is {_code_rule_words()}, starting with a letter or digit"
+    if {".", ".."} & set(code.split("/")):
+        return "cannot be the code of an org unit: '.' or '..' between slashes reads as a folder in a web address"
+    return None
+
+
+@cache
+def _code_rule():
+    from pydantic import TypeAdapter
+
+    from goldenthread.planfile.schema import Code
+
+    return TypeAdapter(Code)
+
+
+@cache
+def _code_rule_words() -> str:
+    """What the plan file's schema says codes are made of: "letters, digits and . _ / ( ) -"."""
+    description = str(_code_rule().json_schema().get("description", ""))
+    return description.split(": ", 1)[-1] or "letters and digits"

@@ -1,0 +1,124 @@
+"""Reading a CSV data file into a :class:`~.table.Table` of text cells, each row with its line.
+
+Any line ending (CR LF, LF, or the old Macintosh CR alone) and the encodings :mod:`.encoding`
+detects are read; cells are text and never evaluated. Everything wrong inside the file — an
+unclosed quote, a row with more values than the header, a NUL in a cell — is a problem at its
+line, never an exception. Most files take pandas' C parser (:func:`_fast`); anything irregular
+is read line by line by :func:`_exact`, which says exactly where.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+
+from goldenthread.performance.loading.encoding import decode
+from goldenthread.performance.loading.table import Grid, Table, refused
+
+_SEPARATORS = {",": None, "\t": "tabs", ";": "semicolons"}
+
+
+def read_csv(content: bytes, name: str) -> Table:
+    """The table of a CSV file; problems of the file or its rows are in ``table.problems``."""
+    decoded = decode(content)
+    if decoded.refusal is not None:
+        return refused(name, decoded.refusal, decoded.line)
+    text = decoded.text
+    first = _first_line(text)
+    delimiter = "," if "," in first or ("\t" not in first and ";" not in first) else ("\t" if "\t" in first else ";")
+    table = _fast(text, first, delimiter, name) or _exact(text, delimiter, name)
+    if decoded.note:
+        table.notes.append(decoded.note)
+    if separated := _SEPARATORS[delimiter]:
+        table.notes.append(f"columns separated by {separated}")
+    return table
+
+
+def _first_line(text: str) -> str:
+    """The text up to the first line break, whichever kind it is."""
+    cut = len(text)
+    for brk in ("\n", "\r"):
+        at = text.find(brk)
+        if 0 <= at < cut:
+            cut = at
+    return text[:cut]
+
+
+def _fast(text: str, first: str, delimiter: str, name: str) -> Table | None:
+    """pandas' C parser, for the common file: a header on line 1, one line per row, each line
+    ending in LF or CR LF, and no NUL.
+
+    Row numbers are then line numbers without counting; anything irregular (a line with too many
+    values, a value spanning lines, an unnamed or repeated column, lines ending in CR alone)
+    returns None for :func:`_exact`, which reads line by line and reports exactly where.
+    """
+    import pandas as pd
+
+    if not first.strip() or "\x00" in text or text.count("\r") != text.count("\r\n"):
+        return None
+    header = [c.strip() for c in next(csv.reader([first], delimiter=delimiter))]
+    if not all(header) or len(set(header)) != len(header):
+        return None
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error):
+        return None
+    lines_in_text = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if frame.shape[1] != len(header) or lines_in_text != len(frame) + 1:
+        return None
+    cells = [frame.iloc[:, j].str.strip().to_numpy(dtype=object) for j in range(len(header))]
+    lines = np.arange(2, len(frame) + 2, dtype=np.int64)
+    blank = np.ones(len(frame), dtype=bool)
+    for column in cells:
+        blank &= column == ""
+    if blank.any():
+        keep = ~blank
+        cells = [column[keep] for column in cells]
+        lines = lines[keep]
+    return Table(name, header, list(cells), lines)
+
+
+def _exact(text: str, delimiter: str, name: str) -> Table:
+    """Line by line with Python's csv module (strict about quotes): each row at the line it starts on."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    grid = Grid(name)
+    last = 0
+    try:
+        for record in reader:
+            line, last = last + 1, reader.line_num
+            cells = [c.strip() for c in record]
+            if grid.add(line, cells) and grid.header is not None:
+                grid.problem(
+                    line,
+                    f"has {len(cells)} values but the header (line {grid.table.header_line}) names "
+                    f"{len(grid.header)} columns; check for an extra separator, or quote values that contain one",
+                )
+    except csv.Error as exc:
+        grid.problem(last + 1, _quote_problem(str(exc), delimiter))
+    return grid.finish("is empty; the first line must name the columns, e.g. metric,org_unit,period,value")
+
+
+def _quote_problem(error: str, delimiter: str) -> str:
+    """What a csv module error means for the person who wrote the file."""
+    if "unexpected end of data" in error:
+        return (
+            'opens a quoted value (") that is never closed, so the rest of the file would be read as one value; '
+            "add the closing quote, or remove the opening one"
+        )
+    if "expected after" in error:
+        shown = "tab" if delimiter == "\t" else f"'{delimiter}'"
+        return (
+            f"has a quoted value followed by other characters before the next {shown}; put the whole value "
+            'inside the quotes, and write a quote inside a quoted value as two ("")'
+        )
+    return f"cannot be read as CSV ({error}); check its quotes"
