@@ -70,7 +70,7 @@ def database_problem(exc: Exception) -> str | None:
     if "django.db" not in sys.modules and "django.core.exceptions" not in sys.modules:
         return None
     from django.core.exceptions import ImproperlyConfigured
-    from django.db import DatabaseError
+    from django.db import DatabaseError, DataError, IntegrityError
 
     if isinstance(exc, ImproperlyConfigured) and "database" in str(exc).lower():
         return f"the database is not configured correctly ({exc}); check --database or DATABASE_URL"
@@ -79,4 +79,9 @@ def database_problem(exc: Exception) -> str | None:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     if "no such table" in text or ("relation" in text and "does not exist" in text):
         return f"the database has no goldenthread tables yet ({text}); run: goldenthread migrate"
+    if isinstance(exc, (DataError, IntegrityError)):  # the connection is fine: a value was refused
+        return (
+            f"the database refused a value ({text}); nothing was changed. goldenthread should have "
+            "refused it first with its place in the input: please report this, with the input"
+        )
     return f"database error: {text}; check --database or DATABASE_URL and that the server is running"

@@ -11,8 +11,9 @@ reads after the name of the field or cell, e.g. "is 301 characters long; at most
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 #: codes of plans and their elements
 CODE_LENGTH = 64
@@ -22,12 +23,22 @@ TITLE_LENGTH = 1000
 SHORT_TEXT_LENGTH = 300
 #: a period or date as written, e.g. '2016/17 Q4' or '27 June 2019'
 PERIOD_TEXT_LENGTH = 100
-#: metric and observation numbers: at most 16 digits before the point, 8 after
+#: a financial year as written, e.g. '2016/17'
+FINANCIAL_YEAR_LENGTH = 7
+#: a framework reference as printed, e.g. '¶12–31 & 47'
+FRAMEWORK_REF_LENGTH = 200
+#: long free text (descriptions, definitions, mitigations): the plan file's own limit, the
+#: database's columns for these have none
+DESCRIPTION_LENGTH = 20000
+#: metric and observation numbers: columns of 16 digits before the point and 8 after
 DECIMAL_DIGITS = 24
 DECIMAL_PLACES = 8
-#: pounds: at most 16 digits before the point, pence after it
+#: pounds: columns of 16 digits before the point, pence after it
 MONEY_DIGITS = 18
 MONEY_PLACES = 2
+#: significant digits a number keeps on both databases: SQLite stores a DecimalField as a REAL
+#: and Django reads it back to 15 significant digits, so at most 15 digits before the point
+SIGNIFICANT_DIGITS = 15
 #: the years of the periods and dates goldenthread accepts anywhere
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2199
@@ -45,29 +56,50 @@ _BIDI_CONTROLS = {
     "\u2069": "pop directional isolate",
 }
 _ALLOWED_CONTROLS = frozenset("\t\n\r")
+#: every character :func:`_char_problem` may refuse (controls, surrogates, the controls above):
+#: text with none is passed by one scan in C, not a Python step per character (a 20 MB plan)
+_SUSPECT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff" + "".join(_BIDI_CONTROLS) + "]")
 
 
 def decimal_problem(value: Decimal, *, digits: int = DECIMAL_DIGITS, places: int = DECIMAL_PLACES) -> str | None:
-    """None when a ``DecimalField(max_digits=digits, decimal_places=places)`` can hold ``value``.
+    """None when a ``DecimalField(max_digits=digits, decimal_places=places)`` holds ``value`` on
+    both databases, as :func:`stored_decimal` rounds it.
 
     More decimal places than ``places`` are fine: the value is rounded to them, as the database
-    does — but a value that rounds up past the limit (9999999999999999.999999999) is too large.
+    does — but a value that rounds up past the limit (999999999999999.999999999) is too large.
+    SQLite keeps :data:`SIGNIFICANT_DIGITS` significant digits (it stores a REAL), so the whole
+    part may have at most that many digits, fewer than the column's own ``digits - places``:
+    PostgreSQL would hold 9999999999999999 but SQLite reads it back as 1E+16, which overflows.
     """
     if not value.is_finite():
         return "is not a finite number"
-    whole = digits - places
-    too_large = f"is too large to store: at most {whole} digits before the decimal point"
-    if value.is_zero():
-        return None
-    if value.adjusted() >= whole:
-        return too_large
-    try:
-        rounded = value.quantize(Decimal(1).scaleb(-places), context=Context(prec=digits + 2, rounding=ROUND_HALF_UP))
-    except InvalidOperation:  # pragma: no cover - the precision above always holds the result
-        return too_large
-    if not rounded.is_zero() and rounded.adjusted() >= whole:
-        return too_large
+    whole = min(digits - places, SIGNIFICANT_DIGITS)
+    if not value.is_zero() and value.adjusted() >= whole:
+        return f"is too large to store: at most {whole} digits before the decimal point"
+    stored = _rounded(value, places, digits)
+    if not stored.is_zero() and stored.adjusted() >= whole:
+        return f"is too large to store: at most {whole} digits before the decimal point"
     return None
+
+
+def stored_decimal(value: Decimal, *, places: int = DECIMAL_PLACES) -> Decimal:
+    """``value`` as both databases hold it: rounded to ``places`` decimal places and to
+    :data:`SIGNIFICANT_DIGITS` significant digits (half away from zero, as PostgreSQL rounds).
+
+    For a value :func:`decimal_problem` accepts; storing this instead of the value itself makes a
+    load followed by an export give back the same number on SQLite and on PostgreSQL. A value that
+    needs no rounding is given back as it is (0.08 stays 0.08, not 0.08000000).
+    """
+    stored = _rounded(value, places, DECIMAL_DIGITS)
+    return value if stored == value else stored
+
+
+def _rounded(value: Decimal, places: int, digits: int) -> Decimal:
+    """``value`` (finite, at most ``digits - places`` whole digits) rounded as it is stored."""
+    if value.is_zero() or value.adjusted() < -places - 1:
+        return Decimal(0).scaleb(-places)
+    fixed = value.quantize(Decimal(1).scaleb(-places), context=Context(prec=digits + 2, rounding=ROUND_HALF_UP))
+    return Context(prec=SIGNIFICANT_DIGITS, rounding=ROUND_HALF_UP).plus(fixed)
 
 
 def money_problem(value: Decimal) -> str | None:
@@ -91,11 +123,20 @@ def character_problem(text: str) -> str | None:
     risk, as in a title that reads differently from what it says); unpaired surrogates, which are
     not characters and no database can store as UTF-8.
     """
-    for index, char in enumerate(text, start=1):
+    suspect = _SUSPECT.search(text)
+    if suspect is None:
+        return None
+    for index, char in enumerate(text[suspect.start() :], start=suspect.start() + 1):
         problem = _char_problem(char)
         if problem:
             return f"contains {problem[0]} (U+{ord(char):04X}) at character {index:,}{problem[1]}; delete it"
     return None
+
+
+def refused_character(char: str) -> str | None:
+    """What a refused character is, as a message names it ("a NUL character (U+0000)"), or None."""
+    problem = _char_problem(char)
+    return f"{problem[0]} (U+{ord(char):04X}){problem[1]}" if problem else None
 
 
 def _char_problem(char: str) -> tuple[str, str] | None:

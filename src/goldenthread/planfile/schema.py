@@ -11,19 +11,94 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic.config import JsonDict
+
+from goldenthread.planfile import fields
+from goldenthread.planfile.fields import (
+    CODE_LENGTH,
+    DESCRIPTION_LENGTH,
+    FINANCIAL_YEAR_LENGTH,
+    PERIOD_TEXT_LENGTH,
+    SHORT_TEXT_LENGTH,
+    TITLE_LENGTH,
+)
 
 Code = Annotated[
     str,
     Field(
         min_length=1,
-        max_length=64,
+        max_length=CODE_LENGTH,
         pattern=r"^[A-Za-z0-9][A-Za-z0-9._/()-]*$",
         description="Identifier unique within its kind in the plan: letters, digits and . _ / ( ) -",
     ),
 ]
-Text = Annotated[str, Field(max_length=20000)]
-Title = Annotated[str, Field(min_length=1, max_length=1000)]
+
+
+class _Fits:
+    """Text the database column holds: at most ``length`` characters, none of the characters
+    :func:`fields.text_problem` refuses (NUL and other controls, right-to-left overrides)."""
+
+    def __init__(self, length: int) -> None:
+        self.length = length
+
+    def __call__(self, text: str) -> str:
+        problem = fields.text_problem(text, max_length=self.length)
+        if problem:
+            raise ValueError(f"this text {problem}" + ("; shorten it" if problem.endswith(f"{self.length:,}") else ""))
+        return text
+
+
+def _number_fits(value: Decimal) -> Decimal:
+    problem = fields.decimal_problem(value)
+    if problem:
+        raise ValueError(f"this number {problem}; correct it")
+    return fields.stored_decimal(value)
+
+
+def _money_fits(value: Decimal) -> Decimal:
+    problem = fields.money_problem(value)
+    if problem:
+        raise ValueError(f"this amount {problem}; write it in pounds, e.g. 78700000 or '£78.7m'")
+    return fields.stored_decimal(value, places=fields.MONEY_PLACES)
+
+
+class _FinancialYearFits(_Fits):
+    def __call__(self, text: str) -> str:
+        if len(text) > self.length:
+            raise ValueError(f"write the financial year in {self.length} characters, as in 2016/17, not {text[:20]!r}")
+        return super().__call__(text)
+
+
+def _length(length: int) -> JsonDict:
+    """The length a kind of text may have, for the JSON Schema (``goldenthread plan schema``)."""
+    return {"maxLength": length}
+
+
+#: long free text: descriptions, definitions, assessments, mitigations
+Text = Annotated[str, AfterValidator(_Fits(DESCRIPTION_LENGTH)), Field(json_schema_extra=_length(DESCRIPTION_LENGTH))]
+#: a title or name: required, one line of up to TITLE_LENGTH characters
+Title = Annotated[
+    str, Field(min_length=1, json_schema_extra=_length(TITLE_LENGTH)), AfterValidator(_Fits(TITLE_LENGTH))
+]
+#: optional text as printed, up to TITLE_LENGTH characters (a target's wording, a data source)
+Phrase = Annotated[str, AfterValidator(_Fits(TITLE_LENGTH)), Field(json_schema_extra=_length(TITLE_LENGTH))]
+#: short text: where in the source document, a person's name, a due date as written
+ShortText = Annotated[
+    str, AfterValidator(_Fits(SHORT_TEXT_LENGTH)), Field(json_schema_extra=_length(SHORT_TEXT_LENGTH))
+]
+#: a period or date as written, e.g. '2016/17 Q4' or '27 June 2019'
+PeriodText = Annotated[
+    str, AfterValidator(_Fits(PERIOD_TEXT_LENGTH)), Field(json_schema_extra=_length(PERIOD_TEXT_LENGTH))
+]
+#: a financial year as written, e.g. '2016/17'
+FinancialYear = Annotated[
+    str,
+    AfterValidator(_FinancialYearFits(FINANCIAL_YEAR_LENGTH)),
+    Field(json_schema_extra=_length(FINANCIAL_YEAR_LENGTH)),
+]
+#: a metric's number: a target, a trajectory point, a stated value, a scale's end
+Number = Annotated[Decimal, AfterValidator(_number_fits)]
 
 
 class Element(BaseModel):
@@ -37,8 +112,8 @@ class Organisation(Element):
 
 class SourceDocument(Element):
     title: Title
-    date: str | None = Field(None, description="Publication date as printed, e.g. '2014-04' or '27 June 2019'")
-    file: str | None = Field(None, description="File name of the source document")
+    date: PeriodText | None = Field(None, description="Publication date as printed, e.g. '2014-04' or '27 June 2019'")
+    file: ShortText | None = Field(None, description="File name of the source document")
 
 
 class Level(Element):
@@ -54,7 +129,7 @@ class OrgUnit(Element):
     name: Title
     type: OrgUnitType = "directorate"
     parent: Code | None = None
-    source: str | None = None
+    source: ShortText | None = None
 
 
 class Owner(Element):
@@ -62,7 +137,7 @@ class Owner(Element):
 
     code: Code
     title: Title = Field(description="Role title, e.g. 'National Medical Director'")
-    name: str | None = Field(None, description="The person, where the document names one")
+    name: ShortText | None = Field(None, description="The person, where the document names one")
     org_unit: Code | None = None
 
 
@@ -78,7 +153,11 @@ class AssessedBy(Element):
 
 class FrameworkRef(Element):
     framework: Title = Field(description="e.g. 'Accountability Framework', 'Mandate'")
-    ref: str = Field(min_length=1, max_length=200, description="Paragraph or range as printed, e.g. '¶12–31 & 47'")
+    ref: Annotated[str, AfterValidator(_Fits(fields.FRAMEWORK_REF_LENGTH))] = Field(
+        min_length=1,
+        json_schema_extra=_length(fields.FRAMEWORK_REF_LENGTH),
+        description="Paragraph or range as printed, e.g. '¶12–31 & 47'",
+    )
 
 
 class Objective(Element):
@@ -93,7 +172,7 @@ class Objective(Element):
     assessed_by: list[AssessedBy] = Field(default_factory=list)
     assessment: Text = Field("", description="The plan's own assessment, e.g. 'How are we doing?'")
     framework_refs: list[FrameworkRef] = Field(default_factory=list)
-    source: str | None = Field(None, description="Where in the source document: paragraph, table or appendix")
+    source: ShortText | None = Field(None, description="Where in the source document: paragraph, table or appendix")
 
 
 ActivityType = Literal["action", "deliverable", "key_activity", "milestone"]
@@ -109,12 +188,12 @@ class Activity(Element):
     owner: Code | None = None
     org_unit: Code | None = Field(None, description="The unit that owns or leads the activity")
     partners: list[Code] = Field(default_factory=list, description="Other units that share the activity")
-    start: str | None = Field(None, description="A date or period, e.g. 2014-04 or 2014/15 Q1")
-    due: str | None = Field(
+    start: ShortText | None = Field(None, description="A date or period, e.g. 2014-04 or 2014/15 Q1")
+    due: ShortText | None = Field(
         None, description="A date, month, quarter or financial year, or free text such as 'Annual survey'"
     )
     status: ActivityStatus = "not_started"
-    source: str | None = None
+    source: ShortText | None = None
 
 
 MetricUnit = Literal["percentage", "count", "rate", "currency", "score", "days", "ratio", "other"]
@@ -125,28 +204,28 @@ Comparison = Literal[">=", ">", "<=", "<", "="]
 
 
 class Target(Element):
-    value: Decimal = Field(description="Percentages as fractions: 95% is 0.95")
+    value: Number = Field(description="Percentages as fractions: 95% is 0.95")
     comparison: Comparison = ">="
-    by: str | None = Field(None, description="Date or period by which the target applies, e.g. '2016/17 Q4'")
-    text: str | None = Field(None, description="The target as printed, e.g. '>50% within two weeks'")
+    by: PeriodText | None = Field(None, description="Date or period by which the target applies, e.g. '2016/17 Q4'")
+    text: Phrase | None = Field(None, description="The target as printed, e.g. '>50% within two weeks'")
 
 
 class TrajectoryPoint(Element):
-    period: str
-    value: Decimal
+    period: PeriodText
+    value: Number
 
 
 class Review(Element):
-    when: str | None = Field(None, description="Review date or frequency as printed, e.g. 'Quarterly'")
-    by: str | None = Field(None, description="Who reviews, as printed")
+    when: Phrase | None = Field(None, description="Review date or frequency as printed, e.g. 'Quarterly'")
+    by: Phrase | None = Field(None, description="Who reviews, as printed")
 
 
 class StatedValue(Element):
     """A value the document itself quotes (a baseline or survey result), with its period."""
 
-    period: str
-    value: Decimal
-    source: str | None = None
+    period: PeriodText
+    value: Number
+    source: ShortText | None = None
 
 
 TriggerRuleName = Literal[
@@ -194,8 +273,8 @@ class Metric(Element):
     objectives: list[Code] = Field(default_factory=list)
     definition: Text = ""
     unit: MetricUnit = "count"
-    scale_min: Decimal | None = None
-    scale_max: Decimal | None = None
+    scale_min: Number | None = None
+    scale_max: Number | None = None
     polarity: Polarity = "neutral"
     aggregation: Aggregation = "sum"
     frequency: Frequency = "quarterly"
@@ -204,12 +283,12 @@ class Metric(Element):
     review: Review | None = None
     trigger: Text | None = Field(None, description="Trigger for mitigating action, as printed")
     trigger_rules: list[TriggerRule] = Field(default_factory=list, description="The trigger as machine rules")
-    data_source: str | None = None
+    data_source: Phrase | None = None
     owner: Code | None = None
     to_be_confirmed: bool = Field(False, description="The document has not yet defined this metric")
     headline: bool = Field(False, description="On the plan's scorecard (e.g. seed 004's 11-point scorecard)")
     stated_values: list[StatedValue] = Field(default_factory=list)
-    source: str | None = None
+    source: ShortText | None = None
 
     @model_validator(mode="after")
     def _scale(self) -> Metric:
@@ -221,6 +300,7 @@ class Metric(Element):
 Money = Annotated[
     Decimal,
     BeforeValidator(lambda value: parse_money(value) if isinstance(value, str) else value),
+    AfterValidator(_money_fits),
     Field(description="Pounds; '£78.7m', '£1.2bn', '£350k' and '(0.5)' (negative) are accepted too"),
 ]
 BudgetCategory = Literal["running", "discretionary_running", "programme", "other"]
@@ -232,8 +312,8 @@ class BudgetLine(Element):
     org_unit: Code | None = None
     category: BudgetCategory
     amount: Money
-    period: str = Field(description="Financial year, e.g. 2013/14")
-    source: str | None = None
+    period: FinancialYear = Field(description="Financial year, e.g. 2013/14")
+    source: ShortText | None = None
 
 
 class StatedTotal(Element):
@@ -242,10 +322,10 @@ class StatedTotal(Element):
     code: Code
     title: Title
     amount: Money
-    period: str
+    period: FinancialYear
     category: BudgetCategory | None = Field(None, description="The category it totals; omit for all categories")
     org_units: list[Code] = Field(default_factory=list, description="Units it totals; empty for all lines")
-    source: str | None = None
+    source: ShortText | None = None
 
 
 class Risk(Element):
@@ -256,7 +336,7 @@ class Risk(Element):
     likelihood: int | None = Field(None, ge=1, le=5)
     impact: int | None = Field(None, ge=1, le=5)
     mitigation: Text = ""
-    source: str | None = None
+    source: ShortText | None = None
 
 
 PlanStatus = Literal["draft", "agreed", "published"]
@@ -266,8 +346,8 @@ class Plan(Element):
     code: Code
     title: Title
     organisation: Organisation
-    start: str = Field(description="First financial year, e.g. 2016/17")
-    end: str = Field(description="Last financial year, e.g. 2016/17")
+    start: FinancialYear = Field(description="First financial year, e.g. 2016/17")
+    end: FinancialYear = Field(description="Last financial year, e.g. 2016/17")
     status: PlanStatus = "draft"
     description: Text = ""
     source_document: SourceDocument | None = None

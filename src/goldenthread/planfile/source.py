@@ -11,14 +11,25 @@ written ``3.102`` stays "3.102" rather than becoming a float; pydantic converts 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import yaml
+
+from goldenthread.planfile import fields
 
 #: the C composer when PyYAML was built with libyaml: much faster on large files, and just as safe
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Path = tuple[str | int, ...]
+
+#: lists and mappings nested deeper than this are refused: a plan file needs five levels at most
+#: (metrics → a metric → trajectory → a point → period), and deeper ones cost recursion
+MAX_DEPTH = 32
+
+#: where an anchor (&name) or alias (*name) could start; only a file that has one is read twice
+_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,])[&*][^\s,\[\]{}]")
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -57,6 +68,7 @@ class Source:
     key_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     _seen: set[int] = field(default_factory=set, repr=False)
+    _aliases_reported: bool = field(default=False, repr=False)
 
     def where(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """Line and column for ``path``, falling back to the nearest enclosing element."""
@@ -100,16 +112,99 @@ def read_yaml(text: str, file: str) -> Source:
             Problem(file, line, column, "", f"YAML syntax error: {what}; fix the YAML at this position")
         )
         return source
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. NUL
+        source.problems.append(_refused_character(text, exc, file))
+        return source
     except yaml.YAMLError as exc:
         source.problems.append(Problem(file, 1, 1, "", f"YAML error: {exc}"))
+        return source
+    except RecursionError:  # only without libyaml: its composer recurses in Python
+        source.problems.append(Problem(file, 1, 1, "", _too_deep()))
         return source
     if root is None:
         source.problems.append(
             Problem(file, 1, 1, "", "the file is empty; a plan file starts with 'code:' and 'title:'")
         )
         return source
+    if _MAYBE_ANCHOR.search(text):
+        _refuse_anchors(text, source)
     source.data = _build(root, (), source)
     return source
+
+
+def _refused_character(text: str, exc: yaml.reader.ReaderError, file: str) -> Problem:
+    """The character the YAML reader stopped at, located by line and column."""
+    position = min(max(exc.position, 0), len(text))
+    breaks = list(_LINE_BREAK.finditer(text, 0, position))
+    line = len(breaks) + 1
+    column = position - (breaks[-1].end() if breaks else 0) + 1
+    char = text[position] if position < len(text) else ""
+    what = fields.refused_character(char) if char else None
+    if what is None:
+        code = f" (U+{ord(char):04X})" if char else ""
+        what = f"the character{code}, which YAML does not allow"
+    return Problem(file, line, column, "", f"the file contains {what} here; delete it")
+
+
+def _too_deep() -> str:
+    return (
+        f"lists and mappings are nested more than {MAX_DEPTH} deep here; "
+        "a plan file needs only a few levels: check the brackets and the indentation"
+    )
+
+
+def _refuse_anchors(text: str, source: Source) -> None:
+    """Report every anchor (&name) and alias (*name) at its own position, with the field it is in.
+
+    The composer has already made an alias the very node of its anchor, so only the events say
+    where the alias was written."""
+    stack: list[list[object]] = []  # per open collection: its path, then [expecting a key, key] or [index]
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                stack.pop()
+                continue
+            if not isinstance(event, yaml.NodeEvent):
+                continue
+            path = _event_path(stack, event)
+            if event.anchor is not None:
+                _refuse_anchor(source, event, path)
+            if isinstance(event, yaml.SequenceStartEvent):
+                stack.append([path, 0])
+            elif isinstance(event, yaml.MappingStartEvent):
+                stack.append([path, True, ""])
+    except yaml.YAMLError:  # the composer has reported it
+        return
+
+
+def _event_path(stack: list[list[object]], event: yaml.NodeEvent) -> Path:
+    """The path of the node ``event`` starts, advancing its parent past it."""
+    if not stack:
+        return ()
+    frame = stack[-1]
+    parent = frame[0]
+    assert isinstance(parent, tuple)
+    if len(frame) == 2:  # a sequence
+        index = frame[1]
+        assert isinstance(index, int)
+        frame[1] = index + 1
+        return (*parent, index)
+    if frame[1]:  # a key: the node the mapping is at
+        frame[1], frame[2] = False, event.value if isinstance(event, yaml.ScalarEvent) else "?"
+        return parent
+    frame[1] = True
+    return (*parent, str(frame[2]))
+
+
+def _refuse_anchor(source: Source, event: yaml.NodeEvent, path: Path) -> None:
+    mark = event.start_mark
+    if isinstance(event, yaml.AliasEvent):
+        message = f"YAML alias '*{event.anchor}' is not allowed in a plan file; write the content out here in full"
+    else:
+        message = f"YAML anchor '&{event.anchor}' is not allowed in a plan file; remove '&{event.anchor}'"
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    source.problems.append(Problem(source.file, line, column, dotted(path), message))
+    source._aliases_reported = True
 
 
 def _refuse(source: Source, node: yaml.Node, path: Path, message: str) -> None:
@@ -120,13 +215,16 @@ def _refuse(source: Source, node: yaml.Node, path: Path, message: str) -> None:
 
 def _build(node: yaml.Node, path: Path, source: Source) -> object:
     source.value_marks[path] = _mark(node)
-    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
-        if id(node) in source._seen:  # an alias: refuse rather than expand (no "billion laughs")
+    if id(node) in source._seen:  # an alias: refuse rather than expand (no "billion laughs")
+        if not source._aliases_reported:
             _refuse(
                 source, node, path, "YAML anchors and aliases (&name, *name) are not allowed; write the content out"
             )
-            return None
-        source._seen.add(id(node))
+        return None
+    source._seen.add(id(node))
+    if len(path) > MAX_DEPTH:
+        _refuse(source, node, path, _too_deep())
+        return None
     if node.tag not in _PLAIN_TAGS:
         _refuse(
             source,

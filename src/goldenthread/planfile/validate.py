@@ -137,13 +137,22 @@ def _validate_shape(
     except ValidationError as exc:
         header_ok = False
         problems.extend(p for p in _shape_problems(exc, source, ()) if p.path not in tagged)
-    if not data.get("levels"):
-        problems.append(
-            source.problem(("levels",), "a plan declares at least one level, e.g. '- {code: priority, name: Priority}'")
-        )
+    levels_problem = _levels_problem(data)
+    if levels_problem:
+        problems.append(source.problem(("levels",), levels_problem))
     if not header_ok or not valid["levels"]:  # no valid level: its problems are above; nothing to check across
         return None, invalid_codes, kept
     return schema.Plan.model_validate({**header, **valid}), invalid_codes, kept
+
+
+def _levels_problem(data: dict[str, Any]) -> str | None:
+    """The one message for a plan with no levels (a 'levels' that is not a list has its own)."""
+    example = "e.g. '- {code: priority, name: Priority}'"
+    if "levels" not in data:
+        return f"'levels' is required: a plan declares at least one level, {example}"
+    if data["levels"] is None or data["levels"] == []:
+        return f"a plan declares at least one level, {example}"
+    return None
 
 
 _MODELS: dict[str, type[BaseModel]] = {
@@ -177,6 +186,12 @@ def _shape_problems(exc: ValidationError, source: Source, prefix: Path) -> Itera
             if kind == "value_error":
                 message = message.removeprefix("Value error, ")
             elif isinstance(error.get("input"), (str, int, float, bool)):
-                message = f"{message}, not {error['input']!r}"
+                message = f"{message}, not {_shown(error['input'])}"
             problem = source.problem(path, message)
         yield problem
+
+
+def _shown(value: object) -> str:
+    """A value as a message quotes it: escaped, and cut short when long."""
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:60]}… ({len(str(value)):,} characters)"

@@ -13,10 +13,23 @@ from typing import Protocol
 from django.conf import settings
 from django.db import models
 
+from goldenthread.planfile.fields import (
+    CODE_LENGTH,
+    DECIMAL_DIGITS,
+    DECIMAL_PLACES,
+    FINANCIAL_YEAR_LENGTH,
+    FRAMEWORK_REF_LENGTH,
+    MONEY_DIGITS,
+    MONEY_PLACES,
+    PERIOD_TEXT_LENGTH,
+    SHORT_TEXT_LENGTH,
+    TITLE_LENGTH,
+)
+
 
 class Organisation(models.Model):
-    code = models.CharField(max_length=64, unique=True)
-    name = models.CharField(max_length=1000)
+    code = models.CharField(max_length=CODE_LENGTH, unique=True)
+    name = models.CharField(max_length=TITLE_LENGTH)
 
     def __str__(self) -> str:
         return self.name
@@ -28,16 +41,16 @@ class Plan(models.Model):
         AGREED = "agreed"
         PUBLISHED = "published"
 
-    code = models.CharField(max_length=64, unique=True)
-    title = models.CharField(max_length=1000)
+    code = models.CharField(max_length=CODE_LENGTH, unique=True)
+    title = models.CharField(max_length=TITLE_LENGTH)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="plans")
-    start = models.CharField(max_length=7, help_text="First financial year, e.g. 2016/17")
-    end = models.CharField(max_length=7, help_text="Last financial year")
+    start = models.CharField(max_length=FINANCIAL_YEAR_LENGTH, help_text="First financial year, e.g. 2016/17")
+    end = models.CharField(max_length=FINANCIAL_YEAR_LENGTH, help_text="Last financial year")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     description = models.TextField(blank=True)
-    source_title = models.CharField(max_length=1000, blank=True)
-    source_date = models.CharField(max_length=100, blank=True)
-    source_file = models.CharField(max_length=300, blank=True)
+    source_title = models.CharField(max_length=TITLE_LENGTH, blank=True)
+    source_date = models.CharField(max_length=PERIOD_TEXT_LENGTH, blank=True)
+    source_file = models.CharField(max_length=SHORT_TEXT_LENGTH, blank=True)
     activity_rules = models.JSONField(default=list, blank=True, help_text="[{rule: activity_overdue, grace_days}]")
     loaded_at = models.DateTimeField(auto_now=True)
     owner_account = models.ForeignKey(
@@ -65,7 +78,7 @@ class PlanElement(models.Model):
     document's order, a code unique in the plan); one that needs more extends ``PlanElement.Meta``."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
-    code = models.CharField(max_length=64)
+    code = models.CharField(max_length=CODE_LENGTH)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -91,7 +104,7 @@ class CodeAndTitle:
 
 class Level(PlanElement):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="levels")
-    name = models.CharField(max_length=1000)
+    name = models.CharField(max_length=TITLE_LENGTH)
 
 
 class OrgUnit(PlanElement):
@@ -106,10 +119,10 @@ class OrgUnit(PlanElement):
         OTHER = "other"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="org_units")
-    name = models.CharField(max_length=1000)
+    name = models.CharField(max_length=TITLE_LENGTH)
     kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.DIRECTORATE)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
-    source = models.CharField(max_length=300, blank=True)
+    source = models.CharField(max_length=SHORT_TEXT_LENGTH, blank=True)
     declared = models.BooleanField(
         default=True,
         help_text="Declared in the plan file (reloads remove undeclared ones); false for units created by data loads",
@@ -121,8 +134,8 @@ class OrgUnit(PlanElement):
 
 class Owner(PlanElement):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="owners")
-    title = models.CharField(max_length=1000, help_text="Role title, e.g. National Medical Director")
-    name = models.CharField(max_length=300, blank=True)
+    title = models.CharField(max_length=TITLE_LENGTH, help_text="Role title, e.g. National Medical Director")
+    name = models.CharField(max_length=SHORT_TEXT_LENGTH, blank=True)
     org_unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="owners")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
 
@@ -133,7 +146,7 @@ class Owner(PlanElement):
 class Objective(CodeAndTitle, PlanElement):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="objectives")
     level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="objectives")
-    title = models.CharField(max_length=1000)
+    title = models.CharField(max_length=TITLE_LENGTH)
     description = models.TextField(blank=True)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
     org_unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="objectives")
@@ -141,13 +154,13 @@ class Objective(CodeAndTitle, PlanElement):
     contributes_to = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="contributors")
     assessed_by = models.JSONField(default=list, blank=True, help_text="[{text, bracketed}]")
     assessment = models.TextField(blank=True)
-    source = models.CharField(max_length=300, blank=True)
+    source = models.CharField(max_length=SHORT_TEXT_LENGTH, blank=True)
 
 
 class FrameworkReference(models.Model):
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="framework_refs")
-    framework = models.CharField(max_length=1000)
-    ref = models.CharField(max_length=200)
+    framework = models.CharField(max_length=TITLE_LENGTH)
+    ref = models.CharField(max_length=FRAMEWORK_REF_LENGTH)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -173,18 +186,20 @@ class Activity(PlanElement):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="activities")
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="activities")
-    title = models.CharField(max_length=1000)
+    title = models.CharField(max_length=TITLE_LENGTH)
     description = models.TextField(blank=True)
     kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.ACTION)
     owner = models.ForeignKey(Owner, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities")
     org_unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities")
     partners = models.ManyToManyField(OrgUnit, blank=True, related_name="partner_activities")
-    start_text = models.CharField(max_length=300, blank=True)
+    start_text = models.CharField(max_length=SHORT_TEXT_LENGTH, blank=True)
     start_date = models.DateField(null=True, blank=True)
-    due_text = models.CharField(max_length=300, blank=True, help_text="The due date or timeline as written")
+    due_text = models.CharField(
+        max_length=SHORT_TEXT_LENGTH, blank=True, help_text="The due date or timeline as written"
+    )
     due_date = models.DateField(null=True, blank=True, help_text="The last day of the period the due text names")
     status = models.CharField(max_length=32, choices=Status.choices, default=Status.NOT_STARTED)
-    source = models.CharField(max_length=300, blank=True)
+    source = models.CharField(max_length=SHORT_TEXT_LENGTH, blank=True)
 
     class Meta(PlanElement.Meta):
         verbose_name_plural = "activities"
@@ -192,37 +207,37 @@ class Activity(PlanElement):
 
 class Metric(CodeAndTitle, PlanElement):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="metrics")
-    title = models.CharField(max_length=1000)
+    title = models.CharField(max_length=TITLE_LENGTH)
     objectives = models.ManyToManyField(Objective, blank=True, related_name="metrics")
     definition = models.TextField(blank=True)
     unit = models.CharField(max_length=32, default="count")
-    scale_min = models.DecimalField(max_digits=24, decimal_places=8, null=True, blank=True)
-    scale_max = models.DecimalField(max_digits=24, decimal_places=8, null=True, blank=True)
+    scale_min = models.DecimalField(max_digits=DECIMAL_DIGITS, decimal_places=DECIMAL_PLACES, null=True, blank=True)
+    scale_max = models.DecimalField(max_digits=DECIMAL_DIGITS, decimal_places=DECIMAL_PLACES, null=True, blank=True)
     polarity = models.CharField(max_length=32, default="neutral")
     aggregation = models.CharField(max_length=16, default="sum")
     frequency = models.CharField(max_length=16, default="quarterly")
-    target_value = models.DecimalField(max_digits=24, decimal_places=8, null=True, blank=True)
+    target_value = models.DecimalField(max_digits=DECIMAL_DIGITS, decimal_places=DECIMAL_PLACES, null=True, blank=True)
     target_comparison = models.CharField(max_length=2, blank=True)
-    target_by = models.CharField(max_length=100, blank=True)
+    target_by = models.CharField(max_length=PERIOD_TEXT_LENGTH, blank=True)
     target_by_date = models.DateField(null=True, blank=True)
-    target_text = models.CharField(max_length=1000, blank=True)
-    review_when = models.CharField(max_length=1000, blank=True)
-    review_by = models.CharField(max_length=1000, blank=True)
+    target_text = models.CharField(max_length=TITLE_LENGTH, blank=True)
+    review_when = models.CharField(max_length=TITLE_LENGTH, blank=True)
+    review_by = models.CharField(max_length=TITLE_LENGTH, blank=True)
     trigger = models.TextField(blank=True)
     trigger_rules = models.JSONField(default=list, blank=True, help_text="[{rule, periods}]")
-    data_source = models.CharField(max_length=1000, blank=True)
+    data_source = models.CharField(max_length=TITLE_LENGTH, blank=True)
     owner = models.ForeignKey(Owner, null=True, blank=True, on_delete=models.SET_NULL, related_name="metrics")
     to_be_confirmed = models.BooleanField(default=False)
     headline = models.BooleanField(default=False, help_text="On the plan's scorecard")
-    source = models.CharField(max_length=300, blank=True)
+    source = models.CharField(max_length=SHORT_TEXT_LENGTH, blank=True)
 
 
 class TrajectoryPoint(models.Model):
     metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="trajectory")
-    period = models.CharField(max_length=100)
+    period = models.CharField(max_length=PERIOD_TEXT_LENGTH)
     period_start = models.DateField()
     period_end = models.DateField()
-    value = models.DecimalField(max_digits=24, decimal_places=8)
+    value = models.DecimalField(max_digits=DECIMAL_DIGITS, decimal_places=DECIMAL_PLACES)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -233,10 +248,10 @@ class StatedValue(models.Model):
     """A value the source document quotes for a metric (a baseline or survey result)."""
 
     metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="stated_values")
-    period = models.CharField(max_length=100)
+    period = models.CharField(max_length=PERIOD_TEXT_LENGTH)
     period_start = models.DateField()
-    value = models.DecimalField(max_digits=24, decimal_places=8)
-    source = models.CharField(max_length=300, blank=True)
+    value = models.DecimalField(max_digits=DECIMAL_DIGITS, decimal_places=DECIMAL_PLACES)
+    source = models.CharField(max_length=SHORT_TEXT_LENGTH, blank=True)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -251,24 +266,24 @@ class BudgetLine(PlanElement):
         OTHER = "other"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="budget_lines")
-    title = models.CharField(max_length=1000)
+    title = models.CharField(max_length=TITLE_LENGTH)
     org_unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="budget_lines")
     category = models.CharField(max_length=32, choices=Category.choices)
-    amount = models.DecimalField(max_digits=18, decimal_places=2, help_text="Pounds")
-    period = models.CharField(max_length=7)
-    source = models.CharField(max_length=300, blank=True)
+    amount = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, help_text="Pounds")
+    period = models.CharField(max_length=FINANCIAL_YEAR_LENGTH)
+    source = models.CharField(max_length=SHORT_TEXT_LENGTH, blank=True)
 
 
 class StatedTotal(PlanElement):
     """A total as the document prints it; the computed total is always the sum of the lines."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="stated_totals")
-    title = models.CharField(max_length=1000)
-    amount = models.DecimalField(max_digits=18, decimal_places=2)
-    period = models.CharField(max_length=7)
+    title = models.CharField(max_length=TITLE_LENGTH)
+    amount = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
+    period = models.CharField(max_length=FINANCIAL_YEAR_LENGTH)
     category = models.CharField(max_length=32, blank=True, choices=BudgetLine.Category.choices)
     org_units = models.ManyToManyField(OrgUnit, blank=True, related_name="+")
-    source = models.CharField(max_length=300, blank=True)
+    source = models.CharField(max_length=SHORT_TEXT_LENGTH, blank=True)
 
 
 class Risk(PlanElement):
@@ -279,7 +294,7 @@ class Risk(PlanElement):
     likelihood = models.PositiveSmallIntegerField(null=True, blank=True)
     impact = models.PositiveSmallIntegerField(null=True, blank=True)
     mitigation = models.TextField(blank=True)
-    source = models.CharField(max_length=300, blank=True)
+    source = models.CharField(max_length=SHORT_TEXT_LENGTH, blank=True)
 
     class Meta(PlanElement.Meta):
         constraints = [
@@ -312,11 +327,13 @@ class PlanVersion(models.Model):
     number = models.PositiveIntegerField()
     document = models.JSONField()
     in_force_from = models.DateField(help_text="Reports for periods ending on or after this day use this version")
-    in_force_label = models.CharField(max_length=100, blank=True, help_text="As given, e.g. 2019/20 Q3")
+    in_force_label = models.CharField(max_length=PERIOD_TEXT_LENGTH, blank=True, help_text="As given, e.g. 2019/20 Q3")
     how = models.CharField(max_length=16, choices=How.choices)
     note = models.TextField(blank=True)
     made_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    made_by_name = models.CharField(max_length=300, blank=True, help_text="Kept when the account is deleted")
+    made_by_name = models.CharField(
+        max_length=SHORT_TEXT_LENGTH, blank=True, help_text="Kept when the account is deleted"
+    )
     made_at = models.DateTimeField()
     change = models.OneToOneField(
         "PlanChange", null=True, blank=True, on_delete=models.SET_NULL, related_name="version"
@@ -351,7 +368,7 @@ class PlanChange(models.Model):
     document = models.JSONField()
     revision = models.PositiveIntegerField(default=0, help_text="One more for every edit")
     in_force_from = models.DateField(null=True, blank=True)
-    in_force_label = models.CharField(max_length=100, blank=True)
+    in_force_label = models.CharField(max_length=PERIOD_TEXT_LENGTH, blank=True)
     summary = models.TextField(blank=True)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -396,13 +413,13 @@ class PlanEdit(models.Model):
 
     change = models.ForeignKey(PlanChange, on_delete=models.CASCADE, related_name="edits")
     section = models.CharField(max_length=32, help_text="A plan-file list, e.g. metrics; 'plan' for its own fields")
-    code = models.CharField(max_length=64, blank=True)
+    code = models.CharField(max_length=CODE_LENGTH, blank=True)
     action = models.CharField(max_length=16, choices=Action.choices)
     reason = models.TextField()
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     made_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    made_by_name = models.CharField(max_length=300, blank=True)
+    made_by_name = models.CharField(max_length=SHORT_TEXT_LENGTH, blank=True)
     made_at = models.DateTimeField()
 
     class Meta:
