@@ -52,11 +52,14 @@ def test_metric_page_for_a_region(signed_in):
     assert '<option value="north" selected>' in page and "Four-hour performance \\u2014 North" in page
 
 
-def test_bad_period_is_explained_not_an_error(signed_in):
-    response = signed_in.get("/plans/t/metrics/FOUR/?as_at=<script>")
-    assert response.status_code == 200
+def test_bad_period_is_explained_on_the_400_page(signed_in):
+    """Issue 15: a bad ``as_at`` is the 400 page with the message (it used to show the default
+    with an error beside the period form)."""
+    response = signed_in.get("/plans/t/metrics/FOUR/?as_at=<script>&where=north")
+    assert response.status_code == 400
     page = response.content.decode()
     assert "&#39;&lt;script&gt;&#39; is not a period" in page and "<script>'" not in page
+    assert 'href="/plans/t/metrics/FOUR/?where=north"' in page  # the page without the bad parameter
 
 
 def test_downloads_are_what_is_shown(signed_in):

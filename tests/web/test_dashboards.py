@@ -104,10 +104,13 @@ def test_the_period_is_read_as_the_plan_writes_it(signed_in):
 
 
 def test_a_bad_period_is_explained_and_shown_as_text(signed_in):
-    html = get(signed_in, "/plans/example-2019/by-priority/?as_at=<script>alert(1)</script>")
-    assert "<script>alert(1)" not in html
+    """Issue 15: a bad ``as_at`` is the 400 page with the message, shown as text (it used to show
+    the default with an error beside the period form)."""
+    response = signed_in.get("/plans/example-2019/by-priority/?as_at=<script>alert(1)</script>")
+    html = response.content.decode()
+    assert response.status_code == 400 and "<script>alert(1)" not in html
     assert "&#39;&lt;script&gt;alert(1)&lt;/script&gt;&#39; is not a period" in html
-    assert "nhsuk-error-message" in html
+    assert "nhsuk-error-summary" in html and 'href="/plans/example-2019/by-priority/"' in html
 
 
 def test_default_as_at_is_today_or_the_end_of_a_finished_plan(example_plan):
@@ -324,7 +327,10 @@ def test_deliverables_filters(signed_in):
     assert "2 of 2 match the filters" in level
     nothing = get(signed_in, "/plans/example-2019/deliverables/?directorate=medical&owner=cno")
     assert "No activities match these filters" in nothing
-    unknown = get(signed_in, "/plans/example-2019/deliverables/?directorate=<b>x</b>")
+    # issue 15: a code the plan does not use is said on its filter, with the status 400
+    response = signed_in.get("/plans/example-2019/deliverables/?directorate=<b>x</b>")
+    unknown = response.content.decode()
+    assert response.status_code == 400
     assert "This plan has no directorate with code “&lt;b&gt;x&lt;/b&gt;”" in unknown and ": 2</caption>" in unknown
 
 
@@ -392,11 +398,15 @@ def test_search_is_safe_with_any_input(signed_in):
         "_",
         "\\",
         "'; drop table plans_plan; --",
-        "a\x00b",
-        "x" * 5000,
+        "x" * 4000,
         " ".join("w" * 30 for _ in range(30)),
     ):
         assert signed_in.get("/search/", {"q": q}).status_code == 200, q
+    # issue 15: a control character is the 400 page with the message (it used to be searched
+    # for as a space)
+    refused = signed_in.get("/search/", {"q": "a\x00b"})
+    assert refused.status_code == 400 and "contains a NUL character (U+0000) at character 2" in refused.content.decode()
+    assert signed_in.get("/search/", {"q": "x" * 5000}).status_code == 400  # longer than an address can be
     assert "Search objectives, metrics and activities" in get(signed_in, "/search/")
     assert "results for" not in get(signed_in, "/search/?q=")
 

@@ -8,3 +8,6 @@ urlpatterns = [
     path("data/", include("goldenthread.web.urls_data")),
     path("", include("goldenthread.web.urls_cycle")),
 ]
+
+# a bad parameter of a page's address: the message and a link to the page without it
+handler400 = "goldenthread.web.views.errors.bad_request"

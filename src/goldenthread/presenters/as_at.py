@@ -2,7 +2,8 @@
 
 The choice offered is the quarters of the plan's financial years; any period the plan format
 can write (``2017/18 Q4``, ``2017-01``, ``2017-03-31``) is accepted in the address, since data
-and deliverables can run past a plan's last year. A page judged against a date
+and deliverables can run past a plan's last year; any other value is refused with the 400 page
+(:class:`goldenthread.presenters.params.BadParameter`). A page judged against a date
 (deliverables now; statuses when the assurance side fills them) uses the end of the chosen
 period. With no choice made the date is today — or, for a plan whose last year has passed, the
 plan's last day, since judging a finished plan against today would call everything overdue.
@@ -15,8 +16,9 @@ from datetime import date
 from urllib.parse import urlencode
 
 from goldenthread.formatting import long_date
-from goldenthread.planfile.periods import Period, PeriodError, financial_year, financial_years, parse_period, quarter
+from goldenthread.planfile.periods import Period, financial_year, financial_years, quarter
 from goldenthread.plans import models as m
+from goldenthread.presenters.params import period_value
 
 
 def quarter_of(day: date) -> Period:
@@ -47,7 +49,6 @@ class AsAt:
     explanation: str
     groups: list[OptionGroup] = field(default_factory=list)
     default_option: Option | None = None  # "Today" when today falls within or before the plan
-    error: str = ""
 
     @property
     def date_text(self) -> str:
@@ -68,14 +69,7 @@ class AsAt:
 
 def as_at_choice(plan: m.Plan, raw: str, today: date) -> AsAt:
     span = financial_years(plan.start, plan.end)
-    raw = (raw or "").strip()[:40]
-    chosen: Period | None = None
-    error = ""
-    if raw:
-        try:
-            chosen = parse_period(raw)
-        except PeriodError as exc:
-            error = f"{exc}. Showing the default instead."
+    chosen = period_value("as_at", raw or "", what="“As at” period")
     plan_over = today > span.end
     if chosen is not None:
         day = chosen.end
@@ -124,5 +118,4 @@ def as_at_choice(plan: m.Plan, raw: str, today: date) -> AsAt:
         explanation=explanation,
         groups=groups,
         default_option=default_option,
-        error=error,
     )

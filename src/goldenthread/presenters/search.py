@@ -21,6 +21,8 @@ from goldenthread.plans import models as m
 
 MAX_QUERY = 200
 MAX_TERMS = 8
+#: the longest search the address can carry (the server's longest request line, in bytes)
+LONGEST_ADDRESS = 4094
 LIMIT = 200  # results of each kind
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

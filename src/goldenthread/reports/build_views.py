@@ -88,8 +88,6 @@ def start(request: HttpRequest, plan: Plan, as_at) -> HttpResponse:
     if refused := _refused(request):
         return refused
     period = asked_period(request.POST.get("period", ""), as_at)
-    if isinstance(period, HttpResponse):
-        return period
     build = jobs.request_build(plan, period, request.user)
     return redirect("report-build", plan.code, build.pk)
 

@@ -12,12 +12,16 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Protocol
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse
 
 from goldenthread.access import policy
 from goldenthread.access.decorators import plan_view
-from goldenthread.planfile.periods import Period, PeriodError, parse_period
+from goldenthread.planfile.fields import PERIOD_TEXT_LENGTH
+from goldenthread.planfile.periods import Period
 from goldenthread.plans.models import Plan
+from goldenthread.presenters import params
+from goldenthread.presenters.as_at import AsAt
+from goldenthread.presenters.params import period_value
 from goldenthread.reports.board import board_pack
 from goldenthread.reports.directorate import directorate_pack
 from goldenthread.reports.documents import FORMATS, MEDIA_TYPES, render_pack, render_summary
@@ -32,16 +36,10 @@ class Download(Protocol):
     def file_stem(self) -> str: ...
 
 
-def asked_period(raw: str, as_at) -> Period | HttpResponse:
+def asked_period(raw: str, as_at: AsAt) -> Period:
     """The period a pack is asked for (``period=``), else the page's "as at" period; a bad one is
-    a 400 that says how to write it."""
-    raw = raw.strip()[:40]
-    try:
-        return parse_period(raw) if raw else as_at.period
-    except PeriodError as exc:
-        return HttpResponseBadRequest(
-            f"{exc}. Write the period as 2016/17 Q4, 2016/17 or 2017-01.", content_type="text/plain; charset=utf-8"
-        )
+    the 400 page that says how to write it (:class:`goldenthread.presenters.params.BadParameter`)."""
+    return period_value("period", raw, what="pack's period") or as_at.period
 
 
 def pack_view(view: Callable[..., tuple[Download, bytes]]) -> Callable[..., HttpResponse]:
@@ -54,9 +52,7 @@ def pack_view(view: Callable[..., tuple[Download, bytes]]) -> Callable[..., Http
     def wrapper(request: HttpRequest, plan, as_at, fmt: str, **kwargs) -> HttpResponse:
         if fmt not in FORMATS:
             raise Http404(f"Packs come as {', '.join(FORMATS)}")
-        period = asked_period(request.GET.get("period", ""), as_at)
-        if isinstance(period, HttpResponse):
-            return period
+        period = asked_period(params.of(request).raw("period", max_length=PERIOD_TEXT_LENGTH), as_at)
         document, data = view(request, plan, period, fmt, **kwargs)
         response = HttpResponse(data, content_type=MEDIA_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="{document.file_stem}.{fmt}"'
@@ -85,5 +81,6 @@ def directorate(request: HttpRequest, plan: Plan, period: Period, fmt: str, unit
 
 @pack_view
 def summary(request: HttpRequest, plan: Plan, period: Period, fmt: str) -> tuple[Summary, bytes]:
-    document = plan_summary(plan, period if request.GET.get("period") or request.GET.get("as_at") else None)
+    asked = params.of(request)
+    document = plan_summary(plan, period if asked.raw("period") or asked.raw("as_at") else None)
     return document, render_summary(document, fmt)

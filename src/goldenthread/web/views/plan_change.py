@@ -26,6 +26,7 @@ from goldenthread.planfile import schema
 from goldenthread.plans import changes, versions
 from goldenthread.plans import models as m
 from goldenthread.plans.store import load_plan
+from goldenthread.presenters import params
 from goldenthread.presenters import plan_change as presenter
 from goldenthread.web.change_forms import DecisionForm, NewPlanForm, SubmitForm
 from goldenthread.web.views.cycle.lookup import plan_or_404
@@ -160,7 +161,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
     templates = list(m.Plan.objects.order_by("code"))
     if request.method != "POST":
         form = NewPlanForm(templates)
-        form.fields["template"].value = request.GET.get("from", "")
+        form.fields["template"].value = params.of(request).code("from")
         return render(request, "web/change/new.html", {"form": form})
     form = NewPlanForm(templates, request.POST)
     spec = form.clean()

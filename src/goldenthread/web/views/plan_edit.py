@@ -26,6 +26,7 @@ from goldenthread.access import policy, rules
 from goldenthread.planfile import Problem, validate_data
 from goldenthread.plans import changes
 from goldenthread.plans import models as pm
+from goldenthread.presenters import params
 from goldenthread.presenters import plan_form_page as page
 from goldenthread.presenters import plan_form_values as conv
 from goldenthread.presenters import plan_forms as forms
@@ -125,7 +126,7 @@ def element_new(request: HttpRequest, code: str, section: str) -> HttpResponse:
     form = section_form(section)
     working = Working.of(plan)
     values = conv.values_from_data(form, None)
-    values.update(_presets(form, working, request.GET))
+    values.update(_presets(form, working, params.of(request)))
     return _edit(request, working, form, None, None, values)
 
 
@@ -152,11 +153,11 @@ def plan_fields_edit(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _presets(form: forms.SectionForm, working: Working, query: Any) -> conv.Values:
+def _presets(form: forms.SectionForm, working: Working, query: params.Params) -> conv.Values:
     """A new element's fields given by the link that led to the form: an objective under a parent
     (``?parent=``, at the level below the parent's), an activity, metric or risk of an objective
     (``?objective=``)."""
-    parent, objective = query.get("parent", ""), query.get("objective", "")
+    parent, objective = query.code("parent"), query.code("objective")
     if form.section == "objectives" and parent:
         levels = [level.get("code") for level in working.items("levels")]
         above = next((o.get("level") for o in working.items("objectives") if o.get("code") == parent), None)

@@ -28,6 +28,7 @@ from goldenthread.planfile.workbook_write import blank_workbook, plan_workbook
 from goldenthread.plans import changes, versions
 from goldenthread.plans import models as m
 from goldenthread.plans.store import export_plan
+from goldenthread.presenters import params
 from goldenthread.presenters.plan_files import UploadScreen, problem_rows
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -53,9 +54,9 @@ def plan_download(request: HttpRequest, code: str, format: str) -> HttpResponse:
     plan = _plan(request)
     if format not in CONTENT_TYPES or not rules.may_view_plan(request.user, plan):
         raise Http404(f"There is no plan.{format} to download; choose plan.yaml or plan.xlsx")
-    number = request.GET.get("version", "").strip()
-    if number:
-        version = plan.versions.filter(number=int(number)).first() if number.isdigit() else None
+    number = params.of(request).number("version", what="version")
+    if number is not None:
+        version = plan.versions.filter(number=number).first()
         if version is None:
             raise Http404(f"{plan.code} has no version {number}; its versions are listed on its versions page")
         spec, name = versions.version_plan(version), f"{plan.code}-version-{version.number}"

@@ -14,9 +14,9 @@ from goldenthread.performance.definitions import definitions_in_force
 from goldenthread.plans.models import Plan
 from goldenthread.presenters import assurance as assurance_presenters
 from goldenthread.presenters import deliverables as deliverables_presenter
+from goldenthread.presenters import params, readings, reported
 from goldenthread.presenters import plan as presenters
 from goldenthread.presenters import plan_change as plan_change_presenter
-from goldenthread.presenters import readings, reported
 from goldenthread.presenters import search as search_presenter
 from goldenthread.presenters.as_at import AsAt
 from goldenthread.presenters.cycle.plan_links import plan_cycle_links
@@ -90,25 +90,35 @@ def scorecard(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
 
 @plan_view
 def deliverables(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
+    asked = params.of(request)
     page = deliverables_presenter.deliverables(
-        plan, as_at, **{name: request.GET.get(name, "").strip() for name in ("directorate", "owner", "level")}
+        plan, as_at, **{name: asked.code(name) for name in ("directorate", "owner", "level")}
     )
-    return _plan_page(request, "web/deliverables.html", plan, as_at, "plan-deliverables", page=page)
+    response = _plan_page(request, "web/deliverables.html", plan, as_at, "plan-deliverables", page=page)
+    if any(f.error for f in page.filters):  # a code the plan does not use: said on its filter
+        response.status_code = 400
+    return response
 
 
 @plan_view
 def metric(request: HttpRequest, plan: Plan, as_at: AsAt, metric_code: str) -> HttpResponse:
-    page = metric_page(plan, metric_code, as_at.period, request.GET.get("where") or None)
+    asked = params.of(request)
+    where, fmt = asked.code("where"), asked.choice("format", ("csv", "xlsx"), what="download format")
+    if where and not plan.org_units.filter(code=where).exists():
+        raise params.BadParameter(
+            "where", f"Plan {plan.code} has no org unit with code “{where}”; choose one from the list on the page."
+        )
+    page = metric_page(plan, metric_code, as_at.period, where or None)
     if page is None:
         raise Http404(f"Plan {plan.code} has no metric {metric_code}")
-    if request.GET.get("format") in ("csv", "xlsx"):
+    if fmt:
         header, rows = download_rows(page)
         where = page.where.code if page.where else "all"
         return table_response(
             f"{plan.code}-{page.metric.code}-{where}-{page.as_at.label}",
             header,
             rows,
-            request.GET["format"],
+            fmt,
             sheet=page.metric.code,
         )
     return _plan_page(
@@ -125,5 +135,7 @@ def metric(request: HttpRequest, plan: Plan, as_at: AsAt, metric_code: str) -> H
 
 @signed_in
 def search(request: HttpRequest) -> HttpResponse:
-    page = search_presenter.search(request.GET.get("q", ""), viewable_plans(request.user))
+    # a long search is cut by the search itself, which says so; a control character is refused
+    query = params.of(request).text("q", max_length=search_presenter.LONGEST_ADDRESS)
+    page = search_presenter.search(query, viewable_plans(request.user))
     return render(request, "web/search.html", {"page": page})

@@ -16,12 +16,13 @@ from django.views.decorators.http import require_http_methods
 
 from goldenthread.accounts import second_factor
 from goldenthread.accounts.otp_config import OFF
+from goldenthread.presenters import params
 from goldenthread.web.second_factor import ENROL, VERIFY, is_admin
 
 
 def _next(request: HttpRequest) -> str:
     """Where to go afterwards: the page asked for, if it is on this site; else the home page."""
-    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    wanted = request.POST.get("next") or params.of(request).raw("next") or ""
     if url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return wanted
     return str(settings.LOGIN_REDIRECT_URL)

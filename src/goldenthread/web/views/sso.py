@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from goldenthread.access import sso
+from goldenthread.presenters import params
 
 log = logging.getLogger("goldenthread.sso")
 
@@ -110,7 +111,7 @@ class Callback(_WhenConfigured, OIDCAuthenticationCallbackView):
 
     def login_failure(self):
         request = self.request
-        error = request.GET.get("error", "")
+        error = params.of(request).text("error")
         if error:
             log.warning("single sign-on: the provider answered %s", error)
             reason = PROVIDER_ERRORS.get(error, f"The organisation sign-in service refused the sign-in ({error}).")

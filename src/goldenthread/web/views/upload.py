@@ -31,6 +31,7 @@ from goldenthread.performance.loading import PAGE, LoadReport, load_table, read_
 from goldenthread.performance.models import LoadBatch
 from goldenthread.performance.template import FREQUENCY_NAMES, template_rows
 from goldenthread.plans.models import Metric, Plan
+from goldenthread.presenters import params
 from goldenthread.web.downloads import table_response
 
 PURPOSE = "load performance data"
@@ -67,7 +68,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     if not plans:
         return _refuse(request, f"You do not have permission to {PURPOSE}: {WHO}.")
     if request.method != "POST":
-        return _page(request, plans, UploadForm(plans=plans, plan=request.GET.get("plan", "")))
+        return _page(request, plans, UploadForm(plans=plans, plan=params.of(request).code("plan")))
     if "token" in request.POST:
         return _confirm(request, plans)
     return _preview(request, plans)

@@ -13,6 +13,7 @@ from goldenthread.formatting import file_name
 from goldenthread.planfile import to_yaml
 from goldenthread.plans.models import Plan
 from goldenthread.plans.versions import version_plan
+from goldenthread.presenters import params
 from goldenthread.presenters import versions as presenters
 from goldenthread.presenters.as_at import AsAt
 from goldenthread.web.views.plans import _plan_page
@@ -31,7 +32,7 @@ def plan_version(request: HttpRequest, plan: Plan, as_at: AsAt, number: int) -> 
         version = presenters.find_version(plan, number)
     except presenters.VersionNotFound as exc:
         raise Http404(str(exc)) from None
-    if request.GET.get("format") == "yaml":
+    if params.of(request).choice("format", ("yaml",), what="download format") == "yaml":
         response = HttpResponse(to_yaml(version_plan(version)), content_type="application/yaml; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{file_name(plan.code)}-version-{number}.yaml"'
         return response
@@ -43,7 +44,8 @@ def plan_version(request: HttpRequest, plan: Plan, as_at: AsAt, number: int) -> 
 def plan_compare(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
     """Two versions compared (``?from=N&to=M``); a missing, mistyped or unknown version is said on
     the page, with the form to choose again (400)."""
-    page = presenters.compare_page(plan, request.GET.get("from"), request.GET.get("to"))
+    asked = params.of(request)
+    page = presenters.compare_page(plan, asked.raw("from", max_length=20), asked.raw("to", max_length=20))
     response = _plan_page(request, "web/version_compare.html", plan, as_at, "plan-versions", page=page)
     if page.errors:
         response.status_code = 400
