@@ -1,23 +1,28 @@
 """Limits on an Excel workbook, checked before openpyxl parses anything: an .xlsx is a zip of XML,
-so a small file can unpack to gigabytes or declare a million rows of a million cells.
+so a small file can unpack to gigabytes, declare or hold a million rows of a million cells, hide
+a gigabyte in one text, or be damaged or hostile XML (issue 12 finding 7, issue 15 findings 7–9).
 
-:func:`over_limits` looks only at the zip's directory (parts, sizes, compression ratios) and
-streams the sheets' XML with defusedxml up to each ``<dimension>`` — or, when a sheet has none,
-through its rows' numbers — and says what is over a limit, or None. Data files read their first
-sheet (``goldenthread.performance.loading.workbook``); plan workbooks every sheet. Pure: no Django.
+:func:`check_workbook_content` first reads the zip's directory (parts, declared sizes, compression
+ratios), then streams every part (:mod:`.workbook_scan`): bytes really unpacked, every row and cell
+of every sheet whatever its ``<dimension>`` says, each text's length, the shared strings, no DTD
+or entity; and says what is over a limit or damaged, or that the workbook may be opened — and
+which sheets it has, in order, with their names and whether they are hidden. Data files
+(``goldenthread.performance.loading.workbook``) and plan workbooks (:mod:`.workbook_read`) each
+give their limits and add what to do. Pure: no Django.
 """
 
 from __future__ import annotations
 
 import io
 import posixpath
-import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 
-from defusedxml.ElementTree import iterparse, parse
+from defusedxml.ElementTree import parse
+
+from goldenthread.planfile.workbook_scan import Refused, Scan, SheetSize, scan_part
 
 MB = 1024 * 1024
 
@@ -26,34 +31,82 @@ MB = 1024 * 1024
 class WorkbookLimits:
     """What goldenthread reads from a workbook; beyond any of these it refuses the file."""
 
-    unpacked_bytes: int = 200 * MB  # summed uncompressed size of every part
+    unpacked_bytes: int = 200 * MB  # summed size of every part as really unpacked
     ratio: int = 100  # uncompressed / compressed size of one part (ordinary sheets: 5 to 30)
     ratio_from_bytes: int = MB  # parts smaller than this unpacked are never a bomb
     members: int = 1000
-    rows: int = 500_000
-    columns: int = 200
-    cells: int | None = None  # rows × columns summed over the sheets checked; None: no such limit
+    rows: int = 500_000  # the highest row of a sheet (declared or written)
+    columns: int = 200  # the highest column of a sheet
+    cells: int | None = None  # rows × columns summed over the sheets; None: no such limit
+    text_bytes: int = 128 * 1024  # XML between two elements: a cell's text, a shared string (Excel: 32,767
+    # characters, at most 4 bytes each), an attribute, a comment
+    strings: int = 1_000_000  # shared strings (the workbook's distinct texts)
+    sheet_elements: int = 10_000_000  # XML elements of one sheet, or of the shared strings
+    elements: int = 300_000  # XML elements of any other part
+    depth: int = 100  # XML nesting (Excel's parts nest about 20 deep at most)
 
 
-def over_limits(content: bytes, limits: WorkbookLimits, *, every_sheet: bool = False) -> str | None:
-    """What about this workbook is over ``limits``, as a phrase to follow the file name (the caller
-    adds what to do); or None. ``every_sheet``: check each sheet's size, not only the first's. None
-    too when the file is not a readable zip or has no worksheet: openpyxl then says so."""
+@dataclass(frozen=True)
+class SheetEntry:
+    """A sheet as the workbook lists it: its name, state (visible, hidden, veryHidden) and part."""
+
+    name: str
+    state: str
+    part: str
+
+    @property
+    def hidden(self) -> bool:
+        return self.state != "visible"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What is wrong with a workbook (a phrase to follow the file's name; the caller adds what to
+    do), or None; ``damaged`` when it is broken or hostile rather than too large; its sheets."""
+
+    problem: str | None
+    damaged: bool = False
+    sheets: tuple[SheetEntry, ...] = ()
+
+
+def over_limits(content: bytes, limits: WorkbookLimits) -> str | None:
+    """What about this workbook is over ``limits`` or damaged, as a phrase; or None."""
+    return check_workbook_content(content, limits).problem
+
+
+def check_workbook_content(content: bytes, limits: WorkbookLimits) -> Verdict:
+    """Stream the whole workbook within ``limits``: a :class:`Verdict`, never an exception."""
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if problem := _check_parts(archive.infolist(), limits):
-                return problem
-            cells = 0
-            for path in _sheets(archive) if every_sheet else _sheets(archive)[:1]:
-                problem, size = _check_sheet(archive, path, limits)
-                cells += size
-                if problem is None and limits.cells is not None and cells > limits.cells:
-                    problem = f"has over {limits.cells:,} cells; goldenthread reads a workbook of at most that many"
-                if problem:
-                    return problem
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError):
-        return None  # ParseError is a SyntaxError; defusedxml's refusals are ValueErrors
-    return None
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        phrase = (
+            "cannot be read as an Excel workbook (.xlsx): it is not a zip file, as every workbook is (nor is a "
+            "workbook with a password to open it)"
+        )
+        return Verdict(phrase, damaged=True)
+    with archive:
+        parts = [info for info in archive.infolist() if not info.is_dir()]
+        if problem := _check_parts(parts, limits):
+            return Verdict(problem)
+        scan = Scan()
+        try:
+            for info in sorted(parts, key=_sheet_names_first):
+                scan_part(archive, info, limits, scan)
+            sheets = _sheets(archive)
+        except Refused as refused:
+            return Verdict(_worded(refused, _named_sheets(archive), limits), damaged=refused.damaged)
+        if not sheets:
+            return Verdict("is damaged: it lists no worksheet", damaged=True)
+        total = sum(size.area for size in scan.sheets.values())
+        if limits.cells is not None and total > limits.cells:
+            return Verdict(f"has over {limits.cells:,} cells; goldenthread reads a workbook of at most that many")
+        return Verdict(None, sheets=tuple(sheets))
+
+
+def _sheet_names_first(info: zipfile.ZipInfo) -> int:
+    """The parts that name the sheets are streamed first, so a refusal can name its sheet."""
+    name = info.filename.lower()
+    return 0 if name.endswith(".rels") or name.endswith("workbook.xml") else 1
 
 
 def _check_parts(parts: list[zipfile.ZipInfo], limits: WorkbookLimits) -> str | None:
@@ -62,40 +115,55 @@ def _check_parts(parts: list[zipfile.ZipInfo], limits: WorkbookLimits) -> str | 
     unpacked = sum(part.file_size for part in parts)
     if unpacked > limits.unpacked_bytes:
         return (
-            f"unpacks to {_mb(unpacked)} MB of XML; goldenthread reads a workbook that unpacks to at most "
-            f"{_mb(limits.unpacked_bytes)} MB"
+            f"unpacks to {mb(unpacked)} MB of XML; goldenthread reads a workbook that unpacks to at most "
+            f"{mb(limits.unpacked_bytes)} MB"
         )
     for part in parts:
         ratio = part.file_size / max(part.compress_size, 1)
         if part.file_size >= limits.ratio_from_bytes and ratio > limits.ratio:
             return (
-                f"has a part ({part.filename}) that unpacks to {_mb(part.file_size)} MB from "
-                f"{_mb(part.compress_size)} MB, {ratio:,.0f} times its size; goldenthread reads parts "
+                f"has a part ({part.filename}) that unpacks to {mb(part.file_size)} MB from "
+                f"{mb(part.compress_size)} MB, {ratio:,.0f} times its size; goldenthread reads parts "
                 f"compressed at most {limits.ratio} times"
             )
     return None
 
 
-def _check_sheet(archive: zipfile.ZipFile, path: str, limits: WorkbookLimits) -> tuple[str | None, int]:
-    """What about the sheet is over ``limits``, or None; and its size in cells (rows × columns)."""
-    with archive.open(path) as sheet:
-        rows, columns, declared = _sheet_size(sheet, limits)
-    return _over(archive, path, rows, columns, declared, limits), rows * columns
+def _worded(refused: Refused, sheets: list[SheetEntry], limits: WorkbookLimits) -> str:
+    """The refusal as a phrase naming the sheet (when the workbook has more than one) it is in."""
+    sheet = next((s for s in sheets if s.part == refused.part), None)
+    if refused.size is not None:
+        phrase = _size_phrase(refused.size, limits)
+        return phrase if sheet is None or len(sheets) == 1 else f"has a sheet, '{sheet.name}', that {phrase}"
+    if sheet is None:
+        return refused.phrase
+    where = f"its sheet '{sheet.name}' ({sheet.part})"
+    if f"its part {sheet.part}" in refused.phrase:
+        return refused.phrase.replace(f"its part {sheet.part}", where)
+    if len(sheets) == 1:
+        return refused.phrase
+    return f"has a sheet, '{sheet.name}', that {refused.phrase}"
 
 
-def _over(
-    archive: zipfile.ZipFile, path: str, rows: int, columns: int, declared: bool, limits: WorkbookLimits
-) -> str | None:
-    if rows > limits.rows:
-        figure = f"declares {rows:,} rows" if declared else f"has rows up to {rows:,}"
-        return f"{_named(archive, path)}{figure}; goldenthread reads a sheet of at most {limits.rows:,} rows"
-    if columns > limits.columns:
-        figure = f"declares {columns:,} columns" if declared else f"has cells in column {columns:,}"
-        return f"{_named(archive, path)}{figure}; goldenthread reads a sheet of at most {limits.columns:,} columns"
-    return None
+def _size_phrase(size: SheetSize, limits: WorkbookLimits) -> str:
+    if size.declared_rows > limits.rows:
+        return f"declares {size.declared_rows:,} rows; goldenthread reads a sheet of at most {limits.rows:,} rows"
+    if size.declared_columns > limits.columns:
+        return (
+            f"declares {size.declared_columns:,} columns; goldenthread reads a sheet of at most "
+            f"{limits.columns:,} columns"
+        )
+    if size.rows > limits.rows:
+        return f"has rows up to {size.rows:,}; goldenthread reads a sheet of at most {limits.rows:,} rows"
+    if size.columns > limits.columns:
+        return f"has cells in column {size.columns:,}; goldenthread reads a sheet of at most {limits.columns:,} columns"
+    return (
+        f"has rows up to {size.rows:,} and columns up to {size.columns:,}, over {limits.cells:,} cells; goldenthread "
+        f"reads a workbook of at most {limits.cells:,} cells"
+    )
 
 
-def _mb(size: int) -> str:
+def mb(size: int) -> str:
     return f"{size / MB:,.2f}".rstrip("0").rstrip(".") if size < 10 * MB else f"{size / MB:,.0f}"
 
 
@@ -103,9 +171,18 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
-def _sheets(archive: zipfile.ZipFile) -> list[str]:
-    """The paths of the sheets in the order openpyxl reads them: the workbook part's ``<sheet>``
-    elements, by their relationships; those not where a workbook keeps them are left out."""
+def _named_sheets(archive: zipfile.ZipFile) -> list[SheetEntry]:
+    """The sheets, to name one in a refusal; none when the parts naming them are what is wrong."""
+    try:
+        return _sheets(archive)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError, EOFError):
+        return []
+
+
+def _sheets(archive: zipfile.ZipFile) -> list[SheetEntry]:
+    """The sheets in the order openpyxl reads them: the workbook part's ``<sheet>`` elements, by
+    their relationships; those not where a workbook keeps them are left out. Called only once
+    the parts are streamed (well-formed, no DTD, within the limits)."""
     names = set(archive.namelist())
     book = _target(archive, "_rels/.rels", "", lambda rel: rel.get("Type", "").endswith("/officeDocument"))
     if book is None or book not in names:
@@ -114,60 +191,26 @@ def _sheets(archive: zipfile.ZipFile) -> list[str]:
     rels = posixpath.join(folder, "_rels", name + ".rels")
     if rels not in names:
         return []
-    paths = []
-    for element in parse(archive.open(book)).iter():
+    sheets = []
+    for element in parse(archive.open(book), forbid_dtd=True).iter():
         rid = next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
         if _local(element.tag) != "sheet" or rid is None:
             continue
-        sheet = _target(archive, rels, folder, _with_id(rid))
-        if sheet in names:
-            paths.append(sheet)
-    return paths
+        part = _target(archive, rels, folder, _with_id(rid))
+        if part in names:
+            sheets.append(SheetEntry(element.get("name", ""), element.get("state", "visible"), part))
+    return sheets
 
 
 def _with_id(rid: str) -> Callable[[Any], bool]:
     return lambda rel: bool(rel.get("Id") == rid)
 
 
-def _named(archive: zipfile.ZipFile, path: str) -> str:
-    """'' for a workbook's first sheet (a data file has one that matters), else which sheet it is."""
-    sheets = _sheets(archive)
-    return "" if sheets[:1] == [path] else f"has a sheet ({path}) that "
-
-
 def _target(archive: zipfile.ZipFile, rels: str, folder: str, chosen: Callable[[Any], bool]) -> str | None:
-    for rel in parse(archive.open(rels)).iter():
+    if rels not in archive.namelist():
+        return None
+    for rel in parse(archive.open(rels), forbid_dtd=True).iter():
         if _local(rel.tag) == "Relationship" and chosen(rel):
             target = rel.get("Target", "")
             return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
     return None
-
-
-_CELL = re.compile(r"([A-Z]{1,3})(\d+)$")
-
-
-def _sheet_size(sheet: IO[bytes], limits: WorkbookLimits) -> tuple[int, int, bool]:
-    """(rows, columns, declared): the sheet's ``<dimension>`` when it has one, else the highest row
-    number and column seen, streaming the rows and stopping as soon as either is over ``limits``."""
-    rows = columns = 0
-    for _event, element in iterparse(sheet, events=("end",)):
-        tag = _local(element.tag)
-        if tag == "dimension":
-            last = element.get("ref", "").rpartition(":")[2]
-            if match := _CELL.match(last.replace("$", "").upper()):
-                return int(match[2]), _column_number(match[1]), True
-        elif tag == "c" and (match := _CELL.match(element.get("r", ""))):
-            columns = max(columns, _column_number(match[1]))
-        elif tag == "row":
-            rows = max(rows + 1, int(element.get("r") or 0))
-            element.clear()
-            if rows > limits.rows or columns > limits.columns:
-                break
-    return rows, columns, False
-
-
-def _column_number(letters: str) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
-    return number

@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import re
 import warnings
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path as FsPath
@@ -32,13 +31,16 @@ from goldenthread.planfile.workbook_layout import (
     rules_data,
     split_list,
 )
-from goldenthread.planfile.workbook_limits import MB, WorkbookLimits, over_limits
+from goldenthread.planfile.workbook_limits import MB, WorkbookLimits, check_workbook_content
 
 __all__ = ["WORKBOOK_SUFFIXES", "CellProblem", "cell_text", "validate_plan_file", "validate_workbook"]
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 #: a plan workbook is small: beyond these it is not one (or is a bomb)
-PLAN_LIMITS = WorkbookLimits(unpacked_bytes=50 * MB, rows=5_000, columns=60, cells=100_000)
+PLAN_LIMITS = WorkbookLimits(
+    unpacked_bytes=50 * MB, rows=5_000, columns=60, cells=100_000, strings=100_000, elements=100_000
+)
+DAMAGED = "save it from Excel as 'Excel Workbook (.xlsx)', or start again from the plan's own download"
 #: marks encode a cell as a line and column: line = sheet's place in SHEET_ORDER * SPAN + row
 SPAN = 10_000_000
 
@@ -70,25 +72,30 @@ def validate_plan_file(path: str | FsPath) -> Result:
 
 
 def validate_workbook(content: bytes, file: str = "plan.xlsx") -> Result:
-    """Validate a workbook's bytes: every problem at its cell, and the plan only when there is none."""
-    if over := over_limits(content, PLAN_LIMITS, every_sheet=True):
-        message = f"the workbook {over}; a plan workbook is far smaller: export the plan again and edit that"
-        return Result(file, problems=[CellProblem(file, 1, 1, "", message)])
+    """Validate a workbook's bytes: every problem at its cell, and the plan only when there is none.
+    The whole workbook is streamed and checked first (:mod:`.workbook_limits`): a damaged,
+    hostile or oversized one is one problem saying what is wrong and what to do, never an
+    exception; openpyxl opens only a workbook that passed."""
+    verdict = check_workbook_content(content, PLAN_LIMITS)
+    if verdict.problem:
+        todo = DAMAGED if verdict.damaged else "a plan workbook is far smaller: export the plan again and edit that"
+        subject = "" if verdict.problem.startswith("cannot") else "the workbook "
+        return _refused(file, f"{subject}{verdict.problem}; {todo}")
     from openpyxl import load_workbook
 
+    reader = _Reader(file)
     try:
         with warnings.catch_warnings():  # openpyxl warns of extensions it ignores (slicers, ...)
             warnings.simplefilter("ignore")
             book = load_workbook(io.BytesIO(content), data_only=False, keep_links=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError) as exc:
-        message = (
-            f"cannot be read as an Excel workbook ({type(exc).__name__}); save it from Excel as "
-            "'Excel Workbook (.xlsx)', or start from 'goldenthread plan template'"
-        )
-        return Result(file, problems=[CellProblem(file, 1, 1, "", message)])
-    reader = _Reader(file)
-    reader.read(book)
+        reader.read(book)
+    except Exception as exc:  # openpyxl on a checked file: its many error types are all the file's fault
+        return _refused(file, f"cannot be read as an Excel workbook ({type(exc).__name__}); {DAMAGED}")
     return reader.validate()
+
+
+def _refused(file: str, message: str) -> Result:
+    return Result(file, problems=[CellProblem(file, 1, 1, "", message)])
 
 
 class _Reader:

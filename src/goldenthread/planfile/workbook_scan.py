@@ -1,0 +1,328 @@
+"""Streaming every part of an Excel workbook before openpyxl sees it, so that no workbook — damaged,
+lying or hostile — costs more than its limits allow (issue 15, findings 7–9).
+
+Each part is unpacked in chunks, counting the bytes really unpacked (a part's declared size is
+not trusted), and each XML part is fed to an expat parser guarded as defusedxml guards it (no
+DTD, no entity declaration, no external reference) that builds nothing (:class:`_Counter`): it
+counts a worksheet's rows, cells and columns from every ``<row>`` and ``<c>`` — the ``<dimension>``
+a sheet declares is a limit too, never the extent read — the shared strings, the length of every
+text (as the distance between two elements, so a gigabyte of text is never held), the ranges
+openpyxl expands cell by cell (merged cells, hyperlinks), and each part's elements and nesting;
+it stops at the first limit passed. What is wrong is raised as :class:`Refused`. Pure: no Django.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NoReturn
+from xml.parsers import expat
+
+if TYPE_CHECKING:
+    from goldenthread.planfile.workbook_limits import WorkbookLimits
+
+CHUNK = 64 * 1024
+XML_SUFFIXES = (".xml", ".rels", ".vml")
+#: a cell reference as Excel writes it (openpyxl accepts these; anything else is damage)
+CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
+RANGE = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Za-z]{1,3})\$?([0-9]{1,7}))?")
+EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
+
+
+class Refused(Exception):
+    """A workbook refused: ``phrase`` follows the file's name ("has ...", "is damaged: ...");
+    ``part`` is the part it is about; ``damaged``: not a size limit but a broken or hostile file."""
+
+    def __init__(self, phrase: str, *, part: str = "", damaged: bool = False, size: SheetSize | None = None) -> None:
+        super().__init__(phrase)
+        self.phrase = phrase
+        self.part = part
+        self.damaged = damaged
+        self.size = size  # a sheet over a size limit: its figures, for the caller to word
+
+
+@dataclass
+class SheetSize:
+    """What a worksheet part really holds (and what its ``<dimension>`` declares)."""
+
+    rows: int = 0
+    columns: int = 0
+    cells: int = 0
+    declared_rows: int = 0
+    declared_columns: int = 0
+
+    @property
+    def area(self) -> int:
+        return max(self.rows, self.declared_rows) * max(self.columns, self.declared_columns)
+
+
+@dataclass
+class Scan:
+    """The parts streamed: each worksheet's size, by part name."""
+
+    sheets: dict[str, SheetSize] = field(default_factory=dict)
+    unpacked: int = 0
+
+
+def column_number(letters: str) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: WorkbookLimits, scan: Scan) -> None:
+    """Unpack the part ``info`` in chunks and, when it is XML, count what it holds; raises
+    :class:`Refused` at the first limit passed or when it is damaged."""
+    name = info.filename
+    counter = _Counter(name, limits) if name.lower().endswith(XML_SUFFIXES) else None
+    try:
+        with archive.open(info) as stream:
+            while chunk := stream.read(CHUNK):
+                scan.unpacked += len(chunk)
+                if scan.unpacked > limits.unpacked_bytes:
+                    raise Refused(_unpacked(limits), part=name)
+                if counter is not None:
+                    counter.feed(chunk)
+        if counter is not None:
+            counter.feed(b"", final=True)
+    except Refused:
+        raise
+    except expat.ExpatError as exc:
+        message = expat.ErrorString(exc.code) if exc.code else str(exc)
+        where = f"line {exc.lineno}, column {exc.offset}"
+        phrase = f"is damaged: its part {name} is not well-formed XML ({message}: {where})"
+        raise Refused(phrase, part=name, damaged=True) from exc
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise Refused(f"is damaged: its part {name} cannot be unpacked ({exc})", part=name, damaged=True) from exc
+    except (NotImplementedError, RuntimeError) as exc:  # another compression; a password
+        raise Refused(f"cannot be opened: its part {name} {_unreadable(exc)}", part=name, damaged=True) from exc
+    if counter is not None and counter.size is not None:
+        scan.sheets[name] = counter.size
+
+
+def _unpacked(limits: WorkbookLimits) -> str:
+    from goldenthread.planfile.workbook_limits import mb
+
+    return f"unpacks to over {mb(limits.unpacked_bytes)} MB; goldenthread reads a workbook that unpacks to at most that"
+
+
+def _unreadable(exc: Exception) -> str:
+    if "password" in str(exc) or "encrypted" in str(exc):
+        return "is encrypted; save the workbook without a password"
+    return f"is compressed in a way goldenthread does not read ({exc})"
+
+
+def _forbid(part: str, kind: str) -> Callable[..., NoReturn]:
+    """A handler refusing what defusedxml refuses: DTDs, entity declarations, external references
+    — which Excel never writes and which could expand or fetch content."""
+
+    def refuse(*_: object) -> NoReturn:
+        raise Refused(
+            f"holds XML Excel never writes: its part {part} has {kind}, which goldenthread refuses to read "
+            "(it could expand or fetch content)",
+            part=part,
+            damaged=True,
+        )
+
+    return refuse
+
+
+class _Counter:
+    """An expat parser that counts as the XML streams past, building nothing, and raises
+    :class:`Refused` at the first limit passed. Python sees only each element's start (and, outside
+    the sheets and shared strings, its end, for the nesting): a text's length is the distance
+    between two elements, so a huge text is never held. What it counts depends on the root element:
+    ``worksheet`` (rows, cells, columns, expanded ranges), ``sst`` (shared strings), anything else
+    (elements and nesting)."""
+
+    def __init__(self, part: str, limits: WorkbookLimits) -> None:
+        self.part = part
+        self.limits = limits
+        self.depth = 0
+        self.elements = 0
+        self.strings = 0
+        self.row = 0
+        self.column = 0
+        self.merged = 0
+        self.mark = 0  # the byte where the last element started
+        self.fed = 0
+        self.size: SheetSize | None = None
+        self.names: dict[str, str] = {}  # tag -> local name
+        self.letters: dict[str, int] = {}  # column letters -> number
+        self.parser = expat.ParserCreate(namespace_separator="}")
+        self.parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        self.parser.StartDoctypeDeclHandler = _forbid(part, "a DOCTYPE declaration")
+        self.parser.EntityDeclHandler = _forbid(part, "an entity declaration")
+        self.parser.UnparsedEntityDeclHandler = _forbid(part, "an entity declaration")
+        self.parser.ExternalEntityRefHandler = _forbid(part, "a reference to an external file or address")
+        self.parser.StartElementHandler = self._root
+
+    def feed(self, chunk: bytes, *, final: bool = False) -> None:
+        self.parser.Parse(chunk, final)
+        self.fed += len(chunk)
+        self._gap(self.fed)
+
+    def _gap(self, here: int) -> None:
+        """Refuse a text (or attribute, or comment) longer than Excel writes, as soon as it is."""
+        if here - self.mark > self.limits.text_bytes:
+            where = "a text" if self.size is None else f"a cell in row {self.row}"
+            raise Refused(
+                f"has {where} of over {self.limits.text_bytes // 1024:,} KB; goldenthread reads a text of at most "
+                "that (Excel's own limit is 32,767 characters)",
+                part=self.part,
+            )
+
+    def _start(self) -> None:
+        here = self.parser.CurrentByteIndex
+        self._gap(here)
+        self.mark = here
+
+    def _root(self, tag: str, attrib: dict[str, str]) -> None:
+        root = tag.rpartition("}")[2]
+        if root == "worksheet":
+            self.size = SheetSize()
+            self.parser.StartElementHandler = self._sheet
+        elif root == "sst":
+            self.parser.StartElementHandler = self._strings
+        else:
+            self.parser.StartElementHandler = self._other
+            self.parser.EndElementHandler = self._end
+        self.parser.StartElementHandler(tag, attrib)
+
+    def _end(self, tag: str) -> None:
+        self.depth -= 1
+
+    def _other(self, tag: str, attrib: dict[str, str]) -> None:
+        self._start()
+        self.depth += 1
+        self.elements += 1
+        if self.depth > self.limits.depth:
+            phrase = f"is damaged: its part {self.part} nests XML over {self.limits.depth} deep"
+            raise Refused(phrase, part=self.part, damaged=True)
+        if self.elements > self.limits.elements:
+            raise Refused(
+                f"has a part ({self.part}) of over {self.limits.elements:,} XML elements; goldenthread reads parts "
+                "of at most that many besides the sheets",
+                part=self.part,
+            )
+
+    def _strings(self, tag: str, attrib: dict[str, str]) -> None:
+        self._start()
+        self.elements += 1
+        if self.elements > self.limits.sheet_elements:
+            raise Refused(self._too_many("the shared strings"), part=self.part)
+        if tag.endswith("}si"):
+            self.strings += 1
+            if self.strings > self.limits.strings:
+                raise Refused(
+                    f"has over {self.limits.strings:,} different texts (shared strings); goldenthread reads a "
+                    "workbook of at most that many",
+                    part=self.part,
+                )
+
+    def _too_many(self, what: str) -> str:
+        return f"has over {self.limits.sheet_elements:,} XML elements in {what}; goldenthread reads at most that many"
+
+    def _sheet(self, tag: str, attrib: dict[str, str]) -> None:
+        """Every element of a sheet: called a million times for a large one, so kept lean."""
+        here = self.parser.CurrentByteIndex
+        if here - self.mark > self.limits.text_bytes:
+            self._gap(here)
+        self.mark = here
+        self.elements += 1
+        if self.elements > self.limits.sheet_elements:
+            raise Refused(self._too_many("one sheet"), part=self.part)
+        local = self.names.get(tag)
+        if local is None:
+            local = self.names[tag] = tag.rpartition("}")[2]
+        if local == "c":
+            self._new_cell(attrib.get("r"))
+        elif local == "row":
+            self._new_row(attrib.get("r"))
+        elif local == "dimension":
+            self._declared(attrib.get("ref", ""))
+        elif local in ("mergeCell", "hyperlink"):
+            self._expanded(local, attrib.get("ref", ""))
+
+    # worksheets
+    def _new_row(self, number: str | None) -> None:
+        assert self.size is not None
+        row = self.row + 1
+        if number is not None:
+            if not (number.isascii() and number.isdigit()) or not 0 < int(number) <= EXCEL_ROWS:
+                phrase = f"is damaged: its part {self.part} has a row numbered '{number[:20]}'"
+                raise Refused(phrase, part=self.part, damaged=True)
+            row = int(number)
+        if row <= self.row:
+            raise Refused(
+                f"is damaged: its part {self.part} has row {row} after row {self.row}; Excel writes rows in order",
+                part=self.part,
+                damaged=True,
+            )
+        self.row, self.column = row, 0
+        self._grow(row, self.size.columns)
+
+    def _new_cell(self, reference: str | None) -> None:
+        size = self.size
+        assert size is not None
+        if reference is None:
+            row, column = self.row, self.column + 1
+        else:
+            match = CELL.fullmatch(reference)
+            if match is None:
+                raise Refused(
+                    f"is damaged: its part {self.part} has a cell at '{reference[:20]}', which is not a cell",
+                    part=self.part,
+                    damaged=True,
+                )
+            letters, digits = match.groups()
+            column = self.letters.get(letters) or self.letters.setdefault(letters, column_number(letters))
+            row = int(digits)
+        self.column = column
+        size.cells += 1
+        if row > size.rows or column > size.columns:
+            self._grow(max(row, size.rows), max(column, size.columns))
+
+    def _grow(self, rows: int, columns: int) -> None:
+        assert self.size is not None
+        self.size.rows, self.size.columns = rows, columns
+        if rows > self.limits.rows or columns > self.limits.columns:
+            raise Refused("", part=self.part, size=self.size)  # worded where the sheet is known
+        if self.limits.cells is not None and rows * columns > self.limits.cells:
+            raise Refused("", part=self.part, size=self.size)
+
+    def _declared(self, reference: str) -> None:
+        assert self.size is not None
+        last = reference.rpartition(":")[2]
+        if match := CELL.fullmatch(last):
+            self.size.declared_rows, self.size.declared_columns = int(match[2]), column_number(match[1])
+            if self.size.declared_rows > self.limits.rows or self.size.declared_columns > self.limits.columns:
+                raise Refused("", part=self.part, size=self.size)
+
+    def _expanded(self, what: str, reference: str) -> None:
+        """A merged range or hyperlink's range, which openpyxl makes a cell of each cell of."""
+        match = RANGE.fullmatch(reference)
+        if match is None:
+            return  # openpyxl ignores or refuses it; nothing is expanded
+        first_row, first_column = int(match[2]), column_number(match[1])
+        last_row = int(match[4] or match[2])
+        last_column = column_number(match[3] or match[1])
+        area = (abs(last_row - first_row) + 1) * (abs(last_column - first_column) + 1)
+        self.merged += area
+        limit = self.limits.cells if self.limits.cells is not None else self.limits.rows * self.limits.columns
+        kind = "merged cells" if what == "mergeCell" else "a link"
+        if max(first_row, last_row) > self.limits.rows or max(first_column, last_column) > self.limits.columns:
+            raise Refused(
+                f"has {kind} reaching cell {reference.rpartition(':')[2]}, beyond the {self.limits.rows:,} rows and "
+                f"{self.limits.columns:,} columns goldenthread reads",
+                part=self.part,
+            )
+        if self.merged > limit:
+            raise Refused(
+                f"has {kind} covering over {self.merged:,} cells; goldenthread reads a sheet with at most {limit:,}",
+                part=self.part,
+            )
