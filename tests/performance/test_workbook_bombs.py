@@ -5,6 +5,7 @@ saying which limit, the file's figure and what to do, and nothing is written."""
 
 from __future__ import annotations
 
+import io
 import time
 import zipfile
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from goldenthread.performance.loading import load_file
 from goldenthread.performance.loading.workbook import WorkbookLimits, check_workbook
 from goldenthread.performance.models import LoadBatch, Observation
+from tests import workbooks as wb
 
 CONTENT_TYPES = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
@@ -139,3 +141,123 @@ def test_ordinary_workbooks_pass(tmp_path, rows):
     path = tmp_path / "ok.xlsx"
     book.save(path)
     assert check_workbook(path.read_bytes()) is None
+
+
+# --- issue 15: damaged, lying and hostile workbooks, built by tests/workbooks.py ------------------
+
+
+def loaded(content: bytes, plan, tmp_path, name: str = "data.xlsx", budget: float = 5.0):
+    """Load the workbook ``content``: the report, which must come within ``budget`` seconds."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    started = time.monotonic()
+    report = load_file(path, plan)
+    assert time.monotonic() - started < budget, f"took {time.monotonic() - started:.1f} s"
+    return report
+
+
+DAMAGED = {
+    "mismatched tag": (wb.mismatched_tag, "is not well-formed XML (mismatched tag"),
+    "DOCTYPE entity": (wb.doctype_entity, "has a DOCTYPE declaration, which goldenthread refuses to read"),
+    "external entity": (wb.external_entity, "has a DOCTYPE declaration, which goldenthread refuses to read"),
+    "undefined entity": (
+        lambda: wb.xlsx([wb.Sheet("Data", wb.data_sheet([("&x;", "", "", "")]).replace(b"&amp;x;", b"&x;"))]),
+        "is not well-formed XML (undefined entity",
+    ),
+    "corrupted member": (wb.corrupted_member, "cannot be unpacked"),
+}
+
+
+@pytest.mark.parametrize("case", DAMAGED)
+def test_a_damaged_workbook_is_refused_with_what_and_what_to_do(plan, tmp_path, case):
+    """Issue 15 finding 7: a mismatched tag, a DOCTYPE entity, an external entity or a corrupted
+    member gave xml.etree ParseError or zlib.error (a 500 on the web); now one file problem naming
+    the sheet, what is wrong and what to do, and nothing written."""
+    build, what = DAMAGED[case]
+    report = loaded(build(), plan, tmp_path)
+    assert [(p.row, p.column) for p in report.problems] == [(1, "file")], report.problems
+    message = report.problems[0].message
+    assert what in message and "sheet 'Data' (xl/worksheets/sheet1.xml)" in message, message
+    assert "save it again as an Excel workbook (.xlsx), or save the sheet as CSV UTF-8 (.csv)" in message
+    assert "root:" not in message and "/etc/passwd" not in message  # the entity was never expanded
+    assert Observation.objects.count() == 0 and LoadBatch.objects.count() == 0
+
+
+def test_a_part_declaring_a_smaller_size_than_it_unpacks_to_is_damaged(plan, tmp_path):
+    """Issue 15 finding 8: a part's declared size is not trusted — what is unpacked is counted,
+    and a part unpacking past its declared size is refused as damaged."""
+    good = wb.data_workbook([("CNT", "rx1", "2016/17 Q1", str(i)) for i in range(200)])
+    report = loaded(wb.declared_size(good, "xl/worksheets/sheet1.xml", 500), plan, tmp_path)
+    assert [p.column for p in report.problems] == ["file"], report.problems
+    assert "is damaged: its sheet 'Data' (xl/worksheets/sheet1.xml) cannot be unpacked" in report.problems[0].message
+
+
+MERGED = b'<mergeCells count="1"><mergeCell ref="A1:GR487500"/></mergeCells>'
+LINKED = b'<hyperlinks><hyperlink ref="A1:XFD1048576" display="x"/></hyperlinks>'
+HANGS = {
+    # the one far cell of a 6.5 KB workbook, under a dimension that declares it (14 minutes) or lies
+    "far cell, declared": (lambda: wb.far_cell(), "declares 1,048,576 rows"),
+    "far cell, dimension lying": (lambda: wb.far_cell(dimension="A1:D2"), "has rows up to 1,048,576"),
+    "far column, dimension lying": (lambda: wb.far_cell(row=3, dimension="A1:D2"), "has cells in column 16,384"),
+    "2 million numbered empty rows": (lambda: wb.empty_rows(2_000_000, numbered=True), "over 1,000,000 cells"),
+    "2 million empty rows": (lambda: wb.empty_rows(2_000_000), "compressed at most 100 times"),
+    "a cell of 1 MB of text": (lambda: wb.long_text_cell(1_000_000), "has a cell in row 2 of over 128 KB"),
+    "a shared string of 300 MB": (lambda: wb.huge_shared_string(300_000_000), "unpacks to 286 MB"),
+    "a shared string just under the ratio": (lambda: wb.long_shared_string(2_000_000), "has a text of over 128 KB"),
+    "merged cells over the sheet": (lambda: wb.with_sheet_extra(MERGED), "merged cells covering over 97,500,000"),
+    "a link over the sheet": (lambda: wb.with_sheet_extra(LINKED), "a link reaching cell XFD1048576"),
+}
+
+
+@pytest.mark.parametrize("case", HANGS)
+def test_a_workbook_that_would_hang_or_exhaust_memory_is_refused_within_seconds(plan, tmp_path, case):
+    """Issue 15 finding 8: a declared A1:XFD1048576 with one far cell (14 minutes of CPU), 2 million
+    empty rows (90 s, 1.7 GB), a 1.5 GB shared string in a 1.4 MB file (3 GB; here 300 MB, for
+    speed — the limit is 200 MB): every row, cell and
+    text is counted as the XML streams, whatever the sheet declares, and the file refused at the
+    first limit passed — in seconds, with the limit and what to do."""
+    build, what = HANGS[case]
+    report = loaded(build(), plan, tmp_path)
+    assert [(p.row, p.column) for p in report.problems] == [(1, "file")], report.problems
+    message = report.problems[0].message
+    assert what in message and "goldenthread reads" in message, message
+    assert "save the sheet as CSV UTF-8 (.csv)" in message or "Excel" in message
+    assert Observation.objects.count() == 0
+
+
+def test_every_row_is_read_whatever_the_sheet_declares(plan, tmp_path):
+    """Issue 15 finding 9: with <dimension ref="A1:D51"/>, ten bad rows 52–61 were never read
+    ("unchanged — 50 rows"); now every row is read and the ten are reported at their rows."""
+    report = loaded(wb.rows_past_dimension(50, 10), plan, tmp_path)
+    assert report.rows_read == 60
+    assert sorted({p.row for p in report.problems}) == list(range(52, 62)), report.problems
+    assert Observation.objects.count() == 0
+
+
+def test_a_hidden_first_sheet_is_not_read_unnoticed(plan, tmp_path):
+    """Issue 15 finding 13: a hidden first sheet was read without saying so; now the first visible
+    sheet is read, and the report says which, and that the hidden one before it was not."""
+    report = loaded(wb.hidden_first_sheet(), plan, tmp_path)
+    assert report.ok, report.problems
+    assert report.rows_read == 2 and Observation.objects.count() == 2
+    assert not Observation.objects.filter(value=999).exists()
+    assert "read the sheet 'Data', the first visible one; hidden, not read: 'Old'" in report.notes
+
+
+def test_a_workbook_whose_every_sheet_is_hidden_is_refused(plan, tmp_path):
+    content = wb.xlsx([wb.Sheet("Old", wb.data_sheet(wb.GOOD_ROWS), state="veryHidden")])
+    report = loaded(content, plan, tmp_path)
+    assert report.problems[0].message.startswith("has no visible sheet; unhide the sheet of data in Excel")
+
+
+def test_a_damaged_upload_is_a_message_on_the_page_not_an_error(client, loader, plan, settings, tmp_path):
+    """Issue 15 finding 7 on the web: the upload page answered 500; now it shows the message."""
+    settings.VAR_DIR = tmp_path / "var"
+    for build in (wb.mismatched_tag, wb.corrupted_member, lambda: wb.far_cell(dimension="A1:D2")):
+        data = io.BytesIO(build())
+        data.name = "returns.xlsx"
+        response = client.post("/data/upload/", {"plan": "perf", "file": data})
+        page = response.content.decode()
+        assert response.status_code in (200, 400), page[:500]
+        assert "returns.xlsx" in page and ("damaged" in page or "goldenthread reads" in page), page
+    assert Observation.objects.count() == 0 and LoadBatch.objects.count() == 0
