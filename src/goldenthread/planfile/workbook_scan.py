@@ -323,6 +323,6 @@ class _Counter:
             )
         if self.merged > limit:
             raise Refused(
-                f"has {kind} covering over {self.merged:,} cells; goldenthread reads a sheet with at most {limit:,}",
+                f"has {kind} covering {self.merged:,} cells; goldenthread reads a sheet with at most {limit:,} of them",
                 part=self.part,
             )
