@@ -61,6 +61,18 @@ def add_data_commands(commands: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_data_load)
 
 
+def _refused(args: argparse.Namespace) -> tuple[str, int] | None:
+    """What is wrong with the source or the file given, and the exit status for it; or None."""
+    from goldenthread.performance.loading.cells import SOURCE_LENGTH
+    from goldenthread.planfile.fields import text_problem
+
+    if problem := text_problem(args.source, max_length=SOURCE_LENGTH):
+        return f"--source {problem}", 2
+    if not os.path.isfile(args.file):
+        return f"{args.file}: no such file", 1
+    return None
+
+
 def cmd_data_load(args: argparse.Namespace) -> int:
     try:
         from goldenthread.performance.loading import MappingError, parse_mapping
@@ -69,9 +81,9 @@ def cmd_data_load(args: argparse.Namespace) -> int:
     except MappingError as exc:
         print(f"goldenthread data load: {exc}", file=sys.stderr)
         return 2
-    if not os.path.isfile(args.file):
-        print(f"goldenthread data load: {args.file}: no such file", file=sys.stderr)
-        return 1
+    if refused := _refused(args):
+        print(f"goldenthread data load: {refused[0]}", file=sys.stderr)
+        return refused[1]
     django_setup(args)
     from goldenthread.performance.loading import load_table, read_table
     from goldenthread.plans.models import OrgUnit, Plan

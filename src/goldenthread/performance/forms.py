@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from goldenthread.performance.loading import PAGE, MappingError, parse_mapping
+from goldenthread.performance.loading.cells import SOURCE_LENGTH
+from goldenthread.planfile.fields import text_problem
 from goldenthread.plans.models import OrgUnit, Plan
 
 #: the kinds of file the page takes (the largest is settings.GOLDENTHREAD_MAX_UPLOAD_BYTES;
@@ -75,8 +77,8 @@ class UploadForm:
             )
         elif (self.file.size or 0) > (limit := settings.GOLDENTHREAD_MAX_UPLOAD_BYTES):
             self.errors["file"] = (
-                f"The file is larger than {limit // (1024 * 1024)} MB; load it with "
-                "goldenthread data load on the command line"
+                f"The file is larger than {limit // (1024 * 1024)} MB; split it into smaller files and upload "
+                "each, or ask your system administrator to load it"
             )
         elif self.file.size == 0:
             self.errors["file"] = f"The file {self.file.name} is empty"
@@ -87,8 +89,8 @@ class UploadForm:
             self.errors["mapping"] = str(exc)
         if self.add_units and self.add_units not in OrgUnit.Kind.values:
             self.errors["add_units"] = "Choose a kind of org unit from the list"
-        if len(self.source) > 500:
-            self.errors["source"] = f"Source must be 500 characters or fewer; it has {len(self.source):,}"
+        if problem := text_problem(self.source, max_length=SOURCE_LENGTH):
+            self.errors["source"] = f"The source {problem}"
         return not self.errors
 
     def error_list(self) -> list[dict]:

@@ -16,7 +16,11 @@ import numpy as np
 
 from goldenthread.performance.loading.columns import NUMBER_FIELDS
 from goldenthread.performance.loading.problems import Problems, cell_message, quoted
+from goldenthread.performance.loading.table import Table
 from goldenthread.planfile.fields import CODE_LENGTH, character_problem, text_problem
+
+#: the characters an observation's source holds (Observation.source and LoadBatch.source)
+SOURCE_LENGTH = 500
 
 #: the characters :func:`~goldenthread.planfile.fields.character_problem` refuses (control
 #: characters but tab and line breaks, bidirectional controls, lone surrogates); a test holds the
@@ -93,3 +97,13 @@ def _code_rule_words() -> str:
     """What the plan file's schema says codes are made of: "letters, digits and . _ / ( ) -"."""
     description = str(_code_rule().json_schema().get("description", ""))
     return description.split(": ", 1)[-1] or "letters and digits"
+
+
+def header_ok(table: Table, problems: Problems) -> bool:
+    """Whether every column name keeps the text rules; each that does not is a problem of the header."""
+    ok = True
+    for j, name in enumerate(table.columns):
+        if problem := character_problem(name):
+            problems.at_line(table.header_line, f"column {j + 1}", f"the column name {quoted(name)} {problem}")
+            ok = False
+    return ok

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from functools import cache
 
 import numpy as np
 
@@ -58,6 +60,8 @@ def _fast(text: str, first: str, delimiter: str, name: str) -> Table | None:
 
     if not first.strip() or "\x00" in text or text.count("\r") != text.count("\r\n"):
         return None
+    if '"' in text and _text_after_quotes(delimiter).search(text):
+        return None
     header = [c.strip() for c in next(csv.reader([first], delimiter=delimiter))]
     if not all(header) or len(set(header)) != len(header):
         return None
@@ -86,6 +90,14 @@ def _fast(text: str, first: str, delimiter: str, name: str) -> Table | None:
         cells = [column[keep] for column in cells]
         lines = lines[keep]
     return Table(name, header, list(cells), lines)
+
+
+@cache
+def _text_after_quotes(delimiter: str) -> re.Pattern[str]:
+    """A quoted value, starting a line or after ``delimiter``, with text after its closing quote
+    (``"rx2"x``): pandas would run the two together, the csv module (strict) says where it is."""
+    d = re.escape(delimiter)
+    return re.compile(rf'(?:^|{d})"[^"]*(?:""[^"]*)*"[^{d}\r\n"]', re.MULTILINE)
 
 
 def _exact(text: str, delimiter: str, name: str) -> Table:

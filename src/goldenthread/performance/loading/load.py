@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 
+from goldenthread.performance.loading.cells import SOURCE_LENGTH, header_ok
 from goldenthread.performance.loading.checking import CheckedRows, check_rows
 from goldenthread.performance.loading.columns import map_columns
 from goldenthread.performance.loading.problems import MAX_PROBLEMS, Problem, Problems
@@ -14,6 +15,7 @@ from goldenthread.performance.loading.reading import Table, read_table
 from goldenthread.performance.loading.report import LoadReport, Progress, no_progress
 from goldenthread.performance.loading.wording import CLI, Wording
 from goldenthread.performance.loading.writing import Writing, write
+from goldenthread.planfile.fields import text_problem
 
 if TYPE_CHECKING:
     from goldenthread.plans.models import Plan
@@ -93,6 +95,11 @@ def _check(
         problems.at_line(table.header_line, "file", "has a header but no rows of data; there is nothing to load")
         return None
     if not table.columns:
+        return None
+    if problem := text_problem(source, max_length=SOURCE_LENGTH):
+        problems.at_line(table.header_line, "source", f"the source given for rows that name none {problem}")
+        return None
+    if not header_ok(table, problems):
         return None
     fields = map_columns(table, metric, mapping, problems, report.notes, wording)
     if fields is None:

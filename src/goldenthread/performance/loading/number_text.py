@@ -20,8 +20,9 @@ from goldenthread.planfile.fields import character_problem, decimal_problem
 
 #: a number as a data file may write it: ASCII digits only
 NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-#: below this a float holds the number's digits before the point exactly enough to know it fits
-SURELY_FITS = 1e15
+#: numbers below this fit any column of the data (at most 15 digits before the point, rounded to
+#: 8 places); larger ones are decided exactly by :func:`~goldenthread.planfile.fields.decimal_problem`
+SURELY_FITS = 1e14
 
 _THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
 _DECIMAL_COMMA = re.compile(r"[+-]?[0-9]*,[0-9]+")
@@ -43,7 +44,7 @@ def size_problem(text: str) -> str | None:
     """Why the database cannot hold the number ``text`` writes, or None when it can."""
     number = exact(text)
     if number is None:
-        return "is too large to store: at most 16 digits before the decimal point"
+        return decimal_problem(Decimal("1e999999")) or "is too large to store"
     return decimal_problem(number)
 
 

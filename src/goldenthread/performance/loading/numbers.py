@@ -87,8 +87,8 @@ def check_numbers(
         "denominator",
         lambda i: (
             f"{quoted(texts['denominator'][i])} makes the value numerator / denominator "
-            f"({numbers['numerator'][i] / numbers['denominator'][i]:.4g}) too large to store: at most 16 digits "
-            "before the decimal point; check the denominator"
+            f"{numbers['numerator'][i] / numbers['denominator'][i]:.4g}, which {size_problem('1e999')}; check the "
+            "denominator"
         ),
     )
     return texts, numbers
