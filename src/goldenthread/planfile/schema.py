@@ -8,6 +8,7 @@ for authors; ``goldenthread plan schema`` prints the JSON Schema generated from 
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -32,6 +33,30 @@ Code = Annotated[
         pattern=r"^[A-Za-z0-9][A-Za-z0-9._/()-]*$",
         description="Identifier unique within its kind in the plan: letters, digits and . _ / ( ) -",
     ),
+]
+
+#: a plan's code is a segment of its web addresses (/plans/CODE/): no "/", "(" or ")" there
+_PLAN_CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+
+
+def _plan_code(code: str) -> str:
+    if not re.match(_PLAN_CODE, code):
+        raise ValueError(
+            f"the plan's code {code[:40]!r} is part of its web address: use letters, digits and . _ - "
+            "only, starting with a letter or digit, e.g. nhsi-2016"
+        )
+    return code
+
+
+PlanCode = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=CODE_LENGTH,
+        json_schema_extra={"pattern": _PLAN_CODE},
+        description="The plan's code, part of its web address: letters, digits and . _ -",
+    ),
+    AfterValidator(_plan_code),
 ]
 
 
@@ -97,6 +122,18 @@ FinancialYear = Annotated[
     AfterValidator(_FinancialYearFits(FINANCIAL_YEAR_LENGTH)),
     Field(json_schema_extra=_length(FINANCIAL_YEAR_LENGTH)),
 ]
+
+
+def _blank_is_none(value: object) -> object:
+    """An optional text left blank is no text: '' loads and exports as the field left out."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+OptionalShortText = Annotated[ShortText | None, BeforeValidator(_blank_is_none)]
+OptionalPhrase = Annotated[Phrase | None, BeforeValidator(_blank_is_none)]
+OptionalPeriodText = Annotated[PeriodText | None, BeforeValidator(_blank_is_none)]
+OptionalText = Annotated[Text | None, BeforeValidator(_blank_is_none)]
+
 #: a metric's number: a target, a trajectory point, a stated value, a scale's end
 Number = Annotated[Decimal, AfterValidator(_number_fits)]
 
@@ -112,8 +149,8 @@ class Organisation(Element):
 
 class SourceDocument(Element):
     title: Title
-    date: PeriodText | None = Field(None, description="Publication date as printed, e.g. '2014-04' or '27 June 2019'")
-    file: ShortText | None = Field(None, description="File name of the source document")
+    date: OptionalPeriodText = Field(None, description="Publication date as printed, e.g. '2014-04' or '27 June 2019'")
+    file: OptionalShortText = Field(None, description="File name of the source document")
 
 
 class Level(Element):
@@ -129,7 +166,7 @@ class OrgUnit(Element):
     name: Title
     type: OrgUnitType = "directorate"
     parent: Code | None = None
-    source: ShortText | None = None
+    source: OptionalShortText = None
 
 
 class Owner(Element):
@@ -137,7 +174,7 @@ class Owner(Element):
 
     code: Code
     title: Title = Field(description="Role title, e.g. 'National Medical Director'")
-    name: ShortText | None = Field(None, description="The person, where the document names one")
+    name: OptionalShortText = Field(None, description="The person, where the document names one")
     org_unit: Code | None = None
 
 
@@ -172,7 +209,7 @@ class Objective(Element):
     assessed_by: list[AssessedBy] = Field(default_factory=list)
     assessment: Text = Field("", description="The plan's own assessment, e.g. 'How are we doing?'")
     framework_refs: list[FrameworkRef] = Field(default_factory=list)
-    source: ShortText | None = Field(None, description="Where in the source document: paragraph, table or appendix")
+    source: OptionalShortText = Field(None, description="Where in the source document: paragraph, table or appendix")
 
 
 ActivityType = Literal["action", "deliverable", "key_activity", "milestone"]
@@ -188,12 +225,12 @@ class Activity(Element):
     owner: Code | None = None
     org_unit: Code | None = Field(None, description="The unit that owns or leads the activity")
     partners: list[Code] = Field(default_factory=list, description="Other units that share the activity")
-    start: ShortText | None = Field(None, description="A date or period, e.g. 2014-04 or 2014/15 Q1")
-    due: ShortText | None = Field(
+    start: OptionalShortText = Field(None, description="A date or period, e.g. 2014-04 or 2014/15 Q1")
+    due: OptionalShortText = Field(
         None, description="A date, month, quarter or financial year, or free text such as 'Annual survey'"
     )
     status: ActivityStatus = "not_started"
-    source: ShortText | None = None
+    source: OptionalShortText = None
 
 
 MetricUnit = Literal["percentage", "count", "rate", "currency", "score", "days", "ratio", "other"]
@@ -206,8 +243,8 @@ Comparison = Literal[">=", ">", "<=", "<", "="]
 class Target(Element):
     value: Number = Field(description="Percentages as fractions: 95% is 0.95")
     comparison: Comparison = ">="
-    by: PeriodText | None = Field(None, description="Date or period by which the target applies, e.g. '2016/17 Q4'")
-    text: Phrase | None = Field(None, description="The target as printed, e.g. '>50% within two weeks'")
+    by: OptionalPeriodText = Field(None, description="Date or period by which the target applies, e.g. '2016/17 Q4'")
+    text: OptionalPhrase = Field(None, description="The target as printed, e.g. '>50% within two weeks'")
 
 
 class TrajectoryPoint(Element):
@@ -216,8 +253,8 @@ class TrajectoryPoint(Element):
 
 
 class Review(Element):
-    when: Phrase | None = Field(None, description="Review date or frequency as printed, e.g. 'Quarterly'")
-    by: Phrase | None = Field(None, description="Who reviews, as printed")
+    when: OptionalPhrase = Field(None, description="Review date or frequency as printed, e.g. 'Quarterly'")
+    by: OptionalPhrase = Field(None, description="Who reviews, as printed")
 
 
 class StatedValue(Element):
@@ -225,7 +262,7 @@ class StatedValue(Element):
 
     period: PeriodText
     value: Number
-    source: ShortText | None = None
+    source: OptionalShortText = None
 
 
 TriggerRuleName = Literal[
@@ -281,14 +318,14 @@ class Metric(Element):
     target: Target | None = None
     trajectory: list[TrajectoryPoint] = Field(default_factory=list)
     review: Review | None = None
-    trigger: Text | None = Field(None, description="Trigger for mitigating action, as printed")
+    trigger: OptionalText = Field(None, description="Trigger for mitigating action, as printed")
     trigger_rules: list[TriggerRule] = Field(default_factory=list, description="The trigger as machine rules")
-    data_source: Phrase | None = None
+    data_source: OptionalPhrase = None
     owner: Code | None = None
     to_be_confirmed: bool = Field(False, description="The document has not yet defined this metric")
     headline: bool = Field(False, description="On the plan's scorecard (e.g. seed 004's 11-point scorecard)")
     stated_values: list[StatedValue] = Field(default_factory=list)
-    source: ShortText | None = None
+    source: OptionalShortText = None
 
     @model_validator(mode="after")
     def _scale(self) -> Metric:
@@ -313,7 +350,7 @@ class BudgetLine(Element):
     category: BudgetCategory
     amount: Money
     period: FinancialYear = Field(description="Financial year, e.g. 2013/14")
-    source: ShortText | None = None
+    source: OptionalShortText = None
 
 
 class StatedTotal(Element):
@@ -325,7 +362,7 @@ class StatedTotal(Element):
     period: FinancialYear
     category: BudgetCategory | None = Field(None, description="The category it totals; omit for all categories")
     org_units: list[Code] = Field(default_factory=list, description="Units it totals; empty for all lines")
-    source: ShortText | None = None
+    source: OptionalShortText = None
 
 
 class Risk(Element):
@@ -336,14 +373,14 @@ class Risk(Element):
     likelihood: int | None = Field(None, ge=1, le=5)
     impact: int | None = Field(None, ge=1, le=5)
     mitigation: Text = ""
-    source: ShortText | None = None
+    source: OptionalShortText = None
 
 
 PlanStatus = Literal["draft", "agreed", "published"]
 
 
 class Plan(Element):
-    code: Code
+    code: PlanCode
     title: Title
     organisation: Organisation
     start: FinancialYear = Field(description="First financial year, e.g. 2016/17")
@@ -383,7 +420,8 @@ def parse_money(text: str) -> Decimal:
     try:
         value = Decimal(number) * factor
     except ArithmeticError:
-        raise ValueError(f"'{text}' is not an amount of money; write pounds, e.g. 78700000 or '£78.7m'") from None
+        shown = text if len(text) <= 40 else f"{text[:40]}…"
+        raise ValueError(f"'{shown}' is not an amount of money; write pounds, e.g. 78700000 or '£78.7m'") from None
     return -value if negative else value
 
 

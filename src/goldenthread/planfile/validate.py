@@ -62,6 +62,10 @@ def validate_source(source: Source) -> Result:
     file = source.file
     result = Result(file, problems=list(source.problems))
     if source.data is None:
+        if not result.problems:  # a document of nothing but null, e.g. '~'
+            result.problems.append(
+                source.problem((), "the file holds no plan; a plan file starts with 'code:' and 'title:'")
+            )
         return result
     if not isinstance(source.data, dict):
         result.problems.append(source.problem((), "a plan file is a mapping that starts with 'code:' and 'title:'"))
@@ -81,7 +85,7 @@ class _AtRawPositions(Source):
     in the document, past any invalid metric before it."""
 
     def __init__(self, source: Source, kept: dict[str, list[int]]) -> None:
-        super().__init__(source.file, source.data, source.value_marks, source.key_marks)
+        super().__init__(source.file, source.data, source.value_marks, source.key_marks, locate=source.locate)
         self._kept = kept
 
     def _raw(self, path: Path) -> Path:
