@@ -4,7 +4,7 @@ from goldenthread.reports import build_views, public_views, views
 
 urlpatterns = [
     path("plans/<str:code>/reports/board.<str:fmt>", views.board, name="report-board"),
-    path("plans/<str:code>/reports/directorate/<str:unit>.<str:fmt>", views.directorate, name="report-directorate"),
+    path("plans/<str:code>/reports/directorate/<path:unit>.<str:fmt>", views.directorate, name="report-directorate"),
     path("plans/<str:code>/reports/summary.<str:fmt>", views.summary, name="report-summary"),
     # the board pack PDF built in the background (goldenthread.reports.jobs)
     path("plans/<str:code>/reports/builds/", build_views.start, name="report-build-start"),

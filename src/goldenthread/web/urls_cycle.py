@@ -4,7 +4,8 @@ from goldenthread.web.views.cycle import history, public, reviews, running, upda
 
 app_name = "cycles"
 
-UNIT = "plans/<str:code>/periods/<slug:period>/units/<str:unit>/"
+# a unit's code may hold "/" (north/east): the longer addresses come before the unit's own page
+UNIT = "plans/<str:code>/periods/<slug:period>/units/<path:unit>/"
 
 urlpatterns = [
     path("work/", work.my_work, name="my_work"),
@@ -19,10 +20,10 @@ urlpatterns = [
     path("plans/<str:code>/periods/<slug:period>/", running.period, name="period"),
     path("plans/<str:code>/periods/<slug:period>/dates/", running.period_edit, name="period_edit"),
     path("plans/<str:code>/periods/<slug:period>/remind/", running.remind, name="remind"),
-    path(UNIT, updates.submission, name="submission"),
-    path(UNIT + "update/", updates.submission_edit, name="submission_edit"),
-    path(UNIT + "review/", reviews.review, name="review"),
     path(UNIT + "review/edit/", reviews.review_edit, name="review_edit"),
+    path(UNIT + "review/", reviews.review, name="review"),
+    path(UNIT + "update/", updates.submission_edit, name="submission_edit"),
+    path(UNIT, updates.submission, name="submission"),
     path("history/<str:kind>/<int:pk>/", history.history, name="history"),
     path("public/", public.public_home, name="public_home"),
     path("public/plans/<str:code>/", public.public_plan, name="public_plan"),
