@@ -367,3 +367,17 @@ def test_the_command_line_names_its_options_and_the_lines(plan, tmp_path, capsys
     path.write_bytes((HEADER + "PCT,rx1,2017-01,,90,100,a\x00,\n").encode())
     assert main(["data", "load", str(path), "--plan", "perf"]) == 1
     assert f"{path}:2: breakdown.kind: 'a<U+0000>' contains a NUL character" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text", ["123456789.123456789", "99999999999999.99999999", "12345678.5", "0.123456789012"])
+def test_numbers_are_stored_alike_on_both_databases_and_reload_unchanged(plan, tmp_path, text):
+    """Issue 15 (the same answer on both databases): a number with more digits than SQLite keeps is
+    stored as planfile.fields.stored_decimal rounds it — what PostgreSQL then holds too — and
+    loading the same file again changes nothing."""
+    from goldenthread.planfile.fields import stored_decimal
+
+    content = f"metric,org_unit,period,value\nGBP,rx1,2016/17,{text}\n".encode()
+    assert load_bytes(plan, tmp_path, content).created == 1
+    assert Observation.objects.get().value == stored_decimal(Decimal(text))
+    again = load_bytes(plan, tmp_path, content)
+    assert again.ok and again.unchanged == 1 and again.batch is None

@@ -25,6 +25,7 @@ from goldenthread.performance.loading.periods import day, days
 from goldenthread.performance.loading.preview import summarise
 from goldenthread.performance.loading.reading import Table
 from goldenthread.performance.loading.report import LoadReport, Progress
+from goldenthread.planfile.fields import stored_decimal
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -36,8 +37,6 @@ if TYPE_CHECKING:
 BATCH_SIZE = 5000
 #: ids per ``pk IN (...)`` query: under SQLite's oldest limit on query parameters
 ID_CHUNK = 900
-
-_PLACES = Decimal("0.00000001")  # Observation's numbers: DecimalField(max_digits=24, decimal_places=8)
 
 
 @dataclass(frozen=True)
@@ -78,7 +77,7 @@ def write(rows: CheckedRows, plan: Plan, table: Table, report: LoadReport, how: 
 
 
 def _decimal(texts: np.ndarray, i: int) -> Decimal:
-    return Decimal(texts[i]).quantize(_PLACES)
+    return stored_decimal(Decimal(texts[i]))
 
 
 def _stored(values: np.ndarray, exact: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -87,15 +86,20 @@ def _stored(values: np.ndarray, exact: Any) -> tuple[np.ndarray, np.ndarray]:
     A float is written where it carries the number exactly to 8 places — below 10 million, or a
     whole number below 2**53 — which is nearly always; PostgreSQL's numeric then rounds it
     exactly and SQLite stores it as it does any decimal, as a double. Other numbers are written
-    as Decimals worked out from the text (``exact(i)``), so no digit a file gives is lost on
-    PostgreSQL.
+    as Decimals worked out from the text (``exact(i)``) and rounded as both databases hold them
+    (:func:`goldenthread.planfile.fields.stored_decimal`), so SQLite and PostgreSQL hold the same
+    number, and the floats compared are those numbers.
     """
-    rounded = np.round(values, 8)
+    rounded = values.copy()
+    with np.errstate(invalid="ignore"):
+        small = np.abs(values) < 1e7
+    rounded[small] = np.round(values[small], 8)  # (np.round of a large whole number is off in its last digit)
     params = rounded.astype(object)
     params[np.isnan(values)] = None
     safe = np.isnan(values) | (np.abs(values) < 1e7) | ((values == np.floor(values)) & (np.abs(values) < 2.0**53))
     for i in np.flatnonzero(~safe):
         params[i] = exact(int(i))
+        rounded[i] = float(params[i])
     return params, rounded
 
 
@@ -130,7 +134,7 @@ def _compare(rows: CheckedRows) -> _Changes:
 
     def exact_value(i: int) -> Decimal:
         if worked_out[i]:
-            return (Decimal(rows.numerator_text[i]) / Decimal(rows.denominator_text[i])).quantize(_PLACES)
+            return stored_decimal(Decimal(rows.numerator_text[i]) / Decimal(rows.denominator_text[i]))
         return _decimal(rows.value_text, i)
 
     value_param, value_cmp = _stored(value, exact_value)
