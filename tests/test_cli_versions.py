@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def two_versions(tmp_path, capsys):
     edited = tmp_path / "edited.yaml"
     text = EXAMPLE.read_text(encoding="utf-8").replace("value: 0.08", "value: 0.07")
-    edited.write_text(text.replace("title: Workforce", 'title: "Workforce \\e[31mred"'), encoding="utf-8")
+    # a control character (ESC) in a title is now refused by validation (issue 15 finding 11); the
+    # comparison's own escaping of them is tested in tests/planfile/test_compare.py
+    edited.write_text(text.replace("title: Workforce", 'title: "Workforce [31mred"'), encoding="utf-8")
     assert main(["plan", "load", str(EXAMPLE)]) == 0
     assert main(["plan", "load", "--in-force-from", "2019/20 Q3", str(edited)]) == 0
     capsys.readouterr()
@@ -42,8 +44,8 @@ def test_compare_lists_the_changes_and_escapes_control_characters(two_versions, 
     assert out.splitlines() == [
         "example-2019: version 1 → version 2",
         "Objectives: 1 changed",
-        "  changed objective 3 “Workforce \\x1b[31mred”",
-        "      title: Workforce → Workforce \\x1b[31mred",
+        "  changed objective 3 “Workforce [31mred”",
+        "      title: Workforce → Workforce [31mred",
         "Metrics: 1 changed",
         "  changed metric NUR-VAC “Nursing vacancy rate”",
         "      target.value: 0.08 (8%) → 0.07 (7%)",
