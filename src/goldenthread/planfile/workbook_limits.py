@@ -15,35 +15,18 @@ from __future__ import annotations
 
 import io
 import posixpath
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from defusedxml.ElementTree import parse
 
-from goldenthread.planfile.workbook_scan import Refused, Scan, SheetSize, scan_part
+from goldenthread.planfile.workbook_scan import MB, Refused, Scan, SheetSize, WorkbookLimits, mb, scan_part
 
-MB = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class WorkbookLimits:
-    """What goldenthread reads from a workbook; beyond any of these it refuses the file."""
-
-    unpacked_bytes: int = 200 * MB  # summed size of every part as really unpacked
-    ratio: int = 100  # uncompressed / compressed size of one part (ordinary sheets: 5 to 30)
-    ratio_from_bytes: int = MB  # parts smaller than this unpacked are never a bomb
-    members: int = 1000
-    rows: int = 500_000  # the highest row of a sheet (declared or written)
-    columns: int = 200  # the highest column of a sheet
-    cells: int | None = None  # rows × columns summed over the sheets; None: no such limit
-    text_bytes: int = 128 * 1024  # XML between two elements: a cell's text, a shared string (Excel: 32,767
-    # characters, at most 4 bytes each), an attribute, a comment
-    strings: int = 1_000_000  # shared strings (the workbook's distinct texts)
-    sheet_elements: int = 10_000_000  # XML elements of one sheet, or of the shared strings
-    elements: int = 300_000  # XML elements of any other part
-    depth: int = 100  # XML nesting (Excel's parts nest about 20 deep at most)
+__all__ = ["MB", "SheetEntry", "Verdict", "WorkbookLimits", "check_workbook_content", "mb", "over_limits"]
 
 
 @dataclass(frozen=True)
@@ -74,33 +57,57 @@ def over_limits(content: bytes, limits: WorkbookLimits) -> str | None:
     return check_workbook_content(content, limits).problem
 
 
+#: what zipfile raises on a damaged archive (its directory, names, offsets or data)
+ZIP_DAMAGE = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    struct.error,
+    EOFError,
+    OSError,
+    ValueError,
+    IndexError,
+    KeyError,
+    OverflowError,
+    NotImplementedError,
+    RuntimeError,
+)
+
+
 def check_workbook_content(content: bytes, limits: WorkbookLimits) -> Verdict:
     """Stream the whole workbook within ``limits``: a :class:`Verdict`, never an exception."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+    except ZIP_DAMAGE:
         phrase = (
             "cannot be read as an Excel workbook (.xlsx): it is not a zip file, as every workbook is (nor is a "
             "workbook with a password to open it)"
         )
         return Verdict(phrase, damaged=True)
-    with archive:
-        parts = [info for info in archive.infolist() if not info.is_dir()]
-        if problem := _check_parts(parts, limits):
-            return Verdict(problem)
-        scan = Scan()
-        try:
-            for info in sorted(parts, key=_sheet_names_first):
-                scan_part(archive, info, limits, scan)
-            sheets = _sheets(archive)
-        except Refused as refused:
-            return Verdict(_worded(refused, _named_sheets(archive), limits), damaged=refused.damaged)
-        if not sheets:
-            return Verdict("is damaged: it lists no worksheet", damaged=True)
-        total = sum(size.area for size in scan.sheets.values())
-        if limits.cells is not None and total > limits.cells:
-            return Verdict(f"has over {limits.cells:,} cells; goldenthread reads a workbook of at most that many")
-        return Verdict(None, sheets=tuple(sheets))
+    try:
+        with archive:
+            return _checked(archive, limits)
+    except ZIP_DAMAGE as exc:
+        return Verdict(f"is damaged: its zip directory cannot be read ({type(exc).__name__}: {exc})", damaged=True)
+
+
+def _checked(archive: zipfile.ZipFile, limits: WorkbookLimits) -> Verdict:
+    parts = [info for info in archive.infolist() if not info.filename.endswith("/")]
+    if problem := _check_parts(parts, limits):
+        return Verdict(problem)
+    scan = Scan()
+    try:
+        for info in sorted(parts, key=_sheet_names_first):
+            scan_part(archive, info, limits, scan)
+        sheets = _sheets(archive)
+    except Refused as refused:
+        return Verdict(_worded(refused, _named_sheets(archive), limits), damaged=refused.damaged)
+    if not sheets:
+        return Verdict("is damaged: it lists no worksheet", damaged=True)
+    total = sum(size.area for size in scan.sheets.values())
+    if limits.cells is not None and total > limits.cells:
+        return Verdict(f"has over {limits.cells:,} cells; goldenthread reads a workbook of at most that many")
+    return Verdict(None, sheets=tuple(sheets))
 
 
 def _sheet_names_first(info: zipfile.ZipInfo) -> int:
@@ -163,10 +170,6 @@ def _size_phrase(size: SheetSize, limits: WorkbookLimits) -> str:
     )
 
 
-def mb(size: int) -> str:
-    return f"{size / MB:,.2f}".rstrip("0").rstrip(".") if size < 10 * MB else f"{size / MB:,.0f}"
-
-
 def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
@@ -175,7 +178,7 @@ def _named_sheets(archive: zipfile.ZipFile) -> list[SheetEntry]:
     """The sheets, to name one in a refusal; none when the parts naming them are what is wrong."""
     try:
         return _sheets(archive)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError, EOFError):
+    except (*ZIP_DAMAGE, SyntaxError):
         return []
 
 

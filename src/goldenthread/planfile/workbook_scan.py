@@ -18,11 +18,8 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
 from xml.parsers import expat
-
-if TYPE_CHECKING:
-    from goldenthread.planfile.workbook_limits import WorkbookLimits
 
 CHUNK = 64 * 1024
 XML_SUFFIXES = (".xml", ".rels", ".vml")
@@ -30,6 +27,32 @@ XML_SUFFIXES = (".xml", ".rels", ".vml")
 CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
 RANGE = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Za-z]{1,3})\$?([0-9]{1,7}))?")
 EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
+
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class WorkbookLimits:
+    """What goldenthread reads from a workbook; beyond any of these it refuses the file."""
+
+    unpacked_bytes: int = 200 * MB  # summed size of every part as really unpacked
+    ratio: int = 100  # uncompressed / compressed size of one part (ordinary sheets: 5 to 30)
+    ratio_from_bytes: int = MB  # parts smaller than this unpacked are never a bomb
+    members: int = 1000
+    rows: int = 500_000  # the highest row of a sheet (declared or written)
+    columns: int = 200  # the highest column of a sheet
+    cells: int | None = None  # rows × columns summed over the sheets; None: no such limit
+    text_bytes: int = 128 * 1024  # XML between two elements: a cell's text, a shared string (Excel: 32,767
+    # characters, at most 4 bytes each), an attribute, a comment
+    strings: int = 1_000_000  # shared strings (the workbook's distinct texts)
+    sheet_elements: int = 10_000_000  # XML elements of one sheet, or of the shared strings
+    elements: int = 300_000  # XML elements of any other part
+    depth: int = 100  # XML nesting (Excel's parts nest about 20 deep at most)
+
+
+def mb(size: int) -> str:
+    return f"{size / MB:,.2f}".rstrip("0").rstrip(".") if size < 10 * MB else f"{size / MB:,.0f}"
 
 
 class Refused(Exception):
@@ -105,8 +128,6 @@ def scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: WorkbookL
 
 
 def _unpacked(limits: WorkbookLimits) -> str:
-    from goldenthread.planfile.workbook_limits import mb
-
     return f"unpacks to over {mb(limits.unpacked_bytes)} MB; goldenthread reads a workbook that unpacks to at most that"
 
 
