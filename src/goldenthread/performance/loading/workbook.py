@@ -24,7 +24,8 @@ __all__ = ["DATA_LIMITS", "MB", "WHAT_TO_DO", "WorkbookLimits", "check_workbook"
 WHAT_TO_DO = "save the sheet as CSV UTF-8 (.csv) and load that, or split the file"
 DAMAGED = "open it in Excel and save it again as an Excel workbook (.xlsx), or save the sheet as CSV UTF-8 (.csv)"
 #: a data file: one sheet of long-format rows (e.g. 125,000 rows of 4 columns); bigger ones load as CSV.
-#: The largest costs about 10 s of CPU (bench/workbook_bombs.py), a hostile one is refused in about 1 s
+#: 100,000 rows cost 12-16 s of CPU on the 2-core development machine (bench/workbook_bombs.py);
+#: a hostile workbook is refused in about 1 s
 DATA_LIMITS = WorkbookLimits(cells=500_000, sheet_elements=2_000_000)
 
 
