@@ -338,3 +338,20 @@ def in_plan(sheet_xml_: bytes, sheet: str = "Objectives", name: str = "nhse-2013
     """A seed plan's workbook with the sheet ``sheet`` replaced by the XML ``sheet_xml_``."""
     content = plan_workbook(name)
     return replaced(content, sheet_part(content, sheet), sheet_xml_)
+
+
+def comment_at(content: bytes, sheet: str, cell: str) -> bytes:
+    """The workbook with a comment on ``sheet`` (made by openpyxl at B2), moved to ``cell``."""
+    import re
+
+    from openpyxl import load_workbook
+    from openpyxl.comments import Comment
+
+    book = load_workbook(io.BytesIO(content))
+    book[sheet]["B2"].comment = Comment("a note", "someone")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as saved:
+        name = next(n for n in saved.namelist() if re.fullmatch(r"xl/comments/comment\d+\.xml", n))
+        xml = saved.read(name)
+    return replaced(buffer.getvalue(), name, xml.replace(b'ref="B2"', f'ref="{cell}"'.encode()))

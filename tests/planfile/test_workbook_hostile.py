@@ -83,6 +83,11 @@ HANGS = {
         lambda: wb.in_plan(wb.sheet_xml(wb.row_xml(1, ["code"])).replace(b"</sheetData>", b"</sheetData>" + MERGED)),
         "has a sheet, 'Objectives', that has merged cells covering 239,940 cells",
     ),
+    # found while fixing finding 8: openpyxl made a cell of the comment's cell, then every cell up to it
+    "a comment at the last cell": (
+        lambda: wb.comment_at(wb.plan_workbook(), "Risks", "XFD1048576"),
+        "has a comment (in xl/comments/comment1.xml) reaching cell XFD1048576, beyond the 5,000 rows",
+    ),
 }
 
 

@@ -22,7 +22,9 @@ from typing import NoReturn
 from xml.parsers import expat
 
 CHUNK = 64 * 1024
-XML_SUFFIXES = (".xml", ".rels", ".vml")
+#: the parts streamed as XML; legacy VML drawings (often not well-formed, and never parsed by openpyxl
+#: when reading) are only unpacked
+XML_SUFFIXES = (".xml", ".rels")
 #: a cell reference as Excel writes it (openpyxl accepts these; anything else is damage)
 CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
 RANGE = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Za-z]{1,3})\$?([0-9]{1,7}))?")
@@ -230,6 +232,8 @@ class _Counter:
                 "of at most that many besides the sheets",
                 part=self.part,
             )
+        if tag.endswith("}comment") and "ref" in attrib:  # openpyxl makes a cell of each comment's cell
+            self._expanded("comment", attrib["ref"])
 
     def _strings(self, tag: str, attrib: dict[str, str]) -> None:
         self._start()
@@ -325,7 +329,7 @@ class _Counter:
                 raise Refused("", part=self.part, size=self.size)
 
     def _expanded(self, what: str, reference: str) -> None:
-        """A merged range or hyperlink's range, which openpyxl makes a cell of each cell of."""
+        """A merged range, a link's range or a comment's cell: openpyxl makes a cell of each cell."""
         match = RANGE.fullmatch(reference)
         if match is None:
             return  # openpyxl ignores or refuses it; nothing is expanded
@@ -335,7 +339,7 @@ class _Counter:
         area = (abs(last_row - first_row) + 1) * (abs(last_column - first_column) + 1)
         self.merged += area
         limit = self.limits.cells if self.limits.cells is not None else self.limits.rows * self.limits.columns
-        kind = "merged cells" if what == "mergeCell" else "a link"
+        kind = {"mergeCell": "merged cells", "hyperlink": "a link"}.get(what, f"a comment (in {self.part})")
         if max(first_row, last_row) > self.limits.rows or max(first_column, last_column) > self.limits.columns:
             raise Refused(
                 f"has {kind} reaching cell {reference.rpartition(':')[2]}, beyond the {self.limits.rows:,} rows and "
