@@ -125,6 +125,20 @@ def test_plan_validate_names_the_file_and_exits_1(tmp_path):
     assert "the workbook is damaged: its sheet 'Metrics'" in run.stdout + run.stderr
 
 
+def test_a_sheet_openpyxl_makes_larger_than_the_limits_is_never_walked(monkeypatch):
+    """Issue 15 finding 8, as a class: should the streamed check miss a way a workbook makes
+    openpyxl create a far cell (a comment at XFD1048576 was one), the reader still refuses the
+    sheet before walking every cell up to it."""
+    from goldenthread.planfile import workbook_limits, workbook_read
+
+    passed = workbook_limits.Verdict(None)
+    monkeypatch.setattr(workbook_read, "check_workbook_content", lambda content, limits: passed)
+    problem = refused(wb.comment_at(wb.plan_workbook(), "Risks", "XFD1048576"))
+    assert (
+        "the workbook has a sheet, 'Risks', reaching cell XFD1048576; goldenthread reads a sheet of at most" in problem
+    )
+
+
 @pytest.mark.django_db
 def test_the_plan_page_shows_the_message_for_a_hostile_upload_never_a_500(example_plan, django_user_model, settings):
     """Issue 15 findings 7 and 8 on the web: the plan page's workbook upload answered 500 (or hung);

@@ -88,6 +88,8 @@ def validate_workbook(content: bytes, file: str = "plan.xlsx") -> Result:
         with warnings.catch_warnings():  # openpyxl warns of extensions it ignores (slicers, ...)
             warnings.simplefilter("ignore")
             book = load_workbook(io.BytesIO(content), data_only=False, keep_links=False)
+        if over := _beyond_limits(book):
+            return _refused(file, over)
         reader.read(book)
     except Exception as exc:  # openpyxl on a checked file: its many error types are all the file's fault
         return _refused(file, f"cannot be read as an Excel workbook ({type(exc).__name__}); {DAMAGED}")
@@ -96,6 +98,19 @@ def validate_workbook(content: bytes, file: str = "plan.xlsx") -> Result:
 
 def _refused(file: str, message: str) -> Result:
     return Result(file, problems=[CellProblem(file, 1, 1, "", message)])
+
+
+def _beyond_limits(book: Any) -> str | None:
+    """A sheet openpyxl made larger than the limits the streamed check held it to (a cell made for
+    something the check does not foresee): refused before the reader walks every cell up to it."""
+    for table in book.worksheets:
+        if table.max_row > PLAN_LIMITS.rows or table.max_column > PLAN_LIMITS.columns:
+            return (
+                f"the workbook has a sheet, '{table.title}', reaching cell {column_letter(table.max_column)}"
+                f"{table.max_row}; goldenthread reads a sheet of at most {PLAN_LIMITS.rows:,} rows and "
+                f"{PLAN_LIMITS.columns} columns; a plan workbook is far smaller: export the plan again and edit that"
+            )
+    return None
 
 
 class _Reader:
