@@ -261,3 +261,17 @@ def test_a_damaged_upload_is_a_message_on_the_page_not_an_error(client, loader, 
         assert response.status_code in (200, 400), page[:500]
         assert "returns.xlsx" in page and ("damaged" in page or "goldenthread reads" in page), page
     assert Observation.objects.count() == 0 and LoadBatch.objects.count() == 0
+
+
+def test_the_upload_page_says_which_sheet_it_read_and_that_a_hidden_one_was_not(
+    client, loader, plan, settings, tmp_path
+):
+    """Issue 15 finding 13 on the web: the preview names the sheet read and the hidden one skipped."""
+    settings.VAR_DIR = tmp_path / "var"
+    data = io.BytesIO(wb.hidden_first_sheet())
+    data.name = "returns.xlsx"
+    response = client.post("/data/upload/", {"plan": "perf", "file": data})
+    page = response.content.decode()
+    assert response.status_code == 200, page[:500]
+    assert "returns.xlsx: read the sheet &#39;Data&#39;, the first visible one; hidden, not read: &#39;Old&#39;" in page
+    assert Observation.objects.count() == 0
