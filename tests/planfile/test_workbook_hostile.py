@@ -57,6 +57,10 @@ DAMAGED = {
         "the workbook is damaged: its sheet 'Metrics' (xl/worksheets/sheet9.xml) cannot be unpacked",
     ),
     "not a zip": (lambda: b"PK\x03\x04 not really", "plan.xlsx: cannot be read as an Excel workbook (.xlsx)"),
+    "a password to open it": (
+        lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500),
+        "it has a password to open it, or is an Excel 97-2003 workbook (.xls)",
+    ),
 }
 ENTITY = wb.DECLARATION + b'<!DOCTYPE worksheet [<!ENTITY lol "lol">]>'
 EXTERNAL = wb.DECLARATION + b'<!DOCTYPE workbook [<!ENTITY x SYSTEM "file:///etc/passwd">]>'

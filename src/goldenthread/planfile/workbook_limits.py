@@ -57,6 +57,8 @@ def over_limits(content: bytes, limits: WorkbookLimits) -> str | None:
     return check_workbook_content(content, limits).problem
 
 
+#: an OLE compound file: an Excel workbook with a password to open it (encrypted), or an .xls
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: what zipfile raises on a damaged archive (its directory, names, offsets or data)
 ZIP_DAMAGE = (
     zipfile.BadZipFile,
@@ -76,6 +78,12 @@ ZIP_DAMAGE = (
 
 def check_workbook_content(content: bytes, limits: WorkbookLimits) -> Verdict:
     """Stream the whole workbook within ``limits``: a :class:`Verdict`, never an exception."""
+    if content.startswith(OLE):
+        phrase = (
+            "cannot be read as an Excel workbook (.xlsx): it has a password to open it, or is an Excel 97-2003 "
+            "workbook (.xls); save it from Excel as 'Excel Workbook (.xlsx)' with no password to open it"
+        )
+        return Verdict(phrase, damaged=True)
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except ZIP_DAMAGE:

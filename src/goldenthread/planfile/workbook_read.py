@@ -38,7 +38,13 @@ __all__ = ["WORKBOOK_SUFFIXES", "CellProblem", "cell_text", "validate_plan_file"
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 #: a plan workbook is small: beyond these it is not one (or is a bomb)
 PLAN_LIMITS = WorkbookLimits(
-    unpacked_bytes=50 * MB, rows=5_000, columns=60, cells=100_000, strings=100_000, elements=100_000
+    unpacked_bytes=50 * MB,
+    rows=5_000,
+    columns=60,
+    cells=100_000,
+    strings=100_000,
+    sheet_elements=1_000_000,
+    elements=100_000,
 )
 DAMAGED = "save it from Excel as 'Excel Workbook (.xlsx)', or start again from the plan's own download"
 #: marks encode a cell as a line and column: line = sheet's place in SHEET_ORDER * SPAN + row
