@@ -203,7 +203,7 @@ def test_a_failed_build_says_what_went_wrong_and_what_to_do(reader, plan, board_
 def test_a_bad_period_is_refused_with_how_to_write_it(reader):
     response = start(reader, "2017/18 Q5")
     # issue 15: the 400 page of every bad parameter, saying how to write a quarter
-    assert response.status_code == 400 and "written as 2016/17 Q4" in response.content.decode()
+    assert response.status_code == 400 and "write a quarter as 2016/17 Q4" in response.content.decode()
     assert not PackBuild.objects.exists()
 
 

@@ -40,7 +40,7 @@ _CAL_YEAR = re.compile(r"^(\d{4})$")
 _LOOKS_LIKE_A_PERIOD = (
     (
         re.compile(r"^\d{4}\s*/\s*\d{2,4}\s*[- ]?\s*Q\d+$|^Q\d+\s*\d{4}\s*/\s*\d{2,4}$", re.I),
-        "a financial year has quarters Q1 to Q4, written as 2016/17 Q4",
+        "a financial year has quarters Q1 to Q4; write a quarter as 2016/17 Q4",
     ),
     (re.compile(r"^\d{1,6}-\d{1,3}(?:-\d{1,3})?$"), "write a month as 2017-01 and a date as 2017-03-31"),
     (re.compile(r"^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$"), "write a date as 2017-03-31 or 31 March 2017"),
@@ -133,7 +133,7 @@ def parse_period(text: str) -> Period:
             return period
     for shape, advice in _LOOKS_LIKE_A_PERIOD:
         if shape.match(raw):
-            raise PeriodError(f"{quoted(raw)} is not a real period or date; {advice}")
+            raise PeriodError(f"{quoted(raw)} is not a period: {advice}")
     raise NotAPeriod(
         f"{quoted(raw)} is not a period; write a financial year (2016/17), a quarter (2016/17 Q4), "
         "a month (2017-01) or a date (2017-03-31)"

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from goldenthread.planfile.fields import EARLIEST_YEAR, LATEST_YEAR, character_problem, year_problem
+
 MAX_TEXT = 10_000
 MAX_LINE = 300
 
@@ -93,10 +95,13 @@ class Form:
         return self.fields[name].value.strip()
 
     def bounded(self, name: str, what: str, limit: int = MAX_TEXT) -> str:
-        """The field's text, with an error when it is longer than ``limit``."""
+        """The field's text, with an error when it is longer than ``limit`` or holds a character
+        the database refuses or that displays other than typed (planfile.fields' rule)."""
         value = self.text(name)
         if len(value) > limit:
             self.error(name, f"{what} must be {limit:,} characters or fewer; it has {len(value):,}")
+        elif problem := character_problem(value):
+            self.error(name, f"{what} {problem}")
         return value
 
     def parsed_date(self, name: str, what: str, example: str = "17 July 2019 or 17/07/2019") -> date | None:
@@ -106,8 +111,9 @@ class Form:
             return None
         try:
             return parse_date(text)
-        except ValueError:
-            self.error(name, f"Enter {what} as a real date, like {example}")
+        except ValueError as exc:
+            years = f" from {EARLIEST_YEAR} to {LATEST_YEAR}" if str(exc) else ""  # a real date, out of range
+            self.error(name, f"Enter {what} as a real date{years}, like {example}")
             return None
 
     def read_version(self, post: Mapping[str, str] | None, stored: int) -> None:
@@ -129,6 +135,8 @@ class Form:
 
 def parse_number(text: str) -> Decimal:
     cleaned = text.strip().replace(",", "").replace("£", "").rstrip("%").strip()
+    if len(cleaned) > 100:  # no number a column holds is written longer
+        raise ValueError
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
@@ -145,7 +153,10 @@ def parse_date(text: str) -> date:
     cleaned = " ".join(text.strip().split())
     for fmt in DATE_FORMATS:
         try:
-            return datetime.strptime(cleaned, fmt).date()
+            day = datetime.strptime(cleaned, fmt).date()
         except ValueError:
             continue
+        if year_problem(day.year):
+            raise ValueError(year_problem(day.year))
+        return day
     raise ValueError

@@ -13,6 +13,7 @@ from goldenthread.cycles.models import RAG, Submission
 from goldenthread.cycles.services.scope import Scope
 from goldenthread.cycles.services.updates import UpdateData, key, stored_data
 from goldenthread.formatting import long_date
+from goldenthread.planfile.fields import decimal_problem, stored_decimal
 from goldenthread.plans import models as pm
 
 RAG_CHOICES = list(RAG.choices)
@@ -324,8 +325,10 @@ class UpdateForm(Form):
             self.error(num_name, f"The numerator for {x.code} cannot be negative")
         elif _is_percentage(x) and num > den:
             self.error(num_name, f"The numerator for {x.code} cannot be more than the denominator")
+        elif problem := decimal_problem(num / den):
+            self.error(den_name, f"The value the numerator and denominator for {x.code} make {problem}")
         else:
-            return {"numerator": num, "denominator": den, "value": (num / den).quantize(EIGHT_PLACES)}
+            return {"numerator": num, "denominator": den, "value": stored_decimal(num / den)}
         return {}
 
     def _value(self, x: pm.Metric) -> Decimal | None:
@@ -359,10 +362,10 @@ class UpdateForm(Form):
         except ValueError:
             self.error(name, message or f"Enter {what} as a number, like 95 or 1,250.5")
             return None
-        if abs(value) >= Decimal(10) ** 15:
-            self.error(name, message or f"Enter {what} as a number smaller than 1,000,000,000,000,000")
+        if problem := decimal_problem(value):
+            self.error(name, message or f"Enter {what} as a number smaller than 1,000,000,000,000,000: it {problem}")
             return None
-        return value
+        return stored_decimal(value)
 
     def _score(self, name: str, what: str) -> int | None:
         value = self._choice(name, SCORE_CHOICES, f"Choose {what} from 1 to 5")
