@@ -140,7 +140,13 @@ class NewPlanForm(Form):
             )
         )
         self.add(
-            Field("code", "Plan code", "text", get("code"), hint="Letters, digits and - . _ / ( ), e.g. nhsei-2020")
+            Field(
+                "code",
+                "Plan code",
+                "text",
+                get("code"),
+                hint="Letters, digits and - . _ (it is part of the plan's web address), e.g. nhsei-2020",
+            )
         )
         self.add(Field("title", "Title", "text", get("title")))
         self.add(Field("org_code", "Organisation code", "text", get("org_code"), hint="e.g. nhsei"))
