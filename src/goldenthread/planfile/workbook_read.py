@@ -44,7 +44,7 @@ PLAN_LIMITS = WorkbookLimits(
     cells=100_000,
     strings=100_000,
     sheet_elements=1_000_000,
-    elements=100_000,
+    workbook_elements=1_500_000,
 )
 DAMAGED = "save it from Excel as 'Excel Workbook (.xlsx)', or start again from the plan's own download"
 #: marks encode a cell as a line and column: line = sheet's place in SHEET_ORDER * SPAN + row

@@ -49,7 +49,8 @@ class WorkbookLimits:
     # characters, at most 4 bytes each), an attribute, a comment
     strings: int = 1_000_000  # shared strings (the workbook's distinct texts)
     sheet_elements: int = 10_000_000  # XML elements of one sheet, or of the shared strings
-    elements: int = 300_000  # XML elements of any other part
+    elements: int = 100_000  # XML elements of any other part (100,000 styles cost openpyxl 4 s, 250 MB)
+    workbook_elements: int = 20_000_000  # XML elements of all the parts together
     depth: int = 100  # XML nesting (Excel's parts nest about 20 deep at most)
 
 
@@ -90,6 +91,18 @@ class Scan:
 
     sheets: dict[str, SheetSize] = field(default_factory=dict)
     unpacked: int = 0
+    elements: int = 0
+
+    def add(self, part: str, size: SheetSize | None, elements: int, limits: WorkbookLimits) -> None:
+        """Count a part streamed: a sheet's size; the elements of all the parts, within the limit."""
+        if size is not None:
+            self.sheets[part] = size
+        self.elements += elements
+        if self.elements > limits.workbook_elements:
+            raise Refused(
+                f"has over {limits.workbook_elements:,} XML elements in all; goldenthread reads a workbook of at "
+                "most that many"
+            )
 
 
 def column_number(letters: str) -> int:
@@ -125,8 +138,8 @@ def scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: WorkbookL
         raise Refused(f"is damaged: its part {name} cannot be unpacked ({exc})", part=name, damaged=True) from exc
     except (NotImplementedError, RuntimeError) as exc:  # another compression; a password
         raise Refused(f"cannot be opened: its part {name} {_unreadable(exc)}", part=name, damaged=True) from exc
-    if counter is not None and counter.size is not None:
-        scan.sheets[name] = counter.size
+    if counter is not None:
+        scan.add(name, counter.size, counter.elements, limits)
 
 
 def _unpacked(limits: WorkbookLimits) -> str:

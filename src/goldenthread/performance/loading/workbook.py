@@ -26,7 +26,9 @@ DAMAGED = "open it in Excel and save it again as an Excel workbook (.xlsx), or s
 #: a data file: one sheet of long-format rows (e.g. 125,000 rows of 4 columns); bigger ones load as CSV.
 #: 100,000 rows cost 12-16 s of CPU on the 2-core development machine (bench/workbook_bombs.py);
 #: a hostile workbook is refused in about 1 s
-DATA_LIMITS = WorkbookLimits(cells=500_000, sheet_elements=2_000_000)
+DATA_LIMITS = WorkbookLimits(
+    unpacked_bytes=100 * MB, cells=500_000, sheet_elements=2_000_000, workbook_elements=3_000_000
+)
 
 
 def check_workbook(content: bytes, limits: WorkbookLimits | None = None) -> str | None:
