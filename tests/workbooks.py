@@ -40,9 +40,11 @@ def xlsx(
     shared_strings: bytes | None = None,
     extra: dict[str, bytes] | None = None,
     compresslevel: int = 9,
+    omit: Sequence[str] = (),
 ) -> bytes:
     """A workbook of ``sheets`` (``xl/worksheets/sheetN.xml``), with the shared strings part
-    ``shared_strings`` when given and any ``extra`` parts, deflated."""
+    ``shared_strings`` when given and any ``extra`` parts, deflated; the parts named in ``omit``
+    are left out (for a caller to write its own)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as book:
         book.writestr("[Content_Types].xml", _content_types(len(sheets), shared_strings is not None))
@@ -50,7 +52,8 @@ def xlsx(
         book.writestr("xl/workbook.xml", _workbook(sheets))
         book.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets), shared_strings is not None))
         for number, sheet in enumerate(sheets, start=1):
-            book.writestr(f"xl/worksheets/sheet{number}.xml", sheet.xml)
+            if f"xl/worksheets/sheet{number}.xml" not in omit:
+                book.writestr(f"xl/worksheets/sheet{number}.xml", sheet.xml)
         if shared_strings is not None:
             book.writestr("xl/sharedStrings.xml", shared_strings)
         for name, content in (extra or {}).items():

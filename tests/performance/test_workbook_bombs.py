@@ -17,49 +17,15 @@ from goldenthread.performance.loading.workbook import WorkbookLimits, check_work
 from goldenthread.performance.models import LoadBatch, Observation
 from tests import workbooks as wb
 
-CONTENT_TYPES = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
-<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
-<Default Extension="xml" ContentType="application/xml"/>
-<Override PartName="/xl/workbook.xml"
- ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
-<Override PartName="/xl/worksheets/sheet1.xml"
- ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
-</Types>"""
-ROOT_RELS = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-<Relationship Id="rId1" Target="xl/workbook.xml"
- Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/>
-</Relationships>"""
-WORKBOOK = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"
- xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
-<sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>"""
-WORKBOOK_RELS = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-<Relationship Id="rId1" Target="worksheets/sheet1.xml"
- Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>
-</Relationships>"""
-SHEET_START = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"""
-HEADER_ROW = (
-    b'<row r="1"><c r="A1" t="inlineStr"><is><t>metric</t></is></c><c r="B1" t="inlineStr"><is><t>org_unit</t></is>'
-    b'</c><c r="C1" t="inlineStr"><is><t>period</t></is></c><c r="D1" t="inlineStr"><is><t>value</t></is></c></row>'
-)
+SHEET_START = wb.DECLARATION + f'<worksheet xmlns="{wb.MAIN}">'.encode()
+HEADER_ROW = wb.row_xml(1, wb.HEADER)
 FAR_ROW = b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row>'
 
 
 def workbook(path: Path, sheet: bytes | None = None, *, extra: dict[str, bytes] | None = None) -> Path:
     """A minimal .xlsx whose one sheet has the XML ``sheet`` (or is streamed by the caller)."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as book:
-        book.writestr("[Content_Types].xml", CONTENT_TYPES)
-        book.writestr("_rels/.rels", ROOT_RELS)
-        book.writestr("xl/workbook.xml", WORKBOOK)
-        book.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
-        if sheet is not None:
-            book.writestr("xl/worksheets/sheet1.xml", sheet)
-        for name, data in (extra or {}).items():
-            book.writestr(name, data)
+    omit = () if sheet is not None else ("xl/worksheets/sheet1.xml",)
+    path.write_bytes(wb.xlsx([wb.Sheet("Data", sheet or b"")], extra=extra, omit=omit))
     return path
 
 
