@@ -26,7 +26,7 @@ from defusedxml.ElementTree import parse
 
 from goldenthread.planfile.workbook_scan import MB, Refused, Scan, SheetSize, WorkbookLimits, mb, scan_part
 
-__all__ = ["MB", "SheetEntry", "Verdict", "WorkbookLimits", "check_workbook_content", "mb", "over_limits"]
+__all__ = ["MB", "SheetEntry", "Verdict", "WorkbookLimits", "check_workbook_content", "mb"]
 
 
 @dataclass(frozen=True)
@@ -50,11 +50,6 @@ class Verdict:
     problem: str | None
     damaged: bool = False
     sheets: tuple[SheetEntry, ...] = ()
-
-
-def over_limits(content: bytes, limits: WorkbookLimits) -> str | None:
-    """What about this workbook is over ``limits`` or damaged, as a phrase; or None."""
-    return check_workbook_content(content, limits).problem
 
 
 #: an OLE compound file: an Excel workbook with a password to open it (encrypted), or an .xls
