@@ -140,7 +140,9 @@ def test_no_view_reads_the_address_itself():
     readers = sorted(
         str(path.relative_to(SRC)) for path in SRC.rglob("*.py") if "request.GET" in path.read_text(encoding="utf-8")
     )
-    assert readers == ["access/sso.py", "presenters/params.py", "web/views/errors.py"]
+    assert readers == ["access/sso.py", "presenters/params.py", "web/views/errors.py"], (
+        "read a page's parameters with goldenthread.presenters.params.of(request) (its .query for a presenter)"
+    )
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
