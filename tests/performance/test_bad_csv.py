@@ -381,3 +381,19 @@ def test_numbers_are_stored_alike_on_both_databases_and_reload_unchanged(plan, t
     assert Observation.objects.get().value == stored_decimal(Decimal(text))
     again = load_bytes(plan, tmp_path, content)
     assert again.ok and again.unchanged == 1 and again.batch is None
+
+
+@pytest.mark.parametrize("ending", [b"\n", b"\r"])
+def test_a_line_of_millions_of_values_is_refused_at_once(ending):
+    """Issue 15 (no hang): one line of ten million values took pandas' and the csv module's parsers
+    minutes and gigabytes; a line too long for a row of data is refused before either runs."""
+    import time
+
+    content = b"metric,org_unit,period,value" + ending + b"x," * 10_000_000 + ending
+    started = time.perf_counter()
+    table = read_table(content, name="wide.csv")
+    assert time.perf_counter() - started < 3
+    assert [f"{p.row}: {p.column}: {p.message}" for p in table.problems] == [
+        "2: row: is longer than 100,000 characters, too long for a row of a data file; check that the file is CSV, "
+        "with a line for each row"
+    ]

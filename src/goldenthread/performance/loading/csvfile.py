@@ -17,9 +17,13 @@ from functools import cache
 import numpy as np
 
 from goldenthread.performance.loading.encoding import decode
+from goldenthread.performance.loading.problems import Problem
 from goldenthread.performance.loading.table import Grid, Table, refused
 
 _SEPARATORS = {",": None, "\t": "tabs", ";": "semicolons"}
+#: the longest line read, in bytes (at least a quarter as many characters): a longer one, such as
+#: millions of commas, would take the parsers minutes and gigabytes to split into values
+MAX_LINE = 400_000
 
 
 def read_csv(content: bytes, name: str) -> Table:
@@ -27,6 +31,12 @@ def read_csv(content: bytes, name: str) -> Table:
     decoded = decode(content)
     if decoded.refusal is not None:
         return refused(name, decoded.refusal, decoded.line)
+    if long_line := _line_too_long(decoded.raw):
+        message = (
+            f"is longer than {MAX_LINE // 4:,} characters, too long for a row of a data file; check that the file is "
+            "CSV, with a line for each row"
+        )
+        return Table(name, [], [], [], problems=[Problem(name, long_line, "row", message)])
     text = decoded.text
     first = _first_line(text)
     delimiter = "," if "," in first or ("\t" not in first and ";" not in first) else ("\t" if "\t" in first else ";")
@@ -36,6 +46,22 @@ def read_csv(content: bytes, name: str) -> Table:
     if separated := _SEPARATORS[delimiter]:
         table.notes.append(f"columns separated by {separated}")
     return table
+
+
+def _line_too_long(raw: bytes) -> int | None:
+    """The number of the first line longer than :data:`MAX_LINE` bytes, or None (counted with
+    NumPy over the bytes, not line by line)."""
+    if len(raw) <= MAX_LINE:
+        return None
+    data = np.frombuffer(raw, dtype=np.uint8)
+    if np.diff(np.flatnonzero(data == 10), prepend=-1, append=len(data)).max() <= MAX_LINE:
+        return None  # (LF-separated lines are all short, so any CR-separated ones are too)
+    lf, cr = data == 10, data == 13
+    cr[:-1] &= ~lf[1:]  # a CR before an LF ends no line of its own
+    ends = np.flatnonzero(lf | cr)
+    lengths = np.diff(ends, prepend=-1, append=len(data)) - 1
+    longest = int(np.argmax(lengths))
+    return longest + 1 if lengths[longest] > MAX_LINE else None
 
 
 def _first_line(text: str) -> str:

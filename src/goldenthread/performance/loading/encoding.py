@@ -45,6 +45,9 @@ class Decoded:
     note: str | None = None
     refusal: str | None = None
     line: int = 1
+    #: the text's bytes where line breaks are the bytes 10 and 13 (UTF-8 or Windows-1252): the
+    #: file's own, else the text in UTF-8
+    raw: bytes = b""
 
 
 def decode(content: bytes) -> Decoded:
@@ -69,13 +72,13 @@ def _unicode(content: bytes, codec: str, label: str) -> Decoded:
         return Decoded(
             refusal=f"starts as {label} but byte {exc.start + 1:,} cannot be read as {codec.upper()}; {SAVE_AS_UTF8}"
         )
-    return Decoded(text, f"read as {label}, not UTF-8")
+    return Decoded(text, f"read as {label}, not UTF-8", raw=text.encode("utf-8", errors="surrogatepass"))
 
 
 def _utf8_or_1252(content: bytes, *, marked: bool) -> Decoded:
     """UTF-8; failing that, Windows-1252 (Excel's CSV on Windows); failing that, refused."""
     try:
-        return Decoded(content.decode("utf-8"))
+        return Decoded(content.decode("utf-8"), raw=content)
     except UnicodeDecodeError as exc:
         first_bad = exc.start
     line = _line_of(content, first_bad)
@@ -92,8 +95,11 @@ def _utf8_or_1252(content: bytes, *, marked: bool) -> Decoded:
     mark = "starts with a UTF-8 byte-order mark but is not UTF-8" if marked else "is not UTF-8"
     return Decoded(
         text,
-        f"{mark} (from line {line:,}), so it was read as Windows-1252 text, the encoding of Excel’s “CSV (Comma "
-        "delimited)”; check accented letters and symbols such as £, or save the file as “CSV UTF-8”",
+        raw=content,
+        note=(
+            f"{mark} (from line {line:,}), so it was read as Windows-1252 text, the encoding of Excel’s “CSV (Comma "
+            "delimited)”; check accented letters and symbols such as £, or save the file as “CSV UTF-8”"
+        ),
     )
 
 
