@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from goldenthread.performance.loading import read_table
+from goldenthread.planfile.validate import Result
 from goldenthread.planfile.workbook_read import validate_workbook
 from tests import workbooks as wb
 
@@ -49,7 +50,7 @@ def read_data(content: bytes) -> None:
         assert table.columns and len(table.cells) == len(table.columns)
 
 
-def read_plan(content: bytes) -> None:
+def read_plan(content: bytes) -> Result:
     """The plan reader's answer: a plan, or problems each located in the file, a sheet or a cell."""
     started = time.monotonic()
     result = validate_workbook(content, "plan.xlsx")
@@ -57,6 +58,7 @@ def read_plan(content: bytes) -> None:
     assert (result.plan is None) == bool(result.problems)
     for problem in result.problems:
         assert str(problem).startswith("plan.xlsx") and problem.message
+    return result
 
 
 @RUNS
@@ -123,3 +125,22 @@ def test_a_plan_workbook_with_damaged_bytes_is_read_or_refused(places):
 @given(part=st.integers(min_value=0), start=st.integers(min_value=0), length=st.integers(0, 40), insert=inserts)
 def test_a_plan_workbook_with_damaged_xml_is_read_or_refused(part, start, length, insert):
     read_plan(xml_mutated(PLAN, part, start, length, insert))
+
+
+OBJECTIVES = wb.sheet_part(PLAN, "Objectives")
+OBJECTIVE_COLUMNS = ["code", "level", "title", "description", "parent", "org_unit", "owner", "contributes_to"]
+xml_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=20)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    header=st.lists(st.sampled_from([*OBJECTIVE_COLUMNS, "", "other", "CODE"]), min_size=0, max_size=9),
+    rows=st.lists(st.lists(xml_text, max_size=9), max_size=8),
+)
+def test_a_plan_sheet_of_generated_cells_is_a_plan_or_problems_at_cells(header, rows):
+    """Well-formed cells of any text in the Objectives sheet: the reader itself never fails (a
+    failure would show as 'cannot be read as an Excel workbook')."""
+    written = b"".join(wb.row_xml(n, cells) for n, cells in enumerate([header, *rows], start=1))
+    content = wb.replaced(PLAN, OBJECTIVES, wb.sheet_xml(written))
+    result = read_plan(content)
+    assert not any("cannot be read as an Excel workbook" in str(p) for p in result.problems), result.problems
