@@ -21,7 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from goldenthread.audit import records as audit
-from goldenthread.planfile import Problem, plan_document, schema, validate_data
+from goldenthread.planfile import Problem, fields, plan_document, schema, validate_data
 from goldenthread.planfile.periods import PeriodError
 from goldenthread.plans import models as m
 from goldenthread.plans.documents import (
@@ -142,6 +142,9 @@ def _reason(reason: str) -> str:
     if not reason:
         message = "Say why this is changing, e.g. 'Target revised by the board'"
         raise EditProblems([Problem("", 0, 0, "reason", message)])
+    problem = fields.text_problem(reason, max_length=fields.DESCRIPTION_LENGTH)
+    if problem:  # the plan file's own rule for its texts: nothing the database refuses or shows reversed
+        raise EditProblems([Problem("", 0, 0, "reason", f"The reason {problem}")])
     return reason
 
 
