@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from goldenthread.cycles.forms.fields import parse_date
-from goldenthread.cycles.models import AccountabilityReview, Submission
+from goldenthread.cycles.models import AccountabilityReview, Publication, Submission
 
 UPDATE = "/plans/nhsei-2019/periods/2019-20-q1/units/medical/update/"
 REVIEW = "/plans/nhsei-2019/periods/2019-20-q1/units/medical/review/edit/"
@@ -96,3 +96,11 @@ def test_any_update_is_saved_or_refused_at_its_fields(world, login, numerator, d
         },
     )
     assert response.status_code in (200, 302, 400), (numerator, denominator, commentary, response.status_code)
+
+
+def test_publishing_a_period_that_is_no_slug(world, login):
+    """Issue 15: a NUL in the period publish names was sent to the database (PostgreSQL: a 500)."""
+    client = login(world.users["planner"])
+    response = client.post("/plans/nhsei-2019/publish/", {"period": "2019-20-q1\x00", "action": "publish"})
+    assert response.status_code == 404
+    assert not Publication.objects.exists()

@@ -4,6 +4,7 @@ reminders, publishing, and what is overdue."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.validators import slug_re
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -77,6 +78,8 @@ def publish(request: HttpRequest, code: str) -> HttpResponse:
     if not rules.may_run_cycle(request.user, plan):
         return policy.forbidden(request, "Only this plan's planning team can publish it.")
     slug = request.POST.get("period", "")
+    if slug and not slug_re.fullmatch(slug):  # never a NUL or other text a database refuses
+        raise Http404(f"{plan.code} has no reporting period like that")
     period = ReportingPeriod.objects.filter(plan=plan, slug=slug).first() if slug else None
     if slug and (period is None or period.slug != slug):
         raise Http404(f"{plan.code} has no reporting period '{slug}'")
