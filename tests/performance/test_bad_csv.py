@@ -397,3 +397,29 @@ def test_a_line_of_millions_of_values_is_refused_at_once(ending):
         "2: row: is longer than 100,000 characters, too long for a row of a data file; check that the file is CSV, "
         "with a line for each row"
     ]
+
+
+def test_rows_one_value_longer_than_the_header_are_not_shifted(plan, tmp_path):
+    """Issue 15 (found with the generated tests' bound): when every row had one value more than the
+    header, pandas took the first value of each row as an index and read the rest under the wrong
+    columns. Empty extra values (a trailing comma) are left out; others are problems of their rows."""
+    trailing = load_bytes(plan, tmp_path, b"metric,org_unit,period,value\nGBP,rx1,2016/17,5,\nGBP,rx2,2016/17,6,\n")
+    assert trailing.ok and trailing.created == 2, problems(trailing)
+    assert sorted(Observation.objects.values_list("org_unit__code", "value")) == [("rx1", 5), ("rx2", 6)]
+    extra = load_bytes(plan, tmp_path, b"metric,org_unit,period,value\nGBP,rx1,2016/17,5,9\nGBP,rx2,2016/17,6,9\n")
+    assert [p.row for p in extra.problems] == [2, 3]
+    assert all("has 5 values but the header (line 1) names 4 columns" in p.message for p in extra.problems)
+
+
+def test_a_file_of_too_many_values_is_refused_before_it_is_read(plan, tmp_path):
+    """Issue 15 (no hang, bounded memory): every value is held while it is checked, so a file of
+    more than MAX_CELLS values is refused at once, saying how to split it."""
+    from goldenthread.performance.loading.csvfile import MAX_CELLS
+
+    content = b"metric,org_unit,period,value\n" + b"x,x,x,x,x,x,x,x,x,x\n" * (MAX_CELLS // 10 + 1)
+    report = load_bytes(plan, tmp_path, content)
+    assert len(report.problems) == 1 and problems(report)[0].startswith("1: file: has 10,000,0")
+    assert problems(report)[0].endswith(
+        f"values, more than the {MAX_CELLS:,} a data file may have; split it into files of fewer rows, or leave "
+        "out the columns that are not loaded"
+    )

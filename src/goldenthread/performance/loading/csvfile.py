@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import warnings
 from functools import cache
 
 import numpy as np
@@ -24,6 +25,9 @@ _SEPARATORS = {",": None, "\t": "tabs", ";": "semicolons"}
 #: the longest line read, in bytes (at least a quarter as many characters): a longer one, such as
 #: millions of commas, would take the parsers minutes and gigabytes to split into values
 MAX_LINE = 400_000
+#: the most values (lines × the header's columns) a file may have: every value is held in memory
+#: as it is checked, about 60 bytes each at worst
+MAX_CELLS = 10_000_000
 
 
 def read_csv(content: bytes, name: str) -> Table:
@@ -40,6 +44,12 @@ def read_csv(content: bytes, name: str) -> Table:
     text = decoded.text
     first = _first_line(text)
     delimiter = "," if "," in first or ("\t" not in first and ";" not in first) else ("\t" if "\t" in first else ";")
+    if (cells := _cells(decoded.raw, first, delimiter)) > MAX_CELLS:
+        message = (
+            f"has {cells:,} values, more than the {MAX_CELLS:,} a data file may have; split it into files of fewer "
+            "rows, or leave out the columns that are not loaded"
+        )
+        return refused(name, message)
     table = _fast(text, first, delimiter, name) or _exact(text, delimiter, name)
     if decoded.note:
         table.notes.append(decoded.note)
@@ -62,6 +72,13 @@ def _line_too_long(raw: bytes) -> int | None:
     lengths = np.diff(ends, prepend=-1, append=len(data)) - 1
     longest = int(np.argmax(lengths))
     return longest + 1 if lengths[longest] > MAX_LINE else None
+
+
+def _cells(raw: bytes, first: str, delimiter: str) -> int:
+    """How many values the file will hold: its values as separated, or lines × the columns of the
+    header when more (short rows are filled to the header's width)."""
+    lines = raw.count(b"\n") + raw.count(b"\r") - raw.count(b"\r\n") + 1
+    return max(raw.count(delimiter.encode()) + lines, lines * (first.count(delimiter) + 1))
 
 
 def _first_line(text: str) -> str:
@@ -92,16 +109,21 @@ def _fast(text: str, first: str, delimiter: str, name: str) -> Table | None:
     if not all(header) or len(set(header)) != len(header):
         return None
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error):
+        with warnings.catch_warnings():
+            # rows longer than the header: pandas would take their first values as an index and
+            # shift the rest under the wrong columns; the exact reader reports them
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.StringIO(text),
+                sep=delimiter,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=False,
+                engine="c",
+                index_col=False,
+            )
+    except (pd.errors.ParserError, pd.errors.ParserWarning, pd.errors.EmptyDataError, ValueError, csv.Error):
         return None
     lines_in_text = text.count("\n") + (0 if text.endswith("\n") else 1)
     if frame.shape[1] != len(header) or lines_in_text != len(frame) + 1:
