@@ -51,6 +51,7 @@ class WorkbookLimits:
     sheet_elements: int = 10_000_000  # XML elements of one sheet, or of the shared strings
     elements: int = 100_000  # XML elements of any other part (100,000 styles cost openpyxl 4 s, 250 MB)
     workbook_elements: int = 20_000_000  # XML elements of all the parts together
+    formula_chars: int = 5_000_000  # characters of shared formulas rewritten for the cells sharing them
     depth: int = 100  # XML nesting (Excel's parts nest about 20 deep at most)
 
 
@@ -189,6 +190,9 @@ class _Counter:
         self.size: SheetSize | None = None
         self.names: dict[str, str] = {}  # tag -> local name
         self.letters: dict[str, int] = {}  # column letters -> number
+        self.formulas: dict[str, int] = {}  # shared formula's si -> its length
+        self.master: str | None = None  # the shared formula whose length is being measured
+        self.rewritten = 0  # characters of shared formulas openpyxl would rewrite
         self.parser = expat.ParserCreate(namespace_separator="}")
         self.parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
         self.parser.StartDoctypeDeclHandler = _forbid(part, "a DOCTYPE declaration")
@@ -270,6 +274,9 @@ class _Counter:
         here = self.parser.CurrentByteIndex
         if here - self.mark > self.limits.text_bytes:
             self._gap(here)
+        if self.master is not None:  # the shared formula just passed: its length
+            self.formulas[self.master] = here - self.mark
+            self.master = None
         self.mark = here
         self.elements += 1
         if self.elements > self.limits.sheet_elements:
@@ -285,6 +292,23 @@ class _Counter:
             self._declared(attrib.get("ref", ""))
         elif local in ("mergeCell", "hyperlink"):
             self._expanded(local, attrib.get("ref", ""))
+        elif local == "f" and attrib.get("t") == "shared":
+            self._shared(attrib)
+
+    def _shared(self, attrib: dict[str, str]) -> None:
+        """A shared formula: openpyxl rewrites the first cell's formula for each cell sharing it,
+        which costs its length each time (5,000 rows sharing one of 2,000 characters: 34 s)."""
+        si = attrib.get("si", "")
+        if "ref" in attrib:
+            self.master = si
+            return
+        self.rewritten += self.formulas.get(si, 0)
+        if self.rewritten > self.limits.formula_chars:
+            raise Refused(
+                f"has shared formulas that would be rewritten for each cell, over {self.limits.formula_chars:,} "
+                "characters of formulas; goldenthread reads at most that many (paste the values over the formulas)",
+                part=self.part,
+            )
 
     # worksheets
     def _new_row(self, number: str | None) -> None:
