@@ -90,7 +90,7 @@ def test_a_plan_from_a_template_copies_its_levels_units_and_owners(plan):
     ("changes", "field", "message"),
     [
         ({"code": "example-2019"}, "code", "already exists; choose another code"),
-        ({"code": "bad code"}, "code", "String should match pattern"),
+        ({"code": "bad code"}, "code", "is part of its web address: use letters, digits and . _ -"),
         ({"title": ""}, "title", "String should have at least 1 character"),
         ({"start": "2020/22"}, "start", "is not a financial year"),
         ({"levels": " ; "}, "levels", "Give the plan&#39;s levels of objectives"),
