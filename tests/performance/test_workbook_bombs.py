@@ -172,6 +172,7 @@ HANGS = {
     "a shared string just under the ratio": (lambda: wb.long_shared_string(2_000_000), "has a text of over 128 KB"),
     "merged cells over the sheet": (lambda: wb.with_sheet_extra(MERGED), "merged cells covering 97,500,000 cells"),
     "shared formulas, 75 KB": (wb.shared_formulas, "has shared formulas that would be rewritten for each cell"),
+    "60,000 conditional formats": (wb.conditional_formats, "has over 50,000 XML elements besides its cells"),
     "150,000 defined names": (wb.many_defined_names, "has a part (xl/workbook.xml) of over 100,000 XML elements"),
     "a link over the sheet": (lambda: wb.with_sheet_extra(LINKED), "a link reaching cell XFD1048576"),
 }

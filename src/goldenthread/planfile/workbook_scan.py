@@ -29,6 +29,11 @@ XML_SUFFIXES = (".xml", ".rels")
 CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
 RANGE = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Za-z]{1,3})\$?([0-9]{1,7}))?")
 EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
+#: the elements of a sheet's rows and cells (rich text runs and their properties included)
+CELL_PARTS = frozenset(
+    "worksheet sheetData row c v f is t r rPr rPh phoneticPr b i u strike sz color rFont family scheme vertAlign "
+    "charset outline shadow condense extend".split()
+)
 
 
 MB = 1024 * 1024
@@ -52,6 +57,7 @@ class WorkbookLimits:
     elements: int = 100_000  # XML elements of any other part (100,000 styles cost openpyxl 4 s, 250 MB)
     workbook_elements: int = 20_000_000  # XML elements of all the parts together
     formula_chars: int = 5_000_000  # characters of shared formulas rewritten for the cells sharing them
+    sheet_extras: int = 50_000  # XML elements of one sheet besides its cells (formats, validations, ...)
     depth: int = 100  # XML nesting (Excel's parts nest about 20 deep at most)
 
 
@@ -193,6 +199,7 @@ class _Counter:
         self.formulas: dict[str, int] = {}  # shared formula's si -> its length
         self.master: str | None = None  # the shared formula whose length is being measured
         self.rewritten = 0  # characters of shared formulas openpyxl would rewrite
+        self.extras = 0  # elements of a sheet besides its cells
         self.parser = expat.ParserCreate(namespace_separator="}")
         self.parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
         self.parser.StartDoctypeDeclHandler = _forbid(part, "a DOCTYPE declaration")
@@ -288,12 +295,26 @@ class _Counter:
             self._new_cell(attrib.get("r"))
         elif local == "row":
             self._new_row(attrib.get("r"))
-        elif local == "dimension":
+        elif local == "f":
+            if attrib.get("t") == "shared":
+                self._shared(attrib)
+        elif local not in CELL_PARTS:
+            self._extra(local, attrib)
+
+    def _extra(self, local: str, attrib: dict[str, str]) -> None:
+        """An element of a sheet besides its cells: each costs openpyxl far more than a cell (200,000
+        conditional formats: 19 s and 400 MB), so they have a limit of their own."""
+        self.extras += 1
+        if self.extras > self.limits.sheet_extras:
+            raise Refused(
+                f"has over {self.limits.sheet_extras:,} XML elements besides its cells (formats, validations, "
+                "links, merged cells); goldenthread reads a sheet of at most that many",
+                part=self.part,
+            )
+        if local == "dimension":
             self._declared(attrib.get("ref", ""))
         elif local in ("mergeCell", "hyperlink"):
             self._expanded(local, attrib.get("ref", ""))
-        elif local == "f" and attrib.get("t") == "shared":
-            self._shared(attrib)
 
     def _shared(self, attrib: dict[str, str]) -> None:
         """A shared formula: openpyxl rewrites the first cell's formula for each cell sharing it,
