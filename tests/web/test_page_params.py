@@ -172,3 +172,15 @@ def test_any_period_of_a_pack_is_a_200_or_a_400(admin, page, name, value):
     """Issue 15 finding 1: the packs' ``period`` and ``as_at``, any value: the pack or the 400 page."""
     response = admin.get(page, {name: value})
     assert response.status_code in (200, 400), (page, name, value, response.status_code)
+
+
+def test_a_bad_period_sent_by_a_form_leads_back_to_its_page(admin):
+    """Issue 15 finding 1: the scorecard's pack form with year 0: the 400 page in the form's terms,
+    with a link back to the page the form was on."""
+    response = admin.post(
+        "/plans/t/reports/builds/", {"period": "0000"}, HTTP_REFERER="http://testserver/plans/t/scorecard/"
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and "There is a problem with what the form sent" in page
+    assert "The pack&#39;s period sent by the form (period=0000) cannot be shown" in page
+    assert 'href="http://testserver/plans/t/scorecard/"' in page

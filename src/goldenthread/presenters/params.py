@@ -95,20 +95,21 @@ class Params:
         return int(value)
 
 
-def period_value(name: str, value: str, *, what: str = "period") -> Period | None:
-    """The period ``value`` of parameter ``name`` names, None for "", else :class:`BadParameter`."""
+def period_value(name: str, value: str, *, what: str = "period", where: str = "in the address") -> Period | None:
+    """The period ``value`` of parameter ``name`` names, None for "", else :class:`BadParameter`
+    (``where``: "in the address", or "sent by the form" for a form's field)."""
     value = value.strip()
     if not value:
         return None
     problem = text_problem(value, max_length=PERIOD_TEXT_LENGTH)
     if problem:
-        raise BadParameter(name, f"“{name}” in the address {problem}.")
+        raise BadParameter(name, f"“{name}” {where} {problem}.")
     try:
         return parse_period(value)
     except PeriodError as exc:
         advice = "" if "write" in str(exc).lower() else " Write a quarter as 2016/17 Q4, a financial year as 2016/17."
         raise BadParameter(
-            name, f"The {what} in the address ({name}={_shown(value)}) cannot be shown: {exc}.{advice}"
+            name, f"The {what} {where} ({name}={_shown(value)}) cannot be shown: {exc}.{advice}"
         ) from None
 
 

@@ -87,7 +87,7 @@ def start(request: HttpRequest, plan: Plan, as_at) -> HttpResponse:
         return HttpResponse("Ask for a pack with the button on the scorecard page.", status=405)
     if refused := _refused(request):
         return refused
-    period = asked_period(request.POST.get("period", ""), as_at)
+    period = asked_period(request.POST.get("period", ""), as_at, where="sent by the form")
     build = jobs.request_build(plan, period, request.user)
     return redirect("report-build", plan.code, build.pk)
 

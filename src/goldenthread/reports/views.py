@@ -36,10 +36,10 @@ class Download(Protocol):
     def file_stem(self) -> str: ...
 
 
-def asked_period(raw: str, as_at: AsAt) -> Period:
+def asked_period(raw: str, as_at: AsAt, where: str = "in the address") -> Period:
     """The period a pack is asked for (``period=``), else the page's "as at" period; a bad one is
     the 400 page that says how to write it (:class:`goldenthread.presenters.params.BadParameter`)."""
-    return period_value("period", raw, what="pack's period") or as_at.period
+    return period_value("period", raw, what="pack's period", where=where) or as_at.period
 
 
 def pack_view(view: Callable[..., tuple[Download, bytes]]) -> Callable[..., HttpResponse]:
