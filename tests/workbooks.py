@@ -390,3 +390,9 @@ def conditional_formats(count: int = 60_000) -> bytes:
     rule = b'<conditionalFormatting sqref="A%d"><cfRule type="expression" priority="%d"><formula>1</formula></cfRule>'
     formats = b"".join(rule % (n % 100 + 1, n) + b"</conditionalFormatting>" for n in range(1, count + 1))
     return with_sheet_extra(formats)
+
+
+def many_parts_of_elements(parts: int = 3, elements: int = 90_000) -> bytes:
+    """A good data file with ``parts`` more XML parts (drawings, say) of ``elements`` each."""
+    part = DECLARATION + b"<drawing>" + b"<a/>" * elements + b"</drawing>"
+    return xlsx([Sheet("Data", data_sheet(GOOD_ROWS))], extra={f"xl/drawings/d{n}.xml": part for n in range(parts)})

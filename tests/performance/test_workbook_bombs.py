@@ -173,6 +173,7 @@ HANGS = {
     "merged cells over the sheet": (lambda: wb.with_sheet_extra(MERGED), "merged cells covering 97,500,000 cells"),
     "shared formulas, 75 KB": (wb.shared_formulas, "has shared formulas that would be rewritten for each cell"),
     "60,000 conditional formats": (wb.conditional_formats, "has over 50,000 XML elements besides its cells"),
+    "parts of 270,000 elements": (wb.many_parts_of_elements, "has over 200,000 XML elements besides its sheets"),
     "150,000 defined names": (wb.many_defined_names, "has a part (xl/workbook.xml) of over 100,000 XML elements"),
     "a link over the sheet": (lambda: wb.with_sheet_extra(LINKED), "a link reaching cell XFD1048576"),
 }

@@ -58,6 +58,7 @@ class WorkbookLimits:
     workbook_elements: int = 20_000_000  # XML elements of all the parts together
     formula_chars: int = 5_000_000  # characters of shared formulas rewritten for the cells sharing them
     sheet_extras: int = 50_000  # XML elements of one sheet besides its cells (formats, validations, ...)
+    other_elements: int = 200_000  # XML elements of all the parts besides the sheets and shared strings
     depth: int = 100  # XML nesting (Excel's parts nest about 20 deep at most)
 
 
@@ -99,16 +100,24 @@ class Scan:
     sheets: dict[str, SheetSize] = field(default_factory=dict)
     unpacked: int = 0
     elements: int = 0
+    others: int = 0
 
-    def add(self, part: str, size: SheetSize | None, elements: int, limits: WorkbookLimits) -> None:
-        """Count a part streamed: a sheet's size; the elements of all the parts, within the limit."""
-        if size is not None:
-            self.sheets[part] = size
-        self.elements += elements
-        if self.elements > limits.workbook_elements:
+    def add(self, part: str, counter: _Counter, limits: WorkbookLimits) -> None:
+        """Count a part streamed: a sheet's size; the elements of all the parts, and of those
+        besides the sheets and shared strings (each an object to openpyxl), within their limits."""
+        if counter.size is not None:
+            self.sheets[part] = counter.size
+        self.elements += counter.elements
+        if counter.other:
+            self.others += counter.elements
+        if self.elements > limits.workbook_elements or self.others > limits.other_elements:
+            figure, where = (
+                (limits.workbook_elements, "in all")
+                if self.elements > limits.workbook_elements
+                else (limits.other_elements, "besides its sheets and texts (styles, names, drawings, comments)")
+            )
             raise Refused(
-                f"has over {limits.workbook_elements:,} XML elements in all; goldenthread reads a workbook of at "
-                "most that many"
+                f"has over {figure:,} XML elements {where}; goldenthread reads a workbook of at most that many"
             )
 
 
@@ -146,7 +155,7 @@ def scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: WorkbookL
     except (NotImplementedError, RuntimeError) as exc:  # another compression; a password
         raise Refused(f"cannot be opened: its part {name} {_unreadable(exc)}", part=name, damaged=True) from exc
     if counter is not None:
-        scan.add(name, counter.size, counter.elements, limits)
+        scan.add(name, counter, limits)
 
 
 def _unpacked(limits: WorkbookLimits) -> str:
@@ -200,6 +209,7 @@ class _Counter:
         self.master: str | None = None  # the shared formula whose length is being measured
         self.rewritten = 0  # characters of shared formulas openpyxl would rewrite
         self.extras = 0  # elements of a sheet besides its cells
+        self.other = False  # a part besides the sheets and the shared strings
         self.parser = expat.ParserCreate(namespace_separator="}")
         self.parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
         self.parser.StartDoctypeDeclHandler = _forbid(part, "a DOCTYPE declaration")
@@ -236,6 +246,7 @@ class _Counter:
         elif root == "sst":
             self.parser.StartElementHandler = self._strings
         else:
+            self.other = True
             self.parser.StartElementHandler = self._other
             self.parser.EndElementHandler = self._end
         self.parser.StartElementHandler(tag, attrib)
