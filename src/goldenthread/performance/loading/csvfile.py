@@ -25,8 +25,8 @@ _SEPARATORS = {",": None, "\t": "tabs", ";": "semicolons"}
 #: the longest line read, in bytes (at least a quarter as many characters): a longer one, such as
 #: millions of commas, would take the parsers minutes and gigabytes to split into values
 MAX_LINE = 400_000
-#: the most values (lines × the header's columns) a file may have: every value is held in memory
-#: as it is checked, about 60 bytes each at worst
+#: the most values a file may have (as separated, or lines × the header's columns when more):
+#: every value is held in memory as it is checked, about 60 bytes each at worst
 MAX_CELLS = 10_000_000
 
 
