@@ -58,6 +58,9 @@ CASES = {
         "1.5 GB shared string": lambda: wb.huge_shared_string(1_500_000_000),
         "2 MB shared string, incompressible": lambda: wb.long_shared_string(2_000_000),
         "merged A1:XFD1048576": lambda: wb.with_sheet_extra(MERGED),
+        "shared formulas, 75 KB": wb.shared_formulas,
+        "60,000 conditional formats": wb.conditional_formats,
+        "150,000 defined names": wb.many_defined_names,
         "rows past the dimension": wb.rows_past_dimension,
         "hidden first sheet": wb.hidden_first_sheet,
     },
@@ -68,6 +71,7 @@ CASES = {
             wb.sheet_xml(wb.row_xml(1, ["code"])).replace(b"</sheetData>", b"</sheetData>" + MERGED)
         ),
         "corrupted member": lambda: wb.corrupted_member("xl/worksheets/sheet9.xml", wb.plan_workbook()),
+        "a comment at XFD1048576": lambda: wb.comment_at(wb.plan_workbook(), "Risks", "XFD1048576"),
         "DOCTYPE in workbook.xml": lambda: wb.replaced(
             wb.plan_workbook(), "xl/workbook.xml", wb.DECLARATION + b'<!DOCTYPE w [<!ENTITY x "y">]><workbook/>'
         ),

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from defusedxml.ElementTree import parse
+from defusedxml.ElementTree import iterparse, parse
 
 from goldenthread.planfile.workbook_scan import MB, Refused, Scan, SheetSize, WorkbookLimits, mb, scan_part
 
@@ -198,13 +198,13 @@ def _sheets(archive: zipfile.ZipFile) -> list[SheetEntry]:
     if rels not in names:
         return []
     sheets = []
-    for element in parse(archive.open(book), forbid_dtd=True).iter():
+    for _event, element in iterparse(archive.open(book), forbid_dtd=True):  # its names may be many
         rid = next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
-        if _local(element.tag) != "sheet" or rid is None:
-            continue
-        part = _target(archive, rels, folder, _with_id(rid))
-        if part in names:
-            sheets.append(SheetEntry(element.get("name", ""), element.get("state", "visible"), part))
+        if _local(element.tag) == "sheet" and rid is not None:
+            part = _target(archive, rels, folder, _with_id(rid))
+            if part in names:
+                sheets.append(SheetEntry(element.get("name", ""), element.get("state", "visible"), part))
+        element.clear()
     return sheets
 
 
