@@ -125,3 +125,12 @@ def test_generated_periods_of_any_year(year, number, shape):
     except PeriodError:
         return
     assert EARLIEST_YEAR <= period.start.year and period.end.year <= LATEST_YEAR
+
+
+@pytest.mark.parametrize("text", ["２０１９/２０", "٢٠١٩-٠١", "2019/２０ Q1", "१ March 2017"])
+def test_digits_of_other_scripts_are_refused_not_read_as_another_period(text):
+    """Issue 15 finding 14's class: Python's ``\\d`` matched full-width and Arabic-Indic digits, so
+    '２０１９/２０' was silently taken as 2019/20 while the same digits in a number were refused.
+    Periods take the digits 0 to 9 only, and the message says so."""
+    with pytest.raises(PeriodError, match="write its digits as 0 to 9"):
+        parse_period(text)

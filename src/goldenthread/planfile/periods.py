@@ -26,25 +26,26 @@ MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
 
-_FY = re.compile(r"^(\d{4})\s*/\s*(\d{2}|\d{4})$")
+_FY = re.compile(r"^([0-9]{4})\s*/\s*([0-9]{2}|[0-9]{4})$")
 _QUARTER = re.compile(
-    r"^(?:(\d{4})\s*/\s*(\d{2}|\d{4})\s*[- ]\s*Q([1-4])|Q([1-4])\s+(\d{4})\s*/\s*(\d{2}|\d{4}))$", re.I
+    r"^(?:([0-9]{4})\s*/\s*([0-9]{2}|[0-9]{4})\s*[- ]\s*Q([1-4])|Q([1-4])\s+([0-9]{4})\s*/\s*([0-9]{2}|[0-9]{4}))$",
+    re.I,
 )
-_ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_NAMED_MONTH = re.compile(r"^(?:end\s+(?:of\s+)?)?([A-Za-z]+)\.?\s+(\d{4})$")
-_UK_DATE = re.compile(r"^(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})$")
-_CAL_YEAR = re.compile(r"^(\d{4})$")
+_ISO_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+_ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+_NAMED_MONTH = re.compile(r"^(?:end\s+(?:of\s+)?)?([A-Za-z]+)\.?\s+([0-9]{4})$")
+_UK_DATE = re.compile(r"^([0-9]{1,2})\s+([A-Za-z]+)\.?\s+([0-9]{4})$")
+_CAL_YEAR = re.compile(r"^([0-9]{4})$")
 #: shapes of a period or date that no notation above takes: a quarter numbered past Q4, a month
 #: or day of one digit or of three, a date written day/month/year — never free text
 _LOOKS_LIKE_A_PERIOD = (
     (
-        re.compile(r"^\d{4}\s*/\s*\d{2,4}\s*[- ]?\s*Q\d+$|^Q\d+\s*\d{4}\s*/\s*\d{2,4}$", re.I),
+        re.compile(r"^[0-9]{4}\s*/\s*[0-9]{2,4}\s*[- ]?\s*Q[0-9]+$|^Q[0-9]+\s*[0-9]{4}\s*/\s*[0-9]{2,4}$", re.I),
         "a financial year has quarters Q1 to Q4; write a quarter as 2016/17 Q4",
     ),
-    (re.compile(r"^\d{1,6}-\d{1,3}(?:-\d{1,3})?$"), "write a month as 2017-01 and a date as 2017-03-31"),
-    (re.compile(r"^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$"), "write a date as 2017-03-31 or 31 March 2017"),
-    (re.compile(r"^\d{1,6}\s*/\s*\d{1,6}$"), "write a financial year as 2016/17"),
+    (re.compile(r"^[0-9]{1,6}-[0-9]{1,3}(?:-[0-9]{1,3})?$"), "write a month as 2017-01 and a date as 2017-03-31"),
+    (re.compile(r"^[0-9]{1,2}[/.][0-9]{1,2}[/.][0-9]{2,4}$"), "write a date as 2017-03-31 or 31 March 2017"),
+    (re.compile(r"^[0-9]{1,6}\s*/\s*[0-9]{1,6}$"), "write a financial year as 2016/17"),
 )
 
 
@@ -134,6 +135,8 @@ def parse_period(text: str) -> Period:
     for shape, advice in _LOOKS_LIKE_A_PERIOD:
         if shape.match(raw):
             raise PeriodError(f"{quoted(raw)} is not a period: {advice}")
+    if any(c.isdigit() and not c.isascii() for c in raw):
+        raise PeriodError(f"{quoted(raw)} is not a period: write its digits as 0 to 9, e.g. 2016/17 Q4")
     raise NotAPeriod(
         f"{quoted(raw)} is not a period; write a financial year (2016/17), a quarter (2016/17 Q4), "
         "a month (2017-01) or a date (2017-03-31)"

@@ -16,7 +16,7 @@ EPOCH = date(1970, 1, 1)
 #: the day of a row without a period
 NO_DAY = np.iinfo(np.int64).min
 
-_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_UK_DATE = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
 _PRECISION_NAMES = {
     "day": "date",
     "month": "month",
