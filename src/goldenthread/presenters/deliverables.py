@@ -31,6 +31,7 @@ from goldenthread.performance.definitions import Definitions, definitions_in_for
 from goldenthread.plans import models as m
 from goldenthread.plans.tree import Tree
 from goldenthread.presenters.as_at import AsAt, Option
+from goldenthread.presenters.paging import Pager
 from goldenthread.presenters.plan_version import version_line
 from goldenthread.presenters.reported import plan_reports
 
@@ -76,10 +77,17 @@ class StateGroup:
     heading: str
     colour: str
     items: list[Deliverable]
+    page_items: list[Deliverable] | None = None  # a large plan's: those on the page shown (paging.page_groups)
+    list_href: str = ""  # and where its list starts
 
     @property
     def count(self) -> int:
         return len(self.items)
+
+    @property
+    def shown_items(self) -> list[Deliverable]:
+        """The items the page lists: all of them, or those on this page of a large plan's list."""
+        return self.items if self.page_items is None else self.page_items
 
 
 @dataclass
@@ -101,6 +109,7 @@ class DeliverablesPage:
     due_soon_days: int = DUE_SOON_DAYS
     keep: dict[str, str] = field(default_factory=dict)  # the filters, for the period form to keep
     version_line: str = ""  # which version of the plan's dates are shown, when not the latest
+    pager: Pager | None = None  # a large plan's activities a page at a time
 
 
 def state_of(status: str, due: date | None, as_at: date) -> str:

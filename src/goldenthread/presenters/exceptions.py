@@ -16,6 +16,7 @@ from goldenthread.performance.definitions import Definitions
 from goldenthread.planfile.periods import Period, period_name
 from goldenthread.plans import models as m
 from goldenthread.presenters.metric import default_where
+from goldenthread.presenters.paging import Pager
 from goldenthread.presenters.plan_version import assessment_version_line
 from goldenthread.presenters.reported import assess, plan_reports
 from goldenthread.presenters.values import format_target, format_value
@@ -48,6 +49,13 @@ class ExceptionGroup:
     objective_title: str
     directorate: str
     items: list[ExceptionItem] = field(default_factory=list)
+    page_items: list[ExceptionItem] | None = None  # a large plan's: those on the page shown (paging.page_groups)
+    list_href: str = ""  # and where its list starts
+
+    @property
+    def shown_items(self) -> list[ExceptionItem]:
+        """The items the page lists: all of them, or those on this page of a large plan's list."""
+        return self.items if self.page_items is None else self.page_items
 
 
 @dataclass
@@ -57,6 +65,7 @@ class Exceptions:
     groups: list[ExceptionGroup]
     count: int
     version_line: str = ""  # which version of the plan the items are judged against, when not the latest
+    pager: Pager | None = None  # a large plan's exceptions a page at a time
 
 
 def _owner(*owners: m.Owner | None) -> str:

@@ -7,6 +7,7 @@ decisions are made here.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -18,6 +19,7 @@ from goldenthread.performance.definitions import Definitions, definitions_in_for
 from goldenthread.planfile.quality import check_plan, grouped
 from goldenthread.plans import models as m
 from goldenthread.plans.store import export_plan, plan_summaries
+from goldenthread.presenters.paging import Pager, pager
 from goldenthread.presenters.reported import ObjectiveState, PlanReports, plan_reports
 
 
@@ -70,6 +72,7 @@ class Link:
     code: str
     title: str
     anchor: str
+    page_href: str = ""  # the page of a paged overview that shows it, when not the page it is linked from
 
 
 #: colours of the NHS.UK tag for each assurance rating (see goldenthread.assurance.judgement.RATINGS)
@@ -158,6 +161,12 @@ class PlanPage:
     level_counts: list[tuple[str, int]] = field(default_factory=list)
     reporting_period: str = ""  # the current reporting period, "" when the plan runs no updates yet
     reports: PlanReports | None = None  # what the approved updates report, as at the page's date
+    pager: Pager | None = None  # which page of the objectives is shown (a large plan's), or None for all
+
+    def shown(self) -> list[ObjectiveNode]:
+        """The objectives this page of the overview shows, in the order of the tree."""
+        nodes = self.walk()
+        return nodes[self.pager.shown.start : self.pager.shown.stop] if self.pager else nodes
 
     def walk(self) -> list[ObjectiveNode]:
         out: list[ObjectiveNode] = []
@@ -303,12 +312,16 @@ def plan_page(
     definitions: Definitions | None = None,
     *,
     quality: bool = True,
+    page_number: int | None = None,
+    query: Mapping[str, str] | None = None,
 ) -> PlanPage:
     """The plan tree; ``statuses`` (objective code -> judgement.Status) from the assessment;
     activities and objectives as reported in the approved updates as at ``on`` (default today), and
     metrics and activities as the version of the plan in force then defines them (``definitions``,
     by default those in force on ``on``). ``quality=False`` leaves out the plan's quality check, for
-    a page that shows its own (the planning team's to-do list of the plan being edited)."""
+    a page that shows its own (the planning team's to-do list of the plan being edited). With
+    ``page_number``, only that page of the objectives is shown (:mod:`.paging`; ``query`` the address's
+    parameters, which the links to other pages keep); a plan that fits on one page shows no pager."""
     on = on or date.today()
     levels = list(plan.levels.all())
     units = list(plan.org_units.filter(declared=True).select_related("parent"))
@@ -335,14 +348,31 @@ def plan_page(
         reporting_period=reports.period,
         reports=reports,
     )
+    if page_number is not None:
+        _paged(page, page_number, query or {})
     # a metric measuring several objectives is shown under each; its anchor goes on the first
     seen: set[str] = set()
-    for node in page.walk():
+    for node in page.shown():
         for metric in node.metrics:
             if metric["code"] not in seen:
                 seen.add(metric["code"])
                 metric["anchor"] = item_anchor("metric", metric["code"])
     return page
+
+
+def _paged(page: PlanPage, page_number: int, query: Mapping[str, str]) -> None:
+    """Show one page of the objectives, each weighing a row and a row per activity and metric; a
+    link to an objective on another page leads to that page."""
+    nodes = page.walk()
+    paging = pager([1 + len(n.activities) + len(n.metrics) for n in nodes], page_number, query, "objectives")
+    if not paging.paged:
+        return
+    page.pager = paging
+    on_page = {node.code: paging.page_of(i) for i, node in enumerate(nodes)}
+    for node in page.shown():
+        for link in node.contributes_to + node.contributors:
+            if on_page.get(link.code, paging.number) != paging.number:
+                link.page_href = paging.href(on_page[link.code])
 
 
 def with_statuses(page: PlanPage, statuses: dict) -> PlanPage:

@@ -23,6 +23,7 @@ from goldenthread.presenters.metric import default_where
 from goldenthread.presenters.reported import assess, current_period_label
 from goldenthread.presenters.unit_updates import open_actions, unit_updates
 from goldenthread.progress import Progress, quiet
+from goldenthread.reports import summarised
 from goldenthread.reports.exceptions import exception_entries
 from goldenthread.reports.pack import EVERYTHING, MetricRow, Pack, Scope
 from goldenthread.reports.sections import budget_section, definition, deliverable_groups, objective_sections
@@ -81,12 +82,15 @@ def fill_pack(pack: Pack, scope: Scope, progress: Progress = quiet) -> Pack:
 
     live = plan.objectives.select_related("level", "org_unit", "owner__org_unit").order_by("position")
     objectives = assessment.definitions.objectives(live) if assessment.definitions else list(live)
-    pack.exceptions = exception_entries(plan, period, assessment, objectives, scope, metric_row, progress)
+    pack.exceptions = exception_entries(
+        plan, period, assessment, objectives, scope, metric_row, progress, keep=lambda e: summarised.exceptions(pack, e)
+    )
 
     progress.start("Objectives", total=1)
     pack.objectives = objective_sections(plan, assessment, objectives, scope, metric_row)
     counts = Counter(s.status.rating for s in pack.objectives if s.status)
     pack.counts = [(r, RATING_LABELS[r], counts[r]) for r in RATINGS if counts[r]]
+    summarised.objectives(pack)  # a large plan's: counted, not listed
     progress.advance()
 
     progress.start("Deliverables and budget", total=1)
@@ -94,5 +98,7 @@ def fill_pack(pack: Pack, scope: Scope, progress: Progress = quiet) -> Pack:
     pack.reporting_period = current_period_label(plan, period)
     pack.budget = budget_section(plan, period, scope)
     pack.definitions = [definition(a.metric) for a in assessment.metrics if scope.metric(a.metric.pk)]
+    summarised.deliverables(pack)
+    summarised.definitions(pack)
     progress.advance()
     return pack

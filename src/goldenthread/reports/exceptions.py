@@ -30,6 +30,7 @@ class _Found:
         self.objectives = objectives
         self.definitions = assessment.definitions  # the version of the plan in force, read once
         self.by_code = {o.code: o for o in objectives}
+        self.by_line = {f"{o.code} {o.title}": o for o in objectives}  # as an entry names the objectives it serves
         self.metrics = {a.metric.code: a for a in assessment.metrics}
         live = plan.activities.select_related("owner__org_unit", "org_unit", "objective")
         planned = assessment.definitions.activities(live) if assessment.definitions else live
@@ -44,8 +45,11 @@ def exception_entries(
     scope: Scope,
     metric_row: Callable[[MetricAssessment], MetricRow],
     progress: Progress,
+    keep: Callable[[list[ExceptionEntry]], list[ExceptionEntry]] = lambda entries: entries,
 ) -> list[ExceptionEntry]:
-    """The exceptions in ``scope``, with their charts, commentary and agreed actions."""
+    """The exceptions in ``scope``, with their charts, commentary and agreed actions; ``keep``
+    chooses those shown in full (a large plan's pack: :func:`.summarised.exceptions`) before any
+    is illustrated."""
     found = _Found(plan, assessment, objectives)
     entries, serves = _entries(ap.exceptions(plan, period, assessment=assessment), found)
     chosen = []
@@ -53,6 +57,7 @@ def exception_entries(
         if _in_scope(entry, found, scope, metric_row):
             _serving(entry, serves[key])
             chosen.append(entry)
+    chosen = keep(chosen)
     progress.start("Exception charts", total=sum(1 for e in chosen if e.kind == "metric") or 1)
     for entry in chosen:
         _illustrate(entry, plan, period, found, progress)
@@ -123,10 +128,10 @@ def _illustrate(entry: ExceptionEntry, plan: m.Plan, period: Period, found: _Fou
         units += [activity.org_unit_id, activity.owner.org_unit_id if activity.owner else None]
         activity_ids.append(activity.pk)
     objective_ids = []
-    for o in found.objectives:
-        if f"{o.code} {o.title}" in entry.objectives:
-            objective_ids.append(o.pk)
-            units += [o.org_unit_id, o.owner.org_unit_id if o.owner else None]
+    served = [found.by_line[line] for line in dict.fromkeys(entry.objectives) if line in found.by_line]
+    for o in sorted(served, key=found.objectives.index) if len(served) > 1 else served:
+        objective_ids.append(o.pk)
+        units += [o.org_unit_id, o.owner.org_unit_id if o.owner else None]
     held = [u for u in units if u is not None]
     entry.commentary = latest_commentary(
         plan, period, held, objective_ids=objective_ids, metric_ids=metric_ids, activity_ids=activity_ids

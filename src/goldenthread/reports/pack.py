@@ -93,6 +93,8 @@ class ObjectiveSection:
     metrics: list[MetricRow]
     activities: int
     reported: ObjectiveState | None = None  # its reported RAG rating and its activities rolled up
+    children_summary: str = ""  # a large plan's pack: the objectives within it counted, not listed
+    metrics_summary: str = ""  # a large plan's pack: its metrics counted, not listed
 
 
 @dataclass
@@ -112,6 +114,16 @@ class BudgetSection:
 
 #: the deliverables section: (state, heading, items) for overdue and due soon
 DeliverableGroup = tuple[str, str, list[Deliverable]]
+
+
+@dataclass
+class LeftOut:
+    """What a large plan's pack leaves out of a section, and where to find all of it."""
+
+    section: str  # the section's id in the pack: exceptions, objectives, deliverables, definitions
+    what: str  # exactly what is not shown here
+    where: str  # where to find it, in words
+    href: str  # and its address
 
 
 @dataclass
@@ -140,6 +152,13 @@ class Pack:
     open_actions: list[AgreedAction] = field(default_factory=list)  # board pack: every unit's open actions
     reporting_period: str = ""  # the plan's reporting period as at the pack's end, "" when it runs none
     version_line: str = ""  # which version of the plan the pack shows, when not the latest
+    left_out: list[LeftOut] = field(default_factory=list)  # a large plan's pack is summarised: what and where
+    exceptions_left_out: int = 0  # exceptions counted but not shown in full
+    overdue_left_out: int = 0  # overdue deliverables counted but not listed
+
+    def left_out_of(self, section: str) -> list[LeftOut]:
+        """What the pack leaves out of ``section``."""
+        return [x for x in self.left_out if x.section == section]
 
     @property
     def subtitle(self) -> str:
@@ -165,11 +184,11 @@ class Pack:
 
     @property
     def exception_count(self) -> int:
-        return len(self.exceptions)
+        return len(self.exceptions) + self.exceptions_left_out
 
     @property
     def overdue_count(self) -> int:
-        return sum(len(items) for state, _, items in self.deliverables if state == "overdue")
+        return sum(len(items) for state, _, items in self.deliverables if state == "overdue") + self.overdue_left_out
 
     @property
     def file_stem(self) -> str:

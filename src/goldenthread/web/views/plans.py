@@ -21,6 +21,7 @@ from goldenthread.presenters import search as search_presenter
 from goldenthread.presenters.as_at import AsAt
 from goldenthread.presenters.cycle.plan_links import plan_cycle_links
 from goldenthread.presenters.metric import download_rows, metric_page
+from goldenthread.presenters.paging import page_groups, page_number
 from goldenthread.presenters.plan_version import assessment_version_line
 from goldenthread.presenters.returns import returned_values
 from goldenthread.web.downloads import table_response
@@ -46,7 +47,15 @@ def _plan_page(request: HttpRequest, template: str, plan: Plan, as_at: AsAt, cur
 def plan_detail(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
     definitions = definitions_in_force(plan, as_at.period.end)  # the version of the plan in force then
     editing = plan_change_presenter.edit_area(plan, request.user)  # with the quality check of the plan being edited
-    page = presenters.plan_page(plan, on=as_at.date, definitions=definitions, quality=editing is None)
+    asked = params.of(request)
+    page = presenters.plan_page(
+        plan,
+        on=as_at.date,
+        definitions=definitions,
+        quality=editing is None,
+        page_number=page_number(asked),  # a large plan's objectives a page at a time
+        query=asked.query,
+    )
     assessment = reported.assess(plan, as_at=as_at.period, reports=page.reports, definitions=definitions)
     return _plan_page(
         request,
@@ -75,9 +84,14 @@ by_priority = _reading("web/by_priority.html", "plan-by-priority", readings.by_p
 by_directorate = _reading("web/by_directorate.html", "plan-by-directorate", readings.by_directorate)
 matrix = _reading("web/matrix.html", "plan-matrix", readings.matrix)
 budgets = _reading("web/budgets.html", "plan-budgets", lambda plan, as_at: presenters.budgets_page(plan))
-exceptions = _reading(
-    "web/exceptions.html", "exceptions", lambda plan, as_at: assurance_presenters.exceptions(plan, as_at.period)
-)
+
+
+@plan_view
+def exceptions(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
+    page = assurance_presenters.exceptions(plan, as_at.period)
+    asked = params.of(request)
+    page.pager = page_groups(page.groups, page_number(asked), asked.query, "exceptions", lambda group: "")
+    return _plan_page(request, "web/exceptions.html", plan, as_at, "exceptions", page=page)
 
 
 @plan_view
@@ -94,10 +108,15 @@ def deliverables(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
     page = deliverables_presenter.deliverables(
         plan, as_at, **{name: asked.code(name) for name in ("directorate", "owner", "level")}
     )
+    page.pager = page_groups(page.groups, page_number(asked), asked.query, "activities", _state_anchor)
     response = _plan_page(request, "web/deliverables.html", plan, as_at, "plan-deliverables", page=page)
     if any(f.error for f in page.filters):  # a code the plan does not use: said on its filter
         response.status_code = 400
     return response
+
+
+def _state_anchor(group: deliverables_presenter.StateGroup) -> str:
+    return f"state-{group.state}"
 
 
 @plan_view
