@@ -184,3 +184,13 @@ def test_a_bad_period_sent_by_a_form_leads_back_to_its_page(admin):
     assert response.status_code == 400 and "There is a problem with what the form sent" in page
     assert "The pack&#39;s period sent by the form (period=0000) cannot be shown" in page
     assert 'href="http://testserver/plans/t/scorecard/"' in page
+
+
+def test_a_bad_parameter_is_logged_as_a_line_not_a_traceback(admin, caplog):
+    """The visitor's mistake is not the product's fault: Django logged every BadRequest with the
+    exception's traceback; the log keeps the line (the message and the path) and drops the traceback."""
+    with caplog.at_level("WARNING", logger="django.request"):
+        assert admin.get("/plans/t/", {"as_at": "0000"}).status_code == 400
+    bad = [r for r in caplog.records if r.name == "django.request"]
+    assert bad and all(r.exc_info is None for r in bad), [r.getMessage() for r in bad]
+    assert bad[0].getMessage().endswith(": /plans/t/")  # what was wrong, and where

@@ -264,7 +264,11 @@ Q_CLUSTER = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"bad_request": {"()": "goldenthread.config.log_filters.BadRequestWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"goldenthread.security": {"level": "INFO"}},  # sign-ins, sign-outs, failures, lock-outs
+    "loggers": {
+        "goldenthread.security": {"level": "INFO"},  # sign-ins, sign-outs, failures, lock-outs
+        "django.request": {"filters": ["bad_request"]},  # a bad parameter: its line, not a traceback
+    },
 }
