@@ -93,3 +93,15 @@ def test_the_deliverables_and_exceptions_of_a_large_plan_are_paged_keeping_the_f
     exceptions = admin.get("/plans/large/exceptions/", {"as_at": AS_AT, "page": "2"}).content.decode()
     found = re.search(r"Page 2 of \d+: exceptions 501 to ([\d,]+) of [\d,]+", exceptions)
     assert found and exceptions.count('<li class="gt-exception">') == int(found[1].replace(",", "")) - 500
+
+
+def test_the_reading_by_directorate_of_a_large_plan_is_paged(admin, large):
+    """Issue 15 finding 15: the reading by directorate (22 MB for a 20 MB plan) showed every directorate at once."""
+    first = admin.get("/plans/large/by-directorate/", {"as_at": AS_AT}).content.decode()
+    found = re.search(r"Page 1 of (\d+)", first)
+    assert found and int(found[1]) > 1
+    contents = re.findall(r'nhsuk-contents-list__link" href="([^"#]*)#(directorate-\d+)"', first)
+    assert len(contents) == 6 and contents[0] == ("?as_at=2018%2F19+Q4", "directorate-1")
+    for href, anchor in contents:  # every directorate once, on the page its link leads to
+        page = admin.get("/plans/large/by-directorate/" + href.replace("&amp;", "&")).content.decode()
+        assert f'id="{anchor}"' in page

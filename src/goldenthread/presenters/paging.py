@@ -78,6 +78,8 @@ class Pager:
     def summary(self) -> str:
         """ "Page 2 of 14: objectives 101 to 212 of 6,666"."""
         first, last = self.shown.start + 1, self.shown.stop
+        if first == last:
+            return f"Page {self.number} of {self.count}: number {first:,} of the {self.total:,} {self.what}"
         return f"Page {self.number} of {self.count}: {self.what} {first:,} to {last:,} of {self.total:,}"
 
     @property

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.urls import reverse
@@ -23,6 +23,7 @@ from django.urls import reverse
 from goldenthread.formatting import anchor, item_anchor
 from goldenthread.plans import models as m
 from goldenthread.presenters.as_at import AsAt
+from goldenthread.presenters.paging import Pager, pager
 from goldenthread.presenters.plan import StatusTag
 from goldenthread.presenters.reported import ObjectiveState, PlanReports, Reported, plan_reports
 
@@ -126,6 +127,27 @@ class ByDirectorate:
     names: dict[str, str]  # priority_level, contributor_level and their plurals for the page's sentences
     directorates: list[DirectorateReading]
     unnamed: list[str] = field(default_factory=list)  # unlinked plans: "44 activities" naming no unit
+    pager: Pager | None = None  # a large plan's directorates a page at a time (:func:`paged_directorates`)
+
+    def href(self, index: int) -> str:
+        """The link to the ``index``-th directorate's section (from 0): on this page, or another."""
+        page = self.pager.href(self.pager.page_of(index)) if self.pager else ""
+        return f"{page}#directorate-{index + 1}"
+
+    def shows(self, index: int) -> bool:
+        """Whether this page shows the ``index``-th directorate (from 0)."""
+        return self.pager is None or index in self.pager.shown
+
+
+def paged_directorates(page: ByDirectorate, number: int, query: Mapping[str, str]) -> None:
+    """A large plan's directorates a page at a time, each never split: its objectives with their
+    metrics and activities, and the activities and metrics it leads, a row each."""
+    weights = [
+        sum(1 + len(e.metrics) + len(e.activities) for e in d.entries) + len(d.activities) + len(d.metrics) + 1
+        for d in page.directorates
+    ]
+    paging = pager(weights, number, query, "directorates")
+    page.pager = paging if paging.paged else None
 
 
 @dataclass

@@ -81,7 +81,16 @@ def _reading(template: str, current: str, build: Callable[[Plan, AsAt], object])
 
 
 by_priority = _reading("web/by_priority.html", "plan-by-priority", readings.by_priority)
-by_directorate = _reading("web/by_directorate.html", "plan-by-directorate", readings.by_directorate)
+
+
+@plan_view
+def by_directorate(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
+    page = readings.by_directorate(plan, as_at)
+    asked = params.of(request)
+    readings.paged_directorates(page, page_number(asked), asked.query)  # a large plan's, a page at a time
+    return _plan_page(request, "web/by_directorate.html", plan, as_at, "plan-by-directorate", page=page)
+
+
 matrix = _reading("web/matrix.html", "plan-matrix", readings.matrix)
 budgets = _reading("web/budgets.html", "plan-budgets", lambda plan, as_at: presenters.budgets_page(plan))
 
