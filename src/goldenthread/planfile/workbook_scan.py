@@ -29,6 +29,11 @@ XML_SUFFIXES = (".xml", ".rels")
 CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
 RANGE = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Za-z]{1,3})\$?([0-9]{1,7}))?")
 EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
+STRINGS = "has over {limit:,} different texts (shared strings); goldenthread reads a workbook of at most that many"
+EXTRAS = (
+    "has over {limit:,} XML elements besides its cells (formats, validations, links, merged cells); goldenthread "
+    "reads a sheet of at most that many"
+)
 #: the elements of a sheet's rows and cells (rich text runs and their properties included)
 CELL_PARTS = frozenset(
     "worksheet sheetData row c v f is t r rPr rPh phoneticPr b i u strike sz color rFont family scheme vertAlign "
@@ -277,12 +282,12 @@ class _Counter:
             raise Refused(self._too_many("the shared strings"), part=self.part)
         if tag.endswith("}si"):
             self.strings += 1
-            if self.strings > self.limits.strings:
-                raise Refused(
-                    f"has over {self.limits.strings:,} different texts (shared strings); goldenthread reads a "
-                    "workbook of at most that many",
-                    part=self.part,
-                )
+            self._within(self.strings, self.limits.strings, STRINGS)
+
+    def _within(self, count: int, limit: int, phrase: str) -> None:
+        """Refuse the part, ``phrase`` worded with the ``limit``, once ``count`` passes it."""
+        if count > limit:
+            raise Refused(phrase.format(limit=limit), part=self.part)
 
     def _too_many(self, what: str) -> str:
         return f"has over {self.limits.sheet_elements:,} XML elements in {what}; goldenthread reads at most that many"
@@ -316,12 +321,7 @@ class _Counter:
         """An element of a sheet besides its cells: each costs openpyxl far more than a cell (200,000
         conditional formats: 19 s and 400 MB), so they have a limit of their own."""
         self.extras += 1
-        if self.extras > self.limits.sheet_extras:
-            raise Refused(
-                f"has over {self.limits.sheet_extras:,} XML elements besides its cells (formats, validations, "
-                "links, merged cells); goldenthread reads a sheet of at most that many",
-                part=self.part,
-            )
+        self._within(self.extras, self.limits.sheet_extras, EXTRAS)
         if local == "dimension":
             self._declared(attrib.get("ref", ""))
         elif local in ("mergeCell", "hyperlink"):
