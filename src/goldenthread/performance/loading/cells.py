@@ -10,7 +10,9 @@ clean rows cost one regular-expression pass per column.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 import numpy as np
 
@@ -107,3 +109,14 @@ def header_ok(table: Table, problems: Problems) -> bool:
             problems.at_line(table.header_line, f"column {j + 1}", f"the column name {quoted(name)} {problem}")
             ok = False
     return ok
+
+
+def per_distinct(cells: np.ndarray, function: Callable[[str], Any], dtype: Any = object) -> np.ndarray:
+    """``function`` of every cell, worked out once per distinct cell (a column of a million rows
+    holds a few thousand distinct codes or periods)."""
+    import pandas as pd
+
+    if not len(cells):
+        return np.zeros(0, dtype=dtype)
+    codes, uniques = pd.factorize(cells)
+    return np.array([function(u) for u in uniques], dtype=dtype)[codes]

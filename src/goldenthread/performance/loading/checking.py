@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from goldenthread.performance.loading.cells import check_characters, check_length, code_problem
+from goldenthread.performance.loading.cells import check_characters, check_length, code_problem, per_distinct
 from goldenthread.performance.loading.columns import BREAKDOWN, NUMBER_FIELDS, STATUSES
 from goldenthread.performance.loading.numbers import RowMetrics, check_against_metric, check_numbers
 from goldenthread.performance.loading.periods import NO_DAY, period_starts
@@ -180,14 +180,13 @@ def _check_units(
     """Each row's org unit id (-1 for units to add), the codes as written, and the units to add."""
     from goldenthread.performance.units import ENGLAND
 
-    n = len(unit_text)
     units = list(plan.org_units.values_list("pk", "code"))
     known = {code: i for i, (_, code) in enumerate(units)}
     unit_id = np.array([pk for pk, _ in units] + [-1], dtype=np.int64)[_resolve_column(unit_text, known)]
     unknown = (unit_id < 0) & (unit_text != "")
     problems.add(unit_text == "", "org_unit", f"is empty; give the code of an org unit of plan {plan.code}")
     new_units: list[str] = []
-    england = unknown & np.fromiter((c.casefold() == ENGLAND for c in unit_text), dtype=bool, count=n)
+    england = unknown & per_distinct(unit_text, lambda c: c.casefold() == ENGLAND, bool)
     if england.any():  # the whole plan's unit, created on demand like any load's
         new_units.append(str(unit_text[np.flatnonzero(england)[0]]))
         unit_text = unit_text.copy()
@@ -226,7 +225,7 @@ def _check_status_and_source(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each row's status (empty means final) and source (empty means the load's ``default_source``)."""
     given = column("status")
-    status = np.array([s.lower() for s in given], dtype=object) if "status" in column.fields else column.empty
+    status = per_distinct(given, str.lower) if "status" in column.fields else column.empty
     problems.add(
         ~np.isin(status, ("", *STATUSES)),
         "status",
@@ -259,7 +258,7 @@ def _breakdowns(table: Table, fields: dict[str, int], problems: Problems) -> np.
     dimensions = sorted((f[len(BREAKDOWN) :], j) for f, j in fields.items() if f.startswith(BREAKDOWN))
     for dimension, j in dimensions:
         values = np.asarray(table.cells[j], dtype=object) if n else out
-        bad = np.fromiter(("=" in x or ";" in x for x in values), dtype=bool, count=n)
+        bad = per_distinct(values, lambda x: "=" in x or ";" in x, bool)
         problems.add(
             bad,
             BREAKDOWN + dimension,
@@ -270,7 +269,7 @@ def _breakdowns(table: Table, fields: dict[str, int], problems: Problems) -> np.
         out = joined.astype(object)
     if dimensions:
         limit = _text_length("breakdown")
-        lengths = np.fromiter((len(b) for b in out), dtype=np.int64, count=n)
+        lengths = per_distinct(out, len, np.int64)
         problems.add(
             lengths > limit,
             "breakdown",
