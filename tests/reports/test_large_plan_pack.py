@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import io
 import re
 
+import docx
 import pytest
 
 from goldenthread.planfile.periods import parse_period
@@ -48,6 +50,12 @@ def test_a_large_plans_pack_is_summarised_and_says_what_it_left_out(monkeypatch)
     shown = {r.row.code for r in pack.scorecard} | {e.code for e in pack.exceptions if e.kind == "metric"}
     assert {d.code for d in pack.definitions} == shown
     assert len(html) < 1_000_000
+
+    word = docx.Document(io.BytesIO(render_pack(pack, "docx")))  # the Word pack says the same
+    text = "\n".join(p.text for p in word.paragraphs)
+    assert "This pack is summarised" in text
+    assert all(text.count(x.what) == 2 for x in pack.left_out)  # on the cover and at its section
+    assert pack.objectives[0].children_summary in text
 
 
 def test_a_pack_within_the_limits_is_not_summarised():

@@ -43,12 +43,19 @@ def pack_docx(pack: Pack, progress: Progress = quiet) -> bytes:
     progress.start("Writing the cover", total=1)
     _cover(doc, pack, [f"{n}. {name}" for n, (name, _) in enumerate(parts, 1)] + [APPENDIX])
     progress.advance()
+    summarised: dict[Section, str] = {
+        _exceptions: "exceptions",
+        sections.objectives: "objectives",
+        sections.deliverables: "deliverables",
+    }
     for n, (name, write) in enumerate(parts, 1):
         page_break(doc)
         doc.add_heading(f"{n}. {name}", level=1)
+        sections.left_out(doc, pack.left_out_of(summarised.get(write, "")))
         write(doc, pack, progress)
     page_break(doc)
     doc.add_heading(APPENDIX, level=1)
+    sections.left_out(doc, pack.left_out_of("definitions"))
     sections.definitions(doc, pack)
     progress.start("Writing the Word file", total=1)
     data = save(doc)
@@ -94,6 +101,10 @@ def _cover(doc: Document, pack: Pack, contents: list[str]) -> None:
     doc.add_heading("Contents", level=1)
     for line in contents:
         doc.add_paragraph(line)
+    if pack.left_out:
+        doc.add_heading("This pack is summarised", level=2)
+        doc.add_paragraph("The plan is too large to show every element in a pack. What each section leaves out:")
+        sections.left_out(doc, pack.left_out)
 
 
 def _summary(doc: Document, pack: Pack, progress: Progress) -> None:

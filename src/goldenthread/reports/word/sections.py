@@ -12,7 +12,7 @@ from goldenthread.presenters.cycle_notes import ReviewRecord
 from goldenthread.presenters.deliverables import Deliverable
 from goldenthread.presenters.plan import BudgetTable
 from goldenthread.progress import Progress
-from goldenthread.reports.pack import ObjectiveSection, Pack
+from goldenthread.reports.pack import LeftOut, ObjectiveSection, Pack
 from goldenthread.reports.word.document import (
     CellValue,
     add_row,
@@ -115,8 +115,12 @@ def _objective(doc: Document, o: ObjectiveSection) -> None:
                 status_cell(c.status.rating, c.status.label, c.status.reason) if c.status else status_cell(None, "", "")
             )
             add_row(t, [name, status], widths)
+    if o.children_summary:
+        doc.add_paragraph(o.children_summary)
     if o.metrics:
         metric_table(doc, o.metrics, f"Metrics of {o.code}", show_objectives=False)
+    elif o.metrics_summary:
+        muted(doc, o.metrics_summary)
     else:
         muted(doc, "No metric measures this objective.")
 
@@ -208,6 +212,14 @@ def _printed_totals(doc: Document, b: BudgetTable) -> None:
         else:
             diff = f"lines fall short by {money(-d)}" if d < 0 else "none"
         add_row(t, [text_cell(s["title"], s["source"]), money(s["stated"]), money(s["computed"]), diff])
+
+
+def left_out(doc: Document, notes: list[LeftOut]) -> None:
+    """What a large plan's pack leaves out here, and where to find all of it (:mod:`..summarised`)."""
+    for x in notes:
+        p = doc.add_paragraph()
+        p.add_run("Summarised. ").bold = True
+        p.add_run(f"{x.what} {x.where}: {x.href}.")
 
 
 def definitions(doc: Document, pack: Pack) -> None:
