@@ -23,9 +23,11 @@ SRC = Path(__file__).parents[2] / "src" / "goldenthread"
 
 #: every page that reads its address, and the parameters it reads
 PAGES = {
-    "/plans/t/": ("as_at",),
+    "/plans/t/": ("as_at", "page"),
     "/plans/t/scorecard/": ("as_at",),
-    "/plans/t/deliverables/": ("as_at", "directorate", "owner", "level"),
+    "/plans/t/exceptions/": ("as_at", "page"),
+    "/plans/t/by-directorate/": ("page",),
+    "/plans/t/deliverables/": ("as_at", "directorate", "owner", "level", "page"),
     "/plans/t/metrics/FOUR/": ("as_at", "where", "format"),
     "/plans/t/plan.yaml": ("version",),
     "/plans/t/versions/1/": ("format",),
