@@ -105,3 +105,17 @@ def test_the_reading_by_directorate_of_a_large_plan_is_paged(admin, large):
     for href, anchor in contents:  # every directorate once, on the page its link leads to
         page = admin.get("/plans/large/by-directorate/" + href.replace("&amp;", "&")).content.decode()
         assert f'id="{anchor}"' in page
+
+
+def test_a_link_to_an_objective_opens_the_page_that_holds_it(admin, large):
+    """Links from the scorecard, exceptions and metric pages name the objective (``?objective=``);
+    on a paged overview they went to page 1, which did not hold most objectives."""
+    third = sections(admin.get("/plans/large/", {"page": "3"}).content.decode())
+    code = third[-1].removeprefix("objective-")
+    html = admin.get("/plans/large/", {"objective": code, "as_at": AS_AT}).content.decode()
+    assert "Page 3 of 3" in html and f"objective-{code}" in sections(html)
+    page_links = re.findall(r'href="(\?[^"]*)"', html)
+    assert 'href="?as_at=2018%2F19+Q4&amp;page=2"' in html  # the other pages keep the period ...
+    assert page_links and not [h for h in page_links if "objective=" in h]  # ... but not the objective
+    assert "Page 2 of 3" in admin.get("/plans/large/", {"objective": code, "page": "2"}).content.decode()
+    assert "Page 1 of 3" in admin.get("/plans/large/", {"objective": "no-such"}).content.decode()

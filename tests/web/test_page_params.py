@@ -23,7 +23,7 @@ SRC = Path(__file__).parents[2] / "src" / "goldenthread"
 
 #: every page that reads its address, and the parameters it reads
 PAGES = {
-    "/plans/t/": ("as_at", "page"),
+    "/plans/t/": ("as_at", "page", "objective"),
     "/plans/t/scorecard/": ("as_at",),
     "/plans/t/exceptions/": ("as_at", "page"),
     "/plans/t/by-directorate/": ("page",),

@@ -42,6 +42,11 @@ def split(weights: Sequence[int], rows: int = ROWS_PER_PAGE) -> list[range]:
     return pages
 
 
+def page_holding(weights: Sequence[int], index: int, rows: int = ROWS_PER_PAGE) -> int:
+    """The number of the page :func:`split` puts item ``index`` on."""
+    return bisect_right([p.start for p in split(weights, rows)], index)
+
+
 @dataclass
 class PageLink:
     label: str

@@ -19,7 +19,7 @@ from goldenthread.performance.definitions import Definitions, definitions_in_for
 from goldenthread.planfile.quality import check_plan, grouped
 from goldenthread.plans import models as m
 from goldenthread.plans.store import export_plan, plan_summaries
-from goldenthread.presenters.paging import Pager, pager
+from goldenthread.presenters.paging import Pager, page_holding, pager
 from goldenthread.presenters.reported import ObjectiveState, PlanReports, plan_reports
 
 
@@ -314,6 +314,7 @@ def plan_page(
     quality: bool = True,
     page_number: int | None = None,
     query: Mapping[str, str] | None = None,
+    objective: str = "",
 ) -> PlanPage:
     """The plan tree; ``statuses`` (objective code -> judgement.Status) from the assessment;
     activities and objectives as reported in the approved updates as at ``on`` (default today), and
@@ -321,7 +322,8 @@ def plan_page(
     by default those in force on ``on``). ``quality=False`` leaves out the plan's quality check, for
     a page that shows its own (the planning team's to-do list of the plan being edited). With
     ``page_number``, only that page of the objectives is shown (:mod:`.paging`; ``query`` the address's
-    parameters, which the links to other pages keep); a plan that fits on one page shows no pager."""
+    parameters, which the links to other pages keep); a plan that fits on one page shows no pager.
+    ``objective``: a code whose page is shown instead (links from other pages to an objective)."""
     on = on or date.today()
     levels = list(plan.levels.all())
     units = list(plan.org_units.filter(declared=True).select_related("parent"))
@@ -349,7 +351,7 @@ def plan_page(
         reports=reports,
     )
     if page_number is not None:
-        _paged(page, page_number, query or {})
+        _paged(page, page_number, query or {}, objective)
     # a metric measuring several objectives is shown under each; its anchor goes on the first
     seen: set[str] = set()
     for node in page.shown():
@@ -360,11 +362,17 @@ def plan_page(
     return page
 
 
-def _paged(page: PlanPage, page_number: int, query: Mapping[str, str]) -> None:
-    """Show one page of the objectives, each weighing a row and a row per activity and metric; a
-    link to an objective on another page leads to that page."""
+def _paged(page: PlanPage, page_number: int, query: Mapping[str, str], objective: str = "") -> None:
+    """Show one page of the objectives, each weighing a row and a row per activity and metric — or,
+    for ``objective`` (a plan's code), the page holding it; a link to an objective on another page
+    leads to that page."""
     nodes = page.walk()
-    paging = pager([1 + len(n.activities) + len(n.metrics) for n in nodes], page_number, query, "objectives")
+    weights = [1 + len(n.activities) + len(n.metrics) for n in nodes]
+    codes = [n.code for n in nodes]
+    if objective in codes:
+        page_number = page_holding(weights, codes.index(objective))
+    query = {k: v for k, v in query.items() if k != "objective"}
+    paging = pager(weights, page_number, query, "objectives")
     if not paging.paged:
         return
     page.pager = paging

@@ -55,6 +55,7 @@ def plan_detail(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
         quality=editing is None,
         page_number=page_number(asked),  # a large plan's objectives a page at a time
         query=asked.query,
+        objective="" if asked.raw("page") else asked.code("objective"),  # or the page holding it
     )
     assessment = reported.assess(plan, as_at=as_at.period, reports=page.reports, definitions=definitions)
     return _plan_page(
