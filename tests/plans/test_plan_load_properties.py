@@ -29,3 +29,14 @@ def test_a_plan_that_validates_loads_and_exports_as_it_was(data):
     assert result.plan is not None
     load_plan(result.plan)
     assert export_plan(result.plan.code) == result.plan
+
+
+def test_an_empty_review_loads_and_exports_as_none(example_text):
+    """Found by the test above: ``review: {}`` (neither when nor by) validated as a review, was
+    stored as no review, and came back without one — the plan as held differed from the file."""
+    text = example_text.replace("    frequency: quarterly\n", "    frequency: quarterly\n    review: {}\n", 1)
+    result = validate_text(text, "plan.yaml")
+    assert result.ok, result.problems
+    assert result.plan is not None and result.plan.metrics[0].review is None
+    load_plan(result.plan)
+    assert export_plan(result.plan.code) == result.plan

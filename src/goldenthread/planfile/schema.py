@@ -331,6 +331,8 @@ class Metric(Element):
     def _scale(self) -> Metric:
         if self.scale_min is not None and self.scale_max is not None and self.scale_min >= self.scale_max:
             raise ValueError("scale_min must be below scale_max")
+        if self.review is not None and self.review.when is None and self.review.by is None:
+            self.review = None  # `review: {}` says nothing: held as no review, as it is stored
         return self
 
 
