@@ -7,10 +7,18 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PROJECT = Path(__file__).parent.parent
 EXAMPLE = FIXTURES / "example.yaml"
+
+# Generated-input tests try the same examples on every run ("suite"), so `make test` passes or fails
+# for the code, not for the draw; HYPOTHESIS_PROFILE=explore draws new ones on every run (and
+# keeps what fails in .hypothesis/ to try first next time).
+hypothesis_settings.register_profile("suite", derandomize=True, print_blob=True)
+hypothesis_settings.register_profile("explore", print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are still synchronous, so let Django allow them.
