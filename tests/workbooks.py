@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from goldenthread.planfile.workbook_layout import column_letter
+
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -113,19 +115,10 @@ def _workbook_rels(sheets: int, strings: bool) -> bytes:
     return DECLARATION + f'<Relationships xmlns="{PACKAGE_RELS}">{rels}</Relationships>'.encode()
 
 
-def column_letters(number: int) -> str:
-    """1 -> A, 16384 -> XFD."""
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def row_xml(number: int, cells: Iterable[str]) -> bytes:
     """A ``<row>`` of inline-string cells from column A."""
     written = "".join(
-        f'<c r="{column_letters(col)}{number}" t="inlineStr"><is><t>{escape(text)}</t></is></c>'
+        f'<c r="{column_letter(col)}{number}" t="inlineStr"><is><t>{escape(text)}</t></is></c>'
         for col, text in enumerate(cells, start=1)
         if text != ""
     )
@@ -202,7 +195,7 @@ def corrupted_member(name: str = "xl/worksheets/sheet1.xml", content: bytes | No
 def far_cell(row: int = 1_048_576, column: int = 16_384, *, dimension: str | None = "A1:XFD1048576") -> bytes:
     """A few KB: a header, and one cell at (``row``, ``column``) — by default the last cell of a
     sheet, declared as the sheet's dimension."""
-    rows = row_xml(1, HEADER) + f'<row r="{row}"><c r="{column_letters(column)}{row}"><v>1</v></c></row>'.encode()
+    rows = row_xml(1, HEADER) + f'<row r="{row}"><c r="{column_letter(column)}{row}"><v>1</v></c></row>'.encode()
     return xlsx([Sheet("Data", sheet_xml(rows, dimension=dimension))])
 
 

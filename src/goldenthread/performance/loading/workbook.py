@@ -16,6 +16,7 @@ import warnings
 from typing import Any
 
 from goldenthread.performance.loading.table import Grid, Table, refused
+from goldenthread.planfile.workbook_layout import column_letter
 from goldenthread.planfile.workbook_limits import MB, Verdict, WorkbookLimits, check_workbook_content
 from goldenthread.planfile.workbook_read import cell_text
 
@@ -83,7 +84,7 @@ def _read_sheet(book: Any, grid: Grid) -> None:
         if extra:
             grid.problem(
                 number,
-                f"has a value in column {excel_column(extra[0])} but the header (row {grid.table.header_line}) "
+                f"has a value in column {column_letter(extra[0] + 1)} but the header (row {grid.table.header_line}) "
                 "names no column there; name the column or clear the cell",
             )
 
@@ -99,13 +100,3 @@ def _sheet_notes(sheets: list[Any], read: Any) -> list[str]:
     if others := len(sheets) - 1 - len(hidden):
         notes.append(f"not read: the {others} sheet{'s' if others > 1 else ''} after it")
     return ["; ".join(notes)]
-
-
-def excel_column(index: int) -> str:
-    """0 -> A: the letters of a column counted from 0."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
