@@ -9,7 +9,6 @@ clean rows cost one regular-expression pass per column.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -19,15 +18,13 @@ import numpy as np
 from goldenthread.performance.loading.columns import NUMBER_FIELDS
 from goldenthread.performance.loading.problems import Problems, cell_message, quoted
 from goldenthread.performance.loading.table import Table
-from goldenthread.planfile.fields import CODE_LENGTH, character_problem, text_problem
+from goldenthread.planfile.fields import CODE_LENGTH, REFUSED_CHARACTERS, character_problem, text_problem
 
 #: the characters an observation's source holds (Observation.source and LoadBatch.source)
 SOURCE_LENGTH = 500
 
-#: the characters :func:`~goldenthread.planfile.fields.character_problem` refuses (control
-#: characters but tab and line breaks, bidirectional controls, lone surrogates); a test holds the
-#: two to the same characters
-REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+#: the characters :func:`~goldenthread.planfile.fields.character_problem` refuses, as one search
+REFUSED = REFUSED_CHARACTERS
 
 
 def refused_cells(cells: np.ndarray) -> np.ndarray:
