@@ -4,142 +4,41 @@ Elements are flat lists that refer to each other by code (an objective names its
 metric the ``objectives`` it measures), so a file reads in the order of the source document,
 diffs line by line, and every reference can be checked. ``docs/plan-file.md`` is the reference
 for authors; ``goldenthread plan schema`` prints the JSON Schema generated from these models.
+The kinds of value (codes, texts, numbers) are in :mod:`elements`; governance (bodies and their
+meetings) in :mod:`governance`.
 """
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
-from pydantic.config import JsonDict
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from goldenthread.planfile import fields
-from goldenthread.planfile.fields import (
-    CODE_LENGTH,
-    DESCRIPTION_LENGTH,
-    FINANCIAL_YEAR_LENGTH,
-    PERIOD_TEXT_LENGTH,
-    SHORT_TEXT_LENGTH,
-    TITLE_LENGTH,
+from goldenthread.planfile.elements import (
+    ADDED,
+    AddedNotes,
+    Code,
+    Element,
+    FinancialYear,
+    Noted,
+    Number,
+    OptionalPeriodText,
+    OptionalPhrase,
+    OptionalShortText,
+    OptionalText,
+    PeriodText,
+    PlanCode,
+    Text,
+    Title,
+    _Fits,
+    _length,
+    _money_fits,
 )
+from goldenthread.planfile.governance import Body, Meeting
 
-Code = Annotated[
-    str,
-    Field(
-        min_length=1,
-        max_length=CODE_LENGTH,
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9._/()-]*$",
-        description="Identifier unique within its kind in the plan: letters, digits and . _ / ( ) -",
-    ),
-]
-
-#: a plan's code is a segment of its web addresses (/plans/CODE/): no "/", "(" or ")" there
-_PLAN_CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
-
-
-def _plan_code(code: str) -> str:
-    if not re.match(_PLAN_CODE, code):
-        raise ValueError(
-            f"the plan's code {code[:40]!r} is part of its web address: use letters, digits and . _ - "
-            "only, starting with a letter or digit, e.g. nhsi-2016"
-        )
-    return code
-
-
-PlanCode = Annotated[
-    str,
-    Field(
-        min_length=1,
-        max_length=CODE_LENGTH,
-        json_schema_extra={"pattern": _PLAN_CODE},
-        description="The plan's code, part of its web address: letters, digits and . _ -",
-    ),
-    AfterValidator(_plan_code),
-]
-
-
-class _Fits:
-    """Text the database column holds: at most ``length`` characters, none of the characters
-    :func:`fields.text_problem` refuses (NUL and other controls, right-to-left overrides)."""
-
-    def __init__(self, length: int) -> None:
-        self.length = length
-
-    def __call__(self, text: str) -> str:
-        problem = fields.text_problem(text, max_length=self.length)
-        if problem:
-            raise ValueError(f"this text {problem}" + ("; shorten it" if problem.endswith(f"{self.length:,}") else ""))
-        return text
-
-
-def _number_fits(value: Decimal) -> Decimal:
-    problem = fields.decimal_problem(value)
-    if problem:
-        raise ValueError(f"this number {problem}; correct it")
-    return fields.stored_decimal(value)
-
-
-def _money_fits(value: Decimal) -> Decimal:
-    problem = fields.money_problem(value)
-    if problem:
-        raise ValueError(f"this amount {problem}; write it in pounds, e.g. 78700000 or '£78.7m'")
-    return fields.stored_decimal(value, places=fields.MONEY_PLACES)
-
-
-class _FinancialYearFits(_Fits):
-    def __call__(self, text: str) -> str:
-        if len(text) > self.length:
-            raise ValueError(f"write the financial year in {self.length} characters, as in 2016/17, not {text[:20]!r}")
-        return super().__call__(text)
-
-
-def _length(length: int) -> JsonDict:
-    """The length a kind of text may have, for the JSON Schema (``goldenthread plan schema``)."""
-    return {"maxLength": length}
-
-
-#: long free text: descriptions, definitions, assessments, mitigations
-Text = Annotated[str, AfterValidator(_Fits(DESCRIPTION_LENGTH)), Field(json_schema_extra=_length(DESCRIPTION_LENGTH))]
-#: a title or name: required, one line of up to TITLE_LENGTH characters
-Title = Annotated[
-    str, Field(min_length=1, json_schema_extra=_length(TITLE_LENGTH)), AfterValidator(_Fits(TITLE_LENGTH))
-]
-#: optional text as printed, up to TITLE_LENGTH characters (a target's wording, a data source)
-Phrase = Annotated[str, AfterValidator(_Fits(TITLE_LENGTH)), Field(json_schema_extra=_length(TITLE_LENGTH))]
-#: short text: where in the source document, a person's name, a due date as written
-ShortText = Annotated[
-    str, AfterValidator(_Fits(SHORT_TEXT_LENGTH)), Field(json_schema_extra=_length(SHORT_TEXT_LENGTH))
-]
-#: a period or date as written, e.g. '2016/17 Q4' or '27 June 2019'
-PeriodText = Annotated[
-    str, AfterValidator(_Fits(PERIOD_TEXT_LENGTH)), Field(json_schema_extra=_length(PERIOD_TEXT_LENGTH))
-]
-#: a financial year as written, e.g. '2016/17'
-FinancialYear = Annotated[
-    str,
-    AfterValidator(_FinancialYearFits(FINANCIAL_YEAR_LENGTH)),
-    Field(json_schema_extra=_length(FINANCIAL_YEAR_LENGTH)),
-]
-
-
-def _blank_is_none(value: object) -> object:
-    """An optional text left blank is no text: '' loads and exports as the field left out."""
-    return None if isinstance(value, str) and not value.strip() else value
-
-
-OptionalShortText = Annotated[ShortText | None, BeforeValidator(_blank_is_none)]
-OptionalPhrase = Annotated[Phrase | None, BeforeValidator(_blank_is_none)]
-OptionalPeriodText = Annotated[PeriodText | None, BeforeValidator(_blank_is_none)]
-OptionalText = Annotated[Text | None, BeforeValidator(_blank_is_none)]
-
-#: a metric's number: a target, a trajectory point, a stated value, a scale's end
-Number = Annotated[Decimal, AfterValidator(_number_fits)]
-
-
-class Element(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+__all__ = ["SECTIONS", "Body", "Code", "Meeting", "Plan", "parse_money"]
 
 
 class Organisation(Element):
@@ -161,21 +60,23 @@ class Level(Element):
 OrgUnitType = Literal["organisation", "directorate", "region", "area_team", "team", "provider", "partner", "other"]
 
 
-class OrgUnit(Element):
+class OrgUnit(Noted):
     code: Code
     name: Title
     type: OrgUnitType = "directorate"
     parent: Code | None = None
     source: OptionalShortText = None
+    added: AddedNotes = ADDED
 
 
-class Owner(Element):
+class Owner(Noted):
     """An accountable person or role. A role title with no named person is normal."""
 
     code: Code
     title: Title = Field(description="Role title, e.g. 'National Medical Director'")
     name: OptionalShortText = Field(None, description="The person, where the document names one")
     org_unit: Code | None = None
+    added: AddedNotes = ADDED
 
 
 class AssessedBy(Element):
@@ -197,7 +98,7 @@ class FrameworkRef(Element):
     )
 
 
-class Objective(Element):
+class Objective(Noted):
     code: Code
     level: Code
     title: Title
@@ -210,13 +111,14 @@ class Objective(Element):
     assessment: Text = Field("", description="The plan's own assessment, e.g. 'How are we doing?'")
     framework_refs: list[FrameworkRef] = Field(default_factory=list)
     source: OptionalShortText = Field(None, description="Where in the source document: paragraph, table or appendix")
+    added: AddedNotes = ADDED
 
 
 ActivityType = Literal["action", "deliverable", "key_activity", "milestone"]
 ActivityStatus = Literal["not_started", "in_progress", "complete", "delayed", "cancelled"]
 
 
-class Activity(Element):
+class Activity(Noted):
     code: Code
     objective: Code
     title: Title
@@ -231,6 +133,7 @@ class Activity(Element):
     )
     status: ActivityStatus = "not_started"
     source: OptionalShortText = None
+    added: AddedNotes = ADDED
 
 
 MetricUnit = Literal["percentage", "count", "rate", "currency", "score", "days", "ratio", "other"]
@@ -304,7 +207,7 @@ class ActivityRule(Element):
     grace_days: int = Field(0, ge=0, le=365)
 
 
-class Metric(Element):
+class Metric(Noted):
     code: Code
     title: Title
     objectives: list[Code] = Field(default_factory=list)
@@ -326,6 +229,7 @@ class Metric(Element):
     headline: bool = Field(False, description="On the plan's scorecard (e.g. seed 004's 11-point scorecard)")
     stated_values: list[StatedValue] = Field(default_factory=list)
     source: OptionalShortText = None
+    added: AddedNotes = ADDED
 
     @model_validator(mode="after")
     def _scale(self) -> Metric:
@@ -345,7 +249,7 @@ Money = Annotated[
 BudgetCategory = Literal["running", "discretionary_running", "programme", "other"]
 
 
-class BudgetLine(Element):
+class BudgetLine(Noted):
     code: Code
     title: Title
     org_unit: Code | None = None
@@ -353,9 +257,10 @@ class BudgetLine(Element):
     amount: Money
     period: FinancialYear = Field(description="Financial year, e.g. 2013/14")
     source: OptionalShortText = None
+    added: AddedNotes = ADDED
 
 
-class StatedTotal(Element):
+class StatedTotal(Noted):
     """A total as the document prints it, kept beside the total computed from the lines."""
 
     code: Code
@@ -365,9 +270,10 @@ class StatedTotal(Element):
     category: BudgetCategory | None = Field(None, description="The category it totals; omit for all categories")
     org_units: list[Code] = Field(default_factory=list, description="Units it totals; empty for all lines")
     source: OptionalShortText = None
+    added: AddedNotes = ADDED
 
 
-class Risk(Element):
+class Risk(Noted):
     code: Code
     title: Title = Field(description="The risk as described")
     objective: Code | None = None
@@ -376,6 +282,7 @@ class Risk(Element):
     impact: int | None = Field(None, ge=1, le=5)
     mitigation: Text = ""
     source: OptionalShortText = None
+    added: AddedNotes = ADDED
 
 
 PlanStatus = Literal["draft", "agreed", "published"]
@@ -399,6 +306,8 @@ class Plan(Element):
     budget_lines: list[BudgetLine] = Field(default_factory=list)
     stated_totals: list[StatedTotal] = Field(default_factory=list)
     risks: list[Risk] = Field(default_factory=list)
+    bodies: list[Body] = Field(default_factory=list, description="Boards, committees and panels that oversee the plan")
+    meetings: list[Meeting] = Field(default_factory=list, description="Meetings of the bodies, each with its agenda")
     activity_rules: list[ActivityRule] = Field(
         default_factory=list, description="Triggers for every activity of the plan"
     )
@@ -437,4 +346,6 @@ SECTIONS: dict[str, str] = {
     "budget_lines": "budget_line",
     "stated_totals": "stated_total",
     "risks": "risk",
+    "bodies": "body",
+    "meetings": "meeting",
 }

@@ -168,6 +168,8 @@ _MODELS: dict[str, type[BaseModel]] = {
     "budget_lines": schema.BudgetLine,
     "stated_totals": schema.StatedTotal,
     "risks": schema.Risk,
+    "bodies": schema.Body,
+    "meetings": schema.Meeting,
 }
 
 
