@@ -273,3 +273,25 @@ def period_name(day: date, frequency: str) -> str:
     if period.precision == "day":
         return f"{day.day} {calendar.month_abbr[day.month]} {day.year}"
     return period.label
+
+
+def meeting_period(start_fy: str, end_fy: str, day: date) -> Period:
+    """The quarter a meeting's papers are as at: the plan's latest quarter ended by ``day`` (the
+    "current period" of docs/reported-state.md: a quarter ending on the meeting's day has ended),
+    clamped to the plan — before any quarter has ended, its first quarter; after the plan has
+    ended, its last. A 2016/17 plan's meeting on 2017-05-25 takes 2016/17 Q4.
+
+    ``start_fy`` and ``end_fy`` are the plan's first and last financial years ('2016/17'); a
+    PeriodError when they are not financial years or the plan ends before it starts."""
+    span = financial_years(start_fy, end_fy)
+    first_year, last_year = span.start.year, span.end.year - 1
+    if day >= span.end:
+        return quarter(last_year, 4)
+    fy = day.year if day.month >= 4 else day.year - 1
+    q = (day.month - 4) % 12 // 3 + 1
+    current = quarter(fy, q)
+    if current.end > day:  # the quarter the day falls in has not ended: the one before it
+        fy, q = (fy, q - 1) if q > 1 else (fy - 1, 4)
+    if fy < first_year:
+        return quarter(first_year, 1)
+    return quarter(fy, q)
