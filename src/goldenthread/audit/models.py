@@ -33,6 +33,8 @@ AUDITED_PLAN_MODELS = (
     m.BudgetLine,
     m.StatedTotal,
     m.Risk,
+    m.Body,
+    m.Meeting,
 )
 
 for _model in (*AUDITED_PLAN_MODELS, Observation):
@@ -96,12 +98,34 @@ def _stated_total_snapshot(pks: list[int]) -> dict[int, dict]:
     return {pk: {"org_units": units.get(pk, [])} for pk in pks}
 
 
+def _body_snapshot(pks: list[int]) -> dict[int, dict]:
+    links = {
+        "members": _codes(m.Body.members.through, "body", "owner", pks),
+        "oversees_objectives": _codes(m.Body.oversees_objectives.through, "body", "objective", pks),
+        "oversees_org_units": _codes(m.Body.oversees_org_units.through, "body", "orgunit", pks),
+        "oversees_metrics": _codes(m.Body.oversees_metrics.through, "body", "metric", pks),
+    }
+    return {pk: {name: codes.get(pk, []) for name, codes in links.items()} for pk in pks}
+
+
+def _meeting_snapshot(pks: list[int]) -> dict[int, dict]:
+    """A meeting's agenda: each item as "number title (papers)", in order."""
+    items: dict[int, list[str]] = defaultdict(list)
+    rows = m.AgendaItem.objects.filter(meeting_id__in=pks).order_by("meeting_id", "position")
+    for pk, number, title, considers in rows.values_list("meeting_id", "number", "title", "considers"):
+        papers = f" ({', '.join(considers)})" if considers else ""
+        items[pk].append(f"{number} {title}{papers}")
+    return {pk: {"items": items.get(pk, [])} for pk in pks}
+
+
 SNAPSHOTS.update(
     {
         m.Objective: _objective_snapshot,
         m.Activity: _activity_snapshot,
         m.Metric: _metric_snapshot,
         m.StatedTotal: _stated_total_snapshot,
+        m.Body: _body_snapshot,
+        m.Meeting: _meeting_snapshot,
     }
 )
 
@@ -114,4 +138,9 @@ RELATED_LABELS = {
     "trajectory": "Trajectory",
     "stated_values": "Values stated in the document",
     "org_units": "Org units",
+    "members": "Members",
+    "oversees_objectives": "Objectives overseen",
+    "oversees_org_units": "Org units overseen",
+    "oversees_metrics": "Metrics overseen",
+    "items": "Agenda",
 }

@@ -8,8 +8,6 @@ where Django's own (the member's name in title case) would not read right.
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from django.conf import settings
 from django.db import models
 
@@ -25,6 +23,7 @@ from goldenthread.planfile.fields import (
     SHORT_TEXT_LENGTH,
     TITLE_LENGTH,
 )
+from goldenthread.plans.elements import CodeAndTitle, PlanElement
 
 
 class Organisation(models.Model):
@@ -73,33 +72,7 @@ class Plan(models.Model):
         return self.start if self.start == self.end else f"{self.start} to {self.end}"
 
 
-class PlanElement(models.Model):
-    """An element of a plan, known by its code within the plan. Subclasses inherit its Meta (the
-    document's order, a code unique in the plan); one that needs more extends ``PlanElement.Meta``."""
-
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
-    code = models.CharField(max_length=CODE_LENGTH)
-    position = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        abstract = True
-        ordering = ["position"]
-        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="%(class)s_code_unique_in_plan")]
-
-    def __str__(self) -> str:
-        return self.code
-
-
-class _Titled(Protocol):
-    code: str
-    title: str
-
-
-class CodeAndTitle:
-    """For elements people know by code and title, e.g. "5.1 Recover the standard"."""
-
-    def __str__(self: _Titled) -> str:
-        return f"{self.code} {self.title}"
+# --- elements of the plan (governance: :mod:`.governance`, imported at the end) ------------------
 
 
 class Level(PlanElement):
@@ -427,3 +400,31 @@ class PlanEdit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.section} {self.code}"
+
+
+# the governance elements (bodies, their meetings and agenda items), in a module of their own
+from goldenthread.plans.governance import AgendaItem, Body, Meeting  # noqa: E402
+
+__all__ = [
+    "Activity",
+    "AgendaItem",
+    "Body",
+    "BudgetLine",
+    "CodeAndTitle",
+    "FrameworkReference",
+    "Level",
+    "Meeting",
+    "Metric",
+    "Objective",
+    "Organisation",
+    "Owner",
+    "Plan",
+    "PlanChange",
+    "PlanEdit",
+    "PlanElement",
+    "PlanVersion",
+    "Risk",
+    "StatedTotal",
+    "StatedValue",
+    "TrajectoryPoint",
+]
