@@ -17,6 +17,7 @@ from goldenthread.planfile.periods import (
     free_text_problem,
     parse_financial_year,
     parse_period,
+    quoted,
 )
 from goldenthread.planfile.source import Path, Problem, Source
 
@@ -42,7 +43,21 @@ REFERENCES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "budget_lines": (("org_unit", "org_units", "org unit"),),
     "stated_totals": (("org_units", "org_units", "org unit"),),
     "risks": (("objective", "objectives", "objective"), ("owner", "owners", "owner")),
+    "bodies": (
+        ("parent", "bodies", "parent body"),
+        ("chair", "owners", "owner"),
+        ("members", "owners", "owner"),
+    ),
+    "meetings": (("body", "bodies", "body"),),
 }
+
+#: The fields of what a body oversees, and of a meeting's agenda items, that name other elements.
+OVERSEES_REFERENCES: tuple[tuple[str, str, str], ...] = (
+    ("objectives", "objectives", "objective"),
+    ("org_units", "org_units", "org unit"),
+    ("metrics", "metrics", "metric"),
+)
+ITEM_REFERENCES: tuple[tuple[str, str, str], ...] = (("presenter", "owners", "owner"), *OVERSEES_REFERENCES)
 
 
 def check_consistency(
@@ -60,8 +75,10 @@ def check_consistency(
     check.activity_dates()
     check.metric_periods()
     check.budget_periods()
+    check.governance()
     check.problems.extend(_cycles(plan.objectives, "objectives", source))
     check.problems.extend(_cycles(plan.org_units, "org_units", source))
+    check.problems.extend(_cycles(plan.bodies, "bodies", source))
     return check.problems
 
 
@@ -195,8 +212,46 @@ class _Checker:
                 else:
                     self.within((section, i, "period"), line.period, must_parse=True)
 
+    def governance(self) -> None:
+        """What bodies oversee and what meetings' agenda items name; meetings' dates and numbers."""
+        for i, body in enumerate(self.plan.bodies):
+            if body.oversees is not None:
+                for name, target, what in OVERSEES_REFERENCES:
+                    path = ("bodies", i, "oversees", name)
+                    self._refer_field(path, getattr(body.oversees, name), target, what)
+        for i, meeting in enumerate(self.plan.meetings):
+            self._meeting_date(("meetings", i, "date"), meeting.date)
+            first: dict[str, int] = {}
+            for j, item in enumerate(meeting.items):
+                path = ("meetings", i, "items", j)
+                for name, target, what in ITEM_REFERENCES:
+                    self._refer_field(path + (name,), getattr(item, name), target, what)
+                self.within(path + ("period",), item.period, must_parse=True)
+                if item.number in first:
+                    self.report(
+                        path + ("number",),
+                        f"item number '{item.number}' is used twice in this meeting (first as item "
+                        f"{first[item.number] + 1} of its agenda); number each item once",
+                    )
+                first.setdefault(item.number, j)
 
-def _cycles(elements: Sequence[schema.Objective | schema.OrgUnit], section: str, source: Source) -> Iterable[Problem]:
+    def _meeting_date(self, path: Path, text: str) -> None:
+        """A meeting's date is a real day, e.g. '2019-06-27' or '27 June 2019'."""
+        advice = f"{quoted(text)} is not a day; give the meeting's date, e.g. 2019-06-27 or 27 June 2019"
+        try:
+            period = parse_period(text)
+        except NotAPeriod:
+            self.report(path, advice)
+        except PeriodError as exc:
+            self.report(path, str(exc))
+        else:
+            if period.precision != "day":
+                self.report(path, advice)
+
+
+def _cycles(
+    elements: Sequence[schema.Objective | schema.OrgUnit | schema.Body], section: str, source: Source
+) -> Iterable[Problem]:
     parent = {e.code: e.parent for e in elements}
     index = {e.code: i for i, e in enumerate(elements)}
     reported: set[str] = set()
