@@ -217,7 +217,7 @@ class _Checker:
         for i, body in enumerate(self.plan.bodies):
             if body.oversees is not None:
                 for name, target, what in OVERSEES_REFERENCES:
-                    path = ("bodies", i, "oversees", name)
+                    path: Path = ("bodies", i, "oversees", name)
                     self._refer_field(path, getattr(body.oversees, name), target, what)
         for i, meeting in enumerate(self.plan.meetings):
             self._meeting_date(("meetings", i, "date"), meeting.date)
