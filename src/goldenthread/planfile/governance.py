@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, model_validator
 
 from goldenthread.planfile.elements import (
     ADDED,
@@ -71,6 +71,15 @@ class Body(Noted):
     business: list[Business] = Field(default_factory=list, description="The cycle of business")
     source: OptionalShortText = None
     added: AddedNotes = ADDED
+
+    @model_validator(mode="after")
+    def _oversees_something(self) -> Body:
+        oversees = self.oversees
+        if oversees is not None and not (
+            oversees.plan or oversees.objectives or oversees.org_units or oversees.metrics
+        ):
+            self.oversees = None  # `oversees: {}` says nothing: held as nothing named, as a workbook holds it
+        return self
 
 
 def _number_text(value: object) -> object:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from goldenthread.planfile import schema
+from goldenthread.planfile import governance, schema
 
 Kind = Literal["text", "number", "integer", "codes", "yes_no", "rules"]
 
@@ -33,6 +33,11 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "yes_no": ("yes", "no"),
     "score": ("1", "2", "3", "4", "5"),
     "trigger_rule": get_args(schema.TriggerRuleName),
+    "body_type": get_args(governance.BodyType),
+    "meets": get_args(governance.Meets),
+    "every": get_args(governance.Every),
+    "purpose": get_args(governance.Purpose),
+    "element_kind": tuple(schema.SECTIONS.values()),
 }
 
 
@@ -78,9 +83,14 @@ VALUE = _c("value", "number", required=True, width=12)
 
 
 def _inner(name: str, owner: str, inner: str, *columns: Column) -> Sheet:
-    """A sheet of an element's inner list: each row names its element (``owner``: objective or
-    metric) by code in the first column."""
-    owners = {"objective": ("objectives", "Objectives"), "metric": ("metrics", "Metrics")}
+    """A sheet of an element's inner list: each row names its element (``owner``: objective,
+    metric, body or meeting) by code in the first column."""
+    owners = {
+        "objective": ("objectives", "Objectives"),
+        "metric": ("metrics", "Metrics"),
+        "body": ("bodies", "Bodies"),
+        "meeting": ("meetings", "Meetings"),
+    }
     section, sheet = owners[owner]
     return Sheet(name, section, (_c(owner, required=True, refers=sheet), *columns), inner=inner, owner_column=owner)
 
@@ -228,7 +238,73 @@ SHEETS: tuple[Sheet, ...] = (
         _c("mitigation", width=40),
         SOURCE,
     ),
+    _sheet(
+        "Bodies",
+        "bodies",
+        _c("name", required=True, width=40),
+        _c("type", choices="body_type", width=16),
+        _c("parent", refers="Bodies"),
+        _c("chair", refers="Owners"),
+        _c("members", "codes", width=24),
+        _c("terms_of_reference", width=50),
+        _c("terms_source", width=18),
+        _c("oversees.plan", "yes_no", choices="yes_no", width=10),
+        _c("oversees.objectives", "codes"),
+        _c("oversees.org_units", "codes"),
+        _c("oversees.metrics", "codes"),
+        _c("meets", choices="meets", width=12),
+        _c("public", "yes_no", choices="yes_no", width=10),
+        SOURCE,
+    ),
+    _inner(
+        "Cycle of business",
+        "body",
+        "business",
+        TITLE,
+        _c("considers", "codes", width=24),
+        _c("every", choices="every", width=12),
+        SOURCE,
+    ),
+    _sheet(
+        "Meetings",
+        "meetings",
+        _c("body", required=True, refers="Bodies"),
+        TITLE,
+        _c("date", required=True, width=14),
+        _c("public", "yes_no", choices="yes_no", width=10),
+        SOURCE,
+    ),
+    _inner(
+        "Agenda items",
+        "meeting",
+        "items",
+        _c("number", required=True, width=8),
+        TITLE,
+        _c("purpose", choices="purpose", width=12),
+        _c("presenter", refers="Owners"),
+        _c("considers", "codes", width=24),
+        _c("org_units", "codes"),
+        _c("objectives", "codes"),
+        _c("metrics", "codes"),
+        _c("period", width=12),
+        SOURCE,
+    ),
+    #: the ``added`` notes of every kind of element: each row names its element by kind and code
+    Sheet(
+        "Added details",
+        "",
+        (
+            _c("kind", required=True, choices="element_kind", width=14),
+            CODE,
+            _c("fields", "codes", required=True, width=30),
+            _c("note", required=True, width=60),
+        ),
+        inner="added",
+        owner_column="code",
+    ),
 )
+
+ADDED_SHEET = "Added details"
 
 #: every sheet a plan workbook may have, in order; problems are sorted in this order
 SHEET_ORDER: tuple[str, ...] = (PLAN_SHEET, *(s.name for s in SHEETS), INSTRUCTIONS_SHEET, LISTS_SHEET)

@@ -18,9 +18,11 @@ from datetime import date, datetime, time
 from pathlib import Path as FsPath
 from typing import Any
 
+from goldenthread.planfile.schema import SECTIONS
 from goldenthread.planfile.source import Path, Problem, Source, dotted
 from goldenthread.planfile.validate import Result, validate_file, validate_source
 from goldenthread.planfile.workbook_layout import (
+    ADDED_SHEET,
     PLAN_FIELDS,
     PLAN_SHEET,
     SHEET_ORDER,
@@ -172,7 +174,8 @@ class _Reader:
         else:
             self.refuse(PLAN_SHEET, 1, 1, "", "the workbook has no 'Plan' sheet; start from the template")
         for sheet in SHEETS:
-            self.mark((sheet.section,), sheet.name, 1, 1)
+            if sheet.section:
+                self.mark((sheet.section,), sheet.name, 1, 1)
             if sheet.name in sheets:
                 self.read_sheet(sheets[sheet.name], sheet)
 
@@ -232,6 +235,9 @@ class _Reader:
         owner_col = next((c for c, column in columns.items() if column.name == sheet.owner_column), None)
         if sheet.inner and owner_col is None:
             return  # reported as a missing column: its rows name no element to go in
+        if sheet.name == ADDED_SHEET:
+            self.read_added(table, sheet, columns, owner_col)
+            return
         elements = self.data.setdefault(sheet.section, [])
         index = {e.get("code"): i for i, e in reversed(list(enumerate(elements)))} if sheet.inner else {}
         for number, row in enumerate(table.iter_rows(min_row=2), start=2):
@@ -256,14 +262,50 @@ class _Reader:
                     cell = row[col - 1] if col <= len(row) else None
                     self.put(item, path, tuple(column.name.split(".")), cell, column, (sheet.name, number, col))
 
-    def owner(self, sheet: Sheet, number: int, row: Any, col: int | None, index: dict[Any, int]) -> int | None:
-        """The element an inner sheet's row belongs to, by the code in its first column."""
+    def read_added(self, table: Any, sheet: Sheet, columns: dict[int, Column], code_col: int | None) -> None:
+        """The Added details sheet: each row an ``added`` note of the element its kind and code name."""
+        kind_col = next((c for c, column in columns.items() if column.name == "kind"), None)
+        if kind_col is None or code_col is None:
+            return  # reported as a missing column
+        sections = {kind: section for section, kind in SECTIONS.items()}
+        for number, row in enumerate(table.iter_rows(min_row=2), start=2):
+            if all(cell_text(cell.value) == "" for cell in row):
+                continue
+            self.unnamed(sheet, row, columns)
+            kind = cell_text(row[kind_col - 1].value).lower() if kind_col <= len(row) else ""
+            section = sections.get(kind) or (kind if kind in SECTIONS else None)
+            if section is None:
+                known = ", ".join(SECTIONS.values())
+                self.refuse(sheet.name, number, kind_col, "", f"which kind of element? give one of {known}")
+                continue
+            elements = self.data.setdefault(section, [])
+            index = {e.get("code"): i for i, e in reversed(list(enumerate(elements)))}
+            found = self.owner(sheet, number, row, code_col, index, section)
+            if found is None:
+                continue
+            items = elements[found].setdefault("added", [])
+            path: Path = (section, found, "added", len(items))
+            items.append({})
+            self.mark(path, sheet.name, number, 1)
+            fields_col = next((c for c, column in columns.items() if column.name == "fields"), 1)
+            self.mark(path[:-1], sheet.name, number, fields_col)  # a field it names is not the element's
+            for col, column in columns.items():
+                if column.name not in ("kind", "code"):
+                    cell = row[col - 1] if col <= len(row) else None
+                    self.put(items[-1], path, (column.name,), cell, column, (sheet.name, number, col))
+
+    def owner(
+        self, sheet: Sheet, number: int, row: Any, col: int | None, index: dict[Any, int], section: str = ""
+    ) -> int | None:
+        """The element an inner sheet's row belongs to, by the code in its first column (on the
+        Added details sheet, the element of ``section`` its code column names)."""
         assert col is not None and sheet.owner_column is not None
         code = cell_text(row[col - 1].value) if col <= len(row) else ""
-        kind = sheet.owner_column
+        section = section or sheet.section
+        kind = SECTIONS.get(section, sheet.owner_column).replace("_", " ")
         if code in index:
             return index[code]
-        owners = next(s.name for s in SHEETS if s.section == sheet.section and not s.inner)
+        owners = next(s.name for s in SHEETS if s.section == section and not s.inner)
         message = (
             f"there is no {kind} '{code}' on the {owners} sheet; use one of its codes"
             if code

@@ -20,8 +20,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from goldenthread.planfile.schema import Plan
+from goldenthread.planfile.schema import SECTIONS, Plan
 from goldenthread.planfile.workbook_layout import (
+    ADDED_SHEET,
     INSTRUCTIONS_SHEET,
     LISTS_SHEET,
     PLAN_FIELDS,
@@ -54,8 +55,12 @@ INSTRUCTIONS = (
     "Lists of codes go in one cell separated by semicolons, e.g. 'A1; A2; B3'.",
     "Trigger rules go in one cell, e.g. 'below_target_for 3; special_cause_concern'; the plan's activity "
     "rules as 'activity_overdue 14' (days of grace).",
-    "Assessed by, Framework references, Trajectories and Stated values have a row per item, naming its "
-    "objective or metric in the first column.",
+    "Assessed by, Framework references, Trajectories, Stated values, Cycle of business and Agenda items have "
+    "a row per item, naming its objective, metric, body or meeting in the first column.",
+    "Bodies are the boards and committees that oversee the plan; Meetings their meetings, each on a date "
+    "(e.g. 2019-06-27), with its agenda on the Agenda items sheet.",
+    "Added details: a row for each detail of an element that is not from the source document: the element's "
+    "kind and code, its fields (e.g. 'definition; data_source') and a note of where they come from.",
     "Percentages are fractions: 95% is 0.95. Money is in pounds. Write values, not formulas: a formula is "
     "refused when the workbook is loaded.",
     "Load the workbook with 'goldenthread plan load FILE.xlsx' or upload it on the plan's page. Every problem "
@@ -97,6 +102,13 @@ def _book(data: dict[str, Any] | None) -> Workbook:
 
 def _rows(sheet: Sheet, data: dict[str, Any]) -> list[list[Any]]:
     """Each row's values, in the sheet's column order."""
+    if sheet.name == ADDED_SHEET:
+        return [
+            [kind, element["code"], entry["fields"], entry["note"]]
+            for section, kind in SECTIONS.items()
+            for element in data[section]
+            for entry in element["added"]
+        ]
     elements = data[sheet.section]
     if sheet.inner is None:
         return [[_field(element, column.name) for column in sheet.columns] for element in elements]
