@@ -196,3 +196,23 @@ def test_every_element_kind_takes_added_and_needs_fields_and_a_note() -> None:
     for section in SECTIONS:  # every kind carries `added`, written last
         model = schema.Plan.model_fields[section].annotation.__args__[0]  # type: ignore[union-attr]
         assert list(model.model_fields)[-1] == "added", section
+
+
+def test_compare_names_governance_changes_field_by_field() -> None:
+    from goldenthread.planfile.compare import compare, listing
+
+    old = validate_text(GOOD, "old.yaml").plan
+    changed = GOOD.replace("presenter: COO", "presenter: CEO").replace("date: 27 June 2019", "date: 28 June 2019")
+    new = validate_text(changed.replace("fields: [meets, business.0.every]", "fields: [meets]"), "new.yaml").plan
+    assert old is not None and new is not None
+    comparison = compare(old, new)
+    assert [s.label for s in comparison.sections] == ["Bodies", "Meetings"]
+    lines = listing(comparison)
+    assert "  changed meeting BIC-2019-06-27 “Joint Boards in Common”" in lines
+    assert "      date: 27 June 2019 → 28 June 2019" in lines
+    assert any("removed 12 Joint Work Programme 2019/20 (purpose: decision; presenter: COO;" in line for line in lines)
+    assert any(
+        line.startswith("      added: meets, business.0.every — “The committee's published calendar” → meets — ")
+        for line in lines
+    ), lines
+    assert compare(new, old) == comparison.mirrored()

@@ -2,7 +2,7 @@
 
 ``compare(old, new)`` walks the plan's own fields, then each element list in file order
 (levels, org units, owners, objectives, activities, metrics, budget lines, stated totals,
-risks), matching elements by code. For a changed element every field that differs is given as
+risks, bodies, meetings), matching elements by code. For a changed element every field that differs is given as
 its dotted path (``target.value``, as validation names fields) with the old and the new value
 as text, the value as the plan holds it and a human form where one is easy ("0.95 (95%)");
 lists (a trajectory, a metric's objectives) are compared whole and written readably. An
@@ -43,6 +43,8 @@ LABELS: dict[str, str] = {
     "budget_lines": "Budget lines",
     "stated_totals": "Stated totals",
     "risks": "Risks",
+    "bodies": "Bodies",
+    "meetings": "Meetings",
 }
 #: the plan's own fields, in file order
 PLAN_FIELDS: tuple[str, ...] = tuple(name for name in Plan.model_fields if name not in LISTS)

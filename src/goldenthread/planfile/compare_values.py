@@ -98,7 +98,19 @@ def record(field: str, data: dict[str, Any], unit: str | None) -> str:
         return f"{data['framework']} {data.get('ref', '')}".strip()
     if field == "target":
         return target(data, unit)
-    return ", ".join(f"{key}: {scalar(value, unit)}" for key, value in data.items() if value not in (None, "", []))
+    if field == "added" and "fields" in data:
+        return f"{', '.join(map(str, data['fields']))} — “{data.get('note', '')}”"
+    shown = {key: value for key, value in data.items() if value not in (None, "", [], False)}
+    head = ""
+    if field in ("items", "business") and "title" in data:  # an agenda item, a body's business
+        head = " ".join(str(shown.pop(key)) for key in ("number", "title") if key in shown)
+    rest = "; ".join(f"{key}: {_listed(value, unit)}" for key, value in shown.items())
+    return f"{head} ({rest})" if head and rest else head or rest
+
+
+def _listed(value: Any, unit: str | None) -> str:
+    """A value inside a record: a list of codes or words as 'a, b'."""
+    return ", ".join(map(str, value)) if isinstance(value, list) else scalar(value, unit)
 
 
 def value_text(field: str, value: Any, unit: str | None = None) -> str:
