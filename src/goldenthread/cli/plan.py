@@ -124,8 +124,23 @@ def cmd_plan_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _document_text(args: argparse.Namespace, plan: Plan) -> tuple[str | None, str]:
+    """The source document's text for the check of added details (``--document``, else
+    sources/<source_document.file> beside the plan file), and a line saying which was read."""
+    from goldenthread.planfile.provenance import document_path
+
+    plan_file = args.plan if Path(args.plan).is_file() else None
+    path = Path(args.document) if args.document else document_path(plan, plan_file)
+    if path is None:
+        return None, "No source document text found: details not in it are not checked; give it with --document PATH"
+    try:
+        return path.read_text(encoding="utf-8", errors="replace"), f"Source document: {path}"
+    except OSError as exc:
+        return None, f"cannot read the source document {path}: {exc.strerror}; check --document PATH"
+
+
 def cmd_plan_check(args: argparse.Namespace) -> int:
-    from goldenthread.planfile.quality import check_plan, grouped
+    from goldenthread.planfile.quality import INFORMATION, check_plan, grouped, to_fix
 
     if Path(args.plan).is_file():
         from goldenthread.planfile.workbook_read import validate_plan_file as validate_file
@@ -140,14 +155,18 @@ def cmd_plan_check(args: argparse.Namespace) -> int:
         if stored is None:
             return 1
         plan = stored
-    findings = check_plan(plan)
-    print(f"{plan.code}: {len(findings)} finding(s) to review before agreeing the plan")
-    for _, heading, items in grouped(findings):
-        print(f"\n{heading} ({len(items)})")
+    document, read = _document_text(args, plan)
+    if document is None and args.document:
+        print(read, file=sys.stderr)
+        return 1
+    findings = check_plan(plan, document, information=True)
+    print(f"{plan.code}: {len(to_fix(findings))} finding(s) to review before agreeing the plan\n{read}")
+    for check, heading, items in grouped(findings):
+        print(f"\n{heading} ({len(items)}{', for information' if check in INFORMATION else ''})")
         for f in items:
             detail = f" — {f.detail}" if f.detail else ""
             print(f"  {f.kind} {f.code}: {f.title}{detail}")
-    return 1 if args.strict and findings else 0
+    return 1 if args.strict and to_fix(findings) else 0
 
 
 def add_plan_commands(commands: argparse._SubParsersAction) -> None:
@@ -179,6 +198,12 @@ def add_plan_commands(commands: argparse._SubParsersAction) -> None:
     p = plan.add_parser("check", help="list what to fix before agreeing a plan (a stored plan's code, or a file)")
     p.add_argument("plan", metavar="CODE|FILE")
     p.add_argument("--strict", action="store_true", help="exit 1 when there are findings")
+    p.add_argument(
+        "--document",
+        metavar="PATH",
+        help="the source document's text, to find details not in it (default: sources/<source_document.file> "
+        "beside the plan file, else plans/sources/)",
+    )
     p.set_defaults(func=cmd_plan_check)
     p = plan.add_parser("schema", help="print the JSON Schema of plan files")
     p.set_defaults(func=cmd_plan_schema)

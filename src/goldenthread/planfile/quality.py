@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from goldenthread.planfile import provenance
 from goldenthread.planfile.periods import resolve_due
 from goldenthread.planfile.schema import Objective, Plan
 
@@ -36,12 +37,36 @@ CHECKS = {
     "activity_without_due_date": "Activities with no due date",
     "activity_due_text_only": "Activities whose timeline is not a date",
     "priority_without_contributor": "Organisational priorities no directorate contributes to",
+    "unsourced_detail": "Details added without saying where they come from",
+    "added_detail": "Details added from outside the document",
 }
+#: checks that inform rather than find fault: not counted as findings, never fail ``--strict``
+INFORMATION = frozenset({"added_detail"})
 
 
-def check_plan(plan: Plan) -> list[Finding]:
+def check_plan(plan: Plan, document: str | None = None, *, information: bool = False) -> list[Finding]:
+    """The findings, in the order of :data:`CHECKS`. Given the source ``document``'s text, also
+    each text meant to be quoted as printed that it does not hold and no ``added`` note names;
+    with ``information``, each ``added`` note too (:data:`INFORMATION`)."""
     findings = [*_objective_findings(plan), *_metric_findings(plan), *_activity_findings(plan)]
     findings += _priority_findings(plan)
+    if document is not None:
+        findings += [
+            Finding(
+                "unsourced_detail",
+                u.kind,
+                u.code,
+                u.title,
+                f"{u.field} “{_cut(u.text)}” is not in the document: quote it as printed, or name it in an "
+                "added note saying where it comes from",
+            )
+            for u in provenance.unsourced(plan, document)
+        ]
+    if information:
+        findings += [
+            Finding("added_detail", n.kind, n.code, n.title, f"{', '.join(n.fields)}: {n.note}")
+            for n in provenance.added_notes(plan)
+        ]
     order = list(CHECKS)
     return sorted(findings, key=lambda f: order.index(f.check))
 
@@ -126,6 +151,16 @@ def _priority_findings(plan: Plan) -> list[Finding]:
         for o in plan.objectives
         if o.level == top_level and not contributors[o.code]
     ]
+
+
+def to_fix(findings: list[Finding]) -> list[Finding]:
+    """The findings that are faults, leaving out those that only inform (:data:`INFORMATION`)."""
+    return [f for f in findings if f.check not in INFORMATION]
+
+
+def _cut(text: str, length: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def grouped(findings: list[Finding]) -> list[tuple[str, str, list[Finding]]]:
