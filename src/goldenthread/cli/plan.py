@@ -124,6 +124,12 @@ def cmd_plan_export(args: argparse.Namespace) -> int:
     return 0
 
 
+DOCUMENT_HELP = (
+    "the source document's text, to find details not in it "
+    "(default: sources/<source_document.file> beside the plan file, else plans/sources/)"
+)
+
+
 def _document_text(args: argparse.Namespace, plan: Plan) -> tuple[str | None, str]:
     """The source document's text for the check of added details (``--document``, else
     sources/<source_document.file> beside the plan file), and a line saying which was read."""
@@ -198,12 +204,7 @@ def add_plan_commands(commands: argparse._SubParsersAction) -> None:
     p = plan.add_parser("check", help="list what to fix before agreeing a plan (a stored plan's code, or a file)")
     p.add_argument("plan", metavar="CODE|FILE")
     p.add_argument("--strict", action="store_true", help="exit 1 when there are findings")
-    p.add_argument(
-        "--document",
-        metavar="PATH",
-        help="the source document's text, to find details not in it (default: sources/<source_document.file> "
-        "beside the plan file, else plans/sources/)",
-    )
+    p.add_argument("--document", metavar="PATH", help=DOCUMENT_HELP)
     p.set_defaults(func=cmd_plan_check)
     p = plan.add_parser("schema", help="print the JSON Schema of plan files")
     p.set_defaults(func=cmd_plan_schema)

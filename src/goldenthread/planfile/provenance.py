@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
+from goldenthread.planfile.elements import Added
 from goldenthread.planfile.schema import SECTIONS, Plan
 
 #: for each section, the fields that hold text as the document prints it (dotted; ``assessed_by``
@@ -43,26 +43,10 @@ def normalised(text: str) -> str:
     return _SPACE.sub(" ", _BULLETS.sub(" ", text)).strip().casefold()
 
 
-@dataclass(frozen=True)
-class Note:
-    """An element's ``added`` note: its kind, code and title, the fields and where they come from."""
-
-    kind: str
-    code: str
-    title: str
-    fields: tuple[str, ...]
-    note: str
-
-
-@dataclass(frozen=True)
-class Unsourced:
-    """A text to be quoted as printed that the document does not hold, and no note names."""
-
-    kind: str
-    code: str
-    title: str
-    field: str
-    text: str
+#: an ``added`` note: the element's kind, the element and the entry
+Note = tuple[str, BaseModel, Added]
+#: a text not in the document: the element's kind, the element, the field (dotted) and the text
+Unsourced = tuple[str, BaseModel, str, str]
 
 
 def added_notes(plan: Plan) -> Iterator[Note]:
@@ -70,7 +54,7 @@ def added_notes(plan: Plan) -> Iterator[Note]:
     for section, kind in SECTIONS.items():
         for element in getattr(plan, section):
             for entry in element.added:
-                yield Note(kind, element.code, _title(element), tuple(entry.fields), entry.note)
+                yield kind, element, entry
 
 
 def unsourced(plan: Plan, document: str) -> Iterator[Unsourced]:
@@ -83,7 +67,7 @@ def unsourced(plan: Plan, document: str) -> Iterator[Unsourced]:
             added = [name for entry in element.added for name in entry.fields]
             for field, text in _texts(element, names):
                 if text.strip() and not _named(field, added) and normalised(text) not in held:
-                    yield Unsourced(kind, element.code, _title(element), field, text)
+                    yield kind, element, field, text
 
 
 def _texts(element: BaseModel, names: tuple[str, ...]) -> Iterator[tuple[str, str]]:
@@ -104,7 +88,8 @@ def _named(field: str, added: list[str]) -> bool:
     return any(field == name or field.startswith(name + ".") for name in added)
 
 
-def _title(element: BaseModel) -> str:
+def title_of(element: BaseModel) -> str:
+    """An element's title, or its name (org units, bodies)."""
     return str(getattr(element, "title", None) or getattr(element, "name", ""))
 
 

@@ -12,6 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from pydantic import BaseModel
+
 from goldenthread.planfile import provenance
 from goldenthread.planfile.periods import resolve_due
 from goldenthread.planfile.schema import Objective, Plan
@@ -52,20 +54,19 @@ def check_plan(plan: Plan, document: str | None = None, *, information: bool = F
     findings += _priority_findings(plan)
     if document is not None:
         findings += [
-            Finding(
+            _about(
+                kind,
+                element,
                 "unsourced_detail",
-                u.kind,
-                u.code,
-                u.title,
-                f"{u.field} “{_cut(u.text)}” is not in the document: quote it as printed, or name it in an "
-                "added note saying where it comes from",
+                f"{field} “{_cut(text)}” is not in the document: "
+                "quote it as printed, or name it in an added note saying where it comes from",
             )
-            for u in provenance.unsourced(plan, document)
+            for kind, element, field, text in provenance.unsourced(plan, document)
         ]
     if information:
         findings += [
-            Finding("added_detail", n.kind, n.code, n.title, f"{', '.join(n.fields)}: {n.note}")
-            for n in provenance.added_notes(plan)
+            _about(kind, element, "added_detail", f"{', '.join(entry.fields)}: {entry.note}")
+            for kind, element, entry in provenance.added_notes(plan)
         ]
     order = list(CHECKS)
     return sorted(findings, key=lambda f: order.index(f.check))
@@ -151,6 +152,10 @@ def _priority_findings(plan: Plan) -> list[Finding]:
         for o in plan.objectives
         if o.level == top_level and not contributors[o.code]
     ]
+
+
+def _about(kind: str, element: BaseModel, check: str, detail: str) -> Finding:
+    return Finding(check, kind, str(getattr(element, "code", "")), provenance.title_of(element), detail)
 
 
 def to_fix(findings: list[Finding]) -> list[Finding]:

@@ -128,6 +128,22 @@ def _sheet(name: str, section: str, *columns: Column) -> Sheet:
     return Sheet(name, section, (CODE, *columns))
 
 
+#: a body's columns: who chairs and sits on it, its remit, what it oversees, how it meets
+BODY_COLUMNS: tuple[Column, ...] = (
+    _c("name", required=True, width=40),
+    _c("type", choices="body_type", width=16),
+    _c("parent", refers="Bodies"),
+    _c("chair", refers="Owners"),
+    _c("members", "codes", width=24),
+    _c("terms_of_reference", width=50),
+    _c("terms_source", width=18),
+    _c("oversees.plan", "yes_no", choices="yes_no", width=10),
+    *(_c(f"oversees.{name}", "codes") for name in ("objectives", "org_units", "metrics")),
+    _c("meets", choices="meets", width=12),
+    _c("public", "yes_no", choices="yes_no", width=10),
+    SOURCE,
+)
+
 SHEETS: tuple[Sheet, ...] = (
     _sheet("Levels", "levels", _c("name", required=True, width=30)),
     _sheet(
@@ -238,24 +254,7 @@ SHEETS: tuple[Sheet, ...] = (
         _c("mitigation", width=40),
         SOURCE,
     ),
-    _sheet(
-        "Bodies",
-        "bodies",
-        _c("name", required=True, width=40),
-        _c("type", choices="body_type", width=16),
-        _c("parent", refers="Bodies"),
-        _c("chair", refers="Owners"),
-        _c("members", "codes", width=24),
-        _c("terms_of_reference", width=50),
-        _c("terms_source", width=18),
-        _c("oversees.plan", "yes_no", choices="yes_no", width=10),
-        _c("oversees.objectives", "codes"),
-        _c("oversees.org_units", "codes"),
-        _c("oversees.metrics", "codes"),
-        _c("meets", choices="meets", width=12),
-        _c("public", "yes_no", choices="yes_no", width=10),
-        SOURCE,
-    ),
+    _sheet("Bodies", "bodies", *BODY_COLUMNS),
     _inner(
         "Cycle of business",
         "body",
