@@ -124,7 +124,7 @@ def test_dh_2014_qcars_are_the_quarterly_cycle_chaired_by_the_permanent_secretar
     assert [b.every for b in qcar.business] == ["quarter", "quarter"]
     assert qcar.business[0].title.startswith("Each DG is held to account by the Permanent Secretary")
     assert qcar.business[1].considers == ["scorecard", "exceptions"]
-    assert qcar.oversees is not None and qcar.oversees.plan and qcar.oversees.metrics == ["C4-M5"]
+    assert qcar.oversees is not None and qcar.oversees.plan
     assert "All SCS contribute to the QCAR process." in (qcar.terms_of_reference or "")
     metric = next(x for x in dh.metrics if x.code == "C4-M5")
     assert (metric.title, metric.trigger) == ("QCARs held every quarter", "One review missed for a directorate")
