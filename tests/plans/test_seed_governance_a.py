@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import pytest
 
-from goldenthread.planfile import validate_file
+from goldenthread.planfile import provenance, validate_file
 from goldenthread.planfile.schema import Plan
 
 from ..conftest import PROJECT
@@ -89,6 +89,10 @@ def nhsi():
 def test_every_text_held_as_printed_is_printed_or_says_where_it_comes_from(code):
     plan = plan_file(code)
     assert unsourced(plan) == []
+    # and as plan check finds them ("Details added without saying where they come from": none)
+    assert plan.source_document is not None and plan.source_document.file
+    text = (SOURCES / plan.source_document.file).read_text()
+    assert [(kind, field) for kind, _, field, _ in provenance.unsourced(plan, text)] == []
     # Terms of reference joined from several passages: each passage is printed word for word.
     doc = document(plan)
     for body in plan.bodies:
