@@ -276,3 +276,15 @@ def validate_text_ok(text: str) -> Plan:
     assert result.ok, [str(p) for p in result.problems]
     assert result.plan is not None
     return result.plan
+
+
+@pytest.mark.parametrize("code", ["dh-2014", "nhsi-2016"])
+def test_seed_governance_survives_the_workbook(code):
+    from goldenthread.planfile import to_yaml
+    from goldenthread.planfile.workbook_read import validate_workbook
+    from goldenthread.planfile.workbook_write import plan_workbook
+
+    plan = plan_file(code)
+    result = validate_workbook(plan_workbook(plan), f"{code}.xlsx")
+    assert result.ok, [str(p) for p in result.problems]
+    assert result.plan is not None and to_yaml(result.plan) == to_yaml(plan)
