@@ -268,6 +268,7 @@ _RECORD_KEEPERS: dict[str, type[m.PlanElement]] = {
     "objectives": m.Objective,
     "activities": m.Activity,
     "metrics": m.Metric,
+    "meetings": m.Meeting,
 }
 
 

@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from goldenthread.planfile import schema
-from goldenthread.planfile.consistency import REFERENCES
+from goldenthread.planfile.consistency import ITEM_REFERENCES, OVERSEES_REFERENCES, REFERENCES
 from goldenthread.plans import models as m
 
 PLAN = "plan"  # the section of an edit to the plan's own fields
@@ -31,16 +31,33 @@ def index_of(items: list[dict], code: str) -> int | None:
     return next((i for i, item in enumerate(items) if item.get("code") == code), None)
 
 
+def _names(data: dict, fields: tuple[tuple[str, str, str], ...], section: str, code: str) -> bool:
+    """Whether one of ``fields`` of ``data`` names ``code`` of ``section``."""
+    for name, target, _ in fields:
+        value = data.get(name)
+        if target == section and code in (value if isinstance(value, list) else [value]):
+            return True
+    return False
+
+
+def _names_inside(other: str, item: dict, section: str, code: str) -> bool:
+    """Whether what a body oversees, or one of a meeting's agenda items, names ``code`` of ``section``."""
+    if other == "bodies":
+        return _names(item.get("oversees") or {}, OVERSEES_REFERENCES, section, code)
+    if other == "meetings":
+        return any(_names(i, ITEM_REFERENCES, section, code) for i in item.get("items", []))
+    return False
+
+
 def referring(document: Document, section: str, code: str) -> list[str]:
     """The elements of the document that name ``code`` of ``section``, e.g. "activity MED-1-a"."""
     out = []
     for other, fields in REFERENCES.items():
         for item in document.get(other, []):
-            for name, target, _ in fields:
-                value = item.get(name)
-                named = value if isinstance(value, list) else [value]
-                if target == section and code in named and not (other == section and item.get("code") == code):
-                    out.append(f"{schema.SECTIONS.get(other, other).replace('_', ' ')} {item.get('code')}")
+            if other == section and item.get("code") == code:
+                continue
+            if _names(item, fields, section, code) or _names_inside(other, item, section, code):
+                out.append(f"{schema.SECTIONS.get(other, other).replace('_', ' ')} {item.get('code')}")
     return sorted(set(out))
 
 

@@ -10,11 +10,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from goldenthread.planfile import schema
+from goldenthread.planfile.governance import AgendaItem, Oversees
 from goldenthread.plans import models as m
 from goldenthread.plans.store import mapping as fields
-from goldenthread.plans.store.mapping import LEVELS, OBJECTIVES, ORG_UNITS, OWNERS, code_of
+from goldenthread.plans.store.mapping import BODIES, LEVELS, METRICS, OBJECTIVES, ORG_UNITS, OWNERS, code_of
 
-LINKS = (fields.CONTRIBUTES_TO, fields.MEASURES, fields.TOTALLED, fields.PARTNERS)
+LINKS = (
+    fields.CONTRIBUTES_TO,
+    fields.MEASURES,
+    fields.TOTALLED,
+    fields.PARTNERS,
+    fields.MEMBERS,
+    *fields.OVERSEES,
+    *fields.ITEM_LINKS,
+)
 
 
 class PlanNotFound(LookupError):
@@ -29,7 +38,11 @@ def _opt(value: str) -> str | None:
 def _pairs(link: fields.Link, plan: m.Plan) -> dict[int, list[int]]:
     """The rows of a many-to-many table of the plan: element id -> ids of the elements it links to."""
     source, target = link.ends
-    rows = link.through._default_manager.filter(**{f"{source}__plan": plan}).values_list(f"{source}_id", f"{target}_id")
+    rows = (
+        link.through._default_manager.filter(**{link.plan_path: plan})
+        .order_by("pk")
+        .values_list(f"{source}_id", f"{target}_id")
+    )
     out: dict[int, list[int]] = defaultdict(list)
     for s, t in rows:
         out[s].append(t)
@@ -38,14 +51,13 @@ def _pairs(link: fields.Link, plan: m.Plan) -> dict[int, list[int]]:
 
 @dataclass
 class _Stored:
-    """A stored plan as the export reads it: each table once, with codes, orders, links and child rows."""
+    """A stored plan as the export reads it: each table once, with codes, links and child rows."""
 
     plan: m.Plan
     levels: list[m.Level] = field(default_factory=list)
     owners: list[m.Owner] = field(default_factory=list)
     objectives: list[m.Objective] = field(default_factory=list)
     codes: dict[str, dict[int, str]] = field(default_factory=dict)
-    positions: dict[str, dict[int, int]] = field(default_factory=dict)
     links: dict[fields.Link, dict[int, list[int]]] = field(default_factory=dict)
     refs: dict[int, list[schema.FrameworkRef]] = field(default_factory=lambda: defaultdict(list))
     trajectory: dict[int, list[schema.TrajectoryPoint]] = field(default_factory=lambda: defaultdict(list))
@@ -62,10 +74,8 @@ class _Stored:
             ORG_UNITS: {u.pk: u.code for u in units},
             OWNERS: {o.pk: o.code for o in self.owners},
             OBJECTIVES: {o.pk: o.code for o in self.objectives},
-        }
-        self.positions = {
-            OBJECTIVES: {o.pk: o.position for o in self.objectives},
-            ORG_UNITS: {u.pk: u.position for u in units},
+            METRICS: dict(plan.metrics.values_list("pk", "code")),
+            BODIES: dict(plan.bodies.values_list("pk", "code")),
         }
         self.links = {link: _pairs(link, plan) for link in LINKS}
         for r in m.FrameworkReference.objects.filter(objective__plan=plan).order_by("objective_id", "position"):
@@ -76,11 +86,11 @@ class _Stored:
             self.stated[v.metric_id].append(schema.StatedValue(period=v.period, value=v.value, source=_opt(v.source)))
 
     def linked(self, link: fields.Link, pk: int) -> list[str]:
-        """Codes of the elements an element links to, in the source document's order."""
-        by, codes = self.positions[link.table], self.codes[link.table]
-        return [codes[i] for i in sorted(self.links[link].get(pk, []), key=lambda i: by[i])]
+        """Codes of the elements an element links to, in the order the file listed them."""
+        codes = self.codes[link.table]
+        return [codes[i] for i in self.links[link].get(pk, [])]
 
-    def parent(self, table: str, row: m.Objective | m.OrgUnit) -> str | None:
+    def parent(self, table: str, row: m.Objective | m.OrgUnit | m.Body) -> str | None:
         return code_of(self.codes[table], row.parent_id)
 
 
@@ -125,6 +135,8 @@ def export_plan(code: str) -> schema.Plan:
             for t in plan.stated_totals.all()
         ],
         risks=[schema.Risk(**fields.RISK.written(r, codes)) for r in plan.risks.all()],
+        bodies=[_body(b, stored) for b in plan.bodies.all()],
+        meetings=_meetings(plan, stored),
         activity_rules=plan.activity_rules,
     )
 
@@ -156,3 +168,34 @@ def _metric(x: m.Metric, stored: _Stored) -> schema.Metric:
         review=review,
         stated_values=stored.stated[x.pk],
     )
+
+
+def _body(b: m.Body, stored: _Stored) -> schema.Body:
+    oversees = {link.name: stored.linked(link, b.pk) for link in fields.OVERSEES}
+    return schema.Body(
+        **fields.BODY.written(b, stored.codes),
+        parent=stored.parent(BODIES, b),
+        members=stored.linked(fields.MEMBERS, b.pk),
+        oversees=Oversees(plan=b.oversees_plan, **oversees) if b.oversees_plan or any(oversees.values()) else None,
+    )
+
+
+def _meetings(plan: m.Plan, stored: _Stored) -> list[schema.Meeting]:
+    """The plan's meetings, each with its agenda in order."""
+    agendas: dict[int, list[AgendaItem]] = defaultdict(list)
+    owners = stored.codes[OWNERS]
+    for i in m.AgendaItem.objects.filter(meeting__plan=plan).order_by("meeting_id", "position"):
+        links = {link.name: stored.linked(link, i.pk) for link in fields.ITEM_LINKS}
+        agendas[i.meeting_id].append(
+            AgendaItem(
+                number=i.number,
+                title=i.title,
+                purpose=_opt(i.purpose),
+                presenter=code_of(owners, i.presenter_id),
+                considers=i.considers,
+                period=_opt(i.period),
+                source=_opt(i.source),
+                **links,
+            )
+        )
+    return [schema.Meeting(**fields.MEETING.written(x, stored.codes), items=agendas[x.pk]) for x in plan.meetings.all()]

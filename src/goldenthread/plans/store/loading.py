@@ -2,8 +2,9 @@
 
 Each section of the file is synchronised in turn (:class:`~.syncing.Syncer`), in an order that
 lets every reference resolve: levels, org units and owners, then objectives, activities and
-metrics, then the budget and the risks. Elements the file no longer has are deleted last,
-dependents first, once every reference has moved.
+metrics, then the budget and the risks, then governance (:mod:`.meetings`: bodies, meetings and
+their agendas). Elements the file no longer has are deleted last, dependents first, once every
+reference has moved; the history rows are written after that, so each shows the load's result.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from goldenthread.planfile.periods import parse_period, resolve_due
 from goldenthread.plans import models as m
 from goldenthread.plans import versions
 from goldenthread.plans.store import mapping as fields
-from goldenthread.plans.store.mapping import LEVELS, OBJECTIVES, ORG_UNITS, OWNERS, Element
+from goldenthread.plans.store.mapping import LEVELS, METRICS, OBJECTIVES, ORG_UNITS, OWNERS, Element
+from goldenthread.plans.store.meetings import load_governance
 from goldenthread.plans.store.syncing import Elements, LoadReport, Syncer, values_differ
 
 
@@ -76,8 +78,9 @@ def _load(spec: schema.Plan) -> tuple[LoadReport, m.Plan]:
     _load_metrics(sync, spec, tables)
     _load_budget(sync, spec, tables)
     sync.sync(m.Risk, "risk", [fields.RISK.stored(r, tables) for r in spec.risks])
-    sync.record_history()
+    load_governance(sync, spec, tables)
     sync.delete_stale()
+    sync.record_history()
     return report, sync.plan
 
 
@@ -157,6 +160,7 @@ def _load_activities(sync: Syncer, spec: schema.Plan, tables: dict[str, Elements
 
 def _load_metrics(sync: Syncer, spec: schema.Plan, tables: dict[str, Elements]) -> None:
     metrics = sync.sync(m.Metric, "metric", [_metric_values(x, tables) for x in spec.metrics])
+    tables[METRICS] = metrics
     _sync_link(sync, fields.MEASURES, metrics, tables, spec.metrics)
     trajectories = {x.code: [_trajectory_row(p.period, p.value) for p in x.trajectory] for x in spec.metrics}
     sync.sync_children(m.TrajectoryPoint, "metric", metrics, trajectories, "trajectories")

@@ -19,6 +19,7 @@ from goldenthread.plans.store.syncing import Elements
 
 #: the code tables a reference can name, by the file's section name
 LEVELS, ORG_UNITS, OWNERS, OBJECTIVES = "levels", "org_units", "owners", "objectives"
+METRICS, BODIES = "metrics", "bodies"
 
 
 class Element(Protocol):
@@ -70,6 +71,12 @@ class Link:
     ends: tuple[str, str]  # the table's two foreign keys: to the element, to the element linked
     table: str  # the code table the codes name
     kind: str  # what a load report calls a row
+    via: str = ""  # how the element reaches its plan, when not directly, e.g. "meeting__"
+
+    @property
+    def plan_path(self) -> str:
+        """The lookup from a row of the table to the plan, e.g. ``agendaitem__meeting__plan``."""
+        return f"{self.ends[0]}__{self.via}plan"
 
 
 def code_of(codes: dict[int, str], pk: int | None) -> str | None:
@@ -77,16 +84,18 @@ def code_of(codes: dict[int, str], pk: int | None) -> str | None:
 
 
 SOURCE = {"source": "source"}
+#: every element but a level may say which of its details are not from the document
+ADDED = ("added",)
 
 LEVEL = Mapping(same=("name",))
-ORG_UNIT = Mapping(same=("name",), renamed={"type": "kind"}, text=SOURCE)
-OWNER = Mapping(same=("title",), text={"name": "name"}, refs={"org_unit": ORG_UNITS})
+ORG_UNIT = Mapping(same=("name",), renamed={"type": "kind"}, text=SOURCE, rules=ADDED)
+OWNER = Mapping(same=("title",), text={"name": "name"}, refs={"org_unit": ORG_UNITS}, rules=ADDED)
 OBJECTIVE = Mapping(
     same=("title", "description", "assessment"),
     text=SOURCE,
     refs={"level": LEVELS, "org_unit": ORG_UNITS, "owner": OWNERS},
     required=("level",),
-    rules=("assessed_by",),
+    rules=("assessed_by", *ADDED),
 )
 ACTIVITY = Mapping(
     same=("title", "description", "status"),
@@ -94,6 +103,7 @@ ACTIVITY = Mapping(
     text={"start": "start_text", "due": "due_text", **SOURCE},
     refs={"objective": OBJECTIVES, "owner": OWNERS, "org_unit": ORG_UNITS},
     required=("objective",),
+    rules=ADDED,
 )
 METRIC = Mapping(
     same=(
@@ -110,12 +120,33 @@ METRIC = Mapping(
     ),
     text={"trigger": "trigger", "data_source": "data_source", **SOURCE},
     refs={"owner": OWNERS},
-    rules=("trigger_rules",),
+    rules=("trigger_rules", *ADDED),
 )
-BUDGET_LINE = Mapping(same=("title", "category", "amount", "period"), text=SOURCE, refs={"org_unit": ORG_UNITS})
-STATED_TOTAL = Mapping(same=("title", "amount", "period"), text={"category": "category", **SOURCE})
+BUDGET_LINE = Mapping(
+    same=("title", "category", "amount", "period"), text=SOURCE, refs={"org_unit": ORG_UNITS}, rules=ADDED
+)
+STATED_TOTAL = Mapping(same=("title", "amount", "period"), text={"category": "category", **SOURCE}, rules=ADDED)
 RISK = Mapping(
-    same=("title", "likelihood", "impact", "mitigation"), text=SOURCE, refs={"objective": OBJECTIVES, "owner": OWNERS}
+    same=("title", "likelihood", "impact", "mitigation"),
+    text=SOURCE,
+    refs={"objective": OBJECTIVES, "owner": OWNERS},
+    rules=ADDED,
+)
+BODY = Mapping(
+    same=("name", "public"),
+    renamed={"type": "kind"},
+    text={"terms_of_reference": "terms_of_reference", "terms_source": "terms_source", "meets": "meets", **SOURCE},
+    refs={"chair": OWNERS},
+    rules=("business", *ADDED),
+)
+#: a meeting's date as written is ``date_text``; the day it names (``date``) is worked out by the load
+MEETING = Mapping(
+    same=("title", "public"),
+    renamed={"date": "date_text"},
+    text=SOURCE,
+    refs={"body": BODIES},
+    required=("body",),
+    rules=ADDED,
 )
 
 CONTRIBUTES_TO = Link(
@@ -129,4 +160,20 @@ PARTNERS = Link("partners", m.Activity.partners.through, ("activity", "orgunit")
 MEASURES = Link("objectives", m.Metric.objectives.through, ("metric", "objective"), OBJECTIVES, "metric link")
 TOTALLED = Link(
     "org_units", m.StatedTotal.org_units.through, ("statedtotal", "orgunit"), ORG_UNITS, "stated total link"
+)
+MEMBERS = Link("members", m.Body.members.through, ("body", "owner"), OWNERS, "body member")
+#: what a body oversees (``oversees.<name>`` in the file)
+OVERSEES = (
+    Link("objectives", m.Body.oversees_objectives.through, ("body", "objective"), OBJECTIVES, "body oversight link"),
+    Link("org_units", m.Body.oversees_org_units.through, ("body", "orgunit"), ORG_UNITS, "body oversight link"),
+    Link("metrics", m.Body.oversees_metrics.through, ("body", "metric"), METRICS, "body oversight link"),
+)
+#: what an agenda item considers specifically
+ITEM_LINKS = tuple(
+    Link(name, getattr(m.AgendaItem, name).through, ("agendaitem", end), table, "agenda item link", via="meeting__")
+    for name, end, table in (
+        ("org_units", "orgunit", ORG_UNITS),
+        ("objectives", "objective", OBJECTIVES),
+        ("metrics", "metric", METRICS),
+    )
 )

@@ -73,7 +73,21 @@ RECORDS: dict[type[models.Model], tuple[tuple[str, str], ...]] = {
     m.Metric: (("observations", "loaded data"), ("returns", "values returned in quarterly updates")),
     m.Objective: (("updates", "quarterly updates"),),
     m.Activity: (("updates", "quarterly updates"),),
+    # what people record at a meeting (goldenthread.cycles): its minutes, its items' decisions and actions
+    m.Meeting: (
+        ("minutes", "minutes"),
+        ("items__decisions", "decisions recorded at it"),
+        ("items__actions", "actions agreed at it"),
+    ),
+    m.AgendaItem: (("decisions", "decisions recorded"), ("actions", "actions agreed")),
 }
+
+
+def _labels(model: type[models.Model], rows: models.QuerySet) -> list[str]:
+    """How a load's message names elements: by code; an agenda item by its number and meeting."""
+    if model is m.AgendaItem:
+        return sorted({f"{n} of meeting {code}" for n, code in rows.values_list("number", "meeting__code")})
+    return sorted(set(rows.values_list("code", flat=True)))
 
 
 def records_held(model: type[models.Model], pks: Iterable[int]) -> list[str]:
@@ -82,7 +96,7 @@ def records_held(model: type[models.Model], pks: Iterable[int]) -> list[str]:
     out = []
     for relation, what in RECORDS.get(model, ()):
         rows = model._default_manager.filter(pk__in=list(pks), **{f"{relation}__isnull": False})
-        out += [f"{code}, which holds {what}" for code in sorted(set(rows.values_list("code", flat=True)))]
+        out += [f"{label}, which holds {what}" for label in _labels(model, rows)]
     return out
 
 
@@ -184,7 +198,9 @@ class Syncer:
             for obj in objs:
                 obj.pk = ids[obj.code]
 
-    def set_parents(self, model: type[m.Objective | m.OrgUnit], objs: Elements, parents: dict[str, str | None]) -> None:
+    def set_parents(
+        self, model: type[m.Objective | m.OrgUnit | m.Body], objs: Elements, parents: dict[str, str | None]
+    ) -> None:
         """Each element's parent, by code, once all of them exist (so order in the file does not matter)."""
         changed = []
         for code, obj in objs.items():
@@ -240,33 +256,37 @@ class Syncer:
         targets: Elements,
         desired: dict[str, list[str]],
         kind: str,
+        *,
+        scope: str = "",
     ) -> None:
-        """The rows of a many-to-many table between ``sources`` and ``targets`` (by their codes)."""
+        """The rows of a many-to-many table between ``sources`` and ``targets`` (by their codes), in
+        the order the file lists them: an element whose list changed, even only in its order, has
+        its rows written again in that order (the export reads them in the order of their ids).
+        ``scope`` is the lookup from a row to the plan when the source is not an element of it."""
         source_field, target_field = ends
-        current = set(
-            through._default_manager.filter(**{f"{source_field}__plan": self.plan}).values_list(
-                f"{source_field}_id", f"{target_field}_id"
-            )
+        current: dict[int, list[int]] = defaultdict(list)
+        for s, t in (
+            through._default_manager.filter(**{scope or f"{source_field}__plan": self.plan})
+            .order_by("pk")
+            .values_list(f"{source_field}_id", f"{target_field}_id")
+        ):
+            current[s].append(t)
+        wanted = {sources[s].pk: list(dict.fromkeys(targets[t].pk for t in ts)) for s, ts in desired.items()}
+        redo = sorted(s for s in {*current, *wanted} if current.get(s, []) != wanted.get(s, []))
+        if not redo:
+            return
+        through._default_manager.filter(**{f"{source_field}_id__in": redo}).delete()
+        through._default_manager.bulk_create(
+            [through(**{f"{source_field}_id": s, f"{target_field}_id": t}) for s in redo for t in wanted.get(s, [])]
         )
-        wanted = {(sources[s].pk, targets[t].pk) for s, ts in desired.items() for t in ts}
-        removed, added = current - wanted, wanted - current
-        if removed:
-            q = models.Q()
-            for s, t in removed:
-                q |= models.Q(**{f"{source_field}_id": s, f"{target_field}_id": t})
-            through._default_manager.filter(q).delete()
-        if added:
-            through._default_manager.bulk_create(
-                [through(**{f"{source_field}_id": s, f"{target_field}_id": t}) for s, t in added]
-            )
-        if removed or added:
-            by_pk = {source.pk: source for source in sources.values()}
-            self.mark_changed(
-                _related_model(through, source_field),
-                (by_pk[s] for s in sorted({s for s, _ in removed | added}) if s in by_pk),
-            )
-        self.report.created[kind] += len(added)
-        self.report.deleted[kind] += len(removed)
+        for s in redo:
+            was, now = set(current.get(s, [])), set(wanted.get(s, []))
+            self.report.created[kind] += len(now - was)
+            self.report.deleted[kind] += len(was - now)
+            if was == now:  # the same links in another order
+                self.report.updated[kind] += 1
+        by_pk = {source.pk: source for source in sources.values()}
+        self.mark_changed(_related_model(through, source_field), (by_pk[s] for s in redo if s in by_pk))
 
 
 def _related_model(model: type[models.Model], name: str) -> type[models.Model]:
