@@ -18,6 +18,8 @@ from goldenthread.planfile import validate_file
 from goldenthread.planfile.periods import meeting_period, parse_period
 from goldenthread.planfile.provenance import added_notes, normalised, unsourced
 from goldenthread.planfile.schema import Plan
+from goldenthread.planfile.workbook_read import validate_workbook
+from goldenthread.planfile.workbook_write import plan_workbook
 from goldenthread.plans import models as m
 from goldenthread.plans.store import load_plan
 
@@ -208,6 +210,12 @@ def test_more_printed_facts_held(spec):
     assert "some 10,000 contracts" in areas["b"]  # para 3.38
     assert "290 recommendations" in areas["d"] and "December 2012" in areas["d"]  # paras 3.46-3.47
     assert "six areas for action" in areas["f"] and "90% coverage" in areas["f"]  # para 3.92
+
+
+def test_the_plan_comes_back_from_its_workbook_as_written(spec):
+    result = validate_workbook(plan_workbook(spec), "nhse-2013.xlsx")
+    assert result.ok, [str(p) for p in result.problems]
+    assert result.plan == spec
 
 
 @pytest.mark.django_db
