@@ -8,7 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from goldenthread.planfile import validate_text
+import pytest
+
+from goldenthread.planfile import validate_file, validate_text
 from goldenthread.planfile.provenance import document_path, normalised
 from goldenthread.planfile.quality import INFORMATION, check_plan, to_fix
 from goldenthread.planfile.schema import Plan
@@ -135,3 +137,32 @@ def test_plan_check_reads_the_document_beside_the_plan_or_given(tmp_path: Path) 
     done = run_check(str(tmp_path / "plan.yaml"), "--document", str(tmp_path / "missing.txt"))
     assert done.returncode == 1
     assert "cannot read the source document" in done.stderr and "missing.txt" in done.stderr
+
+
+SEEDS = Path(__file__).resolve().parents[2] / "plans"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SEEDS.glob("*.yaml")))
+def test_each_seed_plan_quotes_its_document_or_says_where_a_detail_comes_from(name: str) -> None:
+    result = validate_file(SEEDS / name)
+    assert result.ok and result.plan is not None, result.problems
+    path = document_path(result.plan, SEEDS / name)
+    assert path is not None, f"{name}: its source document is not in plans/sources/"
+    found = [
+        f"{f.kind} {f.code}: {f.detail}"
+        for f in check_plan(result.plan, path.read_text(encoding="utf-8"))
+        if f.check == "unsourced_detail"
+    ]
+    assert found == []
+
+
+def test_a_seed_detail_whose_note_is_taken_away_is_found() -> None:
+    result = validate_file(SEEDS / "nhsi-2016.yaml")
+    assert result.plan is not None
+    plan = result.plan
+    path = document_path(plan, SEEDS / "nhsi-2016.yaml")
+    assert path is not None
+    metric = next(m for m in plan.metrics if m.code == "AE4HR")
+    metric.added = [entry for entry in metric.added if "definition" not in entry.fields]
+    found = [(f.code, f.detail.split(" ")[0]) for f in check_plan(plan, path.read_text(encoding="utf-8"))]
+    assert ("AE4HR", "definition") in found
