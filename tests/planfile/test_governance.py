@@ -63,7 +63,7 @@ meetings:
         title: Joint Work Programme 2019/20
         purpose: decision
         presenter: COO
-        considers: [plan, board_pack]
+        considers: [plan, board_pack, directorate_packs]
         org_units: [MED]
         objectives: [P1]
         metrics: [AE4HR]
@@ -165,7 +165,7 @@ def test_an_items_period_is_a_period_of_the_plan() -> None:
 
 def test_kinds_are_from_their_lists() -> None:
     text = GOOD.replace("type: board", "type: cabal").replace("every: quarter", "every: fortnight")
-    text = text.replace("considers: [plan, board_pack]", "considers: [plan, gossip]")
+    text = text.replace("considers: [plan, board_pack, directorate_packs]", "considers: [plan, gossip]")
     found = problems(text)
     assert any("bodies[0].type:" in p and "'board'" in p for p in found), found
     assert any("bodies[1].business[0].every:" in p for p in found), found
@@ -216,3 +216,8 @@ def test_compare_names_governance_changes_field_by_field() -> None:
         for line in lines
     ), lines
     assert compare(new, old) == comparison.mirrored()
+
+
+def test_an_items_units_name_the_directorate_packs_it_considers() -> None:
+    (found,) = problems(GOOD.replace("considers: [plan, board_pack, directorate_packs]", "considers: [plan]"))
+    assert "meetings[0].items[0].org_units: org_units names whose directorate packs the item considers" in found

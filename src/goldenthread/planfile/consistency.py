@@ -227,6 +227,12 @@ class _Checker:
                 for name, target, what in ITEM_REFERENCES:
                     self._refer_field(path + (name,), getattr(item, name), target, what)
                 self.within(path + ("period",), item.period, must_parse=True)
+                if item.org_units and "directorate_packs" not in item.considers:
+                    self.report(
+                        path + ("org_units",),
+                        "org_units names whose directorate packs the item considers; add directorate_packs "
+                        "to its considers, or leave org_units out",
+                    )
                 if item.number in first:
                     self.report(
                         path + ("number",),
