@@ -231,3 +231,43 @@ def test_table_3_row_totals_as_printed_beside_their_lines(plan):
     assert rows["T3-ROW-OCB"]["computed"] - rows["T3-ROW-OCB"]["stated"] == Decimal("2100000.00")
     # Human Resources prints 7.9 for lines of 5.6 + 2.4 + 0.0: a rounding difference.
     assert rows["T3-ROW-HR"]["computed"] - rows["T3-ROW-HR"]["stated"] == Decimal("100000.00")
+
+
+@pytest.mark.django_db
+def test_governance_and_notes_load_with_the_plan(plan):
+    assert plan.bodies.count() == 8
+    board = plan.bodies.get(code="board")
+    assert (board.kind, board.chair.name, board.public, board.oversees_plan) == (
+        "board",
+        "Professor Malcolm Grant",
+        True,
+        True,
+    )
+    assert list(board.members.values_list("code", flat=True)) == ["ce"]
+    assert board.oversees_metrics.count() == 11
+    assert plan.bodies.get(code="commissioning-assembly").parent.code == "assembly-steering-group"
+    meetings = plan.meetings.order_by("date")
+    assert [(x.code, x.date) for x in meetings] == [
+        ("board-2012-12-14", date(2012, 12, 14)),
+        ("board-2013-02-28", date(2013, 2, 28)),
+        ("board-2013-04-12", date(2013, 4, 12)),
+    ]
+    assert all(x.is_public for x in meetings)  # as the board's (para 4.10)
+    item = meetings.last().items.get()
+    assert (item.number, item.presenter.code) == ("NHSE041302", "nd-policy")
+    assert sorted(item.objectives.values_list("code", flat=True)) == ["EQ1", "EQ2", "EQ3"]
+    sc10 = plan.metrics.get(code="SC10")
+    assert {name for entry in sc10.added for name in entry["fields"]} == {
+        "definition",
+        "data_source",
+        "to_be_confirmed",
+    }
+
+
+@pytest.mark.django_db
+def test_the_plan_comes_back_from_the_database_as_written(plan, spec):
+    from goldenthread.plans.store import export_plan
+
+    exported = export_plan("nhse-2013")
+    assert exported.bodies == spec.bodies and exported.meetings == spec.meetings
+    assert exported == spec
