@@ -203,4 +203,6 @@ def _detail(section: str, item: dict[str, Any]) -> str:
         return " · ".join(str(x) for x in (item.get("objective"), item.get("due")) if x)
     if section == "metrics":
         return ", ".join(item.get("objectives") or [])
+    if section == "meetings":
+        return " · ".join(str(x) for x in (item.get("body"), item.get("date")) if x)
     return ""

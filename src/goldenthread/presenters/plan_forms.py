@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
-from goldenthread.planfile import schema
+from goldenthread.planfile import governance, schema
 
 TEXT, TEXTAREA, SELECT, CODE, CODES, NUMBER, CHECKBOX, ROWS = (
     "text",
@@ -66,6 +66,7 @@ class SectionForm:
     parts: tuple[tuple[str, tuple[Spec, ...]], ...]  # (heading, fields)
     plural: str = ""
     retire: bool = True  # whether elements of the kind may be retired (removed from the plan)
+    note: str = ""  # what the form does not edit, and where to change it
 
     @property
     def fields(self) -> tuple[Spec, ...]:
@@ -355,6 +356,53 @@ RISKS = _form(
     ),
 )
 
+IN_THE_FILE = "change them in the plan file (download it, edit it and upload it), which holds every field"
+
+BODIES = _form(
+    "bodies",
+    "body",
+    _part(
+        "Board, committee or panel",
+        _code(),
+        Spec("name", "Name", required=True),
+        Spec("type", "Type", SELECT, choices=vocabulary(governance.BodyType)),
+        Spec("parent", "Reports to", CODE, hint="The body it is part of, if any", codes="bodies", blank="None"),
+        Spec("chair", "Chair", CODE, codes="owners", blank="Not named"),
+        Spec("members", "Members", CODES, codes="owners"),
+        Spec("meets", "Meets", SELECT, choices=vocabulary(governance.Meets), blank="Not said"),
+        Spec("public", "Meets in public: its agendas and approved minutes are published", CHECKBOX),
+    ),
+    _part(
+        "Remit",
+        Spec("terms_of_reference", "Terms of reference", TEXTAREA, hint="As printed"),
+        Spec("terms_source", "Where the document describes its remit", hint="e.g. para 2"),
+        Spec("oversees.plan", "Oversees the plan as a whole", CHECKBOX),
+        Spec("oversees.objectives", "Objectives it oversees", CODES, codes="objectives"),
+        Spec("oversees.org_units", "Org units it oversees", CODES, codes="org_units"),
+        Spec("oversees.metrics", "Metrics it oversees", CODES, codes="metrics"),
+        _source(),
+    ),
+    plural="bodies",
+    note=f"Its cycle of business and the notes on details added from outside the document are kept as they are: "
+    f"{IN_THE_FILE}.",
+)
+
+MEETINGS = _form(
+    "meetings",
+    "meeting",
+    _part(
+        "Meeting",
+        _code(),
+        Spec("body", "Body", CODE, codes="bodies", required=True),
+        Spec("title", "Title", required=True),
+        Spec("date", "Date", hint="e.g. 27 June 2019 or 2019-06-27", required=True, width="nhsuk-input--width-10"),
+        Spec("public", "In public", SELECT, choices=(("True", "Yes"), ("False", "No")), blank="As its body meets"),
+        _source(),
+    ),
+    note=f"Its agenda items and the notes on details added from outside the document are kept as they are: "
+    f"{IN_THE_FILE}.",
+)
+
 PLAN_FIELDS = _form(
     "plan",
     "plan",
@@ -403,6 +451,8 @@ FORMS: dict[str, SectionForm] = {
         BUDGET_LINES,
         STATED_TOTALS,
         RISKS,
+        BODIES,
+        MEETINGS,
     )
 }
 
@@ -421,7 +471,7 @@ class Choices:
     @classmethod
     def of(cls, document: dict[str, Any]) -> Choices:
         found: dict[str, list[tuple[str, str]]] = {}
-        for section in ("levels", "objectives", "owners", "org_units"):
+        for section in ("levels", "objectives", "owners", "org_units", "metrics", "bodies"):
             found[section] = [(str(item.get("code", "")), _label(item)) for item in document.get(section) or []]
         return cls(found)
 
