@@ -127,6 +127,11 @@ def test_the_committee_and_the_national_bodies_as_printed(spec):
         "QSG",
         "assembly-steering-group",
         "commissioning-assembly",
+        "CSA",
+        "ISCG",
+        "industry-council",
+        "PCPSB",
+        "LHRP",
     }
     # Para 4.13: "an equality and Diversity Strategy Group, which is a committee of NHS England".
     assert bodies["EDSG"].type == "committee" and "a committee of NHS England" in bodies["EDSG"].terms_of_reference
@@ -235,7 +240,7 @@ def test_table_3_row_totals_as_printed_beside_their_lines(plan):
 
 @pytest.mark.django_db
 def test_governance_and_notes_load_with_the_plan(plan):
-    assert plan.bodies.count() == 8
+    assert plan.bodies.count() == 13
     board = plan.bodies.get(code="board")
     assert (board.kind, board.chair.name, board.public, board.oversees_plan) == (
         "board",
