@@ -17,7 +17,7 @@ from django.db import DataError, models
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from goldenthread.cli.setup import database_problem
-from goldenthread.planfile import fields, schema, validate_data, validate_text
+from goldenthread.planfile import fields, governance, schema, validate_data, validate_text
 from goldenthread.plans import models as m
 from goldenthread.plans.store import export_plan, load_plan
 
@@ -80,6 +80,19 @@ FROM_THE_FILE: dict[tuple[type[models.Model], str], tuple[type[BaseModel], str]]
     (m.StatedTotal, "category"): (schema.StatedTotal, "category"),
     (m.StatedTotal, "source"): (schema.StatedTotal, "source"),
     (m.Risk, "source"): (schema.Risk, "source"),
+    (m.Body, "name"): (governance.Body, "name"),
+    (m.Body, "kind"): (governance.Body, "type"),
+    (m.Body, "terms_source"): (governance.Body, "terms_source"),
+    (m.Body, "meets"): (governance.Body, "meets"),
+    (m.Body, "source"): (governance.Body, "source"),
+    (m.Meeting, "title"): (governance.Meeting, "title"),
+    (m.Meeting, "date_text"): (governance.Meeting, "date"),
+    (m.Meeting, "source"): (governance.Meeting, "source"),
+    (m.AgendaItem, "number"): (governance.AgendaItem, "number"),
+    (m.AgendaItem, "title"): (governance.AgendaItem, "title"),
+    (m.AgendaItem, "purpose"): (governance.AgendaItem, "purpose"),
+    (m.AgendaItem, "period"): (governance.AgendaItem, "period"),
+    (m.AgendaItem, "source"): (governance.AgendaItem, "source"),
 }
 #: element codes: every element's code column is the schema's Code
 ELEMENTS = {
@@ -92,6 +105,8 @@ ELEMENTS = {
     m.BudgetLine: schema.BudgetLine,
     m.StatedTotal: schema.StatedTotal,
     m.Risk: schema.Risk,
+    m.Body: governance.Body,
+    m.Meeting: governance.Meeting,
 }
 #: columns the plan file never writes: versions, changes and edits, filled by the application
 NOT_FROM_THE_FILE = {
@@ -286,6 +301,53 @@ def plan_at_its_limits() -> dict[str, Any]:
                 "impact": 5,
                 "mitigation": _text(LONG, "mitigate"),
                 "source": _text(SHORT, "r"),
+            }
+        ],
+        **_governance_at_its_limits(unit, owner, objective),
+    }
+
+
+def _governance_at_its_limits(unit: str, owner: str, objective: str) -> dict[str, Any]:
+    body = _code("g")
+    return {
+        "bodies": [
+            {
+                "code": body,
+                "name": _text(TITLE, "body"),
+                "type": "partnership_board",
+                "chair": owner,
+                "members": [owner],
+                "terms_of_reference": _text(LONG, "remit"),
+                "terms_source": _text(SHORT, "tor"),
+                "oversees": {"plan": True, "objectives": [objective], "org_units": [unit], "metrics": [_code("m")]},
+                "meets": "half_yearly",
+                "business": [{"title": _text(TITLE, "business"), "considers": ["board_pack"], "every": "half_year"}],
+                "source": _text(SHORT, "g"),
+                "added": [{"fields": ["meets", "terms_of_reference"], "note": _text(TITLE, "from elsewhere")}],
+            }
+        ],
+        "meetings": [
+            {
+                "code": _code("e"),
+                "body": body,
+                "title": _text(TITLE, "meeting"),
+                "date": "2019-06-27",
+                "public": False,
+                "items": [
+                    {
+                        "number": _text(fields.PERIOD_TEXT_LENGTH, "12"),
+                        "title": _text(TITLE, "item"),
+                        "purpose": "information",
+                        "presenter": owner,
+                        "considers": ["directorate_packs"],
+                        "org_units": [unit],
+                        "objectives": [objective],
+                        "metrics": [_code("m")],
+                        "period": "2019/20 Q1",
+                        "source": _text(SHORT, "i"),
+                    }
+                ],
+                "source": _text(SHORT, "e"),
             }
         ],
     }
