@@ -100,6 +100,16 @@ EXPECTED: dict[str, tuple[frozenset, frozenset]] = {
     "plan-versions": (SIGNED_IN, NOBODY),
     "plan-version": (SIGNED_IN, NOBODY),
     "plan-compare": (SIGNED_IN, NOBODY),
+    # governance (issue 16): every reader of the plan reads its bodies and meetings; the planning
+    # team (and the body's chair and members through owners linked to their accounts: none in this
+    # world) record a meeting's decisions, actions and minutes, and publish its minutes
+    "plan-governance": (SIGNED_IN, NOBODY),
+    "plan-body": (SIGNED_IN, NOBODY),
+    "plan-meeting": (SIGNED_IN, NOBODY),
+    "plan-meeting-decision": (RUNS_THE_CYCLE, RUNS_THE_CYCLE),
+    "plan-meeting-action": (RUNS_THE_CYCLE, RUNS_THE_CYCLE),
+    "plan-meeting-minutes": (RUNS_THE_CYCLE, RUNS_THE_CYCLE),
+    "plan-meeting-publish": (NOBODY, RUNS_THE_CYCLE),
     "cycles:public_home": (ALL, NOBODY),
     "cycles:public_plan": (ALL, NOBODY),
     "cycles:public_period": (ALL, NOBODY),
@@ -175,6 +185,13 @@ def matrix_world(world):
     return world
 
 
+def _item_12(world) -> int:
+    from goldenthread.plans.models import AgendaItem
+
+    found = AgendaItem.objects.filter(meeting__plan=world.plan, meeting__code="BIC-2019-06-27", number="12").first()
+    return found.pk if found is not None else 1
+
+
 def parameters(world, name: str) -> dict:
     values = {
         "code": "nhsei-2019",
@@ -195,6 +212,10 @@ def parameters(world, name: str) -> dict:
         "section": "metrics",
         "element": "MED-2-M1",
         "number": 1,
+        # governance: seed 001's DQPCiC, and item 12 of its Joint Boards in Common of 27 June 2019
+        "body": "DQPCiC",
+        "meeting": "BIC-2019-06-27",
+        "item": _item_12(world),
     }
     if name == "cycles:history":
         values["pk"] = world.submission.pk
@@ -232,6 +253,9 @@ def test_every_url_name_has_an_access_rule_and_parameters():
         "section",
         "element",
         "number",
+        "body",
+        "meeting",
+        "item",
     }
     for name, params in walk(get_resolver().url_patterns):
         if name.startswith(UNNAMED_ALLOWED):

@@ -115,7 +115,9 @@ def find(kwargs: dict, pk_names: str = "") -> Subject:
         if found.unit is None:
             raise NotFound(f"{found.plan.code} has no org unit '{kwargs['unit']}' (codes are exact, case and all)")
     if pk_names == "action":
-        actions = Action.objects.select_related("review__period__plan", "review__org_unit")
+        actions = Action.objects.select_related(
+            "review__period__plan", "review__org_unit", "agenda_item__meeting__plan", "agenda_item__meeting__body"
+        )
         found.action = actions.filter(pk=kwargs["pk"]).first() if kwargs.get("pk") is not None else None
         if found.action is None:
             raise NotFound(f"There is no action number {kwargs.get('pk')}")

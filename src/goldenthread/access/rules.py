@@ -147,13 +147,20 @@ def owns_action(user, action) -> bool:
 
 
 def may_view_action(user, action) -> bool:
-    """See an action and its progress notes: whoever may read its unit's updates, and its owner."""
+    """See an action and its progress notes: whoever may read its unit's updates, and its owner;
+    an action agreed at a governance body's meeting, whoever reads the meeting's page (everyone
+    signed in who reads its plan)."""
+    if action.review_id is None:
+        return (signed_in(user) and may_view_plan(user, action.plan)) or owns_action(user, action)
     return may_view_unit_updates(user, action.review.org_unit) or owns_action(user, action)
 
 
 def may_close_action(user, action) -> bool:
     """Add progress notes to an action, change its status or close it: its owner, the lead of its
-    unit, and the plan's planning team."""
+    unit, and the plan's planning team; for an action from a meeting, its owner and whoever may
+    record the meeting (:func:`may_record_meeting`)."""
+    if action.review_id is None:
+        return may_record_meeting(user, action.agenda_item.meeting) or owns_action(user, action)
     review = action.review
     return (
         may_run_cycle(user, review.period.plan) or may_lead_unit(user, review.org_unit_id) or owns_action(user, action)
@@ -161,6 +168,29 @@ def may_close_action(user, action) -> bool:
 
 
 may_update_action = may_close_action
+
+
+def chairs_body(user, body) -> bool:
+    """The body's chair is an owner (a named role of the plan) linked to ``user``'s account."""
+    return signed_in(user) and body.chair_id is not None and body.chair.user_id == user.pk
+
+
+def sits_on_body(user, body) -> bool:
+    """``user`` chairs the body or is one of its members, through an owner linked to their account."""
+    return chairs_body(user, body) or (signed_in(user) and body.members.filter(user_id=user.pk).exists())
+
+
+def may_record_meeting(user, meeting) -> bool:
+    """Record a meeting of a governance body — decisions and actions on its agenda items, and its
+    minutes while they are a draft: the plan's planning team (and administrators), and the body's
+    chair and members through owners linked to their accounts."""
+    return may_run_cycle(user, meeting.plan) or sits_on_body(user, meeting.body)
+
+
+def may_approve_minutes(user, meeting) -> bool:
+    """Mark a meeting's minutes approved, and publish the approved minutes of a meeting held in
+    public (or take them off the public page): the plan's planning team and the body's chair."""
+    return may_run_cycle(user, meeting.plan) or chairs_body(user, meeting.body)
 
 
 def may_chase_updates(user) -> bool:

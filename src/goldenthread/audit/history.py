@@ -100,6 +100,8 @@ def may_view_history(user, kind: str, pk: str | int | None) -> bool:
         return True  # the view says there is no such history (404)
     if kind in ("submission", "review"):
         return rules.may_view_unit_updates(user, pm.OrgUnit(pk=row.org_unit_id))
+    if kind == "action" and row.review_id is None:  # agreed at a meeting: open to the meeting page's readers
+        return True
     if kind == "action":
         review = (
             history_model(cm.AccountabilityReview).objects.filter(id=row.review_id).order_by("-history_date").first()

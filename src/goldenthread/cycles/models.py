@@ -20,6 +20,8 @@ from django.conf import settings
 from django.db import models
 
 from goldenthread.audit.records import AuditedRecords
+from goldenthread.cycles.meeting_records import ItemDecision, Minutes  # noqa: F401  (so Django finds them)
+from goldenthread.formatting import long_date
 from goldenthread.plans.models import Activity, Metric, Objective, OrgUnit, Plan, Risk
 
 USER = settings.AUTH_USER_MODEL
@@ -287,7 +289,17 @@ class Action(models.Model):
 
     OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
 
-    review = models.ForeignKey(AccountabilityReview, on_delete=models.CASCADE, related_name="actions")
+    review = models.ForeignKey(
+        AccountabilityReview, null=True, blank=True, on_delete=models.CASCADE, related_name="actions"
+    )
+    agenda_item = models.ForeignKey(
+        "plans.AgendaItem",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="actions",
+        help_text="The item of a governance body's meeting that agreed it (instead of a review)",
+    )
     description = models.TextField()
     owner = models.CharField(max_length=300, help_text="Person or role title")
     owner_account = models.ForeignKey(
@@ -308,9 +320,42 @@ class Action(models.Model):
 
     class Meta:
         ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(review__isnull=False) & models.Q(agenda_item__isnull=True))
+                | (models.Q(review__isnull=True) & models.Q(agenda_item__isnull=False)),
+                name="action_from_a_review_or_an_agenda_item",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def plan(self) -> Plan:
+        """The plan of the review, or of the meeting, that agreed it."""
+        if self.review is not None:
+            return self.review.period.plan
+        return self.agenda_item.meeting.plan  # type: ignore[union-attr]  # one of the two (the constraint)
+
+    @property
+    def org_unit(self) -> OrgUnit | None:
+        """The unit whose review agreed it; None for an action from a meeting."""
+        return self.review.org_unit if self.review is not None else None
+
+    @property
+    def raised_at(self) -> str:
+        """Where it was agreed, in words: "the Medical accountability review for 2019/20 Q1 of …" or
+        "item 12 of the Joint Boards in Common meeting of 27 June 2019 (…)"."""
+        if self.review is not None:
+            r = self.review
+            return f"the {r.org_unit.name} accountability review for {r.period.label} of {r.period.plan.title}"
+        item = self.agenda_item
+        meeting = item.meeting  # type: ignore[union-attr]
+        return (
+            f"item {item.number} of the {meeting.title or meeting.body.name} meeting of "  # type: ignore[union-attr]
+            f"{long_date(meeting.date)} ({meeting.plan.title})"
+        )
 
     @property
     def is_open(self) -> bool:

@@ -18,6 +18,7 @@ from django.db.models.signals import post_save
 from django.urls import reverse
 
 from goldenthread.cycles.models import Action, Submission, SubmissionEvent
+from goldenthread.cycles.services.actions import ACTION_RELATIONS
 from goldenthread.cycles.services.people import display_name, planning_team, unit_leads
 from goldenthread.cycles.services.reminders import base_url
 from goldenthread.formatting import long_date
@@ -90,25 +91,17 @@ def action_assigned(action: Action) -> None:
     key = f"action-assigned:{action.pk}:user:{action.owner_account_id}"
     if Notification.objects.filter(key=key).exists():  # the usual case: an action saved again
         return
-    action = Action.objects.select_related("review__period__plan", "review__org_unit", "owner_account").get(
-        pk=action.pk
-    )
-    review = action.review
+    action = Action.objects.select_related(*ACTION_RELATIONS).get(pk=action.pk)
     due = f", due by {long_date(action.due_on)}" if action.due_on else ""
-    text = (
-        f"An action from the {review.org_unit.name} accountability review for {review.period.label} "
-        f"of {review.period.plan.title} is yours{due}:\n\n{action.description}"
-    )
+    text = f"An action from {action.raised_at} is yours{due}:\n\n{action.description}"
     body = _letter(action.owner_account, text, "Your actions", reverse("cycles:actions"))
     subject = f"Action for you: {_short(action.description)}"
     queue(key, Notification.Kind.ACTION_ASSIGNED, action.owner_account, subject, body)
 
 
 def action_overdue(action: Action) -> Notification | None:
-    review = action.review
     text = (
-        f"Your action from the {review.org_unit.name} accountability review for {review.period.label} "
-        f"of {review.period.plan.title} was due by {long_date(action.due_on)} and is still open:\n\n"
+        f"Your action from {action.raised_at} was due by {long_date(action.due_on)} and is still open:\n\n"
         f"{action.description}\n\nPlease record its progress, or close it if it is done."
     )
     body = _letter(action.owner_account, text, "Your actions", reverse("cycles:actions"))

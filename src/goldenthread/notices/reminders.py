@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from goldenthread.cycles.models import Action, ReportingPeriod
+from goldenthread.cycles.services.actions import ACTION_RELATIONS
 from goldenthread.cycles.services.reminders import reminder_messages
 from goldenthread.notices.events import action_overdue
 from goldenthread.notices.mail import enqueue_after_commit, queue
@@ -96,7 +97,7 @@ def overdue_actions(today: date) -> int:
         owner_account__isnull=False,
         due_on__lt=today,
         due_on__gte=today - OVERDUE_WITHIN,
-    ).select_related("review__period__plan", "review__org_unit", "owner_account")
+    ).select_related(*ACTION_RELATIONS)
     with transaction.atomic():
         for action in actions:
             queued += action_overdue(action) is not None

@@ -43,6 +43,7 @@ PLAN_PAGES = [
     ("plan-budgets", "Budgets"),
     ("scorecard", "Scorecard"),
     ("exceptions", "Exceptions"),
+    ("plan-governance", "Governance"),
     ("plan-versions", "Versions"),
 ]
 

@@ -1,10 +1,14 @@
 from django.urls import path
 
 from goldenthread.accounts import views as account_views
-from goldenthread.web.views import plan_change, plan_edit, plan_files, second_factor, sso
+from goldenthread.web.views import governance, plan_change, plan_edit, plan_files, second_factor, sso
+from goldenthread.web.views import governance_records as records
 from goldenthread.web.views import plan_edit_acts as acts
 from goldenthread.web.views import plans as views
 from goldenthread.web.views import versions as version_views
+
+MEETING = "plans/<str:code>/governance/meetings/<path:meeting>/"
+ITEM = MEETING + "items/<int:item>/"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -39,5 +43,14 @@ urlpatterns = [
     path("plans/<str:code>/versions/", version_views.plan_versions, name="plan-versions"),
     path("plans/<str:code>/versions/compare/", version_views.plan_compare, name="plan-compare"),
     path("plans/<str:code>/versions/<int:number>/", version_views.plan_version, name="plan-version"),
+    # governance (goldenthread.web.views.governance, governance_records): a code may hold "/", so the
+    # longer addresses of a meeting come before its own page
+    path("plans/<str:code>/governance/", governance.governance, name="plan-governance"),
+    path("plans/<str:code>/governance/bodies/<path:body>/", governance.body, name="plan-body"),
+    path(f"{ITEM}decision/", records.item_record, {"what": "decision"}, name="plan-meeting-decision"),
+    path(f"{ITEM}action/", records.item_record, {"what": "action"}, name="plan-meeting-action"),
+    path(f"{MEETING}minutes/publish/", records.publish, name="plan-meeting-publish"),
+    path(f"{MEETING}minutes/", records.minutes, name="plan-meeting-minutes"),
+    path(MEETING, governance.meeting, name="plan-meeting"),
     path("search/", views.search, name="search"),
 ]

@@ -133,6 +133,24 @@ class Form:
             )
 
 
+class TextForm(Form):
+    """A form of one required text: ``name`` its field, ``what`` how messages name it, ``missing``
+    the message when it is left blank. The field is :attr:`note`."""
+
+    def __init__(
+        self, post: Mapping[str, str] | None, name: str, label: str, *, hint: str, what: str, missing: str
+    ) -> None:
+        super().__init__()
+        self.what, self.missing = what, missing
+        self.note = self.add(Field(name, label, "textarea", typed(post, {name: ""})[name], hint=hint))
+
+    def clean(self) -> str | None:
+        text = self.bounded(self.note.name, self.what)
+        if not text:
+            self.error(self.note.name, self.missing)
+        return None if self.errors else text
+
+
 def parse_number(text: str) -> Decimal:
     cleaned = text.strip().replace(",", "").replace("£", "").rstrip("%").strip()
     if len(cleaned) > 100:  # no number a column holds is written longer

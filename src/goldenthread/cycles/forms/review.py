@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from goldenthread.cycles.forms.fields import MAX_LINE, Field, Form, Group, typed
+from goldenthread.cycles.forms.action_fields import ActionFields
+from goldenthread.cycles.forms.fields import MAX_LINE, Field, TextForm, typed
 from goldenthread.cycles.models import AccountabilityReview, Action
-from goldenthread.cycles.services.people import display_name
 from goldenthread.cycles.services.reviews import ReviewData
 from goldenthread.formatting import long_date
 
 NEW_ACTION_ROWS = 3
 ACTION_PARTS = ("description", "owner_account", "owner", "due_on")
-OUTSIDE = ("", "Someone without an account: type their name below")
-DUE_HINT = "For example, 30 September 2019"
 REVIEW_STATUSES = list(AccountabilityReview.Status.choices)
 
 
@@ -44,7 +42,7 @@ def _stored(review: AccountabilityReview | None, open_actions: list[Action]) -> 
     return stored
 
 
-class ReviewForm(Form):
+class ReviewForm(ActionFields):
     """The review, its open actions and rows for new ones. An action's owner is chosen from
     ``people`` (the plan's people, :func:`goldenthread.cycles.services.plan_people`), or — for
     someone outside the system — typed as a name."""
@@ -101,55 +99,6 @@ class ReviewForm(Form):
             self.add(Field("decisions", "Decisions", "textarea", v["decisions"], hint="One decision a line")),
         ]
 
-    def _action(self, prefix: str, heading: str, caption: str, label: tuple[str, str], v: dict[str, str]) -> Group:
-        """An action's fields: what is to be done, its owner (an account, or a name) and its due
-        date; ``label`` is put before and after each field's label."""
-        before, after = label
-        choices = [OUTSIDE] + [(pk, display_name(p)) for pk, p in self.people.items()]
-        if v[f"{prefix}-owner_account"] and v[f"{prefix}-owner_account"] not in self.people:
-            choices.append((v[f"{prefix}-owner_account"], "(no longer one of this plan's people)"))
-        return Group(
-            heading,
-            caption,
-            [
-                self.add(
-                    Field(
-                        f"{prefix}-description",
-                        f"{before}What is to be done{after}".capitalize(),
-                        "textarea",
-                        v[f"{prefix}-description"],
-                    )
-                ),
-                self.add(
-                    Field(
-                        f"{prefix}-owner_account",
-                        f"{before}Owner{after}".capitalize(),
-                        "select",
-                        v[f"{prefix}-owner_account"],
-                        choices,
-                    )
-                ),
-                self.add(
-                    Field(
-                        f"{prefix}-owner",
-                        f"{before}Owner's name, if they have no account{after}".capitalize(),
-                        "text",
-                        v[f"{prefix}-owner"],
-                        hint="For someone outside the system, e.g. a partner's director",
-                    )
-                ),
-                self.add(
-                    Field(
-                        f"{prefix}-due_on",
-                        f"{before}Due by{after}".capitalize(),
-                        "text",
-                        v[f"{prefix}-due_on"],
-                        hint=DUE_HINT,
-                    )
-                ),
-            ],
-        )
-
     def clean(self) -> ReviewData | None:
         status = self.text("status")
         if status not in dict(REVIEW_STATUSES):
@@ -194,29 +143,6 @@ class ReviewForm(Form):
                 attendees.append((name.strip(), role.strip()))
         return attendees
 
-    def _clean_action(self, prefix: str, what: str, *, required: bool) -> dict | None:
-        description = self.bounded(f"{prefix}-description", f"The description of {what}")
-        owner = self.bounded(f"{prefix}-owner", f"The owner of {what}", MAX_LINE)
-        chosen = self.text(f"{prefix}-owner_account")
-        due_on = self.parsed_date(f"{prefix}-due_on", f"the due date of {what}")
-        typed_any = description or owner or chosen or self.text(f"{prefix}-due_on")
-        if not typed_any and not required:
-            return None
-        if not description:
-            self.error(f"{prefix}-description", f"Say what is to be done for {what}")
-        account = self.people.get(chosen)
-        if chosen and account is None:
-            self.error(f"{prefix}-owner_account", f"Choose the owner of {what} from the list of this plan's people")
-        elif account is not None and owner:
-            self.error(f"{prefix}-owner", f"Either choose the owner of {what} or type a name, not both")
-        elif account is None and not owner:
-            self.error(
-                f"{prefix}-owner_account",
-                f"Choose who owns {what}, or type the name of someone without an account",
-            )
-        name = display_name(account) if account is not None else owner
-        return {"description": description, "owner": name, "owner_account": account, "due_on": due_on}
-
     def show_stored(self, review: AccountabilityReview) -> None:
         fresh = ReviewForm(review, people=list(self.people.values()))
         for name, f in fresh.fields.items():
@@ -225,21 +151,13 @@ class ReviewForm(Form):
         self.version = review.version
 
 
-class CloseActionForm(Form):
+class CloseActionForm(TextForm):
     def __init__(self, post: Mapping[str, str] | None = None):
-        super().__init__()
-        self.note = self.add(
-            Field(
-                "closure_note",
-                "How was it completed?",
-                "textarea",
-                typed(post, {"closure_note": ""})["closure_note"],
-                hint="What was done, or why the action is no longer needed",
-            )
+        super().__init__(
+            post,
+            "closure_note",
+            "How was it completed?",
+            hint="What was done, or why the action is no longer needed",
+            what="The note",
+            missing="Say how the action was completed (or why it is closed)",
         )
-
-    def clean(self) -> str | None:
-        note = self.bounded("closure_note", "The note")
-        if not note:
-            self.error("closure_note", "Say how the action was completed (or why it is closed)")
-        return None if self.errors else note

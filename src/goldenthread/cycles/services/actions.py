@@ -20,6 +20,16 @@ from goldenthread.cycles.services.people import display_name
 from goldenthread.plans import models as pm
 
 STATUS_LABELS = dict(Action.Status.choices)
+#: what showing an action reads besides the action: where it was agreed (a review, or an item of a
+#: meeting), its plan, its owner and who closed it — each in the one query
+ACTION_RELATIONS = (
+    "review__period__plan",
+    "review__org_unit",
+    "agenda_item__meeting__plan",
+    "agenda_item__meeting__body",
+    "owner_account",
+    "closed_by",
+)
 
 
 def account_named(people: list, name: str):
@@ -40,7 +50,7 @@ def carried_into(unit: pm.OrgUnit, period: ReportingPeriod) -> QuerySet[Action]:
             review__period__start__lt=period.start,
             status__in=Action.OPEN_STATUSES,
         )
-        .select_related("review__period__plan", "review__org_unit", "owner_account", "closed_by")
+        .select_related(*ACTION_RELATIONS)
         .order_by("review__period__start", "due_on", "pk")
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from goldenthread.cycles.models import AccountabilityReview, Submission
+from goldenthread.cycles.models import AccountabilityReview, Minutes, Submission
 
 
 class CycleError(Exception):
@@ -12,7 +12,7 @@ class CycleError(Exception):
 class Conflict(CycleError):
     """Someone else saved since this person started; ``current`` is what is stored now."""
 
-    def __init__(self, current: Submission | AccountabilityReview | None, message: str):
+    def __init__(self, current: Submission | AccountabilityReview | Minutes | None, message: str):
         super().__init__(message)
         self.current = current
 

@@ -47,7 +47,7 @@ def action_page(action: Action, user, today: date) -> ActionPage:
         for n in action.notes.select_related("by")
     ]
     later = []
-    if action.is_open:
+    if action.is_open and action.review is not None:  # a meeting's action is carried into no review
         reviews = AccountabilityReview.objects.filter(
             org_unit_id=action.review.org_unit_id, period__start__gt=action.review.period.start
         ).select_related("period__plan", "org_unit")

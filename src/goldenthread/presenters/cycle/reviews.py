@@ -13,45 +13,66 @@ from goldenthread.access import roles, rules
 from goldenthread.audit.history import history_link
 from goldenthread.cycles import services
 from goldenthread.cycles.models import AccountabilityReview, Action, ReportingPeriod
+from goldenthread.cycles.services.actions import ACTION_RELATIONS
 from goldenthread.formatting import date_time, long_date
 from goldenthread.plans import models as pm
 from goldenthread.presenters.cycle.display import TAG_CLASSES, Tag, name_of, review_href, submission_href
-
-ACTION_RELATIONS = ("review__period__plan", "review__org_unit", "closed_by", "owner_account")
+from goldenthread.presenters.governance_links import meeting_href, meeting_name
 
 
 @dataclass
 class ActionRow:
     action: Action
     plan: pm.Plan
-    period: ReportingPeriod
-    unit: pm.OrgUnit
+    period: ReportingPeriod | None  # the review's period (None for an action from a meeting)
+    unit: pm.OrgUnit | None  # the review's unit (None for an action from a meeting)
     due: str
     overdue: bool
     status: Tag
     closed: str
     can_close: bool
     close_href: str
-    review_href: str
+    review_href: str  # where it was agreed: the review's page, or the meeting's
     href: str
+    where: str = ""  # "Medical, 2019/20 Q1" or "Joint Boards in Common, 27 June 2019, item 12"
+    raised_at: str = ""  # the same, saying what it was: "Accountability review: …" or "Meeting: …"
+    caption: str = ""  # above the action's page heading: "Medical · 2019/20 Q1"
+
+
+def _agreed_at(action: Action) -> tuple[str, str, str, str]:
+    """Where the action was agreed: (address, where, raised at, caption)."""
+    review = action.review
+    if review is not None:
+        where = f"{review.org_unit.name}, {review.period.label}"
+        caption = f"{review.org_unit.name} · {review.period.label}"
+        return review_href(review.period, review.org_unit), where, f"Accountability review: {where}", caption
+    item = action.agenda_item
+    meeting = item.meeting  # type: ignore[union-attr]  # an action has a review or an agenda item
+    where = f"{meeting_name(meeting)}, item {item.number}"  # type: ignore[union-attr]
+    caption = f"{meeting.body.name} · {long_date(meeting.date)}"
+    return meeting_href(meeting.plan, meeting), where, f"Meeting: {where}", caption
 
 
 def action_row(action: Action, user, today: date) -> ActionRow:
     review = action.review
     status = "overdue" if action.is_overdue(today) else action.status
+    href, where, raised_at, caption = _agreed_at(action)
     return ActionRow(
         action,
-        review.period.plan,
-        review.period,
-        review.org_unit,
+        action.plan,
+        review.period if review is not None else None,
+        review.org_unit if review is not None else None,
         long_date(action.due_on),
         action.is_overdue(today),
         Tag("Overdue" if status == "overdue" else action.get_status_display(), TAG_CLASSES[status]),
         f"{date_time(action.closed_on)} by {name_of(action.closed_by)}" if action.closed_on else "",
         action.is_open and rules.may_close_action(user, action),
         reverse("cycles:action_close", args=[action.pk]),
-        review_href(review.period, review.org_unit),
+        href,
         reverse("cycles:action", args=[action.pk]),
+        where,
+        raised_at,
+        caption,
     )
 
 
@@ -92,7 +113,12 @@ def visible_actions(user) -> QuerySet[Action]:
     actions = Action.objects.select_related(*ACTION_RELATIONS)
     if p.reads_everything:
         return actions
-    return actions.filter(Q(review__org_unit_id__in=p.unit_ids) | Q(owner_account_id=getattr(user, "pk", None)))
+    if not p.signed_in:
+        return actions.none()
+    # an action from a governance body's meeting is open to whoever reads the meeting's page
+    return actions.filter(
+        Q(review__org_unit_id__in=p.unit_ids) | Q(owner_account_id=user.pk) | Q(agenda_item__isnull=False)
+    )
 
 
 @dataclass

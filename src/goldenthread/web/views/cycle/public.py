@@ -10,6 +10,7 @@ from goldenthread.access import rules
 from goldenthread.cycles.models import ReportingPeriod
 from goldenthread.presenters import cycle as presenters
 from goldenthread.presenters.cycle import public_scorecard as public_scorecards
+from goldenthread.presenters.governance_work import public_meetings
 
 
 @require_GET
@@ -22,7 +23,8 @@ def public_plan(request: HttpRequest, code: str) -> HttpResponse:
     plan = rules.published_plans().filter(code=code).first()
     if plan is None:
         raise Http404(f"No published plan with code {code}")
-    return render(request, "cycles/public_plan.html", {"page": presenters.public_plan(plan)})
+    page = presenters.public_plan(plan)
+    return render(request, "cycles/public_plan.html", {"page": page, "meetings": public_meetings(plan)})
 
 
 def published_period(code: str, period: str) -> ReportingPeriod:

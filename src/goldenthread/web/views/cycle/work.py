@@ -13,6 +13,7 @@ from goldenthread.access import policy, rules
 from goldenthread.cycles import services
 from goldenthread.cycles.forms import ActionNoteForm
 from goldenthread.presenters import cycle as presenters
+from goldenthread.presenters.governance_work import my_meetings
 from goldenthread.presenters.plan_change_work import my_plan_changes
 from goldenthread.web.views.cycle.lookup import action_or_404, attempt, render_form, today
 
@@ -20,7 +21,12 @@ from goldenthread.web.views.cycle.lookup import action_or_404, attempt, render_f
 @require_GET
 def my_work(request: HttpRequest) -> HttpResponse:
     page = presenters.my_work(request.user, today())
-    return render(request, "cycles/my_work.html", {"page": page, "plan_changes": my_plan_changes(request.user)})
+    context = {
+        "page": page,
+        "plan_changes": my_plan_changes(request.user),
+        "meetings": my_meetings(request.user, today()),
+    }
+    return render(request, "cycles/my_work.html", context)
 
 
 @require_GET

@@ -1,0 +1,314 @@
+"""The governance pages (issue 16): a plan's bodies, a body's page (what it oversees, chair and
+members, cycle of business, calendar), a meeting's page (agenda with its papers as at the
+meeting's period, decisions, actions, minutes) with the forms to record them for those allowed,
+"My meetings" on My work and the public meetings on the public plan page.
+
+A small plan of its own: the example plan with two bodies — a public board chaired by the
+National Medical Director, and a committee of it chaired by the Chief Nursing Officer with the
+National Medical Director as a member — and one meeting of each."""
+
+from __future__ import annotations
+
+from html import unescape
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.test import Client
+
+from goldenthread.access import roles
+from goldenthread.cycles import services
+from goldenthread.cycles.models import Action, ItemDecision, Minutes
+from goldenthread.planfile import validate_text
+from goldenthread.plans import models as pm
+from goldenthread.plans.store import load_plan
+
+from ..conftest import EXAMPLE
+
+pytestmark = pytest.mark.django_db
+
+GOVERNANCE = """
+bodies:
+  - code: BOARD
+    name: Example Board
+    type: board
+    chair: nmd
+    public: true
+    meets: bi_monthly
+    oversees: {plan: true}
+    source: cover sheet
+  - code: DQC
+    name: Delivery and Quality Committee
+    type: committee
+    parent: BOARD
+    chair: cno
+    members: [nmd]
+    terms_of_reference: Reviews the directorates' performance dashboards every quarter.
+    terms_source: para 11
+    oversees:
+      objectives: ["1"]
+      org_units: [medical]
+    meets: quarterly
+    business:
+      - title: Quarterly review of directorate performance dashboards
+        considers: [directorate_packs]
+        every: quarter
+        source: para 11
+    source: para 11
+meetings:
+  - code: B-2019-06-27
+    body: BOARD
+    title: Example Board
+    date: 27 June 2019
+    items:
+      - number: "12"
+        title: Joint Work Programme 2019/20
+        purpose: decision
+        presenter: nmd
+        considers: [plan, board_pack]
+        source: cover sheet
+  - code: DQC-2019-10-10
+    body: DQC
+    title: Delivery and Quality Committee
+    date: 2019-10-10
+    items:
+      - number: "3"
+        title: Directorate dashboards
+        purpose: assurance
+        considers: [directorate_packs, exceptions]
+        org_units: [medical]
+"""
+PASSWORD = "a-long-password"
+BOARD_MEETING = "/plans/example-2019/governance/meetings/B-2019-06-27/"
+DQC_MEETING = "/plans/example-2019/governance/meetings/DQC-2019-10-10/"
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _user(username: str, role: str | None = None, plan=None):
+    user = get_user_model().objects.create_user(username, f"{username}@example.org", PASSWORD, first_name=username)
+    if role:
+        roles.grant(user, role, plan=plan)
+    return user
+
+
+@pytest.fixture
+def plan() -> pm.Plan:
+    checked = validate_text(EXAMPLE.read_text(encoding="utf-8") + GOVERNANCE, "governance.yaml")
+    assert checked.ok, checked.problems
+    load_plan(checked.plan)
+    return pm.Plan.objects.get(code="example-2019")
+
+
+@pytest.fixture
+def people(plan) -> dict:
+    """A reader with no role, the plan's planner, and the two owners' accounts (no role): the
+    National Medical Director (chairs the board, sits on the committee) and the Chief Nursing
+    Officer (chairs the committee)."""
+    found = {
+        "reader": _user("reader"),
+        "planner": _user("planner", roles.PLANNING_TEAM, plan),
+        "nmd": _user("nmd"),
+        "cno": _user("cno"),
+    }
+    for code in ("nmd", "cno"):
+        pm.Owner.objects.filter(plan=plan, code=code).update(user=found[code])
+    return found
+
+
+def client_of(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def text_of(response) -> str:
+    return unescape(response.content.decode())
+
+
+def item(plan, meeting: str, number: str) -> pm.AgendaItem:
+    return pm.AgendaItem.objects.get(meeting__plan=plan, meeting__code=meeting, number=number)
+
+
+def test_the_governance_page_lists_the_bodies_as_a_tree(plan, people):
+    page = text_of(client_of(people["reader"]).get("/plans/example-2019/governance/"))
+    assert "Example Board" in page and "Delivery and Quality Committee" in page
+    assert page.index("Example Board") < page.index("Delivery and Quality Committee")
+    assert 'href="/plans/example-2019/governance/bodies/DQC/"' in page
+    assert "Every two months" in page and "Quarterly" in page
+    # the plan's navigation leads here
+    assert 'href="/plans/example-2019/governance/"' in text_of(client_of(people["reader"]).get("/plans/example-2019/"))
+
+
+def test_a_body_page_shows_what_it_oversees_its_people_business_and_calendar(plan, people):
+    page = text_of(client_of(people["cno"]).get("/plans/example-2019/governance/bodies/DQC/"))
+    assert "You chair this body" in page
+    assert "Chief Nursing Officer" in page and "National Medical Director" in page
+    assert "Reviews the directorates' performance dashboards every quarter." in page and "para 11" in page
+    assert "Objective <a" in page and "1 Care Quality and Outcomes" in page and "Medical Directorate" in page
+    assert "Quarterly review of directorate performance dashboards" in page and "Every quarter" in page
+    assert 'href="/plans/example-2019/governance/bodies/BOARD/"' in page  # part of the board
+    calendar = page[page.index('id="calendar"') :]
+    rows = calendar.split("<tr")[2:6]
+    assert "2019/20 Q1" in rows[0] and "No meeting recorded" in rows[0]
+    assert "2019/20 Q3" in rows[2] and "Delivery and Quality Committee, 10 October 2019" in rows[2] and "Met" in rows[2]
+
+
+def test_an_unknown_body_or_meeting_is_a_404(plan, people):
+    reader = client_of(people["reader"])
+    assert reader.get("/plans/example-2019/governance/bodies/dqc/").status_code == 404  # codes are exact
+    assert reader.get("/plans/example-2019/governance/meetings/NOPE/").status_code == 404
+    assert reader.get(BOARD_MEETING + "items/999999/decision/").status_code in (403, 404)
+
+
+def test_the_meeting_page_lists_the_agenda_with_its_papers_as_at_the_meeting(plan, people):
+    page = text_of(client_of(people["planner"]).get(BOARD_MEETING))
+    assert "Item 12: Joint Work Programme 2019/20" in page and "For decision" in page
+    assert "Presented by National Medical Director" in page
+    # 27 June 2019: no quarter of the 2019/20 plan has ended, so its first quarter
+    assert "Board pack as at 2019/20 Q1" in page
+    assert "/plans/example-2019/reports/board.pdf?period=2019%2F20+Q1" in page
+    assert "The plan: Example joint business plan 2019/20" in page and "/plans/example-2019/plan.yaml" in page
+    committee = text_of(client_of(people["planner"]).get(DQC_MEETING))
+    assert "Medical Directorate pack as at 2019/20 Q2" in committee and "Nursing" not in committee.split("Agenda")[1]
+    assert "Exceptions as at 2019/20 Q2" in committee
+
+
+def test_packs_are_linked_only_for_those_who_may_read_them(plan, people):
+    page = text_of(client_of(people["reader"]).get(BOARD_MEETING))
+    assert "Board pack as at 2019/20 Q1" in page and "reports/board.pdf" not in page
+    assert "Only those who may read every unit's updates open this pack" in page
+
+
+def test_who_may_record_a_meeting(plan, people):
+    """The planning team and the body's chair and members record; anyone else reads."""
+    decision = item(plan, "DQC-2019-10-10", "3")
+    url = f"{DQC_MEETING}items/{decision.pk}/decision/"
+    reader = client_of(people["reader"])
+    assert "Record a decision" not in text_of(reader.get(DQC_MEETING))
+    assert reader.get(url).status_code == 403
+    assert reader.post(url, {"decision": "Noted"}).status_code == 403
+    for name in ("planner", "cno", "nmd"):  # planning team, chair, member
+        response = client_of(people[name]).post(url, {"decision": f"Noted by {name}"})
+        assert response.status_code == 302, text_of(response)[:400]
+    assert [d.text for d in decision.decisions.all()] == ["Noted by planner", "Noted by cno", "Noted by nmd"]
+    board_item = item(plan, "B-2019-06-27", "12")
+    board_url = f"{BOARD_MEETING}items/{board_item.pk}/decision/"
+    assert client_of(people["cno"]).post(board_url, {"decision": "Approved"}).status_code == 403  # not on the board
+    assert Client().get(url).status_code == 302  # not signed in: to the sign-in page
+
+
+def test_a_decision_is_shown_as_text_and_a_bad_one_is_refused_at_its_field(plan, people):
+    decision_item = item(plan, "B-2019-06-27", "12")
+    url = f"{BOARD_MEETING}items/{decision_item.pk}/decision/"
+    planner = client_of(people["planner"])
+    refused = planner.post(url, {"decision": "Approved\x00"})
+    assert refused.status_code == 400 and "The decision" in text_of(refused)
+    empty = planner.post(url, {"decision": "  "})
+    assert empty.status_code == 400 and "Write the decision as the meeting took it" in text_of(empty)
+    assert not ItemDecision.objects.exists()
+    planner.post(url, {"decision": "<script>alert(1)</script> The Boards approved the plan"})
+    page = planner.get(BOARD_MEETING).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; The Boards approved the plan" in page and "<script>alert" not in page
+
+
+def test_an_action_on_an_item_is_owned_mailed_on_my_work_and_closed(plan, people):
+    action_item = item(plan, "DQC-2019-10-10", "3")
+    url = f"{DQC_MEETING}items/{action_item.pk}/action/"
+    cno = client_of(people["cno"])
+    missing = cno.post(url, {"action-description": "", "action-owner_account": "", "action-owner": ""})
+    assert missing.status_code == 400 and "Say what is to be done for the action" in text_of(missing)
+    response = cno.post(
+        url,
+        {
+            "action-description": "Bring the medical recovery plan to the next meeting",
+            "action-owner_account": str(people["nmd"].pk),
+            "action-owner": "",
+            "action-due_on": "30 January 2020",
+        },
+    )
+    assert response.status_code == 302, text_of(response)[:600]
+    action = Action.objects.get()
+    assert action.agenda_item == action_item and action.review is None and action.owner_account == people["nmd"]
+    assert action.plan == plan and "item 3 of the Delivery and Quality Committee meeting of 10 October 2019" in (
+        action.raised_at
+    )
+    meeting_page = text_of(cno.get(DQC_MEETING))
+    assert "Bring the medical recovery plan to the next meeting" in meeting_page
+    nmd = client_of(people["nmd"])
+    work = text_of(nmd.get("/work/"))
+    assert "My actions (1)" in work and "Delivery and Quality Committee, 10 October 2019, item 3" in work
+    my_meetings = work[work.index("My meetings") :]
+    assert "With your open actions" in my_meetings and "Delivery and Quality Committee, 10 October 2019" in my_meetings
+    action_page = text_of(nmd.get(f"/actions/{action.pk}/"))
+    assert "Meeting: Delivery and Quality Committee, 10 October 2019, item 3" in action_page
+    assert text_of(client_of(people["reader"]).get(f"/actions/{action.pk}/")).count("Add a progress note") == 0
+    closed = nmd.post(f"/actions/{action.pk}/close/", {"closure_note": "Presented on 9 January 2020"})
+    assert closed.status_code == 302 and closed["Location"] == DQC_MEETING
+    action.refresh_from_db()
+    assert action.status == Action.Status.CLOSED
+    from goldenthread.notices.models import Notification
+
+    assert Notification.objects.filter(key__startswith=f"action-assigned:{action.pk}:").exists()
+
+
+def test_an_action_needs_a_review_or_an_item_and_not_both(plan, people):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Action.objects.create(description="Nowhere", owner="Someone")
+
+
+def test_my_meetings_lists_the_bodies_meetings_by_the_owner_linked_to_the_account(plan, people):
+    work = text_of(client_of(people["nmd"]).get("/work/"))
+    mine = work[work.index("My meetings") :]
+    assert "Example Board, 27 June 2019" in mine and "Chair" in mine
+    assert "Delivery and Quality Committee, 10 October 2019" in mine and "Member" in mine
+    reader = text_of(client_of(people["reader"]).get("/work/"))
+    assert "You chair or sit on no governance body" in reader
+
+
+def test_minutes_drafted_approved_by_the_chair_and_published_for_a_public_meeting(plan, people):
+    board = client_of(people["nmd"])  # chairs the board
+    minutes_url = BOARD_MEETING + "minutes/"
+    assert board.post(minutes_url, {"text": "Present: the Board.", "version": "0", "approve": "no"}).status_code == 302
+    minutes = Minutes.objects.get()
+    assert minutes.status == Minutes.Status.DRAFT and minutes.version == 1
+    # a save from the version before is refused, the text kept and what is stored shown
+    stale = client_of(people["planner"]).post(minutes_url, {"text": "Other text", "version": "0", "approve": "no"})
+    assert stale.status_code == 409 and "Saved meanwhile by someone else" in text_of(stale)
+    # a member who does not chair may write the draft but not approve it
+    cno_on_board = client_of(people["cno"])
+    assert cno_on_board.get(minutes_url).status_code == 403  # not on the board at all
+    approved = board.post(
+        minutes_url, {"text": "Present: the Board. Item 12 approved.", "version": "1", "approve": "yes"}
+    )
+    assert approved.status_code == 302
+    minutes.refresh_from_db()
+    assert minutes.approved and minutes.approved_by == people["nmd"]
+    assert board.post(minutes_url, {"text": "Changed", "version": "2", "approve": "no"}).status_code == 409
+    # published: on the public page once the plan is published
+    services.publish(plan, user=people["planner"])
+    public = text_of(Client().get("/public/plans/example-2019/"))
+    assert "Meetings in public" in public and "12. Joint Work Programme 2019/20" in public
+    assert "Item 12 approved" not in public and "The minutes are not published yet." in public
+    assert board.post(BOARD_MEETING + "minutes/publish/", {"publish": "yes"}).status_code == 302
+    public = text_of(Client().get("/public/plans/example-2019/"))
+    assert "Present: the Board. Item 12 approved." in public
+    assert "Delivery and Quality Committee" not in public  # does not meet in public
+
+
+def test_only_a_public_meetings_approved_minutes_are_published(plan, people):
+    cno = client_of(people["cno"])
+    cno.post(DQC_MEETING + "minutes/", {"text": "Dashboards reviewed.", "version": "0", "approve": "yes"})
+    assert Minutes.objects.get().approved
+    cno.post(DQC_MEETING + "minutes/publish/", {"publish": "yes"})
+    assert Minutes.objects.get().published_at is None
+    assert "does not meet in public" in text_of(cno.get(DQC_MEETING))
+    # a member who does not chair cannot approve
+    member = client_of(people["nmd"])
+    board_minutes = BOARD_MEETING + "minutes/"
+    assert member.post(board_minutes, {"text": "x", "version": "0", "approve": "yes"}).status_code == 302  # chairs it
+    nmd_on_dqc = member.post(DQC_MEETING + "minutes/publish/", {"publish": "yes"})
+    assert nmd_on_dqc.status_code == 403
