@@ -94,3 +94,26 @@ def test_a_body_is_added_and_a_meeting_edited_keeping_its_agenda(planner, plan):
     dqpc = _element(plan, "bodies", "DQPC")
     assert dqpc["business"][0]["every"] == "quarter" and dqpc["added"][0]["fields"] == ["meets"]
     assert changes.open_change(plan).edits.count() == 2
+
+
+def test_governance_edits_are_listed_on_the_change_and_approved_into_the_plan(planner, plan):
+    """The change page names the edits to bodies and meetings and links to their forms; approved,
+    they reach the live tables, and the meeting keeps its agenda item rows."""
+    items = dict(m.AgendaItem.objects.filter(meeting__code="BOARD-2019-06-27").values_list("number", "pk"))
+    url = f"{BASE}/meetings/BOARD-2019-06-27/"
+    form = _form(planner, url)
+    form.update({"title": "Joint Boards in Common", "reason": "Its name as printed"})
+    assert planner.post(url, form).status_code == 302
+    page = planner.get(f"/plans/{plan.code}/change/").content.decode()
+    assert "Meeting" in page and f'href="{url}"' in page and "Its name as printed" in page
+    owner = _user("owner", plan, None)
+    plan.owner_account = owner
+    plan.save(update_fields=["owner_account"])
+    change = changes.open_change(plan)
+    assert change is not None
+    planner_user = change.opened_by
+    changes.submit(change, planner_user, in_force_label="2019/20 Q2", summary="The board's name")
+    changes.approve(change, owner)
+    meeting = m.Meeting.objects.get(plan=plan, code="BOARD-2019-06-27")
+    assert meeting.title == "Joint Boards in Common"
+    assert dict(meeting.items.values_list("number", "pk")) == items

@@ -40,6 +40,8 @@ SECTION_NAMES = {
     "budget_lines": "Budget line",
     "stated_totals": "Printed total",
     "risks": "Risk",
+    "bodies": "Governance body",
+    "meetings": "Meeting",
 }
 
 #: an edit's action as people read it
