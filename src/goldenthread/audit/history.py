@@ -36,6 +36,8 @@ KINDS: dict[str, tuple[type[models.Model], str]] = {
     "budget-line": (pm.BudgetLine, "Budget line"),
     "stated-total": (pm.StatedTotal, "Stated total"),
     "risk": (pm.Risk, "Risk"),
+    "body": (pm.Body, "Governance body"),
+    "meeting": (pm.Meeting, "Meeting"),
     "observation": (Observation, "Observation"),
     "period": (cm.ReportingPeriod, "Reporting period"),
     "submission": (cm.Submission, "Update"),
