@@ -312,3 +312,28 @@ def test_only_a_public_meetings_approved_minutes_are_published(plan, people):
     assert member.post(board_minutes, {"text": "x", "version": "0", "approve": "yes"}).status_code == 302  # chairs it
     nmd_on_dqc = member.post(DQC_MEETING + "minutes/publish/", {"publish": "yes"})
     assert nmd_on_dqc.status_code == 403
+
+
+def test_every_seed_plans_governance_pages_open():
+    """The five seed plans' bodies and meetings, each page as an administrator sees it (every
+    paper linked, every form offered)."""
+    from goldenthread.planfile import validate_file
+
+    from ..conftest import PROJECT
+
+    admin = get_user_model().objects.create_superuser("root", "root@example.org", PASSWORD)
+    client = client_of(admin)
+    opened = 0
+    for path in sorted((PROJECT / "plans").glob("*.yaml")):
+        checked = validate_file(path)
+        assert checked.ok, checked.problems
+        load_plan(checked.plan)
+        plan = pm.Plan.objects.get(code=checked.plan.code)
+        addresses = [f"/plans/{plan.code}/governance/"]
+        addresses += [f"/plans/{plan.code}/governance/bodies/{b.code}/" for b in plan.bodies.all()]
+        addresses += [f"/plans/{plan.code}/governance/meetings/{m.code}/" for m in plan.meetings.all()]
+        for address in addresses:
+            response = client.get(address)
+            assert response.status_code == 200, f"{address}: {response.status_code}"
+            opened += 1
+    assert opened > 10

@@ -1,6 +1,7 @@
 """The cycle in the admin site: periods and return metrics can be set up here; submissions,
-reviews, actions and their progress notes, reminders and publications are shown read-only, because they change only
-through the application's own pages (state machine, optimistic locking, audit trail)."""
+reviews, actions and their progress notes, reminders, publications, and meetings' decisions and
+minutes are shown read-only, because they change only through the application's own pages (state
+machine, optimistic locking, audit trail)."""
 
 from django.contrib import admin
 
@@ -51,3 +52,14 @@ class ReminderAdmin(ReadOnlyAdmin):
 @admin.register(m.Publication)
 class PublicationAdmin(ReadOnlyAdmin):
     list_display = ("plan", "period", "published_at", "withdrawn_at")
+
+
+@admin.register(m.ItemDecision)
+class ItemDecisionAdmin(ReadOnlyAdmin):
+    list_display = ("item", "text", "recorded_at", "recorded_by")
+
+
+@admin.register(m.Minutes)
+class MinutesAdmin(ReadOnlyAdmin):
+    list_display = ("meeting", "status", "approved_at", "published_at")
+    list_filter = ("status",)

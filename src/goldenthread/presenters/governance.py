@@ -112,6 +112,8 @@ def in_tree_order(bodies: list[pm.Body]) -> list[tuple[pm.Body, int]]:
 
     for root in children[None]:
         visit(root, 0)
+    for b in bodies:  # in a cycle of parents (which the plan file refuses): shown all the same
+        visit(b, 0)
     return ordered
 
 
@@ -191,7 +193,32 @@ class BodyPage:
     calendar: list[CalendarRow]
     upcoming: list[MeetingLink]
     past: list[MeetingLink]
-    added: list[dict] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+
+
+def _field_words(name: str, numbers: list[str]) -> str:
+    """A dotted field of an ``added`` note in words: "items.0.purpose" is "item 12: purpose",
+    "business.0.every" is "cycle of business, line 1: every"."""
+    parts = str(name).split(".")
+    if len(parts) >= 2 and parts[1].isdigit():
+        n = int(parts[1])
+        if parts[0] == "items":
+            where = f"item {numbers[n]}" if n < len(numbers) else f"agenda item {n + 1}"
+        else:
+            where = f"{'cycle of business' if parts[0] == 'business' else parts[0].replace('_', ' ')}, line {n + 1}"
+        rest = " ".join(p.replace("_", " ") for p in parts[2:])
+        return f"{where}: {rest}" if rest else where
+    return " ".join(p.replace("_", " ") for p in parts)
+
+
+def added_notes(added: list | None, numbers: list[str] | None = None) -> list[str]:
+    """An element's ``added`` notes, each as "fields: where they come from"."""
+    lines = []
+    for entry in added or []:
+        if isinstance(entry, dict):
+            fields = ", ".join(_field_words(f, numbers or []) for f in entry.get("fields") or [])
+            lines.append(f"{fields}: {entry.get('note', '')}" if fields else str(entry.get("note", "")))
+    return lines
 
 
 def plan_quarters(plan: pm.Plan) -> list[Period]:
@@ -290,5 +317,5 @@ def body_page(plan: pm.Plan, body: pm.Body, user, today: date) -> BodyPage:
         calendar(plan, body, meetings, today),
         [meeting_link(plan, m) for m in meetings if m.date >= today],
         [meeting_link(plan, m) for m in reversed(meetings) if m.date < today],
-        list(body.added or []),
+        added_notes(body.added),
     )

@@ -24,7 +24,7 @@ from goldenthread.planfile.periods import Period, PeriodError, meeting_period, p
 from goldenthread.plans import models as pm
 from goldenthread.presenters.cycle.display import name_of
 from goldenthread.presenters.cycle.reviews import ActionRow, action_row
-from goldenthread.presenters.governance import PAPERS, Linked, owner_text
+from goldenthread.presenters.governance import PAPERS, Linked, added_notes, owner_text
 from goldenthread.presenters.governance_links import body_href, item_anchor, meeting_href, meeting_name
 
 PURPOSES = {
@@ -93,6 +93,7 @@ class MeetingPage:
     items: list[ItemView]
     minutes: MinutesView
     can_record: bool
+    added: list[str]  # the meeting's details not from the document, and where they come from
 
 
 def meeting_papers_period(plan: pm.Plan, meeting: pm.Meeting) -> Period:
@@ -255,7 +256,7 @@ def minutes_view(plan: pm.Plan, meeting: pm.Meeting, user) -> MinutesView:
 
 
 def meeting_page(plan: pm.Plan, meeting: pm.Meeting, user, today: date) -> MeetingPage:
-    items = meeting.items.select_related("presenter").order_by("position")
+    items = list(meeting.items.select_related("presenter").order_by("position"))
     return MeetingPage(
         plan,
         meeting,
@@ -267,4 +268,5 @@ def meeting_page(plan: pm.Plan, meeting: pm.Meeting, user, today: date) -> Meeti
         [item_view(plan, meeting, i, user, today) for i in items],
         minutes_view(plan, meeting, user),
         rules.may_record_meeting(user, meeting),
+        added_notes(meeting.added, [i.number for i in items]),
     )
