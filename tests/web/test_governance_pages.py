@@ -337,3 +337,31 @@ def test_every_seed_plans_governance_pages_open():
             assert response.status_code == 200, f"{address}: {response.status_code}"
             opened += 1
     assert opened > 10
+
+
+def test_a_load_that_drops_a_meeting_with_records_is_refused_and_a_changed_item_keeps_them(plan, people):
+    """What people recorded hangs off the agenda item: reloading the plan with the item retitled
+    keeps the item (and its decision and action); dropping the meeting is refused."""
+    from goldenthread.cycles.services import meetings
+
+    twelve = item(plan, "B-2019-06-27", "12")
+    meetings.record_decision(twelve, "Approved", user=people["planner"])
+    meetings.record_action(twelve, meetings.ActionData("Publish it", "Pat", None, None), user=people["planner"])
+    retitled = validate_text(
+        EXAMPLE.read_text(encoding="utf-8") + GOVERNANCE.replace("Joint Work Programme 2019/20", "Work Programme"),
+        "governance.yaml",
+    )
+    load_plan(retitled.plan)
+    kept = item(plan, "B-2019-06-27", "12")
+    assert kept.pk == twelve.pk and kept.title == "Work Programme"
+    assert kept.decisions.count() == 1 and kept.actions.count() == 1
+    without = (
+        GOVERNANCE[: GOVERNANCE.index("  - code: B-2019-06-27")] + GOVERNANCE[GOVERNANCE.index("  - code: DQC-2019") :]
+    )
+    dropped = validate_text(EXAMPLE.read_text(encoding="utf-8") + without, "governance.yaml")
+    assert dropped.ok, dropped.problems
+    from goldenthread.plans.store import PlanLoadRefused
+
+    with pytest.raises(PlanLoadRefused, match="B-2019-06-27"):
+        load_plan(dropped.plan)
+    assert ItemDecision.objects.count() == 1 and Action.objects.count() == 1
