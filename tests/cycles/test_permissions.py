@@ -110,6 +110,7 @@ EXPECTED: dict[str, tuple[frozenset, frozenset]] = {
     "plan-meeting-action": (RUNS_THE_CYCLE, RUNS_THE_CYCLE),
     "plan-meeting-minutes": (RUNS_THE_CYCLE, RUNS_THE_CYCLE),
     "plan-meeting-publish": (NOBODY, RUNS_THE_CYCLE),
+    "plan-meeting-take-back": (NOBODY, RUNS_THE_CYCLE),
     "cycles:public_home": (ALL, NOBODY),
     "cycles:public_plan": (ALL, NOBODY),
     "cycles:public_period": (ALL, NOBODY),
@@ -216,6 +217,7 @@ def parameters(world, name: str) -> dict:
         "body": "DQPCiC",
         "meeting": "BIC-2019-06-27",
         "item": _item_12(world),
+        "decision": 1,
     }
     if name == "cycles:history":
         values["pk"] = world.submission.pk
@@ -256,6 +258,7 @@ def test_every_url_name_has_an_access_rule_and_parameters():
         "body",
         "meeting",
         "item",
+        "decision",
     }
     for name, params in walk(get_resolver().url_patterns):
         if name.startswith(UNNAMED_ALLOWED):

@@ -365,3 +365,30 @@ def test_a_load_that_drops_a_meeting_with_records_is_refused_and_a_changed_item_
     with pytest.raises(PlanLoadRefused, match="B-2019-06-27"):
         load_plan(dropped.plan)
     assert ItemDecision.objects.count() == 1 and Action.objects.count() == 1
+
+
+def test_hostile_addresses_are_404s(plan, people):
+    planner = client_of(people["planner"])
+    for address in (
+        BOARD_MEETING + "items/99999999999999999999999999/decision/",
+        BOARD_MEETING + "items/0/action/",
+        "/plans/example-2019/governance/meetings/" + "M" * 5000 + "/",
+        "/plans/example-2019/governance/bodies/%00/",
+        "/plans/example-2019/governance/bodies/BOARD%2F..%2F/",
+    ):
+        assert planner.get(address).status_code == 404, address
+
+
+def test_a_decision_recorded_by_mistake_is_taken_back_by_those_who_record(plan, people):
+    from goldenthread.cycles.services import meetings
+
+    decision = meetings.record_decision(item(plan, "B-2019-06-27", "12"), "Approved twice", user=people["planner"])
+    url = f"{BOARD_MEETING}decisions/{decision.pk}/take-back/"
+    assert client_of(people["reader"]).post(url).status_code == 403
+    assert client_of(people["cno"]).post(url).status_code == 403  # not on the board
+    assert client_of(people["planner"]).get(url).status_code == 403  # a form's action, not a page
+    assert "Take back" in text_of(client_of(people["nmd"]).get(BOARD_MEETING))
+    assert client_of(people["nmd"]).post(url).status_code == 302  # chairs the board
+    assert not ItemDecision.objects.exists()
+    assert client_of(people["nmd"]).post(url).status_code == 404
+    assert client_of(people["nmd"]).post(f"{DQC_MEETING}decisions/{decision.pk}/take-back/").status_code == 404

@@ -47,6 +47,7 @@ class Paper:
 class DecisionRow:
     decision: ItemDecision
     recorded: str  # "27 June 2019 at 14:05 by Pat Planner"
+    take_back_href: str  # where the form to take it back posts (shown to those who may record)
 
 
 @dataclass
@@ -209,7 +210,11 @@ def item_view(plan: pm.Plan, meeting: pm.Meeting, item: pm.AgendaItem, user, tod
     period, note = item_period(plan, meeting, item)
     objectives, metrics, units = _considered(plan, item)
     decisions = [
-        DecisionRow(d, f"{date_time(d.recorded_at)} by {name_of(d.recorded_by)}")
+        DecisionRow(
+            d,
+            f"{date_time(d.recorded_at)} by {name_of(d.recorded_by)}",
+            reverse("plan-meeting-take-back", args=[plan.code, meeting.code, d.pk]),
+        )
         for d in item.decisions.select_related("recorded_by")
     ]
     actions = [

@@ -49,6 +49,7 @@ urlpatterns = [
     path("plans/<str:code>/governance/bodies/<path:body>/", governance.body, name="plan-body"),
     path(f"{ITEM}decision/", records.item_record, {"what": "decision"}, name="plan-meeting-decision"),
     path(f"{ITEM}action/", records.item_record, {"what": "action"}, name="plan-meeting-action"),
+    path(f"{MEETING}decisions/<int:decision>/take-back/", records.take_back, name="plan-meeting-take-back"),
     path(f"{MEETING}minutes/publish/", records.publish, name="plan-meeting-publish"),
     path(f"{MEETING}minutes/", records.minutes, name="plan-meeting-minutes"),
     path(MEETING, governance.meeting, name="plan-meeting"),

@@ -51,6 +51,12 @@ def record_decision(item: pm.AgendaItem, text: str, *, user) -> ItemDecision:
     return decision
 
 
+def take_back_decision(decision: ItemDecision, *, user) -> None:
+    """Remove a decision recorded by mistake; the trail keeps it, and who took it back."""
+    with transaction.atomic(), acting_as(user):
+        decision.delete()
+
+
 def record_action(item: pm.AgendaItem, data: ActionData, *, user) -> Action:
     """Add an action agreed on ``item``: its owner (an account is e-mailed and sees it on My work)
     and due date."""

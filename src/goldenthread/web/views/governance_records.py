@@ -24,7 +24,7 @@ from goldenthread.access import policy, rules
 from goldenthread.access.policy import PLAN_READER, Rule
 from goldenthread.cycles import services
 from goldenthread.cycles.forms.meeting import ItemActionForm, ItemDecisionForm, MinutesForm
-from goldenthread.cycles.models import Minutes
+from goldenthread.cycles.models import ItemDecision, Minutes
 from goldenthread.cycles.services import meetings as meeting_services
 from goldenthread.plans import models as pm
 from goldenthread.presenters.governance_links import item_anchor, meeting_href, meeting_name
@@ -33,8 +33,8 @@ from goldenthread.web.views.governance import find_meeting
 
 #: reaching a form's address: a signed-in reader of the plan; the view then checks the meeting's rule
 RECORDS = Rule(read=PLAN_READER.read, write=PLAN_READER.read, purpose="record this meeting")
-#: publishing minutes is a form's action only (no page to read)
-PUBLISHES = Rule(read=policy.nobody, write=PLAN_READER.read, purpose="publish this meeting's minutes")
+#: publishing minutes, or taking back a decision, is a form's action only (no page to read)
+PUBLISHES = Rule(read=policy.nobody, write=PLAN_READER.read, purpose="change this meeting's records")
 NOT_YOURS = (
     "Only the plan's planning team and the chair and members of {body} (through a role of the plan linked "
     "to their account) can record its meetings."
@@ -135,6 +135,21 @@ def item_record(request: HttpRequest, code: str, meeting: str, item: int, what: 
         _action_form,
         lambda the_item, data: meeting_services.record_action(the_item, data, user=request.user),
     )
+
+
+@partial(_records, page_rule=PUBLISHES)
+@require_POST
+def take_back(request: HttpRequest, code: str, meeting: str, decision: int) -> HttpResponse:
+    """Take back a decision recorded by mistake (whoever may record the meeting)."""
+    plan, the_meeting = _meeting(request, meeting)
+    if not rules.may_record_meeting(request.user, the_meeting):
+        return policy.forbidden(request, NOT_YOURS.format(body=the_meeting.body.name))
+    found = ItemDecision.objects.filter(pk=decision, item__meeting=the_meeting).select_related("item").first()
+    if found is None:
+        raise Http404(f"The meeting {the_meeting.code} has no decision number {decision}")
+    meeting_services.take_back_decision(found, user=request.user)
+    messages.success(request, f"The decision on item {found.item.number} is taken back.")
+    return redirect(meeting_href(plan, the_meeting) + "#" + item_anchor(found.item))
 
 
 @_records
