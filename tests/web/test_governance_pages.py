@@ -22,6 +22,7 @@ from goldenthread.cycles.models import Action, ItemDecision, Minutes
 from goldenthread.planfile import validate_text
 from goldenthread.plans import models as pm
 from goldenthread.plans.store import load_plan
+from goldenthread.presenters.governance_links import meeting_name
 
 from ..conftest import EXAMPLE
 
@@ -336,6 +337,12 @@ def test_every_seed_plans_governance_pages_open():
             response = client.get(address)
             assert response.status_code == 200, f"{address}: {response.status_code}"
             opened += 1
+        services.publish(plan, user=admin)
+        public = Client().get(f"/public/plans/{plan.code}/")
+        assert public.status_code == 200
+        for meeting in plan.meetings.select_related("body"):
+            if meeting.is_public:  # its agenda on the public page
+                assert meeting_name(meeting) in text_of(public), meeting.code
     assert opened > 10
 
 
