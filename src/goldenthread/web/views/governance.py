@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from goldenthread.access.decorators import plan_view
-from goldenthread.planfile.fields import CODE_LENGTH
+from goldenthread.planfile.fields import CODE_LENGTH, character_problem
 from goldenthread.plans import models as pm
 from goldenthread.presenters import governance as presenters
 from goldenthread.presenters.as_at import AsAt
@@ -21,7 +21,8 @@ from goldenthread.presenters.plan import plan_nav
 def exact(queryset, code: str, what: str, plan: pm.Plan):
     """The one row of ``queryset`` whose code is exactly ``code`` (compared again in Python, so a
     collation that ignores case cannot widen it), or a 404 saying what is missing."""
-    found = queryset.filter(code=code).first() if len(code) <= CODE_LENGTH else None
+    readable = len(code) <= CODE_LENGTH and character_problem(code) is None  # no code holds a NUL (nor can a column)
+    found = queryset.filter(code=code).first() if readable else None
     if found is None or found.code != code:
         raise Http404(f"{plan.code} has no {what} '{code[:CODE_LENGTH]}' (codes are exact, case and all)")
     return found
