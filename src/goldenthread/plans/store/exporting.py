@@ -15,15 +15,9 @@ from goldenthread.plans import models as m
 from goldenthread.plans.store import mapping as fields
 from goldenthread.plans.store.mapping import BODIES, LEVELS, METRICS, OBJECTIVES, ORG_UNITS, OWNERS, code_of
 
-LINKS = (
-    fields.CONTRIBUTES_TO,
-    fields.MEASURES,
-    fields.TOTALLED,
-    fields.PARTNERS,
-    fields.MEMBERS,
-    *fields.OVERSEES,
-    *fields.ITEM_LINKS,
-)
+#: the links only governance has: a plan with no bodies (and so no meetings) has none of them
+GOVERNANCE_LINKS = (fields.MEMBERS, *fields.OVERSEES, *fields.ITEM_LINKS)
+LINKS = (fields.CONTRIBUTES_TO, fields.MEASURES, fields.TOTALLED, fields.PARTNERS, *GOVERNANCE_LINKS)
 
 
 class PlanNotFound(LookupError):
@@ -62,6 +56,7 @@ class _Stored:
     refs: dict[int, list[schema.FrameworkRef]] = field(default_factory=lambda: defaultdict(list))
     trajectory: dict[int, list[schema.TrajectoryPoint]] = field(default_factory=lambda: defaultdict(list))
     stated: dict[int, list[schema.StatedValue]] = field(default_factory=lambda: defaultdict(list))
+    governed: bool = False  # the plan has bodies (and so perhaps meetings)
 
     def read(self) -> None:
         plan = self.plan
@@ -74,10 +69,15 @@ class _Stored:
             ORG_UNITS: {u.pk: u.code for u in units},
             OWNERS: {o.pk: o.code for o in self.owners},
             OBJECTIVES: {o.pk: o.code for o in self.objectives},
-            METRICS: dict(plan.metrics.values_list("pk", "code")),
             BODIES: dict(plan.bodies.values_list("pk", "code")),
         }
-        self.links = {link: _pairs(link, plan) for link in LINKS}
+        # a meeting needs a body: a plan without bodies has no governance table worth reading
+        self.governed = bool(self.codes[BODIES])
+        # metrics are named by code only by what bodies oversee and agenda items consider
+        self.codes[METRICS] = dict(plan.metrics.values_list("pk", "code")) if self.governed else {}
+        self.links = {
+            link: _pairs(link, plan) if self.governed or link not in GOVERNANCE_LINKS else {} for link in LINKS
+        }
         for r in m.FrameworkReference.objects.filter(objective__plan=plan).order_by("objective_id", "position"):
             self.refs[r.objective_id].append(schema.FrameworkRef(framework=r.framework, ref=r.ref))
         for p in m.TrajectoryPoint.objects.filter(metric__plan=plan).order_by("metric_id", "position"):
@@ -135,8 +135,8 @@ def export_plan(code: str) -> schema.Plan:
             for t in plan.stated_totals.all()
         ],
         risks=[schema.Risk(**fields.RISK.written(r, codes)) for r in plan.risks.all()],
-        bodies=[_body(b, stored) for b in plan.bodies.all()],
-        meetings=_meetings(plan, stored),
+        bodies=[_body(b, stored) for b in plan.bodies.all()] if stored.governed else [],
+        meetings=_meetings(plan, stored) if stored.governed else [],
         activity_rules=plan.activity_rules,
     )
 
