@@ -270,6 +270,19 @@ def test_my_meetings_lists_the_bodies_meetings_by_the_owner_linked_to_the_accoun
     assert "You chair or sit on no governance body" in reader
 
 
+def test_my_meetings_lists_the_meetings_where_you_present_an_item(plan, people):
+    """The board's item 12 is presented by the National Medical Director (who also chairs the
+    board): a meeting where someone presents is theirs even when they sit on no body."""
+    mine = text_of(client_of(people["nmd"]).get("/work/"))
+    assert "Chair; Presenting item 12" in mine[mine.index("My meetings") :]
+    pm.Body.objects.filter(plan=plan).update(chair=None)
+    pm.Body.members.through.objects.filter(body__plan=plan).delete()
+    mine = text_of(client_of(people["nmd"]).get("/work/"))
+    mine = mine[mine.index("My meetings") :]
+    assert "Example Board, 27 June 2019" in mine and "Presenting item 12" in mine
+    assert "Delivery and Quality Committee" not in mine  # no longer a member, and no item there is theirs
+
+
 def test_minutes_drafted_approved_by_the_chair_and_published_for_a_public_meeting(plan, people):
     board = client_of(people["nmd"])  # chairs the board
     minutes_url = BOARD_MEETING + "minutes/"

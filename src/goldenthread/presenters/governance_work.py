@@ -1,6 +1,7 @@
 """Governance on the pages people live on: "My meetings" on My work — the meetings of the bodies
-someone chairs or sits on (through an owner of a plan linked to their account), upcoming and
-recent, and the meetings whose actions they own and have not closed — and a published plan's
+someone chairs or sits on and the meetings where they present an item (through an owner of a plan
+linked to their account), upcoming and recent, and the meetings whose actions they own and have not
+closed — and a published plan's
 public meetings, with their agendas and published minutes, on its public page."""
 
 from __future__ import annotations
@@ -56,23 +57,38 @@ def _roles(user) -> dict[int, str]:
     return found
 
 
+def _presenting(user) -> dict[int, str]:
+    """Meeting pk -> "Presenting item 12" (or "items 4 and 12") for the agenda items presented by
+    an owner linked to ``user``."""
+    numbers: dict[int, list[str]] = {}
+    rows = pm.AgendaItem.objects.filter(presenter__user_id=user.pk).order_by("meeting_id", "position")
+    for meeting, number in rows.values_list("meeting_id", "number"):
+        numbers.setdefault(meeting, []).append(number)
+    return {
+        meeting: "Presenting item " + n[0] if len(n) == 1 else f"Presenting items {', '.join(n[:-1])} and {n[-1]}"
+        for meeting, n in numbers.items()
+    }
+
+
 def my_meetings(user, today: date) -> MyMeetings:
     if not roles.signed_in(user):
         return MyMeetings([], [], [])
     sits_on = _roles(user)
+    presenting = _presenting(user)
     actions = Counter(
         Action.objects.filter(
             owner_account_id=user.pk, status__in=Action.OPEN_STATUSES, agenda_item__isnull=False
         ).values_list("agenda_item__meeting_id", flat=True)
     )
-    meetings = pm.Meeting.objects.filter(Q(body_id__in=sits_on) | Q(pk__in=actions)).select_related("body", "plan")
+    meetings = pm.Meeting.objects.filter(
+        Q(body_id__in=sits_on) | Q(pk__in=presenting) | Q(pk__in=actions)
+    ).select_related("body", "plan")
 
     def row(m: pm.Meeting) -> MyMeetingRow:
-        return MyMeetingRow(
-            m, meeting_name(m), meeting_href(m.plan, m), m.plan, m.body.name, sits_on.get(m.body_id, ""), actions[m.pk]
-        )
+        role = "; ".join(r for r in (sits_on.get(m.body_id, ""), presenting.get(m.pk, "")) if r)
+        return MyMeetingRow(m, meeting_name(m), meeting_href(m.plan, m), m.plan, m.body.name, role, actions[m.pk])
 
-    mine = [m for m in meetings if m.body_id in sits_on]
+    mine = [m for m in meetings if m.body_id in sits_on or m.pk in presenting]
     upcoming = sorted((m for m in mine if m.date >= today), key=lambda m: (m.date, m.pk))[:UPCOMING]
     recent = sorted((m for m in mine if m.date < today), key=lambda m: (m.date, m.pk), reverse=True)[:RECENT]
     with_actions = sorted((m for m in meetings if actions[m.pk]), key=lambda m: (m.date, m.pk))
