@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth import authenticate
 from django.test import RequestFactory
 
@@ -14,6 +16,8 @@ from goldenthread.cycles.models import (
     ReportingPeriod,
     Submission,
 )
+from goldenthread.plans.models import Owner
+from goldenthread.presenters.governance_work import my_meetings
 
 
 def _sign_in(username: str):
@@ -53,6 +57,11 @@ def test_demo_cycle(monkeypatch, capsys, db, settings):
     progress = ActivityUpdate.objects.filter(submission__status="approved").exclude(percent_complete=None)
     assert progress.exists() and all(u.rag and u.forecast_on for u in progress)
     assert ActivityUpdate.objects.filter(submission__status="approved", percent_complete=None).exists()
+    # the demo accounts hold roles of the plans, so their My work lists meetings
+    linked = {(o.plan.code, o.code, o.user.username) for o in Owner.objects.exclude(user=None).select_related("plan")}
+    assert linked == {("nhsei-2019", "NDTCD", "director"), ("nhse-2013", "chair", "board")}
+    assert [r.role for r in my_meetings(_sign_in("director"), date(2019, 6, 1)).upcoming] == ["Presenting item 12"]
+    assert {r.role for r in my_meetings(_sign_in("board"), date(2019, 6, 1)).recent} == {"Chair"}
     counts = [m.history.count() for m in (Submission, ReportingPeriod, AccountabilityReview, Publication)]
     assert main(["demo"]) == 0
     again = capsys.readouterr().out

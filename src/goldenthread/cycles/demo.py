@@ -33,6 +33,12 @@ DEMO_ROLES = {
     "board": (roles.BOARD, None),
 }
 
+#: the plans' roles the demo accounts hold, so their "My meetings" has meetings: (plan, owner code)
+DEMO_OWNERS = {
+    "director": ("nhsei-2019", "NDTCD"),  # presents item 12 to the Joint Boards in Common, 27 June 2019
+    "board": ("nhse-2013", "chair"),  # chairs NHS England's board
+}
+
 
 def grant_demo_roles() -> None:
     users = {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_ROLES)}
@@ -55,6 +61,9 @@ def grant_demo_roles() -> None:
         for plan in pm.Plan.objects.filter(owner_account=None):
             plan.owner_account = owner
             plan.save(update_fields=["owner_account"])
+    for username, (plan_code, code) in DEMO_OWNERS.items():
+        if username in users:  # only roles nobody holds yet, so a link made since stays
+            pm.Owner.objects.filter(plan__code=plan_code, code=code, user=None).update(user=users[username])
 
 
 def _update(scope: services.Scope, quarter: int, unit: str, *, complete: bool) -> UpdateData:
