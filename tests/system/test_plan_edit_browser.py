@@ -82,3 +82,48 @@ def test_a_planner_adds_a_metric_with_a_target_and_a_trajectory(page, planner):
     ]
     assert metric["trigger_rules"] == [{"rule": "below_target_for", "periods": 2}]
     assert change.edits.get().reason == "Turnover agreed as a measure at the March board"
+
+
+def test_a_planner_adds_an_agenda_item_to_a_meeting(page, example_text):
+    """A meeting's agenda is edited as rows, like a trajectory: a paper kind goldenthread does not
+    know is refused at its cell with the values kept; then the item is saved with its papers and
+    presenter, the existing items as they were."""
+    from tests.plans.test_store_governance import governed, plan_from
+
+    load_plan(plan_from(governed(example_text)))
+    user = get_user_model().objects.create_user("planner", password=PASSWORD, first_name="Priya")
+    roles.grant(user, roles.PLANNING_TEAM, plan=Plan.objects.get(code="example-2019"))
+    sign_in(page, "planner", PASSWORD)
+    page.goto("/plans/example-2019/edit/meetings/BOARD-2019-06-27/")
+    expect(page.get_by_role("heading", name="Edit meeting BOARD-2019-06-27")).to_be_visible()
+    expect(page.get_by_label("Papers, row 2")).to_have_value("plan; board_pack")
+    page.get_by_label("Number, row 4").fill("14")
+    page.get_by_label("Title, row 4").fill("Risk <i>register</i>")
+    page.get_by_label("Purpose, row 4").select_option("assurance")
+    page.get_by_label("Presenter, row 4").select_option("cno")
+    page.get_by_label("Papers, row 4").fill("exceptions; minutes")
+    page.get_by_label("Why is this changing?").fill("Added at the chair's request")
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    page.locator(".nhsuk-error-summary").get_by_role("link", name="Agenda items, row 4, Papers").click()
+    expect(page.get_by_label("Papers, row 4")).to_be_focused()
+    expect(page.locator("#f-items-3--considers-error")).to_contain_text("board_pack")
+    expect(page.get_by_label("Title, row 4")).to_have_value("Risk <i>register</i>")
+    assert changes.open_change(Plan.objects.get(code="example-2019")) is None
+    page.get_by_label("Papers, row 4").fill("exceptions; scorecard")
+    screenshot(page, "plan-edit-agenda")
+    assert_accessible(page)
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.get_by_text("Meeting BOARD-2019-06-27 saved in draft change 1")).to_be_visible()
+    change = changes.open_change(Plan.objects.get(code="example-2019"))
+    items = changes.element_data(change, "meetings", "BOARD-2019-06-27")["items"]
+    assert [item["number"] for item in items] == ["11", "12", "13", "14"]
+    assert items[3] == {
+        "number": "14",
+        "title": "Risk <i>register</i>",
+        "purpose": "assurance",
+        "presenter": "cno",
+        "considers": ["exceptions", "scorecard"],
+    }

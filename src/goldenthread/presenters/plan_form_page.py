@@ -8,8 +8,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from goldenthread.presenters.plan_form_fields import CHECKBOX, CODE, CODES, ROWS, SELECT, SectionForm, Spec
 from goldenthread.presenters.plan_form_values import Placed, Values, row_name
-from goldenthread.presenters.plan_forms import CHECKBOX, CODE, CODES, FORMS, ROWS, SELECT, Choices, SectionForm, Spec
+from goldenthread.presenters.plan_forms import FORMS, Choices
 
 #: blank rows offered below a repeating group's rows, and more when the person asks for them
 BLANK_ROWS = 2
@@ -106,6 +107,8 @@ def _rows(spec: Spec, rows: list[dict[str, str]], context: Context) -> list[Show
             cell = Shown(column, name, row.get(column.key, ""), error=context.placed.at.get(name, ""))
             if column.widget == SELECT:
                 cell.items = _select(column, cell.value, list(column.choices))
+            elif column.widget == CODE:
+                cell.items = _select(column, cell.value, context.choices.get(column.codes))
             cells.append(cell)
         out.append(ShownRow(n + 1, cells))
     return out

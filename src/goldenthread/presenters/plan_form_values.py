@@ -22,7 +22,18 @@ from typing import Any, Protocol, get_args
 from pydantic import BaseModel
 
 from goldenthread.planfile import schema
-from goldenthread.presenters.plan_forms import CHECKBOX, CODES, NUMBER, ROWS, SELECT, TEXTAREA, SectionForm, Spec
+from goldenthread.planfile.workbook_layout import split_list
+from goldenthread.presenters.plan_form_fields import (
+    CHECKBOX,
+    CODES,
+    LIST,
+    NUMBER,
+    ROWS,
+    SELECT,
+    TEXTAREA,
+    SectionForm,
+    Spec,
+)
 
 Values = dict[str, Any]
 
@@ -47,7 +58,7 @@ def values_from_data(form: SectionForm, data: dict[str, Any] | None) -> Values:
         raw = (data.get(spec.group) or {}).get(spec.key) if spec.group else data.get(spec.name)
         if raw is None and spec.widget == SELECT:
             raw = default(form, spec)
-        values[spec.name] = _shown(spec, raw)
+        values[spec.name] = _shown(spec, raw, row_defaults(form, spec))
     return values
 
 
@@ -69,27 +80,48 @@ def _model(form: SectionForm, spec: Spec) -> type[BaseModel] | None:
 
 def default(form: SectionForm, spec: Spec) -> Any:
     """The plan file's default for a field (None when it has none: the field is required)."""
-    model = _model(form, spec)
-    found = model.model_fields.get(spec.key) if model is not None else None
+    return _default(_model(form, spec), spec.key)
+
+
+def _default(model: type[BaseModel] | None, key: str) -> Any:
+    found = model.model_fields.get(key) if model is not None else None
     if found is None or found.is_required():
         return None
     return found.get_default(call_default_factory=True)
 
 
-def _shown(spec: Spec, raw: Any) -> Any:
+def row_defaults(form: SectionForm, spec: Spec) -> dict[str, Any]:
+    """The plan file's defaults for a repeating group's choices, by column (a business row's
+    ``every`` is "meeting" when left out); {} for any other field."""
+    if spec.widget != ROWS:
+        return {}
+    model = _model(form, spec)
+    found = model.model_fields.get(spec.key) if model is not None else None
+    row = _model_in(found.annotation) if found is not None else None
+    chosen = (column.key for column in spec.columns if column.widget == SELECT)
+    return {key: value for key in chosen if (value := _default(row, key)) is not None}
+
+
+def _shown(spec: Spec, raw: Any, defaults: dict[str, Any] | None = None) -> Any:
     if spec.widget == ROWS:
-        return [_row_shown(spec, item) for item in raw or []]
+        return [_row_shown(spec, item, defaults or {}) for item in raw or []]
     if spec.widget == CODES:
         return [str(code) for code in raw or []]
+    if spec.widget == LIST:
+        return "; ".join(str(item) for item in raw or [])
     if spec.widget == CHECKBOX:
         return "yes" if raw is True else ""
     return "" if raw is None else str(raw)
 
 
-def _row_shown(spec: Spec, item: Any) -> dict[str, str]:
+def _row_shown(spec: Spec, item: Any, defaults: dict[str, Any]) -> dict[str, str]:
     if not isinstance(item, dict):  # an "assessed by" given as plain text
         item = {spec.columns[0].key: item}
-    return {column.key: _shown(column, item.get(column.key)) for column in spec.columns}
+    shown = {}
+    for column in spec.columns:
+        raw = item.get(column.key)
+        shown[column.key] = _shown(column, defaults.get(column.key) if raw is None else raw)
+    return shown
 
 
 # --- posted -> values -------------------------------------------------------------------------
@@ -102,7 +134,7 @@ def values_from_post(form: SectionForm, post: Posted) -> Values:
     values: Values = {}
     for spec in form.fields:
         if spec.widget == ROWS:
-            values[spec.name] = _posted_rows(spec, post, keys)
+            values[spec.name] = _posted_rows(spec, post, keys, row_defaults(form, spec))
         else:
             values[spec.name] = _posted(spec, post, spec.name)
     return values
@@ -117,13 +149,14 @@ def _posted(spec: Spec, post: Posted, name: str) -> Any:
     return sent[-1] if sent else ""
 
 
-def _posted_rows(spec: Spec, post: Posted, keys: list[str]) -> list[dict[str, str]]:
+def _posted_rows(spec: Spec, post: Posted, keys: list[str], defaults: dict[str, Any]) -> list[dict[str, str]]:
+    """The rows sent; a row with every cell blank (or a choice left at its default) is dropped."""
     pattern = re.compile(re.escape(spec.name) + r"\[(\d+)\]\.")
     numbers = sorted({int(match.group(1)) for key in keys if (match := pattern.match(key))})
     rows = []
     for n in numbers:
         row = {column.key: _posted(column, post, row_name(spec, n, column)) for column in spec.columns}
-        if any(value.strip() for value in row.values()):
+        if any(value.strip() and value != defaults.get(key) for key, value in row.items()):
             rows.append(row)
     return rows
 
@@ -142,7 +175,7 @@ def data_from_values(form: SectionForm, values: Values, base: dict[str, Any] | N
     data = copy.deepcopy(base or {})
     groups: dict[str, dict[str, Any]] = {}
     for spec in form.fields:
-        value = _data(spec, values.get(spec.name))
+        value = _data(spec, values.get(spec.name), row_defaults(form, spec))
         if spec.widget == SELECT and value is not None and value == default(form, spec):
             value = None  # the plan file leaves defaults out
         if spec.group:
@@ -163,13 +196,15 @@ def _put(data: dict[str, Any], key: str, value: Any) -> None:
         data[key] = value
 
 
-def _data(spec: Spec, value: Any) -> Any:
+def _data(spec: Spec, value: Any, defaults: dict[str, Any] | None = None) -> Any:
     if spec.widget == ROWS:
-        rows = [_row_data(spec, row) for row in value or []]
+        rows = [_row_data(spec, row, defaults or {}) for row in value or []]
         rows = [row for row in rows if row]
         return rows or None
     if spec.widget == CODES:
         return list(value) if value else None
+    if spec.widget == LIST:
+        return split_list(str(value or "")) or None
     if spec.widget == CHECKBOX:
         return True if value == "yes" else None
     text = str(value or "")
@@ -181,10 +216,12 @@ def _data(spec: Spec, value: Any) -> Any:
     return text or None
 
 
-def _row_data(spec: Spec, row: dict[str, str]) -> dict[str, Any]:
+def _row_data(spec: Spec, row: dict[str, str], defaults: dict[str, Any]) -> dict[str, Any]:
+    """A row's data; a choice left at the plan file's default is left out, as the file leaves it."""
     out: dict[str, Any] = {}
     for column in spec.columns:
-        _put(out, column.key, _data(column, row.get(column.key, "")))
+        value = _data(column, row.get(column.key, ""))
+        _put(out, column.key, None if value is not None and value == defaults.get(column.key) else value)
     return out
 
 

@@ -12,77 +12,28 @@ owners, org units). Pure: no Django.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, get_args
+from typing import Any
 
-from goldenthread.planfile import governance, schema
-
-TEXT, TEXTAREA, SELECT, CODE, CODES, NUMBER, CHECKBOX, ROWS = (
-    "text",
-    "textarea",
-    "select",
-    "code",
-    "codes",
-    "number",
-    "checkbox",
-    "rows",
+from goldenthread.planfile import schema
+from goldenthread.presenters.plan_form_fields import (
+    CHECKBOX,
+    CODE,
+    CODES,
+    NUMBER,
+    PERCENT_HINT,
+    PERIOD_HINT,
+    ROWS,
+    SELECT,
+    TEXTAREA,
+    SectionForm,
+    Spec,
+    code_field,
+    element_form,
+    part,
+    source_field,
+    vocabulary,
 )
-
-PERCENT_HINT = "Percentages as a fraction (0.95) or with a per cent sign (95%, saved as 0.95)."
-PERIOD_HINT = "A date or period, e.g. 2019-09-30, 2019/20 Q2, 2019-09 or 2019/20."
-
-
-@dataclass(frozen=True)
-class Spec:
-    """One field of a form."""
-
-    name: str  # the path in the element's data: "title", "target.value"; a group's list: "trajectory"
-    label: str
-    widget: str = TEXT
-    hint: str = ""
-    choices: tuple[tuple[str, str], ...] = ()  # SELECT: (value, label)
-    codes: str = ""  # CODE, CODES: the section whose codes are offered
-    blank: str = ""  # SELECT, CODE: the label of the "none" choice; "" when one must be chosen
-    percent: bool = False  # NUMBER: "95%" is accepted and saved as 0.95
-    columns: tuple[Spec, ...] = ()  # ROWS: the fields of each row
-    required: bool = False  # shown as such; validation says so when it is missing
-    width: str = ""  # an NHS.UK width class for short inputs
-
-    @property
-    def group(self) -> str:
-        """The sub-object the field belongs to ("target" for "target.value"), or ""."""
-        return self.name.rpartition(".")[0]
-
-    @property
-    def key(self) -> str:
-        return self.name.rpartition(".")[2]
-
-
-@dataclass(frozen=True)
-class SectionForm:
-    """The form of one kind of element: its plan-file list, how it is named, its parts."""
-
-    section: str  # the plan-file list ("metrics"), or "plan" for the plan's own fields
-    kind: str  # "metric"
-    parts: tuple[tuple[str, tuple[Spec, ...]], ...]  # (heading, fields)
-    plural: str = ""
-    retire: bool = True  # whether elements of the kind may be retired (removed from the plan)
-    note: str = ""  # what the form does not edit, and where to change it
-
-    @property
-    def fields(self) -> tuple[Spec, ...]:
-        return tuple(spec for _, specs in self.parts for spec in specs)
-
-    @property
-    def title(self) -> str:
-        return self.plural or (self.kind + "s")
-
-
-def vocabulary(literal: Any, labels: dict[str, str] | None = None) -> tuple[tuple[str, str], ...]:
-    """The values of a schema ``Literal`` as choices, labelled in words ("lower_is_better" →
-    "Lower is better") unless ``labels`` says otherwise."""
-    labels = labels or {}
-    return tuple((value, labels.get(value, value.replace("_", " ").capitalize())) for value in get_args(literal))
-
+from goldenthread.presenters.plan_form_governance import BODIES, MEETINGS
 
 COMPARISONS = vocabulary(
     schema.Comparison,
@@ -105,20 +56,6 @@ CATEGORIES = vocabulary(schema.BudgetCategory)
 SCORES = tuple((str(n), str(n)) for n in range(1, 6))
 
 
-def _code(required: bool = True) -> Spec:
-    return Spec(
-        "code",
-        "Code",
-        hint="Unique in the plan: letters, digits and . _ / ( ) -, e.g. MED-1 or 3.102. Other elements refer to it.",
-        required=required,
-        width="nhsuk-input--width-20",
-    )
-
-
-def _source() -> Spec:
-    return Spec("source", "Where in the source document", hint="e.g. para 3.102, Table 3, Appendix Two")
-
-
 def _owner() -> Spec:
     return Spec("owner", "Owner", CODE, codes="owners", blank="No owner")
 
@@ -133,42 +70,38 @@ def _org_unit(label: str = "Org unit", hint: str = "") -> Spec:
 
 def _described(place: Spec) -> tuple[Spec, ...]:
     """An objective's or activity's first fields: its code, where it sits, its title and description."""
-    return _code(), place, Spec("title", "Title", required=True), Spec("description", "Description", TEXTAREA)
+    return code_field(), place, Spec("title", "Title", required=True), Spec("description", "Description", TEXTAREA)
 
 
-def _part(heading: str, *specs: Spec) -> tuple[str, tuple[Spec, ...]]:
-    return heading, specs
-
-
-def _form(section: str, kind: str, *parts: tuple[str, tuple[Spec, ...]], **options: Any) -> SectionForm:
-    return SectionForm(section, kind, parts, **options)
-
-
-LEVELS = _form(
+LEVELS = element_form(
     "levels",
     "level",
-    _part("Level", _code(), Spec("name", "Name", hint="The plan's own name, e.g. Directorate priority", required=True)),
-)
-
-ORG_UNITS = _form(
-    "org_units",
-    "org unit",
-    _part(
-        "Org unit",
-        _code(),
-        Spec("name", "Name", required=True),
-        Spec("type", "Type", SELECT, choices=vocabulary(schema.OrgUnitType)),
-        Spec("parent", "Part of", CODE, hint="The unit it belongs to, if any", codes="org_units", blank="None"),
-        _source(),
+    part(
+        "Level",
+        code_field(),
+        Spec("name", "Name", hint="The plan's own name, e.g. Directorate priority", required=True),
     ),
 )
 
-OWNERS = _form(
+ORG_UNITS = element_form(
+    "org_units",
+    "org unit",
+    part(
+        "Org unit",
+        code_field(),
+        Spec("name", "Name", required=True),
+        Spec("type", "Type", SELECT, choices=vocabulary(schema.OrgUnitType)),
+        Spec("parent", "Part of", CODE, hint="The unit it belongs to, if any", codes="org_units", blank="None"),
+        source_field(),
+    ),
+)
+
+OWNERS = element_form(
     "owners",
     "owner",
-    _part(
+    part(
         "Owner",
-        _code(),
+        code_field(),
         Spec("title", "Role title", hint="e.g. National Medical Director", required=True),
         Spec("name", "Name", hint="The person, where the plan names one"),
         _org_unit(),
@@ -181,10 +114,10 @@ FRAMEWORK_COLUMNS = (
     Spec("ref", "Reference", hint="e.g. paragraphs 12 to 31"),
 )
 
-OBJECTIVES = _form(
+OBJECTIVES = element_form(
     "objectives",
     "objective",
-    _part(
+    part(
         "Objective",
         *_described(Spec("level", "Level", CODE, codes="levels", required=True)),
         Spec("parent", "Under", CODE, hint=UNDER_HINT, codes="objectives", blank="Nothing: a top-level objective"),
@@ -192,7 +125,7 @@ OBJECTIVES = _form(
         _owner(),
         Spec("contributes_to", "Contributes to", CODES, codes="objectives"),
     ),
-    _part(
+    part(
         "How it is assessed",
         Spec(
             "assessed_by",
@@ -203,14 +136,14 @@ OBJECTIVES = _form(
         ),
         Spec("assessment", "How are we doing?", TEXTAREA, hint="The plan's own assessment"),
         Spec("framework_refs", "Framework references", ROWS, columns=FRAMEWORK_COLUMNS),
-        _source(),
+        source_field(),
     ),
 )
 
-ACTIVITIES = _form(
+ACTIVITIES = element_form(
     "activities",
     "activity",
-    _part(
+    part(
         "Activity or deliverable",
         *_described(Spec("objective", "Objective", CODE, codes="objectives", required=True)),
         Spec("type", "Type", SELECT, choices=vocabulary(schema.ActivityType)),
@@ -218,7 +151,7 @@ ACTIVITIES = _form(
         _org_unit("Lead org unit", "The unit that owns or leads it"),
         Spec("partners", "Partners", CODES, hint="Other units that share it", codes="org_units"),
     ),
-    _part(
+    part(
         "Dates and status",
         Spec("start", "Start", hint=PERIOD_HINT, width="nhsuk-input--width-10"),
         Spec(
@@ -229,17 +162,17 @@ ACTIVITIES = _form(
             width="nhsuk-input--width-20",
         ),
         Spec("status", "Status", SELECT, choices=vocabulary(schema.ActivityStatus)),
-        _source(),
+        source_field(),
     ),
     plural="activities",
 )
 
-METRICS = _form(
+METRICS = element_form(
     "metrics",
     "metric",
-    _part(
+    part(
         "Metric",
-        _code(),
+        code_field(),
         Spec("title", "Title", required=True),
         Spec("objectives", "Objectives it measures", CODES, codes="objectives"),
         Spec("definition", "Definition", TEXTAREA),
@@ -252,14 +185,14 @@ METRICS = _form(
         Spec("headline", "Headline metric (on the plan's scorecard)", CHECKBOX),
         Spec("to_be_confirmed", "To be confirmed: the plan has not yet defined this metric", CHECKBOX),
     ),
-    _part(
+    part(
         "Target",
         Spec("target.value", "Target value", NUMBER, hint=PERCENT_HINT, percent=True),
         Spec("target.comparison", "Met when the value is", SELECT, choices=COMPARISONS),
         Spec("target.by", "By", hint="e.g. 2019/20 Q4 or 2020-03-31", width="nhsuk-input--width-10"),
         Spec("target.text", "Target as printed", hint="e.g. 8% or lower by Q4"),
     ),
-    _part(
+    part(
         "Trajectory",
         Spec(
             "trajectory",
@@ -269,7 +202,7 @@ METRICS = _form(
             columns=(Spec("period", "Period"), Spec("value", "Value", NUMBER, percent=True)),
         ),
     ),
-    _part(
+    part(
         "Review and triggers",
         Spec("review.when", "Reviewed", hint="e.g. Quarterly"),
         Spec("review.by", "Reviewed by", hint="e.g. Chief Nursing Officer"),
@@ -286,7 +219,7 @@ METRICS = _form(
             ),
         ),
     ),
-    _part(
+    part(
         "Ownership and data",
         _owner(),
         Spec("data_source", "Data source"),
@@ -297,7 +230,7 @@ METRICS = _form(
             hint="A baseline or survey result the plan itself gives",
             columns=(Spec("period", "Period"), Spec("value", "Value", NUMBER, percent=True), Spec("source", "Source")),
         ),
-        _source(),
+        source_field(),
     ),
 )
 
@@ -308,27 +241,27 @@ def _money(label: str) -> Spec:
     return Spec("amount", label, hint=MONEY_HINT, required=True, width="nhsuk-input--width-10")
 
 
-BUDGET_LINES = _form(
+BUDGET_LINES = element_form(
     "budget_lines",
     "budget line",
-    _part(
+    part(
         "Budget line",
-        _code(),
+        code_field(),
         Spec("title", "Title", required=True),
         _org_unit(),
         Spec("category", "Category", SELECT, choices=CATEGORIES, required=True),
         _money("Amount"),
         _year("period", "Financial year"),
-        _source(),
+        source_field(),
     ),
 )
 
-STATED_TOTALS = _form(
+STATED_TOTALS = element_form(
     "stated_totals",
     "stated total",
-    _part(
+    part(
         "Stated total",
-        _code(),
+        code_field(),
         Spec("title", "Title", required=True),
         _money("Amount as printed"),
         _year("period", "Financial year"),
@@ -336,77 +269,30 @@ STATED_TOTALS = _form(
             "category", "Category it totals", SELECT, choices=vocabulary(schema.BudgetCategory), blank="All categories"
         ),
         Spec("org_units", "Units it totals", CODES, hint="None ticked: all lines", codes="org_units"),
-        _source(),
+        source_field(),
     ),
 )
 
-RISKS = _form(
+RISKS = element_form(
     "risks",
     "risk",
-    _part(
+    part(
         "Risk",
-        _code(),
+        code_field(),
         Spec("title", "The risk", required=True),
         Spec("objective", "Objective", CODE, codes="objectives", blank="No objective"),
         _owner(),
         Spec("likelihood", "Likelihood (1 to 5)", SELECT, choices=SCORES, blank="Not scored"),
         Spec("impact", "Impact (1 to 5)", SELECT, choices=SCORES, blank="Not scored"),
         Spec("mitigation", "Mitigation", TEXTAREA),
-        _source(),
+        source_field(),
     ),
 )
 
-IN_THE_FILE = "change them in the plan file (download it, edit it and upload it), which holds every field"
-
-BODIES = _form(
-    "bodies",
-    "body",
-    _part(
-        "Board, committee or panel",
-        _code(),
-        Spec("name", "Name", required=True),
-        Spec("type", "Type", SELECT, choices=vocabulary(governance.BodyType)),
-        Spec("parent", "Reports to", CODE, hint="The body it is part of, if any", codes="bodies", blank="None"),
-        Spec("chair", "Chair", CODE, codes="owners", blank="Not named"),
-        Spec("members", "Members", CODES, codes="owners"),
-        Spec("meets", "Meets", SELECT, choices=vocabulary(governance.Meets), blank="Not said"),
-        Spec("public", "Meets in public: its agendas and approved minutes are published", CHECKBOX),
-    ),
-    _part(
-        "Remit",
-        Spec("terms_of_reference", "Terms of reference", TEXTAREA, hint="As printed"),
-        Spec("terms_source", "Where the document describes its remit", hint="e.g. para 2"),
-        Spec("oversees.plan", "Oversees the plan as a whole", CHECKBOX),
-        Spec("oversees.objectives", "Objectives it oversees", CODES, codes="objectives"),
-        Spec("oversees.org_units", "Org units it oversees", CODES, codes="org_units"),
-        Spec("oversees.metrics", "Metrics it oversees", CODES, codes="metrics"),
-        _source(),
-    ),
-    plural="bodies",
-    note=f"Its cycle of business and the notes on details added from outside the document are kept as they are: "
-    f"{IN_THE_FILE}.",
-)
-
-MEETINGS = _form(
-    "meetings",
-    "meeting",
-    _part(
-        "Meeting",
-        _code(),
-        Spec("body", "Body", CODE, codes="bodies", required=True),
-        Spec("title", "Title", required=True),
-        Spec("date", "Date", hint="e.g. 27 June 2019 or 2019-06-27", required=True, width="nhsuk-input--width-10"),
-        Spec("public", "In public", SELECT, choices=(("True", "Yes"), ("False", "No")), blank="As its body meets"),
-        _source(),
-    ),
-    note=f"Its agenda items and the notes on details added from outside the document are kept as they are: "
-    f"{IN_THE_FILE}.",
-)
-
-PLAN_FIELDS = _form(
+PLAN_FIELDS = element_form(
     "plan",
     "plan",
-    _part(
+    part(
         "The plan",
         Spec("title", "Title", required=True),
         Spec("organisation.code", "Organisation code", required=True, width="nhsuk-input--width-10"),
@@ -416,7 +302,7 @@ PLAN_FIELDS = _form(
         Spec("status", "Status", SELECT, choices=vocabulary(schema.PlanStatus)),
         Spec("description", "Description", TEXTAREA),
     ),
-    _part(
+    part(
         "Triggers for every activity",
         Spec(
             "activity_rules",
@@ -429,7 +315,7 @@ PLAN_FIELDS = _form(
             ),
         ),
     ),
-    _part(
+    part(
         "Source document",
         Spec("source_document.title", "Title of the source document"),
         Spec("source_document.date", "Date", hint="As printed, e.g. 27 June 2019"),
