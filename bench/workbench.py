@@ -1,6 +1,6 @@
 """The plan workbench on the largest seed plan: an edit, an approval, a workbook both ways.
 
-Sets up a throwaway SQLite database with nhse-2013 (62 objectives, 151 activities, 34 metrics,
+Sets up a throwaway SQLite database with nhse-2013 (63 objectives, 158 activities, 35 metrics,
 45 budget lines), then times what a planning team waits for: saving one element in a draft
 change (the whole plan validated each time), approving a change of 20 edits into the next
 version, comparing two versions, and writing and reading the plan as an Excel workbook.
