@@ -57,15 +57,19 @@ class LoadReport:
         return f"{self.code}: {verb}{version} — " + "; ".join(parts)
 
 
+def _differs(current: Any, value: Any) -> bool:
+    if isinstance(current, Decimal) and value is not None:
+        return current != Decimal(value)
+    return bool(current != value)
+
+
 def values_differ(obj: models.Model, values: dict[str, Any]) -> bool:
-    for name, value in values.items():
-        current = getattr(obj, name)
-        if isinstance(current, Decimal) and value is not None:
-            if current != Decimal(value):
-                return True
-        elif current != value:
-            return True
-    return False
+    return any(_differs(getattr(obj, name), value) for name, value in values.items())
+
+
+def fields_differing(obj: models.Model, values: dict[str, Any]) -> list[str]:
+    """The names of ``values`` that differ from ``obj``'s: what an update has to write."""
+    return [name for name, value in values.items() if _differs(getattr(obj, name), value)]
 
 
 #: what people loaded or wrote that hangs off an element: model -> (reverse relation, what it is)
@@ -169,10 +173,10 @@ class Syncer:
             if obj is None:
                 obj = model(plan=self.plan, code=code, **values)
                 to_create.append(obj)
-            elif values_differ(obj, values):
-                for name, value in values.items():
-                    setattr(obj, name, value)
-                fields.update(values)
+            elif differing := fields_differing(obj, values):
+                for name in differing:
+                    setattr(obj, name, values[name])
+                fields.update(differing)  # bulk_update writes these of every row: only what changed
                 to_update.append(obj)
             result[code] = obj
         self._create(model, to_create)
