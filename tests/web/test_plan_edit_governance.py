@@ -268,3 +268,39 @@ def test_a_business_row_left_every_meeting_is_written_as_the_file_writes_it(plan
     form.update({"business[0].title": "", "business[0].considers": "", "reason": "None after all"})
     assert planner.post(url, form).status_code == 302
     assert "business" not in _element(plan, "bodies", "BOARD")
+
+
+def test_added_notes_follow_their_agenda_item_when_rows_move(client):
+    """nhsei-2019's notes on item 12 name it by position (``items.0.purpose``). An item written
+    above it in the browser moves item 12 to the second row: its notes follow it (``items.1.…``)
+    rather than now describing the new item. Item 12 taken off the agenda takes its notes with it,
+    and the meeting still saves (a note naming a row that no longer exists would be refused, and
+    the browser cannot change notes)."""
+    from goldenthread.access import roles
+
+    load_plan(plan_from((PLANS / "nhsei-2019.yaml").read_text(encoding="utf-8")))
+    plan = m.Plan.objects.get(code="nhsei-2019")
+    client.force_login(_user("planner", plan, roles.PLANNING_TEAM))
+    url = "/plans/nhsei-2019/edit/meetings/BIC-2019-06-27/"
+    before = next(x for x in plan_document(export_plan(plan.code))["meetings"] if x["code"] == "BIC-2019-06-27")
+    noted = [entry["fields"] for entry in before["added"]]
+    assert noted == [["items.0.purpose"], ["items.0.considers"]]
+    form = _form(client, url)
+    twelve = {key[len("items[0].") :]: value for key, value in form.items() if key.startswith("items[0].")}
+    form.update({f"items[1].{key}": value for key, value in twelve.items()})
+    form.update({f"items[0].{key}": "" for key in twelve})
+    form.update({"items[0].number": "11", "items[0].title": "Apologies", "reason": "Item 11 first"})
+    response = client.post(url, form)
+    assert response.status_code == 302, _summary(response)
+    meeting = _element(plan, "meetings", "BIC-2019-06-27")
+    assert [item["number"] for item in meeting["items"]] == ["11", "12"]
+    assert [entry["fields"] for entry in meeting["added"]] == [["items.1.purpose"], ["items.1.considers"]]
+    assert [entry["note"] for entry in meeting["added"]] == [entry["note"] for entry in before["added"]]
+
+    form = _form(client, url)
+    form.update({key: "" for key in form if key.startswith("items[1].")})
+    form["reason"] = "Item 12 withdrawn"
+    response = client.post(url, form)
+    assert response.status_code == 302, _summary(response)
+    meeting = _element(plan, "meetings", "BIC-2019-06-27")
+    assert [item["number"] for item in meeting["items"]] == ["11"] and "added" not in meeting

@@ -186,7 +186,37 @@ def data_from_values(form: SectionForm, values: Values, base: dict[str, Any] | N
     for group, members in groups.items():
         content = [spec.key for spec in form.fields if spec.group == group and spec.widget != SELECT]
         _put(data, group, members if any(key in members for key in content) else None)
+    _notes_follow_items(base or {}, data)
     return data
+
+
+def _notes_follow_items(base: dict[str, Any], data: dict[str, Any]) -> None:
+    """``added`` notes name an agenda item's fields by its row (``items.0.purpose``); when rows are
+    added above it, moved or removed in the form, each note follows its item by number, and a note
+    on an item taken off the agenda goes with it (the form cannot change notes, so a note left
+    naming a row that is gone, or another item's, could never be put right in the browser)."""
+    before = [str(item.get("number")) for item in base.get("items") or []]
+    after = {str(item.get("number")): row for row, item in enumerate(data.get("items") or [])}
+    if not data.get("added") or before == list(after):
+        return
+    notes = []
+    for entry in data["added"]:
+        fields = [moved for name in entry.get("fields") or [] if (moved := _item_field(str(name), before, after))]
+        if fields:
+            notes.append({**entry, "fields": fields})
+    _put(data, "added", notes or None)
+
+
+def _item_field(name: str, before: list[str], after: dict[str, int]) -> str | None:
+    """``items.N.rest`` renumbered to the row where item ``before[N]`` now is (None: it is gone)."""
+    parts = name.split(".")
+    if parts[0] != "items" or len(parts) < 2 or not parts[1].isdigit():
+        return name
+    row = int(parts[1])
+    number = before[row] if row < len(before) else None
+    if number not in after:
+        return None
+    return ".".join(["items", str(after[number]), *parts[2:]])
 
 
 def _put(data: dict[str, Any], key: str, value: Any) -> None:
