@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
+from django.db.models import Prefetch
 from django.urls import reverse
 
 from goldenthread.access import rules
 from goldenthread.cycles import services
-from goldenthread.cycles.models import ItemDecision, Minutes
+from goldenthread.cycles.models import Action, ItemDecision, Minutes
 from goldenthread.cycles.services.actions import ACTION_RELATIONS
 from goldenthread.formatting import date_time, long_date
 from goldenthread.planfile.periods import Period, PeriodError, meeting_period, parse_period
@@ -131,7 +132,7 @@ def _pack(title: str, href_of, allowed: bool) -> Paper:
 
 
 def _directorate_packs(plan: pm.Plan, item: pm.AgendaItem, period: Period, user) -> list[Paper]:
-    units = list(item.org_units.order_by("position")) or services.reporting_units(plan)
+    units = list(item.org_units.all()) or services.reporting_units(plan)
     papers = []
     for unit in units:
         title = f"{unit.name} pack as at {period.label}"
@@ -196,14 +197,9 @@ def _changes_paper(plan: pm.Plan, user) -> Paper:
 
 def _considered(plan: pm.Plan, item: pm.AgendaItem) -> tuple[list[Linked], list[Linked], list[str]]:
     plan_href = reverse("plan", args=[plan.code])
-    objectives = [
-        Linked(f"{o.code} {o.title}", _with(plan_href, objective=o.code)) for o in item.objectives.order_by("position")
-    ]
-    metrics = [
-        Linked(f"{x.code} {x.title}", reverse("metric", args=[plan.code, x.code]))
-        for x in item.metrics.order_by("position")
-    ]
-    return objectives, metrics, [u.name for u in item.org_units.order_by("position")]
+    objectives = [Linked(f"{o.code} {o.title}", _with(plan_href, objective=o.code)) for o in item.objectives.all()]
+    metrics = [Linked(f"{x.code} {x.title}", reverse("metric", args=[plan.code, x.code])) for x in item.metrics.all()]
+    return objectives, metrics, [u.name for u in item.org_units.all()]
 
 
 def item_view(plan: pm.Plan, meeting: pm.Meeting, item: pm.AgendaItem, user, today: date) -> ItemView:
@@ -215,11 +211,9 @@ def item_view(plan: pm.Plan, meeting: pm.Meeting, item: pm.AgendaItem, user, tod
             f"{date_time(d.recorded_at)} by {name_of(d.recorded_by)}",
             reverse("plan-meeting-take-back", args=[plan.code, meeting.code, d.pk]),
         )
-        for d in item.decisions.select_related("recorded_by")
+        for d in item.decisions.all()
     ]
-    actions = [
-        action_row(a, user, today) for a in item.actions.select_related(*ACTION_RELATIONS).order_by("position", "pk")
-    ]
+    actions = [action_row(a, user, today) for a in item.actions.all()]
     return ItemView(
         item,
         item_anchor(item),
@@ -260,8 +254,19 @@ def minutes_view(plan: pm.Plan, meeting: pm.Meeting, user) -> MinutesView:
     )
 
 
+#: what each agenda item shows, read for the whole agenda at once (one query each, not per item);
+#: the item views read them with ``.all()``, in these orders
+_ITEM_ROWS = (
+    Prefetch("objectives", queryset=pm.Objective.objects.order_by("position")),
+    Prefetch("metrics", queryset=pm.Metric.objects.order_by("position")),
+    Prefetch("org_units", queryset=pm.OrgUnit.objects.order_by("position")),
+    Prefetch("decisions", queryset=ItemDecision.objects.select_related("recorded_by")),
+    Prefetch("actions", queryset=Action.objects.select_related(*ACTION_RELATIONS).order_by("position", "pk")),
+)
+
+
 def meeting_page(plan: pm.Plan, meeting: pm.Meeting, user, today: date) -> MeetingPage:
-    items = list(meeting.items.select_related("presenter").order_by("position"))
+    items = list(meeting.items.select_related("presenter").prefetch_related(*_ITEM_ROWS).order_by("position"))
     return MeetingPage(
         plan,
         meeting,
