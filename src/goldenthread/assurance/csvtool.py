@@ -1,35 +1,27 @@
 """SPC on any CSV, for analysts: ``goldenthread spc FILE.csv --value COL --date COL ...``.
 
-Reads with the csv module and computes with the vectorised engine; it loads neither Django nor
-pandas, so it starts in a fraction of a second. Bad input is reported as ``FILE:ROW: column:
-message`` for every bad row, and nothing is computed.
+Reads a column at a time (:mod:`goldenthread.assurance.csvread`), computes with the vectorised
+engine and writes a column at a time (:mod:`goldenthread.assurance.csvwrite`); it loads neither
+Django nor pandas, so it starts in a fraction of a second. Bad input is reported as
+``FILE:ROW: column: message`` for every bad row, and nothing is computed.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import json
-import math
+import gc
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TextIO
 
 import numpy as np
 
-from goldenthread.assurance.results import SPCTable
+from goldenthread.assurance.csvread import InputError, Wanted, parse_date, read
+from goldenthread.assurance.csvwrite import POINT_COLUMNS, SUMMARY_COLUMNS, write
 from goldenthread.assurance.spc import spc_many
 
-POINT_COLUMNS = ["series", "period", "value", "mean", "lpl", "upl", "special_cause_type", "point_type"]
-SUMMARY_COLUMNS = ["series", "variation", "assurance"]
-
-
-class InputError(Exception):
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
+__all__ = ["POINT_COLUMNS", "SUMMARY_COLUMNS", "InputError", "Options", "main", "parse_date", "run"]
 
 
 @dataclass
@@ -45,159 +37,29 @@ class Options:
     format: str = "csv"
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m")
-_GAPS = ("NA", "NAN", "NULL")
-
-
-def parse_date(text: str) -> dt.date:
-    text = text.strip()
-    for fmt in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"'{text}' is not a date; write dates as YYYY-MM-DD (or DD/MM/YYYY)")
-
-
-def read(handle: TextIO, name: str, options: Options) -> tuple[list[str], list[dt.date], np.ndarray]:
-    """Series ids, dates and values from the CSV; every bad row is reported, in an InputError."""
-    reader = csv.reader(handle)
-    header = _header(reader, name, options)
-    iv, idate = header.index(options.value), header.index(options.date)
-    iseries = header.index(options.series) if options.series else None
-    series: list[str] = []
-    dates: list[dt.date] = []
-    values: list[float] = []
-    problems: list[str] = []
-    seen: dict[tuple[str, dt.date], int] = {}
-    for row_number, row in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        row = row + [""] * (len(header) - len(row))
-        sid = row[iseries].strip() if iseries is not None else ""
-        day = _date_cell(row[idate], f"{name}:{row_number}: {options.date}", problems)
-        value = _value_cell(row[iv], f"{name}:{row_number}: {options.value}", problems)
-        if day is None:
-            continue
-        if (sid, day) in seen:
-            where = f"series '{sid}' " if options.series else ""
-            problems.append(
-                f"{name}:{row_number}: {options.date}: {where}{day} is already on row {seen[sid, day]}; "
-                "each series has one value per date"
-            )
-        seen[sid, day] = row_number
-        series.append(sid)
-        dates.append(day)
-        values.append(value)
-    if problems:
-        raise InputError(problems)
-    if not values:
-        raise InputError([f"{name}:2: the file has a header but no rows"])
-    return series, dates, np.asarray(values, dtype=float)
-
-
-def _header(reader: Iterator[list[str]], name: str, options: Options) -> list[str]:
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise InputError([f"{name}:1: the file is empty; it needs a header row"]) from None
-    wanted = [c for c in (options.value, options.date, options.series) if c]
-    missing = [c for c in wanted if c not in header]
-    if missing:
-        raise InputError(
-            [f"{name}:1: no column named {', '.join(repr(c) for c in missing)}; the columns are: {', '.join(header)}"]
-        )
-    return header
-
-
-def _date_cell(text: str, where: str, problems: list[str]) -> dt.date | None:
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        problems.append(f"{where}: {exc}")
-        return None
-
-
-def _value_cell(text: str, where: str, problems: list[str]) -> float:
-    """The number in a cell; NaN for a gap (blank, NA, NaN, NULL) and for a bad cell, which is reported."""
-    raw = text.strip()
-    if raw == "" or raw.upper() in _GAPS:
-        return math.nan
-    try:
-        value = float(raw.replace(",", ""))
-    except ValueError:
-        value = math.inf
-    if not math.isfinite(value):
-        problems.append(f"{where}: '{raw}' is not a number; leave it blank for a gap")
-        return math.nan
-    return value
-
-
-def _number(x: float | None) -> str:
-    return "" if x is None or (isinstance(x, float) and math.isnan(x)) else repr(float(x))
-
-
 def run(handle: TextIO, name: str, options: Options, out: TextIO) -> list[str]:
     """Compute and write the result; returns the engine's warnings (for stderr)."""
-    series, dates, values = read(handle, name, options)
+    collecting = gc.isenabled()
+    gc.disable()  # hundreds of thousands of small lists and strings, none of them in a cycle
     try:
-        table = spc_many(
-            np.asarray(series, dtype=object),
-            np.asarray(dates, dtype="datetime64[D]"),
-            values,
-            improvement=options.improvement,
-            target=options.target,
-            rebase=np.asarray(options.rebase, dtype="datetime64[D]"),
-            fix_after=options.fix_after,
-        )
-    except ValueError as exc:
-        raise InputError([f"{name}: {exc}"]) from None
-    warnings = [f"{sid or name}: {w}" for sid, ws in table.warnings.items() for w in ws]
-    if options.summary:
-        rows, columns = _summary_rows(table), SUMMARY_COLUMNS
-    else:
-        rows, columns = _point_rows(table), POINT_COLUMNS
-    if options.format == "json":
-        json.dump(rows, out, indent=1)
-        out.write("\n")
-    else:
-        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return warnings
-
-
-def _summary_rows(table: SPCTable) -> list[dict[str, str]]:
-    return [
-        {"series": str(s), "variation": str(v), "assurance": a or ""}
-        for s, v, a in zip(table.series.tolist(), table.variation.tolist(), table.assurance.tolist(), strict=True)
-    ]
-
-
-def _point_rows(table: SPCTable) -> list[dict[str, str]]:
-    return [
-        {
-            "series": str(s),
-            "period": str(np.datetime64(d, "D")),
-            "value": _number(v),
-            "mean": _number(m),
-            "lpl": _number(lo),
-            "upl": _number(hi),
-            "special_cause_type": str(t),
-            "point_type": str(p),
-        }
-        for s, d, v, m, lo, hi, t, p in zip(
-            table.series_id.tolist(),
-            table.dates,
-            table.values.tolist(),
-            table.mean.tolist(),
-            table.lpl.tolist(),
-            table.upl.tolist(),
-            table.special_cause_type.tolist(),
-            table.point_type.tolist(),
-            strict=True,
-        )
-    ]
+        columns = read(handle, name, Wanted(options.value, options.date, options.series))
+        try:
+            table = spc_many(
+                np.asarray(columns.series, dtype=object),
+                columns.dates,
+                columns.values,
+                improvement=options.improvement,
+                target=options.target,
+                rebase=np.asarray(options.rebase, dtype="datetime64[D]"),
+                fix_after=options.fix_after,
+            )
+        except ValueError as exc:
+            raise InputError([f"{name}: {exc}"]) from None
+        write(table, out, summary=options.summary, format=options.format)
+    finally:
+        if collecting:
+            gc.enable()
+    return [f"{sid or name}: {w}" for sid, ws in table.warnings.items() for w in ws]
 
 
 def main(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:

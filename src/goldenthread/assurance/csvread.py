@@ -1,0 +1,237 @@
+"""The columns ``goldenthread spc`` needs from a CSV, read a column at a time.
+
+The file is read whole and split into records: by ``str.split`` when it holds no quote, carriage
+return or NUL (so each line is one record and each comma one separator, exactly as the csv
+module reads it), else by the csv module itself. Each distinct date text is parsed once, numbers
+are read by ``float`` with the careful path only for the cells it refuses, and duplicates are
+found by one sort; every bad row is still reported, in row order, as ``FILE:ROW: column: message``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TextIO
+
+import numpy as np
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m")
+_GAPS = ("NA", "NAN", "NULL")
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+class InputError(Exception):
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def parse_date(text: str) -> dt.date:
+    text = text.strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"'{text}' is not a date; write dates as YYYY-MM-DD (or DD/MM/YYYY)")
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """The columns to read: values, dates and (optionally) series names."""
+
+    value: str
+    date: str
+    series: str | None = None
+
+
+@dataclass(frozen=True)
+class Columns:
+    """One entry per row with a date: its series name (stripped), date and value."""
+
+    series: list[str]
+    dates: np.ndarray  # datetime64[D]
+    values: np.ndarray  # float64; NaN for a gap
+
+
+class _Problems:
+    """Messages keyed by (row index, column order), so they come out in row order."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.found: list[tuple[int, int, str]] = []
+
+    def add(self, row: int, order: int, message: str) -> None:
+        self.found.append((row, order, f"{self.name}:{row + 2}: {message}"))
+
+    def raise_any(self) -> None:
+        if self.found:
+            raise InputError([message for _, _, message in sorted(self.found)])
+
+
+def read(handle: TextIO, name: str, wanted: Wanted) -> Columns:
+    """Series names, dates and values from the CSV; every bad row is reported, in an InputError."""
+    header = _header(csv.reader(handle), name, wanted)
+    records = _records(handle.read())
+    problems = _Problems(name)
+    dates = _column(records, header.index(wanted.date))
+    days, bad_day = _days(dates)
+    keep = _not_blank(records, days, bad_day, dates)
+    values = _values(_column(records, header.index(wanted.value)), wanted.value, problems)
+    not_dates: dict[str, str] = {}
+    for row in np.flatnonzero(keep & bad_day).tolist():
+        text = dates[row]
+        if text not in not_dates:
+            not_dates[text] = _date_problem(text)
+        problems.add(row, 0, f"{wanted.date}: {not_dates[text]}")
+    keep &= ~bad_day
+    series = _series(records, header.index(wanted.series)) if wanted.series else [""] * len(records)
+    _duplicates(series, days, keep, wanted, problems)
+    problems.raise_any()
+    if not keep.any():
+        raise InputError([f"{name}:2: the file has a header but no rows"])
+    rows = np.flatnonzero(keep)
+    kept = series if rows.size == len(series) else [series[i] for i in rows.tolist()]
+    return Columns(kept, days[rows].astype("datetime64[D]"), values[rows])
+
+
+def _header(reader: Iterator[list[str]], name: str, wanted: Wanted) -> list[str]:
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise InputError([f"{name}:1: the file is empty; it needs a header row"]) from None
+    names = [c for c in (wanted.value, wanted.date, wanted.series) if c]
+    missing = [c for c in names if c not in header]
+    if missing:
+        raise InputError(
+            [f"{name}:1: no column named {', '.join(repr(c) for c in missing)}; the columns are: {', '.join(header)}"]
+        )
+    return header
+
+
+def _records(text: str) -> list[list[str]]:
+    """The records after the header, as ``csv.reader`` reads them."""
+    lines = text.split("\n")
+    if '"' in text or "\r" in text or "\0" in text or max(map(len, lines)) > csv.field_size_limit():
+        return list(csv.reader(io.StringIO(text, newline="")))
+    if lines[-1] == "":
+        lines.pop()
+    return [line.split(",") if line else [] for line in lines]
+
+
+def _column(records: list[list[str]], i: int) -> list[str]:
+    """Column ``i`` of every record; a short record has an empty cell there."""
+    try:
+        return [record[i] for record in records]
+    except IndexError:
+        return [record[i] if i < len(record) else "" for record in records]
+
+
+def _days(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(days since 1970-01-01, is not a date) per row; each distinct text parsed once."""
+    distinct = {text: i for i, text in enumerate(dict.fromkeys(texts))}
+    parsed = np.zeros(len(distinct), dtype=np.int64)
+    bad = np.zeros(len(distinct), dtype=bool)
+    for text, i in distinct.items():
+        day = _day(text)
+        if day is None:
+            bad[i] = True
+        else:
+            parsed[i] = day
+    codes = np.fromiter(map(distinct.__getitem__, texts), dtype=np.intp, count=len(texts))
+    return parsed[codes], bad[codes]
+
+
+def _day(text: str) -> int | None:
+    """Days since 1970-01-01 of a date text, as :func:`parse_date` reads it; None if it is not a date."""
+    stripped = text.strip()
+    if _ISO_DAY.fullmatch(stripped):  # what %Y-%m-%d reads, when it is a valid date
+        try:
+            return dt.date.fromisoformat(stripped).toordinal() - _EPOCH
+        except ValueError:
+            pass
+    try:
+        return parse_date(text).toordinal() - _EPOCH
+    except ValueError:
+        return None
+
+
+def _date_problem(text: str) -> str:
+    try:
+        parse_date(text)
+    except ValueError as exc:
+        return str(exc)
+    raise AssertionError(f"{text!r} is a date")  # pragma: no cover - _day said it was not
+
+
+def _not_blank(records: list[list[str]], days: np.ndarray, bad_day: np.ndarray, dates: list[str]) -> np.ndarray:
+    """Rows with something in them: a blank row has a blank date, so only those are looked at."""
+    keep = np.ones(len(records), dtype=bool)
+    for row in np.flatnonzero(bad_day).tolist():
+        if not dates[row].strip() and not any(cell.strip() for cell in records[row]):
+            keep[row] = False
+    return keep
+
+
+def _values(texts: list[str], column: str, problems: _Problems) -> np.ndarray:
+    """The number in each cell: ``float`` for most, the careful reading for the cells it refuses."""
+    numbers: list[float] = []
+    append = numbers.append
+    for text in texts:
+        try:
+            append(float(text))
+        except ValueError:
+            append(math.nan)
+    values = np.array(numbers, dtype=np.float64)
+    for i in np.flatnonzero(~np.isfinite(values)).tolist():  # refused, or inf, nan, -nan as written
+        values[i] = _value_cell(texts[i], i, column, problems)
+    return values
+
+
+def _value_cell(text: str, row: int, column: str, problems: _Problems) -> float:
+    """The number in a cell; NaN for a gap (blank, NA, NaN, NULL) and for a bad cell, which is reported."""
+    raw = text.strip()
+    if raw == "" or raw.upper() in _GAPS:
+        return math.nan
+    try:
+        value = float(raw.replace(",", ""))
+    except ValueError:
+        value = math.inf
+    if not math.isfinite(value):
+        problems.add(row, 1, f"{column}: '{raw}' is not a number; leave it blank for a gap")
+        return math.nan
+    return value
+
+
+def _series(records: list[list[str]], i: int) -> list[str]:
+    """Each row's series name, stripped (each distinct text once)."""
+    texts = _column(records, i)
+    stripped = {text: text.strip() for text in dict.fromkeys(texts)}
+    if all(text == name for text, name in stripped.items()):
+        return texts
+    return list(map(stripped.__getitem__, texts))
+
+
+def _duplicates(series: list[str], days: np.ndarray, keep: np.ndarray, wanted: Wanted, problems: _Problems) -> None:
+    """Each row whose series already has its date, naming the last row before it with that date."""
+    rows = np.flatnonzero(keep)
+    names = {name: i for i, name in enumerate(dict.fromkeys(series))}
+    codes = np.fromiter(map(names.__getitem__, series), dtype=np.int64, count=len(series))[rows]
+    day = days[rows]
+    keys = codes * (int(day.max() - day.min()) + 1 if day.size else 1) + (day - (day.min() if day.size else 0))
+    order = np.argsort(keys, kind="stable")
+    again = np.flatnonzero(keys[order][1:] == keys[order][:-1])
+    for row, before in zip(rows[order[again + 1]].tolist(), rows[order[again]].tolist(), strict=True):
+        where = f"series '{series[row]}' " if wanted.series else ""
+        when = dt.date.fromordinal(int(days[row]) + _EPOCH)
+        problems.add(
+            row,
+            2,
+            f"{wanted.date}: {where}{when} is already on row {before + 2}; each series has one value per date",
+        )
