@@ -1,11 +1,26 @@
-"""Benchmark the vectorised SPC engine: 5,000 seeded synthetic series x 60 monthly points.
+"""Benchmark SPC: 5,000 seeded synthetic series x 60 monthly points (300,000 points).
 
-Run with:  .venv/bin/python bench/spc.py
+First the vectorised engine alone (``spc_many`` on arrays). Then the paired run (issue 17): the
+same rows written to a CSV, and in fresh processes, taking turns, (a) a bare CSV read + write of
+them with polars (read the file, write it back out, nothing else) and (b) ``goldenthread spc``
+end to end; both figures and their ratio (the goal: at most 2). Last, ``goldenthread spc``'s
+start-up on a tiny file (the goal: under 0.25 s). Wall-clock times, best and median; the CPU
+time of each process beside them, which moves less when other work shares the machine.
+
+Run with:  .venv/bin/python bench/spc.py  [--repeats N]  (polars comes with the ``test`` extra)
 """
 
 from __future__ import annotations
 
+import argparse
+import csv
+import importlib.util
+import os
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -14,6 +29,8 @@ from goldenthread.assurance.spc import spc_many
 N_SERIES = 5_000
 N_POINTS = 60
 REPEATS = 5
+GOLDENTHREAD = Path(sys.executable).with_name("goldenthread")
+POLARS = "import sys, polars as pl; pl.read_csv(sys.argv[1]).write_csv(sys.argv[2])"
 
 
 def make_data(seed: int = 20240401):
@@ -34,7 +51,7 @@ def make_data(seed: int = 20240401):
     return ids, dates, values.reshape(-1), improvement, target
 
 
-def main() -> None:
+def engine() -> None:
     ids, dates, values, improvement, target = make_data()
     n = values.size
     timings = []
@@ -47,6 +64,73 @@ def main() -> None:
     print(f"series: {N_SERIES:,}  points: {n:,}  (special-cause points: {special:,})")
     print(f"spc_many end to end: best {best:.3f} s, median {median:.3f} s over {REPEATS} runs")
     print(f"throughput: {n / best:,.0f} points per second (best), {n / median:,.0f} (median)")
+
+
+def write_csv(path: Path) -> None:
+    """The benchmark's rows as ``series,date,value`` (a gap is a blank cell)."""
+    ids, dates, values, _, _ = make_data()
+    days = dates.astype("datetime64[D]").astype(str).tolist()
+    texts = ["" if v != v else repr(v) for v in values.tolist()]
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["series", "date", "value"])
+        writer.writerows(zip(ids.tolist(), days, texts, strict=True))
+
+
+def timed(command: list[str], out: Path) -> tuple[float, float]:
+    """(wall, CPU) seconds of a fresh process, its standard output to ``out``."""
+    before = os.times()
+    start = time.perf_counter()
+    with out.open("w") as handle:
+        subprocess.run(command, stdout=handle, stderr=subprocess.DEVNULL, check=True)
+    wall = time.perf_counter() - start
+    after = os.times()
+    return wall, (after.children_user - before.children_user) + (after.children_system - before.children_system)
+
+
+def figures(label: str, runs: list[tuple[float, float]]) -> float:
+    walls, cpus = [w for w, _ in runs], [c for _, c in runs]
+    best, median = min(walls), float(np.median(walls))
+    print(f"{label}: best {best:.3f} s, median {median:.3f} s (CPU best {min(cpus):.3f} s) over {len(runs)} runs")
+    return best
+
+
+def paired(folder: Path, repeats: int) -> None:
+    data = folder / "points.csv"
+    write_csv(data)
+    spc = [str(GOLDENTHREAD), "spc", str(data), "--series", "series", "--date", "date", "--value", "value"]
+    bare = [sys.executable, "-c", POLARS, str(data), str(folder / "copy.csv")]
+    polars_runs, spc_runs = [], []
+    for _ in range(repeats):  # taking turns, so both meet the same load
+        polars_runs.append(timed(bare, folder / "polars.out"))
+        spc_runs.append(timed(spc, folder / "spc.csv"))
+    size = data.stat().st_size / 1e6
+    print(f"\npaired run: {N_SERIES * N_POINTS:,} rows, {size:.1f} MB of CSV, each in a fresh process")
+    reference = figures("bare CSV read + write (polars)", polars_runs)
+    end_to_end = figures("goldenthread spc end to end", spc_runs)
+    median_ratio = np.median([s for s, _ in spc_runs]) / np.median([p for p, _ in polars_runs])
+    cpu_ratio = min(c for _, c in spc_runs) / min(c for _, c in polars_runs)
+    print(f"ratio: {end_to_end / reference:.2f} x best, {median_ratio:.2f} x median, {cpu_ratio:.2f} x CPU (goal ≤ 2)")
+
+
+def startup(folder: Path, repeats: int) -> None:
+    tiny = folder / "tiny.csv"
+    tiny.write_text("month,rate\n" + "".join(f"2020-{m:02d}-01,{m}\n" for m in range(1, 13)))
+    command = [str(GOLDENTHREAD), "spc", str(tiny), "--value", "rate", "--date", "month"]
+    figures("\ngoldenthread spc start-up, 12 points", [timed(command, folder / "tiny.out") for _ in range(repeats)])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=7, help="fresh processes of each kind (default 7)")
+    args = parser.parse_args()
+    engine()
+    with tempfile.TemporaryDirectory(prefix="gt-spc-bench-") as folder:
+        if importlib.util.find_spec("polars") is None:
+            print("\npolars is not installed (pip install -e '.[test]'): the paired run is skipped")
+        else:
+            paired(Path(folder), args.repeats)
+        startup(Path(folder), max(args.repeats, 10))
 
 
 if __name__ == "__main__":

@@ -53,9 +53,10 @@ class Wanted:
 
 @dataclass(frozen=True)
 class Columns:
-    """One entry per row with a date: its series name (stripped), date and value."""
+    """One entry per row: its series (a number: ``names[s]`` is its name, stripped), date and value."""
 
-    series: list[str]
+    names: list[str]
+    series: np.ndarray  # intp
     dates: np.ndarray  # datetime64[D]
     values: np.ndarray  # float64; NaN for a gap
 
@@ -76,29 +77,26 @@ class _Problems:
 
 
 def read(handle: TextIO, name: str, wanted: Wanted) -> Columns:
-    """Series names, dates and values from the CSV; every bad row is reported, in an InputError."""
+    """Series, dates and values from the CSV; every bad row is reported, in an InputError."""
     header = _header(csv.reader(handle), name, wanted)
-    records = _records(handle.read())
+    records = _Records(handle.read())
     problems = _Problems(name)
-    dates = _column(records, header.index(wanted.date))
+    dates = records.column(header.index(wanted.date))
     days, bad_day = _days(dates)
-    keep = _not_blank(records, days, bad_day, dates)
-    values = _values(_column(records, header.index(wanted.value)), wanted.value, problems)
-    not_dates: dict[str, str] = {}
-    for row in np.flatnonzero(keep & bad_day).tolist():
-        text = dates[row]
-        if text not in not_dates:
-            not_dates[text] = _date_problem(text)
-        problems.add(row, 0, f"{wanted.date}: {not_dates[text]}")
+    keep = _not_blank(records, bad_day, dates)
+    values = _values(records.column(header.index(wanted.value)), wanted.value, problems)
+    _date_problems(dates, np.flatnonzero(keep & bad_day), wanted.date, problems)
     keep &= ~bad_day
-    series = _series(records, header.index(wanted.series)) if wanted.series else [""] * len(records)
-    _duplicates(series, days, keep, wanted, problems)
+    if wanted.series:
+        series, names = _series(records.column(header.index(wanted.series)))
+    else:
+        series, names = np.zeros(len(dates), dtype=np.intp), [""]
+    _duplicates(series, names, days, keep, wanted, problems)
     problems.raise_any()
     if not keep.any():
         raise InputError([f"{name}:2: the file has a header but no rows"])
     rows = np.flatnonzero(keep)
-    kept = series if rows.size == len(series) else [series[i] for i in rows.tolist()]
-    return Columns(kept, days[rows].astype("datetime64[D]"), values[rows])
+    return Columns(names, series[rows], days[rows].astype("datetime64[D]"), values[rows])
 
 
 def _header(reader: Iterator[list[str]], name: str, wanted: Wanted) -> list[str]:
@@ -115,22 +113,59 @@ def _header(reader: Iterator[list[str]], name: str, wanted: Wanted) -> list[str]
     return header
 
 
-def _records(text: str) -> list[list[str]]:
-    """The records after the header, as ``csv.reader`` reads them."""
-    lines = text.split("\n")
-    if '"' in text or "\r" in text or "\0" in text or max(map(len, lines)) > csv.field_size_limit():
-        return list(csv.reader(io.StringIO(text, newline="")))
-    if lines[-1] == "":
-        lines.pop()
-    return [line.split(",") if line else [] for line in lines]
+class _Records:
+    """The records after the header, as ``csv.reader`` reads them, a column at a time.
+
+    A file with no quote, carriage return or NUL has one record a line and one field between
+    commas; if each line has as many commas, the fields are one list split once.
+    """
+
+    def __init__(self, text: str) -> None:
+        lines = text.split("\n")
+        if lines[-1] == "":
+            lines.pop()
+        self.width = 0
+        self.records: list[list[str]] = []
+        self.fields: list[str] = []
+        if '"' in text or "\r" in text or "\0" in text or max(map(len, lines), default=0) > csv.field_size_limit():
+            self.records = list(csv.reader(io.StringIO(text, newline="")))
+        elif lines and (width := _same_width(text, len(lines))):
+            self.width = width
+            self.fields = (text[:-1] if text.endswith("\n") else text).replace("\n", ",").split(",")
+        else:
+            self.records = [line.split(",") if line else [] for line in lines]
+        self.size = len(lines) if self.width else len(self.records)
+
+    def __len__(self) -> int:
+        return self.size
+
+    def record(self, row: int) -> list[str]:
+        if self.width:
+            return self.fields[row * self.width : (row + 1) * self.width]
+        return self.records[row]
+
+    def column(self, i: int) -> list[str]:
+        """Column ``i`` of every record; a short record has an empty cell there."""
+        if self.width:
+            return self.fields[i :: self.width] if i < self.width else [""] * self.size
+        try:
+            return [record[i] for record in self.records]
+        except IndexError:
+            return [record[i] if i < len(record) else "" for record in self.records]
 
 
-def _column(records: list[list[str]], i: int) -> list[str]:
-    """Column ``i`` of every record; a short record has an empty cell there."""
-    try:
-        return [record[i] for record in records]
-    except IndexError:
-        return [record[i] if i < len(record) else "" for record in records]
+def _same_width(text: str, lines: int) -> int:
+    """The number of fields on every line, if every line has as many commas; else 0."""
+    data = np.frombuffer(text.encode(), dtype=np.uint8)
+    commas = np.flatnonzero(data == ord(","))
+    if commas.size % lines:
+        return 0
+    ends = np.flatnonzero(data == ord("\n"))[:lines]
+    per_line = np.diff(np.searchsorted(commas, ends), prepend=0)
+    if per_line.size < lines:  # the last line has no newline
+        per_line = np.append(per_line, commas.size - per_line.sum())
+    width = commas.size // lines + 1
+    return width if bool((per_line == width - 1).all()) else 0
 
 
 def _days(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -162,19 +197,25 @@ def _day(text: str) -> int | None:
         return None
 
 
-def _date_problem(text: str) -> str:
-    try:
-        parse_date(text)
-    except ValueError as exc:
-        return str(exc)
-    raise AssertionError(f"{text!r} is a date")  # pragma: no cover - _day said it was not
+def _date_problems(texts: list[str], rows: np.ndarray, column: str, problems: _Problems) -> None:
+    """Each row whose text is not a date, with :func:`parse_date`'s reason (worked out once a text)."""
+    reasons: dict[str, str] = {}
+    for row in rows.tolist():
+        text = texts[row]
+        if text not in reasons:
+            try:
+                parse_date(text)
+                reasons[text] = f"'{text}' is a date"  # pragma: no cover - _day said it was not
+            except ValueError as exc:
+                reasons[text] = str(exc)
+        problems.add(row, 0, f"{column}: {reasons[text]}")
 
 
-def _not_blank(records: list[list[str]], days: np.ndarray, bad_day: np.ndarray, dates: list[str]) -> np.ndarray:
+def _not_blank(records: _Records, bad_day: np.ndarray, dates: list[str]) -> np.ndarray:
     """Rows with something in them: a blank row has a blank date, so only those are looked at."""
     keep = np.ones(len(records), dtype=bool)
     for row in np.flatnonzero(bad_day).tolist():
-        if not dates[row].strip() and not any(cell.strip() for cell in records[row]):
+        if not dates[row].strip() and not any(cell.strip() for cell in records.record(row)):
             keep[row] = False
     return keep
 
@@ -209,26 +250,28 @@ def _value_cell(text: str, row: int, column: str, problems: _Problems) -> float:
     return value
 
 
-def _series(records: list[list[str]], i: int) -> list[str]:
-    """Each row's series name, stripped (each distinct text once)."""
-    texts = _column(records, i)
-    stripped = {text: text.strip() for text in dict.fromkeys(texts)}
-    if all(text == name for text, name in stripped.items()):
-        return texts
-    return list(map(stripped.__getitem__, texts))
+def _series(texts: list[str]) -> tuple[np.ndarray, list[str]]:
+    """(each row's series number, the names): a name is stripped, and each distinct text looked at once."""
+    distinct = {text: i for i, text in enumerate(dict.fromkeys(texts))}
+    names: dict[str, int] = {}
+    number = np.array([names.setdefault(text.strip(), len(names)) for text in distinct], dtype=np.intp)
+    codes = np.fromiter(map(distinct.__getitem__, texts), dtype=np.intp, count=len(texts))
+    return number[codes], list(names)
 
 
-def _duplicates(series: list[str], days: np.ndarray, keep: np.ndarray, wanted: Wanted, problems: _Problems) -> None:
+def _duplicates(
+    series: np.ndarray, names: list[str], days: np.ndarray, keep: np.ndarray, wanted: Wanted, problems: _Problems
+) -> None:
     """Each row whose series already has its date, naming the last row before it with that date."""
     rows = np.flatnonzero(keep)
-    names = {name: i for i, name in enumerate(dict.fromkeys(series))}
-    codes = np.fromiter(map(names.__getitem__, series), dtype=np.int64, count=len(series))[rows]
+    if not rows.size:
+        return
     day = days[rows]
-    keys = codes * (int(day.max() - day.min()) + 1 if day.size else 1) + (day - (day.min() if day.size else 0))
+    keys = series[rows].astype(np.int64) * (int(day.max() - day.min()) + 1) + (day - day.min())
     order = np.argsort(keys, kind="stable")
     again = np.flatnonzero(keys[order][1:] == keys[order][:-1])
     for row, before in zip(rows[order[again + 1]].tolist(), rows[order[again]].tolist(), strict=True):
-        where = f"series '{series[row]}' " if wanted.series else ""
+        where = f"series '{names[series[row]]}' " if wanted.series else ""
         when = dt.date.fromordinal(int(days[row]) + _EPOCH)
         problems.add(
             row,

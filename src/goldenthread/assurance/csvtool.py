@@ -13,7 +13,7 @@ import datetime as dt
 import gc
 import sys
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import TextIO, cast
 
 import numpy as np
 
@@ -45,7 +45,7 @@ def run(handle: TextIO, name: str, options: Options, out: TextIO) -> list[str]:
         columns = read(handle, name, Wanted(options.value, options.date, options.series))
         try:
             table = spc_many(
-                np.asarray(columns.series, dtype=object),
+                columns.series,  # numbers, in order of first appearance: names[s] names series s
                 columns.dates,
                 columns.values,
                 improvement=options.improvement,
@@ -55,11 +55,12 @@ def run(handle: TextIO, name: str, options: Options, out: TextIO) -> list[str]:
             )
         except ValueError as exc:
             raise InputError([f"{name}: {exc}"]) from None
-        write(table, out, summary=options.summary, format=options.format)
+        write(table, columns.names, out, summary=options.summary, format=options.format)
     finally:
         if collecting:
             gc.enable()
-    return [f"{sid or name}: {w}" for sid, ws in table.warnings.items() for w in ws]
+    names = columns.names  # the engine's series are their numbers
+    return [f"{names[cast(int, s)] or name}: {w}" for s, ws in table.warnings.items() for w in ws]
 
 
 def main(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
