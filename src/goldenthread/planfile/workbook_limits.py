@@ -3,7 +3,8 @@ so a small file can unpack to gigabytes, declare or hold a million rows of a mil
 a gigabyte in one text, or be damaged or hostile XML (issue 12 finding 7, issue 15 findings 7–9).
 
 :func:`check_workbook_content` first reads the zip's directory (parts, declared sizes, compression
-ratios), then streams every part (:mod:`.workbook_scan`): bytes really unpacked, every row and cell
+ratios), then streams every part (:mod:`.workbook_scan`; a large plain sheet counted the same with
+NumPy, :mod:`.workbook_fastscan`): bytes really unpacked, every row and cell
 of every sheet whatever its ``<dimension>`` says, each text's length, the shared strings, no DTD
 or entity; and says what is over a limit or damaged, or that the workbook may be opened — and
 which sheets it has, in order, with their names and whether they are hidden. Data files
@@ -24,6 +25,7 @@ from typing import Any
 
 from defusedxml.ElementTree import iterparse, parse
 
+from goldenthread.planfile.workbook_fastscan import scanned_fast
 from goldenthread.planfile.workbook_scan import MB, Refused, Scan, SheetSize, WorkbookLimits, mb, scan_part
 
 __all__ = ["MB", "SheetEntry", "Verdict", "WorkbookLimits", "check_workbook_content", "mb"]
@@ -101,7 +103,8 @@ def _checked(archive: zipfile.ZipFile, limits: WorkbookLimits) -> Verdict:
     scan = Scan()
     try:
         for info in sorted(parts, key=_sheet_names_first):
-            scan_part(archive, info, limits, scan)
+            if not scanned_fast(archive, info, limits, scan):  # a large plain sheet: counted with NumPy
+                scan_part(archive, info, limits, scan)
         sheets = _sheets(archive)
     except Refused as refused:
         return Verdict(_worded(refused, _named_sheets(archive), limits), damaged=refused.damaged)
