@@ -121,20 +121,22 @@ class _Records:
     """
 
     def __init__(self, text: str) -> None:
-        lines = text.split("\n")
-        if lines[-1] == "":
-            lines.pop()
         self.width = 0
         self.records: list[list[str]] = []
         self.fields: list[str] = []
-        if '"' in text or "\r" in text or "\0" in text or max(map(len, lines), default=0) > csv.field_size_limit():
-            self.records = list(csv.reader(io.StringIO(text, newline="")))
-        elif lines and (width := _same_width(text, len(lines))):
-            self.width = width
-            self.fields = (text[:-1] if text.endswith("\n") else text).replace("\n", ",").split(",")
-        else:
-            self.records = [line.split(",") if line else [] for line in lines]
-        self.size = len(lines) if self.width else len(self.records)
+        if text and not ('"' in text or "\r" in text or "\0" in text):
+            lines, longest, width = _shape(text)
+            if longest <= csv.field_size_limit():  # else the csv module says the field is too long
+                body = text[:-1] if text.endswith("\n") else text
+                if width:
+                    self.width, self.size = width, lines
+                    self.fields = body.replace("\n", ",").split(",")
+                else:
+                    self.records = [line.split(",") if line else [] for line in body.split("\n")]
+                    self.size = len(self.records)
+                return
+        self.records = list(csv.reader(io.StringIO(text, newline="")))
+        self.size = len(self.records)
 
     def __len__(self) -> int:
         return self.size
@@ -154,18 +156,17 @@ class _Records:
             return [record[i] if i < len(record) else "" for record in self.records]
 
 
-def _same_width(text: str, lines: int) -> int:
-    """The number of fields on every line, if every line has as many commas; else 0."""
+def _shape(text: str) -> tuple[int, int, int]:
+    """(lines, the longest line's length in bytes, the number of fields on every line if every
+    line has as many commas, else 0) of a text with no quotes."""
     data = np.frombuffer(text.encode(), dtype=np.uint8)
-    commas = np.flatnonzero(data == ord(","))
-    if commas.size % lines:
-        return 0
-    ends = np.flatnonzero(data == ord("\n"))[:lines]
-    per_line = np.diff(np.searchsorted(commas, ends), prepend=0)
-    if per_line.size < lines:  # the last line has no newline
-        per_line = np.append(per_line, commas.size - per_line.sum())
-    width = commas.size // lines + 1
-    return width if bool((per_line == width - 1).all()) else 0
+    ends = np.flatnonzero(data == ord("\n"))
+    if not text.endswith("\n"):
+        ends = np.append(ends, data.size)
+    longest = int(np.diff(ends, prepend=-1).max()) - 1
+    commas = np.diff(np.searchsorted(np.flatnonzero(data == ord(",")), ends), prepend=0)
+    same = bool((commas == commas[0]).all())
+    return ends.size, longest, int(commas[0]) + 1 if same else 0
 
 
 def _days(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:

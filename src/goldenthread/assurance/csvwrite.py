@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from json.encoder import encode_basestring_ascii
 from typing import TextIO
@@ -58,89 +58,107 @@ class _Style:
         return "\n]\n" if self.json else "\n"
 
 
+@dataclass(frozen=True)
+class _Piece:
+    """A column (or columns joined) of the output: its distinct cells, and each row's cell."""
+
+    cells: list[str]
+    index: np.ndarray
+
+    def rows(self) -> list[str]:
+        result: list[str] = np.array(self.cells, dtype=object)[self.index.reshape(-1)].tolist()
+        return result
+
+    def followed_by(self, text: str) -> _Piece:
+        return _Piece([cell + text for cell in self.cells], self.index)
+
+
 def write(table: SPCTable, names: Sequence[str], out: TextIO, *, summary: bool, format: str) -> None:
     """The points (or with ``summary`` one row per series) as CSV or JSON; ``names[s]`` names series ``s``."""
     style = _Style(SUMMARY_COLUMNS if summary else POINT_COLUMNS, format == "json")
     pieces = _summary_pieces(table, names, style) if summary else _point_pieces(table, names, style)
-    rows = list(zip(*pieces, strict=True))
-    if not rows:  # the engine refuses no values, so this is only for completeness
+    n = pieces[0].index.size
+    if not n:  # the engine refuses no values, so this is only for completeness
         out.write("[]\n" if style.json else style.head)
         return
+    pieces = [p.followed_by(style.between_rows if p is pieces[-1] else style.between_cells) for p in pieces]
     out.write(style.head)
-    for start in range(0, len(rows), _CHUNK):
-        if start:
-            out.write(style.between_rows)
-        out.write(style.between_rows.join(map(style.between_cells.join, rows[start : start + _CHUNK])))
-    out.write(style.foot)
+    last = ""
+    for text in _joined(pieces):  # the last row ends the file, not a row: written last
+        out.write(last)
+        last = text
+    out.write(last[: -len(style.between_rows)] + style.foot)
 
 
-def _point_pieces(table: SPCTable, names: Sequence[str], style: _Style) -> list[list[str]]:
+def _joined(pieces: list[_Piece]) -> Iterator[str]:
+    """The rows, a chunk at a time, joined as strings."""
+    for start in range(0, pieces[0].index.size, _CHUNK):
+        columns = [_Piece(p.cells, p.index[start : start + _CHUNK]).rows() for p in pieces]
+        yield "".join(map("".join, zip(*columns, strict=True)))
+
+
+def _point_pieces(table: SPCTable, names: Sequence[str], style: _Style) -> list[_Piece]:
     return [
-        _by_series(table, [names[s] for s in table.series.tolist()], style, 0),
+        _Piece([style.cell(0, names[s]) for s in table.series.tolist()], table.series_code),
         _dates(table.dates, style, 1),
         _numbers(table.values, style, 2),
         _runs([table.mean, table.lpl, table.upl, table.special_cause_type, table.point_type], style, 3),
     ]
 
 
-def _summary_pieces(table: SPCTable, names: Sequence[str], style: _Style) -> list[list[str]]:
+def _summary_pieces(table: SPCTable, names: Sequence[str], style: _Style) -> list[_Piece]:
     pairs = zip(table.variation.tolist(), table.assurance.tolist(), strict=True)
+    every = np.arange(table.series.size)
     return [
-        [style.cell(0, names[s]) for s in table.series.tolist()],
-        [style.cell(1, str(v)) + style.between_cells + style.cell(2, a or "") for v, a in pairs],
+        _Piece([style.cell(0, names[s]) for s in table.series.tolist()], every),
+        _Piece([style.cell(1, str(v)) + style.between_cells + style.cell(2, a or "") for v, a in pairs], every),
     ]
 
 
-def _by_series(table: SPCTable, texts: list[str], style: _Style, column: int) -> list[str]:
-    """Each point's series cell, worked out once per series."""
-    cells = np.array([style.cell(column, text) for text in texts], dtype=object)
-    result: list[str] = cells[table.series_code].tolist()
-    return result
-
-
-def _dates(dates: np.ndarray, style: _Style, column: int) -> list[str]:
+def _dates(dates: np.ndarray, style: _Style, column: int) -> _Piece:
     """Each point's date as ISO text, each distinct date once."""
-    days = dates.astype("datetime64[D]").view(np.int64).tolist()
-    cells = {day: style.cell(column, str(np.datetime64(day, "D"))) for day in dict.fromkeys(days)}
-    return list(map(cells.__getitem__, days))
+    days, inverse = np.unique(dates.astype("datetime64[D]"), return_inverse=True)
+    return _Piece([style.cell(column, str(day)) for day in days], inverse)
 
 
 def _number(x: float) -> str:
     return "" if x != x else repr(x)
 
 
-def _numbers(values: np.ndarray, style: _Style, column: int) -> list[str]:
+def _numbers(values: np.ndarray, style: _Style, column: int) -> _Piece:
     """``repr`` of each number (blank for NaN), each distinct number once (by its bits: -0.0 is not 0.0)."""
-    floats = np.ascontiguousarray(values, dtype=np.float64)
-    bits = floats.view(np.int64).tolist()
-    cells = {b: style.cell(column, _number(x)) for b, x in dict(zip(bits, floats.tolist(), strict=True)).items()}
-    return list(map(cells.__getitem__, bits))
+    bits, inverse = np.unique(_bits(values), return_inverse=True)
+    return _Piece([style.cell(column, _number(x)) for x in bits.view(np.float64).tolist()], inverse)
 
 
-def _runs(columns: list[np.ndarray], style: _Style, first: int) -> list[str]:
+def _runs(columns: list[np.ndarray], style: _Style, first: int) -> _Piece:
     """The cells of several columns joined, worked out once per run of rows in which none changes.
 
-    The numeric columns come first; each distinct combination is worked out once.
+    Rows come in runs with the same limits and much the same labels (a run ends where any of
+    the columns changes); each column's cells are worked out once per distinct value.
     """
-    n = columns[0].size
-    keys = [np.ascontiguousarray(c).view(np.int64) if c.dtype.kind == "f" else c for c in columns]
-    change = np.zeros(n, dtype=bool)
+    keys = [_bits(c) if c.dtype.kind == "f" else c for c in columns]
+    change = np.zeros(columns[0].size, dtype=bool)
     change[:1] = True
     for key in keys:
         change[1:] |= key[1:] != key[:-1]
     starts = np.flatnonzero(change)
-    found: dict[tuple[object, ...], str] = {}
-    cells = []
-    run_keys = zip(*(k[starts].tolist() for k in keys), strict=True)
-    run_values = zip(*(c[starts].tolist() for c in columns), strict=True)
-    for run, values in zip(run_keys, run_values, strict=True):
-        if run not in found:
-            found[run] = style.between_cells.join(
-                style.cell(first + i, _number(v) if isinstance(v, float) else str(v)) for i, v in enumerate(values)
-            )
-        cells.append(found[run])
-    result: list[str] = np.array(cells, dtype=object)[np.cumsum(change) - 1].tolist()
-    return result
+    cells = [
+        _numbers(c[starts], style, first + i).rows() if c.dtype.kind == "f" else _texts(c[starts], style, first + i)
+        for i, c in enumerate(columns)
+    ]
+    return _Piece(list(map(style.between_cells.join, zip(*cells, strict=True))), np.cumsum(change) - 1)
+
+
+def _texts(values: np.ndarray, style: _Style, column: int) -> list[str]:
+    """Each value's cell, each distinct value worked out once."""
+    texts = [str(v) for v in values.tolist()]
+    cells = {text: style.cell(column, text) for text in dict.fromkeys(texts)}
+    return list(map(cells.__getitem__, texts))
+
+
+def _bits(values: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(values, dtype=np.float64).view(np.int64)
 
 
 def _csv_field(text: str) -> str:
