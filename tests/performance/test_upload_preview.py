@@ -1,4 +1,4 @@
-"""The upload page checks and previews a file before anything is written, holds it on the server,
+"""The upload page checks and previews a file before anything is written, holds it in the database,
 and loads exactly what was previewed once the person confirms — once only, for them only; its
 messages speak of the page's fields, never of command-line flags; each metric's frequency and a
 template CSV for the plan are offered."""
@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from goldenthread.access import roles
 from goldenthread.accounts.models import Membership
 from goldenthread.performance import staging
 from goldenthread.performance.models import LoadBatch, Observation
+from goldenthread.storage.models import HeldUpload
 
 from .test_upload import URL, preview_then_load, token_of, upload, words
 
@@ -28,9 +27,9 @@ QUARTERS = (
 )
 
 
-def held_files() -> list[Path]:
-    folder = Path(settings.VAR_DIR) / "uploads" / "staged"
-    return sorted(p for p in folder.glob("*.data")) if folder.exists() else []
+def held_files() -> list[str]:
+    """The files waiting for their confirmation (held in the database since issue 17)."""
+    return list(HeldUpload.objects.filter(state=HeldUpload.HELD).values_list("name", flat=True))
 
 
 def test_the_preview_names_rows_per_metric_and_unit_and_their_periods_and_writes_nothing(client, loader, plan):
@@ -53,8 +52,7 @@ def test_confirming_loads_what_was_previewed_once(client, loader, plan):
     batch = LoadBatch.objects.get()
     assert batch.loaded_by == loader and batch.rows_created == 6
     assert held_files() == []
-    kept = list((Path(settings.VAR_DIR) / "uploads" / "loaded").glob(f"{batch.pk}-*.csv"))
-    assert [p.read_text() for p in kept] == [QUARTERS]
+    assert staging.loaded_file(batch.pk) == ("q.csv", QUARTERS.encode())
 
 
 def test_a_second_confirmation_loads_nothing_again(client, loader, plan):

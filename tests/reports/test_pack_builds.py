@@ -7,7 +7,6 @@ import re
 import threading
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -23,6 +22,7 @@ from goldenthread.planfile.periods import parse_period
 from goldenthread.plans.store import load_plan
 from goldenthread.reports import jobs
 from goldenthread.reports.models import PackBuild
+from goldenthread.storage.models import StoredFile
 
 from ..factories import PLAN_WITH_DATA
 from .conftest import page_count, pdf_text
@@ -75,13 +75,14 @@ def test_the_task_builds_the_pdf_and_reports_each_step_into_the_row(plan, board_
     assert build.file_name == "t-board-2017-18-Q4.pdf"
 
 
-def test_the_file_is_kept_in_a_private_folder_with_no_address(plan, board_member):
+def test_the_file_is_kept_in_the_database_with_no_address(plan, board_member):
+    """Held in the database (issue 17), so a worker on any machine writes it and any web server
+    hands it over."""
     build = built(plan, board_member)
-    path = build.file.path
-    assert path.startswith(str(settings.VAR_DIR / "packs"))
-    assert not path.startswith(str(settings.STATIC_ROOT))
+    stored = StoredFile.objects.get(name=build.file.name)
+    assert bytes(stored.content).startswith(b"%PDF") and stored.size == build.file.size
     with pytest.raises(ValueError):
-        build.file.url  # noqa: B018 — no URL serves the folder: only the download view
+        build.file.url  # noqa: B018 — no URL serves it: only the download view
 
 
 def test_a_failure_is_kept_in_words_with_the_step_it_stopped_at(plan, board_member, monkeypatch):
@@ -245,13 +246,13 @@ def test_asking_by_get_is_refused(reader):
 
 def test_only_the_newest_file_of_a_pack_is_kept(reader, plan, board_member):
     first = built(plan, board_member)
-    first_path = first.file.path
+    first_name = first.file.name
     other_period = built(plan, board_member, "2017/18 Q3")
     second = built(plan, board_member)
     first.refresh_from_db()
     other_period.refresh_from_db()
     assert not first.file and other_period.file and second.file
-    assert not Path(first_path).exists()
+    assert not StoredFile.objects.filter(name=first_name).exists()
     page = reader.get(f"/plans/t/reports/builds/{first.pk}/").content.decode()
     assert "a newer build of the same pack has replaced this one" in page and "Build it again" in page
     response = reader.get(f"/plans/t/reports/builds/{first.pk}/download")

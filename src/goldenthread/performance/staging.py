@@ -1,37 +1,34 @@
 """Uploads held between their preview and their load.
 
 The upload page checks a file and shows what it would load (a dry run) before anything is
-written. The file is kept here, on the server, under ``GOLDENTHREAD_VAR/uploads/``, with the
-choices it was checked with, behind a random token bound to the person and the plan: confirming
-loads exactly the bytes and choices that were previewed — nothing is posted again, and nobody
-else's token works. A confirmation first *claims* the file (an atomic rename), so a second
-confirmation — a double click, a resent form, another tab — finds it claimed and loads nothing.
-A loaded file is kept (``uploads/loaded/``) beside the record of its load; a file never
-confirmed is removed after :data:`KEEP_HOURS`.
+written. The file is kept in the database (:class:`goldenthread.storage.models.HeldUpload`), with
+the choices it was checked with, behind a random token bound to the person and the plan:
+confirming loads exactly the bytes and choices that were previewed — nothing is posted again, and
+nobody else's token works. Held in the database, not on a server's disk, so the preview and its
+confirmation may reach different web servers behind a load balancer (issue 17). A confirmation
+first *claims* the file (one ``UPDATE`` from held to claimed, atomic whichever server runs it), so
+a second confirmation — a double click, a resent form, another tab — finds it claimed and loads
+nothing. A loaded file is kept beside the record of its load (its batch); a file never confirmed
+is removed after :data:`KEEP_HOURS`, and the token of a loaded one forgotten.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import re
 import secrets
-import time
 from dataclasses import dataclass, field
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
 
-from django.conf import settings
+from django.utils import timezone
+
+from goldenthread.storage.models import HeldUpload
 
 #: how long a previewed file waits for its confirmation
 KEEP_HOURS = 24
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
-
-
-def _folder(name: str) -> Path:
-    folder = Path(settings.VAR_DIR) / "uploads" / name
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return folder
+#: the state a file is read in, by the name the callers give it
+_STATES = {"data": HeldUpload.HELD, "claimed": HeldUpload.CLAIMED, "loaded": HeldUpload.LOADED}
 
 
 @dataclass
@@ -46,40 +43,26 @@ class Staged:
     options: dict = field(default_factory=dict)
     loaded: str = ""  # what its load said, once confirmed
 
-    def data_path(self, state: str = "data") -> Path:
-        return _folder("staged") / f"{self.token}.{state}"
-
     def read(self, state: str = "data") -> bytes:
-        data = self.data_path(state).read_bytes()
+        """The held file's bytes, in ``state`` (``data``: waiting; ``claimed``: being loaded)."""
+        content = (
+            HeldUpload.objects.filter(token=self.token, state=_STATES[state]).values_list("content", flat=True).first()
+        )
+        if content is None:
+            raise OSError("the held file is no longer held")
+        data = bytes(content)
         if hashlib.sha256(data).hexdigest() != self.sha256:
             raise OSError("the held file has changed since it was checked")
         return data
-
-
-def _meta_path(token: str) -> Path:
-    return _folder("staged") / f"{token}.json"
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-
-
-def _save_meta(staged: Staged) -> None:
-    meta = {k: getattr(staged, k) for k in ("user_id", "plan", "name", "sha256", "options", "loaded")}
-    tmp = _meta_path(staged.token).with_suffix(".tmp")
-    tmp.unlink(missing_ok=True)
-    _write_private(tmp, json.dumps(meta).encode())
-    tmp.replace(_meta_path(staged.token))
 
 
 def stage(data: bytes, *, name: str, user_id: int, plan: str, options: dict) -> Staged:
     """Hold ``data`` for its confirmation; the token to confirm it with is ``.token``."""
     sweep()
     staged = Staged(secrets.token_urlsafe(32), user_id, plan, name, hashlib.sha256(data).hexdigest(), options)
-    _write_private(staged.data_path(), data)
-    _save_meta(staged)
+    HeldUpload.objects.create(
+        token=staged.token, user_id=user_id, plan=plan, name=name, sha256=staged.sha256, options=options, content=data
+    )
     return staged
 
 
@@ -88,48 +71,50 @@ def find(token: str, user_id: int) -> Staged | None:
     malformed, or someone else's — told apart from nothing, so a token reveals nothing)."""
     if not _TOKEN.match(token or ""):
         return None
-    try:
-        meta = json.loads(_meta_path(token).read_text())
-    except (OSError, ValueError):
-        return None
-    if meta.get("user_id") != user_id:
+    fields = ("user_id", "plan", "name", "sha256", "options", "loaded")
+    meta = HeldUpload.objects.filter(token=token).values(*fields).first()
+    if meta is None or meta["user_id"] != user_id:
         return None
     return Staged(token, **meta)
 
 
 def claim(staged: Staged) -> bool:
     """Take the file for loading; False when it was already taken (confirmed twice)."""
-    try:
-        staged.data_path().rename(staged.data_path("claimed"))
-    except FileNotFoundError:
-        return False
-    return True
+    return _move(staged, HeldUpload.HELD, HeldUpload.CLAIMED) == 1
 
 
 def release(staged: Staged) -> None:
     """Give a claimed file back (its load did not happen), so it can be confirmed again."""
-    staged.data_path("claimed").rename(staged.data_path())
+    _move(staged, HeldUpload.CLAIMED, HeldUpload.HELD)
+
+
+def _move(staged: Staged, before: str, after: str) -> int:
+    return HeldUpload.objects.filter(token=staged.token, state=before).update(state=after)
 
 
 def done(staged: Staged, said: str, batch_id: int | None) -> None:
     """Record what the load said, and keep the file that was loaded beside its batch."""
-    kept = _folder("loaded") / f"{batch_id or 'unchanged'}-{staged.token[:12]}{Path(staged.name).suffix.lower()}"
-    staged.data_path("claimed").replace(kept)
+    HeldUpload.objects.filter(token=staged.token, state=HeldUpload.CLAIMED).update(
+        state=HeldUpload.LOADED, loaded=said, batch_id=batch_id
+    )
     staged.loaded = said
-    _save_meta(staged)
 
 
 def discard(staged: Staged) -> None:
-    for path in (staged.data_path(), _meta_path(staged.token)):
-        path.unlink(missing_ok=True)
+    """Let a held file go unloaded (one being loaded, or loaded, stays)."""
+    HeldUpload.objects.filter(token=staged.token, state=HeldUpload.HELD).delete()
+
+
+def loaded_file(batch_id: int) -> tuple[str, bytes] | None:
+    """The name and bytes of the file the load ``batch_id`` loaded from the upload page, if any."""
+    row = HeldUpload.objects.filter(batch_id=batch_id, state=HeldUpload.LOADED).values_list("name", "content").first()
+    return None if row is None else (row[0], bytes(row[1]))
 
 
 def sweep(now: float | None = None) -> None:
-    """Remove held files, and the records of confirmed ones, older than :data:`KEEP_HOURS`."""
-    cutoff = (now or time.time()) - KEEP_HOURS * 3600
-    for path in _folder("staged").iterdir():
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
-        except FileNotFoundError:
-            continue
+    """Remove held files older than :data:`KEEP_HOURS` that were never loaded, and forget the
+    tokens of loaded ones as old (their files stay, beside their loads)."""
+    cutoff = (timezone.now() if now is None else datetime.fromtimestamp(now, tz=UTC)) - timedelta(hours=KEEP_HOURS)
+    old = HeldUpload.objects.filter(held_at__lt=cutoff)
+    old.exclude(state=HeldUpload.LOADED).delete()
+    old.filter(state=HeldUpload.LOADED).exclude(token=None).update(token=None)

@@ -2,8 +2,10 @@
 
 A board pack PDF takes long enough that the web page asks the task queue to build it
 (:mod:`goldenthread.reports.jobs`) and shows this row's progress until the file is ready. The
-file is kept under ``GOLDENTHREAD_VAR/packs`` — a private folder no URL serves: it is downloaded
-only through the pack's own view, after the same access check as the direct download.
+file is kept in the storage settings name ``packs`` — by default the database
+(:mod:`goldenthread.storage.files`), so a worker on any machine writes it and any web server hands
+it over (issue 17) — with no public address: it is downloaded only through the pack's own view,
+after the same access check as the direct download.
 """
 
 from __future__ import annotations
@@ -11,23 +13,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.utils import timezone
 
 from goldenthread.plans.models import Plan
 
 
-class PrivateStorage(FileSystemStorage):
-    """Files with no public address: a file is handed over by a view that checks who asks."""
-
-    def url(self, name: str | None) -> str:
-        raise ValueError("packs are downloaded through their progress page's link, never from a public address")
-
-
-def pack_storage() -> FileSystemStorage:
-    """Where finished packs are kept: a folder under GOLDENTHREAD_VAR that no URL serves."""
-    return PrivateStorage(location=settings.VAR_DIR / "packs")
+def pack_storage() -> Storage:
+    """Where finished packs are kept: the ``packs`` storage of the settings, shared by every web
+    server and worker (the database unless ``GOLDENTHREAD_PACK_STORAGE`` names another)."""
+    return storages["packs"]
 
 
 class PackBuild(models.Model):
