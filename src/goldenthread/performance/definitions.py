@@ -124,23 +124,26 @@ class Definitions:
 
     def links(self) -> list[tuple[int, int]]:
         """(metric pk, objective pk) for each objective each metric measures, in the order of the
-        metrics: the live links, or as the version lists them."""
+        metrics: the live links, or as the version lists them; read once (a page and its
+        assessment ask for them both)."""
+        if self._links is not None:
+            return self._links
         if self.spec is None:
-            return list(
+            self._links = list(
                 m.Metric.objectives.through.objects.filter(metric__plan=self.plan)
                 .order_by("metric__position")
                 .values_list("metric_id", "objective_id")
             )
-        if self._links is None:
-            metrics = dict(self.plan.metrics.values_list("code", "pk"))
-            objectives = dict(self.plan.objectives.values_list("code", "pk"))
-            self._links = [
-                (metrics[x.code], objectives[code])
-                for x in self.spec.metrics
-                if x.code in metrics
-                for code in x.objectives
-                if code in objectives
-            ]
+            return self._links
+        metrics = dict(self.plan.metrics.values_list("code", "pk"))
+        objectives = dict(self.plan.objectives.values_list("code", "pk"))
+        self._links = [
+            (metrics[x.code], objectives[code])
+            for x in self.spec.metrics
+            if x.code in metrics
+            for code in x.objectives
+            if code in objectives
+        ]
         return self._links
 
     def _unit_codes(self) -> dict[str, int]:

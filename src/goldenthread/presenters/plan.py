@@ -335,7 +335,7 @@ def plan_page(
     page = PlanPage(
         plan=plan,
         budgets=budget_tables(plan),
-        quality=grouped(check_plan(export_plan(plan.code))) if quality else [],
+        quality=grouped(check_plan(export_plan(plan))) if quality else [],
         levels=levels,
         org_units=[
             {"code": u.code, "name": u.name, "kind": u.get_kind_display(), "parent": u.parent.name if u.parent else ""}

@@ -94,11 +94,12 @@ class _Stored:
         return code_of(self.codes[table], row.parent_id)
 
 
-def export_plan(code: str) -> schema.Plan:
-    """The stored plan as a plan file model: a fixed point of load → export."""
-    plan = m.Plan.objects.select_related("organisation").filter(code=code).first()
+def export_plan(code: str | m.Plan) -> schema.Plan:
+    """The stored plan as a plan file model: a fixed point of load → export. Pass the plan (with
+    its organisation selected) when it is read already."""
+    plan = code if isinstance(code, m.Plan) else m.Plan.objects.select_related("organisation").filter(code=code).first()
     if plan is None:
-        raise PlanNotFound(code)
+        raise PlanNotFound(str(code))
     stored = _Stored(plan)
     stored.read()
     codes = stored.codes

@@ -14,13 +14,13 @@ from goldenthread.performance.definitions import definitions_in_force
 from goldenthread.plans.models import Plan
 from goldenthread.presenters import assurance as assurance_presenters
 from goldenthread.presenters import deliverables as deliverables_presenter
-from goldenthread.presenters import params, readings, reported
+from goldenthread.presenters import kept, params, readings
 from goldenthread.presenters import plan as presenters
 from goldenthread.presenters import plan_change as plan_change_presenter
 from goldenthread.presenters import search as search_presenter
 from goldenthread.presenters.as_at import AsAt
 from goldenthread.presenters.cycle.plan_links import plan_cycle_links
-from goldenthread.presenters.metric import download_rows, metric_page
+from goldenthread.presenters.metric import download_rows
 from goldenthread.presenters.paging import page_groups, page_number
 from goldenthread.presenters.plan_version import assessment_version_line
 from goldenthread.presenters.returns import returned_values
@@ -57,7 +57,7 @@ def plan_detail(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
         query=asked.query,
         objective="" if asked.raw("page") else asked.code("objective"),  # or the page holding it
     )
-    assessment = reported.assess(plan, as_at=as_at.period, reports=page.reports, definitions=definitions)
+    assessment = kept.assess(plan, as_at=as_at.period, reports=page.reports, definitions=definitions)
     return _plan_page(
         request,
         "web/plan.html",
@@ -137,7 +137,7 @@ def metric(request: HttpRequest, plan: Plan, as_at: AsAt, metric_code: str) -> H
         raise params.BadParameter(
             "where", f"Plan {plan.code} has no org unit with code “{where}”; choose one from the list on the page."
         )
-    page = metric_page(plan, metric_code, as_at.period, where or None)
+    page = kept.metric_page(plan, metric_code, as_at.period, where or None)
     if page is None:
         raise Http404(f"Plan {plan.code} has no metric {metric_code}")
     if fmt:

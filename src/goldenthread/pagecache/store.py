@@ -1,0 +1,128 @@
+"""Keep a computed result (a plan's assessment, a metric page) in the database, under a key that
+names everything that could change it, so a page reads it instead of computing it again — on any
+web server, and filled by the task worker after a load — and never shows a stale figure.
+
+A result is kept in a *slot* — a digest of the code that computes it (the package's source, so a
+new release never reads an old one's results), the plan, what it is and the page's options (as
+at, where, …) — at a *stamp*: the state of everything a figure is computed from, read **before**
+computing, so a result is never older than its stamp:
+
+* the newest observation and the newest load batch of any plan (every write of data inserts
+  observations — the loader, the upload page, the demo, an approved update's returned values —
+  and every load that changed anything records a batch, also one that only added org units);
+* the plan's newest version and how many it has (a plan load that changed it, an approved
+  change, a plan created in the browser), the plan row's last save, and the newest org unit.
+
+The approved updates' activity statuses are not in the stamp: the caller puts them in the
+options (:func:`goldenthread.presenters.kept.assess`), as it reads them anyway. The stamp and the
+slot's result are read in one query, and a result is stored in one more, replacing the slot's
+result of an older stamp; a plan's results beyond :data:`LIMIT` (slots no page asks for any
+more) are removed then, the oldest first, and :func:`tidy` removes those of an older stamp.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import TypeVar
+
+from django.db import connection
+from django.utils import timezone
+
+from goldenthread.pagecache.models import Kept
+from goldenthread.performance.models import LoadBatch, Observation
+from goldenthread.plans import models as m
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+#: the most results kept per plan (as-at periods × options × metric pages); the oldest go first
+LIMIT = 1000
+
+
+@cache
+def code_digest() -> str:
+    """A digest of the package's Python source: results computed by other code are never read."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _sql() -> str:
+    """The stamp, the slot's result at that stamp, how many of the plan's results are at another
+    stamp and how many it has: parameters the plan (three times), the slot, the plan (twice)."""
+    q = connection.ops.quote_name
+
+    def table(model) -> str:
+        return q(model._meta.db_table)
+
+    def text(sql: str) -> str:
+        return f"COALESCE(CAST(({sql}) AS TEXT), '-')"
+
+    versions, plan_id, newest = table(m.PlanVersion), q("plan_id"), f"MAX({q('id')})"
+    parts = [
+        text(f"SELECT {newest} FROM {table(Observation)}"),
+        text(f"SELECT {newest} FROM {table(LoadBatch)}"),
+        text(f"SELECT {newest} FROM {versions} WHERE {plan_id} = %s"),
+        text(f"SELECT COUNT(*) FROM {versions} WHERE {plan_id} = %s"),
+        text(f"SELECT {q('loaded_at')} FROM {table(m.Plan)} WHERE {q('id')} = %s"),
+        text(f"SELECT {newest} FROM {table(m.OrgUnit)}"),
+    ]
+    kept, stamp, joined = table(Kept), q("stamp"), " || '/' || ".join(parts)
+    return (
+        f"WITH now_ AS (SELECT {joined} AS {stamp}) "
+        f"SELECT now_.{stamp}, "
+        f"(SELECT k.{q('value')} FROM {kept} k WHERE k.{q('slot')} = %s AND k.{stamp} = now_.{stamp}), "
+        f"(SELECT COUNT(*) FROM {kept} k WHERE k.{plan_id} = %s) "
+        "FROM now_"
+    )
+
+
+def slot_of(plan: m.Plan, what: str, options: str) -> str:
+    return hashlib.sha256("\x1f".join((code_digest(), str(plan.pk), what, options)).encode()).hexdigest()
+
+
+def look(plan: m.Plan, slot: str) -> tuple[str, bytes | None, bool]:
+    """The plan's stamp now, the slot's result at it (None when none is kept), and whether the
+    plan has LIMIT results kept."""
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(), [plan.pk, plan.pk, plan.pk, slot, plan.pk])
+        stamp, held, count = cursor.fetchone()
+    return stamp, (bytes(held) if held is not None else None), count >= LIMIT
+
+
+def kept(plan: m.Plan, what: str, options: str, compute: Callable[[], T]) -> T:
+    """The result kept for ``plan``, ``what`` and ``options`` (a text naming every option that
+    shapes it) at the current stamp, or ``compute()``'s, kept for the next request."""
+    slot = slot_of(plan, what, options)
+    stamp, held, full = look(plan, slot)  # before computing: the result is at least as new as its stamp
+    if held is not None:
+        try:
+            return pickle.loads(held)
+        except Exception:  # unreadable (written by other code under the same digest): computed again
+            logger.warning("A kept %s of plan %s could not be read; computing it again", what, plan.pk)
+    value = compute()
+    if full:
+        newest = Kept.objects.filter(plan=plan).order_by("-made_at", "-pk").values("pk")[: LIMIT - 1]
+        Kept.objects.filter(plan=plan).exclude(pk__in=newest).delete()
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    Kept.objects.bulk_create(
+        [Kept(plan=plan, slot=slot, stamp=stamp, what=what, value=data, made_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["slot"],
+        update_fields=["stamp", "what", "value", "made_at"],
+    )
+    return value
+
+
+def tidy(plan: m.Plan) -> int:
+    """Remove the plan's results of an older stamp (the task worker, after a load); how many."""
+    stamp, _, _ = look(plan, "")
+    return Kept.objects.filter(plan=plan).exclude(stamp=stamp).delete()[0]

@@ -1,0 +1,74 @@
+"""The pages' assessments, computed once and kept in the database (:mod:`goldenthread.pagecache`)
+for every web server and the task worker: the same figures as :func:`.reported.assess` and
+:func:`.metric.metric_page` compute, read from the kept copy while nothing that shapes them has
+changed (the key: :mod:`goldenthread.pagecache.store`), computed and kept when anything has.
+
+Pages check who may read the plan before they ask (``plan_view``), and a key names its plan, so a
+kept result is only ever shown on its own plan's pages to those who may read them. After a data
+load the task worker computes the default pages' assessments ahead (:func:`warm`), so the first
+person to open them does not wait.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from goldenthread.pagecache import store
+from goldenthread.performance.assessment import PlanAssessment, default_as_at
+from goldenthread.planfile.periods import Period
+from goldenthread.plans import models as m
+from goldenthread.presenters import metric, reported
+
+WARM_TASK = "goldenthread.presenters.kept.warm"
+
+
+def assess(
+    plan: m.Plan, *, as_at: Period | None = None, reports: reported.PlanReports | None = None, **options
+) -> PlanAssessment:
+    """:func:`goldenthread.presenters.reported.assess`, kept: the key holds the as-at period, the
+    options (where, metric, period, units; ``definitions`` are the plan's in force then, so
+    already named by the plan's state and the period) and the activity statuses in force."""
+    as_at = as_at or default_as_at(plan)
+    reports = reports or reported.plan_reports(plan, as_at.end)
+    statuses = sorted((pk, r.status) for pk, r in reports.activities.items() if r.period)
+    named = {k: v for k, v in sorted(options.items()) if k != "definitions"}
+    text = repr((as_at, named, statuses))
+    return store.kept(plan, "assessment", text, lambda: reported.assess(plan, as_at=as_at, reports=reports, **options))
+
+
+def metric_page(plan: m.Plan, metric_code: str, as_at: Period, where_code: str | None) -> metric.MetricPage | None:
+    """:func:`goldenthread.presenters.metric.metric_page`, kept: its figures, units and chart come
+    from the plan (its versions) and its data alone."""
+    return store.kept(
+        plan,
+        "metric-page",
+        repr((metric_code, as_at, where_code)),
+        lambda: metric.metric_page(plan, metric_code, as_at, where_code),
+    )
+
+
+def warm(plan_id: int) -> str:
+    """The task (``goldenthread worker``): compute and keep the assessments the plan's pages open
+    with — the overview's (all data held) and the scorecard's and exceptions' (the plan's default
+    "where"), as at the current quarter — and remove the plan's results of an older state."""
+    plan = m.Plan.objects.filter(pk=plan_id).first()
+    if plan is None:
+        return "no such plan"
+    where = metric.default_where(plan)
+    as_at = default_as_at(plan)
+    assess(plan, as_at=as_at)
+    assess(plan, as_at=as_at, where_code=where.code if where else None)
+    gone = store.tidy(plan)
+    return f"kept {plan.code} as at {as_at.label}; {gone} older results removed"
+
+
+def request_warm(plan: m.Plan) -> None:
+    """Ask the task worker to :func:`warm` the plan once the transaction commits (after a load)."""
+    plan_id = plan.pk
+
+    def send() -> None:
+        from django_q.tasks import async_task
+
+        async_task(WARM_TASK, plan_id, group="warm")
+
+    transaction.on_commit(send)
