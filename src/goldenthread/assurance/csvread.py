@@ -164,9 +164,15 @@ def _shape(text: str) -> tuple[int, int, int]:
     if not text.endswith("\n"):
         ends = np.append(ends, data.size)
     longest = int(np.diff(ends, prepend=-1).max()) - 1
-    commas = np.diff(np.searchsorted(np.flatnonzero(data == ord(",")), ends), prepend=0)
-    same = bool((commas == commas[0]).all())
-    return ends.size, longest, int(commas[0]) + 1 if same else 0
+    commas = np.flatnonzero(data == ord(","))
+    per_line, rest = divmod(commas.size, ends.size)
+    if rest:
+        return ends.size, longest, 0
+    if per_line:  # the commas in order, per_line to a line: each line holds its own if its first
+        laid = commas.reshape(ends.size, per_line)  # comes after the line before ends and its last before it ends
+        if not ((laid[1:, 0] > ends[:-1]).all() and (laid[:, -1] < ends).all()):
+            return ends.size, longest, 0
+    return ends.size, longest, per_line + 1
 
 
 def _days(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
