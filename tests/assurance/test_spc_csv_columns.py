@@ -123,6 +123,10 @@ FILES = {
         points(12, 24, 3, shuffle=False).replace("\n", "\r\n"),
         ["--value", "value", "--date", "month", "--series", "unit"],
     ),
+    "more rows than a write": (
+        points(260, 40, 5, shuffle=False),
+        ["--value", "value", "--date", "month", "--series", "unit"],
+    ),
     "sorted by month": (ae_like(4), ["--value", "attendances", "--date", "period", "--series", "org_code"]),
     "ragged": (
         "m,v,note\n" + "".join(f"2020-{i:02d}-01,{i % 5}{',x' if i % 3 else ''}\n" for i in range(1, 13)),

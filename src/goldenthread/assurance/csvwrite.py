@@ -22,7 +22,7 @@ from goldenthread.assurance.results import SPCTable
 
 POINT_COLUMNS = ["series", "period", "value", "mean", "lpl", "upl", "special_cause_type", "point_type"]
 SUMMARY_COLUMNS = ["series", "variation", "assurance"]
-_CHUNK = 50_000  # rows joined into one write
+_CHUNK = 8192  # rows joined into one write: small enough for its memory to be used again
 _QUOTED = frozenset(',"\r\n')  # what makes the csv module quote a field (QUOTE_MINIMAL)
 
 
@@ -91,9 +91,11 @@ def write(table: SPCTable, names: Sequence[str], out: TextIO, *, summary: bool, 
 
 
 def _joined(pieces: list[_Piece]) -> Iterator[str]:
-    """The rows, a chunk at a time, joined as strings."""
-    for start in range(0, pieces[0].index.size, _CHUNK):
-        columns = [_Piece(p.cells, p.index[start : start + _CHUNK]).rows() for p in pieces]
+    """The rows, a chunk at a time (small enough for the memory to be used again), joined as strings."""
+    cells = [np.array(p.cells, dtype=object) for p in pieces]
+    indexes = [p.index.reshape(-1) for p in pieces]
+    for start in range(0, indexes[0].size, _CHUNK):
+        columns = [c[i[start : start + _CHUNK]].tolist() for c, i in zip(cells, indexes, strict=True)]
         yield "".join(map("".join, zip(*columns, strict=True)))
 
 
