@@ -127,13 +127,14 @@ class _Records:
         if text and not ('"' in text or "\r" in text or "\0" in text):
             lines, longest, width = _shape(text)
             if longest <= csv.field_size_limit():  # else the csv module says the field is too long
-                body = text[:-1] if text.endswith("\n") else text
                 if width:
                     self.width, self.size = width, lines
-                    self.fields = body.replace("\n", ",").split(",")
+                    self.fields = text.replace("\n", ",").split(",")
+                    del self.fields[lines * width :]  # after the last newline: nothing
                 else:
-                    self.records = [line.split(",") if line else [] for line in body.split("\n")]
-                    self.size = len(self.records)
+                    self.records = [line.split(",") if line else [] for line in text.split("\n")]
+                    del self.records[lines:]
+                    self.size = lines
                 return
         self.records = list(csv.reader(io.StringIO(text, newline="")))
         self.size = len(self.records)
