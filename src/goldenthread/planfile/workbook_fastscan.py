@@ -94,8 +94,8 @@ def fast_sheet(data: bytes, part: str, limits: WorkbookLimits) -> _Counter | Non
 
 def _counted(data: bytes, part: str, limits: WorkbookLimits) -> _Counter:
     body = _plain_body(data)
-    if data.count(b"<") > 2 * limits.sheet_elements + 2:
-        raise _NotPlain
+    if data.count(b"<") > 2 * limits.sheet_elements + 2 or data.count(b"<row") > limits.rows:
+        raise _NotPlain  # far over a limit: the exact way refuses it as soon as it is passed
     counter = _Counter(part, limits)  # its expat parser, handlers refusing DTDs and entities
     counter.parser.StartElementHandler = None  # expat in C alone: no Python call per element
     try:
@@ -144,7 +144,7 @@ def _element_starts(array: np.ndarray, body: int, limits: WorkbookLimits) -> np.
     """Where each element starts (its ``<``), within the limits on elements and on a text's length
     (the distance between two starts, as the exact scan measures it); :class:`_NotPlain` for a
     comment, CDATA, DOCTYPE or processing instruction after the declaration (Excel writes none)."""
-    opens = np.flatnonzero(array == ord("<"))
+    opens = np.flatnonzero(array == ord("<")).astype(np.int32 if len(array) < 2**31 - 64 else np.int64)
     opens = opens[opens >= body] if body else opens
     following = array[opens + 1]
     if np.any((following == ord("!")) | (following == ord("?"))):
