@@ -125,9 +125,19 @@ def test_downloads_need_sign_in(client, plan):
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_downloads_are_the_packs(signed_in, tmp_path):
-    response = signed_in.get("/plans/t/reports/board.pdf", {"period": PERIOD})
+    from goldenthread.reports.models import PackBuild
+    from tests.workers import running_worker, shared_database, wait_until
+
+    # the board pack PDF is built by the task worker: its address leads to the build's progress page
+    with shared_database(tmp_path) as url, running_worker(url, tmp_path) as worker:
+        response = signed_in.get("/plans/t/reports/board.pdf", {"period": PERIOD})
+        build = PackBuild.objects.get()
+        assert response.status_code == 302 and response["Location"] == f"/plans/t/reports/builds/{build.pk}/"
+        assert (build.period, build.kind, build.format) == (PERIOD, "board", "pdf")
+        wait_until(lambda: "Ready." in signed_in.get(response["Location"]).content.decode(), 120, "built", worker)
+        response = signed_in.get(f"/plans/t/reports/builds/{build.pk}/download")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="t-board-2017-18-Q4.pdf"'
     assert "2. Exceptions" in pdf_text(response.content, tmp_path)

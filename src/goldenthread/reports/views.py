@@ -3,7 +3,10 @@
 ``/plans/<code>/reports/board.pdf?period=2016/17 Q4`` (also ``.docx`` and ``.html``), the
 directorate pack at ``/plans/<code>/reports/directorate/<unit>.<fmt>`` and the two-page summary
 at ``/plans/<code>/reports/summary.<fmt>``. Without ``?period=`` the pack is for the page's
-"as at" period (``?as_at=``), else the current quarter.
+"as at" period (``?as_at=``), else the current quarter. The board pack PDF is never rendered
+inside the request (it takes seconds to minutes on a large plan): its address starts the build
+by the task worker, or joins the one under way (:func:`goldenthread.reports.jobs.request_build`),
+and leads to the build's progress page, which offers the file when it is ready.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from functools import wraps
 from typing import Protocol
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from goldenthread.access import policy
 from goldenthread.access.decorators import plan_view
@@ -22,6 +26,7 @@ from goldenthread.plans.models import Plan
 from goldenthread.presenters import params
 from goldenthread.presenters.as_at import AsAt
 from goldenthread.presenters.params import period_value
+from goldenthread.reports import jobs
 from goldenthread.reports.board import board_pack
 from goldenthread.reports.directorate import directorate_pack
 from goldenthread.reports.documents import FORMATS, MEDIA_TYPES, render_pack, render_summary
@@ -42,10 +47,11 @@ def asked_period(raw: str, as_at: AsAt, where: str = "in the address") -> Period
     return period_value("period", raw, what="pack's period", where=where) or as_at.period
 
 
-def pack_view(view: Callable[..., tuple[Download, bytes]]) -> Callable[..., HttpResponse]:
+def pack_view(view: Callable[..., tuple[Download, bytes] | HttpResponse]) -> Callable[..., HttpResponse]:
     """The one access check for every pack download — signed in and allowed to read the plan
     (:func:`goldenthread.access.decorators.plan_view`, where roles are enforced) — plus the format and
-    period from the address. The view returns (document, bytes); this makes the download."""
+    period from the address. The view returns (document, bytes), of which this makes the download,
+    or a response of its own."""
 
     @plan_view
     @wraps(view)
@@ -53,7 +59,10 @@ def pack_view(view: Callable[..., tuple[Download, bytes]]) -> Callable[..., Http
         if fmt not in FORMATS:
             raise Http404(f"Packs come as {', '.join(FORMATS)}")
         period = asked_period(params.of(request).raw("period", max_length=PERIOD_TEXT_LENGTH), as_at)
-        document, data = view(request, plan, period, fmt, **kwargs)
+        made = view(request, plan, period, fmt, **kwargs)
+        if isinstance(made, HttpResponse):
+            return made
+        document, data = made
         response = HttpResponse(data, content_type=MEDIA_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="{document.file_stem}.{fmt}"'
         response["Cache-Control"] = "private, no-store"
@@ -63,7 +72,10 @@ def pack_view(view: Callable[..., tuple[Download, bytes]]) -> Callable[..., Http
 
 
 @pack_view
-def board(request: HttpRequest, plan: Plan, period: Period, fmt: str) -> tuple[Pack, bytes]:
+def board(request: HttpRequest, plan: Plan, period: Period, fmt: str) -> tuple[Pack, bytes] | HttpResponse:
+    if fmt == "pdf":  # built by the task worker: start or join the build, and watch it
+        build = jobs.request_build(plan, period, request.user)
+        return redirect("report-build", plan.code, build.pk)
     pack = board_pack(plan, period)
     return pack, render_pack(pack, fmt)
 

@@ -31,7 +31,7 @@ from goldenthread.performance.loading import PAGE, LoadReport, load_table, read_
 from goldenthread.performance.models import LoadBatch
 from goldenthread.performance.template import FREQUENCY_NAMES, template_rows
 from goldenthread.plans.models import Metric, Plan
-from goldenthread.presenters import params
+from goldenthread.presenters import kept, params
 from goldenthread.web.downloads import table_response
 
 PURPOSE = "load performance data"
@@ -133,6 +133,8 @@ def _confirm(request: HttpRequest, plans: list[Plan]) -> HttpResponse:
         staging.release(held)
         return _page(request, plans, form, report=report, status=400)
     staging.done(held, str(report), report.batch.pk if report.batch is not None else None)
+    if report.batch is not None:  # the data changed: the worker works out the plan's pages ahead
+        kept.request_warm(plan)
     return _page(request, plans, form, report=report)
 
 
