@@ -129,6 +129,10 @@ def cmd_data_load(args: argparse.Namespace) -> int:
             print(line, file=sys.stderr)
         print(report, file=sys.stderr)
         return 1
+    if report.batch is not None:  # the data changed: the task worker works out the plan's pages ahead
+        from goldenthread.presenters.kept import request_warm
+
+        request_warm(plan)
     print(report)
     for line in report.preview_lines():
         print(line)
