@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 
 import numpy as np
 import pytest
@@ -18,9 +19,9 @@ from openpyxl import Workbook
 from goldenthread.performance.loading import workbook
 from goldenthread.performance.loading.table import Grid, Table
 from goldenthread.performance.loading.workbook_calamine import NotPlain
-from goldenthread.planfile.workbook_fastscan import fast_sheet
+from goldenthread.planfile.workbook_fastscan import FAST_FROM_BYTES, fast_sheet, scanned_fast
 from goldenthread.planfile.workbook_limits import check_workbook_content
-from goldenthread.planfile.workbook_scan import _Counter
+from goldenthread.planfile.workbook_scan import Scan, _Counter
 from tests import workbooks as wb
 
 
@@ -192,6 +193,9 @@ def test_a_large_workbook_through_the_fast_scan():
     for i in range(3_000):
         sheet.append(["CNT", f"rx{i % 7}", f"2016/17 Q{i % 4 + 1}", i * 0.25 if i % 3 else i])
     content = saved(book)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:  # the sheet is counted the fast way
+        sheet = archive.getinfo("xl/worksheets/sheet1.xml")
+        assert sheet.file_size >= FAST_FROM_BYTES and scanned_fast(archive, sheet, workbook.DATA_LIMITS, Scan())
     assert by_calamine(content)
     table = workbook.read_xlsx(content, "data.xlsx")
     assert len(table) == 3_000 and shown(table) == shown(as_before(content))

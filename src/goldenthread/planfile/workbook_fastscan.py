@@ -42,6 +42,8 @@ ENDS[[ord(c) for c in " \t\r\n/>"]] = True
 DECLARATION = re.compile(rb"<\?xml[^>]*?\?>")
 ENCODING = re.compile(rb"""encoding\s*=\s*["']([^"']*)["']""")
 NAME = re.compile(rb"[^\s/>]+")
+#: a part's root element: the first that is not the declaration, a comment or a DOCTYPE
+ROOT = re.compile(rb"<([A-Za-z_][^\s/>]*)")
 ATTRIBUTE = re.compile(rb"""([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 #: names of the sheet's elements counted with NumPy (the rest, a few, one by one)
 HOT = (b"c", b"row", b"v", b"is", b"t", b"r")
@@ -57,7 +59,7 @@ def scanned_fast(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Workbo
     when it must be streamed the exact way."""
     if not (FAST_FROM_BYTES <= info.file_size and info.filename.lower().endswith(".xml")):
         return False
-    data = _unpacked(archive, info, limits.unpacked_bytes - scan.unpacked)
+    data = _unpacked(archive, info, limits, limits.unpacked_bytes - scan.unpacked)
     counter = None if data is None else fast_sheet(data, info.filename, limits)
     if data is None or counter is None:
         return False
@@ -66,24 +68,31 @@ def scanned_fast(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Workbo
     return True
 
 
-def _unpacked(archive: zipfile.ZipFile, info: zipfile.ZipInfo, room: int) -> bytes | None:
-    """The part's bytes, when they unpack to no more than it declares and than ``room``."""
+def _unpacked(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: WorkbookLimits, room: int) -> bytearray | None:
+    """The part's bytes, when it is a worksheet that unpacks to no more than it declares and than
+    ``room``, with no more rows than the limit (else None, as soon as that is seen, for the exact way)."""
     most = min(info.file_size, room)
-    chunks: list[bytes] = []
-    read = 0
+    data = bytearray()
+    rows = 0
     try:
         with archive.open(info) as stream:
             while chunk := stream.read(CHUNK):
-                read += len(chunk)
-                if read > most:
+                rows += chunk.count(b"<row")
+                if len(data) + len(chunk) > most or rows > limits.rows or (not data and not _worksheet(chunk)):
                     return None
-                chunks.append(chunk)
+                data += chunk
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError, ValueError):
         return None  # the exact way says what is wrong
-    return b"".join(chunks)
+    return data
 
 
-def fast_sheet(data: bytes, part: str, limits: WorkbookLimits) -> _Counter | None:
+def _worksheet(start: bytes) -> bool:
+    """Whether the part whose first bytes are ``start`` is a worksheet (its root element)."""
+    root = ROOT.search(start)
+    return root is not None and root[1].rpartition(b":")[2] == b"worksheet"
+
+
+def fast_sheet(data: bytes | bytearray, part: str, limits: WorkbookLimits) -> _Counter | None:
     """The counter of the worksheet part ``data`` (its size and elements), or None when the part
     must be streamed the exact way (it is not plain, not a worksheet, or something is over a limit)."""
     try:
@@ -92,7 +101,7 @@ def fast_sheet(data: bytes, part: str, limits: WorkbookLimits) -> _Counter | Non
         return None
 
 
-def _counted(data: bytes, part: str, limits: WorkbookLimits) -> _Counter:
+def _counted(data: bytes | bytearray, part: str, limits: WorkbookLimits) -> _Counter:
     body = _plain_body(data)
     if data.count(b"<") > 2 * limits.sheet_elements + 2 or data.count(b"<row") > limits.rows:
         raise _NotPlain  # far over a limit: the exact way refuses it as soon as it is passed
@@ -117,7 +126,10 @@ def _counted(data: bytes, part: str, limits: WorkbookLimits) -> _Counter:
     hot = is_row | is_cell
     for name in HOT[2:]:
         hot |= _named(names, name)
-    _others(data, starts[~hot], counter)
+    others = starts[~hot]
+    if len(others) > limits.sheet_extras:
+        raise _NotPlain  # many formats, rich text runs or formulas: one by one, the exact way
+    _others(data, others, counter)
     if size.rows > limits.rows or size.columns > limits.columns:
         raise _NotPlain
     if limits.cells is not None and size.rows * size.columns > limits.cells:
@@ -125,7 +137,7 @@ def _counted(data: bytes, part: str, limits: WorkbookLimits) -> _Counter:
     return counter
 
 
-def _plain_body(data: bytes) -> int:
+def _plain_body(data: bytes | bytearray) -> int:
     """Where the part's elements start (after its declaration); :class:`_NotPlain` unless it is
     UTF-8 (with no byte order mark)."""
     body = 0
@@ -144,8 +156,9 @@ def _element_starts(array: np.ndarray, body: int, limits: WorkbookLimits) -> np.
     """Where each element starts (its ``<``), within the limits on elements and on a text's length
     (the distance between two starts, as the exact scan measures it); :class:`_NotPlain` for a
     comment, CDATA, DOCTYPE or processing instruction after the declaration (Excel writes none)."""
-    opens = np.flatnonzero(array == ord("<")).astype(np.int32 if len(array) < 2**31 - 64 else np.int64)
-    opens = opens[opens >= body] if body else opens
+    opens: np.ndarray = np.flatnonzero(array == ord("<")).astype(np.int32 if len(array) < 2**31 - 64 else np.int64)
+    if body:
+        opens = opens[opens >= body]
     following = array[opens + 1]
     if np.any((following == ord("!")) | (following == ord("?"))):
         raise _NotPlain  # a comment, CDATA, DOCTYPE or processing instruction
@@ -178,7 +191,7 @@ def _named(names: np.ndarray, name: bytes) -> np.ndarray:
     return named  # type: ignore[no-any-return]
 
 
-def _root_is_worksheet(data: bytes, starts: np.ndarray) -> None:
+def _root_is_worksheet(data: bytes | bytearray, starts: np.ndarray) -> None:
     first = NAME.match(data, int(starts[0]) + 1)
     if first is None or first[0].rpartition(b":")[2] != b"worksheet":
         raise _NotPlain
@@ -239,7 +252,7 @@ def _cells(array: np.ndarray, where: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return row, column
 
 
-def _others(data: bytes, where: np.ndarray, counter: _Counter) -> None:
+def _others(data: bytes | bytearray, where: np.ndarray, counter: _Counter) -> None:
     """The few elements not counted with NumPy, one by one as the exact scan takes them."""
     for start in where.tolist():
         name = NAME.match(data, start + 1)
@@ -254,7 +267,7 @@ def _others(data: bytes, where: np.ndarray, counter: _Counter) -> None:
             counter._extra(local, _attributes(data, name.end()))
 
 
-def _attributes(data: bytes, at: int) -> dict[str, Any]:
+def _attributes(data: bytes | bytearray, at: int) -> dict[str, Any]:
     """The attributes of the element whose name ends at ``at``, as expat gives them (local names)."""
     end = data.index(b">", at)
     tag = data[at:end]
