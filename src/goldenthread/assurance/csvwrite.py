@@ -23,7 +23,7 @@ from goldenthread.assurance.results import SPCTable
 POINT_COLUMNS = ["series", "period", "value", "mean", "lpl", "upl", "special_cause_type", "point_type"]
 SUMMARY_COLUMNS = ["series", "variation", "assurance"]
 _CHUNK = 8192  # rows joined into one write: small enough for its memory to be used again
-_QUOTED = frozenset(',"\r\n')  # what makes the csv module quote a field (QUOTE_MINIMAL)
+_QUOTED = frozenset(',"\r\n')  # a field with none of these the csv module writes as it is
 
 
 @dataclass(frozen=True)
