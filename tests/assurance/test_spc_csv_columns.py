@@ -132,6 +132,18 @@ FILES = {
         "m,v,note\n" + "".join(f"2020-{i:02d}-01,{i % 5}{',x' if i % 3 else ''}\n" for i in range(1, 13)),
         ["--value", "v", "--date", "m"],
     ),
+    "every row short of the header": (
+        "m,v,unit\n" + "".join(f"2020-{i:02d}-01,{i}\n" for i in range(1, 14)),
+        ["--value", "v", "--date", "m", "--series", "unit"],
+    ),
+    "every row longer than the header, blank lines at the end": (
+        "m,v\n" + "".join(f"2020-{i:02d}-01,{i},x,y\n" for i in range(1, 14)) + "\n\n",
+        ["--value", "v", "--date", "m"],
+    ),
+    "a line separator and tabs in cells, negative zero": (
+        "m,v,s\n" + "".join(f"2020-{i:02d}-01,\t{'-0.0' if i % 2 else '0'}\t,a\u2028b\n" for i in range(1, 14)),
+        ["--value", "v", "--date", "m", "--series", "s"],
+    ),
     "one column wide": ("m\n2020-01-01\n2020-02-01\n", ["--value", "m", "--date", "m"]),
     "header only": ("month,rate\n", ["--value", "rate", "--date", "month"]),
     "empty": ("", ["--value", "rate", "--date", "month"]),
