@@ -177,8 +177,7 @@ def _element_starts(array: np.ndarray, body: int, limits: WorkbookLimits) -> np.
 def _names(array: np.ndarray, starts: np.ndarray) -> np.ndarray:
     """Each element's first four bytes of name, a delimiter ending it shown as 0 (so ``c`` is
     ``c\\0??`` and ``row`` is ``row\\0``): enough to tell the hot names, all of three letters or fewer."""
-    padded = np.concatenate((array, np.zeros(4, dtype=np.uint8)))
-    window = padded[starts[:, None] + np.arange(1, 5)]
+    window = array.take(starts[:, None] + np.arange(1, 5), mode="clip")  # (past the end: the last byte, '>')
     window[ENDS[window]] = 0
     return window
 
@@ -223,9 +222,9 @@ def _digits(array: np.ndarray, at: np.ndarray, most: int) -> tuple[np.ndarray, n
     ended = window[np.arange(len(at)), np.minimum(count, most)] == ord('"')
     if not (np.all(count >= 1) and np.all(count <= most) and np.all(ended)):
         raise _NotPlain
-    value = np.zeros(len(at), dtype=np.int64)
-    for k in range(most):
-        value = np.where(k < count, value * 10 + (window[:, k].astype(np.int64) - ord("0")), value)
+    places = count[:, None] - 1 - np.arange(most)  # each digit's place: 0 for units; < 0 past the run
+    worth = np.where(places >= 0, 10 ** np.maximum(places, 0), 0)
+    value = ((window[:, :most].astype(np.int64) - ord("0")) * worth).sum(axis=1)
     return value, at + count
 
 
