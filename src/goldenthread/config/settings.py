@@ -34,7 +34,7 @@ import nhsuk_frontend_jinja
 from goldenthread.access import sso_config
 from goldenthread.accounts import otp_config
 from goldenthread.accounts import sign_in_config as sign_in
-from goldenthread.config import profile
+from goldenthread.config import profile, replicas
 from goldenthread.config.content_policy import content_security_policy
 from goldenthread.config.offline_assets import write_offline_stylesheet
 
@@ -75,6 +75,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
+# PostgreSQL read replicas (GOLDENTHREAD_REPLICA_URLS, comma-separated database URLs): safe requests
+# read from one, writes and the reads after a write go to the primary; with none, everything goes
+# to the one database (config/replicas.py, docs/scaling.md).
+REPLICA_DATABASES = replicas.databases(replicas.urls(os.environ))
+DATABASES |= REPLICA_DATABASES
+GOLDENTHREAD_REPLICAS = list(REPLICA_DATABASES)
+DATABASE_ROUTERS = ["goldenthread.config.replicas.ReplicaRouter"] if GOLDENTHREAD_REPLICAS else []
+GOLDENTHREAD_REPLICA_PIN_SECONDS = int(os.environ.get("GOLDENTHREAD_REPLICA_PIN_SECONDS", "30"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -98,6 +106,8 @@ INSTALLED_APPS = [
     "django_q",  # the task queue and its schedule (goldenthread worker)
     "goldenthread.notices",  # e-mails on the cycle's events and reminders, sent by the worker
     "goldenthread.reports",  # packs built in the background (PackBuild)
+    "goldenthread.storage",  # files held in the database: uploads awaiting confirmation, built packs
+    "goldenthread.pagecache",  # assessments kept for the pages, shared by every server (presenters.kept)
 ]
 
 MIDDLEWARE = [
@@ -119,6 +129,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # the lock-out page (last, so it sees the sign-in's outcome)
 ]
+
+if GOLDENTHREAD_REPLICAS:  # each request's replica, chosen before anything reads (config/replicas.py)
+    MIDDLEWARE.insert(1, "goldenthread.config.replicas.ReplicaMiddleware")
 
 ROOT_URLCONF = "goldenthread.config.urls"
 WSGI_APPLICATION = "goldenthread.config.wsgi.application"
@@ -197,6 +210,14 @@ STATICFILES_DIRS.insert(
     ("nhsuk", write_offline_stylesheet(NHSUK_FRONTEND_DIR, VAR_DIR / "assets" / "nhsuk", STATIC_URL + "nhsuk/assets/")),
 )
 WHITENOISE_USE_FINDERS = True
+# Files one machine writes and another hands over (board packs built by the worker): in the
+# database by default, shared by every web server and worker with no other service (issue 17;
+# docs/scaling.md); GOLDENTHREAD_PACK_STORAGE names another storage class, e.g. an object store's.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "packs": {"BACKEND": os.environ.get("GOLDENTHREAD_PACK_STORAGE", "goldenthread.storage.files.DatabaseStorage")},
+}
 WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True
