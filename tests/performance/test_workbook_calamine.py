@@ -18,7 +18,7 @@ from openpyxl import Workbook
 
 from goldenthread.performance.loading import workbook
 from goldenthread.performance.loading.table import Grid, Table
-from goldenthread.performance.loading.workbook_calamine import NotPlain
+from goldenthread.performance.loading.workbook_calamine import DATE_FORMATS, NotPlain
 from goldenthread.planfile.workbook_fastscan import FAST_FROM_BYTES, fast_sheet, scanned_fast
 from goldenthread.planfile.workbook_limits import check_workbook_content
 from goldenthread.planfile.workbook_scan import Scan, _Counter
@@ -105,6 +105,33 @@ def dates_book() -> bytes:
     sheet.append(["CNT", "rx1", dt.time(9, 15), 3])
     sheet.append(["CNT", "rx1", dt.timedelta(hours=30), 4])
     return saved(book)
+
+
+def dated_book(code: str, epoch: dt.datetime) -> bytes:
+    """Dates, date-times, fractions of a day and early serials in the format ``code``."""
+    book = Workbook()
+    book.epoch = epoch
+    sheet = book.active
+    sheet.append(["metric", "org_unit", "period", "value"])
+    values = [dt.date(2016, 4, 1), dt.datetime(2017, 3, 31, 0, 0), dt.datetime(2016, 5, 1, 13, 30, 15), 42461.5]
+    for value in [*values, 0.25, 1, 59, 61, 45000]:
+        sheet.append(["CNT", "rx1", value, 7])
+        sheet.cell(sheet.max_row, 3).number_format = code
+    return saved(book)
+
+
+@pytest.mark.parametrize("epoch", [dt.datetime(1899, 12, 30), dt.datetime(1904, 1, 1)], ids=["1900", "1904"])
+@pytest.mark.parametrize("code", sorted(DATE_FORMATS))
+def test_dates_in_the_formats_both_read_alike(code, epoch):
+    content = dated_book(code, epoch)
+    assert shown(workbook.read_xlsx(content, "data.xlsx")) == shown(as_before(content))
+    assert by_calamine(content)
+
+
+def test_a_date_format_not_known_to_agree_is_read_by_openpyxl():
+    content = dated_book("[$-809]dd mmmm yyyy;@", dt.datetime(1899, 12, 30))
+    assert shown(workbook.read_xlsx(content, "data.xlsx")) == shown(as_before(content))
+    assert not by_calamine(content)
 
 
 def hidden_first_book() -> bytes:

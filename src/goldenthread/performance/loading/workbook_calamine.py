@@ -1,17 +1,17 @@
-"""Reading a checked data workbook's sheet with python-calamine (Rust), about twenty times faster
+"""Reading a checked data workbook's sheet with python-calamine (Rust), about ten times faster
 than openpyxl — giving exactly the text cells openpyxl's reading gives, or giving way to it.
 
 calamine reads each cell's *cached* value: a formula cell would give the value Excel last worked
 out (or nothing, when the file holds none) instead of its formula, and a few values are turned
-into text differently from openpyxl (error cells, ``_x000D_`` escapes, dates by calamine's own
-rule of which formats are dates, integers past 15 digits as floats). So calamine reads a sheet
-only when none of that can arise — :func:`plain` looks at the raw parts, which the workbook scan
-has already checked and bounded: no formula (``<f>``), no error or ISO date cell, no ``_xHHHH_``
-escape, and no cell style openpyxl reads as a date, time or duration — and every value it gives
-is text, a boolean or a float that turns into the same text as openpyxl's. Otherwise
-:class:`NotPlain` is raised and the caller reads the sheet with openpyxl as before, so formula
-cells still give their formula text (which fails the number check in a number column: the
-loader's policy that formulas are never worked out, nor their cached values trusted).
+into text differently from openpyxl (error cells, ``_x000D_`` escapes, integers past 15 digits as
+floats, dates by calamine's own rule of which formats are dates). So calamine reads a sheet only
+when none of that can arise — :func:`plain` looks at the raw parts, which the workbook scan has
+already checked and bounded: no formula (``<f>``), no error or ISO date cell, no ``_xHHHH_``
+escape, no duration style, every date style one of :data:`DATE_FORMATS` that both read alike — and
+every value it gives is text, a boolean, a float or a date that turns into the same text as
+openpyxl's. Otherwise :class:`NotPlain` is raised and the caller reads the sheet with openpyxl as
+before, so formula cells still give their formula text (which fails the number check in a number
+column: the loader's policy that formulas are never worked out, nor their cached values trusted).
 """
 
 from __future__ import annotations
@@ -22,9 +22,11 @@ import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from datetime import date, datetime, time
+from typing import Any, cast
 
 from goldenthread.planfile.workbook_limits import SheetEntry
+from goldenthread.planfile.workbook_read import cell_text
 
 __all__ = ["NotPlain", "plain", "sheet_rows", "worksheet_kinds"]
 
@@ -42,6 +44,35 @@ NOT_PLAIN_SHEET = (
 ESCAPE = re.compile(rb"_x[0-9A-Fa-f]{4}_")
 #: openpyxl turns an integer-valued number past this into an int; calamine into a float
 EXACT = 1e15
+#: the date formats calamine and openpyxl read alike (tests/performance/test_workbook_calamine.py
+#: compares them on dates, date-times, fractions of a day, early serials and the 1904 epoch)
+DATE_FORMATS = frozenset(
+    {
+        "mm-dd-yy",
+        "d-mmm-yy",
+        "d-mmm",
+        "mmm-yy",
+        "m/d/yy h:mm",
+        "yyyy-mm-dd",
+        "yyyy-mm-dd h:mm:ss",
+        "dd/mm/yyyy",
+        "d/m/yyyy",
+        "dd/mm/yy",
+        "mmm yyyy",
+        "mmmm yyyy",
+        "yyyy-mm",
+        "dd-mmm-yy",
+        "dd-mmm-yyyy",
+        "d mmmm yyyy",
+        "yyyy/mm/dd",
+        "mm/dd/yyyy",
+        "m/d/yyyy",
+    }
+)
+#: a format that is no date to openpyxl but has one of these letters might be one to calamine
+DATE_LETTERS = re.compile(r"[dmyhsDMYHS]")
+#: the first number of a workbook's own formats (below it, Excel's built-in ones)
+CUSTOM = 164
 
 
 class NotPlain(Exception):
@@ -51,8 +82,7 @@ class NotPlain(Exception):
 def plain(archive: zipfile.ZipFile, sheets: Sequence[SheetEntry], read: SheetEntry) -> None:
     """Raise :class:`NotPlain` unless calamine reads the sheet ``read`` as openpyxl would. The
     workbook has passed the scan: every part is well-formed and within the limits."""
-    if _has_dates(archive):
-        raise NotPlain("a cell style reads as a date, time or duration")
+    _dates_agree(archive)
     others = {sheet.part for sheet in sheets if sheet is not read}
     for info in archive.infolist():
         name = info.filename
@@ -67,13 +97,16 @@ def _holds(part: bytes, sign: bytes | re.Pattern[bytes]) -> bool:
     return sign in part if isinstance(sign, bytes) else sign.search(part) is not None
 
 
-def _has_dates(archive: zipfile.ZipFile) -> bool:
-    """Whether openpyxl would read any cell style as a date, time or duration (it reads the
+def _dates_agree(archive: zipfile.ZipFile) -> None:
+    """Raise :class:`NotPlain` unless calamine tells the dates as openpyxl does: every cell style
+    openpyxl reads as a date has one of the :data:`DATE_FORMATS` both read alike, none is a
+    duration, and every other style's format has no letter of a date in it (openpyxl reads the
     styles from this one part, whatever the workbook's relationships say)."""
     try:
         source = archive.read("xl/styles.xml")
     except KeyError:
-        return False
+        return
+    from openpyxl.styles.numbers import builtin_format_code
     from openpyxl.styles.stylesheet import Stylesheet
     from openpyxl.xml.functions import fromstring
 
@@ -81,7 +114,15 @@ def _has_dates(archive: zipfile.ZipFile) -> bool:
         stylesheet = Stylesheet.from_tree(fromstring(source))
     except Exception as exc:  # openpyxl will refuse it the same way, with its own message
         raise NotPlain("its styles cannot be read") from exc
-    return bool(stylesheet.date_formats or stylesheet.timedelta_formats)
+    if stylesheet.timedelta_formats:
+        raise NotPlain("a cell style reads as a duration")
+    for index, style in enumerate(stylesheet.cell_styles):
+        number = style.numFmtId
+        code = builtin_format_code(number) if number < CUSTOM else stylesheet.number_formats[number - CUSTOM]
+        if (code in DATE_FORMATS) != (index in stylesheet.date_formats) or (
+            index not in stylesheet.date_formats and DATE_LETTERS.search(code or "")
+        ):
+            raise NotPlain(f"the number format {code!r}: calamine may tell its dates otherwise")
 
 
 def worksheet_kinds(content: bytes, sheets: Sequence[SheetEntry]) -> list[bool]:
@@ -124,15 +165,20 @@ def _opened(content: bytes) -> Iterator[Any]:
 
 def _text(value: object) -> str:
     """A value that is not text, as openpyxl's reading would give it; :class:`NotPlain` for one
-    that cannot be (a date, a time, an integer past 15 digits that openpyxl keeps exactly)."""
-    if type(value) is float:
-        if value.is_integer() and abs(value) < EXACT:
-            return str(int(value))
-        if value.is_integer() or not math.isfinite(value):
-            raise NotPlain(f"a number calamine cannot give exactly: {value!r}")
-        return repr(value)
-    if type(value) is bool:
+    that cannot be (an integer past 15 digits that openpyxl keeps exactly, a duration, a time to
+    a fraction of a second)."""
+    kind = type(value)
+    if kind is float:
+        number = cast(float, value)
+        if number.is_integer() and abs(number) < EXACT:
+            return str(int(number))
+        if number.is_integer() or not math.isfinite(number):
+            raise NotPlain(f"a number calamine cannot give exactly: {number!r}")
+        return repr(number)
+    if kind is bool:
         return "TRUE" if value else "FALSE"
-    if type(value) is int:
+    if kind is int:
         return str(value)
-    raise NotPlain(f"a {type(value).__name__} value")
+    if kind in (datetime, date, time) and getattr(value, "microsecond", 0) == 0:
+        return cell_text(value)
+    raise NotPlain(f"a {kind.__name__} value")
