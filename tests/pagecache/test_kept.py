@@ -157,5 +157,25 @@ def test_each_plan_reads_its_own_and_only_those_who_may(board, plan, client):
 
 def test_the_warm_task_keeps_the_pages_default_assessments(board, plan):
     assert kept.warm(plan.pk).startswith("kept t as at")
-    assert Kept.objects.filter(plan=plan, what="assessment").count() == 2  # all data held, and England's
+    assert Kept.objects.filter(plan=plan, what="assessment").count() == 1  # England's
+    assert Kept.objects.filter(plan=plan, what="overview").count() == 1  # all data held, and the quality check
     assert kept.warm(0) == "no such plan"
+    # the pages that open with them read them: no figure worked out, nothing stored
+    for url in ("/plans/t/", "/plans/t/scorecard/"):
+        with CaptureQueriesContext(connection) as read:
+            words(board.get(url))
+        assert observation_reads(read.captured_queries) == [], url
+        assert not any(q["sql"].startswith("INSERT") for q in read.captured_queries), url
+
+
+def test_the_overview_keeps_its_quality_check_with_the_assessment(board, plan):
+    def findings(page: str) -> int:
+        return int(re.search(r"Plan quality check: (\d+) things", page).group(1))
+
+    first = words(board.get("/plans/t/?as_at=2018/19 Q1"))
+    with CaptureQueriesContext(connection) as again:
+        assert words(board.get("/plans/t/?as_at=2018/19 Q1")) == first
+    assert not any("plans_risk" in q["sql"] for q in again.captured_queries)  # the plan is not exported again
+    extra = "  - {code: S3, level: s, title: Unowned, parent: P1}\nactivities:"  # no metric, no owner
+    load_plan(validate_text(PLAN_WITH_DATA.replace("activities:", extra, 1)).plan)
+    assert findings(words(board.get("/plans/t/?as_at=2018/19 Q1"))) > findings(first)

@@ -45,4 +45,4 @@ def test_the_worker_keeps_the_assessments_after_a_data_load(tmp_path):
     with shared_database(tmp_path) as url, running_worker(url, tmp_path) as worker:
         assert main(["data", "load", str(data), "--plan", "t"]) == 0
         wait_until(lambda: Kept.objects.filter(plan=plan).count() == 2, 120, "the assessments are kept", worker)
-        assert set(Kept.objects.filter(plan=plan).values_list("what", flat=True)) == {"assessment"}
+        assert set(Kept.objects.filter(plan=plan).values_list("what", flat=True)) == {"assessment", "overview"}

@@ -15,9 +15,9 @@ from goldenthread.planfile.periods import Period, period_name
 from goldenthread.plans import models as m
 from goldenthread.presenters import icons
 from goldenthread.presenters.exceptions import ExceptionGroup, ExceptionItem, Exceptions, exceptions, objective_links
+from goldenthread.presenters.kept import assess
 from goldenthread.presenters.metric import default_where
 from goldenthread.presenters.plan_version import assessment_version_line
-from goldenthread.presenters.kept import assess
 from goldenthread.presenters.values import format_target, format_value
 from goldenthread.presenters.verdict import Verdict, verdicts
 

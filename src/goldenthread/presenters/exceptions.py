@@ -15,10 +15,10 @@ from goldenthread.performance.assessment import MetricAssessment, PlanAssessment
 from goldenthread.performance.definitions import Definitions
 from goldenthread.planfile.periods import Period, period_name
 from goldenthread.plans import models as m
+from goldenthread.presenters.kept import assess
 from goldenthread.presenters.metric import default_where
 from goldenthread.presenters.paging import Pager
 from goldenthread.presenters.plan_version import assessment_version_line
-from goldenthread.presenters.kept import assess
 from goldenthread.presenters.reported import plan_reports
 from goldenthread.presenters.values import format_target, format_value
 

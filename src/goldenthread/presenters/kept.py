@@ -18,8 +18,14 @@ from goldenthread.performance.assessment import PlanAssessment, default_as_at
 from goldenthread.planfile.periods import Period
 from goldenthread.plans import models as m
 from goldenthread.presenters import metric, reported
+from goldenthread.presenters.plan import quality_check
 
 WARM_TASK = "goldenthread.presenters.kept.warm"
+
+
+def _statuses(reports: reported.PlanReports) -> list[tuple[int, str]]:
+    """The activity statuses the approved updates give, which the assessment judges by."""
+    return sorted((pk, r.status) for pk, r in reports.activities.items() if r.period)
 
 
 def assess(
@@ -30,10 +36,25 @@ def assess(
     already named by the plan's state and the period) and the activity statuses in force."""
     as_at = as_at or default_as_at(plan)
     reports = reports or reported.plan_reports(plan, as_at.end)
-    statuses = sorted((pk, r.status) for pk, r in reports.activities.items() if r.period)
     named = {k: v for k, v in sorted(options.items()) if k != "definitions"}
-    text = repr((as_at, named, statuses))
+    text = repr((as_at, named, _statuses(reports)))
     return store.kept(plan, "assessment", text, lambda: reported.assess(plan, as_at=as_at, reports=reports, **options))
+
+
+def overview(
+    plan: m.Plan, *, as_at: Period, reports: reported.PlanReports | None, quality: bool, **options
+) -> tuple[PlanAssessment, list[tuple[str, str, list]]]:
+    """The plan overview's assessment (as :func:`assess`, of all data held) and, when ``quality``,
+    the plan quality check's findings (a function of the plan alone: on a plan of a thousand org
+    units, reading it to check it takes longer than the rest of the page), kept together."""
+    reports = reports or reported.plan_reports(plan, as_at.end)
+    text = repr((as_at, _statuses(reports), quality))
+
+    def compute() -> tuple[PlanAssessment, list[tuple[str, str, list]]]:
+        assessment = reported.assess(plan, as_at=as_at, reports=reports, **options)
+        return assessment, quality_check(plan) if quality else []
+
+    return store.kept(plan, "overview", text, compute)
 
 
 def metric_page(plan: m.Plan, metric_code: str, as_at: Period, where_code: str | None) -> metric.MetricPage | None:
@@ -49,14 +70,15 @@ def metric_page(plan: m.Plan, metric_code: str, as_at: Period, where_code: str |
 
 def warm(plan_id: int) -> str:
     """The task (``goldenthread worker``): compute and keep the assessments the plan's pages open
-    with — the overview's (all data held) and the scorecard's and exceptions' (the plan's default
-    "where"), as at the current quarter — and remove the plan's results of an older state."""
+    with — the overview's (all data held, with the quality check the plan's readers see) and the
+    scorecard's and exceptions' (the plan's default "where"), as at the current quarter — and
+    remove the plan's results of an older state."""
     plan = m.Plan.objects.filter(pk=plan_id).first()
     if plan is None:
         return "no such plan"
     where = metric.default_where(plan)
     as_at = default_as_at(plan)
-    assess(plan, as_at=as_at)
+    overview(plan, as_at=as_at, reports=None, quality=True)
     assess(plan, as_at=as_at, where_code=where.code if where else None)
     gone = store.tidy(plan)
     return f"kept {plan.code} as at {as_at.label}; {gone} older results removed"

@@ -306,6 +306,11 @@ def _objective_tree(
     return roots
 
 
+def quality_check(plan: m.Plan) -> list[tuple[str, str, list]]:
+    """The plan quality check's findings, grouped as the overview lists them."""
+    return grouped(check_plan(export_plan(plan)))
+
+
 def plan_page(
     plan: m.Plan,
     statuses: dict | None = None,
@@ -335,7 +340,7 @@ def plan_page(
     page = PlanPage(
         plan=plan,
         budgets=budget_tables(plan),
-        quality=grouped(check_plan(export_plan(plan))) if quality else [],
+        quality=quality_check(plan) if quality else [],
         levels=levels,
         org_units=[
             {"code": u.code, "name": u.name, "kind": u.get_kind_display(), "parent": u.parent.name if u.parent else ""}

@@ -19,8 +19,8 @@ from goldenthread.performance.definitions import Definitions
 from goldenthread.planfile.periods import Period
 from goldenthread.plans import models as m
 from goldenthread.presenters import assurance as ap
-from goldenthread.presenters.metric import default_where
 from goldenthread.presenters.kept import assess
+from goldenthread.presenters.metric import default_where
 from goldenthread.presenters.reported import current_period_label
 from goldenthread.presenters.unit_updates import open_actions, unit_updates
 from goldenthread.progress import Progress, quiet

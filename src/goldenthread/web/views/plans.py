@@ -52,12 +52,14 @@ def plan_detail(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
         plan,
         on=as_at.date,
         definitions=definitions,
-        quality=editing is None,
+        quality=False,  # kept with the assessment, below
         page_number=page_number(asked),  # a large plan's objectives a page at a time
         query=asked.query,
         objective="" if asked.raw("page") else asked.code("objective"),  # or the page holding it
     )
-    assessment = kept.assess(plan, as_at=as_at.period, reports=page.reports, definitions=definitions)
+    assessment, page.quality = kept.overview(
+        plan, as_at=as_at.period, reports=page.reports, quality=editing is None, definitions=definitions
+    )
     return _plan_page(
         request,
         "web/plan.html",
