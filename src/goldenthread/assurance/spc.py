@@ -310,7 +310,7 @@ def _judge_points(
 # Warnings: (series code, message) pairs, gathered per series
 # --------------------------------------------------------------------------
 def _short_group_warnings(c: np.ndarray, short: np.ndarray, threshold: int) -> Iterator[tuple[int, str]]:
-    for s in np.unique(c[short]).tolist():
+    for s in np.flatnonzero(np.bincount(c[short])).tolist():  # the series, in order
         yield s, SHORT_GROUP_WARNING.format(threshold=threshold)
 
 
