@@ -129,7 +129,12 @@ def cmd_data_load(args: argparse.Namespace) -> int:
             print(line, file=sys.stderr)
         print(report, file=sys.stderr)
         return 1
-    if report.batch is not None:  # the data changed: the task worker works out the plan's pages ahead
+    return _loaded(report, plan)
+
+
+def _loaded(report, plan) -> int:
+    """Say what was loaded; when the data changed, the task worker works out the plan's pages ahead."""
+    if report.batch is not None:
         from goldenthread.presenters.kept import request_warm
 
         request_warm(plan)
