@@ -30,6 +30,8 @@ from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
+import django
+import numpy
 from django.db import connection
 from django.utils import timezone
 
@@ -46,9 +48,10 @@ LIMIT = 1000
 
 @cache
 def code_digest() -> str:
-    """A digest of the package's Python source: results computed by other code are never read."""
+    """A digest of the package's Python source and the versions of the libraries whose objects a
+    result holds (Django's models, NumPy's arrays): results computed by other code are never read."""
     root = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(f"django {django.get_version()} numpy {numpy.__version__}".encode())
     for path in sorted(root.rglob("*.py")):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
