@@ -2,7 +2,7 @@
 own code path (read CSV, check every row, compare with the data held, write), into a throwaway
 SQLite database — or the database DATABASE_URL names, when BENCH_DATABASE_URL is set.
 
-Run with:  .venv/bin/python bench/load.py [ROWS]
+Run with:  .venv/bin/python bench/load.py [--rows ROWS]   (ROWS also as the only argument)
 
 The generated plan has one monthly percentage metric; the rows are 2,000 providers (created by
 the load, as --add-units provider does) × 50 months × 10 breakdown values, with numerator and
@@ -12,16 +12,16 @@ file (nothing changes, nothing written) and a load revising 10% of the rows are 
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+ROWS = 1_000_000
 UNITS, MONTHS = 2_000, 50
 SEED = 20160401
 
@@ -71,14 +71,18 @@ def write_file(path: Path, rows: int, seed: int, revise: float = 0.0) -> None:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("count", nargs="?", type=int, help="rows to load (as --rows)")
+    parser.add_argument("--rows", type=int, default=ROWS, help=f"rows to load (default {ROWS:,})")
+    args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="goldenthread-bench-"))
     try:
-        run(folder)
+        run(folder, args.count or args.rows)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def run(folder: Path) -> None:
+def run(folder: Path, rows: int) -> None:
     os.environ["GOLDENTHREAD_VAR"] = str(folder)
     os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder / 'bench.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "goldenthread.config.settings")
@@ -97,9 +101,9 @@ def run(folder: Path) -> None:
     plan = Plan.objects.get(code="bench")
     data = folder / "rows.csv"
     revised = folder / "revised.csv"
-    write_file(data, ROWS, SEED)
-    write_file(revised, ROWS, SEED, revise=0.1)
-    print(f"{ROWS:,} rows ({data.stat().st_size / 1e6:.0f} MB CSV) into {os.environ['DATABASE_URL'].split('://')[0]}")
+    write_file(data, rows, SEED)
+    write_file(revised, rows, SEED, revise=0.1)
+    print(f"{rows:,} rows ({data.stat().st_size / 1e6:.0f} MB CSV) into {os.environ['DATABASE_URL'].split('://')[0]}")
 
     def timed(label: str, path: Path) -> None:
         started = time.perf_counter()

@@ -227,7 +227,7 @@ def _check_status_and_source(
     given = column("status")
     status = per_distinct(given, str.lower) if "status" in column.fields else column.empty
     problems.add(
-        ~np.isin(status, ("", *STATUSES)),
+        per_distinct(status, lambda s: s not in ("", *STATUSES), bool),
         "status",
         lambda i: f"{quoted(given[i])} is not a status; use provisional or final (empty means final)",
     )
@@ -253,20 +253,22 @@ def _has_separator(text: str) -> str:
 
 def _breakdowns(table: Table, fields: dict[str, int], problems: Problems) -> np.ndarray:
     """Each row's canonical breakdown: "dim=value;dim2=value", sorted by dimension, blanks left out."""
+    import pandas as pd
+
     n = len(table)
-    out = np.full(n, "", dtype=object)
+    # each row's breakdown as a number into the distinct texts, joined a dimension at a time
+    codes, texts = np.zeros(n, dtype=np.int64), [""]
     dimensions = sorted((f[len(BREAKDOWN) :], j) for f, j in fields.items() if f.startswith(BREAKDOWN))
     for dimension, j in dimensions:
-        values = np.asarray(table.cells[j], dtype=object) if n else out
-        bad = per_distinct(values, lambda x: "=" in x or ";" in x, bool)
-        problems.add(
-            bad,
-            BREAKDOWN + dimension,
-            cell_message(_has_separator, values),
-        )
-        piece = np.where(values != "", np.char.add(f"{dimension}=", values.astype(str)), "").astype(object)
-        joined = np.where((out != "") & (piece != ""), out + ";" + piece, out + piece)
-        out = joined.astype(object)
+        values = np.asarray(table.cells[j], dtype=object)
+        value_codes, distinct = pd.factorize(values)
+        bad = np.array([("=" in x or ";" in x) for x in distinct], dtype=bool)
+        problems.add(bad[value_codes], BREAKDOWN + dimension, cell_message(_has_separator, values))
+        pieces = [f"{dimension}={x}" if x else "" for x in distinct]
+        width = max(len(pieces), 1)
+        codes, pairs = pd.factorize(codes * width + value_codes)
+        texts = [";".join(t for t in (texts[p // width], pieces[p % width]) if t) for p in pairs.tolist()]
+    out = np.array(texts, dtype=object)[codes]
     if dimensions:
         limit = _text_length("breakdown")
         lengths = per_distinct(out, len, np.int64)
@@ -294,7 +296,11 @@ def _check_keys_once(
     keyed = (metric_id >= 0) & (period != NO_DAY) & (unit_text != "") & ((unit_id >= 0) | adding_units)
     if not n or not keyed.any():
         return
-    unit_key = np.where(unit_id >= 0, unit_id.astype(str), np.char.add("+", unit_text.astype(str)))
+    # a unit to add is keyed by its code as written, numbered below every unit's id
+    unit_key = np.where(unit_id >= 0, unit_id, -2 - pd.factorize(unit_text)[0])
+    key = _one_key([metric_id, unit_key, pd.factorize(breakdown)[0], period], keyed)
+    if key is not None and not pd.Series(key).duplicated().any():
+        return
     frame = pd.DataFrame({"m": metric_id, "u": unit_key, "b": breakdown, "p": period, "line": problems.lines})[keyed]
     duplicate = frame.duplicated(["m", "u", "b", "p"], keep="first")
     if not duplicate.any():
@@ -312,3 +318,19 @@ def _check_keys_once(
             "appears once in a file, so keep one of the two rows"
         ),
     )
+
+
+def _one_key(parts: list[np.ndarray], keep: np.ndarray) -> np.ndarray | None:
+    """The rows ``keep`` picks, each keyed by one integer made of ``parts`` (each numbered densely
+    first), or None when the numbers would not fit in 64 bits."""
+    import pandas as pd
+
+    key = np.zeros(int(keep.sum()), dtype=np.int64)
+    room = 1
+    for part in parts:
+        codes, distinct = pd.factorize(part[keep])
+        room *= max(len(distinct), 1)
+        if room >= 2**62:
+            return None
+        key = key * max(len(distinct), 1) + codes
+    return key

@@ -128,7 +128,10 @@ def _fast(text: str, first: str, delimiter: str, name: str) -> Table | None:
     lines_in_text = text.count("\n") + (0 if text.endswith("\n") else 1)
     if frame.shape[1] != len(header) or lines_in_text != len(frame) + 1:
         return None
-    cells = [frame.iloc[:, j].str.strip().to_numpy(dtype=object) for j in range(len(header))]
+    if _may_need_strip(text, delimiter):
+        cells = [frame.iloc[:, j].str.strip().to_numpy(dtype=object) for j in range(len(header))]
+    else:  # no cell starts or ends with a space: stripping a million cells would change none
+        cells = [frame.iloc[:, j].to_numpy(dtype=object) for j in range(len(header))]
     lines = np.arange(2, len(frame) + 2, dtype=np.int64)
     blank = np.ones(len(frame), dtype=bool)
     for column in cells:
@@ -138,6 +141,41 @@ def _fast(text: str, first: str, delimiter: str, name: str) -> Table | None:
         cells = [column[keep] for column in cells]
         lines = lines[keep]
     return Table(name, header, list(cells), lines)
+
+
+#: the characters ``str.strip()`` removes (``str.isspace``) beyond ASCII
+_WIDE_SPACE = re.compile("[\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+#: the ASCII ones, as a table over bytes
+_ASCII_SPACE = np.zeros(256, dtype=bool)
+_ASCII_SPACE[list(b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f ")] = True
+_LINE_BREAK = np.array([10], dtype=np.uint8)
+
+
+def _may_need_strip(text: str, delimiter: str) -> bool:
+    """Whether any cell could start or end with white space (False only when none does): a space
+    next to a separator, a line's start or end or a quote, or any white space beyond ASCII.
+
+    Worked out over the bytes (in UTF-8 no byte of a longer character is ASCII): a clean file has
+    no space but its line breaks and separators, found in one pass; otherwise only the bytes
+    around its spaces and quotes are looked at. So a file of a million rows skips stripping each
+    of its cells one by one.
+    """
+    if not text.isascii() and _WIDE_SPACE.search(text):
+        return True
+    raw = text.encode("utf-8", "surrogatepass")
+    separator, quote = ord(delimiter), ord('"')
+    inner = _ASCII_SPACE.copy()
+    inner[[10, 13, separator]] = False  # line breaks (CR only before LF here) and the separator
+    if b'"' not in raw and not raw.translate(None, bytes(np.flatnonzero(~inner).tolist())):
+        return False
+    data = np.frombuffer(raw, dtype=np.uint8)
+    padded = np.concatenate([_LINE_BREAK, data, _LINE_BREAK])  # a line break before the first byte and after the last
+    at = np.flatnonzero(inner[data]) + 1
+    edges = np.array([separator, 10, 13, quote], dtype=np.uint8)
+    if np.isin(padded[at - 1], edges).any() or np.isin(padded[at + 1], edges).any():
+        return True
+    at = np.flatnonzero(data == quote) + 1
+    return bool(_ASCII_SPACE[padded[at - 1]].any() or _ASCII_SPACE[padded[at + 1]].any())
 
 
 @cache

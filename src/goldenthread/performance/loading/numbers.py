@@ -45,6 +45,20 @@ class RowMetrics:
         return cls(pick(pk, -1, np.int64), pick(code, ""), pick(unit, ""), pick(frequency, ""), scale(low), scale(high))
 
 
+def _floats(texts: np.ndarray) -> np.ndarray:
+    """The cells as floats, NaN where not numbers (pandas' ``to_numeric``), each distinct cell
+    read once when cells repeat (counts often do): the same set of cells, so the same numbers."""
+    import pandas as pd
+
+    def numeric(cells: np.ndarray) -> np.ndarray:
+        return pd.to_numeric(pd.Series(cells, dtype=object), errors="coerce").to_numpy(dtype=float, copy=True)
+
+    codes, distinct = pd.factorize(texts)
+    if 2 * len(distinct) > len(texts):
+        return numeric(texts)
+    return numeric(np.asarray(distinct, dtype=object))[codes]
+
+
 def _too_large(text: str) -> str:
     return f"{quoted(text)} {size_problem(text)}"
 
@@ -54,7 +68,6 @@ def check_numbers(
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """The number columns as written (``texts``, empty text for fields the file does not give) and
     as floats (NaN where empty or wrong), each cell checked; ``given`` the fields the file gives."""
-    import pandas as pd
 
     n = len(problems.lines)
     numbers: dict[str, np.ndarray] = {}
@@ -62,7 +75,7 @@ def check_numbers(
         if f not in given:
             numbers[f] = np.full(n, np.nan)
             continue
-        values = pd.to_numeric(pd.Series(texts[f], dtype=object), errors="coerce").to_numpy(dtype=float, copy=True)
+        values = _floats(texts[f])
         ok = np.isfinite(values)
         problems.add((texts[f] != "") & ~ok, f, cell_message(not_a_number, texts[f]))
         huge = too_large(values, texts[f])

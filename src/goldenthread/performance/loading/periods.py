@@ -52,7 +52,7 @@ def period_starts(text: np.ndarray, frequency: np.ndarray, metric: np.ndarray, p
     )
     if not n:
         return np.full(n, NO_DAY, dtype=np.int64)
-    freq_codes, freq_uniques = pd.factorize(frequency.astype(str))
+    freq_codes, freq_uniques = pd.factorize(np.asarray(frequency, dtype=object))
     pair = p_codes.astype(np.int64) * (len(freq_uniques) + 1) + freq_codes
     pairs, first = np.unique(pair, return_index=True)
     starts = np.full(pairs.size, NO_DAY, dtype=np.int64)

@@ -14,27 +14,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
-from itertools import islice, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from goldenthread.performance.loading.checking import CheckedRows
-from goldenthread.performance.loading.periods import day, days
+from goldenthread.performance.loading.held import Held, held_texts, read_held
 from goldenthread.performance.loading.preview import summarise
 from goldenthread.performance.loading.reading import Table
 from goldenthread.performance.loading.report import LoadReport, Progress
+from goldenthread.performance.loading.saving import BATCH_SIZE, NewRows, Stamp, save_rows
 from goldenthread.planfile.fields import stored_decimal
 
 if TYPE_CHECKING:
-    from django.db.models import Model
-
     from goldenthread.performance.models import LoadBatch
     from goldenthread.plans.models import Plan
 
-#: rows per INSERT batch (Django splits further where the database needs it)
-BATCH_SIZE = 5000
+__all__ = ["BATCH_SIZE", "ID_CHUNK", "Writing", "write"]
+
 #: ids per ``pk IN (...)`` query: under SQLite's oldest limit on query parameters
 ID_CHUNK = 900
 
@@ -113,18 +111,24 @@ def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 @dataclass
 class _Changes:
     """What the rows change: which match a current observation, which of those are the same, the
-    observations they supersede, and the numbers as parameters to write."""
+    observation each revises (0: none), and the numbers as parameters to write."""
 
     matched: np.ndarray  # bool
     same: np.ndarray  # bool
-    superseded: list[int]
+    old_pk: np.ndarray  # int64
     value: np.ndarray  # object: parameters
     numerator: np.ndarray
     denominator: np.ndarray
+    texts: dict[str, tuple[np.ndarray, list[str]]]  # breakdown, status, source: codes into distinct texts
+
+    @property
+    def superseded(self) -> np.ndarray:
+        return self.old_pk[self.matched & ~self.same]
 
 
 def _compare(rows: CheckedRows) -> _Changes:
-    """The rows against the current observations they could revise (one query per metric)."""
+    """The rows against the current observations they could revise (one query per metric), read
+    as columns (:mod:`.held`) and matched by one integer key."""
     import pandas as pd
 
     value = rows.value.copy()
@@ -140,101 +144,58 @@ def _compare(rows: CheckedRows) -> _Changes:
     value_param, value_cmp = _stored(value, exact_value)
     numerator_param, numerator_cmp = _stored(rows.numerator, partial(_decimal, rows.numerator_text))
     denominator_param, denominator_cmp = _stored(rows.denominator, partial(_decimal, rows.denominator_text))
+    texts = {name: _codes(getattr(rows, name)) for name in ("breakdown", "status", "source")}
     n = len(rows.lines)
-    new = pd.DataFrame(
-        {"metric_id": rows.metric_id, "org_unit_id": rows.unit_id, "breakdown": rows.breakdown, "period": rows.period}
-    )
-    known = new[new.org_unit_id >= 0]
-    old = [_current(int(m), int(p.min()), int(p.max())) for m, p in known.groupby("metric_id")["period"]]
-    if not old:
-        nothing = np.zeros(n, dtype=bool)
-        return _Changes(nothing, nothing, [], value_param, numerator_param, denominator_param)
-    merged = new.merge(
-        pd.concat(old, ignore_index=True),
-        how="left",
-        on=["metric_id", "org_unit_id", "breakdown", "period"],
-        sort=False,
-    )
-    matched = merged["old_pk"].notna().to_numpy()
-    same = (
-        matched
-        & _same(value_cmp, merged["old_v"].to_numpy(dtype=float))
-        & _same(numerator_cmp, merged["old_n"].to_numpy(dtype=float))
-        & _same(denominator_cmp, merged["old_d"].to_numpy(dtype=float))
-        & (merged["old_status"].to_numpy() == rows.status)
-        & (merged["old_source"].to_numpy() == rows.source)
-    )
-    superseded = merged["old_pk"].to_numpy()[matched & ~same].astype(np.int64).tolist()
-    return _Changes(matched, same, superseded, value_param, numerator_param, denominator_param)
+    known = rows.unit_id >= 0
+    frame = pd.DataFrame({"metric_id": rows.metric_id[known], "period": rows.period[known]})
+    spans = [(int(m), int(p.min()), int(p.max())) for m, p in frame.groupby("metric_id")["period"]]
+    with held_texts(*(texts[name][1] for name in ("breakdown", "status", "source"))):
+        held = Held.concat([_current(m, first, last) for m, first, last in spans])
+    at = np.full(n, -1, dtype=np.int64)
+    if len(held.pk):
+        keys = [rows.metric_id, rows.unit_id, texts["breakdown"][0] + 1, rows.period]
+        at[known] = _match([k[known] for k in keys], [held.metric_id, held.unit_id, held.breakdown, held.period])
+    matched = at >= 0
+    pick = np.where(matched, at, 0)
+    same = matched.copy()
+    if len(held.pk):
+        same &= _same(value_cmp, held.value[pick]) & _same(numerator_cmp, held.numerator[pick])
+        same &= _same(denominator_cmp, held.denominator[pick])
+        same &= (held.status[pick] == texts["status"][0] + 1) & (held.source[pick] == texts["source"][0] + 1)
+    old_pk = np.where(matched, held.pk[pick] if len(held.pk) else 0, 0).astype(np.int64)
+    return _Changes(matched, same, old_pk, value_param, numerator_param, denominator_param, texts)
 
 
-_CURRENT = ["old_pk", "org_unit_id", "breakdown", "period", "old_v", "old_n", "old_d", "old_status", "old_source"]
-
-
-def _current(metric_id: int, first: int, last: int):
-    """The current observations of a metric within a span of days, as a DataFrame, in one query.
-
-    Read with plain SQL so that a million rows come back as numbers — period as days since
-    1970, values as doubles — without a Python conversion per value (Django would build a Date
-    and a Decimal for each).
-    """
+def _codes(texts: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Each text as a number into the distinct texts."""
     import pandas as pd
-    from django.db import connection
 
-    from goldenthread.performance.models import Observation
-
-    vendor = connection.vendor
-    if vendor not in ("sqlite", "postgresql"):  # pragma: no cover - the project runs on these two
-        rows = _current_by_orm(metric_id, first, last)
-    else:
-        q = connection.ops.quote_name
-        if vendor == "sqlite":
-            period = f"CAST(julianday(o.{q('period_start')}) - 2440587.5 AS INTEGER)"
-            number = "o.{}".format
-        else:
-            period = f"(o.{q('period_start')} - DATE '1970-01-01')"
-            number = "CAST(o.{} AS DOUBLE PRECISION)".format
-        sql = (
-            f"SELECT o.{q('id')}, o.{q('org_unit_id')}, o.{q('breakdown')}, {period}, {number(q('value'))}, "
-            f"{number(q('numerator'))}, {number(q('denominator'))}, o.{q('status')}, o.{q('source')} "
-            f"FROM {q(Observation._meta.db_table)} o WHERE o.{q('metric_id')} = %s "
-            f"AND o.{q('superseded_at')} IS NULL AND o.{q('period_start')} >= %s AND o.{q('period_start')} <= %s"
-        )
-        ops = connection.ops
-        with connection.cursor() as cursor:
-            cursor.execute(
-                sql, [metric_id, ops.adapt_datefield_value(day(first)), ops.adapt_datefield_value(day(last))]
-            )
-            rows = cursor.fetchall()
-    frame = pd.DataFrame(rows, columns=_CURRENT)
-    frame["metric_id"] = metric_id
-    return frame.astype(
-        {
-            "old_pk": np.int64,
-            "org_unit_id": np.int64,
-            "period": np.int64,
-            "breakdown": object,
-            "old_v": float,
-            "old_n": float,
-            "old_d": float,
-            "old_status": object,
-            "old_source": object,
-        }
-    )
+    codes, distinct = pd.factorize(texts)
+    return codes.astype(np.int64), [str(t) for t in distinct]
 
 
-def _current_by_orm(metric_id: int, first: int, last: int) -> list[tuple]:  # pragma: no cover
-    """:func:`_current`'s rows through the ORM, for a database without its SQL."""
-    from goldenthread.performance.models import Observation
+def _match(mine: list[np.ndarray], theirs: list[np.ndarray]) -> np.ndarray:
+    """For each row of the columns ``mine``, the row of ``theirs`` with the same values in every
+    column (-1 for none); ``theirs`` has each combination once."""
+    import pandas as pd
 
-    rows = Observation.objects.filter(
-        metric_id=metric_id, superseded_at=None, period_start__range=(day(first), day(last))
-    ).values_list(
-        "pk", "org_unit_id", "breakdown", "period_start", "value", "numerator", "denominator", "status", "source"
-    )
-    return [
-        (r[0], r[1], r[2], days(r[3]), *(None if x is None else float(x) for x in r[4:7]), r[7], r[8]) for r in rows
-    ]
+    n = len(mine[0])
+    key = np.zeros(n + len(theirs[0]), dtype=np.int64)
+    room = 1
+    for a, b in zip(mine, theirs, strict=True):
+        codes, distinct = pd.factorize(np.concatenate([a, b]))
+        room *= max(len(distinct), 1)
+        if room >= 2**62:  # (never for a file's keys: metrics × units × breakdowns × periods)
+            index = pd.MultiIndex.from_arrays(theirs)
+            return index.get_indexer(pd.MultiIndex.from_arrays(mine)).astype(np.int64)
+        key = key * max(len(distinct), 1) + codes
+    return pd.Index(key[n:]).get_indexer(key[:n]).astype(np.int64)
+
+
+def _current(metric_id: int, first: int, last: int) -> Held:
+    """The current observations of a metric within a span of days, as columns, in one query
+    (the texts compared as numbers into the file's, given by :func:`~.held.held_texts`)."""
+    return read_held(metric_id, first, last)
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -247,7 +208,7 @@ def _save(
     audit trail — inside the caller's transaction."""
     from django.utils import timezone
 
-    from goldenthread.performance.models import LoadBatch, Observation
+    from goldenthread.performance.models import LoadBatch
     from goldenthread.performance.units import add_units as create_units
 
     user = how.user if how.user is not None and getattr(how.user, "is_authenticated", False) else None
@@ -273,122 +234,22 @@ def _save(
         units_added=len(rows.new_units),
         loaded_by=user,
     )
-    for start in range(0, len(changes.superseded), ID_CHUNK):
-        chunk = changes.superseded[start : start + ID_CHUNK]
-        Observation.objects.filter(pk__in=chunk).update(superseded_at=now)
-        _record_history("~", f"id IN ({', '.join(['%s'] * len(chunk))})", chunk, user, now)
     new = np.flatnonzero(~changes.same)
-    columns = {
-        "metric": rows.metric_id[new].tolist(),
-        "org_unit": unit_id[new].tolist(),
-        "breakdown": rows.breakdown[new].tolist(),
-        "period_start": rows.period[new],
-        "value": changes.value[new].tolist(),
-        "numerator": changes.numerator[new].tolist(),
-        "denominator": changes.denominator[new].tolist(),
-        "status": rows.status[new].tolist(),
-        "source": rows.source[new].tolist(),
-    }
-    _insert(columns, batch.pk, user, now, how.progress)
-    _record_history("+", "batch_id = %s", [batch.pk], user, now)
-    return batch
-
-
-def _column(model: type[Model], name: str) -> str:
-    """The database column of a model's concrete field."""
-    from django.db.models import Field
-
-    found = model._meta.get_field(name)
-    assert isinstance(found, Field) and found.column is not None, name
-    return found.column
-
-
-def _insert(columns: dict[str, Any], batch_id: int, user, now, progress: Progress) -> None:
-    """Insert the new observations, in batches: one prepared INSERT run over the rows (SQLite), or
-    one COPY streaming them (PostgreSQL).
-
-    Django's ``bulk_create`` compiles SQL for every row and field, which measured at about a
-    thousand rows a second here; these do the same work dozens of times faster. Dates and times
-    are adapted by the database backend's own operations, as Django would adapt them.
-    """
-    from django.db import connection
-
-    from goldenthread.performance.models import Observation
-
-    ops = connection.ops
-    table = ops.quote_name(Observation._meta.db_table)
-    names = [*columns, "batch", "loaded_at", "loaded_by", "superseded_at"]
-    columns_sql = ", ".join(ops.quote_name(_column(Observation, n)) for n in names)
-    adapted = {int(d): ops.adapt_datefield_value(day(d)) for d in np.unique(columns["period_start"])}
-    columns = {**columns, "period_start": [adapted[d] for d in columns["period_start"].tolist()]}
-    total = len(columns["metric"])
-    fixed = (batch_id, ops.adapt_datetimefield_value(now), user.pk if user is not None else None, None)
-    rows = zip(*columns.values(), *(repeat(x, total) for x in fixed), strict=True)
-    progress("Writing", 0, total)
-    done = 0
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY streams the rows in one command: far faster than row-by-row round trips
-            with (
-                connection.wrap_database_errors,
-                cursor.cursor.copy(f"COPY {table} ({columns_sql}) FROM STDIN") as copy,
-            ):
-                for row in rows:
-                    copy.write_row(row)
-                    done += 1
-                    if done % BATCH_SIZE == 0:
-                        progress("Writing", done, total)
-            progress("Writing", done, total)
-            return
-        sql = f"INSERT INTO {table} ({columns_sql}) VALUES ({', '.join(['%s'] * len(names))})"
-        while done < total:
-            chunk = list(islice(rows, BATCH_SIZE))
-            cursor.executemany(sql, chunk)
-            done += len(chunk)
-            progress("Writing", done, total)
-
-
-def _record_history(kind: str, where: str, params: list, user, when) -> None:
-    """The audit trail's rows for observations this load created ("+") or superseded ("~").
-
-    Bulk writes bypass django-simple-history's signals, so the audit trail asks them to record
-    their own history (goldenthread.audit.records). Its ``record`` builds a history object per
-    row in Python; for a load of a million rows this copies the rows inside the database
-    instead, with one ``INSERT … SELECT`` per batch, into the same history table with the same
-    columns ``record`` fills (who, when, the kind of change, no dependent-row snapshot).
-    """
-    from django.db import connection
-
-    from goldenthread.audit import records as audit
-    from goldenthread.performance.models import Observation
-
-    if not audit.is_audited(Observation):
-        return
-    history = audit.history_model(Observation)
-    tracked = {f.attname: f.column for f in history.tracked_fields}  # type: ignore[attr-defined]  # set by simple-history
-    ops = connection.ops
-    given = {
-        "history_date": ops.adapt_datetimefield_value(when),
-        "history_type": kind,
-        "history_user_id": user.pk if user is not None else None,
-        "history_username": user.get_username() if user is not None else "",
-        "history_change_reason": None,
-    }
-    postgres = connection.vendor == "postgresql"
-    columns, select, values = [], [], []
-    for f in history._meta.concrete_fields:
-        if f.primary_key:
-            continue
-        columns.append(ops.quote_name(_column(history, f.name)))
-        if f.attname in tracked:
-            select.append("o." + ops.quote_name(tracked[f.attname]))
-            continue
-        value = given[f.attname] if f.attname in given else f.get_db_prep_save(f.get_default(), connection)
-        select.append(f"CAST(%s AS {f.db_type(connection)})" if postgres else "%s")
-        values.append(value)
-    sql = (
-        f"INSERT INTO {ops.quote_name(history._meta.db_table)} ({', '.join(columns)}) "
-        f"SELECT {', '.join(select)} FROM {ops.quote_name(Observation._meta.db_table)} o WHERE o.{where}"
+    texts = changes.texts
+    written = NewRows(
+        rows.metric_id[new],
+        unit_id[new],
+        texts["breakdown"][0][new],
+        rows.period[new],
+        changes.value[new],
+        changes.numerator[new],
+        changes.denominator[new],
+        texts["status"][0][new],
+        texts["source"][0][new],
+        texts["breakdown"][1],
+        texts["status"][1],
+        texts["source"][1],
+        changes.old_pk[new],
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values + list(params))
+    save_rows(written, Stamp(batch.pk, user, now), how.progress)
+    return batch

@@ -1,0 +1,171 @@
+"""The data held: the current observations a file could revise, read as columns of numbers.
+
+A reload of a million rows compares a million held rows, so they are read without a Python
+object per value where the database allows: PostgreSQL sends each column as one value, its
+numbers in binary and fixed in width (texts as numbers into the file's own distinct texts, NULL
+numbers as NaN), which NumPy reads in one step; SQLite's rows come through its cursor once. Either way the
+texts compared — breakdown, status, source — come back as numbers into the file's distinct
+texts (0: a text the file does not have), so matching and comparing are integer work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from goldenthread.performance.loading.periods import day, days
+
+
+@dataclass
+class Held:
+    """The current observations of the file's metrics within its periods, as columns."""
+
+    pk: np.ndarray  # int64
+    metric_id: np.ndarray  # int64
+    unit_id: np.ndarray  # int64
+    breakdown: np.ndarray  # int64: 1 + the position among the file's breakdowns
+    period: np.ndarray  # int64: days since 1970
+    value: np.ndarray  # float, NaN where NULL
+    numerator: np.ndarray
+    denominator: np.ndarray
+    status: np.ndarray  # int64: 1 + the position among the file's statuses, 0 for another
+    source: np.ndarray  # int64: likewise among the file's sources
+
+    @classmethod
+    def concat(cls, parts: list[Held]) -> Held:
+        fields = cls.__dataclass_fields__
+        if not parts:
+            return cls(**{f: np.zeros(0, dtype=float if f in _NUMBERS else np.int64) for f in fields})
+        return cls(**{f: np.concatenate([getattr(p, f) for p in parts]) for f in fields})
+
+
+_NUMBERS = ("value", "numerator", "denominator")
+_ORDER = ("pk", "unit_id", "breakdown", "period", "value", "numerator", "denominator", "status", "source")
+
+
+#: the file's distinct breakdowns, statuses and sources, which held texts are numbered into
+_TEXTS: ContextVar[tuple[list[str], list[str], list[str]]] = ContextVar("goldenthread_held_texts")
+
+
+@contextmanager
+def held_texts(breakdowns: list[str], statuses: list[str], sources: list[str]) -> Iterator[None]:
+    """Number the texts of the rows :func:`read_held` reads inside the block into these lists."""
+    token = _TEXTS.set((breakdowns, statuses, sources))
+    try:
+        yield
+    finally:
+        _TEXTS.reset(token)
+
+
+def read_held(metric_id: int, first: int, last: int) -> Held:
+    """The current observations of a metric from day ``first`` to day ``last`` whose breakdown is
+    one of the file's; texts as 1 + their position among the file's (:func:`held_texts`)."""
+    from django.db import connection
+
+    read = _postgres if connection.vendor == "postgresql" else _rows
+    return read(metric_id, first, last, *_TEXTS.get())
+
+
+def _postgres(
+    metric_id: int, first: int, last: int, breakdowns: list[str], statuses: list[str], sources: list[str]
+) -> Held:
+    """One metric's held rows as one row of columns: each column's values in PostgreSQL's binary
+    form (``int8send`` …) joined into one bytea by ``string_agg``, which NumPy reads as an array.
+
+    The aggregates of one query see the rows in the same order, so the columns line up; every
+    value is fixed in width (NULL numbers as NaN, texts as numbers into the file's).
+    """
+    from django.db import connection
+
+    from goldenthread.performance.models import Observation
+
+    q = connection.ops.quote_name
+    number = "float8send(COALESCE(CAST(o.{} AS DOUBLE PRECISION), 'NaN'))".format
+    columns = [
+        f"int8send(CAST(o.{q('id')} AS BIGINT))",
+        f"int8send(CAST(o.{q('org_unit_id')} AS BIGINT))",
+        "int8send(b.code)",
+        f"int8send(CAST(o.{q('period_start')} - DATE '1970-01-01' AS BIGINT))",
+        number(q("value")),
+        number(q("numerator")),
+        number(q("denominator")),
+        "int8send(COALESCE(st.code, 0))",
+        "int8send(COALESCE(so.code, 0))",
+    ]
+    aggregates = [f"string_agg({c}, ''::bytea)" for c in columns]
+    sql = (
+        f"SELECT {', '.join(aggregates)} "
+        f"FROM {q(Observation._meta.db_table)} o "
+        f"JOIN unnest(%s::text[]) WITH ORDINALITY b(text, code) ON b.text = o.{q('breakdown')} "
+        f"LEFT JOIN unnest(%s::text[]) WITH ORDINALITY st(text, code) ON st.text = o.{q('status')} "
+        f"LEFT JOIN unnest(%s::text[]) WITH ORDINALITY so(text, code) ON so.text = o.{q('source')} "
+        f"WHERE o.{q('metric_id')} = %s AND o.{q('superseded_at')} IS NULL "
+        f"AND o.{q('period_start')} >= %s AND o.{q('period_start')} <= %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [breakdowns, statuses, sources, metric_id, day(first), day(last)])
+        got = cursor.fetchone()
+    out = {
+        name: np.frombuffer(bytes(data or b""), dtype=">f8" if name in _NUMBERS else ">i8").astype(
+            float if name in _NUMBERS else np.int64
+        )
+        for name, data in zip(_ORDER, got, strict=True)
+    }
+    return Held(metric_id=np.full(len(out["pk"]), metric_id, dtype=np.int64), **out)
+
+
+def _rows(
+    metric_id: int, first: int, last: int, breakdowns: list[str], statuses: list[str], sources: list[str]
+) -> Held:
+    """One metric's held rows through the cursor (SQLite, or another database through Django)."""
+    import pandas as pd
+    from django.db import connection
+
+    from goldenthread.performance.models import Observation
+
+    q = connection.ops.quote_name
+    columns = ["o." + q(c) for c in ("id", "org_unit_id", "breakdown", "period_start", "value", "numerator")]
+    columns += ["o." + q(c) for c in ("denominator", "status", "source")]
+    columns[3] = f"CAST({columns[3]} AS TEXT)"  # (as a column, SQLite would make a date of each)
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {q(Observation._meta.db_table)} o "
+        f"WHERE o.{q('metric_id')} = %s AND o.{q('superseded_at')} IS NULL "
+        f"AND o.{q('period_start')} >= %s AND o.{q('period_start')} <= %s"
+    )
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [metric_id, ops.adapt_datefield_value(day(first)), ops.adapt_datefield_value(day(last))])
+        rows = cursor.fetchall()
+    n = len(rows)
+    got = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+
+    def code(texts: tuple, known: list[str]) -> np.ndarray:
+        return pd.Index(known, dtype=object).get_indexer(pd.Index(texts, dtype=object)).astype(np.int64) + 1
+
+    def number(values: tuple) -> np.ndarray:
+        return np.array(values, dtype=float)  # (None is NaN)
+
+    period_codes, period_texts = pd.factorize(np.array(got[3], dtype=object))
+    period = np.array([days(date.fromisoformat(str(p)[:10])) for p in period_texts], dtype=np.int64)
+    held = Held(
+        pk=np.array(got[0], dtype=np.int64),
+        metric_id=np.full(n, metric_id, dtype=np.int64),
+        unit_id=np.array(got[1], dtype=np.int64),
+        breakdown=code(got[2], breakdowns),
+        period=period[period_codes] if n else np.zeros(0, dtype=np.int64),
+        value=number(got[4]),
+        numerator=number(got[5]),
+        denominator=number(got[6]),
+        status=code(got[7], statuses),
+        source=code(got[8], sources),
+    )
+    return _only(held, held.breakdown > 0)
+
+
+def _only(held: Held, keep: np.ndarray) -> Held:
+    return Held(**{f: getattr(held, f)[keep] for f in Held.__dataclass_fields__})
