@@ -29,9 +29,9 @@ from goldenthread.assurance.judgement import (
     objective_statuses,
     target_met,
 )
-from goldenthread.assurance.spc import SPCResult, spc_many
+from goldenthread.assurance.spc import SPCResult, SPCTable, spc_many
 from goldenthread.performance.definitions import Definitions, VersionInForce, definitions_in_force
-from goldenthread.performance.figures import Series, all_series, plan_series
+from goldenthread.performance.figures import Series, all_series_many, plan_series
 from goldenthread.planfile.periods import Period, PeriodError, parse_period, period_of
 from goldenthread.plans import models as m
 
@@ -194,20 +194,12 @@ def assess_plan(
     as_at = as_at or default_as_at(plan)
     if definitions is None or definitions.day != as_at.end:
         definitions = definitions_in_force(plan, as_at.end)  # the version of the plan in force then
-    live = plan.metrics.select_related("owner").order_by("position")
-    metrics = definitions.metrics(
-        live.prefetch_related("trajectory") if definitions.is_latest else live, keep=metric_code
-    )
-    if metric_code:
-        metrics = [x for x in metrics if x.code == metric_code]
-        if not metrics:
-            raise AssessmentError(f"plan {plan.code} has no metric '{metric_code}'; see its metrics on the plan page")
-    where = None
-    if where_code:
-        where = _find_unit(plan, where_code)
+    metrics = _metrics(plan, definitions, metric_code)
+    where = _find_unit(plan, where_code) if where_code else None
     series = plan_series(metrics, where, until=as_at.end)
     spc = _spc_all(metrics, series)
-    assessments = [_assess_metric(x, where, series[x.pk], spc.get(x.pk), as_at, period, with_units) for x in metrics]
+    concern = units_with_concern_many(metrics, as_at) if with_units else {}
+    assessments = [_assess_metric(x, where, series[x.pk], spc.get(x.pk), as_at, period, concern) for x in metrics]
 
     activities = definitions.activities(plan.activities.all())
     states = [_state(a, activity_statuses or {}) for a in activities]
@@ -233,6 +225,19 @@ def assess_plan(
         ]
     )
     return PlanAssessment(plan, as_at, assessments, statuses, activity_status, fired, definitions)
+
+
+def _metrics(plan: m.Plan, definitions: Definitions, code: str | None) -> list[m.Metric]:
+    """The plan's metrics as ``definitions`` define them — only the one coded ``code``, when given."""
+    live = plan.metrics.select_related("owner").order_by("position")
+    if code:
+        live = live.filter(code=code)
+    metrics = definitions.metrics(live.prefetch_related("trajectory") if definitions.is_latest else live, keep=code)
+    if code:
+        metrics = [x for x in metrics if x.code == code]
+        if not metrics:
+            raise AssessmentError(f"plan {plan.code} has no metric '{code}'; see its metrics on the plan page")
+    return metrics
 
 
 def _objective_rows(plan: m.Plan, definitions: Definitions) -> list[tuple[int, str, int | None]]:
@@ -284,10 +289,9 @@ def _assess_metric(
     result: SPCResult | None,
     as_at: Period,
     period: Period | None,
-    with_units: bool,
+    concern: dict[int, list[dict]],
 ) -> MetricAssessment:
     target = _target(x)
-    improvement = IMPROVEMENT.get(x.polarity, "neutral")
     latest_point_type, assurance = None, None
     if result is not None:
         ok = ~np.isnan(series.values)
@@ -318,34 +322,64 @@ def _assess_metric(
         assessment.period = period
         assessment.period_value, assessment.period_numerator = judged.value, judged.numerator
         assessment.period_denominator = judged.denominator
-    if with_units:
-        assessment.units_with_concern = units_with_concern(x, as_at, improvement, target)
+    assessment.units_with_concern = concern.get(x.pk, [])
     return assessment
 
 
 def units_with_concern(x: m.Metric, as_at: Period, improvement: str, target: float | None) -> list[dict]:
     """Every org unit whose latest point is special cause of concern: all units' series in one pass."""
-    units = all_series(x, end=as_at.end)
-    if not len(units):
-        return []
-    table = spc_many(units.unit, units.period, units.value, improvement=improvement, target=target)
-    # latest point per series: the last index of each series code in date order
-    last: dict[int, int] = {}
-    order = np.lexsort((table.dates.astype("datetime64[D]").astype(np.int64), table.series_code))
-    for i in order:
-        if not np.isnan(table.values[i]):
-            last[int(table.series_code[i])] = int(i)
-    out = [
-        {
-            "unit": str(table.series[k]),
-            "period": str(np.datetime64(table.dates[i], "D")),
-            "value": float(table.values[i]),
-            "special_cause_type": str(table.special_cause_type[i]),
-        }
-        for k, i in last.items()
-        if table.point_type[i] == "special_cause_concern"
-    ]
-    return sorted(out, key=lambda r: r["unit"])
+    return units_with_concern_many([x], as_at, {x.pk: (improvement, target)})[x.pk]
+
+
+def units_with_concern_many(
+    metrics: list[m.Metric], as_at: Period, judged: Mapping[int, tuple[str, float | None]] | None = None
+) -> dict[int, list[dict]]:
+    """For every metric, each org unit whose latest point is special cause of concern — every
+    unit's series of every metric read in one set of queries and judged in one ``spc_many`` call,
+    each with its metric's improvement and target (``judged``: metric pk → (improvement, target);
+    by default the metric's polarity and target). {metric pk: [{unit, period, value,
+    special_cause_type}, …] by unit code}."""
+    judged = judged or {x.pk: (IMPROVEMENT.get(x.polarity, "neutral"), _target(x)) for x in metrics}
+    tables = [t for t in all_series_many(metrics, end=as_at.end).values() if len(t)]
+    out: dict[int, list[dict]] = {x.pk: [] for x in metrics}
+    if not tables:
+        return out
+    pk = {x.code: x.pk for x in metrics}
+    metric = np.concatenate([np.full(len(t), pk[t.metric]) for t in tables])
+    unit = np.concatenate([t.unit for t in tables])
+    series = np.char.add(np.char.add(metric.astype(str), " "), unit.astype(str))  # one series per metric and unit
+    ids = np.unique(series, return_index=True)
+    table = spc_many(
+        series,
+        np.concatenate([t.period for t in tables]),
+        np.concatenate([t.value for t in tables]),
+        improvement={s: judged[int(metric[i])][0] for s, i in zip(*ids, strict=True)},
+        target={s: judged[int(metric[i])][1] for s, i in zip(*ids, strict=True)},
+    )
+    for i in _latest_concerns(table):
+        k = int(table.series_code[i])
+        metric_pk, code = str(table.series[k]).split(" ", 1)
+        out[int(metric_pk)].append(
+            {
+                "unit": code,
+                "period": str(np.datetime64(table.dates[i], "D")),
+                "value": float(table.values[i]),
+                "special_cause_type": str(table.special_cause_type[i]),
+            }
+        )
+    for rows in out.values():
+        rows.sort(key=lambda r: r["unit"])
+    return out
+
+
+def _latest_concerns(table: SPCTable) -> np.ndarray:
+    """The index of each series' latest point with a value, where it is special cause of concern."""
+    ok = np.flatnonzero(~np.isnan(np.asarray(table.values, dtype=float)))
+    days = table.dates.astype("datetime64[D]").astype(np.int64)[ok]
+    order = ok[np.lexsort((days, table.series_code[ok]))]
+    codes = table.series_code[order]
+    last = order[np.append(codes[1:] != codes[:-1], True)] if order.size else order
+    return last[table.point_type[last] == "special_cause_concern"]
 
 
 def _number(x: float | None) -> float | None:

@@ -35,9 +35,11 @@ example; docs/adr/0005-one-series-rule.md records why it is this rule.
 units, periods or rows: the unit asked for (when given by code), which breakdowns each unit holds
 (one query for all the metrics), the unit tree (when a unit must be built from those below it),
 one ``GROUP BY`` over every unit holding one breakdown shape, and, only for units holding several
-shapes, their rows grouped by breakdown to choose per period. Results are plain data —
-:class:`Point` tuples, or NumPy arrays ready for the assurance engine (:class:`Series`,
-:class:`SeriesTable`).
+shapes, their rows grouped by breakdown to choose per period; the results are added up and the
+figures worked out in array operations, with no loop over units or rows
+(:mod:`goldenthread.performance.folding`). Results are plain data — :class:`Point` tuples, or
+NumPy arrays ready for the assurance engine (:class:`Series`, :class:`SeriesTable`,
+:class:`SeriesTables` for every metric at once).
 """
 
 from __future__ import annotations
@@ -46,33 +48,29 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from functools import reduce
-from operator import or_
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
-from django.db.models import Count, Q, QuerySet, Sum
 
-from goldenthread.performance.models import Observation
+from goldenthread.performance import folding
+from goldenthread.performance.folding import SUMS, TOTAL, Ask, Sums, figure_arrays
 from goldenthread.performance.units import ENGLAND, england_unit, is_whole_scope
 from goldenthread.plans.models import Metric, OrgUnit
-from goldenthread.plans.tree import Tree
 
-#: the group key of figures totalled over breakdowns
-TOTAL = ""
-
-#: what is added up for each figure, in this order: the counts behind a ratio (over rows giving
-#: both), how many rows gave both, the sum of the values, how many rows gave a value, all rows
-_SUMS = ("num", "den", "counted", "total", "values", "n")
-_COUNTED = Q(numerator__isnull=False, denominator__isnull=False)
-_AGGREGATES = {
-    "num": Sum("numerator", filter=_COUNTED),
-    "den": Sum("denominator", filter=_COUNTED),
-    "counted": Count("id", filter=_COUNTED),
-    "total": Sum("value"),
-    "values": Count("value"),
-    "n": Count("id"),
-}
+__all__ = [
+    "TOTAL",
+    "Point",
+    "Series",
+    "SeriesTable",
+    "all_series",
+    "all_series_many",
+    "as_arrays",
+    "plan_series",
+    "series",
+    "series_by",
+    "units_holding",
+    "value_over",
+]
 
 
 class Point(NamedTuple):
@@ -86,7 +84,7 @@ class Point(NamedTuple):
 
 
 def _point(sums: np.ndarray, aggregation: str, period_start: date) -> Point:
-    """Step 3 of the rule: the figure from the added-up sums (in :data:`_SUMS` order)."""
+    """Step 3 of the rule: the figure from the added-up sums (in :data:`SUMS` order)."""
     num, den, counted, total, values, n = (float(x) for x in sums)
     numerator, denominator = (num, den) if counted else (None, None)
     value: float | None = None
@@ -123,17 +121,14 @@ class Series:
 
     aggregation: str
     periods: list[date]
-    sums: np.ndarray  # (periods, len(_SUMS))
+    sums: np.ndarray  # (periods, len(SUMS))
 
     @classmethod
     def empty(cls, aggregation: str) -> Series:
-        return cls(aggregation, [], np.zeros((0, len(_SUMS))))
+        return cls(aggregation, [], np.zeros((0, len(SUMS))))
 
     def __post_init__(self) -> None:
-        points = self.points()
-        self.values = _floats(points, 1)
-        self.numerators = _floats(points, 2)
-        self.denominators = _floats(points, 3)
+        self.values, self.numerators, self.denominators = figure_arrays(self.sums, self.aggregation)
 
     def points(self) -> list[Point]:
         return [_point(s, self.aggregation, d) for d, s in zip(self.periods, self.sums, strict=True)]
@@ -160,6 +155,17 @@ class SeriesTable:
     numerator: np.ndarray
     denominator: np.ndarray
 
+    @classmethod
+    def of(cls, metric: Metric, s: Sums) -> SeriesTable:
+        """The table of one metric's sums by unit, sorted by unit code, group and period."""
+        codes = np.array([s.codes[u] for u in s.unit.tolist()], dtype=object)
+        order = np.lexsort((s.period.astype(np.int64), s.group.astype(str), codes.astype(str)))
+        s = s.take(order)
+        value, numerator, denominator = figure_arrays(s.sums, metric.aggregation)
+        return cls(
+            metric.code, metric.aggregation, s.unit, codes[order], s.group, s.period, value, numerator, denominator
+        )
+
     def __len__(self) -> int:
         return int(self.unit.size)
 
@@ -182,7 +188,8 @@ class SeriesTable:
 
     def latest(self) -> dict[int, tuple[str, Point]]:
         """Each unit's last period: {unit id: (unit code, point)} (for ungrouped tables)."""
-        return {int(self.unit_id[i]): (self.unit[i], self._point(i)) for i in range(len(self))}
+        last: list[int] = np.flatnonzero(np.append(self.unit_id[1:] != self.unit_id[:-1], True)).tolist()
+        return {int(self.unit_id[i]): (self.unit[i], self._point(i)) for i in (last if len(self) else [])}
 
 
 # --- public functions ---------------------------------------------------------------------------
@@ -205,11 +212,11 @@ def series_by(
 ) -> dict[str, list[Point]]:
     """The metric's figures at ``unit`` grouped by one breakdown dimension (e.g.
     "department_type"): {dimension value: points}; with ``dimension`` None, {TOTAL: points}."""
-    ask = _Ask(dimension, start, end, by_period=True)
-    folded = _figures_at([metric], _resolve_unit(metric, unit), ask)
+    ask = Ask(dimension, start, end, by_period=True)
+    s = _figures_at([metric], _resolve_unit(metric, unit), ask)
     out: dict[str, list[Point]] = defaultdict(list)
-    for (_, _, period, group), sums in folded.sums.items():
-        out[group].append(_point(sums, metric.aggregation, period))
+    for i, (period, group) in enumerate(zip(s.periods(), s.group.tolist(), strict=True)):
+        out[group].append(_point(s.sums[i], metric.aggregation, period))
     return dict(out)
 
 
@@ -219,9 +226,9 @@ def value_over(
     """One figure over a span of periods (e.g. a quarter of monthly data), aggregated from the
     rows — for a ratio, the sums of three months' counts, not a mean of monthly percentages.
     {group: point}, with the point dated ``start``; {TOTAL: point} without ``dimension``."""
-    ask = _Ask(dimension, start, end, by_period=False)
-    folded = _figures_at([metric], _resolve_unit(metric, unit), ask)
-    return {group: _point(sums, metric.aggregation, start) for (_, _, _, group), sums in folded.sums.items()}
+    ask = Ask(dimension, start, end, by_period=False)
+    s = _figures_at([metric], _resolve_unit(metric, unit), ask)
+    return {group: _point(s.sums[i], metric.aggregation, start) for i, group in enumerate(s.group.tolist())}
 
 
 def plan_series(metrics: list[Metric], where: OrgUnit | None = None, *, until: date | None = None) -> dict[int, Series]:
@@ -229,18 +236,11 @@ def plan_series(metrics: list[Metric], where: OrgUnit | None = None, *, until: d
     metric id — the assessment of a whole plan, in four queries whatever the number of metrics."""
     if not metrics:
         return {}
-    folded = _figures_at(metrics, where, _Ask(end=until, by_period=True))
-    periods: dict[int, list[date]] = defaultdict(list)
-    sums: dict[int, list[np.ndarray]] = defaultdict(list)
-    for (metric_id, _, period, _), s in folded.sums.items():
-        periods[metric_id].append(period)
-        sums[metric_id].append(s)
-    return {
-        x.pk: Series(x.aggregation, periods[x.pk], np.array(sums[x.pk]))
-        if x.pk in periods
-        else Series.empty(x.aggregation)
-        for x in metrics
-    }
+    s = _figures_at(metrics, where, Ask(end=until, by_period=True))
+    out = {}
+    for x, part in zip(metrics, _by_metric(s, metrics), strict=True):
+        out[x.pk] = Series(x.aggregation, part.periods(), part.sums) if len(part) else Series.empty(x.aggregation)
+    return out
 
 
 def all_series(
@@ -254,22 +254,34 @@ def all_series(
     """Every org unit's own series of the metric (e.g. every provider's monthly AE4HR), in at most
     three queries; ``kind`` keeps units of one kind ("provider"), ``dimension`` splits each
     unit's series by a breakdown dimension."""
-    ask = _Ask(dimension, start, end, by_unit=True, by_period=True, kind=kind)
-    held = _breakdowns_held([metric], kind)
-    folded = _fold(held, held, ask)
-    keys = sorted(folded.sums, key=lambda k: (folded.codes[k[1]], k[3], k[2]))
-    points = [_point(folded.sums[k], metric.aggregation, k[2]) for k in keys]
-    return SeriesTable(
-        metric=metric.code,
-        aggregation=metric.aggregation,
-        unit_id=np.array([k[1] for k in keys], dtype=np.int64),
-        unit=np.array([folded.codes[k[1]] for k in keys], dtype=object),
-        group=np.array([k[3] for k in keys], dtype=object),
-        period=np.array([k[2] for k in keys], dtype="datetime64[D]"),
-        value=_floats(points, 1),
-        numerator=_floats(points, 2),
-        denominator=_floats(points, 3),
-    )
+    return all_series_many([metric], kind=kind, dimension=dimension, start=start, end=end)[metric.pk]
+
+
+def all_series_many(
+    metrics: list[Metric],
+    *,
+    kind: str | None = None,
+    dimension: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> dict[int, SeriesTable]:
+    """:func:`all_series` of every given metric, keyed by metric id, in the same three queries."""
+    ask = Ask(dimension, start, end, by_unit=True, by_period=True, kind=kind)
+    holding = folding.held([x.pk for x in metrics], kind)
+    s = folding.fold(holding, holding, ask) if holding else folding.empty()
+    return {x.pk: SeriesTable.of(x, part) for x, part in zip(metrics, _by_metric(s, metrics), strict=True)}
+
+
+def units_holding(metric: Metric) -> set[int]:
+    """The ids of the org units holding current rows of the metric (one query)."""
+    return set(folding.held([metric.pk]).get(metric.pk, {}))
+
+
+def _by_metric(s: Sums, metrics: list[Metric]) -> list[Sums]:
+    """Each metric's rows of ``s`` (sorted by metric), in the order of ``metrics``."""
+    ids = np.array([x.pk for x in metrics], dtype=np.int64)
+    starts, ends = np.searchsorted(s.metric, ids, side="left"), np.searchsorted(s.metric, ids, side="right")
+    return [s.take(np.arange(a, b)) for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
 
 
 # --- step 1: which units ------------------------------------------------------------------------
@@ -286,166 +298,10 @@ def _resolve_unit(metric: Metric, unit: OrgUnit | str | None) -> OrgUnit | None:
     return found
 
 
-#: metric id → org unit id → the breakdowns the unit holds current rows of
-Held = dict[int, dict[int, set[str]]]
-
-
-def _breakdowns_held(metrics: list[Metric], kind: str | None = None) -> Held:
-    """Which breakdowns each unit holds, for every given metric (one query)."""
-    rows = Observation.objects.filter(metric_id__in=[x.pk for x in metrics], superseded_at=None)
-    if kind:
-        rows = rows.filter(org_unit__kind=kind)
-    held: Held = defaultdict(lambda: defaultdict(set))
-    for metric_id, unit_id, breakdown in (
-        rows.values_list("metric_id", "org_unit_id", "breakdown").distinct().order_by()
-    ):
-        held[metric_id][unit_id].add(breakdown)
-    return held
-
-
-def _figures_at(metrics: list[Metric], where: OrgUnit | None, ask: _Ask) -> _Folded:
+def _figures_at(metrics: list[Metric], where: OrgUnit | None, ask: Ask) -> Sums:
     """The figures of ``metrics`` at ``where``: step 1 of the rule for each metric, then steps 2–3."""
-    held = _breakdowns_held(metrics)
-    tree: list[Tree] = []  # read once, and only when a unit is built from those below it
-
-    def lowest(units: Iterable[int], within: int | None) -> list[int]:
-        if not tree:
-            tree.append(Tree.org_units([metrics[0].plan_id]))
-        return tree[0].lowest(units, within)
-
-    chosen: Held = {}
-    for metric_id, units in held.items():
-        if where is not None and where.pk in units:
-            chosen[metric_id] = {where.pk: units[where.pk]}
-        else:
-            within = where.pk if where is not None and not is_whole_scope(where) else None
-            chosen[metric_id] = {pk: units[pk] for pk in lowest(units, within)}
-    return _fold(chosen, held, ask)
-
-
-# --- steps 2 and 3: which rows, added up --------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Ask:
-    """What figures are asked for: grouped by a breakdown dimension or totalled, within a span
-    of periods, one per unit or for the units together, one per period or over the span."""
-
-    dimension: str | None = None
-    start: date | None = None
-    end: date | None = None
-    by_unit: bool = False
-    by_period: bool = True
-    kind: str | None = None
-
-
-#: (metric id, unit id or None, period start or None, group)
-Key = tuple[int, Any, Any, str]
-
-
-def _parse(breakdown: str) -> dict[str, str]:
-    return dict(part.split("=", 1) for part in breakdown.split(";") if "=" in part) if breakdown else {}
-
-
-def _shape(breakdown: str) -> tuple[str, ...]:
-    """The dimensions a breakdown splits by: () for a total, ("department_type",) …"""
-    return tuple(sorted(_parse(breakdown)))
-
-
-def _coarsest(shapes: Iterable[tuple[str, ...]], dimension: str | None) -> tuple[str, ...] | None:
-    """The shape to add up: the fewest dimensions (having ``dimension`` when one is asked for),
-    the first such shape when there are several, so a split by sex and one by age band held side
-    by side are never both added."""
-    candidates = sorted((len(shape), shape) for shape in shapes if dimension is None or dimension in shape)
-    return candidates[0][1] if candidates else None
-
-
-@dataclass
-class _Folded:
-    """Added-up sums by :data:`Key`, and the codes of the units met (when asked by unit)."""
-
-    ask: _Ask
-    sums: dict[Key, np.ndarray]
-    codes: dict[int, str]
-
-    def add(self, r: dict[str, Any]) -> None:
-        ask = self.ask
-        unit = None
-        if ask.by_unit:
-            unit = r["org_unit_id"]
-            self.codes[unit] = r["org_unit__code"]
-        group = _parse(r["breakdown"])[ask.dimension] if ask.dimension is not None else TOTAL
-        key = (r["metric_id"], unit, r["period_start"] if ask.by_period else None, group)
-        if key not in self.sums:
-            self.sums[key] = np.zeros(len(_SUMS))
-        self.sums[key] += [float(r[name] or 0) for name in _SUMS]
-
-
-def _sorted(folded: _Folded) -> _Folded:
-    folded.sums = dict(sorted(folded.sums.items(), key=lambda kv: (kv[0][0], kv[0][3], kv[0][2] or date.min)))
-    return folded
-
-
-def _fold(chosen: Held, held: Held, ask: _Ask) -> _Folded:
-    """Sums per :data:`Key` from the coarsest rows of each chosen unit and period.
-
-    A unit whose rows all have one shape (the usual case: all totals, or all split by department
-    type) is summed by the database in one GROUP BY over every such unit of every metric. Only
-    units holding several shapes (a total row beside split rows) are read by breakdown, to choose
-    per period.
-    """
-    simple: dict[int, set[int]] = defaultdict(set)
-    mixed: dict[int, set[int]] = defaultdict(set)
-    for metric_id, units in chosen.items():
-        for unit_id, breakdowns in units.items():
-            shapes = {_shape(b) for b in breakdowns}
-            if len(shapes) > 1:
-                mixed[metric_id].add(unit_id)
-            elif ask.dimension is None or ask.dimension in next(iter(shapes)):
-                simple[metric_id].add(unit_id)
-    folded = _Folded(ask, {}, {})
-    rows = _current(chosen, ask)
-    unit_fields = ["org_unit_id", "org_unit__code"] if ask.by_unit else []
-    if simple:
-        keys = ["metric_id", *unit_fields] + (["period_start"] if ask.by_period else [])
-        keys += ["breakdown"] if ask.dimension is not None else []
-        for r in rows.filter(_rows_of(simple, held)).values(*keys).annotate(**_AGGREGATES).order_by():
-            folded.add({"org_unit_id": None, "period_start": None, "breakdown": TOTAL, **r})
-    if mixed:
-        fields = ["metric_id", "org_unit_id", *unit_fields[1:], "period_start", "breakdown"]
-        cells: dict[tuple[int, int, date], list[dict[str, Any]]] = defaultdict(list)
-        for r in rows.filter(_rows_of(mixed, held)).values(*fields).annotate(**_AGGREGATES).order_by():
-            cells[(r["metric_id"], r["org_unit_id"], r["period_start"])].append(r)
-        for cell in cells.values():
-            shape = _coarsest({_shape(r["breakdown"]) for r in cell}, ask.dimension)
-            for r in cell:
-                if shape is not None and _shape(r["breakdown"]) == shape:
-                    folded.add(r)
-    return _sorted(folded)
-
-
-def _current(chosen: Held, ask: _Ask) -> QuerySet[Observation]:
-    rows = Observation.objects.filter(metric_id__in=list(chosen), superseded_at=None)
-    if ask.kind:
-        rows = rows.filter(org_unit__kind=ask.kind)
-    if ask.start is not None:
-        rows = rows.filter(period_start__gte=ask.start)
-    if ask.end is not None:
-        rows = rows.filter(period_start__lte=ask.end)
-    return rows
-
-
-def _rows_of(units: dict[int, set[int]], held: Held) -> Q:
-    """The rows of the given units of each metric. Where they are most of the units holding the
-    metric (England's figures from every provider), the few others are left out instead, which
-    keeps the query short."""
-    parts = []
-    for metric_id, chosen in units.items():
-        others = set(held[metric_id]) - chosen
-        if not others:
-            parts.append(Q(metric_id=metric_id))
-        elif len(others) < len(chosen):
-            parts.append(Q(metric_id=metric_id) & ~Q(org_unit_id__in=sorted(others)))
-        else:
-            parts.append(Q(metric_id=metric_id, org_unit_id__in=sorted(chosen)))
-    return reduce(or_, parts)
+    holding = folding.held([x.pk for x in metrics])
+    if not holding:
+        return folding.empty()
+    chosen = folding.choose(holding, metrics[0].plan_id, where.pk if where else None, is_whole_scope(where))
+    return folding.fold(chosen, holding, ask)

@@ -207,9 +207,7 @@ def _unit_title(metric: m.Metric) -> str:
 def _where_options(plan: m.Plan, metric: m.Metric) -> list[tuple[str, str]]:
     """Org units the metric can be shown for: those with data and every unit above them."""
     units = {u.pk: u for u in plan.org_units.all()}
-    with_data = set(
-        Observation.objects.filter(metric=metric, superseded_at=None).values_list("org_unit_id", flat=True).distinct()
-    )
+    with_data = set(figures.units_holding(metric))
     shown = Tree({pk: u.parent_id for pk, u in units.items()}).with_ancestors(with_data)
     chosen = sorted((units[pk] for pk in shown), key=lambda u: (u.parent_id is not None, u.kind == "provider", u.name))
     return [(u.code, u.name if u.name == u.code else f"{u.name} ({u.code})") for u in chosen]
@@ -232,6 +230,7 @@ def _breakdowns(metric: m.Metric, where: m.OrgUnit | None, a: MetricAssessment) 
         .exclude(breakdown="")
         .values_list("breakdown", flat=True)
         .distinct()
+        .order_by()  # the model's ordering would make DISTINCT read every row's key
     )
     dimensions = sorted({pair.partition("=")[0] for b in held for pair in b.split(";")})
     for dim in dimensions:
