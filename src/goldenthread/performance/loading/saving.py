@@ -221,7 +221,7 @@ def _supersede(ids: str, stamp: Stamp) -> None:
     sql = f"UPDATE {q(Observation._meta.db_table)} SET {q('superseded_at')} = %s WHERE {q('id')} IN ({ids})"
     with connection.cursor() as cursor:
         cursor.execute(sql, [connection.ops.adapt_datetimefield_value(stamp.now)])
-    record_history("~", f"id IN ({ids})", [], stamp)
+    record_history("~", f"id IN ({ids}) ORDER BY o.id", [], stamp)  # (the trail in the order of the rows)
 
 
 # --- SQLite (and any other database) ------------------------------------------------------------

@@ -4,9 +4,10 @@ Observations are never overwritten: a new value for a key supersedes the current
 (``superseded_at`` set) and is inserted beside it, so every revision stays and "what did we
 report last month?" has an answer. A row identical to the current one changes nothing, so
 loading the same file twice writes nothing at all — not even a load batch. The current
-observations a file could revise are read with one query per metric, new rows go in with one
-prepared INSERT (SQLite) or one COPY (PostgreSQL), and their audit trail with one
-``INSERT … SELECT``.
+observations a file could revise are read with one query per metric, as columns of numbers
+(:mod:`.held`), and matched with the file's rows by one integer key; what changes is written
+set-based by :mod:`.saving` (a staging table, one UPDATE and one INSERT … SELECT on PostgreSQL;
+batched inserts on SQLite), with the audit trail copied inside the database.
 """
 
 from __future__ import annotations
