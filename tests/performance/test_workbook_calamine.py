@@ -239,6 +239,14 @@ def fast(data: bytes) -> tuple | None:
     return None if counter is None else (counter.size, counter.elements, counter.extras, counter.merged)
 
 
+EXCEL_ROWS = b"".join(
+    b'<row r="%d" spans="1:4" x14ac:dyDescent="0.25"><c r="A%d" s="1" t="s"><v>0</v></c><c r="B%d" t="s"><v>1</v></c>'
+    b'<c r="C%d" s="2"><v>42461</v></c><c r="D%d"><v>%d.5</v></c></row>' % (n, n, n, n, n, n)
+    for n in range(1, 40)
+)
+EXCEL_LIKE = wb.sheet_xml(EXCEL_ROWS, dimension="A1:D39").replace(
+    b"<worksheet ", b'<worksheet xmlns:x14ac="urn:x14ac" xmlns:mc="urn:mc" mc:Ignorable="x14ac" '
+)
 SPARSE = wb.row_xml(1, wb.HEADER) + b'<row r="7"><c r="C7"><v>1</v></c><c r="AB9" s="3"/></row>'
 EXTRAS = (
     b'<mergeCells count="2"><mergeCell ref="A1:B2"/><mergeCell ref="C3:C9"/></mergeCells>'
@@ -255,6 +263,7 @@ EXTRAS = (
         wb.sheet_xml(SPARSE, dimension="A1:AB9").replace(b"</sheetData>", b"</sheetData>" + EXTRAS),
         wb.sheet_xml(wb.row_xml(1, wb.HEADER) + b'<row r="2"><c r="A2"><f>1+1</f><v>2</v></c></row>'),
         wb.sheet_xml(b""),
+        EXCEL_LIKE,
     ],
 )
 def test_the_fast_scan_counts_as_the_exact_one(sheet):
