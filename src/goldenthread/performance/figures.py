@@ -36,7 +36,7 @@ units, periods or rows: the unit asked for (when given by code), which breakdown
 (one query for all the metrics), the unit tree (when a unit must be built from those below it),
 one ``GROUP BY`` over every unit holding one breakdown shape, and, only for units holding several
 shapes, their rows grouped by breakdown to choose per period; the results are added up and the
-figures worked out in array operations, with no loop over units or rows
+figures worked out in array operations over the rows read, with no loop over them
 (:mod:`goldenthread.performance.folding`). Results are plain data — :class:`Point` tuples, or
 NumPy arrays ready for the assurance engine (:class:`Series`, :class:`SeriesTable`,
 :class:`SeriesTables` for every metric at once).
