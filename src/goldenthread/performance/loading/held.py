@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -119,33 +120,53 @@ def _postgres(
     return Held(metric_id=np.full(len(out["pk"]), metric_id, dtype=np.int64), **out)
 
 
+#: the most distinct texts numbered inside the query (a CASE of that many) rather than in Python
+_NUMBERED_IN_SQL = 100
+
+
+def _numbered(column: str, known: list[str]) -> tuple[str, list[str]]:
+    """SQL numbering ``column``'s text as 1 + its position in ``known`` (0 for another), with its
+    parameters — or the column itself when ``known`` is long (numbered in Python then)."""
+    if len(known) > _NUMBERED_IN_SQL:
+        return column, []
+    cases = " ".join(f"WHEN %s THEN {k + 1}" for k in range(len(known)))
+    return (f"CASE {column} {cases} ELSE 0 END" if known else "0"), list(known)
+
+
 def _rows(
     metric_id: int, first: int, last: int, breakdowns: list[str], statuses: list[str], sources: list[str]
 ) -> Held:
-    """One metric's held rows through the cursor (SQLite, or another database through Django)."""
+    """One metric's held rows through the cursor (SQLite, or another database through Django):
+    texts numbered inside the query when few (small numbers cost Python no object each)."""
     import pandas as pd
     from django.db import connection
 
     from goldenthread.performance.models import Observation
 
     q = connection.ops.quote_name
-    columns = ["o." + q(c) for c in ("id", "org_unit_id", "breakdown", "period_start", "value", "numerator")]
-    columns += ["o." + q(c) for c in ("denominator", "status", "source")]
-    columns[3] = f"CAST({columns[3]} AS TEXT)"  # (as a column, SQLite would make a date of each)
+    texts = {"breakdown": breakdowns, "status": statuses, "source": sources}
+    numbered = {name: _numbered(f"o.{q(name)}", known) for name, known in texts.items()}
+    columns = ["o." + q(c) for c in ("id", "org_unit_id")] + [numbered["breakdown"][0]]
+    columns += [f"CAST(o.{q('period_start')} AS TEXT)"]  # (as a column, SQLite would make a date of each)
+    columns += ["o." + q(c) for c in ("value", "numerator", "denominator")]
+    columns += [numbered["status"][0], numbered["source"][0]]
     sql = (
         f"SELECT {', '.join(columns)} FROM {q(Observation._meta.db_table)} o "
         f"WHERE o.{q('metric_id')} = %s AND o.{q('superseded_at')} IS NULL "
         f"AND o.{q('period_start')} >= %s AND o.{q('period_start')} <= %s"
     )
     ops = connection.ops
+    params: list[Any] = [*numbered["breakdown"][1], *numbered["status"][1], *numbered["source"][1], metric_id]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [metric_id, ops.adapt_datefield_value(day(first)), ops.adapt_datefield_value(day(last))])
+        cursor.execute(sql, [*params, ops.adapt_datefield_value(day(first)), ops.adapt_datefield_value(day(last))])
         rows = cursor.fetchall()
     n = len(rows)
     got = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
 
-    def code(texts: tuple, known: list[str]) -> np.ndarray:
-        return pd.Index(known, dtype=object).get_indexer(pd.Index(texts, dtype=object)).astype(np.int64) + 1
+    def code(values: tuple, name: str) -> np.ndarray:
+        if numbered[name][1] or not texts[name]:
+            return np.array(values, dtype=np.int64)
+        return pd.Index(texts[name], dtype=object).get_indexer(pd.Index(values, dtype=object)).astype(np.int64) + 1
 
     def number(values: tuple) -> np.ndarray:
         return np.array(values, dtype=float)  # (None is NaN)
@@ -156,13 +177,13 @@ def _rows(
         pk=np.array(got[0], dtype=np.int64),
         metric_id=np.full(n, metric_id, dtype=np.int64),
         unit_id=np.array(got[1], dtype=np.int64),
-        breakdown=code(got[2], breakdowns),
+        breakdown=code(got[2], "breakdown"),
         period=period[period_codes] if n else np.zeros(0, dtype=np.int64),
         value=number(got[4]),
         numerator=number(got[5]),
         denominator=number(got[6]),
-        status=code(got[7], statuses),
-        source=code(got[8], sources),
+        status=code(got[7], "status"),
+        source=code(got[8], "source"),
     )
     return _only(held, held.breakdown > 0)
 
