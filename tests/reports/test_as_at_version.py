@@ -137,5 +137,8 @@ def test_the_pack_reads_the_version_in_force_a_fixed_number_of_times(plan):
     with CaptureQueriesContext(connection) as made:
         pack = board_pack(plan, Q2)
     assert "MED-2-M1" in {e.code for e in pack.exceptions if e.chart is not None}
-    versions = [q["sql"] for q in made.captured_queries if "plans_planversion" in q["sql"]]
+    # (the kept assessment's look-up asks for the newest version's id in its stamp: presenters/kept.py)
+    versions = [
+        q["sql"] for q in made.captured_queries if "plans_planversion" in q["sql"] and "pagecache" not in q["sql"]
+    ]
     assert len(versions) == 4, versions  # the versions' numbers, then the document, for each

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from goldenthread.pagecache import store
 from goldenthread.performance.assessment import PlanAssessment, default_as_at
+from goldenthread.performance.definitions import Definitions
 from goldenthread.planfile.periods import Period
 from goldenthread.plans import models as m
 from goldenthread.presenters import metric, reported
@@ -57,14 +58,16 @@ def overview(
     return store.kept(plan, "overview", text, compute)
 
 
-def metric_page(plan: m.Plan, metric_code: str, as_at: Period, where_code: str | None) -> metric.MetricPage | None:
+def metric_page(
+    plan: m.Plan, metric_code: str, as_at: Period, where_code: str | None, definitions: Definitions | None = None
+) -> metric.MetricPage | None:
     """:func:`goldenthread.presenters.metric.metric_page`, kept: its figures, units and chart come
-    from the plan (its versions) and its data alone."""
+    from the plan (its versions) and its data alone (the board pack's exceptions show the same)."""
     return store.kept(
         plan,
         "metric-page",
         repr((metric_code, as_at, where_code)),
-        lambda: metric.metric_page(plan, metric_code, as_at, where_code),
+        lambda: metric.metric_page(plan, metric_code, as_at, where_code, definitions),
     )
 
 
