@@ -332,7 +332,9 @@ def plan_page(
     ``objective``: a code whose page is shown instead (links from other pages to an objective)."""
     on = on or date.today()
     levels = list(plan.levels.all())
-    units = list(plan.org_units.filter(declared=True).select_related("parent"))
+    # the units' table: four columns of each, read as values (a national plan has a thousand units)
+    units = plan.org_units.filter(declared=True)
+    kinds = dict(m.OrgUnit.Kind.choices)
     definitions = definitions or definitions_in_force(plan, on)
     objectives = definitions.objectives(plan.objectives.select_related("level", "org_unit", "owner"))
     metrics = {x.pk: x for x in definitions.metrics(plan.metrics.all())}
@@ -343,8 +345,8 @@ def plan_page(
         quality=quality_check(plan) if quality else [],
         levels=levels,
         org_units=[
-            {"code": u.code, "name": u.name, "kind": u.get_kind_display(), "parent": u.parent.name if u.parent else ""}
-            for u in units
+            {"code": code, "name": name, "kind": kinds.get(kind, kind), "parent": parent or ""}
+            for code, name, kind, parent in units.values_list("code", "name", "kind", "parent__name")
         ],
         roots=_objective_tree(plan, objectives, nodes),
         counts={
