@@ -109,7 +109,39 @@ def ae_like(seed: int) -> str:
     return "\n".join(lines)  # no newline at the end
 
 
+ODD_NUMBERS = ["5.", ".5", "-.5", "-0", "007", "123456789012345", "1234567890123456", "0.1234567890123456789", "+1"]
+ODD_NUMBERS += ["1e5", " 5", "٣", "0.000001", "-999999999999.999", "9007199254740993", "1_0", "", "NA", "12.50"]
+ODD_NUMBERS += ["0.10", "1e-7", "-0.0", "3", "0.0001", "100000000000000.5", "99.99999999999999", "-12.5"]
+
+
+def quick_reading() -> str:
+    """Cells the reading on the bytes reads (plain decimals, YYYY-MM-DD dates, names repeated on
+    consecutive rows) among those it leaves to the reading as text (everything else)."""
+    lines = ["month,unit,rate"]
+    for k, unit in enumerate(["Hôpital", "病院", "A", "a" * 70, "b" * 64]):
+        for i in range(26):
+            month = f"{2019 + i // 12}-{i % 12 + 1:02d}-01"
+            if i % 7 == 3:
+                month = f"01/{i % 12 + 1:02d}/{2019 + i // 12}"
+            elif i % 11 == 5:
+                month = f" {month} "
+            lines.append(f"{month},{unit},{ODD_NUMBERS[(i + k) % len(ODD_NUMBERS)]}")
+    return "\n".join(lines) + "\n"
+
+
+BAD_CELLS = "month,unit,rate\n" + "".join(  # not dates, not numbers: the same messages
+    f"2020-{m:02d}-{d},A,{v}\n"
+    for m, (d, v) in enumerate(
+        [("01", "-"), ("01", "."), ("30", "1.2.3"), ("01", "--1"), ("32", "5"), ("0a", "1"), ("01", "1-")], 1
+    )
+)
+
 FILES = {
+    "what the quick reading reads and what it leaves": (
+        quick_reading(),
+        ["--value", "rate", "--date", "month", "--series", "unit"],
+    ),
+    "bad cells, no quotes": (BAD_CELLS, ["--value", "rate", "--date", "month", "--series", "unit"]),
     "gaps": (GAPS, ["--value", "rate", "--date", "month", "--series", "unit"]),
     "mixed dates": (MIXED_DATES, ["--value", "value", "--date", "when"]),
     "bad rows": (BAD_ROWS, ["--value", "value", "--date", "when", "--series", "unit"]),

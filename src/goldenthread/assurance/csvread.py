@@ -20,6 +20,16 @@ from typing import TextIO
 
 import numpy as np
 
+from goldenthread.assurance.csvcells import (
+    PADDING,
+    ByteCells,
+    distinct_codes,
+    iso_day_keys,
+    iso_text,
+    numbers,
+    run_heads,
+)
+
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m")
 _GAPS = ("NA", "NAN", "NULL")
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -117,24 +127,27 @@ class _Records:
     """The records after the header, as ``csv.reader`` reads them, a column at a time.
 
     A file with no quote, carriage return or NUL has one record a line and one field between
-    commas; if each line has as many commas, the fields are one list split once.
+    commas; if each line has as many commas, each field is kept as a range of the encoded text
+    (:class:`ByteCells`), found from where the commas and newlines are.
     """
 
     def __init__(self, text: str) -> None:
         self.width = 0
         self.records: list[list[str]] = []
-        self.fields: list[str] = []
         if text and not ('"' in text or "\r" in text or "\0" in text):
-            lines, longest, width = _shape(text)
-            if longest <= csv.field_size_limit():  # else the csv module says the field is too long
-                if width:
-                    self.width, self.size = width, lines
-                    self.fields = text.replace("\n", ",").split(",")
-                    del self.fields[lines * width :]  # after the last newline: nothing
+            raw = text.encode()
+            shape = _shape(raw, text.endswith("\n"))
+            if shape.longest <= csv.field_size_limit():  # else the csv module says the field is too long
+                self.size = shape.ends.size
+                if shape.separators is not None:
+                    self.width, self.raw, self.ends = shape.separators.shape[1], raw + bytes(PADDING), shape.separators
+                    self.starts = np.empty_like(self.ends)
+                    self.starts[:, 1:] = self.ends[:, :-1] + 1
+                    self.starts[0, 0] = 0
+                    self.starts[1:, 0] = shape.ends[:-1] + 1
                 else:
                     self.records = [line.split(",") if line else [] for line in text.split("\n")]
-                    del self.records[lines:]
-                    self.size = lines
+                    del self.records[self.size :]
                 return
         self.records = list(csv.reader(io.StringIO(text, newline="")))
         self.size = len(self.records)
@@ -144,40 +157,69 @@ class _Records:
 
     def record(self, row: int) -> list[str]:
         if self.width:
-            return self.fields[row * self.width : (row + 1) * self.width]
+            return self.raw[self.starts[row, 0] : self.ends[row, -1]].decode().split(",")
         return self.records[row]
 
-    def column(self, i: int) -> list[str]:
+    def column(self, i: int) -> list[str] | ByteCells:
         """Column ``i`` of every record; a short record has an empty cell there."""
         if self.width:
-            return self.fields[i :: self.width] if i < self.width else [""] * self.size
+            return ByteCells(self.raw, self.starts[:, i], self.ends[:, i]) if i < self.width else [""] * self.size
         try:
             return [record[i] for record in self.records]
         except IndexError:
             return [record[i] if i < len(record) else "" for record in self.records]
 
 
-def _shape(text: str) -> tuple[int, int, int]:
-    """(lines, the longest line's length in bytes, the number of fields on every line if every
-    line has as many commas, else 0) of a text with no quotes."""
-    data = np.frombuffer(text.encode(), dtype=np.uint8)
+@dataclass(frozen=True)
+class _Shape:
+    ends: np.ndarray  # where each line ends (its newline, or the end of the text)
+    longest: int  # the longest line's length in bytes
+    separators: np.ndarray | None  # (lines, fields): where each field ends, if every line has as many commas
+
+
+def _shape(raw: bytes, ends_with_newline: bool) -> _Shape:
+    """The lines of a text with no quotes, and where each field ends if every line has as many commas."""
+    data = np.frombuffer(raw, dtype=np.uint8)
     ends = np.flatnonzero(data == ord("\n"))
-    if not text.endswith("\n"):
+    if not ends_with_newline:
         ends = np.append(ends, data.size)
     longest = int(np.diff(ends, prepend=-1).max()) - 1
     commas = np.flatnonzero(data == ord(","))
     per_line, rest = divmod(commas.size, ends.size)
     if rest:
-        return ends.size, longest, 0
+        return _Shape(ends, longest, None)
+    laid = commas.reshape(ends.size, per_line)
     if per_line:  # the commas in order, per_line to a line: each line holds its own if its first
-        laid = commas.reshape(ends.size, per_line)  # comes after the line before ends and its last before it ends
+        # comes after the line before ends and its last before it ends
         if not ((laid[1:, 0] > ends[:-1]).all() and (laid[:, -1] < ends).all()):
-            return ends.size, longest, 0
-    return ends.size, longest, per_line + 1
+            return _Shape(ends, longest, None)
+    return _Shape(ends, longest, np.concatenate([laid, ends[:, None]], axis=1))
 
 
-def _days(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def _days(cells: list[str] | ByteCells) -> tuple[np.ndarray, np.ndarray]:
     """(days since 1970-01-01, is not a date) per row; each distinct text parsed once."""
+    if isinstance(cells, ByteCells):
+        return _byte_days(cells)
+    return _text_days(cells)
+
+
+def _byte_days(cells: ByteCells) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_days` with the ``YYYY-MM-DD`` cells found by their keys, the others read as text."""
+    keys, fixed = iso_day_keys(cells)
+    days = np.zeros(len(cells), dtype=np.int64)
+    bad = np.zeros(len(cells), dtype=bool)
+    if fixed.any():
+        distinct, codes = distinct_codes(keys[fixed])
+        parsed = [_day(iso_text(key)) for key in distinct.tolist()]
+        days[fixed] = np.array([0 if d is None else d for d in parsed], dtype=np.int64)[codes]
+        bad[fixed] = np.array([d is None for d in parsed], dtype=bool)[codes]
+    if not fixed.all():
+        others = np.flatnonzero(~fixed)
+        days[others], bad[others] = _text_days(cells.texts(others))
+    return days, bad
+
+
+def _text_days(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     distinct = {text: i for i, text in enumerate(dict.fromkeys(texts))}
     parsed = np.zeros(len(distinct), dtype=np.int64)
     bad = np.zeros(len(distinct), dtype=bool)
@@ -205,7 +247,7 @@ def _day(text: str) -> int | None:
         return None
 
 
-def _date_problems(texts: list[str], rows: np.ndarray, column: str, problems: _Problems) -> None:
+def _date_problems(texts: list[str] | ByteCells, rows: np.ndarray, column: str, problems: _Problems) -> None:
     """Each row whose text is not a date, with :func:`parse_date`'s reason (worked out once a text)."""
     reasons: dict[str, str] = {}
     for row in rows.tolist():
@@ -219,7 +261,7 @@ def _date_problems(texts: list[str], rows: np.ndarray, column: str, problems: _P
         problems.add(row, 0, f"{column}: {reasons[text]}")
 
 
-def _not_blank(records: _Records, bad_day: np.ndarray, dates: list[str]) -> np.ndarray:
+def _not_blank(records: _Records, bad_day: np.ndarray, dates: list[str] | ByteCells) -> np.ndarray:
     """Rows with something in them: a blank row has a blank date, so only those are looked at."""
     keep = np.ones(len(records), dtype=bool)
     for row in np.flatnonzero(bad_day).tolist():
@@ -228,8 +270,22 @@ def _not_blank(records: _Records, bad_day: np.ndarray, dates: list[str]) -> np.n
     return keep
 
 
-def _values(texts: list[str], column: str, problems: _Problems) -> np.ndarray:
-    """The number in each cell: ``float`` for most, the careful reading for the cells it refuses."""
+def _values(cells: list[str] | ByteCells, column: str, problems: _Problems) -> np.ndarray:
+    """The number in each cell: ``float`` for most, the careful reading for the cells it refuses.
+
+    Cells kept on their bytes are read by :func:`numbers` where they are plain decimals, and as
+    text (below) where they are not."""
+    if not isinstance(cells, ByteCells):
+        return _text_values(cells, column, problems, None)
+    values, read = numbers(cells)
+    if not read.all():
+        others = np.flatnonzero(~read)
+        values[others] = _text_values(cells.texts(others), column, problems, others.tolist())
+    return values
+
+
+def _text_values(texts: list[str], column: str, problems: _Problems, rows: list[int] | None) -> np.ndarray:
+    """The number in each text (of ``rows``, default every row): ``float``, else the careful reading."""
     numbers: list[float] = []
     append = numbers.append
     for text in texts:
@@ -239,7 +295,7 @@ def _values(texts: list[str], column: str, problems: _Problems) -> np.ndarray:
             append(math.nan)
     values = np.array(numbers, dtype=np.float64)
     for i in np.flatnonzero(~np.isfinite(values)).tolist():  # refused, or inf, nan, -nan as written
-        values[i] = _value_cell(texts[i], i, column, problems)
+        values[i] = _value_cell(texts[i], i if rows is None else rows[i], column, problems)
     return values
 
 
@@ -258,8 +314,20 @@ def _value_cell(text: str, row: int, column: str, problems: _Problems) -> float:
     return value
 
 
-def _series(texts: list[str]) -> tuple[np.ndarray, list[str]]:
-    """(each row's series number, the names): a name is stripped, and each distinct text looked at once."""
+def _series(cells: list[str] | ByteCells) -> tuple[np.ndarray, list[str]]:
+    """(each row's series number, the names): a name is stripped, and each distinct text looked at once.
+
+    Cells kept on their bytes are read as text only where they differ from the row before's."""
+    if not isinstance(cells, ByteCells):
+        return _text_series(cells)
+    heads = run_heads(cells)
+    if heads is None:
+        return _text_series(cells.texts())
+    codes, names = _text_series(cells.texts(heads))
+    return np.repeat(codes, np.diff(heads, append=len(cells))), names
+
+
+def _text_series(texts: list[str]) -> tuple[np.ndarray, list[str]]:
     distinct = {text: i for i, text in enumerate(dict.fromkeys(texts))}
     names: dict[str, int] = {}
     number = np.array([names.setdefault(text.strip(), len(names)) for text in distinct], dtype=np.intp)
