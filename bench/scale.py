@@ -49,7 +49,8 @@ def _peak_mb() -> float:
 def _django(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "goldenthread.config.settings")
-    os.environ.setdefault("GOLDENTHREAD_VAR", tempfile.mkdtemp(prefix="gt-scale-var-"))
+    if "GOLDENTHREAD_VAR" not in os.environ:  # the parent gives its children one folder
+        os.environ["GOLDENTHREAD_VAR"] = tempfile.mkdtemp(prefix="gt-scale-var-")
     import django
 
     django.setup()
@@ -285,6 +286,8 @@ def main() -> None:
     sizes = [_size(s) for s in args.sizes.split(",")] if args.sizes else [Size(args.units, args.metrics, args.months)]
     keep = args.keep or Path(tempfile.mkdtemp(prefix="gt-scale-"))
     keep.mkdir(parents=True, exist_ok=True)
+    if "GOLDENTHREAD_VAR" not in os.environ:
+        os.environ["GOLDENTHREAD_VAR"] = str(keep / "var")
     print(f"database: {base.rsplit('@', 1)[-1] if base else 'SQLite'}; files in {keep}", flush=True)
     results = []
     try:
