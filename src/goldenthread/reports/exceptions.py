@@ -15,7 +15,8 @@ from goldenthread.planfile.periods import Period
 from goldenthread.plans import models as m
 from goldenthread.presenters import assurance as ap
 from goldenthread.presenters.cycle_notes import agreed_actions, latest_commentary
-from goldenthread.presenters.metric import MetricPage, metric_page
+from goldenthread.presenters.kept import metric_page
+from goldenthread.presenters.metric import MetricPage
 from goldenthread.progress import Progress
 from goldenthread.reports.pack import Chart, ExceptionEntry, MetricRow, Scope, owner_text
 
