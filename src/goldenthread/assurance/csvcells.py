@@ -31,7 +31,7 @@ _ISO_OFFSET = _ZERO * 11_111_111  # each of the 8 digits' bytes is its digit plu
 @dataclass(frozen=True)
 class ByteCells:
     """A column of cells: cell ``r`` is ``raw[starts[r]:ends[r]]``, UTF-8 with no quote, CR, NUL or
-    comma; ``raw`` ends with :data:`PADDING` zero bytes."""
+    comma; ``raw`` ends with at least :data:`PADDING` zero bytes, and its length is a multiple of 8."""
 
     raw: bytes
     starts: np.ndarray  # int64
@@ -58,9 +58,14 @@ class ByteCells:
         """(width, cells) uint8: row ``p`` holds each cell's byte ``p``, 0 past its end (``width`` ≤ PADDING)."""
         if not width:
             return np.zeros((0, len(self)), dtype=np.uint8)
-        words = np.ndarray((len(self.raw) - 7,), dtype="<u8", buffer=self.raw, strides=(1,))  # 8 bytes from each byte
-        starts = np.ascontiguousarray(self.starts)
-        parts = [np.take(words, starts + k).view(np.uint8).reshape(-1, 8) for k in range(0, width, 8)]
+        words = np.frombuffer(self.raw, dtype="<u8")  # the text 8 bytes at a time; a cell's 8 bytes span two
+        shift = (self.starts & 7).astype(np.uint64) * np.uint64(8)
+        back = np.uint64(63) - shift  # (w << 1) << (63 - shift): w << (64 - shift), and 0 when shift is 0
+        parts = []
+        for k in range(0, width, 8):
+            at = (self.starts + k) >> 3
+            word = (words[at] >> shift) | ((words[at + 1] << np.uint64(1)) << back)
+            parts.append(word.astype("<u8", copy=False).view(np.uint8).reshape(-1, 8))
         block = (parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1))[:, :width].T.copy()
         block[np.arange(width)[:, None] >= self.lengths] = 0
         return block

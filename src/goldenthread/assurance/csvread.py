@@ -140,7 +140,11 @@ class _Records:
             if shape.longest <= csv.field_size_limit():  # else the csv module says the field is too long
                 self.size = shape.ends.size
                 if shape.separators is not None:
-                    self.width, self.raw, self.ends = shape.separators.shape[1], raw + bytes(PADDING), shape.separators
+                    self.width, self.raw, self.ends = (
+                        shape.separators.shape[1],
+                        raw + bytes(PADDING + -len(raw) % 8),
+                        shape.separators,
+                    )
                     self.starts = np.empty_like(self.ends)
                     self.starts[:, 1:] = self.ends[:, :-1] + 1
                     self.starts[0, 0] = 0
