@@ -18,6 +18,7 @@ from typing import TextIO
 
 import numpy as np
 
+from goldenthread.assurance.csvcells import distinct_codes
 from goldenthread.assurance.results import SPCTable
 
 POINT_COLUMNS = ["series", "period", "value", "mean", "lpl", "upl", "special_cause_type", "point_type"]
@@ -94,9 +95,13 @@ def _joined(pieces: list[_Piece]) -> Iterator[str]:
     """The rows, a chunk at a time (small enough for the memory to be used again), joined as strings."""
     cells = [np.array(p.cells, dtype=object) for p in pieces]
     indexes = [p.index.reshape(-1) for p in pieces]
-    for start in range(0, indexes[0].size, _CHUNK):
-        columns = [c[i[start : start + _CHUNK]].tolist() for c, i in zip(cells, indexes, strict=True)]
-        yield "".join(map("".join, zip(*columns, strict=True)))
+    n = indexes[0].size
+    grid = np.empty((min(n, _CHUNK), len(pieces)), dtype=object)  # a chunk's cells, row after row
+    for start in range(0, n, _CHUNK):
+        rows = min(_CHUNK, n - start)
+        for k, (c, i) in enumerate(zip(cells, indexes, strict=True)):
+            np.take(c, i[start : start + rows], out=grid[:rows, k])
+        yield "".join(grid[:rows].ravel().tolist())
 
 
 def _point_pieces(table: SPCTable, names: Sequence[str], style: _Style) -> list[_Piece]:
@@ -119,8 +124,8 @@ def _summary_pieces(table: SPCTable, names: Sequence[str], style: _Style) -> lis
 
 def _dates(dates: np.ndarray, style: _Style, column: int) -> _Piece:
     """Each point's date as ISO text, each distinct date once."""
-    days, inverse = np.unique(dates.astype("datetime64[D]"), return_inverse=True)
-    return _Piece([style.cell(column, str(day)) for day in days], inverse)
+    days, inverse = distinct_codes(dates.astype("datetime64[D]").view(np.int64))
+    return _Piece([style.cell(column, str(day)) for day in days.view("datetime64[D]")], inverse)
 
 
 def _number(x: float) -> str:
@@ -136,27 +141,40 @@ def _numbers(values: np.ndarray, style: _Style, column: int) -> _Piece:
 def _runs(columns: list[np.ndarray], style: _Style, first: int) -> _Piece:
     """The cells of several columns joined, worked out once per run of rows in which none changes.
 
-    Rows come in runs with the same limits and much the same labels (a run ends where any of
-    the columns changes); each column's cells are worked out once per distinct value.
+    Rows come in runs with the same limits (the number columns, first) and much the same labels
+    (the text columns, after them); a run ends where any of the columns changes. The numbers'
+    cells are worked out once per run of unchanged limits, the labels' once per distinct labels.
     """
-    keys = [_bits(c) if c.dtype.kind == "f" else c for c in columns]
-    change = np.zeros(columns[0].size, dtype=bool)
+    numeric = [c for c in columns if c.dtype.kind == "f"]
+    labels = columns[len(numeric) :]
+    new_limits = _changes([_bits(c) for c in numeric], columns[0].size)
+    change = new_limits | _changes(labels, columns[0].size)
+    limit_starts = np.flatnonzero(new_limits)
+    limit_cells = list(
+        map(
+            style.between_cells.join,
+            zip(*(_numbers(c[limit_starts], style, first + i).rows() for i, c in enumerate(numeric)), strict=True),
+        )
+    )
+    starts = np.flatnonzero(change)
+    limit_run = (np.cumsum(new_limits) - 1)[starts].tolist()
+    label_cells: dict[tuple[object, ...], str] = {}
+    cells = []
+    for run, key in zip(limit_run, zip(*(c[starts].tolist() for c in labels), strict=True), strict=True):
+        if key not in label_cells:
+            texts = (style.cell(first + len(numeric) + i, str(v)) for i, v in enumerate(key))
+            label_cells[key] = "".join(style.between_cells + text for text in texts)
+        cells.append(limit_cells[run] + label_cells[key])
+    return _Piece(cells, np.cumsum(change) - 1)
+
+
+def _changes(keys: list[np.ndarray], n: int) -> np.ndarray:
+    """Whether each row starts a run: the first row, and each row where any key changes."""
+    change = np.zeros(n, dtype=bool)
     change[:1] = True
     for key in keys:
         change[1:] |= key[1:] != key[:-1]
-    starts = np.flatnonzero(change)
-    cells = [
-        _numbers(c[starts], style, first + i).rows() if c.dtype.kind == "f" else _texts(c[starts], style, first + i)
-        for i, c in enumerate(columns)
-    ]
-    return _Piece(list(map(style.between_cells.join, zip(*cells, strict=True))), np.cumsum(change) - 1)
-
-
-def _texts(values: np.ndarray, style: _Style, column: int) -> list[str]:
-    """Each value's cell, each distinct value worked out once."""
-    texts = [str(v) for v in values.tolist()]
-    cells = {text: style.cell(column, text) for text in dict.fromkeys(texts)}
-    return list(map(cells.__getitem__, texts))
+    return change
 
 
 def _bits(values: np.ndarray) -> np.ndarray:
