@@ -13,6 +13,7 @@ ever reached a pack could not read the server's disk or call another host.
 
 from __future__ import annotations
 
+import json
 import logging
 import mimetypes
 import posixpath
@@ -70,9 +71,16 @@ def environment() -> Environment:
 _ARIA = re.compile(r'\s(?:role|aria-[a-z]+)="[^"]*"')
 
 
+@lru_cache(maxsize=512)
+def _svg(spec_text: str, width: int) -> str:
+    """A chart drawn from its specification, drawn once per process: a function of the specification
+    alone (a board pack at national scale draws tens of the charts the last pack drew)."""
+    return charts.to_svg(json.loads(spec_text), width=width)
+
+
 def chart_svg(spec: dict, description: str, width: int = CHART_WIDTH) -> Markup:
     """The chart as inline SVG with one text alternative (``role="img"``, a title and a label)."""
-    svg = charts.to_svg(spec, width=width)
+    svg = _svg(json.dumps(spec, sort_keys=True), width)
     svg = svg[svg.index("<svg") :]
     svg = _ARIA.sub("", svg)
     label = escape(description)
