@@ -35,6 +35,8 @@ def as_1d(x: Any, name: str) -> np.ndarray:
 
 def factorize(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(codes, uniques) with uniques in order of first appearance."""
+    if _numbered_in_order(ids):  # already codes (0, then each new one the next): nothing to sort
+        return ids.astype(np.intp), np.arange(int(ids.max()) + 1, dtype=ids.dtype)
     try:
         uniq, first_idx, inverse = np.unique(ids, return_index=True, return_inverse=True)
     except TypeError:  # unorderable mixed objects: fall back to a dict
@@ -47,6 +49,14 @@ def factorize(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     remap = np.empty_like(appearance)
     remap[appearance] = np.arange(appearance.size)
     return remap[inverse.reshape(-1)].astype(np.intp), uniq[appearance]
+
+
+def _numbered_in_order(ids: np.ndarray) -> bool:
+    """Whether ``ids`` are integers 0, 1, 2 ... each first seen right after the one before."""
+    if ids.dtype.kind not in "iu" or not ids.size or ids[0] != 0:
+        return False
+    seen = np.maximum.accumulate(ids)
+    return bool((ids[1:] <= seen[:-1] + 1).all())
 
 
 def date_keys(dates: Any) -> tuple[np.ndarray, str]:
