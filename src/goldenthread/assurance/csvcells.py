@@ -10,8 +10,6 @@ same as reading every cell as text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 #: 10**e exactly, for e = 0..22 (Python's int to float conversion is exact for these)
@@ -28,14 +26,16 @@ _ISO_DIGITS = np.array([0, 1, 2, 3, 5, 6, 8, 9])
 _ISO_OFFSET = _ZERO * 11_111_111  # each of the 8 digits' bytes is its digit plus ord('0')
 
 
-@dataclass(frozen=True)
 class ByteCells:
     """A column of cells: cell ``r`` is ``raw[starts[r]:ends[r]]``, UTF-8 with no quote, CR, NUL or
     comma; ``raw`` ends with at least :data:`PADDING` zero bytes, and its length is a multiple of 8."""
 
-    raw: bytes
-    starts: np.ndarray  # int64
-    ends: np.ndarray  # int64
+    __slots__ = ("raw", "starts", "ends")  # a plain class: a dataclass costs more to define than it saves here
+
+    def __init__(self, raw: bytes, starts: np.ndarray, ends: np.ndarray) -> None:
+        self.raw = raw
+        self.starts = starts  # int64
+        self.ends = ends  # int64
 
     def __len__(self) -> int:
         return int(self.starts.size)

@@ -15,8 +15,7 @@ import io
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 import numpy as np
 
@@ -52,8 +51,7 @@ def parse_date(text: str) -> dt.date:
     raise ValueError(f"'{text}' is not a date; write dates as YYYY-MM-DD (or DD/MM/YYYY)")
 
 
-@dataclass(frozen=True)
-class Wanted:
+class Wanted(NamedTuple):
     """The columns to read: values, dates and (optionally) series names."""
 
     value: str
@@ -61,8 +59,7 @@ class Wanted:
     series: str | None = None
 
 
-@dataclass(frozen=True)
-class Columns:
+class Columns(NamedTuple):
     """One entry per row: its series (a number: ``names[s]`` is its name, stripped), date and value."""
 
     names: list[str]
@@ -105,8 +102,10 @@ def read(handle: TextIO, name: str, wanted: Wanted) -> Columns:
     problems.raise_any()
     if not keep.any():
         raise InputError([f"{name}:2: the file has a header but no rows"])
+    if keep.all():  # nothing to leave out: no copies
+        return Columns(names, series, days.view("datetime64[D]"), values)
     rows = np.flatnonzero(keep)
-    return Columns(names, series[rows], days[rows].astype("datetime64[D]"), values[rows])
+    return Columns(names, series[rows], days[rows].view("datetime64[D]"), values[rows])
 
 
 def _header(reader: Iterator[list[str]], name: str, wanted: Wanted) -> list[str]:
@@ -174,8 +173,7 @@ class _Records:
             return [record[i] if i < len(record) else "" for record in self.records]
 
 
-@dataclass(frozen=True)
-class _Shape:
+class _Shape(NamedTuple):
     ends: np.ndarray  # where each line ends (its newline, or the end of the text)
     longest: int  # the longest line's length in bytes
     separators: np.ndarray | None  # (lines, fields): where each field ends, if every line has as many commas

@@ -12,8 +12,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from json.encoder import encode_basestring_ascii
 from typing import TextIO
 
 import numpy as np
@@ -26,17 +24,21 @@ SUMMARY_COLUMNS = ["series", "variation", "assurance"]
 _CHUNK = 8192  # rows joined into one write: small enough for its memory to be used again
 
 
-@dataclass(frozen=True)
 class _Style:
     """How a format writes a cell, a row and the rows."""
 
-    names: list[str]
-    json: bool
+    __slots__ = ("names", "json")  # plain classes here: a dataclass costs more to define than it saves
+
+    def __init__(self, names: list[str], json: bool) -> None:
+        self.names = names
+        self.json = json
 
     def cell(self, column: int, text: str) -> str:
         """The cell of ``text`` in column ``column``, with what goes before and after it in a row."""
         if not self.json:
             return _csv_field(text)
+        from json.encoder import encode_basestring_ascii  # only for JSON: not imported for CSV
+
         before = " {\n" if column == 0 else ""
         after = "\n }" if column == len(self.names) - 1 else ""
         return f"{before}  {encode_basestring_ascii(self.names[column])}: {encode_basestring_ascii(text)}{after}"
@@ -58,12 +60,14 @@ class _Style:
         return "\n]\n" if self.json else "\n"
 
 
-@dataclass(frozen=True)
 class _Piece:
     """A column (or columns joined) of the output: its distinct cells, and each row's cell."""
 
-    cells: list[str]
-    index: np.ndarray
+    __slots__ = ("cells", "index")
+
+    def __init__(self, cells: list[str], index: np.ndarray) -> None:
+        self.cells = cells
+        self.index = index
 
     def rows(self) -> list[str]:
         result: list[str] = np.array(self.cells, dtype=object)[self.index.reshape(-1)].tolist()
@@ -92,15 +96,16 @@ def write(table: SPCTable, names: Sequence[str], out: TextIO, *, summary: bool, 
 
 def _joined(pieces: list[_Piece]) -> Iterator[str]:
     """The rows, a chunk at a time (small enough for the memory to be used again), joined as strings."""
-    cells = [np.array(p.cells, dtype=object) for p in pieces]
+    cells = np.array([cell for p in pieces for cell in p.cells], dtype=object)  # every piece's, one after another
+    offsets = np.cumsum([0] + [len(p.cells) for p in pieces[:-1]]).tolist()
     indexes = [p.index.reshape(-1) for p in pieces]
     n = indexes[0].size
-    grid = np.empty((min(n, _CHUNK), len(pieces)), dtype=object)  # a chunk's cells, row after row
+    grid = np.empty((min(n, _CHUNK), len(pieces)), dtype=np.intp)  # a chunk's cells (their numbers), row after row
     for start in range(0, n, _CHUNK):
         rows = min(_CHUNK, n - start)
-        for k, (c, i) in enumerate(zip(cells, indexes, strict=True)):
-            np.take(c, i[start : start + rows], out=grid[:rows, k])
-        yield "".join(grid[:rows].ravel().tolist())
+        for k, (index, offset) in enumerate(zip(indexes, offsets, strict=True)):
+            np.add(index[start : start + rows], offset, out=grid[:rows, k])
+        yield "".join(cells[grid[:rows].ravel()].tolist())
 
 
 def _point_pieces(table: SPCTable, names: Sequence[str], style: _Style) -> list[_Piece]:
@@ -134,7 +139,10 @@ def _number(x: float) -> str:
 def _numbers(values: np.ndarray, style: _Style, column: int) -> _Piece:
     """``repr`` of each number (blank for NaN), each distinct number once (by its bits: -0.0 is not 0.0)."""
     bits, inverse = np.unique(_bits(values), return_inverse=True)
-    return _Piece([style.cell(column, _number(x)) for x in bits.view(np.float64).tolist()], inverse)
+    numbers = bits.view(np.float64).tolist()
+    if style.json:
+        return _Piece([style.cell(column, _number(x)) for x in numbers], inverse)
+    return _Piece([repr(x) if x == x else "" for x in numbers], inverse)  # as the csv module writes them: no quotes
 
 
 def _runs(columns: list[np.ndarray], style: _Style, first: int) -> _Piece:
