@@ -5,9 +5,11 @@ same rows written to a CSV, and in fresh processes, taking turns, (a) a bare CSV
 them with polars (read the file, write it back out, nothing else) and (b) ``goldenthread spc``
 end to end; both figures and their ratio (the goal: at most 2). Last, ``goldenthread spc``'s
 start-up on a tiny file (the goal: under 0.25 s). Wall-clock times, best and median; the CPU
-time of each process beside them, which moves less when other work shares the machine.
+time of each process beside them, which moves less when other work shares the machine. With
+``--instructions``, each side also runs once under valgrind's callgrind, whose count of the
+instructions executed does not move with the load at all (slow: about a minute each).
 
-Run with:  .venv/bin/python bench/spc.py  [--repeats N]  (polars comes with the ``test`` extra)
+Run with:  .venv/bin/python bench/spc.py  [--repeats N] [--instructions]  (polars comes with the ``test`` extra)
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import argparse
 import csv
 import importlib.util
 import os
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -95,7 +99,7 @@ def figures(label: str, runs: list[tuple[float, float]]) -> float:
     return best
 
 
-def paired(folder: Path, repeats: int) -> None:
+def paired(folder: Path, repeats: int, count: bool) -> None:
     data = folder / "points.csv"
     write_csv(data)
     spc = [str(GOLDENTHREAD), "spc", str(data), "--series", "series", "--date", "date", "--value", "value"]
@@ -111,6 +115,31 @@ def paired(folder: Path, repeats: int) -> None:
     median_ratio = np.median([s for s, _ in spc_runs]) / np.median([p for p, _ in polars_runs])
     cpu_ratio = min(c for _, c in spc_runs) / min(c for _, c in polars_runs)
     print(f"ratio: {end_to_end / reference:.2f} x best, {median_ratio:.2f} x median, {cpu_ratio:.2f} x CPU (goal ≤ 2)")
+    if count:
+        counted(spc, bare, folder)
+
+
+def instructions(command: list[str], folder: Path) -> int:
+    """Instructions a fresh process executes (every thread's), counted by callgrind."""
+    done = subprocess.run(
+        ["valgrind", "--tool=callgrind", f"--callgrind-out-file={folder / 'callgrind.out'}", *command],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=True,
+    )
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    assert found, done.stderr[-500:]
+    return int(found.group(1))
+
+
+def counted(spc: list[str], bare: list[str], folder: Path) -> None:
+    if shutil.which("valgrind") is None:
+        print("valgrind is not installed: no instruction counts")
+        return
+    reference, end_to_end = instructions(bare, folder), instructions(spc, folder)
+    print(f"instructions (callgrind): polars {reference / 1e9:.3f} G, spc {end_to_end / 1e9:.3f} G", end="")
+    print(f" = {end_to_end / reference:.2f} x (load-independent)")
 
 
 def startup(folder: Path, repeats: int) -> None:
@@ -123,13 +152,14 @@ def startup(folder: Path, repeats: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=7, help="fresh processes of each kind (default 7)")
+    parser.add_argument("--instructions", action="store_true", help="count instructions with callgrind too")
     args = parser.parse_args()
     engine()
     with tempfile.TemporaryDirectory(prefix="gt-spc-bench-") as folder:
         if importlib.util.find_spec("polars") is None:
             print("\npolars is not installed (pip install -e '.[test]'): the paired run is skipped")
         else:
-            paired(Path(folder), args.repeats)
+            paired(Path(folder), args.repeats, args.instructions)
         startup(Path(folder), max(args.repeats, 10))
 
 
