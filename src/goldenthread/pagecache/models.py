@@ -24,3 +24,15 @@ class Kept(models.Model):
 
     def __str__(self) -> str:
         return f"{self.what} of plan {self.plan_id} ({self.made_at:%Y-%m-%d %H:%M})"
+
+
+class Drawing(models.Model):
+    """A chart drawn from its specification (SVG), kept for every web server and worker: a function
+    of the specification alone, so it is never stale (its key is a digest of the specification)."""
+
+    key = models.CharField(max_length=64, unique=True, help_text="sha256 of the specification and the width")
+    svg = models.TextField()
+    made_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"drawing {self.key[:12]} ({self.made_at:%Y-%m-%d %H:%M})"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from goldenthread.pagecache import store
+from goldenthread.pagecache import drawings, store
 from goldenthread.performance.assessment import PlanAssessment, default_as_at
 from goldenthread.performance.definitions import Definitions
 from goldenthread.planfile.periods import Period
@@ -75,7 +75,7 @@ def warm(plan_id: int) -> str:
     """The task (``goldenthread worker``): compute and keep the assessments the plan's pages open
     with — the overview's (all data held, with the quality check the plan's readers see) and the
     scorecard's and exceptions' (the plan's default "where"), as at the current quarter — and
-    remove the plan's results of an older state."""
+    remove the plan's results of an older state and the drawings past their time."""
     plan = m.Plan.objects.filter(pk=plan_id).first()
     if plan is None:
         return "no such plan"
@@ -83,7 +83,7 @@ def warm(plan_id: int) -> str:
     as_at = default_as_at(plan)
     overview(plan, as_at=as_at, reports=None, quality=True)
     assess(plan, as_at=as_at, where_code=where.code if where else None)
-    gone = store.tidy(plan)
+    gone = store.tidy(plan) + drawings.tidy()
     return f"kept {plan.code} as at {as_at.label}; {gone} older results removed"
 
 

@@ -27,6 +27,7 @@ from markupsafe import Markup, escape
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from goldenthread.formatting import money
+from goldenthread.pagecache import drawings
 from goldenthread.presenters import assurance as ap
 from goldenthread.presenters import icons
 from goldenthread.reports import charts
@@ -73,9 +74,11 @@ _ARIA = re.compile(r'\s(?:role|aria-[a-z]+)="[^"]*"')
 
 @lru_cache(maxsize=512)
 def _svg(spec_text: str, width: int) -> str:
-    """A chart drawn from its specification, drawn once per process: a function of the specification
-    alone (a board pack at national scale draws tens of the charts the last pack drew)."""
-    return charts.to_svg(json.loads(spec_text), width=width)
+    """A chart drawn from its specification, drawn once for every process and server (kept in the
+    database: :mod:`goldenthread.pagecache.drawings`) and held by each process once read: a function
+    of the specification alone (a board pack at national scale draws tens of the charts the last
+    pack drew)."""
+    return drawings.drawn(spec_text, width, lambda: charts.to_svg(json.loads(spec_text), width=width))
 
 
 def chart_svg(spec: dict, description: str, width: int = CHART_WIDTH) -> Markup:
