@@ -6,10 +6,11 @@ the page lists only those plans, its rule is declared to the access middleware, 
 posted — or held for confirmation — is checked again here.
 
 Two steps: the file is checked and previewed (a dry run: what would be loaded, by metric and org
-unit, with every problem by row and column), and nothing is written; the file is held on the
-server (:mod:`goldenthread.performance.staging`) until the person confirms, and the confirmation
-loads exactly what was previewed, once. The loader's messages are worded for this page
-(:data:`goldenthread.performance.loading.PAGE`), not for the command line.
+unit, with every problem by row and column), and nothing is written; the file is held in the
+database (:mod:`goldenthread.performance.staging`: any web server takes the confirmation) until
+the person confirms, and the confirmation loads exactly what was previewed, once. The loader's
+messages are worded for this page (:data:`goldenthread.performance.loading.PAGE`), not for the
+command line.
 """
 
 from __future__ import annotations
