@@ -162,7 +162,7 @@ def _element_starts(array: np.ndarray, body: int, limits: WorkbookLimits) -> np.
     following = array[opens + 1]
     if np.any((following == ord("!")) | (following == ord("?"))):
         raise _NotPlain  # a comment, CDATA, DOCTYPE or processing instruction
-    starts = opens[following != ord("/")]
+    starts: np.ndarray = opens[following != ord("/")]
     if len(starts) == 0 or len(starts) > limits.sheet_elements:
         raise _NotPlain
     first = array[starts + 1]
