@@ -54,8 +54,13 @@ def replica(transactional_db):
     roles.grant(user, roles.BOARD)
     primary = connection.settings_dict["NAME"]
     name = f"{primary}_replica"
-    connection.close()  # a template may have no other session
+    connections.close_all()  # a template may have no other session
     with connection._nodb_cursor() as cursor:
+        # nor one left by an earlier test's server or worker that is still closing
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [primary],
+        )
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{primary}"')
     # a connection of its own, made here (the router names it; the test guards only those in settings)
