@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from scale_data import Size, write  # noqa: E402
+from scale_data import Size, parse_size, write  # noqa: E402
 
 PLAN = "scale"
 MARK = "GOLDENTHREAD_SCALE_BENCH_CLUSTER"
@@ -61,8 +61,8 @@ def _django(url: str) -> None:
 
 def step_write(folder: Path, size: Size) -> dict:
     started = time.perf_counter()
-    _, data = write(folder, size)
-    return {"seconds": time.perf_counter() - started, "mb": data.stat().st_size / 1e6}
+    _, files = write(folder, size)
+    return {"seconds": time.perf_counter() - started, "mb": sum(f.stat().st_size for f in files) / 1e6}
 
 
 def step_plan(folder: Path, url: str) -> dict:
@@ -87,7 +87,7 @@ def step_data(folder: Path, url: str) -> dict:
     from goldenthread.plans.models import Plan
 
     plan = Plan.objects.get(code=PLAN)
-    parts = _parts(folder / "data.csv")
+    parts = sorted(folder.glob("data-*.csv"))  # scale_data.write's files, each under the loader's limit
     started = time.perf_counter()
     rows, reports = 0, []
     for part in parts:
@@ -98,21 +98,6 @@ def step_data(folder: Path, url: str) -> dict:
     seconds = time.perf_counter() - started
     note = f"{len(parts)} files; " if len(parts) > 1 else ""
     return {"seconds": seconds, "rows": rows, "report": note + reports[-1]}
-
-
-def _parts(data: Path) -> list[Path]:
-    """The data file, split into files under the loader's limit of values a file may have
-    (bench/scale_data.py writes one file of every row)."""
-    from goldenthread.performance.loading.csvfile import MAX_CELLS
-
-    parts: list[Path] = []
-    with data.open(encoding="utf-8") as handle:
-        header = handle.readline()
-        per_file = min(1_000_000, MAX_CELLS // len(header.split(",")) - 2)  # the header is counted
-        while chunk := [line for _, line in zip(range(per_file), handle, strict=False)]:
-            parts.append(data.with_name(f"data-{len(parts):03d}.csv"))
-            parts[-1].write_text(header + "".join(chunk), encoding="utf-8")
-    return parts
 
 
 def step_assess(url: str, repeat: int, profile: str | None) -> dict:
@@ -174,10 +159,9 @@ def child(args: argparse.Namespace) -> None:
 
 def _size(text: str) -> Size:
     try:
-        units, metrics, months = (int(x) for x in text.lower().split("x"))
-    except ValueError:
-        raise SystemExit(f"--sizes: '{text}' is not UNITSxMETRICSxMONTHS, e.g. 1000x40x60") from None
-    return Size(units, metrics, months)
+        return parse_size(text)
+    except ValueError as exc:
+        raise SystemExit(f"--sizes: {exc}") from None
 
 
 def _label(size: Size) -> str:

@@ -10,7 +10,7 @@ shift part-way, so the assessment has special causes and exceptions to find.
 ``bench/scale.py`` loads and assesses it; ``bench/web.py --scale`` serves pages over it. As a
 script it writes the files into a folder:
 
-    .venv/bin/python bench/scale_data.py FOLDER [--units 1000] [--metrics 200] [--months 120]
+    .venv/bin/python bench/scale_data.py FOLDER [--size 1000x200x120]
 """
 
 from __future__ import annotations
@@ -138,29 +138,48 @@ def data_chunks(size: Size, seed: int = 20260401) -> Iterator[str]:
         yield "\n".join(lines.tolist()) + "\n"
 
 
-def write(folder: Path, size: Size, code: str = "scale") -> tuple[Path, Path]:
-    """Write ``plan.yaml`` and ``data.csv`` into ``folder``; their paths."""
+#: rows per data file: the loader takes at most 10,000,000 values a file, and a row has six
+ROWS_PER_FILE = 1_000_000
+
+
+def parse_size(text: str) -> Size:
+    """``UNITSxMETRICSxMONTHS`` (``1000x40x60``), or ``national``."""
+    try:
+        units, metrics, months = (int(n) for n in ("1000x200x120" if text == "national" else text).lower().split("x"))
+    except ValueError:
+        raise ValueError(f"'{text}' is not UNITSxMETRICSxMONTHS, e.g. 1000x40x60, or 'national'") from None
+    return Size(units, metrics, months)
+
+
+def write(folder: Path, size: Size, code: str = "scale") -> tuple[Path, list[Path]]:
+    """Write ``plan.yaml`` and the data into ``folder``, whole metrics in files ``data-001.csv`` …
+    of at most :data:`ROWS_PER_FILE` rows (one metric a file when a metric has more); their paths."""
     folder.mkdir(parents=True, exist_ok=True)
-    plan, data = folder / "plan.yaml", folder / "data.csv"
+    plan = folder / "plan.yaml"
     plan.write_text(plan_yaml(size, code), encoding="utf-8")
-    with data.open("w", encoding="utf-8", newline="") as handle:
-        for chunk in data_chunks(size):
+    chunks = data_chunks(size)
+    header = next(chunks)
+    per_file = max(1, ROWS_PER_FILE // (size.units * size.months))  # metrics a file
+    files: list[Path] = []
+    for i, chunk in enumerate(chunks):
+        if i % per_file == 0:
+            files.append(folder / f"data-{len(files) + 1:03d}.csv")
+            files[-1].write_text(header, encoding="utf-8")
+        with files[-1].open("a", encoding="utf-8", newline="") as handle:
             handle.write(chunk)
-    return plan, data
+    return plan, files
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
-    parser.add_argument("--units", type=int, default=Size.units)
-    parser.add_argument("--metrics", type=int, default=Size.metrics)
-    parser.add_argument("--months", type=int, default=Size.months)
+    parser.add_argument("--size", type=parse_size, default=Size(), help="UNITSxMETRICSxMONTHS or 'national'")
     args = parser.parse_args()
-    size = Size(args.units, args.metrics, args.months)
     started = time.perf_counter()
-    plan, data = write(args.folder, size)
+    plan, files = write(args.folder, args.size)
     seconds = time.perf_counter() - started
-    print(f"{size}: {plan} and {data} ({data.stat().st_size / 1e6:,.0f} MB) in {seconds:.1f} s")
+    megabytes = sum(f.stat().st_size for f in files) / 1e6
+    print(f"{args.size}: {plan} and {len(files)} data files ({megabytes:,.0f} MB) in {seconds:.1f} s")
 
 
 if __name__ == "__main__":

@@ -58,7 +58,6 @@ PAGES = [
     ("search", "/search/?q=workforce"),
 ]
 NATIONAL = "1000x200x120"
-ROWS_PER_FILE = 1_500_000  # 9 million values of six columns: under the loader's 10 million a file
 
 
 def scale_pages(size: scale_data.Size) -> list[tuple[str, str]]:
@@ -78,11 +77,6 @@ def scale_pages(size: scale_data.Size) -> list[tuple[str, str]]:
     ]
 
 
-def parse_size(text: str) -> scale_data.Size:
-    units, metrics, months = (int(n) for n in (NATIONAL if text == "national" else text).lower().split("x"))
-    return scale_data.Size(units, metrics, months)
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -93,34 +87,10 @@ def run(*args: str, env: dict) -> None:
     subprocess.run([str(BIN / "goldenthread"), *args], env=env, check=True, stdout=subprocess.DEVNULL)
 
 
-def write_scale(size: scale_data.Size, folder: Path) -> tuple[Path, list[Path]]:
-    """The scale plan, and its data in files of at most ROWS_PER_FILE rows: a data file may hold at
-    most 10,000,000 values, and 2.4 million rows of six columns are 14.4 million."""
-    folder.mkdir(parents=True, exist_ok=True)
-    plan = folder / "plan.yaml"
-    plan.write_text(scale_data.plan_yaml(size), encoding="utf-8")
-    chunks = scale_data.data_chunks(size)
-    header = next(chunks)
-    files: list[Path] = []
-    per_file = max(1, ROWS_PER_FILE // (size.units * size.months))  # metrics per file
-    handle = None
-    for i, chunk in enumerate(chunks):
-        if i % per_file == 0:
-            if handle:
-                handle.close()
-            files.append(folder / f"data-{len(files) + 1:03d}.csv")
-            handle = files[-1].open("w", encoding="utf-8", newline="")
-            handle.write(header)
-        handle.write(chunk)
-    if handle:
-        handle.close()
-    return plan, files
-
-
 def load_scale(size: scale_data.Size, folder: Path, env: dict) -> None:
     """Write the scale plan and its data, and load both with the product's own commands."""
     started = time.perf_counter()
-    plan, files = write_scale(size, folder)
+    plan, files = scale_data.write(folder, size)
     written = time.perf_counter()
     run("plan", "load", str(plan), env=env)
     for data in files:
@@ -223,7 +193,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
         "--scale",
-        type=parse_size,
+        type=scale_data.parse_size,
         default=None,
         metavar="UNITSxMETRICSxMONTHS",
         help="also load bench/scale_data.py's plan at this size: 1000x40x60 is 2.4 million rows, "
