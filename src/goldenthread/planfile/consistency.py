@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from goldenthread.planfile import schema
+from goldenthread.planfile.charts import chart_problem, dated_problems
 from goldenthread.planfile.periods import (
     NotAPeriod,
     Period,
@@ -74,6 +75,7 @@ def check_consistency(
     check.document_date()
     check.activity_dates()
     check.metric_periods()
+    check.metric_charts()
     check.budget_periods()
     check.governance()
     check.problems.extend(_cycles(plan.objectives, "objectives", source))
@@ -201,6 +203,18 @@ class _Checker:
                     parse_period(stated.period)
                 except PeriodError as exc:
                     self.report(base + ("stated_values", j, "period"), str(exc))
+
+    def metric_charts(self) -> None:
+        """A chart that suits the metric's unit and aggregation; rebase and annotation dates that
+        name periods, each rebase once."""
+        for i, metric in enumerate(self.plan.metrics):
+            base = ("metrics", i)
+            problem = chart_problem(metric.chart, metric.unit, metric.aggregation) if metric.chart else None
+            if problem:
+                self.report(base + ("chart",), problem)
+            for name in ("rebase", "annotations"):
+                for j, message in dated_problems(getattr(metric, name), metric.frequency, name):
+                    self.report(base + (name, j, "date"), message)
 
     def budget_periods(self) -> None:
         for section in ("budget_lines", "stated_totals"):

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from goldenthread.planfile import fields
+from goldenthread.planfile.charts import ANNOTATION_LENGTH, FIX_AFTER_MAX, REASON_LENGTH, ChartType
 from goldenthread.planfile.elements import (
     ADDED,
     AddedNotes,
@@ -207,6 +208,42 @@ class ActivityRule(Element):
     grace_days: int = Field(0, ge=0, le=365)
 
 
+class _Said:
+    """Text that must say something: blank is refused with ``message``."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __call__(self, text: str) -> str:
+        if not text.strip():
+            raise ValueError(self.message)
+        return text
+
+
+class Rebase(Element):
+    """A date the metric's process limits are recalculated from, and why (a change to the process)."""
+
+    date: PeriodText = Field(description="The period the new limits start with, e.g. 2017-04 or 2017/18 Q1")
+    reason: Annotated[
+        str,
+        Field(json_schema_extra={"minLength": 1, "maxLength": REASON_LENGTH}),
+        AfterValidator(_Said("a rebase needs its reason: say what changed in the process, e.g. 'New triage model'")),
+        AfterValidator(_Fits(REASON_LENGTH)),
+    ] = Field(description="What changed in the process, e.g. 'New triage model from April 2017'")
+
+
+class Annotation(Element):
+    """A dated event shown on the metric's charts and in the packs."""
+
+    date: PeriodText = Field(description="When it happened, e.g. 2017-01 or 2017-01-09")
+    text: Annotated[
+        str,
+        Field(json_schema_extra={"minLength": 1, "maxLength": ANNOTATION_LENGTH}),
+        AfterValidator(_Said("an annotation needs its text: say what happened, e.g. 'Winter escalation'")),
+        AfterValidator(_Fits(ANNOTATION_LENGTH)),
+    ] = Field(description="The event, e.g. 'Winter pressures: escalation level 4'")
+
+
 class Metric(Noted):
     code: Code
     title: Title
@@ -228,6 +265,14 @@ class Metric(Noted):
     to_be_confirmed: bool = Field(False, description="The document has not yet defined this metric")
     headline: bool = Field(False, description="On the plan's scorecard (e.g. seed 004's 11-point scorecard)")
     stated_values: list[StatedValue] = Field(default_factory=list)
+    chart: ChartType | None = Field(
+        None, description="xmr, p, pp (p′), u, up (u′), c, g, t or run; left out, chosen from unit and aggregation"
+    )
+    rebase: list[Rebase] = Field(default_factory=list, description="Dates the process limits are recalculated from")
+    fix_after_n: int | None = Field(
+        None, ge=1, le=FIX_AFTER_MAX, description="Limits fixed after the first n points of each segment"
+    )
+    annotations: list[Annotation] = Field(default_factory=list, description="Dated events shown on charts")
     source: OptionalShortText = None
     added: AddedNotes = ADDED
 

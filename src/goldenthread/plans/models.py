@@ -202,6 +202,16 @@ class Metric(CodeAndTitle, PlanElement):
     owner = models.ForeignKey(Owner, null=True, blank=True, on_delete=models.SET_NULL, related_name="metrics")
     to_be_confirmed = models.BooleanField(default=False)
     headline = models.BooleanField(default=False, help_text="On the plan's scorecard")
+    chart = models.CharField(
+        max_length=8,
+        blank=True,
+        help_text="xmr, p, pp, u, up, c, g, t or run; blank: planfile.charts.chart_for's default",
+    )
+    rebase = models.JSONField(
+        default=list, blank=True, help_text="[{date, reason}]: limits recalculated from each date"
+    )
+    fix_after_n = models.PositiveIntegerField(null=True, blank=True, help_text="Limits fixed after n points a segment")
+    annotations = models.JSONField(default=list, blank=True, help_text="[{date, text}]: events shown on charts")
     source = models.CharField(max_length=SHORT_TEXT_LENGTH, blank=True)
 
 

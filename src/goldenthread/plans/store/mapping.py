@@ -117,10 +117,11 @@ METRIC = Mapping(
         "frequency",
         "to_be_confirmed",
         "headline",
+        "fix_after_n",
     ),
-    text={"trigger": "trigger", "data_source": "data_source", **SOURCE},
+    text={"trigger": "trigger", "data_source": "data_source", "chart": "chart", **SOURCE},
     refs={"owner": OWNERS},
-    rules=("trigger_rules", *ADDED),
+    rules=("trigger_rules", "rebase", "annotations", *ADDED),
 )
 BUDGET_LINE = Mapping(
     same=("title", "category", "amount", "period"), text=SOURCE, refs={"org_unit": ORG_UNITS}, rules=ADDED
