@@ -3,9 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
+from typing import NamedTuple
 
 import numpy as np
+
+
+class Note(NamedTuple):
+    """One of the engine's warnings as a stable code and its figures, for callers that word the
+    warning themselves (a page in plain English) rather than print the engine's text:
+
+    * ``short_group``: a segment has fewer than ``number`` points (its limits are trial limits);
+    * ``limits_undefined``: the segment starting ``date`` has no usable moving range;
+    * ``no_variation``: every moving range of the segment starting ``date`` is 0;
+    * ``missing_values``: ``number`` points have no value;
+    * ``rebase_unmatched``: the rebase date ``date`` matches no point.
+    """
+
+    code: str
+    number: int = 0
+    date: str = ""
+
+
+#: every code a :class:`Note` may carry
+NOTE_CODES: tuple[str, ...] = ("short_group", "limits_undefined", "no_variation", "missing_values", "rebase_unmatched")
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,6 +66,7 @@ class SPCResult(PointColumns):
     variation: str
     assurance: str | None
     warnings: tuple[str, ...]
+    notes: tuple[Note, ...] = ()  # the warnings as codes, in the same order
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,6 +84,7 @@ class SPCTable(PointColumns):
     variation: np.ndarray
     assurance: np.ndarray
     warnings: Mapping[Hashable, tuple[str, ...]]
+    notes: Mapping[Hashable, tuple[Note, ...]] = field(default_factory=dict)  # the warnings as codes
 
     def series_index(self, series_id: Hashable) -> int:
         """Position of ``series_id`` in :attr:`series`."""
@@ -82,4 +105,5 @@ class SPCTable(PointColumns):
             variation=str(self.variation[k]),
             assurance=self.assurance[k],
             warnings=tuple(self.warnings.get(self.series.tolist()[k], ())),
+            notes=tuple(self.notes.get(self.series.tolist()[k], ())),
         )

@@ -146,7 +146,7 @@ from goldenthread.assurance.inputs import (
     series_targets,
 )
 from goldenthread.assurance.rebase import rebase_flags
-from goldenthread.assurance.results import SPCResult, SPCTable
+from goldenthread.assurance.results import NOTE_CODES, Note, SPCResult, SPCTable
 from goldenthread.assurance.segments import Segments
 from goldenthread.assurance.special_cause import (
     SPECIAL_CAUSE_LABELS,
@@ -168,9 +168,11 @@ from goldenthread.assurance.xmr import (
 __all__ = [
     "ASSURANCE_TYPES",
     "IMPROVEMENT_DIRECTIONS",
+    "NOTE_CODES",
     "POINT_TYPES",
     "SPECIAL_CAUSE_TYPES",
     "VARIATION_TYPES",
+    "Note",
     "SPCResult",
     "SPCTable",
     "assurance_codes",
@@ -243,8 +245,16 @@ def spc_many(
         _short_group_warnings(layout.codes, short, warning_threshold),
         _segment_warnings(layout, segs, amr, dates_arr),
         _missing_value_warnings(layout.codes, y, uniques.size),
-        ((s, f"Rebase date {format_date(d)} matches no point in the series; ignored.") for s, d in unmatched),
+        (
+            (
+                s,
+                f"Rebase date {format_date(d)} matches no point in the series; ignored.",
+                Note("rebase_unmatched", date=format_date(d)),
+            )
+            for s, d in unmatched
+        ),
     )
+    warnings, notes_by_series = _by_series(notes, uniques)
     return SPCTable(
         series_id=ids,
         series_code=codes,
@@ -257,7 +267,8 @@ def spc_many(
         target=targets,
         variation=VARIATION_LABELS[variation_codes(pt[last], directions)],
         assurance=ASSURANCE_LABELS[assurance],
-        warnings=_by_series(notes, uniques),
+        warnings=warnings,
+        notes=notes_by_series,
     )
 
 
@@ -307,16 +318,16 @@ def _judge_points(
 
 
 # --------------------------------------------------------------------------
-# Warnings: (series code, message) pairs, gathered per series
+# Warnings: (series code, message, note) triples, gathered per series
 # --------------------------------------------------------------------------
-def _short_group_warnings(c: np.ndarray, short: np.ndarray, threshold: int) -> Iterator[tuple[int, str]]:
+def _short_group_warnings(c: np.ndarray, short: np.ndarray, threshold: int) -> Iterator[tuple[int, str, Note]]:
     for s in np.flatnonzero(np.bincount(c[short])).tolist():  # the series, in order
-        yield s, SHORT_GROUP_WARNING.format(threshold=threshold)
+        yield s, SHORT_GROUP_WARNING.format(threshold=threshold), Note("short_group", number=threshold)
 
 
 def _segment_warnings(
     layout: Layout, segs: Segments, amr: np.ndarray, dates_arr: np.ndarray
-) -> Iterator[tuple[int, str]]:
+) -> Iterator[tuple[int, str, Note]]:
     """Segments whose limits are undefined, then segments with no variation."""
     seg_series = layout.codes[segs.starts]
     seg_amr = amr[segs.starts]
@@ -330,15 +341,17 @@ def _segment_warnings(
             f"Limits are undefined for the segment starting {start(j)}: it has no usable moving "
             "range (constant values with outlier screening, or fewer than two consecutive "
             "values), so no point can be outside or close to the limits.",
+            Note("limits_undefined", date=start(j)),
         )
     for j in np.flatnonzero(seg_amr == 0).tolist():
         yield (
             int(seg_series[j]),
             f"The segment starting {start(j)} has no variation (every moving range is 0): its limits equal its mean.",
+            Note("no_variation", date=start(j)),
         )
 
 
-def _missing_value_warnings(c: np.ndarray, y: np.ndarray, n_series: int) -> Iterator[tuple[int, str]]:
+def _missing_value_warnings(c: np.ndarray, y: np.ndarray, n_series: int) -> Iterator[tuple[int, str, Note]]:
     missing = np.bincount(c, weights=np.isnan(y), minlength=n_series)
     for s in np.flatnonzero(missing).tolist():
         k = int(missing[s])
@@ -346,16 +359,24 @@ def _missing_value_warnings(c: np.ndarray, y: np.ndarray, n_series: int) -> Iter
             s,
             f"{k} missing value{'s' if k != 1 else ''}: skipped in the mean and moving ranges; "
             "a gap breaks runs and trends (NHSRplotthedots expects no gaps).",
+            Note("missing_values", number=k),
         )
 
 
-def _by_series(notes: Iterable[tuple[int, str]], uniques: np.ndarray) -> dict[Hashable, tuple[str, ...]]:
-    """Warning strings per series id, for the series that have any, in series order."""
-    found: dict[int, list[str]] = {}
-    for s, message in notes:
-        found.setdefault(s, []).append(message)
+def _by_series(
+    notes: Iterable[tuple[int, str, Note]], uniques: np.ndarray
+) -> tuple[dict[Hashable, tuple[str, ...]], dict[Hashable, tuple[Note, ...]]]:
+    """Warning strings, and the same warnings as :class:`Note` codes, per series id, for the series
+    that have any, in series order."""
+    found: dict[int, list[tuple[str, Note]]] = {}
+    for s, message, note in notes:
+        found.setdefault(s, []).append((message, note))
     keys = uniques.tolist()
-    return {keys[s]: tuple(msgs) for s, msgs in sorted(found.items())}
+    ordered = sorted(found.items())
+    return (
+        {keys[s]: tuple(m for m, _ in pairs) for s, pairs in ordered},
+        {keys[s]: tuple(n for _, n in pairs) for s, pairs in ordered},
+    )
 
 
 class Tuning(TypedDict, total=False):
