@@ -13,6 +13,7 @@ import sys
 
 from goldenthread.cli.analysis import add_analysis_commands
 from goldenthread.cli.data import add_data_commands
+from goldenthread.cli.funnel import add_funnel_command
 from goldenthread.cli.papers import add_paper_commands
 from goldenthread.cli.plan import add_plan_commands
 from goldenthread.cli.service import add_service_commands
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         add_service_commands,
         add_worker_commands,
         add_analysis_commands,
+        add_funnel_command,
         add_paper_commands,
         add_data_commands,
         add_plan_commands,
