@@ -89,6 +89,8 @@ def record(field: str, data: dict[str, Any], unit: str | None) -> str:
     if field in ("trajectory", "stated_values") and "period" in data:
         words = f"{data['period']}: {scalar(data.get('value'), unit)}"
         return words + (f" ({data['source']})" if data.get("source") else "")
+    if field in ("rebase", "annotations") and "date" in data:  # '2017-04: New triage model'
+        return f"{data['date']}: {data.get('reason', data.get('text', ''))}"
     if field == "assessed_by" and "text" in data:
         return f"[{data['text']}]" if data.get("bracketed") else str(data["text"])
     if field in ("trigger_rules", "activity_rules") and "rule" in data:

@@ -4,8 +4,8 @@ One sheet per element kind, each row an element, each column a plan-file field n
 file names it (``target.value`` for a field of a nested mapping). Lists of codes are one cell,
 ``a; b; c``; trigger rules are one readable cell, ``below_target_for 3; special_cause_concern``.
 The lists inside an element that hold more than codes (an objective's framework references and
-"assessed by" lines, a metric's trajectory and stated values) have sheets of their own, each row
-naming its element in the first column. The writer (:mod:`.workbook_write`) and the reader
+"assessed by" lines, a metric's trajectory, stated values, rebase dates and annotations) have
+sheets of their own, each row naming its element in the first column. The writer (:mod:`.workbook_write`) and the reader
 (:mod:`.workbook_read`) both follow this one description, so what is written reads back.
 """
 
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Literal, get_args
 
 from goldenthread.planfile import governance, schema
+from goldenthread.planfile.charts import CHART_TYPES
 
 Kind = Literal["text", "number", "integer", "codes", "yes_no", "rules"]
 
@@ -38,6 +39,7 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "every": get_args(governance.Every),
     "purpose": get_args(governance.Purpose),
     "element_kind": tuple(schema.SECTIONS.values()),
+    "chart": CHART_TYPES,
 }
 
 
@@ -221,10 +223,18 @@ SHEETS: tuple[Sheet, ...] = (
         OWNER,
         _c("to_be_confirmed", "yes_no", choices="yes_no", width=10),
         _c("headline", "yes_no", choices="yes_no", width=10),
+        _c("chart", choices="chart", width=8),
+        _c("fix_after_n", "integer", width=10),
         SOURCE,
     ),
     _inner("Trajectories", "metric", "trajectory", PERIOD, VALUE),
     _inner("Stated values", "metric", "stated_values", PERIOD, VALUE, SOURCE),
+    _inner(
+        "Rebase dates", "metric", "rebase", _c("date", required=True, width=14), _c("reason", required=True, width=50)
+    ),
+    _inner(
+        "Annotations", "metric", "annotations", _c("date", required=True, width=14), _c("text", required=True, width=50)
+    ),
     _sheet(
         "Budget lines",
         "budget_lines",

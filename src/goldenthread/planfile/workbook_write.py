@@ -55,8 +55,12 @@ INSTRUCTIONS = (
     "Lists of codes go in one cell separated by semicolons, e.g. 'A1; A2; B3'.",
     "Trigger rules go in one cell, e.g. 'below_target_for 3; special_cause_concern'; the plan's activity "
     "rules as 'activity_overdue 14' (days of grace).",
-    "Assessed by, Framework references, Trajectories, Stated values, Cycle of business and Agenda items have "
-    "a row per item, naming its objective, metric, body or meeting in the first column.",
+    "Assessed by, Framework references, Trajectories, Stated values, Rebase dates, Annotations, Cycle of "
+    "business and Agenda items have a row per item, naming its objective, metric, body or meeting in the "
+    "first column.",
+    "A metric's chart (xmr, p, pp, u, up, c, g, t or run) may be left blank: it is then chosen from the "
+    "metric's unit and aggregation. Rebase dates recalculate its limits from a period, each with its reason; "
+    "fix_after_n fixes the limits after that many points; annotations are dated events shown on its charts.",
     "Bodies are the boards and committees that oversee the plan; Meetings their meetings, each on a date "
     "(e.g. 2019-06-27), with its agenda on the Agenda items sheet.",
     "Added details: a row for each detail of an element that is not from the source document: the element's "

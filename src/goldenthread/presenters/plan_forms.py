@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from goldenthread.planfile import schema
+from goldenthread.planfile.charts import CHART_NAMES, CHART_TYPES
 from goldenthread.presenters.plan_form_fields import (
     CHECKBOX,
     CODE,
@@ -51,6 +52,13 @@ TRIGGER_RULES = vocabulary(
 )
 ACTIVITY_RULES = vocabulary(
     schema.ActivityRule.model_fields["rule"].annotation, {"activity_overdue": "Overdue by more than the days' grace"}
+)
+CHARTS = tuple((chart, CHART_NAMES[chart]) for chart in CHART_TYPES)
+CHART_DEFAULT = "Chosen from the unit and aggregation"
+CHART_HINT = (
+    "Left to be chosen: p′ for a percentage whose values add up as a ratio (numerators and denominators), "
+    "u′ for any other ratio, c for a count that adds up as a sum, XmR otherwise. p, p′, u and u′ need "
+    "values that add up as a ratio."
 )
 CATEGORIES = vocabulary(schema.BudgetCategory)
 SCORES = tuple((str(n), str(n)) for n in range(1, 6))
@@ -217,6 +225,33 @@ METRICS = element_form(
                 Spec("rule", "Rule", SELECT, choices=TRIGGER_RULES, blank="No rule"),
                 Spec("periods", "N periods", NUMBER),
             ),
+        ),
+    ),
+    part(
+        "Chart",
+        Spec("chart", "Chart", SELECT, choices=CHARTS, blank=CHART_DEFAULT, hint=CHART_HINT),
+        Spec(
+            "fix_after_n",
+            "Fix the limits after",
+            NUMBER,
+            hint="A number of points: the limits are worked out from the first n points of each segment "
+            "and then held. Blank: from every point.",
+            width="nhsuk-input--width-4",
+        ),
+        Spec(
+            "rebase",
+            "Rebase dates",
+            ROWS,
+            hint="The limits are worked out again from each period, e.g. 2017-04 or 2017/18 Q1, "
+            "each with what changed in the process.",
+            columns=(Spec("date", "Period"), Spec("reason", "Reason")),
+        ),
+        Spec(
+            "annotations",
+            "Annotations",
+            ROWS,
+            hint="Dated events shown on the metric's charts and in the packs, e.g. 2017-01-09: Winter escalation.",
+            columns=(Spec("date", "Date"), Spec("text", "Event")),
         ),
     ),
     part(
