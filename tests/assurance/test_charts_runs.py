@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 import pytest
+from tests.assurance import qic_reference as ref
 
 from goldenthread.assurance.charts import chart, chart_many
 from goldenthread.assurance.runs import binomial_quantile_05, crossings_min, longest_run_max
@@ -43,52 +44,9 @@ def test_vignette_worked_examples_for_24_points():
     assert binomial_quantile_05(23) == 8
 
 
-def _qbinom_05(trials: int) -> int:
-    """An independent qbinom(0.05, trials, 0.5): the binomial CDF added up in floating point."""
-    cumulative = 0.0
-    for x in range(trials + 1):
-        cumulative += math.comb(trials, x) / 2**trials
-        if cumulative >= 0.05:
-            return x
-    raise AssertionError("unreachable")
-
-
 @pytest.mark.parametrize("trials", [0, 1, 2, 5, 9, 23, 59, 99, 150, 299, 500, 1000])
 def test_binomial_quantile_matches_an_independent_sum(trials):
-    assert binomial_quantile_05(trials) == _qbinom_05(trials)
-
-
-def _reference_runs(y, cl):
-    """qicharts2's runs.analysis() for one part, step by step as the R code reads."""
-    sides = [(v > c) - (v < c) for v, c in zip(y, cl, strict=True) if not (math.isnan(v) or math.isnan(c))]
-    runs = [s for s in sides if s != 0]  # points on the centre line are dropped
-    n = len(runs)
-    if not n:
-        return dict(n_useful=0, runs_signal=False, longest=None, longest_max=None, crossings=None, crossings_min=None)
-    lengths = [1]
-    for a, b in zip(runs, runs[1:], strict=False):
-        if a == b:
-            lengths[-1] += 1
-        else:
-            lengths.append(1)
-    longest, crossings = max(lengths), len(lengths) - 1
-    longest_max, cmin = round(math.log2(n)) + 3, _qbinom_05(n - 1)
-    signal = not (crossings >= cmin and longest <= longest_max)  # crsignal(method = "anhoej")
-    return dict(
-        n_useful=n,
-        runs_signal=signal,
-        longest=longest,
-        longest_max=longest_max,
-        crossings=crossings,
-        crossings_min=cmin,
-    )
-
-
-def _median(values):
-    v = sorted(x for x in values if not math.isnan(x))
-    if not v:
-        return math.nan
-    return (v[(len(v) - 1) // 2] + v[len(v) // 2]) / 2
+    assert binomial_quantile_05(trials) == ref.qbinom_05(trials)
 
 
 def _as_dict(table, sid):
@@ -129,7 +87,7 @@ def test_even_and_odd_medians_and_gaps():
 @pytest.mark.parametrize("n", [1, 2, 3])
 def test_short_series(n):
     r = chart("run", list(range(n))).runs(0)
-    expected = _reference_runs(list(map(float, range(n))), [_median(range(n))] * n)
+    expected = ref.runs_analysis(list(map(float, range(n))), [ref.median(range(n))] * n)
     assert r.n_useful == expected["n_useful"] and r.runs_signal == expected["runs_signal"]
 
 
@@ -155,9 +113,9 @@ def test_many_series_in_one_call_match_the_reference_one_by_one():
     table = chart_many("run", ids, None, values)
     for sid in table.series.tolist():
         y = [values[i] for i in table.rows(sid).tolist()]
-        median = _median(y)
+        median = ref.median(y)
         assert table.centre[table.rows(sid)[0]] == median or (math.isnan(median))
-        assert _as_dict(table, sid) == _reference_runs(y, [median] * len(y)), sid
+        assert _as_dict(table, sid) == ref.runs_analysis(y, [median] * len(y)), sid
 
 
 def test_rebase_starts_new_runs_and_a_new_median():

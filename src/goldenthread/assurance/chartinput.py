@@ -156,4 +156,4 @@ def _refuse(kind: str, count: np.ndarray, size: np.ndarray, layout: Layout, date
         if bad is not None and bad.any():
             i = int(np.flatnonzero(bad)[0])
             when = format_date(dates[layout.input_index(i)])
-            raise ValueError(f"{what}: series {uniques[layout.codes[i]]!r}, date {when}")
+            raise ValueError(f"{what}: series {uniques[layout.codes[i]].item()!r}, date {when}")

@@ -56,6 +56,7 @@ import numpy as np
 from goldenthread.assurance.chartinput import Prepared, prepare
 from goldenthread.assurance.inputs import format_date
 from goldenthread.assurance.limits import (
+    T_POWER,
     Lines,
     c_lines,
     g_lines,
@@ -197,10 +198,10 @@ def chart_many(
         lines, outside, (warnings, notes) = _xmr(data, dates is not None, rebase, fix_after)
     else:
         lines = _lines(kind, data)
-        outside = outside_limits(data.y, lines.lpl, lines.upl)
+        outside = outside_limits(_judged(kind, data.y), lines.lpl, lines.upl)
         warnings, notes = _warnings(data, lines, limits=kind != "run")
     segs = data.segs
-    runs = runs_analysis(data.y, lines.centre, segs.seg, segs.n_segments)
+    runs = runs_analysis(_judged(kind, data.y), lines.centre, segs.seg, segs.n_segments)
     back = data.layout.back
     per_point = {name: back(column[segs.seg]) for name, column in runs._asdict().items()}
     per_point["runs_signal"] = per_point.pop("signal")
@@ -251,6 +252,17 @@ def _warnings(data: Prepared, lines: Lines, *, limits: bool) -> tuple[_PerSeries
         {keys[s]: tuple(m for m, _ in pairs) for s, pairs in ordered},
         {keys[s]: tuple(n for _, n in pairs) for s, pairs in ordered},
     )
+
+
+def _judged(kind: str, y: np.ndarray) -> np.ndarray:
+    """The values the limits and runs judge: for a t chart, as qicharts2 judges them, taken to the power
+    1/3.6 and back (which can move a value by a unit in its last place, and so onto or off the
+    centre line, exactly as in R); the values themselves otherwise."""
+    if kind != "t":
+        return y
+    with np.errstate(invalid="ignore"):
+        back: np.ndarray = (y ** (1 / T_POWER)) ** T_POWER
+    return back
 
 
 def _lines(kind: str, data: Prepared) -> Lines:

@@ -16,6 +16,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from goldenthread.assurance.xmr import r_mean
+
 #: d2 for moving ranges of two: sigma = average moving range / 1.128 (qicharts2's constant)
 D2 = 1.128
 #: moving ranges at or above 3.267 × their mean are screened out (Nelson 1982), as qicharts2 does
@@ -54,14 +56,13 @@ def segment_sum(x: np.ndarray, segs: Segs, where: np.ndarray) -> np.ndarray:
 
 
 def segment_mean(x: np.ndarray, segs: Segs, where: np.ndarray | None = None) -> np.ndarray:
-    """Per segment: R's ``mean(x[base], na.rm = TRUE)`` (NaN skipped; NaN when nothing is left)."""
-    use = segs.base & ~np.isnan(x)
-    if where is not None:
-        use &= where
-    count = segment_sum(use.astype(np.float64), segs, use)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean: np.ndarray = segment_sum(x, segs, use) / count
-    return mean
+    """Per segment: R's ``mean(x[base], na.rm = TRUE)`` (NaN skipped; NaN when nothing is left).
+
+    R's own algorithm (:func:`~goldenthread.assurance.xmr.r_mean`: a long double sum and a
+    correction), so that the mean of equal values is that value and a point exactly on the centre
+    line is found so, as in R."""
+    use = segs.base if where is None else segs.base & where
+    return r_mean(np.where(use, x, np.nan), segs.starts)
 
 
 def segment_median(x: np.ndarray, segs: Segs) -> np.ndarray:
