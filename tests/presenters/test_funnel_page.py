@@ -81,3 +81,31 @@ def test_metric_page_shows_the_funnel_beside_the_organisations(ae_plan, reader):
     row = f"{first.name} {format_value(first.value, 'percentage')} {first.numerator:,.0f} {first.denominator:,.0f}"
     assert row in text
     assert f"Units outside the limits ({len(f.outside)})" in text
+
+
+@pytest.mark.django_db
+def test_markup_in_a_units_name_stays_text_on_the_page(ae_plan, reader):  # noqa: F811
+    code = metric_page(ae_plan, "AE4HR", AE_PERIOD, None).funnel.outside[0].name
+    hostile = '<img src=x onerror="alert(1)"> <b>Trust</b>'
+    ae_plan.org_units.filter(code=code).update(name=hostile)
+    html = reader.get("/plans/nhsi-2016/metrics/AE4HR/", {"as_at": "2016/17 Q4"}).content.decode()
+    assert "<img src=x" not in html and "<b>Trust</b>" not in html
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt; &lt;b&gt;Trust&lt;/b&gt; (" + code + ")" in html
+    spec = re.search(r'<script id="funnel-spec" type="application/json">(.*?)</script>', html, re.S)[1]
+    assert "<img" not in spec and "\\u003Cimg src=x" in spec  # json_script escapes < > & in the data
+    assert {p["unit"] for p in json.loads(spec)["layer"][2]["data"]["values"]} >= {f"{hostile} ({code})"}
+
+
+@pytest.mark.django_db
+def test_no_funnel_for_too_few_units_says_why(ae_plan):  # noqa: F811
+    from goldenthread.performance.models import Observation
+
+    march = Observation.objects.filter(metric__plan=ae_plan, period_start="2017-03-01")
+    keep = sorted(set(march.values_list("org_unit_id", flat=True)))[:9]
+    march.exclude(org_unit_id__in=keep).delete()
+    page = metric_page(ae_plan, "AE4HR", AE_PERIOD, None)
+    assert page.funnel is None
+    assert page.funnel_note == (
+        "No funnel plot: 9 units report Mar 2017 with a count and a size; a funnel plot needs at least 10 to "
+        "estimate how much they vary."
+    )
