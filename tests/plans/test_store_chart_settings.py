@@ -51,3 +51,39 @@ def test_a_changed_setting_updates_in_place_and_clearing_it_empties_it():
     metric = m.Metric.objects.get(code="NUR-VAC")
     assert (metric.chart, metric.fix_after_n) == ("", None)
     assert "chart:" not in to_yaml(export_plan("example-2019"))
+
+
+def test_workbook_to_database_to_workbook_keeps_every_setting():
+    from goldenthread.planfile.workbook_read import validate_workbook
+    from goldenthread.planfile.workbook_write import plan_workbook
+
+    plan = _plan(example_with_settings())
+    result = validate_workbook(plan_workbook(plan))
+    assert result.ok, result.problems
+    load_plan(result.plan)
+    exported = export_plan("example-2019")
+    assert exported == plan
+    again = validate_workbook(plan_workbook(exported))
+    assert again.ok and to_yaml(again.plan) == to_yaml(plan)
+
+
+def test_a_changed_setting_is_a_new_version_whose_comparison_names_it():
+    from goldenthread.planfile.compare import compare
+    from goldenthread.plans import versions
+
+    load_plan(_plan(example_with_settings()))
+    changed = example_with_settings().replace("    chart: p\n", "    chart: xmr\n")
+    load_plan(_plan(changed))
+    stored = m.Plan.objects.get(code="example-2019").versions.order_by("number")
+    assert [v.number for v in stored] == [1, 2]
+    old, new = (versions.version_plan(v) for v in stored)
+    (change,) = compare(old, new).section("metrics").of("changed")
+    assert [(f.path, f.old, f.new) for f in change.fields] == [("chart", "p", "xmr")]
+    assert stored[1].document["metrics"][1]["rebase"][1]["reason"].endswith("<script>alert(1)</script>")
+
+
+def test_the_history_of_a_metric_holds_its_settings():
+    load_plan(_plan(example_with_settings()))
+    history = m.Metric.objects.get(code="NUR-VAC").history.order_by("history_id")
+    assert [(h.chart, h.fix_after_n) for h in history] == [("p", 12)]
+    assert history[0].annotations[1] == {"date": "2019/20 Q3", "text": "Agency cap"}
