@@ -35,10 +35,16 @@ class Options:
     fix_after: int | None = None
     summary: bool = False
     format: str = "csv"
+    chart: str = "xmr"
+    denominator: str | None = None
 
 
 def run(handle: TextIO, name: str, options: Options, out: TextIO) -> list[str]:
     """Compute and write the result; returns the engine's warnings (for stderr)."""
+    if options.chart != "xmr":
+        from goldenthread.assurance.charttool import run_chart  # not imported for XmR, the default
+
+        return run_chart(handle, name, options, out)
     collecting = gc.isenabled()
     gc.disable()  # hundreds of thousands of small lists and strings, none of them in a cycle
     try:
@@ -69,16 +75,24 @@ def main(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.s
     except ValueError as exc:
         print(f"--rebase: {exc}", file=err)
         return 2
+    chart = getattr(args, "chart", None) or "xmr"
+    denominator = getattr(args, "denominator", None)
+    misuse = _misused_options(args, chart, denominator)
+    if misuse:
+        print(misuse, file=err)
+        return 2
     options = Options(
         value=args.value,
         date=args.date,
         series=args.series,
-        improvement=args.improvement,
+        improvement=args.improvement or "increase",
         target=args.target,
         rebase=rebase,
         fix_after=args.fix_after,
         summary=args.summary,
         format=args.format,
+        chart=chart,
+        denominator=denominator,
     )
     try:
         if args.file == "-":
@@ -99,3 +113,31 @@ def main(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.s
     for warning in warnings:
         print(f"warning: {warning}", file=err)
     return 0
+
+
+_RATIO = ("p", "pp", "u", "up")
+
+
+def _misused_options(args: argparse.Namespace, chart: str, denominator: str | None) -> str:
+    """What is wrong with the options for ``--chart``, if anything (a message that says what to do)."""
+    if chart in _RATIO and not denominator:
+        return (
+            f"--chart {chart} needs --denominator COL: the column of the cases (p, pp) or exposure (u, up) "
+            "each count in --value is out of"
+        )
+    if denominator and chart not in _RATIO:
+        return f"--denominator is for --chart p, pp, u or up (a count over cases or exposure), not --chart {chart}"
+    if chart != "xmr":
+        xmr_only = [flag for flag, given in _xmr_only(args) if given]
+        if xmr_only:
+            flags = ", ".join(xmr_only)
+            return f"{flags}: only for --chart xmr (Making Data Count's icons); leave out for --chart {chart}"
+    return ""
+
+
+def _xmr_only(args: argparse.Namespace) -> list[tuple[str, bool]]:
+    return [
+        ("--improvement", args.improvement is not None),
+        ("--target", args.target is not None),
+        ("--summary", bool(args.summary)),
+    ]

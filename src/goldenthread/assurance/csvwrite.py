@@ -12,15 +12,20 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import numpy as np
 
 from goldenthread.assurance.csvcells import distinct_codes
 from goldenthread.assurance.results import SPCTable
 
+if TYPE_CHECKING:
+    from goldenthread.assurance.charts import ChartTable
+
 POINT_COLUMNS = ["series", "period", "value", "mean", "lpl", "upl", "special_cause_type", "point_type"]
 SUMMARY_COLUMNS = ["series", "variation", "assurance"]
+#: the Anhøj rules' columns of every chart but XmR (``goldenthread spc --chart ...``)
+RUNS_COLUMNS = ["runs_signal", "longest_run", "longest_run_max", "crossings", "crossings_min"]
 _CHUNK = 8192  # rows joined into one write: small enough for its memory to be used again
 
 
@@ -81,6 +86,52 @@ def write(table: SPCTable, names: Sequence[str], out: TextIO, *, summary: bool, 
     """The points (or with ``summary`` one row per series) as CSV or JSON; ``names[s]`` names series ``s``."""
     style = _Style(SUMMARY_COLUMNS if summary else POINT_COLUMNS, format == "json")
     pieces = _summary_pieces(table, names, style) if summary else _point_pieces(table, names, style)
+    _emit(pieces, style, out)
+
+
+def write_chart(table: ChartTable, names: Sequence[str], out: TextIO, *, format: str) -> None:
+    """A chart of :mod:`goldenthread.assurance.charts`, one row per point (:func:`chart_columns`), as CSV or JSON.
+
+    Blank where a line or number is undefined; ``true``/``false`` for the flags."""
+    run = table.chart == "run"
+    style = _Style(chart_columns(table.chart), format == "json")
+    pieces = [
+        _Piece([style.cell(0, names[s]) for s in table.series.tolist()], table.series_code),
+        _dates(table.dates, style, 1),
+        _numbers(table.values, style, 2),
+        _numbers(table.centre, style, 3),
+    ]
+    if not run:
+        pieces += [_numbers(table.lpl, style, 4), _numbers(table.upl, style, 5), _flags(table.outside_limits, style, 6)]
+    first = len(pieces)
+    pieces.append(_flags(table.runs_signal, style, first))
+    for i, column in enumerate((table.longest_run, table.longest_run_max, table.crossings, table.crossings_min)):
+        pieces.append(_whole_numbers(column, style, first + 1 + i))
+    _emit(pieces, style, out)
+
+
+def chart_columns(chart: str) -> list[str]:
+    """The columns ``goldenthread spc --chart CHART`` writes (other than ``xmr``)."""
+    if chart == "run":
+        return ["series", "period", "value", "median", *RUNS_COLUMNS]
+    return ["series", "period", "value", "mean", "lpl", "upl", "outside_limits", *RUNS_COLUMNS]
+
+
+def _flags(flags: np.ndarray, style: _Style, column: int) -> _Piece:
+    return _Piece([style.cell(column, "false"), style.cell(column, "true")], flags.astype(np.intp))
+
+
+def _whole_numbers(values: np.ndarray, style: _Style, column: int) -> _Piece:
+    """Whole numbers written without a decimal point; blank for NaN."""
+    known = ~np.isnan(values)
+    codes = np.where(known, values, -1).astype(np.int64)
+    distinct = sorted(set(codes.tolist()))
+    cells = [style.cell(column, "" if d < 0 else str(d)) for d in distinct]
+    return _Piece(cells, np.searchsorted(np.array(distinct, dtype=np.int64), codes))
+
+
+def _emit(pieces: list[_Piece], style: _Style, out: TextIO) -> None:
+    """The rows of ``pieces``, with the head and foot of ``style``."""
     n = pieces[0].index.size
     if not n:  # the engine refuses no values, so this is only for completeness
         out.write("[]\n" if style.json else style.head)
