@@ -1,15 +1,18 @@
 """Benchmark SPC: 5,000 seeded synthetic series x 60 monthly points (300,000 points).
 
-First the vectorised engine alone (``spc_many`` on arrays). Then the paired run (issue 17): the
-same rows written to a CSV, and in fresh processes, taking turns, (a) a bare CSV read + write of
-them with polars (read the file, write it back out, nothing else) and (b) ``goldenthread spc``
-end to end; both figures and their ratio (the goal: at most 2). Last, ``goldenthread spc``'s
-start-up on a tiny file (the goal: under 0.25 s). Wall-clock times, best and median; the CPU
-time of each process beside them, which moves less when other work shares the machine. With
-``--instructions``, each side also runs once under valgrind's callgrind, whose count of the
-instructions executed does not move with the load at all (slow: about a minute each).
+First the vectorised engine alone (``spc_many`` on arrays), then every chart type of
+``assurance.charts.chart_many`` (xmr, run, p, pp, u, up, c, g, t) on the same shape of data.
+Then the paired run (issue 17): the same rows written to a CSV, and in fresh processes, taking
+turns, (a) a bare CSV read + write of them with polars (read the file, write it back out,
+nothing else) and (b) ``goldenthread spc`` end to end; both figures and their ratio (the goal:
+at most 2). Last, ``goldenthread spc``'s start-up on a tiny file (the goal: under 0.25 s).
+Wall-clock times, best and median; the CPU time of each process beside them, which moves less
+when other work shares the machine. With ``--instructions``, each side also runs once under
+valgrind's callgrind, whose count of the instructions executed does not move with the load at
+all (slow: about a minute each).
 
-Run with:  .venv/bin/python bench/spc.py  [--repeats N] [--instructions]  (polars comes with the ``test`` extra)
+Run with:  .venv/bin/python bench/spc.py  [--repeats N] [--instructions] [--charts]  (polars comes with the
+``test`` extra; ``--charts`` runs the chart types alone)
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from goldenthread.assurance.charts import CHART_TYPES, RATIO_CHARTS, chart_many
 from goldenthread.assurance.spc import spc_many
 
 N_SERIES = 5_000
@@ -68,6 +72,41 @@ def engine() -> None:
     print(f"series: {N_SERIES:,}  points: {n:,}  (special-cause points: {special:,})")
     print(f"spc_many end to end: best {best:.3f} s, median {median:.3f} s over {REPEATS} runs")
     print(f"throughput: {n / best:,.0f} points per second (best), {n / median:,.0f} (median)")
+
+
+def chart_data(seed: int = 20240402):
+    """Counts over denominators (varying per point) for the ratio charts, and counts or times for the others."""
+    rng = np.random.default_rng(seed)
+    size = rng.integers(50, 5_000, (N_SERIES, 1)) * rng.uniform(0.8, 1.2, (N_SERIES, N_POINTS))
+    size = size.round()
+    rate = rng.uniform(0.02, 0.3, (N_SERIES, 1)) * rng.uniform(0.9, 1.1, (N_SERIES, N_POINTS))
+    counts = rng.binomial(size.astype(np.int64), rate).astype(float)
+    counts[rng.random(counts.shape) < 0.002] = np.nan  # a few gaps
+    ids = np.repeat(np.arange(N_SERIES), N_POINTS)
+    dates = np.tile(np.datetime64("2020-04") + np.arange(N_POINTS), N_SERIES)
+    times = rng.exponential(20.0, counts.shape) + 0.5  # days between rare events, for t
+    return ids, dates, counts.reshape(-1), size.reshape(-1), times.reshape(-1)
+
+
+def charts(repeats: int) -> None:
+    """Seconds per chart type for all the series in one call (best and median of ``repeats``)."""
+    ids, dates, counts, sizes, times = chart_data()
+    print(f"\nchart types: {N_SERIES:,} series x {N_POINTS} points = {counts.size:,} points, one call each")
+    for kind in CHART_TYPES:
+        values = times if kind == "t" else counts
+        denominators = sizes if kind in RATIO_CHARTS else None
+        timings = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            table = chart_many(kind, ids, dates, values, denominators)
+            timings.append(time.perf_counter() - start)
+        best, median = min(timings), float(np.median(timings))
+        signals = int(table.runs_signal[table.order[table.series_start]].sum())
+        outside = int(table.outside_limits.sum())
+        print(
+            f"  {kind:>3}: best {best:.3f} s, median {median:.3f} s ({counts.size / best:,.0f} points/s); "
+            f"{outside:,} points outside the limits, {signals:,} series with a runs signal"
+        )
 
 
 def write_csv(path: Path) -> None:
@@ -153,8 +192,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=7, help="fresh processes of each kind (default 7)")
     parser.add_argument("--instructions", action="store_true", help="count instructions with callgrind too")
+    parser.add_argument("--charts", action="store_true", help="only the chart types (chart_many), not the CLI runs")
     args = parser.parse_args()
+    if args.charts:
+        charts(REPEATS)
+        return
     engine()
+    charts(REPEATS)
     with tempfile.TemporaryDirectory(prefix="gt-spc-bench-") as folder:
         if importlib.util.find_spec("polars") is None:
             print("\npolars is not installed (pip install -e '.[test]'): the paired run is skipped")
