@@ -10,9 +10,10 @@ and every bad row reported as ``FILE:ROW: column: message`` before anything is c
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
-from typing import TYPE_CHECKING, TextIO, cast
+from typing import Protocol, TextIO, cast
 
 import numpy as np
 
@@ -20,8 +21,19 @@ from goldenthread.assurance.charts import RATIO_CHARTS, chart_many
 from goldenthread.assurance.csvread import Columns, InputError, Wanted, read
 from goldenthread.assurance.csvwrite import write_chart
 
-if TYPE_CHECKING:
-    from goldenthread.assurance.csvtool import Options
+
+class Options(Protocol):
+    """What :func:`run_chart` reads of the options (:class:`goldenthread.assurance.csvtool.Options`)."""
+
+    value: str
+    date: str
+    series: str | None
+    rebase: list[dt.date]
+    fix_after: int | None
+    format: str
+    chart: str
+    denominator: str | None
+
 
 _ROW = re.compile(r":(\d+): ")
 
