@@ -171,22 +171,8 @@ def funnel(
     tau2 = _tau2(z.size, phi, 1.0 / s**2)
     adjusted = phi > 1.0 and tau2 > 0.0
     in_force = tau2 if adjusted else 0.0
-    l95, u95, l998, u998 = limits(kind, target, n, in_force)
+    z_adjusted = (y - centre) / np.sqrt(s**2 + in_force)
+    # in the order of the fields: the figures, the z-scores, the over-dispersion, the limits
     return Funnel(
-        kind=kind,
-        numerators=x,
-        denominators=n,
-        values=values,
-        target=target,
-        z=z,
-        z_adjusted=(y - centre) / np.sqrt(s**2 + in_force),
-        phi=phi,
-        tau2=tau2,
-        adjusted=adjusted,
-        winsor_low=low,
-        winsor_high=high,
-        lower95=l95,
-        upper95=u95,
-        lower998=l998,
-        upper998=u998,
+        kind, x, n, values, target, z, z_adjusted, phi, tau2, adjusted, low, high, *limits(kind, target, n, in_force)
     )

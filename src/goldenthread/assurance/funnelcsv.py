@@ -272,25 +272,33 @@ def run(handle: TextIO, name: str, options: Options, out: TextIO) -> list[str]:
 def main(args: Options, file: str, out: TextIO, err: TextIO) -> int:
     """``goldenthread funnel``: 0 done, 1 bad input (every problem on ``err``)."""
     try:
-        if file == "-":
-            import sys
-
-            warnings = run(sys.stdin, "<stdin>", args, out)
-        else:
-            with open(file, newline="", encoding="utf-8-sig") as handle:
-                warnings = run(handle, file, args, out)
+        warnings = _run_file(file, args, out)
     except BrokenPipeError:
         raise  # the reader stopped reading: not a problem with the file
-    except OSError as exc:
-        print(f"{file}: cannot read the file: {exc.strerror}", file=err)
-        return 1
-    except UnicodeDecodeError:
-        print(f"{file}: the file is not UTF-8 text; save it as CSV UTF-8", file=err)
-        return 1
-    except (InputError, csv.Error) as exc:
-        for problem in exc.problems if isinstance(exc, InputError) else [f"{file}: {exc}"]:
+    except (OSError, UnicodeDecodeError, InputError, csv.Error) as exc:
+        for problem in _problems(file, exc):
             print(problem, file=err)
         return 1
     for warning in warnings:
         print(f"warning: {warning}", file=err)
     return 0
+
+
+def _run_file(file: str, args: Options, out: TextIO) -> list[str]:
+    if file == "-":
+        import sys
+
+        return run(sys.stdin, "<stdin>", args, out)
+    with open(file, newline="", encoding="utf-8-sig") as handle:
+        return run(handle, file, args, out)
+
+
+def _problems(file: str, exc: Exception) -> list[str]:
+    """What went wrong reading ``file``, as a person can act on it."""
+    if isinstance(exc, InputError):
+        return exc.problems
+    if isinstance(exc, UnicodeDecodeError):
+        return [f"{file}: the file is not UTF-8 text; save it as CSV UTF-8"]
+    if isinstance(exc, OSError):
+        return [f"{file}: cannot read the file: {exc.strerror}"]
+    return [f"{file}: {exc}; save it as CSV UTF-8 from a spreadsheet"]

@@ -142,19 +142,8 @@ def _view(metric: m.Metric, where: m.OrgUnit | None, name: str, labels: list[str
         f"{len(outside)} units lie outside the 95% limits, {beyond} outside the 99.8% limits."
     )
     spec = funnel_chart_spec(f, labels, title=title, description=description, percentage=metric.unit == "percentage")
-    return FunnelView(
-        title=title,
-        period=name,
-        unit=metric.unit,
-        units=len(labels),
-        target=f.target,
-        phi=f.phi,
-        tau2=f.tau2,
-        adjusted=f.adjusted,
-        outside=outside,
-        spec=spec,
-        description=description,
-    )
+    counts = (len(labels), f.target, f.phi, f.tau2, f.adjusted)  # units, target and over-dispersion
+    return FunnelView(title, name, metric.unit, *counts, outside, spec, description)
 
 
 def _curve(f: Funnel, points: int = 120) -> list[dict]:
@@ -210,32 +199,37 @@ def funnel_chart_spec(
                 "mark": {"type": "rule", "color": "#212b32", "strokeWidth": 1.5},
                 "encoding": {"y": {**y, "field": "target"}},
             },
-            {
-                "data": {"values": points},
-                "mark": {"type": "point", "filled": True, "size": 40, "opacity": 0.85},
-                "encoding": {
-                    "x": x,
-                    "y": {**y, "field": "value"},
-                    "color": {
-                        "field": "band",
-                        "type": "nominal",
-                        "title": "Unit",
-                        "scale": {"domain": present, "range": [COLOURS[b] for b in present]},
-                        "legend": {"orient": "bottom"},
-                    },
-                    "tooltip": [
-                        {"field": "unit", "type": "nominal", "title": "Unit"},
-                        {"field": "value", "type": "quantitative", "format": fmt, "title": "Value"},
-                        {"field": "size", "type": "quantitative", "format": ",", "title": "Size"},
-                        {"field": "band", "type": "nominal", "title": "Limits"},
-                    ],
-                },
-            },
+            _points_layer(points, x, y, fmt, present),
         ],
         "config": {
             "font": "Arial, sans-serif",
             "view": {"stroke": None},
             "axis": {"grid": True, "gridColor": "#e8edee"},
+        },
+    }
+
+
+def _points_layer(points: list[dict], x: dict, y: dict, fmt: str, present: list[str]) -> dict:
+    """A point per unit at its size and value, coloured by the limits it lies outside."""
+    return {
+        "data": {"values": points},
+        "mark": {"type": "point", "filled": True, "size": 40, "opacity": 0.85},
+        "encoding": {
+            "x": x,
+            "y": {**y, "field": "value"},
+            "color": {
+                "field": "band",
+                "type": "nominal",
+                "title": "Unit",
+                "scale": {"domain": present, "range": [COLOURS[b] for b in present]},
+                "legend": {"orient": "bottom"},
+            },
+            "tooltip": [
+                {"field": "unit", "type": "nominal", "title": "Unit"},
+                {"field": "value", "type": "quantitative", "format": fmt, "title": "Value"},
+                {"field": "size", "type": "quantitative", "format": ",", "title": "Size"},
+                {"field": "band", "type": "nominal", "title": "Limits"},
+            ],
         },
     }
 
