@@ -2,7 +2,7 @@
 
 The reference figures are computed in this file, one unit at a time with :mod:`math` and
 :mod:`statistics`, from the closed formulas of Spiegelhalter, "Handling over-dispersion of
-performance indicators", Qual Saf Health Care 2005;14:347 (table 1: the arcsine square-root
+performance indicators", Qual Saf Health Care 2005;14:347 (the arcsine square-root
 scale for proportions, the square-root scale for rates; z-scores Winsorised at 10%/90%,
 phi = sum(z^2)/n, tau^2 = (n phi - (n - 1)) / (sum w - sum w^2 / sum w)), as the NHS-R package
 FunnelPlotR (R/od_adjustment.R, R/calculate_limits.R) implements them. The ten units of the

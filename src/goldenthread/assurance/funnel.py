@@ -4,7 +4,7 @@ Each unit's figure is a numerator over a denominator: a proportion (breaches ove
 numerator at most the denominator) or a rate (a count over an exposure, or observed over expected
 deaths). The target is the overall figure, sum(numerators) / sum(denominators). Every unit is
 placed on a variance-stabilising scale, as Spiegelhalter's "Handling over-dispersion of
-performance indicators" (Qual Saf Health Care 2005;14:347, table 1) and the NHS-R FunnelPlotR
+performance indicators" (Qual Saf Health Care 2005;14:347) and the NHS-R FunnelPlotR
 package (``data_type = "PR"``; the CQC square-root method for ratios) do:
 
 * proportion: ``y = asin(sqrt(x / n))``, target ``asin(sqrt(t))``, standard error ``1 / (2 sqrt(n))``;
