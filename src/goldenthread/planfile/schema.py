@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+from pydantic.config import JsonDict
 
 from goldenthread.planfile import fields
 from goldenthread.planfile.charts import ANNOTATION_LENGTH, FIX_AFTER_MAX, REASON_LENGTH, ChartType
@@ -220,28 +221,34 @@ class _Said:
         return text
 
 
+def _required(length: int, message: str) -> tuple[JsonDict, AfterValidator, AfterValidator]:
+    """The schema and checks of a required text of at most ``length`` characters: blank is
+    refused with ``message``."""
+    return {"minLength": 1, "maxLength": length}, AfterValidator(_Said(message)), AfterValidator(_Fits(length))
+
+
+_REASON = _required(
+    REASON_LENGTH, "a rebase needs its reason: say what changed in the process, e.g. 'New triage model'"
+)
+_EVENT = _required(ANNOTATION_LENGTH, "an annotation needs its text: say what happened, e.g. 'Winter escalation'")
+#: why a metric's limits are recalculated: required, at most REASON_LENGTH characters
+Reason = Annotated[str, Field(json_schema_extra=_REASON[0]), _REASON[1], _REASON[2]]
+#: what happened, shown on a metric's charts: required, at most ANNOTATION_LENGTH characters
+Event = Annotated[str, Field(json_schema_extra=_EVENT[0]), _EVENT[1], _EVENT[2]]
+
+
 class Rebase(Element):
     """A date the metric's process limits are recalculated from, and why (a change to the process)."""
 
     date: PeriodText = Field(description="The period the new limits start with, e.g. 2017-04 or 2017/18 Q1")
-    reason: Annotated[
-        str,
-        Field(json_schema_extra={"minLength": 1, "maxLength": REASON_LENGTH}),
-        AfterValidator(_Said("a rebase needs its reason: say what changed in the process, e.g. 'New triage model'")),
-        AfterValidator(_Fits(REASON_LENGTH)),
-    ] = Field(description="What changed in the process, e.g. 'New triage model from April 2017'")
+    reason: Reason = Field(description="What changed in the process, e.g. 'New triage model from April 2017'")
 
 
 class Annotation(Element):
     """A dated event shown on the metric's charts and in the packs."""
 
     date: PeriodText = Field(description="When it happened, e.g. 2017-01 or 2017-01-09")
-    text: Annotated[
-        str,
-        Field(json_schema_extra={"minLength": 1, "maxLength": ANNOTATION_LENGTH}),
-        AfterValidator(_Said("an annotation needs its text: say what happened, e.g. 'Winter escalation'")),
-        AfterValidator(_Fits(ANNOTATION_LENGTH)),
-    ] = Field(description="The event, e.g. 'Winter pressures: escalation level 4'")
+    text: Event = Field(description="The event, e.g. 'Winter pressures: escalation level 4'")
 
 
 class Metric(Noted):
