@@ -132,3 +132,10 @@ def test_input_order_is_kept_and_dates_sort_each_series():
     table = chart_many("run", ["a", "a", "a", "b"], dates, [3.0, 1.0, 2.0, 5.0])
     assert table.rows("a").tolist() == [1, 2, 0]
     assert table.centre.tolist() == [2.0, 2.0, 2.0, 5.0]
+
+
+def test_latest_gives_each_series_runs_in_one_step():
+    dates = np.array(["2024-03-01", "2024-01-01", "2024-02-01", "2024-01-01"], dtype="datetime64[D]")
+    table = chart_many("run", ["a", "a", "a", "b"], dates, [3.0, 1.0, 2.0, 5.0])
+    assert table.latest.tolist() == [0, 3]  # a's latest point is its March one, input row 0
+    assert table.n_useful[table.latest].tolist() == [table.runs("a").n_useful, table.runs("b").n_useful] == [2, 0]

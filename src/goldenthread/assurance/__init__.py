@@ -11,6 +11,9 @@ the functions from that module::
 function share the name ``spc``.)  The engine's parts are ``xmr``,
 ``special_cause``, ``icons``, ``inputs``, ``rebase``, ``segments`` and
 ``results``; ``judgement`` adds targets, trajectories and a plan's triggers,
-and ``csvtool`` is ``goldenthread spc``.  This package depends only on NumPy
+and ``csvtool`` is ``goldenthread spc``.  ``charts`` (with ``limits``, ``runs`` and
+``chartinput``) gives qicharts2's p, p′, u, u′, c, g, t and run charts with the Anhøj rules, and
+XmR through the same interface, for many series at once (``charts.chart_many``); ``charttool``
+is ``goldenthread spc --chart``.  This package depends only on NumPy
 and the standard library.
 """

@@ -71,6 +71,7 @@ from goldenthread.assurance.xmr import outside_limits
 
 __all__ = [
     "CHART_NAMES",
+    "CHART_NOTE_CODES",
     "CHART_TYPES",
     "RATIO_CHARTS",
     "ChartTable",
@@ -102,6 +103,13 @@ CHART_NAMES: dict[str, str] = {
 
 _T = TypeVar("_T")
 _PerSeries = dict[Hashable, tuple[_T, ...]]
+
+
+#: the codes of the notes (:class:`~goldenthread.assurance.results.Note`) a chart other than XmR may carry
+#: (XmR's are the XmR engine's): ``missing_values`` and ``zero_denominators`` (``number`` points are
+#: gaps), ``rebase_unmatched`` (the rebase ``date`` matches no point), ``limits_undefined`` (the
+#: segment starting ``date`` has no limits: too few points with a value, or no variation to measure)
+CHART_NOTE_CODES: tuple[str, ...] = ("missing_values", "zero_denominators", "rebase_unmatched", "limits_undefined")
 
 
 class SeriesRuns(NamedTuple):
@@ -146,6 +154,13 @@ class ChartTable:
     series_start: np.ndarray  # where each series starts in ``order``
     warnings: Mapping[Hashable, tuple[str, ...]]
     notes: Mapping[Hashable, tuple[Note, ...]]  # the warnings as codes, in the same order
+
+    @property
+    def latest(self) -> np.ndarray:
+        """Input index of each series' latest point: ``table.runs_signal[table.latest]`` is each series' signal
+        (its latest segment's), and so for the other per-point columns."""
+        latest: np.ndarray = self.order[self.series_start + self.n_points - 1]
+        return latest
 
     def series_index(self, series_id: Hashable) -> int:
         """Position of ``series_id`` in :attr:`series`."""
