@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from tests.assurance import qic_reference as ref
+from tests.assurance.test_spc_cli import spc  # the command in a fresh process, on a file of the text
 
 from goldenthread.assurance.charts import chart_many
 
@@ -32,17 +33,6 @@ DATA = """month,org,breaches,attendances
 2024-02-01,B,3,60
 2024-03-01,B,1,40
 """
-
-
-def spc(tmp_path, text: str, *args: str) -> subprocess.CompletedProcess:
-    path = tmp_path / "data.csv"
-    path.write_text(text)
-    return subprocess.run(
-        [sys.executable, "-m", "goldenthread.cli.main", "spc", str(path), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def rows(done):
