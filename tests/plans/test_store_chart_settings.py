@@ -87,3 +87,13 @@ def test_the_history_of_a_metric_holds_its_settings():
     history = m.Metric.objects.get(code="NUR-VAC").history.order_by("history_id")
     assert [(h.chart, h.fix_after_n) for h in history] == [("p", 12)]
     assert history[0].annotations[1] == {"date": "2019/20 Q3", "text": "Agency cap"}
+
+
+def test_reloading_the_same_settings_changes_nothing():
+    plan = _plan(example_with_settings())
+    load_plan(plan)
+    history = m.Metric.history.count()
+    report = load_plan(plan)
+    assert m.Metric.history.count() == history
+    assert m.Plan.objects.get(code="example-2019").versions.count() == 1
+    assert not report.new_plan

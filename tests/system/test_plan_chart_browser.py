@@ -35,7 +35,10 @@ def test_a_planner_sets_a_metrics_chart_rebase_and_annotation(page, planner):
     page.goto("/plans/example-2019/edit/metrics/AMR-PRESC/")
     expect(page.get_by_role("heading", name="Edit metric AMR-PRESC")).to_be_visible()
     chart = page.get_by_label("Chart", exact=True)
-    expect(chart).to_have_value("")  # none named: chosen from the unit and aggregation
+    expect(chart).to_have_value("")  # none named: chosen from the unit and aggregation, a rate summed: XmR
+    expect(chart.locator("option:checked")).to_have_text(
+        "Chosen from the unit and aggregation: XmR chart (individuals and moving ranges)"
+    )
     expect(page.get_by_text("u′ for any other ratio")).to_be_visible()
     chart.select_option("p")
     page.get_by_label("Fix the limits after").fill("12")

@@ -4,6 +4,8 @@ was typed kept, and markup held as text."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from goldenthread.plans import changes
@@ -44,8 +46,11 @@ def test_the_form_shows_the_settings_the_plan_holds(planner):
     page = planner.get(URL).content.decode()
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     chart = page[page.index('name="chart"') : page.index("</select>", page.index('name="chart"'))]
-    assert chart.count("<option") == 10 and "Chosen from the unit and aggregation" in chart
+    assert chart.count("<option") == 10
+    assert ">Chosen from the unit and aggregation: p′ chart (Laney&#39;s proportions)</option>" in chart
     assert ">p′ chart (Laney&#39;s proportions)<" in chart
+    other_page = planner.get(f"{BASE}/metrics/AMR-PRESC/").content.decode()  # a rate summed: xmr
+    assert re.search(r'<option value=""\s*selected\s*>Chosen from the unit and aggregation: XmR chart', other_page)
     other = _form(planner, f"{BASE}/metrics/AMR-PRESC/")
     assert other["chart"] == "" and other["fix_after_n"] == "" and other["rebase[0].date"] == ""
 

@@ -8,9 +8,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from goldenthread.planfile.charts import CHART_NAMES, default_chart
 from goldenthread.presenters.plan_form_fields import CHECKBOX, CODE, CODES, ROWS, SELECT, SectionForm, Spec
 from goldenthread.presenters.plan_form_values import Placed, Values, row_name
-from goldenthread.presenters.plan_forms import FORMS, Choices
+from goldenthread.presenters.plan_forms import CHART_DEFAULT, FORMS, Choices
 
 #: blank rows offered below a repeating group's rows, and more when the person asks for them
 BLANK_ROWS = 2
@@ -91,10 +92,21 @@ def _field(form: SectionForm, spec: Spec, values: Values, context: Context) -> S
         shown.rows = _rows(spec, value, context)
     else:
         shown.items = _items(form, spec, value, context)
+    if form.section == "metrics" and spec.name == "chart":
+        _name_the_default(shown, values)
     if context.theirs is not None:
         mine, theirs = _text(shown, value), _text(shown, context.theirs.get(spec.name))
         shown.theirs = theirs if theirs != mine else None
     return shown
+
+
+def _name_the_default(shown: Shown, values: Values) -> None:
+    """The chart's blank choice says which chart the metric's unit and aggregation (as shown in
+    the form) give it: "Chosen from the unit and aggregation: p′ chart (Laney's proportions)"."""
+    chosen = default_chart(str(values.get("unit") or "count"), str(values.get("aggregation") or "sum"))
+    for item in shown.items:
+        if item["value"] == "":
+            item["text"] = f"{CHART_DEFAULT}: {CHART_NAMES[chosen]}"
 
 
 def _rows(spec: Spec, rows: list[dict[str, str]], context: Context) -> list[ShownRow]:
