@@ -19,14 +19,13 @@ and ``FALSE``).  The quantile is worked out exactly, on whole numbers, once per 
 
 from __future__ import annotations
 
-from fractions import Fraction
 from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
 
-#: qbinom's probability, as R holds it (the double nearest 0.05, a hair above it)
-_QUANTILE = Fraction(0.05)
+#: qbinom's probability as R holds it, the double nearest 0.05 (a hair above it), as an exact fraction
+_QUANTILE_NUMERATOR, _QUANTILE_DENOMINATOR = (0.05).as_integer_ratio()
 
 
 class Runs(NamedTuple):
@@ -60,10 +59,10 @@ def binomial_quantile_05(trials: int) -> int:
     if trials < 0:
         raise ValueError("the number of trials must not be negative")
     total = 1 << trials
-    wanted = _QUANTILE * total  # the least cumulative count that reaches the quantile
+    wanted = _QUANTILE_NUMERATOR * total  # reached when cumulative / total ≥ numerator / denominator
     term = cumulative = 1  # C(m, 0)
     x = 0
-    while cumulative < wanted:
+    while cumulative * _QUANTILE_DENOMINATOR < wanted:
         term = term * (trials - x) // (x + 1)
         x += 1
         cumulative += term
