@@ -54,8 +54,9 @@ def med(result):
 
 
 def test_periods_before_the_change_are_judged_against_the_old_target(plan):
-    # 95% in Q1 misses "= 100%"; with 96% in Q2 the process limits say it always will
-    for period, verdict in ((Q1, OLD_VERDICT), (Q2, "will consistently miss the target")):
+    # 95% in Q1 and 96% in Q2 miss "= 100%"; two points are too few for process limits to say it
+    # always will (issue 18: no judgement of assurance from fewer than 12 points)
+    for period, verdict in ((Q1, OLD_VERDICT), (Q2, OLD_VERDICT)):
         a = med(assess_plan(plan, as_at=period))
         x = a.metric
         assert (x.target_value, x.target_comparison, x.target_by, x.target_text) == (

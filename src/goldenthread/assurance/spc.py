@@ -245,16 +245,8 @@ def spc_many(
         _short_group_warnings(layout.codes, short, warning_threshold),
         _segment_warnings(layout, segs, amr, dates_arr),
         _missing_value_warnings(layout.codes, y, uniques.size),
-        (
-            (
-                s,
-                f"Rebase date {format_date(d)} matches no point in the series; ignored.",
-                Note("rebase_unmatched", date=format_date(d)),
-            )
-            for s, d in unmatched
-        ),
+        _unmatched_rebase_warnings(unmatched),
     )
-    warnings, notes_by_series = _by_series(notes, uniques)
     return SPCTable(
         series_id=ids,
         series_code=codes,
@@ -267,8 +259,7 @@ def spc_many(
         target=targets,
         variation=VARIATION_LABELS[variation_codes(pt[last], directions)],
         assurance=ASSURANCE_LABELS[assurance],
-        warnings=warnings,
-        notes=notes_by_series,
+        **_by_series(notes, uniques),
     )
 
 
@@ -363,20 +354,29 @@ def _missing_value_warnings(c: np.ndarray, y: np.ndarray, n_series: int) -> Iter
         )
 
 
-def _by_series(
-    notes: Iterable[tuple[int, str, Note]], uniques: np.ndarray
-) -> tuple[dict[Hashable, tuple[str, ...]], dict[Hashable, tuple[Note, ...]]]:
-    """Warning strings, and the same warnings as :class:`Note` codes, per series id, for the series
-    that have any, in series order."""
+def _unmatched_rebase_warnings(unmatched: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, str, Note]]:
+    for s, d in unmatched:
+        when = format_date(d)
+        yield s, f"Rebase date {when} matches no point in the series; ignored.", Note("rebase_unmatched", date=when)
+
+
+def _by_series(notes: Iterable[tuple[int, str, Note]], uniques: np.ndarray) -> _Warnings:
+    """Warning strings (``warnings``), and the same warnings as :class:`Note` codes (``notes``), per
+    series id, for the series that have any, in series order."""
     found: dict[int, list[tuple[str, Note]]] = {}
     for s, message, note in notes:
         found.setdefault(s, []).append((message, note))
     keys = uniques.tolist()
     ordered = sorted(found.items())
-    return (
-        {keys[s]: tuple(m for m, _ in pairs) for s, pairs in ordered},
-        {keys[s]: tuple(n for _, n in pairs) for s, pairs in ordered},
-    )
+    return {
+        "warnings": {keys[s]: tuple(m for m, _ in pairs) for s, pairs in ordered},
+        "notes": {keys[s]: tuple(n for _, n in pairs) for s, pairs in ordered},
+    }
+
+
+class _Warnings(TypedDict):
+    warnings: dict[Hashable, tuple[str, ...]]
+    notes: dict[Hashable, tuple[Note, ...]]
 
 
 class Tuning(TypedDict, total=False):

@@ -30,6 +30,7 @@ from goldenthread.assurance.judgement import (
     target_met,
 )
 from goldenthread.assurance.spc import SPCResult, SPCTable, spc_many
+from goldenthread.performance.charting import MIN_POINTS, MetricChart, chart_of
 from goldenthread.performance.definitions import Definitions, VersionInForce, definitions_in_force
 from goldenthread.performance.figures import Series, all_series_many, plan_series
 from goldenthread.planfile.periods import Period, PeriodError, parse_period, period_of
@@ -47,7 +48,7 @@ class MetricAssessment:
     metric: m.Metric
     where: m.OrgUnit | None
     series: Series
-    spc: SPCResult | None
+    spc: SPCResult | None  # None: no data, or too few points to judge (``chart`` says which)
     evidence: MetricEvidence
     fired: list[FiredTrigger]
     status: Status
@@ -56,6 +57,7 @@ class MetricAssessment:
     period_numerator: float | None = None
     period_denominator: float | None = None
     units_with_concern: list[dict] = field(default_factory=list)
+    chart: MetricChart | None = None  # what the metric's chart shows (None: no data)
 
     @property
     def latest(self) -> tuple[date, float] | None:
@@ -292,6 +294,9 @@ def _assess_metric(
     concern: dict[int, list[dict]],
 ) -> MetricAssessment:
     target = _target(x)
+    chart = chart_of(series.values, result)
+    if chart is not None and chart.too_few:
+        result = None  # no judgement of variation or assurance from too few points
     latest_point_type, assurance = None, None
     if result is not None:
         ok = ~np.isnan(series.values)
@@ -317,6 +322,7 @@ def _assess_metric(
     )
     fired = evaluate_metric_rules(evidence)
     assessment = MetricAssessment(x, where, series, result, evidence, fired, metric_status(evidence, fired))
+    assessment.chart = chart
     if period is not None:
         judged = judge_period(x, series, period)
         assessment.period = period
@@ -373,13 +379,15 @@ def units_with_concern_many(
 
 
 def _latest_concerns(table: SPCTable) -> np.ndarray:
-    """The index of each series' latest point with a value, where it is special cause of concern."""
+    """The index of each series' latest point with a value, where it is special cause of concern
+    — in the series with enough points to be judged (:data:`~.charting.MIN_POINTS`)."""
     ok = np.flatnonzero(~np.isnan(np.asarray(table.values, dtype=float)))
     days = table.dates.astype("datetime64[D]").astype(np.int64)[ok]
     order = ok[np.lexsort((days, table.series_code[ok]))]
     codes = table.series_code[order]
     last = order[np.append(codes[1:] != codes[:-1], True)] if order.size else order
-    return last[table.point_type[last] == "special_cause_concern"]
+    judged = np.bincount(table.series_code[ok], minlength=table.series.size) >= MIN_POINTS
+    return last[(table.point_type[last] == "special_cause_concern") & judged[table.series_code[last]]]
 
 
 def _number(x: float | None) -> float | None:
@@ -418,6 +426,7 @@ def to_data(assessment: PlanAssessment, *, objectives: bool = True) -> dict:
                 "latest_period": a.latest[0].isoformat() if a.latest else None,
                 "latest_value": _number(a.latest[1]) if a.latest else None,
                 "points": len(a.series.periods),
+                "chart": a.chart.kind if a.chart else None,  # "run" when too few points to judge
                 "variation": a.spc.variation if a.spc else None,
                 "assurance": a.spc.assurance if a.spc else None,
                 "latest_point_type": a.evidence.latest_point_type,

@@ -14,6 +14,7 @@ from goldenthread.performance.definitions import Definitions
 from goldenthread.planfile.periods import Period, period_name
 from goldenthread.plans import models as m
 from goldenthread.presenters import icons
+from goldenthread.presenters.chart_notes import NOT_ENOUGH_DATA, not_judged
 from goldenthread.presenters.exceptions import ExceptionGroup, ExceptionItem, Exceptions, exceptions, objective_links
 from goldenthread.presenters.kept import assess
 from goldenthread.presenters.metric import default_where
@@ -70,6 +71,7 @@ class ScorecardRow:
     reason: str
     to_be_confirmed: bool
     verdicts: list[Verdict] = field(default_factory=list)  # one for each target period the plan names
+    not_judged: str = ""  # "Not enough data" when too few points to judge variation and assurance
 
 
 @dataclass
@@ -88,6 +90,7 @@ def scorecard_row(a: MetricAssessment, objectives: list[tuple[str, str]], as_at:
     latest = a.latest
     variation = a.spc.variation if a.spc else None
     assurance = a.spc.assurance if a.spc else None
+    too_few = not_judged(a.chart)
     return ScorecardRow(
         code=x.code,
         title=x.title,
@@ -97,14 +100,15 @@ def scorecard_row(a: MetricAssessment, objectives: list[tuple[str, str]], as_at:
         target=format_target(x),
         variation_icon=icons.variation_icon(variation, 32),
         assurance_icon=icons.assurance_icon(assurance, 32),
-        variation_text=icons.variation_text(variation),
-        assurance_text=icons.assurance_text(assurance),
+        variation_text=too_few or icons.variation_text(variation),
+        assurance_text=too_few or icons.assurance_text(assurance),
         sparkline=sparkline(a.series.values),
         status=a.status.rating,
         status_label=a.status.label,
         reason=a.status.reason,
         to_be_confirmed=x.to_be_confirmed,
         verdicts=verdicts(a, as_at),
+        not_judged=NOT_ENOUGH_DATA if too_few else "",
     )
 
 

@@ -4,6 +4,11 @@ An SPC chart is a Vega-Lite specification built from the engine's result. The we
 the same specification (drawn by vega-embed, with a table fallback), and the board pack renders
 it to SVG with vl-convert, which needs no browser — so the picture on screen and on paper is the
 same picture. No Django here.
+
+One specification draws every chart type: limits that vary from point to point (a p or u chart's,
+with varying denominators) as steps centred on each point, constant limits as before; a centre
+line that is the mean or (a run chart's) the median; no limits at all (a run chart); dated
+annotations (a marker and a label) and rebase marks with their reasons.
 """
 
 from __future__ import annotations
@@ -24,13 +29,17 @@ POINT_COLOURS = {
     "special_cause_concern": "#e07000",
     "special_cause_neutral_high": "#6f2c91",
     "special_cause_neutral_low": "#6f2c91",
+    "not_judged": "#aeb7bd",
 }
+#: the point type of a point no rule judges (a run chart's)
+NOT_JUDGED = "not_judged"
 POINT_LABELS = {
     "common_cause": "Common cause",
     "special_cause_improvement": "Special cause – improvement",
     "special_cause_concern": "Special cause – concern",
     "special_cause_neutral_high": "Special cause – neither (high)",
     "special_cause_neutral_low": "Special cause – neither (low)",
+    "not_judged": "Not judged",
 }
 
 
@@ -38,9 +47,9 @@ POINT_LABELS = {
 class ChartPoint:
     period: date
     value: float
-    mean: float
-    lpl: float
-    upl: float
+    mean: float | None  # the centre line: the mean, or a run chart's median
+    lpl: float | None
+    upl: float | None
     point_type: str
     special_cause_type: str
     rebase_group: int = 0
@@ -67,17 +76,27 @@ def _rows(points: Sequence[ChartPoint], frequency: str) -> list[dict]:
     ]
 
 
-def _line(x: dict, y: dict, field: str, colour: str, dash: list[int] | None = None) -> dict:
-    """A limit or mean line, stepped and split at rebase breaks."""
-    mark: dict = {"type": "line", "color": colour, "strokeWidth": 1.5, "interpolate": "step-after"}
+def _line(x: dict, y: dict, field: str, colour: str, dash: list[int] | None = None, step: str = "step-after") -> dict:
+    """A limit or centre line, stepped and split at rebase breaks."""
+    mark: dict = {"type": "line", "color": colour, "strokeWidth": 1.5, "interpolate": step}
     if dash:
         mark["strokeDash"] = dash
     return {"mark": mark, "encoding": {"x": x, "y": {**y, "field": field}, "detail": {"field": "group"}}, "name": field}
 
 
-def _points(points: Sequence[ChartPoint], x: dict, y: dict, fmt: str) -> dict:
+def _points(points: Sequence[ChartPoint], x: dict, y: dict, fmt: str, centre: str = "Mean") -> dict:
     """The values as points coloured by variation, with a tooltip of the figures behind each."""
     present = [k for k in POINT_LABELS if any(p.point_type == k for p in points)] or ["common_cause"]
+    tooltip = [
+        {"field": "name", "type": "nominal", "title": "Period"},
+        {"field": "value", "type": "quantitative", "format": fmt, "title": "Value"},
+        {"field": "mean", "type": "quantitative", "format": fmt, "title": centre},
+        {"field": "lpl", "type": "quantitative", "format": fmt, "title": "Lower process limit"},
+        {"field": "upl", "type": "quantitative", "format": fmt, "title": "Upper process limit"},
+        {"field": "special_cause", "type": "nominal", "title": "Rule"},
+    ]
+    if not _has_limits(points):
+        tooltip = tooltip[:3]
     return {
         "mark": {"type": "point", "filled": True, "size": 55, "opacity": 1},
         "encoding": {
@@ -93,15 +112,60 @@ def _points(points: Sequence[ChartPoint], x: dict, y: dict, fmt: str) -> dict:
                 },
                 "legend": {"orient": "bottom", "columns": 2},
             },
-            "tooltip": [
-                {"field": "name", "type": "nominal", "title": "Period"},
-                {"field": "value", "type": "quantitative", "format": fmt, "title": "Value"},
-                {"field": "mean", "type": "quantitative", "format": fmt, "title": "Mean"},
-                {"field": "lpl", "type": "quantitative", "format": fmt, "title": "Lower process limit"},
-                {"field": "upl", "type": "quantitative", "format": fmt, "title": "Upper process limit"},
-                {"field": "special_cause", "type": "nominal", "title": "Rule"},
-            ],
+            "tooltip": tooltip,
         },
+    }
+
+
+def _has_limits(points: Sequence[ChartPoint]) -> bool:
+    return any(_num(p.lpl) is not None or _num(p.upl) is not None for p in points)
+
+
+def _step(points: Sequence[ChartPoint]) -> str:
+    """How limit lines are drawn: held from each point to the next while limits are constant within
+    each rebase group (an XmR chart's), else a step centred on each point (varying denominators)."""
+    seen: dict[int, set[tuple[float | None, float | None]]] = {}
+    for p in points:
+        if p.value == p.value:  # a point with a value
+            seen.setdefault(p.rebase_group, set()).add((_num(p.lpl), _num(p.upl)))
+    return "step" if any(len(v) > 1 for v in seen.values()) else "step-after"
+
+
+def _dated_marks(x: dict, marks: Sequence[tuple[date, str]], colour: str, dash: list[int], prefix: str) -> dict:
+    """Dated events as vertical rules, each with a marker at the top and its label (an annotation,
+    or a rebase and its reason)."""
+    rows = [{"period": d.isoformat(), "label": f"{prefix}{text}"} for d, text in marks]
+    return {
+        "data": {"values": rows},
+        "layer": [
+            {
+                "mark": {"type": "rule", "color": colour, "strokeDash": dash, "strokeWidth": 1},
+                "encoding": {"x": x},
+            },
+            {
+                "mark": {
+                    "type": "point",
+                    "shape": "triangle-down",
+                    "filled": True,
+                    "color": colour,
+                    "y": 0,
+                    "size": 60,
+                },
+                "encoding": {"x": x, "tooltip": {"field": "label", "type": "nominal"}},
+            },
+            {
+                "mark": {
+                    "type": "text",
+                    "color": colour,
+                    "align": "left",
+                    "dx": 4,
+                    "y": 10,
+                    "fontSize": 10,
+                    "limit": 160,
+                },
+                "encoding": {"x": x, "text": {"field": "label"}},
+            },
+        ],
     }
 
 
@@ -159,6 +223,27 @@ def _period_axis(periods: Sequence[date], frequency: str) -> dict:
     }
 
 
+def _extras(
+    x: dict,
+    y: dict,
+    target: float | None,
+    trajectory: Sequence[tuple[date, float]],
+    rebases: Sequence[tuple[date, str]],
+    annotations: Sequence[tuple[date, str]],
+) -> list[dict]:
+    """The layers drawn over the points: target, trajectory, rebase marks and annotations."""
+    layers = []
+    if target is not None:
+        layers.append(_target(y, target))
+    if trajectory:
+        layers.append(_trajectory(x, y, trajectory))
+    if rebases:
+        layers.append(_dated_marks(x, rebases, "#330072", [2, 2], "Limits recalculated: "))
+    if annotations:
+        layers.append(_dated_marks(x, annotations, "#005eb8", [1, 3], ""))
+    return layers
+
+
 def spc_chart_spec(
     points: Sequence[ChartPoint],
     *,
@@ -170,30 +255,37 @@ def spc_chart_spec(
     trajectory: Sequence[tuple[date, float]] = (),
     width: int | str = "container",
     height: int = 320,
+    centre: str = "mean",
+    annotations: Sequence[tuple[date, str]] = (),
+    rebases: Sequence[tuple[date, str]] = (),
 ) -> dict:
-    """A layered Vega-Lite spec: limits (dashed), mean (solid), target, trajectory, coloured points.
+    """A layered Vega-Lite spec: limits (dashed), centre line (solid), target, trajectory, coloured
+    points, and any dated annotations and rebase marks (``(date, text)``; a rebase's text is its
+    reason).
 
     Lines are split at rebase breaks (``detail`` by rebase group) so each segment shows its own
-    limits. Values are plain numbers; percentages are fractions formatted as % on the axis. Periods
-    are named by the metric's ``frequency`` (monthly, quarterly, annual) on the axis and in tooltips.
+    limits; points whose limits are None have none drawn (a run chart draws none at all). The
+    centre line is the mean, or the median when ``centre`` says so. Values are plain numbers;
+    percentages are fractions formatted as % on the axis. Periods are named by the metric's
+    ``frequency`` (monthly, quarterly, annual) on the axis and in tooltips.
     """
     fmt = ".1%" if percentage else ",.4~g"
-    x = _period_axis([p.period for p in points] + [d for d, _ in trajectory], frequency)
+    dated = [d for d, _ in trajectory] + [d for d, _ in annotations] + [d for d, _ in rebases]
+    x = _period_axis([p.period for p in points] + dated, frequency)
     y = {"type": "quantitative", "title": y_title, "axis": {"format": fmt}, "scale": {"zero": False}}
-    layers: list[dict] = [
-        _line(x, y, "upl", "#768692", [4, 3]),
-        _line(x, y, "lpl", "#768692", [4, 3]),
+    layers: list[dict] = []
+    if _has_limits(points):
+        step = _step(points)
+        layers += [_line(x, y, "upl", "#768692", [4, 3], step), _line(x, y, "lpl", "#768692", [4, 3], step)]
+    layers += [
         _line(x, y, "mean", "#212b32"),
         {
             "mark": {"type": "line", "color": "#aeb7bd", "strokeWidth": 1.5},
             "encoding": {"x": x, "y": {**y, "field": "value"}},
         },
-        _points(points, x, y, fmt),
+        _points(points, x, y, fmt, centre.capitalize()),
     ]
-    if target is not None:
-        layers.append(_target(y, target))
-    if trajectory:
-        layers.append(_trajectory(x, y, trajectory))
+    layers += _extras(x, y, target, trajectory, rebases, annotations)
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "title": {"text": title, "anchor": "start", "fontSize": 14},
