@@ -109,6 +109,37 @@ def charts(repeats: int) -> None:
         )
 
 
+def write_chart_csv(path: Path) -> None:
+    """The chart benchmark's rows as ``series,date,count,size,days`` (a gap is a blank cell)."""
+    ids, dates, counts, sizes, times = chart_data()
+    days = dates.astype("datetime64[D]").astype(str).tolist()
+    names = [f"M{i:05d}" for i in ids.tolist()]
+    texts = ["" if v != v else repr(v) for v in counts.tolist()]
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["series", "date", "count", "size", "days"])
+        writer.writerows(zip(names, days, texts, map(repr, sizes.tolist()), map(repr, times.tolist()), strict=True))
+
+
+def chart_cli(folder: Path, repeats: int) -> None:
+    """``goldenthread spc --chart KIND`` end to end on the chart rows, and its start-up on a tiny file."""
+    data = folder / "charts.csv"
+    write_chart_csv(data)
+    print(f"\ngoldenthread spc --chart, end to end: {N_SERIES * N_POINTS:,} rows, {data.stat().st_size / 1e6:.1f} MB")
+    for kind in CHART_TYPES:
+        value = "days" if kind == "t" else "count"
+        command = [str(GOLDENTHREAD), "spc", str(data), "--chart", kind, "--series", "series", "--date", "date"]
+        command += ["--value", value] + (["--denominator", "size"] if kind in RATIO_CHARTS else [])
+        figures(f"  {kind:>3}", [timed(command, folder / "chart.out") for _ in range(repeats)])
+    tiny = folder / "tiny-p.csv"
+    tiny.write_text("month,k,n\n" + "".join(f"2020-{m:02d}-01,{m},{20 + m}\n" for m in range(1, 13)))
+    command = [str(GOLDENTHREAD), "spc", str(tiny), "--chart", "pp", "--value", "k", "--denominator", "n"]
+    figures(
+        "goldenthread spc --chart pp start-up, 12 points",
+        [timed(command + ["--date", "month"], folder / "t.out") for _ in range(repeats)],
+    )
+
+
 def write_csv(path: Path) -> None:
     """The benchmark's rows as ``series,date,value`` (a gap is a blank cell)."""
     ids, dates, values, _, _ = make_data()
@@ -196,6 +227,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.charts:
         charts(REPEATS)
+        with tempfile.TemporaryDirectory(prefix="gt-spc-bench-") as folder:
+            chart_cli(Path(folder), args.repeats)
         return
     engine()
     charts(REPEATS)
@@ -205,6 +238,7 @@ def main() -> None:
         else:
             paired(Path(folder), args.repeats, args.instructions)
         startup(Path(folder), max(args.repeats, 10))
+        chart_cli(Path(folder), args.repeats)
 
 
 if __name__ == "__main__":
