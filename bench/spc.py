@@ -5,14 +5,15 @@ First the vectorised engine alone (``spc_many`` on arrays), then every chart typ
 Then the paired run (issue 17): the same rows written to a CSV, and in fresh processes, taking
 turns, (a) a bare CSV read + write of them with polars (read the file, write it back out,
 nothing else) and (b) ``goldenthread spc`` end to end; both figures and their ratio (the goal:
-at most 2). Last, ``goldenthread spc``'s start-up on a tiny file (the goal: under 0.25 s).
+at most 2). Then ``goldenthread spc``'s start-up on a tiny file (the goal: under 0.25 s), and
+last ``goldenthread spc --chart KIND`` end to end for every chart type and its start-up.
 Wall-clock times, best and median; the CPU time of each process beside them, which moves less
 when other work shares the machine. With ``--instructions``, each side also runs once under
 valgrind's callgrind, whose count of the instructions executed does not move with the load at
 all (slow: about a minute each).
 
 Run with:  .venv/bin/python bench/spc.py  [--repeats N] [--instructions] [--charts]  (polars comes with the
-``test`` extra; ``--charts`` runs the chart types alone)
+``test`` extra; ``--charts`` runs the chart types alone, the engine and the command)
 """
 
 from __future__ import annotations
