@@ -77,21 +77,33 @@ class FunnelView:
         return f"{self.units} units; {outside} outside the 95% limits, {beyond} of them outside the 99.8% limits."
 
 
-def funnel_view(
-    plan: m.Plan, metric: m.Metric, where: m.OrgUnit | None, period: date | None
-) -> tuple[FunnelView | None, str]:
-    """The funnel of the units below ``where`` at ``period``, or None and why there is none
-    (empty when the metric is not a ratio or nothing is held below)."""
-    if metric.aggregation != "ratio" or period is None:
-        return None, ""
-    below = Tree.org_units([plan.pk]).subtree(where.pk) if where is not None else None
+#: an org unit's figure: (its id, its code, the point)
+Held = tuple[int, str, figures.Point]
+
+
+def units_below(metric: m.Metric, where: m.OrgUnit | None, period: date) -> list[Held] | None:
+    """The org units at or below ``where`` (None: every unit) that report ``period``, with their
+    figures; None when ``where`` has no unit below it. No unit below holds a later period than the
+    metric's latest, so the period's rows alone are read. The by-organisation table and the
+    funnel plot share it."""
+    below = Tree.org_units([where.plan_id]).subtree(where.pk) if where is not None else None
     if below is not None and len(below) < 2:
-        return None, ""
-    held = [
-        (unit_id, code, p.numerator, p.denominator)
-        for unit_id, (code, p) in figures.all_series(metric, start=period, end=period).latest().items()
-        if (below is None or unit_id in below) and p.period_start == period and p.numerator is not None
+        return None
+    return [
+        (unit_id, code, point)
+        for unit_id, (code, point) in figures.all_series(metric, start=period, end=period).latest().items()
+        if (below is None or unit_id in below) and point.period_start == period
     ]
+
+
+def funnel_view(
+    plan: m.Plan, metric: m.Metric, where: m.OrgUnit | None, period: date | None, units: list[Held] | None
+) -> tuple[FunnelView | None, str]:
+    """The funnel of ``units`` (:func:`units_below` ``where``) at ``period``, or None and why there is
+    none (empty when the metric is not a ratio or nothing is held below)."""
+    if metric.aggregation != "ratio" or period is None or units is None:
+        return None, ""
+    held = [(u, c, p.numerator, p.denominator) for u, c, p in units if p.numerator is not None]
     name = period_name(period, metric.frequency)
     sized = [(u, c, x, n) for u, c, x, n in held if n]
     if len(sized) < MIN_UNITS:
