@@ -63,6 +63,7 @@ FROM_THE_FILE: dict[tuple[type[models.Model], str], tuple[type[BaseModel], str]]
     (m.Metric, "review_when"): (schema.Review, "when"),
     (m.Metric, "review_by"): (schema.Review, "by"),
     (m.Metric, "data_source"): (schema.Metric, "data_source"),
+    (m.Metric, "chart"): (schema.Metric, "chart"),
     (m.Metric, "source"): (schema.Metric, "source"),
     (m.TrajectoryPoint, "period"): (schema.TrajectoryPoint, "period"),
     (m.TrajectoryPoint, "value"): (schema.TrajectoryPoint, "value"),
