@@ -8,8 +8,10 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from goldenthread.audit import records as audit
+from goldenthread.audit.models import DeletedObservation
 from goldenthread.cycles import services
 from goldenthread.cycles.models import (
     AccountabilityReview,
@@ -136,7 +138,9 @@ def test_removing_elements_records_each_deletion_including_cascades(example_text
     assert list(deleted.values_list("code", flat=True)) == ["MED-1"]
     assert set(m.Activity.history.filter(history_type="-").values_list("code", flat=True)) == activities
     assert m.OrgUnit.history.filter(history_type="-", code="medical").exists()
-    assert Observation.history.filter(history_type="-", org_unit_id=unit.pk).count() == 1  # cascaded
+    # cascaded: observations keep no history table (they are their own: ADR 0012); a deleted one
+    # leaves its last state
+    assert DeletedObservation.objects.filter(org_unit_id=unit.pk, deleted_by_name="").count() == 1
 
 
 def test_plan_loads_stay_set_based(example_text, django_assert_max_num_queries):
@@ -178,7 +182,8 @@ def test_saving_and_deciding_an_update_is_recorded(world):
         world.scope().activities
     )
     assert MetricReturn.history.filter(submission_id=sub.pk, history_type="+").get().numerator == Decimal(30)
-    assert Observation.history.filter(metric__code="MED-2-M1", history_type="+", history_user=planner).count() == 1
+    # the approved value became an observation, loaded by the approver (its own history: ADR 0012)
+    assert Observation.objects.filter(metric__code="MED-2-M1", loaded_by=planner, superseded_at=None).count() == 1
 
 
 def test_reviews_and_actions_are_recorded(world):
@@ -209,19 +214,53 @@ def test_reviews_and_actions_are_recorded(world):
 
 
 def test_observations_are_recorded_on_every_path(world):
+    """Observations are their own history (ADR 0012): every write path — created, bulk created,
+    superseded by a save or in bulk, deleted — shows in the revisions the history page reads."""
+    from goldenthread.audit.observations import revisions
+
     metric = world.plan.metrics.get(code="MED-2-M1")
     obs = Observation.objects.create(metric=metric, org_unit=world.medical, period_start=date(2019, 4, 1), value=1)
-    obs.value = 2
+    obs.superseded_at = timezone.now()
     obs.save()
+    again = Observation.objects.create(metric=metric, org_unit=world.medical, period_start=date(2019, 4, 1), value=2)
     bulk = audit.bulk_create(
         Observation,
         [Observation(metric=metric, org_unit=world.nursing, period_start=date(2019, 4, 1), value=3)],
         user=world.users["admin"],
     )
+    bulk[0].superseded_at = timezone.now()
     audit.bulk_update(Observation, [bulk[0]], ["superseded_at"], user=world.users["admin"])
     audit.delete([Observation.objects.filter(pk=obs.pk)], user=world.users["admin"])
-    kinds = list(Observation.history.order_by("history_date", "history_id").values_list("id", "history_type"))
-    assert kinds == [(obs.pk, "+"), (obs.pk, "~"), (bulk[0].pk, "+"), (bulk[0].pk, "~"), (obs.pk, "-")]
+
+    def kinds(pk: int) -> list[tuple[int, str, str]]:
+        found = revisions(pk)
+        assert found is not None
+        rows = sorted(found[0], key=lambda r: (r.history_date, r.history_id))
+        return [(r.id, r.history_type, r.history_username) for r in rows]
+
+    assert kinds(obs.pk) == [(obs.pk, "+", ""), (obs.pk, "~", ""), (again.pk, "+", ""), (obs.pk, "-", "admin")]
+    assert kinds(bulk[0].pk) == [(bulk[0].pk, "+", ""), (bulk[0].pk, "~", "")]
+    assert revisions(bulk[0].pk + 1000) is None
+
+
+def test_observation_history_page_reads_every_revision_of_its_key(world, login):
+    from goldenthread.performance.loading import load_file
+
+    analyst = world.users["planner"]
+    text = "metric,org_unit,period,value\nMED-2-M1,medical,2019/20 Q1,{}\n"
+    for value in ("0.5", "0.75"):
+        report = load_file(text.format(value).encode(), world.plan, name="q1.csv", user=analyst)
+        assert report.ok, report.problem_lines()
+    first, second = Observation.objects.filter(metric__code="MED-2-M1").order_by("pk")
+    page = login(world.users["board"]).get(f"/history/observation/{first.pk}/").content.decode()
+    assert "History of MED-2-M1 medical" in page
+    assert page.count("Created") == 2 and page.count("Changed") == 1 and "Planner" in page
+    assert "0.5" in page and "0.75" in page and "q1.csv" in page  # the values, and the load batch
+    audit.delete([m.OrgUnit.objects.filter(code="medical")], user=world.users["admin"])
+    response = login(world.users["board"]).get(f"/history/observation/{second.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count("Deleted") == 2 and "Admin" in page and "0.75" in page
 
 
 def test_history_page_shows_who_when_and_before_after(world, login, example_text):

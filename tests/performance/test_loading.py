@@ -568,12 +568,16 @@ def test_dry_run_writes_nothing(load):
 
 
 def test_load_records_the_audit_trail(load, django_user_model):
-    from goldenthread.audit.records import history_model
+    """The observations are their own trail (ADR 0012): the history page's revisions of a key
+    say who loaded each value, and when it was superseded."""
+    from goldenthread.audit.observations import revisions
 
     user = django_user_model.objects.create_user("analyst", is_staff=True)
     load("metric,org_unit,period,value\nPCT,rx1,2017-01,0.5\n", user=user)
     load("metric,org_unit,period,value\nPCT,rx1,2017-01,0.6\n", user=user)
-    history = history_model(Observation).objects.order_by("history_id")
+    found = revisions(Observation.objects.order_by("pk").first().pk)
+    assert found is not None
+    history = sorted(found[0], key=lambda r: (r.history_date, r.history_id))
     assert [(h.history_type, h.value, h.superseded_at is not None, h.history_username) for h in history] == [
         ("+", Decimal("0.5"), False, "analyst"),
         ("~", Decimal("0.5"), True, "analyst"),

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 
 from goldenthread.access import roles, rules
+from goldenthread.audit import observations
 from goldenthread.audit.models import RELATED_LABELS
 from goldenthread.audit.records import history_model, normal
 from goldenthread.cycles import models as cm
@@ -91,6 +92,8 @@ def _latest(kind: str, pk: str | int | None) -> HistoricalRow | None:
         number = int(pk)
     except ValueError:
         return None
+    if kind == "observation":  # its own history (audit.observations): no history table
+        return number if observations.exists(number) else None
     return history_model(KINDS[kind][0]).objects.filter(id=number).order_by("-history_date", "-history_id").first()
 
 
@@ -280,7 +283,23 @@ def _child_subject(child: type[models.Model], label_fk: str | None, label: str, 
     return lambda r: f"{label}: {_safe_str(r.history_object, str(r.id))[:80]}"
 
 
+def _observation_page(pk: int) -> HistoryPage | None:
+    """Every revision of the observation's key, each loaded, superseded, deleted (ADR 0012)."""
+    found = observations.revisions(pk)
+    if found is None:
+        return None
+    rows, held = found
+    namer = _Namer()
+    versions = _versions(rows, Observation, lambda r: "Observation" if r.id == pk else "Other revision", namer)
+    namer.fetch()
+    entries = sorted((v.entry(namer) for v in versions), key=lambda e: e.when, reverse=True)
+    title = observations.title(next(r for r in rows if r.id == pk))
+    return HistoryPage("observation", "Observation", title, held, entries, None)
+
+
 def history_page(kind: str, pk: str | int) -> HistoryPage | None:
+    if kind == "observation" and _latest(kind, pk) is not None:
+        return _observation_page(int(pk))
     latest = _latest(kind, pk)
     if latest is None:
         return None

@@ -1,4 +1,9 @@
-"""History tables for the plan's elements and for performance observations.
+"""History tables for the plan's elements.
+
+Performance observations have none: they are their own revision trail — rows only ever inserted
+and superseded, each with its load batch, who loaded it and when — which the observation history
+page reads (:mod:`goldenthread.audit.history`); a deleted observation leaves its last state in
+:class:`DeletedObservation` (docs/adr/0012-observations-as-their-own-history.md).
 
 The historical models live in this app (``audit_historicalobjective`` …) rather than beside the
 models they track, so the audit trail needs no change to the ``plans`` or ``performance`` apps
@@ -11,12 +16,24 @@ Dependent rows without history of their own are snapshotted into their element's
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
+from typing import Any
 
 import simple_history
+from django.conf import settings
+from django.db import connection, models
 from django.db.models import Model
 
-from goldenthread.audit.records import SNAPSHOTS, AuditedRecords, normal
-from goldenthread.performance.models import Observation
+from goldenthread.audit.records import (
+    SNAPSHOTS,
+    TOMBSTONES,
+    AuditedRecords,
+    actor_name,
+    current_reason,
+    current_user,
+    normal,
+)
+from goldenthread.performance.models import LoadBatch, Observation
 from goldenthread.plans import models as m
 
 APP = "goldenthread.audit"
@@ -37,7 +54,7 @@ AUDITED_PLAN_MODELS = (
     m.Meeting,
 )
 
-for _model in (*AUDITED_PLAN_MODELS, Observation):
+for _model in AUDITED_PLAN_MODELS:
     simple_history.register(_model, app=APP, records_class=AuditedRecords)
 
 
@@ -144,3 +161,86 @@ RELATED_LABELS = {
     "oversees_metrics": "Metrics overseen",
     "items": "Agenda",
 }
+
+
+def _reference(to: type[Model] | str) -> models.ForeignKey:
+    """A reference kept as it was: no constraint, nothing done when its row goes (the history
+    page names a row gone "#id (deleted)")."""
+    return models.ForeignKey(
+        to, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+
+
+class DeletedObservation(models.Model):
+    """An observation deleted (its org unit or metric removed from the plan): its last state, and
+    who deleted it and when — the trace its history page shows once the row itself is gone."""
+
+    observation_id = models.BigIntegerField(db_index=True, help_text="The id the observation had")
+    metric = _reference(m.Metric)
+    org_unit = _reference(m.OrgUnit)
+    breakdown = models.CharField(max_length=500, blank=True, default="")
+    period_start = models.DateField()
+    value = models.DecimalField(max_digits=24, decimal_places=8, null=True, blank=True)
+    numerator = models.DecimalField(max_digits=24, decimal_places=8, null=True, blank=True)
+    denominator = models.DecimalField(max_digits=24, decimal_places=8, null=True, blank=True)
+    status = models.CharField(max_length=16)
+    source = models.CharField(max_length=500, blank=True)
+    batch = _reference(LoadBatch)
+    loaded_at = models.DateTimeField()
+    loaded_by = _reference(settings.AUTH_USER_MODEL)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField()
+    deleted_by = _reference(settings.AUTH_USER_MODEL)
+    deleted_by_name = models.CharField(max_length=150, blank=True, help_text="Who, kept as text")
+    reason = models.CharField(max_length=100, null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["metric", "org_unit", "breakdown", "period_start"], name="deleted_obs_key")]
+
+    def __str__(self) -> str:
+        return f"Observation {self.observation_id} (deleted)"
+
+
+#: the columns an observation and its tombstone share
+_KEPT = [
+    "metric_id",
+    "org_unit_id",
+    "breakdown",
+    "period_start",
+    "value",
+    "numerator",
+    "denominator",
+    "status",
+    "source",
+    "batch_id",
+    "loaded_at",
+    "loaded_by_id",
+    "superseded_at",
+]
+
+
+def _tombstones(rows: models.QuerySet, user: Any, when: datetime) -> int:
+    """Keep the last state of the observations ``rows`` before they are deleted, set-based."""
+    user = user if user is not None else current_user()
+    q = connection.ops.quote_name
+    select, params = rows.values("pk").query.sql_with_params()
+    columns = ", ".join(q(c) for c in _KEPT)
+    given = ["deleted_at", "deleted_by_id", "deleted_by_name", "reason"]
+    sql = (
+        f"INSERT INTO {q(DeletedObservation._meta.db_table)} ({q('observation_id')}, {columns}, "
+        f"{', '.join(q(c) for c in given)}) "
+        f"SELECT o.{q('id')}, {', '.join('o.' + q(c) for c in _KEPT)}, %s, %s, %s, %s "
+        f"FROM {q(Observation._meta.db_table)} o WHERE o.{q('id')} IN ({select})"
+    )
+    values = [
+        connection.ops.adapt_datetimefield_value(when),
+        user.pk if user is not None else None,
+        actor_name(user),
+        current_reason(),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, *params])
+        return cursor.rowcount
+
+
+TOMBSTONES[Observation] = _tombstones

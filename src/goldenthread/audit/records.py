@@ -39,6 +39,9 @@ _reason: ContextVar[str | None] = ContextVar("goldenthread_audit_reason", defaul
 
 #: model -> function(list of pks) -> {pk: snapshot dict}; filled by audit.models
 SNAPSHOTS: dict[type[models.Model], Callable[[list[int]], dict[int, dict]]] = {}
+#: model without history rows -> function(queryset of the rows about to be deleted, user, when)
+#: that keeps their last state elsewhere (observations: audit.models.DeletedObservation)
+TOMBSTONES: dict[type[models.Model], Callable[[models.QuerySet, Any, datetime], int]] = {}
 
 
 @contextmanager
@@ -60,6 +63,11 @@ def acting_as(user):
         yield
     finally:
         _acting_user.reset(token)
+
+
+def current_reason() -> str | None:
+    """The reason given to the changes made now (:func:`because`), if any."""
+    return _reason.get()
 
 
 def current_user():
@@ -239,6 +247,8 @@ def delete(querysets: Iterable[models.QuerySet], *, user=None, when: datetime | 
         for model, objs in collector.data.items():
             if is_audited(model):
                 counts[model._meta.label] += record(model, objs, "-", user=user, when=when)
+        for qs in _tombstoned(collector):
+            counts[qs.model._meta.label] += TOMBSTONES[qs.model](qs, user, when)
         nulled = _nulled(collector, deleting)
         token = _signals_off.set(True)
         try:
@@ -248,6 +258,15 @@ def delete(querysets: Iterable[models.QuerySet], *, user=None, when: datetime | 
         for model, rows in nulled.items():
             record(model, rows.values(), "~", user=user, when=when)
     return counts
+
+
+def _tombstoned(collector: Collector) -> list[models.QuerySet]:
+    """The rows the deletion removes of models that keep tombstones, as querysets."""
+    out = [qs for qs in collector.fast_deletes if isinstance(qs, models.QuerySet) and qs.model in TOMBSTONES]
+    for model, objs in collector.data.items():
+        if model in TOMBSTONES:
+            out.append(model._base_manager.filter(pk__in=[o.pk for o in objs]))
+    return out
 
 
 def _nulled(collector: Collector, deleting: dict[type, set]) -> dict[type, dict[int, models.Model]]:

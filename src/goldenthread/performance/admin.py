@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from goldenthread.audit.admin import ReadOnlyAdmin, ReadOnlyMixin
+from goldenthread.audit.admin import ReadOnlyMixin
 from goldenthread.performance.models import LoadBatch, Observation
 
 
@@ -32,7 +32,7 @@ class LoadBatchAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Observation)
-class ObservationAdmin(ReadOnlyAdmin):  # history shown, never reverted
+class ObservationAdmin(ReadOnlyMixin, admin.ModelAdmin):  # its revisions are its history (ADR 0012)
     list_display = (
         "metric",
         "org_unit",

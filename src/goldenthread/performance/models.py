@@ -51,6 +51,12 @@ class Observation(models.Model):
         PROVISIONAL = "provisional", "Provisional"
         FINAL = "final", "Final"
 
+    # The foreign keys: on SQLite, Django's own (checked at commit), with indexes on metric and
+    # org_unit (SQLite scans the children of each parent row deleted without one); on PostgreSQL,
+    # migration performance 0003 replaces them by triggers that check a statement's rows at once
+    # (a load of a million rows made four million checks at commit) and drops those two indexes
+    # too (a load writes every index of every row): docs/adr/0012. Nothing reads by batch or by
+    # who loaded, so neither has an index.
     metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="observations")
     org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="observations")
     breakdown = models.CharField(
@@ -67,25 +73,37 @@ class Observation(models.Model):
     denominator = models.DecimalField(max_digits=24, decimal_places=8, null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.FINAL)
     source = models.CharField(max_length=500, blank=True)
-    batch = models.ForeignKey(LoadBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="observations")
+    batch = models.ForeignKey(
+        LoadBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="observations", db_index=False
+    )
     loaded_at = models.DateTimeField(auto_now_add=True)
     loaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     superseded_at = models.DateTimeField(null=True, blank=True, help_text="When a later revision replaced this value")
 
     class Meta:
         ordering = ["metric", "org_unit", "breakdown", "period_start", "loaded_at"]
+        # Every figure is read from the current rows of some metrics over a span of periods
+        # (performance/figures.py) and adds up the numbers from the index of current rows alone
+        # (SQLite: a whole plan of 2.4 million rows in 1 s instead of 7 s). On SQLite that is
+        # ``obs_current_figures`` below; on PostgreSQL, migration performance 0003 drops it and
+        # gives the unique index of current rows the numbers instead (INCLUDE, which Django
+        # creates on PostgreSQL only, and not for a unique index on SQLite): one index fewer to
+        # write on every load. Django's state keeps SQLite's shape (see that migration).
         indexes = [
-            # every figure is read from the current rows of some metrics over a span of periods
-            # (performance/figures.py): with the columns it adds up in the index, SQLite reads the
-            # index alone instead of a row of the table for each entry (a whole plan of 2.4 million
-            # rows: 1 s instead of 7 s); PostgreSQL reads it for a metric's figures
             models.Index(
                 fields=["metric", "period_start", "org_unit", "breakdown", "numerator", "denominator", "value"],
                 name="obs_current_figures",
                 condition=models.Q(superseded_at=None),
-            )
+            ),
+            # the revisions a key had (its history page): superseded rows only, so a first load
+            # never writes to it
+            models.Index(
+                fields=["metric", "org_unit", "breakdown", "period_start"],
+                name="obs_superseded_revisions",
+                condition=models.Q(superseded_at__isnull=False),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
