@@ -33,7 +33,7 @@ def add_funnel_command(commands: argparse._SubParsersAction) -> None:
         "funnel",
         help="funnel plot limits (Spiegelhalter, with over-dispersion) on any CSV; no database needed",
         description="Compares units at one period allowing for their sizes: one row per unit with its "
-        "numerator, denominator, value, the overall target, the 95%% and 99.8%% limits at its size, "
+        "numerator, denominator, value, the overall target, the 95% and 99.8% limits at its size, "
         "whether it lies outside them, its z-score and the over-dispersion figures (phi, tau2). Rows of "
         "the same unit and period are added up. Method and sources: docs/funnel.md.",
     )
