@@ -28,16 +28,16 @@ objectives:
   - {code: P1, level: p, title: Everything}
 metrics:
   - {code: SHORT, title: Two points, objectives: [P1], unit: percentage, polarity: higher_is_better,
-     aggregation: ratio, frequency: monthly, headline: true, target: {value: 1, comparison: "="},
+     aggregation: ratio, frequency: monthly, headline: true, chart: xmr, target: {value: 1, comparison: "="},
      trigger_rules: [{rule: below_target_for, periods: 2}]}
   - {code: WIDE, title: Wild percentages, objectives: [P1], unit: percentage, polarity: higher_is_better,
-     aggregation: ratio, frequency: monthly, headline: true, target: {value: 0.95}}
+     aggregation: ratio, frequency: monthly, headline: true, chart: xmr, target: {value: 0.95}}
   - {code: GAPS, title: With gaps, objectives: [P1], unit: count, aggregation: sum, frequency: monthly,
-     headline: true}
+     headline: true, chart: xmr}
   - {code: FLAT, title: Never changes, objectives: [P1], unit: count, aggregation: sum, frequency: monthly,
-     headline: true}
+     headline: true, chart: xmr}
   - {code: TWELVE, title: Twelve points, objectives: [P1], unit: count, aggregation: sum, frequency: monthly,
-     headline: true}
+     headline: true, chart: xmr}
   - {code: SCALED, title: Score from 1 to 5, objectives: [P1], unit: score, scale_min: 1, scale_max: 5,
      aggregation: mean, frequency: monthly, headline: true}
 """

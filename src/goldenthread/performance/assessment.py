@@ -30,9 +30,10 @@ from goldenthread.assurance.judgement import (
     target_met,
 )
 from goldenthread.assurance.spc import SPCResult, SPCTable, spc_many
-from goldenthread.performance.charting import MIN_POINTS, MetricChart, chart_of
+from goldenthread.performance.charting import MIN_POINTS, MetricChart
 from goldenthread.performance.definitions import Definitions, VersionInForce, definitions_in_force
 from goldenthread.performance.figures import Series, all_series_many, plan_series
+from goldenthread.performance.judging import Judged, judge_all
 from goldenthread.planfile.periods import Period, PeriodError, parse_period, period_of
 from goldenthread.plans import models as m
 
@@ -199,9 +200,11 @@ def assess_plan(
     metrics = _metrics(plan, definitions, metric_code)
     where = _find_unit(plan, where_code) if where_code else None
     series = plan_series(metrics, where, until=as_at.end)
-    spc = _spc_all(metrics, series)
+    judged = _judge_all(metrics, series)
     concern = units_with_concern_many(metrics, as_at) if with_units else {}
-    assessments = [_assess_metric(x, where, series[x.pk], spc.get(x.pk), as_at, period, concern) for x in metrics]
+    assessments = [
+        _assess_metric(x, where, series[x.pk], judged.get(x.pk, (None, None)), period, concern) for x in metrics
+    ]
 
     activities = definitions.activities(plan.activities.all())
     states = [_state(a, activity_statuses or {}) for a in activities]
@@ -266,37 +269,24 @@ def _target(x: m.Metric) -> float | None:
     return float(x.target_value) if x.target_value is not None else None
 
 
-def _spc_all(metrics: list[m.Metric], series: dict[int, Series]) -> dict[int, SPCResult]:
-    """SPC for every metric's series in one vectorised pass, each with its own polarity and target."""
-    with_data = [x for x in metrics if len(series[x.pk].periods)]
-    if not with_data:
-        return {}
-    ids = np.concatenate([np.full(len(series[x.pk].periods), x.pk) for x in with_data])
-    dates = np.concatenate([np.asarray(series[x.pk].periods, dtype="datetime64[D]") for x in with_data])
-    values = np.concatenate([series[x.pk].values for x in with_data])
-    table = spc_many(
-        ids,
-        dates,
-        values,
-        improvement={x.pk: IMPROVEMENT.get(x.polarity, "neutral") for x in with_data},
-        target={x.pk: _target(x) for x in with_data if _target(x) is not None},
-    )
-    return {x.pk: table.result(x.pk) for x in with_data}
+def _judge_all(metrics: list[m.Metric], series: dict[int, Series]) -> dict[int, Judged]:
+    """Every metric's series judged on its own chart (:mod:`.judging`), each with its polarity and
+    target: one pass of the engine per kind of chart."""
+    improvement = {x.pk: IMPROVEMENT.get(x.polarity, "neutral") for x in metrics}
+    targets = {x.pk: t for x in metrics if (t := _target(x)) is not None}
+    return judge_all(metrics, series, improvement, targets)
 
 
 def _assess_metric(
     x: m.Metric,
     where: m.OrgUnit | None,
     series: Series,
-    result: SPCResult | None,
-    as_at: Period,
+    judgement: Judged,
     period: Period | None,
     concern: dict[int, list[dict]],
 ) -> MetricAssessment:
     target = _target(x)
-    chart = chart_of(series.values, result)
-    if chart is not None and chart.too_few:
-        result = None  # no judgement of variation or assurance from too few points
+    result, chart = judgement  # result None: no data, or too few points to judge (chart says which)
     latest_point_type, assurance = None, None
     if result is not None:
         ok = ~np.isnan(series.values)

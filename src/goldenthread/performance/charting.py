@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from goldenthread.assurance.charts import SeriesRuns
 from goldenthread.assurance.results import Note, SPCResult
 
 #: the fewest points with a value a chart's process limits are drawn and judged from
@@ -29,6 +30,10 @@ MIN_POINTS_SOURCE = "NHSRplotthedots' guidance on the number of points required 
 
 #: the code of the note :func:`chart_of` adds when a series is too short to judge
 TOO_FEW_POINTS = "too_few_points"
+#: the code of the note the assessment adds when the engine refuses a metric's data for its chart
+CHART_REFUSED = "chart_refused"
+#: the code of the note the assessment adds when a ratio chart's counts are missing (judged on XmR)
+NO_COUNTS = "no_counts"
 
 
 @dataclass(eq=False)
@@ -52,6 +57,7 @@ class MetricChart:
     points: int
     needed: int
     notes: tuple[Note, ...] = ()
+    runs: SeriesRuns | None = None  # the Anhøj rules on the latest segment (charts other than XmR)
 
     @property
     def too_few(self) -> bool:
@@ -59,9 +65,9 @@ class MetricChart:
         return self.points < self.needed
 
     @property
-    def judged(self) -> bool:
-        """Whether the points carry a judgement (special cause or common cause)."""
-        return not self.too_few
+    def refused(self) -> bool:
+        """Whether the engine refused the data for the planned chart (drawn as a run chart instead)."""
+        return any(note.code == CHART_REFUSED for note in self.notes)
 
 
 def run_chart(values: np.ndarray, planned: str, needed: int, notes: tuple[Note, ...] = ()) -> MetricChart:

@@ -108,7 +108,7 @@ def scorecard_row(a: MetricAssessment, objectives: list[tuple[str, str]], as_at:
         reason=a.status.reason,
         to_be_confirmed=x.to_be_confirmed,
         verdicts=verdicts(a, as_at),
-        not_judged=NOT_ENOUGH_DATA if too_few else "",
+        not_judged=(NOT_ENOUGH_DATA if a.chart is not None and a.chart.too_few else "Not judged") if too_few else "",
     )
 
 

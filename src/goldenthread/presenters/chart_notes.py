@@ -14,7 +14,14 @@ from __future__ import annotations
 from datetime import date
 
 from goldenthread.assurance.results import Note
-from goldenthread.performance.charting import MIN_POINTS_SOURCE, TOO_FEW_POINTS, MetricChart
+from goldenthread.performance.charting import (
+    CHART_REFUSED,
+    MIN_POINTS_SOURCE,
+    NO_COUNTS,
+    TOO_FEW_POINTS,
+    MetricChart,
+)
+from goldenthread.planfile.charts import CHART_NAMES
 from goldenthread.planfile.periods import period_name
 
 #: what a page says of a note it has no sentence for (the test keeps every code worded)
@@ -64,6 +71,10 @@ SENTENCES: dict[str, str] = {
     "rebase_unmatched": (
         "The limits were to be recalculated from {period}, but the series has no point then; that date is not used."
     ),
+    "zero_denominators": (
+        "{periods_have} a denominator of 0 (nothing to count): shown as gaps, with no limits, and left out of the "
+        "centre line and the runs."
+    ),
 }
 
 
@@ -80,21 +91,59 @@ def word(note: Note, frequency: str) -> str:
     )
 
 
+def refused(chart: MetricChart) -> str:
+    """Why a series is a run chart when the plan names another chart its data do not suit."""
+    return (
+        f"The data do not suit a {CHART_NAMES.get(chart.planned, chart.planned)} (for example a value of 0 on a "
+        "t chart, or a count above its denominator); shown as a run chart, with no judgement of variation or "
+        "assurance. Check the data, or choose another chart for this metric in the plan."
+    )
+
+
+def runs(chart: MetricChart) -> str:
+    """The Anhøj rules' finding, when the latest segment's runs are not random; else ''."""
+    r = chart.runs
+    if r is None or not r.runs_signal:
+        return ""
+    found = []
+    if r.longest_run > r.longest_run_max:
+        found.append(
+            f"{int(r.longest_run)} points in a row on one side of the {chart.centre_label} "
+            f"(more than {int(r.longest_run_max)} is unusual for {r.n_useful} points)"
+        )
+    if r.crossings < r.crossings_min:
+        found.append(
+            f"the {chart.centre_label} crossed only {int(r.crossings)} times "
+            f"(fewer than {int(r.crossings_min)} is unusual for {r.n_useful} points)"
+        )
+    return f"The runs analysis (Anhøj's rules) finds a shift or trend since the latest rebase: {'; '.join(found)}."
+
+
 def sentences(chart: MetricChart | None, frequency: str) -> list[str]:
-    """Every note of the chart, in plain English, in the order the engine gave them."""
+    """Every note of the chart, in plain English, in the order the engine gave them, then the runs."""
     if chart is None:
         return []
     out = []
     for note in chart.notes:
         if note.code == TOO_FEW_POINTS:
             out.append(too_few(chart))
+        elif note.code == CHART_REFUSED:
+            out.append(refused(chart))
+        elif note.code == NO_COUNTS:
+            out.append(
+                f"The plan asks for a {CHART_NAMES.get(chart.planned, chart.planned)}, which needs each value's "
+                "numerator and denominator, but some values were given without them: judged on an XmR chart instead."
+            )
         else:
             out.append(word(note, frequency))
-    return list(dict.fromkeys(out))
+    out.append(runs(chart))
+    return [s for s in dict.fromkeys(out) if s]
 
 
 def not_judged(chart: MetricChart | None) -> str:
     """The variation and assurance text when the series is too short to judge, else ''."""
+    if chart is not None and chart.refused:
+        return f"Not judged: the data do not suit a {CHART_NAMES.get(chart.planned, chart.planned)}"
     if chart is None or not chart.too_few:
         return ""
     return f"{NOT_ENOUGH_DATA}: {_plural(chart.points, 'point')}, {chart.needed} needed for a judgement"

@@ -15,11 +15,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
+from typing import TypedDict
 
 import numpy as np
 
 from goldenthread.performance.assessment import MetricAssessment
-from goldenthread.planfile.periods import period_name
+from goldenthread.planfile.charts import period_start
+from goldenthread.planfile.periods import PeriodError, period_name
 from goldenthread.plans import models as m
 from goldenthread.presenters.charts import NOT_JUDGED, POINT_LABELS, ChartPoint
 
@@ -90,3 +92,28 @@ def table_and_points(a: MetricAssessment, planned: dict[date, float]) -> tuple[l
         )
         points.append(ChartPoint(d, float(values[i]), centre, lpl, upl, kind, rule, int(chart.rebase_group[i])))
     return table, points
+
+
+def _dated(entries: object, frequency: str, field: str) -> list[tuple[date, str]]:
+    """The plan's dated entries (``[{date, <field>}]``) by the first day of the period each falls in;
+    an entry whose date names no period is left out (the plan's validation reports it)."""
+    out = []
+    for entry in entries if isinstance(entries, list) else []:
+        try:
+            out.append((period_start(str(entry["date"]), frequency), str(entry.get(field, ""))))
+        except (PeriodError, KeyError, TypeError, AttributeError):
+            continue
+    return sorted(out)
+
+
+class DatedMarks(TypedDict):
+    annotations: list[tuple[date, str]]
+    rebases: list[tuple[date, str]]
+
+
+def dated_marks(metric: m.Metric) -> DatedMarks:
+    """The metric's annotations (dated events) and rebase dates with their reasons, for the chart."""
+    return {
+        "annotations": _dated(metric.annotations, metric.frequency, "text"),
+        "rebases": _dated(metric.rebase, metric.frequency, "reason"),
+    }
