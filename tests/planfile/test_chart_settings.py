@@ -12,6 +12,7 @@ import pytest
 from goldenthread.planfile import to_yaml, validate_text
 from goldenthread.planfile.charts import (
     CHART_TYPES,
+    annotation_points,
     chart_for,
     chart_problem,
     default_chart,
@@ -86,6 +87,15 @@ def test_rebase_dates_start_the_metrics_period_they_fall_in():
     assert rebase_starts(rebase, "monthly") == [date(2017, 4, 1), date(2017, 5, 1), date(2017, 10, 1)]
     assert rebase_starts([{"date": "2017/18"}], "annual") == [date(2017, 4, 1)]
     assert rebase_starts([{"date": "soon"}], "monthly") == []  # validation reports it; nothing to rebase at
+
+
+def test_annotations_mark_the_point_of_the_period_they_fall_in():
+    annotations = [{"date": "2017-02-14", "text": "Later"}, SimpleNamespace(date="2017-01-09", text="<b>Winter</b>")]
+    assert annotation_points(annotations + [{"date": "never", "text": "x"}], "quarterly") == [
+        (date(2017, 1, 1), "2017-01-09", "<b>Winter</b>"),
+        (date(2017, 1, 1), "2017-02-14", "Later"),
+    ]
+    assert annotation_points(annotations, "monthly")[1] == (date(2017, 2, 1), "2017-02-14", "Later")
 
 
 # --- validation -------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ anything else                                   ``xmr``  Making Data Count's def
 :func:`chart_problem` says why a chart does not suit a metric (a p chart needs numerators and
 denominators: aggregation ``ratio``). :func:`rebase_starts` turns a metric's rebase dates, as the
 plan writes them, into the first days of the metric's periods they fall in, which is how data
-points are dated. Pure Python: no Django, no pydantic.
+points are dated; :func:`annotation_points` places its annotations the same way. Pure Python: no Django, no pydantic.
 """
 
 from __future__ import annotations
@@ -139,6 +139,22 @@ def rebase_starts(rebase: Iterable[Any], frequency: str) -> list[date]:
         except PeriodError:
             continue
     return sorted(days)
+
+
+def annotation_points(annotations: Iterable[Any], frequency: str) -> list[tuple[date, str, str]]:
+    """Where a metric's annotations go on its charts, in order of their dates: for each, the first
+    day of the metric's period its date falls in (the point it marks), its date as written and its
+    text. ``annotations`` are the plan's entries, as elements or mappings ``{date, text}``; an entry
+    whose date names no period is left out (validation reports it)."""
+    points: list[tuple[date, date, str, str]] = []
+    for entry in annotations:
+        text, said = (entry["date"], entry["text"]) if isinstance(entry, Mapping) else (entry.date, entry.text)
+        try:
+            day = parse_period(str(text)).start
+        except PeriodError:
+            continue
+        points.append((period_of(day, frequency).start, day, str(text), str(said)))
+    return [(start, text, said) for start, _, text, said in sorted(points, key=lambda point: point[:2])]
 
 
 def dated_problems(entries: Sequence[Any], frequency: str, what: str) -> list[tuple[int, str]]:
