@@ -545,7 +545,7 @@ def test_a_load_colliding_with_another_writes_nothing(load, monkeypatch):
     load("metric,org_unit,period,value\nPCT,rx1,2017-01,0.5\n")
     # as if another load had written rx1's January after this one compared with the data held
     real = writing._current
-    monkeypatch.setattr(writing, "_current", lambda metric_id, first, last: real(metric_id, -1, -1))
+    monkeypatch.setattr(writing, "_current", lambda spans: real([(m, -1, -1) for m, _, _ in spans]))
     report = load(
         "metric,org_unit,period,value\nPCT,rx2,2017-01,0.5\nPCT,rx1,2017-01,0.6\nPCT,NEW,2017-01,0.1\n",
         add_units="provider",

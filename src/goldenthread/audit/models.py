@@ -201,22 +201,8 @@ class DeletedObservation(models.Model):
         return f"Observation {self.observation_id} (deleted)"
 
 
-#: the columns an observation and its tombstone share
-_KEPT = [
-    "metric_id",
-    "org_unit_id",
-    "breakdown",
-    "period_start",
-    "value",
-    "numerator",
-    "denominator",
-    "status",
-    "source",
-    "batch_id",
-    "loaded_at",
-    "loaded_by_id",
-    "superseded_at",
-]
+#: the columns an observation and its tombstone share: all but the id
+_KEPT = [f.column for f in Observation._meta.concrete_fields if not f.primary_key]
 
 
 def _tombstones(rows: models.QuerySet, user: Any, when: datetime) -> int:

@@ -59,16 +59,17 @@ def _history_again(apps, schema_editor):
     # "+" as loaded (not yet superseded), by whom; "~" when superseded (by the next load, unnamed)
     loaded = ", ".join("NULL" if f == "superseded_at" else f"o.{q(f)}" for f in _FIELDS)
     superseded = ", ".join(f"o.{q(f)}" for f in _FIELDS)
+    empty = "CAST('{}' AS jsonb)" if schema_editor.connection.vendor == "postgresql" else "'{}'"
     schema_editor.execute(
         f"INSERT INTO {q(history)} (id, {fields}, {given}) "
-        f"SELECT o.id, {loaded}, o.loaded_at, '+', o.loaded_by_id, COALESCE(u.username, ''), NULL, '{{}}' "
+        f"SELECT o.id, {loaded}, o.loaded_at, '+', o.loaded_by_id, COALESCE(u.username, ''), NULL, {empty} "
         f"FROM {q(observations)} o LEFT JOIN {q(users)} u ON u.id = o.loaded_by_id "
-        f"UNION ALL SELECT o.id, {superseded}, o.superseded_at, '~', NULL, '', NULL, '{{}}' "
+        f"UNION ALL SELECT o.id, {superseded}, o.superseded_at, '~', NULL, '', NULL, {empty} "
         f"FROM {q(observations)} o WHERE o.superseded_at IS NOT NULL"
     )
     schema_editor.execute(
         f"INSERT INTO {q(history)} (id, {fields}, {given}) "
-        f"SELECT observation_id, {fields}, deleted_at, '-', deleted_by_id, deleted_by_name, reason, '{{}}' "
+        f"SELECT observation_id, {fields}, deleted_at, '-', deleted_by_id, deleted_by_name, reason, {empty} "
         f"FROM {q(deleted)}"
     )
 

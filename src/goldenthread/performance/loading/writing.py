@@ -4,10 +4,11 @@ Observations are never overwritten: a new value for a key supersedes the current
 (``superseded_at`` set) and is inserted beside it, so every revision stays and "what did we
 report last month?" has an answer. A row identical to the current one changes nothing, so
 loading the same file twice writes nothing at all — not even a load batch. The current
-observations a file could revise are read with one query per metric, as columns of numbers
-(:mod:`.held`), and matched with the file's rows by one integer key; what changes is written
-set-based by :mod:`.saving` (a staging table, one UPDATE and one INSERT … SELECT on PostgreSQL;
-batched inserts on SQLite), with the audit trail copied inside the database.
+observations a file could revise are read as columns of numbers (:mod:`.held`: one query on
+PostgreSQL, one per metric on SQLite) and matched with the file's rows by one integer key; what
+changes is written set-based by :mod:`.saving` (on PostgreSQL the superseded ids staged, one
+UPDATE and one binary COPY of the new rows; batched inserts on SQLite). The observations are
+their own audit trail (ADR 0012).
 """
 
 from __future__ import annotations
@@ -128,8 +129,8 @@ class _Changes:
 
 
 def _compare(rows: CheckedRows) -> _Changes:
-    """The rows against the current observations they could revise (one query per metric), read
-    as columns (:mod:`.held`) and matched by one integer key."""
+    """The rows against the current observations they could revise, read as columns
+    (:mod:`.held`) and matched by one integer key."""
     import pandas as pd
 
     value = rows.value.copy()
@@ -151,7 +152,7 @@ def _compare(rows: CheckedRows) -> _Changes:
     frame = pd.DataFrame({"metric_id": rows.metric_id[known], "period": rows.period[known]})
     spans = [(int(m), int(p.min()), int(p.max())) for m, p in frame.groupby("metric_id")["period"]]
     with held_texts(*(texts[name][1] for name in ("breakdown", "status", "source"))):
-        held = Held.concat([_current(m, first, last) for m, first, last in spans])
+        held = _current(spans)
     at = np.full(n, -1, dtype=np.int64)
     if len(held.pk):
         keys = [rows.metric_id, rows.unit_id, texts["breakdown"][0] + 1, rows.period]
@@ -193,10 +194,11 @@ def _match(mine: list[np.ndarray], theirs: list[np.ndarray]) -> np.ndarray:
     return pd.Index(key[n:]).get_indexer(key[:n]).astype(np.int64)
 
 
-def _current(metric_id: int, first: int, last: int) -> Held:
-    """The current observations of a metric within a span of days, as columns, in one query
-    (the texts compared as numbers into the file's, given by :func:`~.held.held_texts`)."""
-    return read_held(metric_id, first, last)
+def _current(spans: list[tuple[int, int, int]]) -> Held:
+    """The current observations of each metric within its span of days (metric, first day, last
+    day), as columns (the texts compared as numbers into the file's, given by
+    :func:`~.held.held_texts`): on PostgreSQL in one query for the whole file."""
+    return read_held(spans)
 
 
 # --- writing ------------------------------------------------------------------------------------

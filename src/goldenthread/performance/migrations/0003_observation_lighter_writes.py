@@ -163,6 +163,9 @@ def backwards(apps, schema_editor):
         cursor.execute(f"DROP TRIGGER goldenthread_observation_parents_insert ON {OBS}")
         cursor.execute(f"DROP TRIGGER goldenthread_observation_parents_update ON {OBS}")
         cursor.execute("DROP FUNCTION goldenthread_observation_parents(), goldenthread_observation_parents_row()")
+    with connection.cursor() as cursor:
+        for name in _single_column_indexes(cursor, ["metric_id", "org_unit_id"]):
+            cursor.execute(f'DROP INDEX "{name}"')
     for field in ("metric", "org_unit"):
         schema_editor.execute(schema_editor._create_index_sql(observation, fields=[observation._meta.get_field(field)]))
     for field in ("metric", "org_unit", "batch", "loaded_by"):
