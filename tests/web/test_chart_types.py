@@ -189,3 +189,20 @@ def test_a_ratio_chart_without_counts_is_judged_on_xmr_and_says_so(plan):
     values = [float(page_row.value) for page_row in page.table]
     alone = spc(values, [d.isoformat() for d in months(N)], improvement="increase")
     assert [r.upl for r in page.table] == [min(float(u), 1.0) for u in alone.upl]
+
+
+def test_units_are_judged_on_the_metrics_chart(plan):
+    from goldenthread.performance.assessment import assess_plan
+
+    last = months(N)[-1]
+    Observation.objects.filter(metric__code="P", period_start=last).update(
+        numerator=10, denominator=100, value=Decimal("0.1")
+    )
+    a = assess_plan(plan, as_at=AS_AT, metric_code="P", with_units=True).metrics[0]
+    page = metric_page(plan, "P", AS_AT, "north")
+    assert page.table[-1].value == 0.1 and page.table[-1].lpl > 0.1  # below the p chart's lower limit
+    assert a.units_with_concern == [
+        {"unit": "north", "period": last.isoformat(), "value": 0.1, "special_cause_type": "Below LCL"}
+    ]
+    up = assess_plan(plan, as_at=AS_AT, metric_code="UP", with_units=True).metrics[0]
+    assert up.units_with_concern == []  # lower is better: its latest point is not a concern

@@ -16,6 +16,7 @@ from datetime import date
 
 import numpy as np
 
+from goldenthread.assurance.icons import IMPROVEMENT_DIRECTIONS
 from goldenthread.assurance.judgement import (
     ActivityState,
     FiredTrigger,
@@ -33,7 +34,7 @@ from goldenthread.assurance.spc import SPCResult, SPCTable, spc_many
 from goldenthread.performance.charting import MIN_POINTS, MetricChart
 from goldenthread.performance.definitions import Definitions, VersionInForce, definitions_in_force
 from goldenthread.performance.figures import Series, all_series_many, plan_series
-from goldenthread.performance.judging import Judged, judge_all
+from goldenthread.performance.judging import Judged, judge_all, unit_chart, unit_concerns
 from goldenthread.planfile.periods import Period, PeriodError, parse_period, period_of
 from goldenthread.plans import models as m
 
@@ -331,16 +332,25 @@ def units_with_concern_many(
     metrics: list[m.Metric], as_at: Period, judged: Mapping[int, tuple[str, float | None]] | None = None
 ) -> dict[int, list[dict]]:
     """For every metric, each org unit whose latest point is special cause of concern — every
-    unit's series of every metric read in one set of queries and judged in one ``spc_many`` call,
-    each with its metric's improvement and target (``judged``: metric pk → (improvement, target);
+    unit's series of every metric read in one set of queries and judged in one pass per chart
+    (each metric's, :mod:`.judging`; the XmR metrics' in one ``spc_many`` call), each with its
+    metric's improvement and target (``judged``: metric pk → (improvement, target);
     by default the metric's polarity and target). {metric pk: [{unit, period, value,
     special_cause_type}, …] by unit code}."""
     judged = judged or {x.pk: (IMPROVEMENT.get(x.polarity, "neutral"), _target(x)) for x in metrics}
-    tables = [t for t in all_series_many(metrics, end=as_at.end).values() if len(t)]
+    every = [t for t in all_series_many(metrics, end=as_at.end).values() if len(t)]
     out: dict[int, list[dict]] = {x.pk: [] for x in metrics}
-    if not tables:
-        return out
     pk = {x.code: x.pk for x in metrics}
+    by_code = {x.code: x for x in metrics}
+    kinds = {t.metric: unit_chart(by_code[t.metric], t) for t in every}
+    for kind in sorted({k for k in kinds.values() if k != "xmr"}):  # each other chart in one pass
+        others = [t for t in every if kinds[t.metric] == kind]
+        direction = {pk[t.metric]: IMPROVEMENT_DIRECTIONS[judged[pk[t.metric]][0]] for t in others}
+        for row in unit_concerns(kind, others, [pk[t.metric] for t in others], direction):
+            out[row.pop("metric")].append(row)
+    tables = [t for t in every if kinds[t.metric] == "xmr"]
+    if not tables:
+        return _by_unit(out)
     metric = np.concatenate([np.full(len(t), pk[t.metric]) for t in tables])
     unit = np.concatenate([t.unit for t in tables])
     series = np.char.add(np.char.add(metric.astype(str), " "), unit.astype(str))  # one series per metric and unit
@@ -363,6 +373,10 @@ def units_with_concern_many(
                 "special_cause_type": str(table.special_cause_type[i]),
             }
         )
+    return _by_unit(out)
+
+
+def _by_unit(out: dict[int, list[dict]]) -> dict[int, list[dict]]:
     for rows in out.values():
         rows.sort(key=lambda r: r["unit"])
     return out

@@ -56,7 +56,7 @@ from goldenthread.performance.charting import (
     chart_of,
     run_chart,
 )
-from goldenthread.performance.figures import Series
+from goldenthread.performance.figures import Series, SeriesTable
 from goldenthread.planfile.charts import chart_for, rebase_starts
 from goldenthread.plans import models as m
 
@@ -221,3 +221,54 @@ def _chart(result: SPCResult, kind: str, points: int, runs: SeriesRuns) -> Metri
         result.notes,
         runs,
     )
+
+
+def unit_chart(x: m.Metric, table: SeriesTable) -> str:
+    """The chart the units' series of a metric are judged on: the metric's, or XmR for a ratio chart
+    whose data give values without their counts."""
+    kind = chart_for(x)
+    held = ~np.isnan(table.value)
+    if kind in RATIO_CHARTS and not np.all(~np.isnan(table.numerator[held]) & ~np.isnan(table.denominator[held])):
+        return "xmr"
+    return kind
+
+
+def unit_concerns(kind: str, tables: list[SeriesTable], pks: list[int], direction: Mapping[int, int]) -> list[dict]:
+    """Each unit's series of the metrics (``tables``, metric pks ``pks``) judged on chart ``kind`` (not
+    XmR) in one pass: the units whose latest point with a value is outside its limits on the side of
+    concern, in a series of at least :data:`MIN_POINTS` values; the engine refusing the data judges
+    none. [{metric, unit, period, value, special_cause_type}]."""
+    metric = np.concatenate([np.full(len(t), pk) for t, pk in zip(tables, pks, strict=True)])
+    unit = np.concatenate([t.unit for t in tables])
+    ids = np.char.add(np.char.add(metric.astype(str), " "), unit.astype(str))
+    ratio = kind in RATIO_CHARTS
+    column = "numerator" if ratio else "value"
+    try:
+        table = chart_many(
+            kind,
+            ids,
+            np.concatenate([t.period for t in tables]),
+            np.concatenate([getattr(t, column) for t in tables]),
+            np.concatenate([t.denominator for t in tables]) if ratio else None,
+        )
+    except ValueError:
+        return []
+    ok = ~np.isnan(table.values)
+    order = table.order[ok[table.order]]  # the points with a value, by series then date
+    codes = table.series_code[order]
+    last = order[np.append(codes[1:] != codes[:-1], True)] if order.size else order
+    enough = np.bincount(table.series_code[ok], minlength=table.series.size) >= MIN_POINTS
+    with np.errstate(invalid="ignore"):
+        side = np.sign(table.values[last] - table.centre[last])
+    towards = np.array([direction[int(metric[i])] for i in last.tolist()], dtype=float)
+    concern = table.outside_limits[last] & (side * towards < 0) & enough[table.series_code[last]]
+    return [
+        {
+            "metric": int(metric[i]),
+            "unit": str(unit[i]),
+            "period": str(np.datetime64(table.dates[i], "D")),
+            "value": float(table.values[i]),
+            "special_cause_type": "Above UCL" if table.values[i] > table.centre[i] else "Below LCL",
+        }
+        for i in last[concern].tolist()
+    ]
