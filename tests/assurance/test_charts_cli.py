@@ -198,3 +198,13 @@ def test_starts_without_django_or_pandas(tmp_path):
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_rebase_and_fix_after_apply_to_every_chart(tmp_path):
+    text = "month,n\n" + "".join(f"2024-{m:02d}-01,{v}\n" for m, v in enumerate([3, 4, 2, 5, 12, 11, 13, 12], 1))
+    out = rows(spc(tmp_path, text, *"--chart c --value n --date month --rebase 2024-05-01".split()))
+    assert [float(r["mean"]) for r in out] == [3.5] * 4 + [12.0] * 4
+    out = rows(spc(tmp_path, text, *"--chart run --value n --date month --fix-after 4".split()))
+    assert [float(r["median"]) for r in out] == [3.5] * 8  # the median of the first four points
+    # - + - + + + + +: the last five above; 5 ≤ round(log2 8) + 3 = 6 and 3 crossings ≥ 1: no signal
+    assert (out[0]["runs_signal"], out[0]["longest_run"], out[0]["crossings"]) == ("false", "5", "3")
