@@ -20,6 +20,7 @@ from goldenthread.plans import models as m
 from goldenthread.presenters import chart_notes
 from goldenthread.presenters.chart_series import possible_range
 from goldenthread.presenters.metric import metric_page
+from goldenthread.reports.opendata import open_data
 
 from ..chart_plans import AS_AT, chart_plan
 from ..versioned import Q2, nhsei_with_data
@@ -146,3 +147,9 @@ def test_limits_never_run_past_the_measures_range(reader):
     assert "100.0%" in text and "0.0%" in text and "-" + "96" not in text
     page = metric_page(plan, "SCALED", parse_period(AS_AT), "north")
     assert {r.lpl for r in page.table} == {1.0} and {r.upl for r in page.table} == {5.0}
+    data = open_data(plan, parse_period(AS_AT), published=False)  # the open data's limits as the pages'
+    wide_rows = [r for r in data.values if r["metric"] == "WIDE"]
+    assert {r["upper_process_limit"] for r in wide_rows} == {1.0} and {r["lower_process_limit"] for r in wide_rows} == {
+        0.0
+    }
+    assert {r["lower_process_limit"] for r in data.values if r["metric"] == "SHORT"} == {None}  # not judged

@@ -25,6 +25,7 @@ from goldenthread.performance.assessment import MetricAssessment, judge_period, 
 from goldenthread.planfile.periods import Period, period_name
 from goldenthread.plans import models as m
 from goldenthread.presenters import assurance as ap
+from goldenthread.presenters.chart_series import clipped, possible_range
 from goldenthread.presenters.metric import default_where
 from goldenthread.reports.board import assess_for_pack
 
@@ -140,6 +141,7 @@ def _value_rows(plan: m.Plan, where: str, a: MetricAssessment) -> list[dict[str,
     """The metric's values for each period, with the numerator and denominator of a ratio and the
     SPC figures at each point."""
     s, spc, ratio = a.series, a.spc, a.metric.aggregation == "ratio"
+    bounds = possible_range(a.metric)  # limits shown inside the measure's range, as the pages show them
     return [
         {
             "plan": plan.code,
@@ -152,8 +154,8 @@ def _value_rows(plan: m.Plan, where: str, a: MetricAssessment) -> list[dict[str,
             "numerator": _number(s.numerators[i]) if ratio else None,
             "denominator": _number(s.denominators[i]) if ratio else None,
             "mean": _number(spc.mean[i]) if spc else None,
-            "lower_process_limit": _number(spc.lpl[i]) if spc else None,
-            "upper_process_limit": _number(spc.upl[i]) if spc else None,
+            "lower_process_limit": _number(clipped(spc.lpl[i], bounds)) if spc else None,
+            "upper_process_limit": _number(clipped(spc.upl[i], bounds)) if spc else None,
             "special_cause_type": str(spc.special_cause_type[i]) if spc else None,
             "point_type": str(spc.point_type[i]) if spc else None,
         }
