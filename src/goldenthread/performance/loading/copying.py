@@ -173,7 +173,7 @@ def copy_blocks(rows: NewRows, stamp: Stamp) -> Iterator[bytes]:
         _Fixed(rows.period - _PG_EPOCH_DAYS, ">i4"),
         _Fixed(np.full(n, stamp.batch_id, dtype=np.int64), ">i8"),
         _Fixed(np.full(n, when, dtype=np.int64), ">i8"),
-        _Fixed(np.full(n, user, dtype=np.int64), ">i4") if user is not None else _Null(n),
+        _Fixed(np.full(n, user, dtype=np.int64), _user_id_kind()) if user is not None else _Null(n),
         _Null(n),  # superseded_at
         *(_Number(getattr(rows, name)) for name in ("value", "numerator", "denominator")),
         _Text(rows.breakdown, rows.breakdown_texts),
@@ -184,6 +184,16 @@ def copy_blocks(rows: NewRows, stamp: Stamp) -> Iterator[bytes]:
     for start in range(0, n, BLOCK):
         yield _block(fields, np.arange(start, min(start + BLOCK, n)))
     yield _TRAILER
+
+
+def _user_id_kind() -> str:
+    """The binary form of a user's id: the user table's key is an integer or a big integer."""
+    from goldenthread.performance.models import Observation
+
+    field = Observation._meta.get_field("loaded_by")
+    assert field.remote_field is not None
+    big = field.remote_field.model._meta.pk.get_internal_type() in ("BigAutoField", "BigIntegerField")
+    return ">i8" if big else ">i4"
 
 
 def _block(fields: list[_Field], rows: np.ndarray) -> bytes:

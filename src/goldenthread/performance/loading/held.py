@@ -74,61 +74,57 @@ def read_held(spans: list[tuple[int, int, int]]) -> Held:
     return Held.concat([_rows(m, first, last, *_TEXTS.get()) for m, first, last in spans])
 
 
-#: the held rows' columns as PostgreSQL's binary COPY sends them: a count, then each a length and
-#: its value, every one fixed in width
-_COPIED = np.dtype(
-    [("fields", ">i2")]
-    + [
-        f
-        for name in ("pk", "metric_id", *_ORDER[1:])
-        for f in ((f"{name}_n", ">i4"), (name, ">f8" if name in _NUMBERS else ">i8"))
-    ]
-)
-
-
 def _postgres(
     spans: list[tuple[int, int, int]], breakdowns: list[str], statuses: list[str], sources: list[str]
 ) -> Held:
-    """Every metric's held rows in one binary COPY of a query: each row fixed in width (NULL
-    numbers as NaN, texts as numbers into the file's), read by NumPy in one step."""
+    """Every metric's held rows in one query, as one row of columns: each column's values in
+    PostgreSQL's binary form (``int8send`` …) joined into one bytea by ``string_agg``, which NumPy
+    reads as an array (a row at a time would cost Python a call per row).
+
+    The aggregates of one query see the rows in the same order, so the columns line up; every
+    value is fixed in width (NULL numbers as NaN, texts as numbers into the file's).
+    """
     from django.db import connection
 
     from goldenthread.performance.models import Observation
 
     q = connection.ops.quote_name
-    number = "COALESCE(CAST(o.{} AS DOUBLE PRECISION), 'NaN')".format
+    number = "float8send(COALESCE(CAST(o.{} AS DOUBLE PRECISION), 'NaN'))".format
     columns = [
-        f"CAST(o.{q('id')} AS BIGINT)",
-        f"CAST(o.{q('metric_id')} AS BIGINT)",
-        f"CAST(o.{q('org_unit_id')} AS BIGINT)",
-        "b.code",
-        f"CAST(o.{q('period_start')} - DATE '1970-01-01' AS BIGINT)",
+        f"int8send(CAST(o.{q('id')} AS BIGINT))",
+        f"int8send(CAST(o.{q('metric_id')} AS BIGINT))",
+        f"int8send(CAST(o.{q('org_unit_id')} AS BIGINT))",
+        "int8send(b.code)",
+        f"int8send(CAST(o.{q('period_start')} - DATE '1970-01-01' AS BIGINT))",
         number(q("value")),
         number(q("numerator")),
         number(q("denominator")),
-        "COALESCE(st.code, 0)",
-        "COALESCE(so.code, 0)",
+        "int8send(COALESCE(st.code, 0))",
+        "int8send(COALESCE(so.code, 0))",
     ]
+    aggregates = ", ".join(f"string_agg({c}, ''::bytea)" for c in columns)
     sql = (
-        f"COPY (SELECT {', '.join(columns)} "
+        f"SELECT {aggregates} "
         "FROM unnest(%s::bigint[], %s::date[], %s::date[]) AS s(metric_id, first_day, last_day) "
         f"JOIN {q(Observation._meta.db_table)} o ON o.{q('metric_id')} = s.metric_id "
         f"AND o.{q('superseded_at')} IS NULL AND o.{q('period_start')} BETWEEN s.first_day AND s.last_day "
         f"JOIN unnest(%s::text[]) WITH ORDINALITY b(text, code) ON b.text = o.{q('breakdown')} "
         f"LEFT JOIN unnest(%s::text[]) WITH ORDINALITY st(text, code) ON st.text = o.{q('status')} "
         f"LEFT JOIN unnest(%s::text[]) WITH ORDINALITY so(text, code) ON so.text = o.{q('source')}"
-        ") TO STDOUT (FORMAT BINARY)"
     )
     metrics = [m for m, _, _ in spans]
     firsts, lasts = [day(f) for _, f, _ in spans], [day(last) for _, _, last in spans]
-    parts: list[bytes] = []
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        with cursor.cursor.copy(sql, [metrics, firsts, lasts, breakdowns, statuses, sources]) as copy:
-            parts.extend(bytes(block) for block in copy)
-    data = b"".join(parts)[19:-2]  # (the header, with no extension area, and the trailer)
-    got = np.frombuffer(data, dtype=_COPIED)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [metrics, firsts, lasts, breakdowns, statuses, sources])
+        got = cursor.fetchone()
+    names = ("pk", "metric_id", *_ORDER[1:])
     return Held(
-        **{name: got[name].astype(float if name in _NUMBERS else np.int64) for name in Held.__dataclass_fields__}
+        **{
+            name: np.frombuffer(bytes(data or b""), dtype=">f8" if name in _NUMBERS else ">i8").astype(
+                float if name in _NUMBERS else np.int64
+            )
+            for name, data in zip(names, got, strict=True)
+        }
     )
 
 
