@@ -157,8 +157,10 @@ def test_each_plan_reads_its_own_and_only_those_who_may(board, plan, client):
 
 def test_the_warm_task_keeps_the_pages_default_assessments(board, plan):
     assert kept.warm(plan.pk).startswith("kept t as at")
-    assert Kept.objects.filter(plan=plan, what="assessment").count() == 1  # England's
+    # England's, and the board pack's (England's with each metric's value over the quarter)
+    assert Kept.objects.filter(plan=plan, what="assessment").count() == 2
     assert Kept.objects.filter(plan=plan, what="overview").count() == 1  # all data held, and the quality check
+    assert Kept.objects.filter(plan=plan, what="board-pack-html").count() == 1  # the board pack page
     assert kept.warm(0) == "no such plan"
     # the pages that open with them read them: no figure worked out, nothing stored
     for url in ("/plans/t/", "/plans/t/scorecard/"):

@@ -130,13 +130,25 @@ def test_downloads_are_the_packs(signed_in, tmp_path):
     from goldenthread.reports.models import PackBuild
     from tests.workers import running_worker, shared_database, wait_until
 
-    # the board pack PDF is built by the task worker: its address leads to the build's progress page
+    # the board pack PDF is built by the task worker: its address (a GET, which changes nothing)
+    # offers a button that asks for it (a POST), which leads to the build's progress page
     with shared_database(tmp_path) as url, running_worker(url, tmp_path) as worker:
         response = signed_in.get("/plans/t/reports/board.pdf", {"period": PERIOD})
+        page = response.content.decode()
+        assert response.status_code == 200 and not PackBuild.objects.exists()
+        assert 'action="/plans/t/reports/builds/"' in page and 'name="csrfmiddlewaretoken"' in page
+        assert "Build the board pack PDF" in page and "The last one built" not in page
+        response = signed_in.post("/plans/t/reports/builds/", {"period": PERIOD})
         build = PackBuild.objects.get()
         assert response.status_code == 302 and response["Location"] == f"/plans/t/reports/builds/{build.pk}/"
         assert (build.period, build.kind, build.format) == (PERIOD, "board", "pdf")
+        if PackBuild.objects.get().state in PackBuild.RUNNING:  # under way: the address leads to it
+            location = signed_in.get("/plans/t/reports/board.pdf", {"period": PERIOD}).get("Location")
+            assert location in (response["Location"], None)  # None: it finished in between
         wait_until(lambda: "Ready." in signed_in.get(response["Location"]).content.decode(), 120, "built", worker)
+        page = signed_in.get("/plans/t/reports/board.pdf", {"period": PERIOD}).content.decode()
+        assert "The last one built" in page and f"/plans/t/reports/builds/{build.pk}/download" in page
+        assert PackBuild.objects.count() == 1
         response = signed_in.get(f"/plans/t/reports/builds/{build.pk}/download")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="t-board-2017-18-Q4.pdf"'

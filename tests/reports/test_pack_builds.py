@@ -349,3 +349,22 @@ def test_administrators_see_failed_builds_read_only_without_the_file(client, pla
     assert "PeriodError" in page and 'name="file"' not in page and 'name="_save"' not in page
     assert client.post(f"/admin/reports/packbuild/{build.pk}/delete/", {"post": "yes"}).status_code == 403
     assert PackBuild.objects.filter(pk=build.pk).exists()
+
+
+def test_the_pdf_address_changes_nothing_it_leads_to_the_build_under_way_or_offers_one(plan, board_member):
+    client = Client()
+    client.force_login(board_member)
+    address = f"/plans/t/reports/board.pdf?period={PERIOD}"
+    for _ in range(2):  # opened twice, prefetched by a browser, followed by a crawler: nothing is built
+        response = client.get(address)
+        assert response.status_code == 200 and "Build the board pack PDF" in response.content.decode()
+    assert not PackBuild.objects.exists() and not OrmQ.objects.exists()
+    queued = jobs.request_build(plan, parse_period(PERIOD), board_member)
+    response = client.get(address)
+    assert response.status_code == 302 and response["Location"] == f"/plans/t/reports/builds/{queued.pk}/"
+    assert PackBuild.objects.count() == 1
+    # a build whose worker stopped is not one to watch: the page offers to build it again
+    stopped = timezone.now() - timedelta(days=1)
+    PackBuild.objects.filter(pk=queued.pk).update(state=PackBuild.BUILDING, updated_at=stopped)
+    assert client.get(address).status_code == 200
+    assert PackBuild.objects.get().state == PackBuild.BUILDING  # and a GET leaves even that as it was

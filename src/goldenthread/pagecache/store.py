@@ -44,23 +44,26 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 #: the most results kept per plan (as-at periods × options × metric pages); the oldest go first
 LIMIT = 1000
+#: the files of the package whose text shapes a kept result: code, templates, styles, scripts
+SOURCES = {".py", ".html", ".css", ".js", ".csv", ".txt", ".svg"}
 
 
 @cache
 def code_digest() -> str:
-    """A digest of the package's Python source and the versions of the libraries whose objects a
-    result holds (Django's models, NumPy's arrays): results computed by other code are never read."""
+    """A digest of the package's source (its Python, and the templates and styles a kept rendering
+    is made with) and the versions of the libraries whose objects a result holds (Django's models,
+    NumPy's arrays): results computed by other code are never read."""
     root = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256(f"django {django.get_version()} numpy {numpy.__version__}".encode())
-    for path in sorted(root.rglob("*.py")):
+    for path in sorted(p for p in root.rglob("*") if p.suffix in SOURCES and "__pycache__" not in p.parts):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
 def _sql() -> str:
-    """The stamp, the slot's result at that stamp, how many of the plan's results are at another
-    stamp and how many it has: parameters the plan (three times), the slot, the plan (twice)."""
+    """The stamp, the slot's result at that stamp, and how many results the plan has: parameters
+    the plan (three times), the extra stamp, the slot, the plan."""
     q = connection.ops.quote_name
 
     def table(model) -> str:
@@ -80,7 +83,7 @@ def _sql() -> str:
     ]
     kept, stamp, joined = table(Kept), q("stamp"), " || '/' || ".join(parts)
     return (
-        f"WITH now_ AS (SELECT {joined} AS {stamp}) "
+        f"WITH now_ AS (SELECT {joined} || CAST(%s AS TEXT) AS {stamp}) "
         f"SELECT now_.{stamp}, "
         f"(SELECT k.{q('value')} FROM {kept} k WHERE k.{q('slot')} = %s AND k.{stamp} = now_.{stamp}), "
         f"(SELECT COUNT(*) FROM {kept} k WHERE k.{plan_id} = %s) "
@@ -92,20 +95,23 @@ def slot_of(plan: m.Plan, what: str, options: str) -> str:
     return hashlib.sha256("\x1f".join((code_digest(), str(plan.pk), what, options)).encode()).hexdigest()
 
 
-def look(plan: m.Plan, slot: str) -> tuple[str, bytes | None, bool]:
-    """The plan's stamp now, the slot's result at it (None when none is kept), and whether the
-    plan has LIMIT results kept."""
+def look(plan: m.Plan, slot: str, more: Callable[[], str] | None = None) -> tuple[str, bytes | None, bool]:
+    """The plan's stamp now (with a digest of ``more()``, read first, after a ``|``), the slot's
+    result at it (None when none is kept), and whether the plan has LIMIT results kept."""
+    extra = f"|{hashlib.sha256(more().encode()).hexdigest()[:32]}" if more is not None else ""
     with connection.cursor() as cursor:
-        cursor.execute(_sql(), [plan.pk, plan.pk, plan.pk, slot, plan.pk])
+        cursor.execute(_sql(), [plan.pk, plan.pk, plan.pk, extra, slot, plan.pk])
         stamp, held, count = cursor.fetchone()
     return stamp, (bytes(held) if held is not None else None), count >= LIMIT
 
 
-def kept(plan: m.Plan, what: str, options: str, compute: Callable[[], T]) -> T:
+def kept(plan: m.Plan, what: str, options: str, compute: Callable[[], T], more: Callable[[], str] | None = None) -> T:
     """The result kept for ``plan``, ``what`` and ``options`` (a text naming every option that
-    shapes it) at the current stamp, or ``compute()``'s, kept for the next request."""
+    shapes it) at the current stamp, or ``compute()``'s, kept for the next request. ``more`` gives
+    the state of anything else the result is made from (the cycle's records, the day), read with
+    the stamp before computing and added to it: the slot's result is replaced when it changes."""
     slot = slot_of(plan, what, options)
-    stamp, held, full = look(plan, slot)  # before computing: the result is at least as new as its stamp
+    stamp, held, full = look(plan, slot, more)  # before computing: the result is at least as new as its stamp
     if held is not None:
         try:
             return pickle.loads(held)
@@ -126,6 +132,8 @@ def kept(plan: m.Plan, what: str, options: str, compute: Callable[[], T]) -> T:
 
 
 def tidy(plan: m.Plan) -> int:
-    """Remove the plan's results of an older stamp (the task worker, after a load); how many."""
+    """Remove the plan's results of an older stamp (the task worker, after a load); how many.
+    Results with more to their stamp (:func:`kept`'s ``more``) stay while the first part is current:
+    their slot's result is replaced when the rest changes."""
     stamp, _, _ = look(plan, "")
-    return Kept.objects.filter(plan=plan).exclude(stamp=stamp).delete()[0]
+    return Kept.objects.filter(plan=plan).exclude(stamp=stamp).exclude(stamp__startswith=stamp + "|").delete()[0]

@@ -11,6 +11,7 @@ person to open them does not wait.
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db import transaction
 
 from goldenthread.pagecache import drawings, store
@@ -74,7 +75,8 @@ def metric_page(
 def warm(plan_id: int) -> str:
     """The task (``goldenthread worker``): compute and keep the assessments the plan's pages open
     with — the overview's (all data held, with the quality check the plan's readers see) and the
-    scorecard's and exceptions' (the plan's default "where"), as at the current quarter — and
+    scorecard's and exceptions' (the plan's default "where"), as at the current quarter, and what
+    the apps of the layers above keep (an app's ``warm_plan(plan)``: the board pack page) — and
     remove the plan's results of an older state and the drawings past their time."""
     plan = m.Plan.objects.filter(pk=plan_id).first()
     if plan is None:
@@ -83,12 +85,16 @@ def warm(plan_id: int) -> str:
     as_at = default_as_at(plan)
     overview(plan, as_at=as_at, reports=None, quality=True)
     assess(plan, as_at=as_at, where_code=where.code if where else None)
+    for config in apps.get_app_configs():  # the layers above, which this one may not import
+        if callable(warm_plan := getattr(config, "warm_plan", None)):
+            warm_plan(plan)
     gone = store.tidy(plan) + drawings.tidy()
     return f"kept {plan.code} as at {as_at.label}; {gone} older results removed"
 
 
 def request_warm(plan: m.Plan) -> None:
-    """Ask the task worker to :func:`warm` the plan once the transaction commits (after a load)."""
+    """Ask the task worker to :func:`warm` the plan once the transaction commits (after a load, or
+    an approved update)."""
     plan_id = plan.pk
 
     def send() -> None:

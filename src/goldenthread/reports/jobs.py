@@ -93,6 +93,17 @@ def request_build(plan: Plan, period: Period, user, kind: str = "board", fmt: st
         return build
 
 
+def builds_of(
+    plan: Plan, period: Period, kind: str = "board", fmt: str = "pdf"
+) -> tuple[PackBuild | None, PackBuild | None]:
+    """The build of this pack under way (waiting, or running and not stalled), and the newest
+    ready build whose file is kept: read only, for the page that offers to build the pack."""
+    same = PackBuild.objects.select_related("plan").filter(plan=plan, period=period.label, kind=kind, format=fmt)
+    running = next((b for b in same.filter(state__in=PackBuild.RUNNING).order_by("-pk") if not b.stalled()), None)
+    ready = same.filter(state=PackBuild.READY).exclude(file="").order_by("-finished_at", "-pk").first()
+    return running, ready
+
+
 def _enqueue(build_id: int) -> None:
     from django_q.tasks import async_task
 

@@ -4,30 +4,32 @@
 directorate pack at ``/plans/<code>/reports/directorate/<unit>.<fmt>`` and the two-page summary
 at ``/plans/<code>/reports/summary.<fmt>``. Without ``?period=`` the pack is for the page's
 "as at" period (``?as_at=``), else the current quarter. The board pack PDF is never rendered
-inside the request (it takes seconds to minutes on a large plan): its address starts the build
-by the task worker, or joins the one under way (:func:`goldenthread.reports.jobs.request_build`),
-and leads to the build's progress page, which offers the file when it is ready.
+inside the request (it takes seconds to minutes on a large plan), and a GET changes nothing: its
+address leads to the progress page of the build under way, or offers a button that starts one
+(a POST to :func:`goldenthread.reports.build_views.start`, which joins a build under way) and the
+last one built. The board pack's HTML and Word files are kept once rendered (:mod:`.kept_packs`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Protocol
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from goldenthread.access import policy
 from goldenthread.access.decorators import plan_view
+from goldenthread.formatting import date_time
 from goldenthread.planfile.fields import PERIOD_TEXT_LENGTH
 from goldenthread.planfile.periods import Period
 from goldenthread.plans.models import Plan
 from goldenthread.presenters import params
 from goldenthread.presenters.as_at import AsAt
 from goldenthread.presenters.params import period_value
-from goldenthread.reports import jobs
-from goldenthread.reports.board import board_pack
+from goldenthread.reports import jobs, kept_packs
 from goldenthread.reports.directorate import directorate_pack
 from goldenthread.reports.documents import FORMATS, MEDIA_TYPES, render_pack, render_summary
 from goldenthread.reports.pack import Pack
@@ -39,6 +41,13 @@ class Download(Protocol):
 
     @property
     def file_stem(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Named:
+    """A kept document: only its name."""
+
+    file_stem: str
 
 
 def asked_period(raw: str, as_at: AsAt, where: str = "in the address") -> Period:
@@ -72,12 +81,16 @@ def pack_view(view: Callable[..., tuple[Download, bytes] | HttpResponse]) -> Cal
 
 
 @pack_view
-def board(request: HttpRequest, plan: Plan, period: Period, fmt: str) -> tuple[Pack, bytes] | HttpResponse:
-    if fmt == "pdf":  # built by the task worker: start or join the build, and watch it
-        build = jobs.request_build(plan, period, request.user)
-        return redirect("report-build", plan.code, build.pk)
-    pack = board_pack(plan, period)
-    return pack, render_pack(pack, fmt)
+def board(request: HttpRequest, plan: Plan, period: Period, fmt: str) -> tuple[Named, bytes] | HttpResponse:
+    if fmt == "pdf":  # built by the task worker: watch the build under way, or offer to start one
+        running, ready = jobs.builds_of(plan, period)
+        if running is not None:
+            return redirect("report-build", plan.code, running.pk)
+        finished = date_time(ready.finished_at) if ready else ""
+        context = {"plan": plan, "period": period, "ready": ready, "ready_at": finished}
+        return render(request, "reports/pack_ask.html", context)
+    # the same for everyone the page's rule lets in: rendered once, kept while nothing in it changes
+    return Named(kept_packs.file_stem(plan, period)), kept_packs.board_file(plan, period, fmt)
 
 
 @pack_view

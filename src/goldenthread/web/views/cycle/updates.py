@@ -15,6 +15,7 @@ from goldenthread.cycles.models import ReportingPeriod, Submission
 from goldenthread.formatting import long_date
 from goldenthread.plans import models as pm
 from goldenthread.presenters import cycle as presenters
+from goldenthread.presenters import kept
 from goldenthread.web.views.cycle.lookup import render_form, today, unit_period_or_404
 
 NOT_WAITING = "This update is not waiting for a decision: it has not been submitted, or someone has already decided it."
@@ -66,6 +67,8 @@ def _decide(request: HttpRequest, submission: Submission, form: DecisionForm) ->
     except services.CycleError as exc:  # a conflict, or a decision the rules do not allow
         return str(exc), 409
     unit, period = submission.org_unit, submission.period
+    if decision == "approve":  # the plan's state changed: the task worker keeps its pages again
+        kept.request_warm(period.plan)
     done = "approved" if decision == "approve" else "returned to " + unit.name + " with your comments"
     messages.success(request, f"The {unit.name} update for {period.label} is {done}.")
     return redirect("cycles:submission", period.plan.code, period.slug, unit.code)
