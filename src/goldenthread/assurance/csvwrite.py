@@ -103,10 +103,7 @@ def write_chart(table: ChartTable, names: Sequence[str], out: TextIO, *, format:
     ]
     if not run:
         pieces += [_numbers(table.lpl, style, 4), _numbers(table.upl, style, 5), _flags(table.outside_limits, style, 6)]
-    first = len(pieces)
-    pieces.append(_flags(table.runs_signal, style, first))
-    for i, column in enumerate((table.longest_run, table.longest_run_max, table.crossings, table.crossings_min)):
-        pieces.append(_whole_numbers(column, style, first + 1 + i))
+    pieces.append(_runs_cells(table, style, len(pieces)))
     _emit(pieces, style, out)
 
 
@@ -115,6 +112,21 @@ def chart_columns(chart: str) -> list[str]:
     if chart == "run":
         return ["series", "period", "value", "median", *RUNS_COLUMNS]
     return ["series", "period", "value", "mean", "lpl", "upl", "outside_limits", *RUNS_COLUMNS]
+
+
+def _runs_cells(table: ChartTable, style: _Style, first: int) -> _Piece:
+    """The Anhøj rules' columns joined, worked out once per segment (they are the segment's)."""
+    segment = table.segment.astype(np.int64)
+    key = table.series_code.astype(np.int64) * (int(segment.max(initial=0)) + 1) + segment
+    distinct, index = distinct_codes(key)
+    one = np.zeros(distinct.size, dtype=np.intp)
+    one[index] = np.arange(key.size)  # a point of each segment
+    columns = (table.longest_run, table.longest_run_max, table.crossings, table.crossings_min)
+    texts = [
+        [style.cell(first, "true" if signal else "false") for signal in table.runs_signal[one].tolist()],
+        *(_whole_numbers(column[one], style, first + 1 + i).rows() for i, column in enumerate(columns)),
+    ]
+    return _Piece([style.between_cells.join(cells) for cells in zip(*texts, strict=True)], index)
 
 
 def _flags(flags: np.ndarray, style: _Style, column: int) -> _Piece:
