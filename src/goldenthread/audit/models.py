@@ -202,7 +202,7 @@ class DeletedObservation(models.Model):
 
 
 #: the columns an observation and its tombstone share: all but the id
-_KEPT = [f.column for f in Observation._meta.concrete_fields if not f.primary_key]
+_KEPT = [c for f in Observation._meta.concrete_fields if (c := f.column) is not None and not f.primary_key]
 
 
 def _tombstones(rows: models.QuerySet, user: Any, when: datetime) -> int:
