@@ -151,6 +151,19 @@ def hidden_first_book() -> bytes:
     return saved(book)
 
 
+def mixed_book() -> bytes:
+    """Text, whole and fractional numbers (large, negative, zero, tiny),
+    booleans and empty cells mixed in every column: each made text a kind of value at a time."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Data"
+    sheet.append(["metric", "org_unit", "period", "value"])
+    kinds = [" CNT ", 7, 123456789012.5, -12.75, -3, 0, True, None, "", 2.5e-8, False, "x"]
+    for i in range(len(kinds)):
+        sheet.append([kinds[(i + k) % len(kinds)] for k in range(4)])
+    return saved(book)
+
+
 def raw_sheet(cells: bytes, strings: bytes | None = None) -> bytes:
     """A hand-written sheet: the header, then row 2 of ``cells``."""
     rows = wb.row_xml(1, wb.HEADER) + b'<row r="2">' + cells + b"</row>"
@@ -178,6 +191,12 @@ CASES = {
         lambda: raw_sheet(INLINE + b'<c r="C2" t="str"><f>"20"&amp;"16"</f><v>2016</v></c>'),
         False,
     ),
+    "formula with attributes": (
+        lambda: raw_sheet(INLINE + PERIOD + b'<c r="D2"><f ca="1">1+1</f><v>2</v></c>'),
+        False,
+    ),
+    "empty formula": (lambda: raw_sheet(INLINE + PERIOD + b'<c r="D2"><f/><v>2</v></c>'), False),
+    "every kind of value in each column": (mixed_book, True),
     "error cell": (lambda: raw_sheet(INLINE + PERIOD + b'<c r="D2" t="e"><v>#N/A</v></c>'), False),
     "ISO date cell": (lambda: raw_sheet(INLINE + b'<c r="C2" t="d"><v>2016-04-01T00:00:00</v></c>'), False),
     "boolean cell": (lambda: raw_sheet(INLINE + PERIOD + b'<c r="D2" t="b"><v>1</v></c>'), True),

@@ -176,18 +176,17 @@ def _element_starts(array: np.ndarray, body: int, limits: WorkbookLimits) -> np.
 
 def _names(array: np.ndarray, starts: np.ndarray) -> np.ndarray:
     """Each element's first four bytes of name, a delimiter ending it shown as 0 (so ``c`` is
-    ``c\\0??`` and ``row`` is ``row\\0``): enough to tell the hot names, all of three letters or fewer."""
+    ``c\\0??`` and ``row`` is ``row\\0``), as one little-endian 32-bit word: enough to tell the hot
+    names, all of three letters or fewer."""
     window = array.take(starts[:, None] + np.arange(1, 5), mode="clip")  # (past the end: the last byte, '>')
     window[ENDS[window]] = 0
-    return window
+    return window.view("<u4").ravel()
 
 
 def _named(names: np.ndarray, name: bytes) -> np.ndarray:
-    """Which elements are called exactly ``name`` (of at most three letters)."""
-    named = names[:, len(name)] == 0
-    for k, letter in enumerate(name):
-        named &= names[:, k] == letter
-    return named  # type: ignore[no-any-return]
+    """Which elements are called exactly ``name`` (of at most three letters): its letters, then 0."""
+    mask = (1 << 8 * (len(name) + 1)) - 1
+    return (names & np.uint32(mask)) == np.uint32(int.from_bytes(name + b"\0", "little"))  # type: ignore[no-any-return]
 
 
 def _root_is_worksheet(data: bytes | bytearray, starts: np.ndarray) -> None:
@@ -213,19 +212,26 @@ def _row_numbers(array: np.ndarray, where: np.ndarray) -> np.ndarray:
 def _digits(array: np.ndarray, at: np.ndarray, most: int) -> tuple[np.ndarray, np.ndarray]:
     """The run of 1 to ``most`` digits at each of ``at``, ended by a quote: their value, and where
     the quote is; :class:`_NotPlain` when any is otherwise."""
-    padded_end = int(at.max()) + most + 1
-    if padded_end > len(array):
+    if int(at.max()) + most + 1 > len(array):
         raise _NotPlain
-    window = array[at[:, None] + np.arange(most + 1)]
-    digit = (window >= ord("0")) & (window <= ord("9"))
-    count = np.where(~digit.all(axis=1), (~digit).argmax(axis=1), most + 1)
+    return _digits_in(array[at[:, None] + np.arange(most + 1)], at, most)
+
+
+def _digits_in(window: np.ndarray, at: np.ndarray, most: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_digits` of the bytes ``window`` (``most`` + 1 of them from each of ``at``)."""
+    digit = (window - np.uint8(ord("0"))) <= 9
+    count = np.where(digit.all(axis=1), most + 1, digit.argmin(axis=1))
     ended = window[np.arange(len(at)), np.minimum(count, most)] == ord('"')
     if not (np.all(count >= 1) and np.all(count <= most) and np.all(ended)):
         raise _NotPlain
-    places = count[:, None] - 1 - np.arange(most)  # each digit's place: 0 for units; < 0 past the run
-    worth = np.where(places >= 0, 10 ** np.maximum(places, 0), 0)
-    value = ((window[:, :most].astype(np.int64) - ord("0")) * worth).sum(axis=1)
+    value = np.zeros(len(at), dtype=np.int64)
+    for k in range(most):  # digit by digit, while the run lasts
+        value = np.where(k < count, value * 10 + (window[:, k].astype(np.int64) - ord("0")), value)
     return value, at + count
+
+
+#: a cell's reference within the bytes from its name's end: ' r="', 1 to 3 letters, 1 to 7 digits, '"'
+REFERENCE = 4 + 3 + 7 + 1
 
 
 def _cells(array: np.ndarray, where: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -233,21 +239,20 @@ def _cells(array: np.ndarray, where: np.ndarray) -> tuple[np.ndarray, np.ndarray
     1 to 7 digits (anything else, or no ``r`` first, is read one by one)."""
     if len(where) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    lead = array[where[:, None] + np.arange(2, 6)]
-    if not np.all(lead == np.frombuffer(b' r="', dtype=np.uint8)):
+    if int(where.max()) + 2 + REFERENCE > len(array):
         raise _NotPlain
-    at = where + 6
-    if int(at.max()) + 4 > len(array):
+    window = array[where[:, None] + np.arange(2, 2 + REFERENCE)]  # one gather for each cell's reference
+    if not np.all(window[:, :4] == np.frombuffer(b' r="', dtype=np.uint8)):
         raise _NotPlain
-    window = array[at[:, None] + np.arange(4)]
-    capital = (window >= ord("A")) & (window <= ord("Z"))
-    letters = (~capital).argmax(axis=1)
+    capital = (window[:, 4:8] - np.uint8(ord("A"))) < 26
+    letters = capital.argmin(axis=1)  # 0 when all four are capitals (or none is)
     if not (np.all(letters >= 1) and np.all(letters <= 3)):
         raise _NotPlain
-    column = np.zeros(len(at), dtype=np.int64)
+    column = np.zeros(len(where), dtype=np.int64)
     for k in range(3):
-        column = np.where(k < letters, column * 26 + (window[:, k].astype(np.int64) - 64), column)
-    row, _ = _digits(array, at + letters, 7)
+        column = np.where(k < letters, column * 26 + (window[:, 4 + k].astype(np.int64) - 64), column)
+    rows = np.arange(len(where))[:, None]
+    row, _ = _digits_in(window[rows, (4 + letters)[:, None] + np.arange(8)], where + 6 + letters, 7)
     return row, column
 
 

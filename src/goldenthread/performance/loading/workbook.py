@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from goldenthread.performance.loading.table import Grid, Table, refused
-from goldenthread.performance.loading.workbook_calamine import NotPlain, plain, sheet_rows, worksheet_kinds
+from goldenthread.performance.loading.workbook_calamine import NotPlain, plain, sheet_texts, worksheet_kinds
 from goldenthread.planfile.workbook_layout import column_letter
 from goldenthread.planfile.workbook_limits import MB, SheetEntry, Verdict, WorkbookLimits, check_workbook_content
 from goldenthread.planfile.workbook_read import cell_text
@@ -85,11 +85,11 @@ def _read_calamine(content: bytes, sheets: Sequence[SheetEntry], grid: Grid) -> 
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         plain(archive, sheets, worksheets[read])
     grid.table.notes.extend(_sheet_notes([sheet.name for sheet in worksheets], read))
-    rows = list(sheet_rows(content, sheets.index(worksheets[read])))
-    if len({len(row) for row in rows}) != 1 or not rows[0]:
-        _add_rows(grid, rows)  # not the one width calamine gives: one by one
+    texts = sheet_texts(content, sheets.index(worksheets[read]))
+    if isinstance(texts, list):  # not the one width calamine gives: one by one
+        _add_rows(grid, texts)
         return grid.finish(NO_ROWS)
-    return _columns(grid, np.array(rows, dtype=object))
+    return _columns(grid, texts)
 
 
 def _columns(grid: Grid, texts: np.ndarray) -> Table:

@@ -25,18 +25,18 @@ from contextlib import contextmanager
 from datetime import date, datetime, time
 from typing import Any, cast
 
+import numpy as np
+
 from goldenthread.planfile.workbook_limits import SheetEntry
 from goldenthread.planfile.workbook_read import cell_text
 
-__all__ = ["NotPlain", "plain", "sheet_rows", "worksheet_kinds"]
+__all__ = ["NotPlain", "plain", "sheet_rows", "sheet_texts", "worksheet_kinds"]
 
-#: what in a sheet calamine reads differently: a formula (``<f>``, or with a prefix ``<x:f>``), an
-#: error or ISO date cell (``t="e"``, ``t="d"``); each looked for on its own, by a literal where
-#: it can be (fast)
+#: what in a sheet calamine reads differently: a formula (``<f>``, ``<f ``, ``<f/``, or with a
+#: prefix ``<x:f>``), an error or ISO date cell (``t="e"``, ``t="d"``); each looked for on its own,
+#: by a pattern that starts with a literal (which the search skips to: fast)
 NOT_PLAIN_SHEET = (
-    b"<f>",
-    b"<f ",
-    b"<f/",
+    re.compile(rb"<f[ />]"),
     re.compile(rb":f[\s/>]"),
     re.compile(rb"""t\s*=\s*["'][de]["']"""),
 )
@@ -140,13 +140,54 @@ def worksheet_kinds(content: bytes, sheets: Sequence[SheetEntry]) -> list[bool]:
 def sheet_rows(content: bytes, index: int) -> Iterator[list[str]]:
     """The rows of the workbook's sheet ``index``, from row 1, each as text cells from column A —
     as :func:`goldenthread.planfile.workbook_read.cell_text` makes them of openpyxl's values."""
+    for row in _values(content, index):
+        yield [value.strip() if type(value) is str else _text(value) for value in row]
+
+
+def sheet_texts(content: bytes, index: int) -> np.ndarray | list[list[str]]:
+    """The text cells of :func:`sheet_rows`: when every row has the same number of cells (as
+    calamine gives a sheet), a two-dimensional array of them, made a kind of value at a time;
+    otherwise the list of rows."""
+    rows = _values(content, index)
+    if len(set(map(len, rows))) != 1 or not rows[0]:
+        return [[value.strip() if type(value) is str else _text(value) for value in row] for row in rows]
+    values = np.array(rows, dtype=object)
+    return _texts(values.ravel()).reshape(values.shape)
+
+
+def _values(content: bytes, index: int) -> list[list[Any]]:
     with _opened(content) as book:
         try:
-            rows = book.get_sheet_by_index(index).to_python(skip_empty_area=False)
+            return cast(list[list[Any]], book.get_sheet_by_index(index).to_python(skip_empty_area=False))
         except Exception as exc:  # calamine's errors: openpyxl reads it, or says what is wrong
             raise NotPlain(f"calamine cannot read it ({type(exc).__name__})") from exc
-    for row in rows:
-        yield [value.strip() if type(value) is str else _text(value) for value in row]
+
+
+_KIND = np.frompyfunc(type, 1, 1)
+_STRIP = np.frompyfunc(str.strip, 1, 1)
+_REPR = np.frompyfunc(repr, 1, 1)
+_TEXT = np.frompyfunc(lambda value: _text(value), 1, 1)
+
+
+def _texts(values: np.ndarray) -> np.ndarray:
+    """Each of ``values`` (calamine's, one-dimensional) as text, exactly as :func:`sheet_rows` makes
+    it one by one: text stripped; a float that is a whole number below :data:`EXACT` as an integer,
+    another as its ``repr``; anything else (a boolean, a date) by :func:`_text`."""
+    texts = np.empty(len(values), dtype=object)
+    kinds = _KIND(values)
+    is_text, is_float = kinds == str, kinds == float  # noqa: E721  (element by element, on an array of types)
+    texts[is_text] = _STRIP(values[is_text])
+    numbers = values[is_float].astype(np.float64)
+    whole = np.floor(numbers) == numbers  # False for NaN; True for infinities
+    if not np.all(np.isfinite(numbers) & (~whole | (np.abs(numbers) < EXACT))):
+        raise NotPlain("a number calamine cannot give exactly")
+    floats = np.empty(len(numbers), dtype=object)
+    floats[whole] = numbers[whole].astype(np.int64).astype(str).astype(object)
+    floats[~whole] = _REPR(numbers[~whole].astype(object))
+    texts[is_float] = floats
+    rest = ~(is_text | is_float)
+    texts[rest] = _TEXT(values[rest])
+    return texts
 
 
 @contextmanager
