@@ -155,6 +155,18 @@ FILES = {
         points(12, 24, 3, shuffle=False).replace("\n", "\r\n"),
         ["--value", "value", "--date", "month", "--series", "unit"],
     ),
+    "crlf, bad rows and blank lines, no newline at the end": (
+        (BAD_CELLS + "\n2020-09-01,B,7\n\n2020-10-01,B,8").replace("\n", "\r\n"),
+        ["--value", "rate", "--date", "month", "--series", "unit"],
+    ),
+    "crlf and a carriage return alone": (
+        points(6, 12, 2, shuffle=False).replace("\n", "\r\n").replace("\r\n", "\r", 1),
+        ["--value", "value", "--date", "month", "--series", "unit"],
+    ),
+    "crlf, ragged": (
+        "m,v,note\r\n" + "".join(f"2020-{i:02d}-01,{i % 5}{',x' if i % 3 else ''}\r\n" for i in range(1, 13)),
+        ["--value", "v", "--date", "m"],
+    ),
     "more rows than a write": (
         points(260, 40, 5, shuffle=False),
         ["--value", "value", "--date", "month", "--series", "unit"],
@@ -275,3 +287,15 @@ def test_not_utf8(tmp_path):
     path.write_bytes(b"month,rate\n2020-01-01,1\n2020-02-01,caf\xe9\n")
     args = ["--value", "rate", "--date", "month"]
     assert run_cli(path, args) == run_reference(path, args)
+
+
+@pytest.mark.parametrize("end", ["\r\n", "\n"])
+def test_lines_ended_by_crlf_are_read_a_column_at_a_time_as_the_csv_module_reads_them(end):
+    from goldenthread.assurance import csvread
+
+    body = "".join(f"2020-{i % 12 + 1:02d}-01,{'AB'[i % 2]},{i / 4}{end}" for i in range(24)) + "2021-01-01,A,1"
+    records = csvread._Records(body)
+    assert records.width > 0  # the quick reading: each cell a range of the text, not the csv module's
+    assert [records.record(i) for i in range(len(records))] == list(csv.reader(io.StringIO(body, newline="")))
+    alone = csvread._Records(body.replace(end, "\r", 1))  # a carriage return alone: the csv module reads it
+    assert alone.width == 0 and alone.records == list(csv.reader(io.StringIO(body.replace(end, "\r", 1), newline="")))

@@ -1,10 +1,11 @@
 """The columns ``goldenthread spc`` needs from a CSV, read a column at a time.
 
 The file is read whole and split into records: by ``str.split`` when it holds no quote, carriage
-return or NUL (so each line is one record and each comma one separator, exactly as the csv
-module reads it), else by the csv module itself. Each distinct date text is parsed once, numbers
-are read by ``float`` with the careful path only for the cells it refuses, and duplicates are
-found by one sort; every bad row is still reported, in row order, as ``FILE:ROW: column: message``.
+return (but those ending a line before its line feed, CR LF) or NUL (so each line is one record
+and each comma one separator, exactly as the csv module reads it), else by the csv module itself.
+Each distinct date text is parsed once, numbers are read by ``float`` with the careful path only
+for the cells it refuses, and duplicates are found by one sort; every bad row is still reported,
+in row order, as ``FILE:ROW: column: message``.
 """
 
 from __future__ import annotations
@@ -126,13 +127,16 @@ class _Records:
     """The records after the header, as ``csv.reader`` reads them, a column at a time.
 
     A file with no quote, carriage return or NUL has one record a line and one field between
-    commas; if each line has as many commas, each field is kept as a range of the encoded text
+    commas (a carriage return only ever before a line feed is read as the line's end, as the csv
+    module reads it); if each line has as many commas, each field is kept as a range of the encoded text
     (:class:`ByteCells`), found from where the commas and newlines are.
     """
 
     def __init__(self, text: str) -> None:
         self.width = 0
         self.records: list[list[str]] = []
+        if "\r" in text and text.count("\r") == text.count("\r\n") and not ('"' in text or "\0" in text):
+            text = text.replace("\r\n", "\n")  # each line ended by CR LF: the csv module reads them alike
         if text and not ('"' in text or "\r" in text or "\0" in text):
             raw = text.encode()
             shape = _shape(raw, text.endswith("\n"))
