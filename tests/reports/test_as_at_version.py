@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from goldenthread.performance.models import Observation
 from goldenthread.planfile.periods import parse_period
 from goldenthread.plans import models as m
 from goldenthread.reports.board import board_pack
@@ -19,6 +22,7 @@ from goldenthread.reports.documents import render_pack, render_summary
 from goldenthread.reports.opendata import open_data
 from goldenthread.reports.summary import plan_summary
 
+from ..factories import add
 from ..versioned import (
     ADDED,
     NEW_OBJECTIVE,
@@ -134,6 +138,14 @@ def test_the_pack_lists_deliverables_by_the_dates_then_planned(db):
 
 def test_the_pack_reads_the_version_in_force_a_fixed_number_of_times(plan):
     """Once for the assessment (its exceptions' charts too) and once for the deliverables: never per exception."""
+    # three years of quarters at 98-99% before the plan, so that Q2's fall to 90% is special cause of
+    # concern (two points alone are too few to judge: issue 18)
+    for i in range(12):
+        quarter = date(2016 + (i + 1) // 4, [4, 7, 10, 1][i % 4], 1)
+        add(plan, "MED-2-M1", "medical", quarter, 98 + i % 2, 100)
+    Observation.objects.filter(metric__code="MED-2-M1", period_start=Q2.start).update(
+        numerator=90, value=Decimal("0.9")
+    )
     with CaptureQueriesContext(connection) as made:
         pack = board_pack(plan, Q2)
     assert "MED-2-M1" in {e.code for e in pack.exceptions if e.chart is not None}
