@@ -206,3 +206,25 @@ def test_units_are_judged_on_the_metrics_chart(plan):
     ]
     up = assess_plan(plan, as_at=AS_AT, metric_code="UP", with_units=True).metrics[0]
     assert up.units_with_concern == []  # lower is better: its latest point is not a concern
+
+
+def test_the_other_charts_cautions_are_worded_by_the_page(client, plan):
+    from goldenthread.assurance.charts import chart
+
+    Observation.objects.filter(metric__code="U", period_start=months(N)[3]).update(
+        numerator=0, denominator=0, value=None
+    )
+    page = metric_page(plan, "U", AS_AT, None)
+    assert "1 period has a denominator of 0 (nothing to count): shown as gaps" in " ".join(page.notes)
+    counts = [_counts(i) for i in range(N)]
+    engine = chart(
+        "u",
+        [0 if i == 3 else c for i, (c, _) in enumerate(counts)],
+        months(N),
+        [0 if i == 3 else d for i, (_, d) in enumerate(counts)],
+    )
+    texts = [w for ws in engine.warnings.values() for w in ws]
+    assert texts  # the engine's own words for the gap
+    client.force_login(get_user_model().objects.create_user("reader", password="a-long-password"))
+    text = html.unescape(client.get("/plans/k/metrics/U/", {"as_at": AS_AT.label}).content.decode())
+    assert "denominator of 0 (nothing to count)" in text and not [t for t in texts if t in text]
