@@ -78,8 +78,8 @@ def _print_assessment(data: dict) -> None:
             print(f"  {x['period']}: {pct(x['value'], x['unit'])}{target}")
         if x["latest_period"]:
             print(
-                f"  latest {x['latest_period']}: {pct(x['latest_value'], x['unit'])}; variation {x['variation']}; "
-                f"assurance {x['assurance'] or 'none'}"
+                f"  latest {x['latest_period']}: {pct(x['latest_value'], x['unit'])}; "
+                f"variation {x['variation'] or 'not judged'}; assurance {x['assurance'] or 'none'}"
             )
         print(f"  status: {x['status']} — {x['reason']}")
         for t in x["triggers"]:
@@ -101,24 +101,38 @@ def add_analysis_commands(commands: argparse._SubParsersAction) -> None:
     """Add ``spc`` and ``assess``."""
     p = commands.add_parser(
         "spc",
-        help="statistical process control (Making Data Count XmR) on any CSV; no database needed",
-        description="One row per point: series,period,value,mean,lpl,upl,special_cause_type,point_type, spelled "
-        "as NHSRplotthedots spells them; with --summary one row per series: series,variation,assurance.",
+        help="statistical process control (XmR, p, p′, u, u′, c, g, t and run charts) on any CSV; no database needed",
+        description="--chart xmr (the default, Making Data Count): one row per point: series,period,value,mean,lpl,upl,"
+        "special_cause_type,point_type, spelled as NHSRplotthedots spells them; with --summary one row per series: "
+        "series,variation,assurance. --chart p, pp, u, up, c, g or t (as qicharts2): series,period,value,mean,lpl,upl,"
+        "outside_limits,runs_signal,longest_run,longest_run_max,crossings,crossings_min. --chart run: series,period,"
+        "value,median,runs_signal,longest_run,longest_run_max,crossings,crossings_min (the Anhøj rules).",
     )
     p.add_argument("file", metavar="FILE.csv", help="a CSV file with a header row, or - for standard input")
-    p.add_argument("--value", required=True, metavar="COL", help="the column of values")
+    p.add_argument(
+        "--chart",
+        choices=["xmr", "p", "pp", "u", "up", "c", "g", "t", "run"],
+        default="xmr",
+        help="the chart: xmr (default), p or pp (Laney's p′) for proportions, u or up (Laney's u′) for rates, "
+        "c for counts, g for cases between events, t for time between rare events, run for a run chart",
+    )
+    p.add_argument("--value", required=True, metavar="COL", help="the column of values (the counts for p, pp, u, up)")
+    p.add_argument(
+        "--denominator", metavar="COL", help="for p and pp the column of cases, for u and up of exposure (needed)"
+    )
     p.add_argument("--date", required=True, metavar="COL", help="the column of dates (YYYY-MM-DD)")
     p.add_argument("--series", metavar="COL", help="the column that names each series (for many series at once)")
     p.add_argument(
         "--improvement",
         choices=["increase", "decrease", "neutral"],
-        default="increase",
-        help="which direction is improvement (default: increase)",
+        help="which direction is improvement (default: increase; --chart xmr only)",
     )
-    p.add_argument("--target", type=float, metavar="X", help="target value, for the assurance icon")
+    p.add_argument("--target", type=float, metavar="X", help="target value, for the assurance icon (--chart xmr only)")
     p.add_argument("--rebase", action="append", metavar="DATE,...", help="recalculate limits from these dates")
     p.add_argument("--fix-after", type=int, metavar="N", help="fix the limits after the first N points (N ≥ 12)")
-    p.add_argument("--summary", action="store_true", help="one row per series: variation and assurance")
+    p.add_argument(
+        "--summary", action="store_true", help="one row per series: variation and assurance (--chart xmr only)"
+    )
     p.add_argument("--format", choices=["csv", "json"], default="csv")
     p.set_defaults(func=cmd_spc)
 

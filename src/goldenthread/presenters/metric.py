@@ -5,35 +5,24 @@ the board papers and ``goldenthread assess`` use, so the figures are the same fi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
-
-import numpy as np
 
 from goldenthread.assurance.judgement import FiredTrigger, Status
 from goldenthread.performance import figures
 from goldenthread.performance.assessment import MetricAssessment, PlanAssessment, assess_plan
 from goldenthread.performance.definitions import Definitions
 from goldenthread.performance.models import Observation
+from goldenthread.planfile.charts import CHART_NAMES
 from goldenthread.planfile.periods import Period, period_name
 from goldenthread.plans import models as m
 from goldenthread.plans.tree import Tree
-from goldenthread.presenters import icons
-from goldenthread.presenters.charts import POINT_LABELS, ChartPoint, spc_chart_spec
+from goldenthread.presenters import chart_notes, icons
+from goldenthread.presenters.chart_series import TableRow, dated_marks, table_and_points
+from goldenthread.presenters.charts import spc_chart_spec
+from goldenthread.presenters.funnel import FunnelView, Held, funnel_view, units_below
 from goldenthread.presenters.plan_version import assessment_version_line, not_in_version
 from goldenthread.presenters.verdict import Verdict, verdicts
 
-
-@dataclass
-class TableRow:
-    period: date
-    value: float | None
-    mean: float | None
-    lpl: float | None
-    upl: float | None
-    special_cause: str
-    point_type: str
-    planned: float | None = None
-    name: str = ""  # the period's name: "Jan 2017", "2016/17 Q4"
+__all__ = ["Breakdown", "MetricPage", "TableRow", "default_where", "download_rows", "metric_page"]
 
 
 @dataclass
@@ -68,6 +57,12 @@ class MetricPage:
     verdicts: list[Verdict] = field(default_factory=list)  # one for each target period the plan names
     version_line: str = ""  # which version of the plan the page shows, when not the latest
     version_note: str = ""  # when that version did not have the metric
+    funnel: FunnelView | None = None  # the units below compared at the latest period (presenters/funnel.py)
+    funnel_note: str = ""  # why there is no funnel plot, when the metric could have one
+    notes: list[str] = field(default_factory=list)  # what limits the chart, in plain English (chart_notes)
+    centre_label: str = "mean"  # the chart's centre line: "mean", or a run chart's "median"
+    chart_kind: str = "xmr"  # the chart drawn: the metric's, or "run" when too few points to judge
+    chart_name: str = ""  # the chart drawn in plain English: "p′ chart (Laney's proportions)"
 
     @property
     def latest(self):
@@ -86,10 +81,6 @@ class MetricPage:
         """The latest value's period by its name, e.g. "2016/17 Q4" or "Mar 2017"."""
         latest = self.assessment.latest
         return period_name(latest[0], self.metric.frequency) if latest else ""
-
-
-def _f(x) -> float | None:
-    return None if x is None or (isinstance(x, float) and np.isnan(x)) else float(x)
 
 
 def default_where(plan: m.Plan) -> m.OrgUnit | None:
@@ -114,8 +105,11 @@ def metric_page(
     metric = a.metric  # as the version of the plan in force at the end of ``as_at`` defines it
     percentage = metric.unit == "percentage"
     planned = {p.period_start: float(p.value) for p in a.metric.trajectory.all()}
-    table, points = _table_and_points(a, planned)
+    table, points = table_and_points(a, planned)
     where_name = where.name if where else "all data held"
+    centre = a.chart.centre_label if a.chart else "mean"
+    units = units_below(metric, where, a.latest[0]) if a.latest else None  # by organisation, and the funnel
+    funnel, funnel_note = funnel_view(plan, metric, where, a.latest[0] if a.latest else None, units)
     spec = spc_chart_spec(
         points,
         title=f"{metric.title} — {where_name}",
@@ -124,7 +118,10 @@ def metric_page(
         target=float(metric.target_value) if metric.target_value is not None else None,
         trajectory=sorted(planned.items()),
         frequency=metric.frequency,
+        centre=centre,
+        **dated_marks(metric),
     )
+    not_judged = chart_notes.not_judged(a.chart)
     return MetricPage(
         plan=plan,
         metric=metric,
@@ -138,15 +135,21 @@ def metric_page(
         chart_spec=spec,
         variation_icon=icons.variation_icon(a.spc.variation if a.spc else None),
         assurance_icon=icons.assurance_icon(a.spc.assurance if a.spc else None),
-        variation_text=icons.variation_text(a.spc.variation if a.spc else None),
-        assurance_text=icons.assurance_text(a.spc.assurance if a.spc else None),
+        variation_text=not_judged or icons.variation_text(a.spc.variation if a.spc else None),
+        assurance_text=not_judged or icons.assurance_text(a.spc.assurance if a.spc else None),
         fired=a.fired,
-        breakdowns=_breakdowns(metric, where, a),
+        breakdowns=_breakdowns(metric, where, a, units),
         percentage=percentage,
         has_trajectory=bool(planned),
         verdicts=verdicts(a, as_at),
         version_line=assessment_version_line(result),
         version_note=not_in_version(result, metric.code),
+        notes=chart_notes.sentences(a.chart, metric.frequency),
+        centre_label=centre,
+        chart_kind=a.chart.kind if a.chart else "xmr",
+        chart_name=CHART_NAMES[a.chart.kind] if a.chart else "",
+        funnel=funnel,
+        funnel_note=funnel_note,
     )
 
 
@@ -157,40 +160,6 @@ def _objectives(plan: m.Plan, metric: m.Metric, result: PlanAssessment) -> list[
         return list(metric.objectives.order_by("position"))
     measured = {objective for x, objective in definitions.links() if x == metric.pk}
     return [o for o in definitions.objectives(plan.objectives.order_by("position")) if o.pk in measured]
-
-
-def _table_and_points(a: MetricAssessment, planned: dict[date, float]) -> tuple[list[TableRow], list[ChartPoint]]:
-    """The SPC table's rows and the chart's points, period by period."""
-    table: list[TableRow] = []
-    points: list[ChartPoint] = []
-    if a.spc is not None:
-        s = a.spc
-        for i, d in enumerate(a.series.periods):
-            row = TableRow(
-                d,
-                _f(s.values[i]),
-                _f(s.mean[i]),
-                _f(s.lpl[i]),
-                _f(s.upl[i]),
-                str(s.special_cause_type[i]),
-                POINT_LABELS.get(str(s.point_type[i]), str(s.point_type[i])),
-                planned.get(d),
-                period_name(d, a.metric.frequency),
-            )
-            table.append(row)
-            points.append(
-                ChartPoint(
-                    d,
-                    float(s.values[i]),
-                    float(s.mean[i]),
-                    float(s.lpl[i]),
-                    float(s.upl[i]),
-                    str(s.point_type[i]),
-                    str(s.special_cause_type[i]),
-                    int(s.rebase_group[i]),
-                )
-            )
-    return table, points
 
 
 def _unit_title(metric: m.Metric) -> str:
@@ -217,7 +186,9 @@ def _best_first(rows: list[tuple[str, float]], polarity: str) -> list[tuple[str,
     return sorted(rows, key=lambda r: -r[1] if polarity != "lower_is_better" else r[1])
 
 
-def _breakdowns(metric: m.Metric, where: m.OrgUnit | None, a: MetricAssessment) -> list[Breakdown]:
+def _breakdowns(
+    metric: m.Metric, where: m.OrgUnit | None, a: MetricAssessment, units: list[Held] | None
+) -> list[Breakdown]:
     latest = a.latest
     if latest is None:
         return []
@@ -240,17 +211,10 @@ def _breakdowns(metric: m.Metric, where: m.OrgUnit | None, a: MetricAssessment) 
         )
         if len(pairs) > 1:
             out.append(Breakdown(f"By {dim.replace('_', ' ')}", label, pairs, pairs[0][1] - pairs[-1][1]))
-    # by the org units below the one shown (providers, regions) that report the latest period: no
-    # unit below holds a later one, so the latest period's rows alone are read
-    below = Tree.org_units([where.plan_id]).subtree(where.pk) if where is not None else None
-    if below is not None and len(below) < 2:
+    # by the org units below the one shown (providers, regions) that report the latest period
+    if units is None:
         return out
-    pairs = [
-        (code, point.value)
-        for unit_id, (code, point) in figures.all_series(metric, start=period, end=period).latest().items()
-        if (below is None or unit_id in below) and point.period_start == period and point.value is not None
-    ]
-    pairs = _best_first(pairs, metric.polarity)
+    pairs = _best_first([(code, p.value) for _, code, p in units if p.value is not None], metric.polarity)
     if len(pairs) > 1:
         note = f"{len(pairs)} units; the five best and five worst are shown" if len(pairs) > 10 else ""
         shown = pairs if len(pairs) <= 10 else pairs[:5] + pairs[-5:]
@@ -265,7 +229,7 @@ def download_rows(page: MetricPage) -> tuple[list[str], list[list]]:
         "where",
         "period",
         "value",
-        "mean",
+        page.centre_label,  # "mean", or a run chart's "median"
         "lower_process_limit",
         "upper_process_limit",
         "special_cause_type",

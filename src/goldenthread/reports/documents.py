@@ -22,8 +22,9 @@ def pack_html(pack: Pack, progress: Progress = quiet) -> str:
     for code, chart in charted:
         charts[code] = chart_svg(chart.spec, chart.description)
         progress.advance()
+    funnels = {e.code: chart_svg(e.funnel.spec, e.funnel.description) for e in pack.exceptions if e.funnel}
     progress.start("Laying out", total=1)
-    html = render_html("board.html", pack=pack, charts=charts, key=icon_key())
+    html = render_html("board.html", pack=pack, charts=charts, funnels=funnels, key=icon_key())
     progress.advance()
     return html
 

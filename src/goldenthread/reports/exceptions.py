@@ -121,6 +121,7 @@ def _illustrate(entry: ExceptionEntry, plan: m.Plan, period: Period, found: _Fou
         assert page is not None, f"metric {entry.code} has an exception but no page"
         entry.chart = Chart(page.chart_spec, chart_description(page))
         entry.breakdowns = page.breakdowns
+        entry.funnel = page.funnel
         units.append(metric.owner.org_unit_id if metric.owner else None)
         metric_ids.append(metric.pk)
         progress.advance()
@@ -145,7 +146,8 @@ def chart_description(page: MetricPage) -> str:
     latest = page.latest
     unit = page.metric.unit
     where = page.where.name if page.where else "all data held"
-    parts = [f"Statistical process control chart of {page.metric.title} for {where}, {len(page.table)} points"]
+    kind = "Run chart" if page.chart_kind == "run" else "Statistical process control chart"
+    parts = [f"{kind} of {page.metric.title} for {where}, {len(page.table)} points"]
     if page.table:
         parts.append(f" from {page.table[0].name} to {page.table[-1].name}")
     parts.append(".")
@@ -153,11 +155,12 @@ def chart_description(page: MetricPage) -> str:
         parts.append(f" Latest value {ap.format_value(latest[1], unit)} ({page.latest_name}).")
     if page.table and page.table[-1].mean is not None:
         last = page.table[-1]
-        parts.append(
-            f" Mean {ap.format_value(last.mean, unit)}, process limits {ap.format_value(last.lpl, unit)} "
-            f"to {ap.format_value(last.upl, unit)}."
-        )
+        parts.append(f" {page.centre_label.capitalize()} {ap.format_value(last.mean, unit)}")
+        if last.lpl is not None and last.upl is not None:
+            parts.append(f", process limits {ap.format_value(last.lpl, unit)} to {ap.format_value(last.upl, unit)}")
+        parts.append(".")
     if page.metric.target_value is not None:
         parts.append(f" Target {ap.format_target(page.metric)}.")
-    parts.append(f" {page.variation_text}. {page.assurance_text}.")
+    parts += [f" {text}." for text in dict.fromkeys((page.variation_text, page.assurance_text))]
+    parts += [f" {note}" for note in page.notes]  # what limits the chart, in plain English
     return "".join(parts)

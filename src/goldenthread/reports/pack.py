@@ -17,6 +17,7 @@ from goldenthread.presenters import assurance as ap
 from goldenthread.presenters import icons
 from goldenthread.presenters.cycle_notes import AgreedAction, Commentary, ReviewRecord
 from goldenthread.presenters.deliverables import Deliverable
+from goldenthread.presenters.funnel import FunnelView
 from goldenthread.presenters.metric import Breakdown
 from goldenthread.presenters.plan import BudgetTable
 from goldenthread.presenters.reported import ObjectiveState
@@ -67,6 +68,7 @@ class ExceptionEntry:
     metric: MetricRow | None = None
     chart: Chart | None = None
     breakdowns: list[Breakdown] = field(default_factory=list)
+    funnel: FunnelView | None = None  # the metric page's funnel plot of the units below
     due: str = ""  # activities: the due date as written
     commentary: list[Commentary] = field(default_factory=list)
     actions: list[AgreedAction] = field(default_factory=list)

@@ -27,6 +27,7 @@ from goldenthread.reports.word.document import (
     table,
     text_cell,
 )
+from goldenthread.reports.word.funnel import funnel_section
 from goldenthread.reports.word.tables import actions, icon_key_table, metric_table, notes
 
 #: writes a section's body, below the heading the pack gives it
@@ -153,6 +154,8 @@ def _exception(doc: Document, pack: Pack, e: ExceptionEntry, progress: Progress)
         muted(doc, e.chart.description, 8)
         progress.advance()
     _breakdowns(doc, e)
+    if e.funnel:
+        funnel_section(doc, e.title, e.funnel)
     doc.add_heading("Commentary", level=3)
     notes(doc, e.commentary, f"No update commenting on this has been submitted for {pack.period.label} or earlier.")
     doc.add_heading("Agreed actions", level=3)
