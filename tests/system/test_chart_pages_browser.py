@@ -14,14 +14,10 @@ pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def signed_in(page):
+def signed_in(sign_in):
     nhsei_with_data()
     get_user_model().objects.create_user("reader", password="a-long-password")
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("reader")
-    page.get_by_label("Password").fill("a-long-password")
-    page.get_by_role("button", name="Sign in").click()
-    return page
+    return sign_in("reader", "a-long-password")
 
 
 def test_med_2_m1_is_a_run_chart_and_says_why(signed_in):
