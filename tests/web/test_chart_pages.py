@@ -130,6 +130,8 @@ def test_med_2_m1_two_points_judge_nothing():
     page = metric_page(plan, "MED-2-M1", Q2, None)
     assert page.chart_kind == "run" and page.assessment.spc is None
     assert page.notes[0].startswith("Only 2 points: too few for control limits (at least 12 are needed")
+    one = metric_page(plan, "MED-2-M1", parse_period("2019/20 Q1"), None)  # one point: the engine finds no limits
+    assert one.notes[0].startswith("Only 1 point: too few") and not any("No process limits" in n for n in one.notes)
     assert page.status.reason == "target missed in the latest period"  # not "will consistently miss"
 
 

@@ -30,6 +30,8 @@ MIN_POINTS_SOURCE = "NHSRplotthedots' guidance on the number of points required 
 
 #: the code of the note :func:`chart_of` adds when a series is too short to judge
 TOO_FEW_POINTS = "too_few_points"
+#: the engine's notes about limits, moot on a run chart drawn for too few points (it has none)
+LIMIT_NOTES = frozenset({"short_group", "limits_undefined"})
 #: the code of the note the assessment adds when the engine refuses a metric's data for its chart
 CHART_REFUSED = "chart_refused"
 #: the code of the note the assessment adds when a ratio chart's counts are missing (judged on XmR)

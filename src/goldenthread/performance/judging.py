@@ -49,6 +49,7 @@ from goldenthread.assurance.spc import spc_many
 from goldenthread.assurance.special_cause import SPECIAL_CAUSE_LABELS
 from goldenthread.performance.charting import (
     CHART_REFUSED,
+    LIMIT_NOTES,
     MIN_POINTS,
     NO_COUNTS,
     TOO_FEW_POINTS,
@@ -162,6 +163,7 @@ def _read(table: ChartTable, pk: int, kind: str, improvement: str, target: float
     notes = tuple(table.notes.get(pk, ()))
     points = int(np.count_nonzero(~np.isnan(y)))
     if points < MIN_POINTS:
+        notes = tuple(n for n in notes if n.code not in LIMIT_NOTES)  # no limits are drawn: moot
         return None, run_chart(y, kind, MIN_POINTS, (Note(TOO_FEW_POINTS, number=points), *notes))
     direction = IMPROVEMENT_DIRECTIONS[improvement]
     with np.errstate(invalid="ignore"):
