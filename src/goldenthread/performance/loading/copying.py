@@ -16,6 +16,7 @@ float or read the Decimal's text.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -81,14 +82,15 @@ def _numeric_big(value: int) -> np.ndarray:
     return _bytes(np.array([len(digits), weight, sign, 8, *digits], dtype=np.int64), ">i2").reshape(1, -1)
 
 
-class _Field:
+class _Field(ABC):
     """A column of the COPY: each row's width (length word included), and the bytes of some rows
     whose widths are all ``width``."""
 
     width: np.ndarray
 
+    @abstractmethod
     def take(self, rows: np.ndarray, width: int) -> np.ndarray:
-        raise NotImplementedError
+        """The bytes of ``rows`` (all ``width`` wide), a row of the result each."""
 
 
 class _Fixed(_Field):
