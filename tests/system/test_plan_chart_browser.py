@@ -6,31 +6,19 @@ problem at its field and what was typed kept; the second goes into the draft cha
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from goldenthread.access import roles
 from goldenthread.plans import changes
 from goldenthread.plans.models import Plan
-from goldenthread.plans.store import load_plan
 
 from .conftest import assert_accessible, screenshot
 from .test_browser import sign_in
+from .test_plan_edit_browser import PASSWORD, planner  # noqa: F401  (the fixture: a planner of example-2019)
 
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "a-long-chart-password"
 
-
-@pytest.fixture
-def planner(example_plan):
-    load_plan(example_plan)
-    user = get_user_model().objects.create_user("planner", password=PASSWORD, first_name="Priya")
-    roles.grant(user, roles.PLANNING_TEAM, plan=Plan.objects.get(code="example-2019"))
-    return user
-
-
-def test_a_planner_sets_a_metrics_chart_rebase_and_annotation(page, planner):
+def test_a_planner_sets_a_metrics_chart_rebase_and_annotation(page, planner):  # noqa: F811
     sign_in(page, "planner", PASSWORD)
     page.goto("/plans/example-2019/edit/metrics/AMR-PRESC/")
     expect(page.get_by_role("heading", name="Edit metric AMR-PRESC")).to_be_visible()
