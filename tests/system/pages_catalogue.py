@@ -1,0 +1,209 @@
+"""Every page type of the product, with one real address each from the demo content (``goldenthread
+demo``: the five seed plans, the A&E data of nhsi-2016, seed 001's quarterly cycle), the demo roles
+that may see it, and every form with how to put it into its error state.
+
+Browser crawls import it (the accessibility crawl, the 320 px / 200% zoom layout test): open
+:data:`PAGES` as each of a page's :attr:`Page.roles`, and :data:`FORMS` as :attr:`Form.role`, after
+:func:`demo_site` has loaded the demo once for the module. ``ANONYMOUS`` is a person not signed in.
+
+The roles are checked against the page policy (``goldenthread.access.policy.allowed``) by
+tests/system/test_accessibility_crawl.py, so a page listed for a role is one the role may open and
+a role left out is one that may not.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from io import StringIO
+
+import pytest
+
+ANONYMOUS = "anonymous"
+ADMIN, PLANNER, DIRECTOR, MEDICAL, NURSING, BOARD = (
+    "admin",
+    "planner",
+    "director",
+    "medical-lead",
+    "nursing-lead",
+    "board",
+)
+#: the demo's accounts (goldenthread.demo.DEMO_ACCOUNTS, roles in goldenthread.cycles.demo.DEMO_ROLES)
+ROLES = (ADMIN, PLANNER, DIRECTOR, MEDICAL, NURSING, BOARD)
+SIGNED_IN = ROLES
+EVERYBODY = (ANONYMOUS, *ROLES)
+#: the planning team of every plan (planner, director) and the administrator
+PLANNING = (ADMIN, PLANNER, DIRECTOR)
+#: who reads every unit's updates: the planning team, the administrator and the board
+READS_EVERYTHING = (ADMIN, PLANNER, DIRECTOR, BOARD)
+#: who reads seed 001's Medical directorate's updates: those who read everything and its lead
+MEDICAL_READERS = (*READS_EVERYTHING, MEDICAL)
+#: the password of every demo account in the crawls
+PASSWORD = "demo-password-for-the-crawl"
+
+CYCLE = "/plans/nhsei-2019"  # seed 001: the plan with the quarterly cycle and governance meetings
+Q1_MEDICAL = f"{CYCLE}/periods/2019-20-q1/units/medical"  # approved, reviewed, with actions
+Q3_MEDICAL = f"{CYCLE}/periods/2019-20-q3/units/medical"  # the medical lead's draft update
+MEETING = f"{CYCLE}/governance/meetings/BIC-2019-06-27"  # the Joint Boards in Common, item 5
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page type: its name, one real address, and who may open it."""
+
+    name: str
+    url: str
+    roles: tuple[str, ...]
+    #: the status the page answers with (an error page is a page type too)
+    status: int = 200
+
+
+#: the page types, by the order of the product's addresses (web/urls*.py, reports/urls.py)
+PAGES: tuple[Page, ...] = (
+    # signing in and out, one's account
+    Page("sign-in", "/accounts/login/", (ANONYMOUS,)),
+    Page("sign-out", "/accounts/logout/", SIGNED_IN),
+    Page("password-change", "/accounts/password/", SIGNED_IN),
+    Page("password-change-done", "/accounts/password/done/", SIGNED_IN),
+    # the plans and their dashboards
+    Page("plans", "/", SIGNED_IN),
+    Page("search", "/search/?q=medical", SIGNED_IN),
+    Page("plan-overview", f"{CYCLE}/", SIGNED_IN),
+    Page("plan-overview-large", "/plans/nhse-2013/", SIGNED_IN),
+    Page("by-priority", f"{CYCLE}/by-priority/", SIGNED_IN),
+    Page("by-directorate", f"{CYCLE}/by-directorate/", SIGNED_IN),
+    Page("matrix", f"{CYCLE}/matrix/", SIGNED_IN),
+    Page("deliverables", f"{CYCLE}/deliverables/", SIGNED_IN),
+    Page("budgets", "/plans/nhse-2013/budgets/", SIGNED_IN),
+    Page("scorecard", "/plans/dh-2014/scorecard/", SIGNED_IN),
+    Page("scorecard-with-data", "/plans/nhsi-2016/scorecard/", SIGNED_IN),
+    Page("exceptions", "/plans/nhsi-2016/exceptions/", SIGNED_IN),
+    Page("metric", "/plans/nhsi-2016/metrics/AE4HR/", SIGNED_IN),
+    Page("metric-by-unit", "/plans/nhsi-2016/metrics/AE4HR/?where=north", SIGNED_IN),
+    Page("metric-run-chart", f"{CYCLE}/metrics/MED-2-M1/", SIGNED_IN),
+    Page("metric-no-data", "/plans/dh-2014/metrics/S1-M1/", SIGNED_IN),
+    Page("versions", f"{CYCLE}/versions/", SIGNED_IN),
+    Page("version", f"{CYCLE}/versions/1/", SIGNED_IN),
+    Page("versions-compare", f"{CYCLE}/versions/compare/?from=1&to=1", SIGNED_IN),
+    # governance
+    Page("governance", f"{CYCLE}/governance/", SIGNED_IN),
+    Page("governance-body", f"{CYCLE}/governance/bodies/BOARDS/", SIGNED_IN),
+    Page("governance-meeting", f"{MEETING}/", SIGNED_IN),
+    Page("meeting-decision-form", f"{MEETING}/items/5/decision/", PLANNING),
+    Page("meeting-action-form", f"{MEETING}/items/5/action/", PLANNING),
+    Page("meeting-minutes-form", f"{MEETING}/minutes/", PLANNING),
+    # changing the plan
+    Page("plan-new", "/plans/new/", PLANNING),
+    Page("plan-upload", f"{CYCLE}/upload-plan/", PLANNING),
+    Page("plan-change", f"{CYCLE}/change/", PLANNING),
+    Page("plan-edit", f"{CYCLE}/edit/", PLANNING),
+    Page("plan-edit-details", f"{CYCLE}/edit/plan/", PLANNING),
+    Page("edit-level", f"{CYCLE}/edit/levels/org-priority/", PLANNING),
+    Page("edit-org-unit", f"{CYCLE}/edit/org_units/medical/", PLANNING),
+    Page("edit-owner", f"{CYCLE}/edit/owners/NDTCD/", PLANNING),
+    Page("edit-objective", f"{CYCLE}/edit/objectives/MED-2/", PLANNING),
+    Page("edit-activity", f"{CYCLE}/edit/activities/MED-2-a/", PLANNING),
+    Page("edit-metric", f"{CYCLE}/edit/metrics/MED-2-M1/", PLANNING),
+    Page("edit-budget-line", "/plans/nhse-2013/edit/budget_lines/new/", PLANNING),
+    Page("edit-stated-total", f"{CYCLE}/edit/stated_totals/new/", PLANNING),
+    Page("edit-risk", f"{CYCLE}/edit/risks/new/", PLANNING),
+    Page("edit-body", f"{CYCLE}/edit/bodies/BOARDS/", PLANNING),
+    Page("edit-meeting", f"{CYCLE}/edit/meetings/BIC-2019-06-27/", PLANNING),
+    Page("new-objective", f"{CYCLE}/edit/objectives/new/?parent=MED", PLANNING),
+    Page("move-objective", f"{CYCLE}/edit/objectives/MED-2/move/", PLANNING),
+    Page("retire-activity", f"{CYCLE}/edit/activities/MED-2-a/retire/", PLANNING),
+    # papers (the HTML packs, and the page that offers the board pack PDF)
+    Page("board-pack", "/plans/nhsi-2016/reports/board.html", READS_EVERYTHING),
+    Page("board-pack-pdf-ask", "/plans/nhsi-2016/reports/board.pdf", READS_EVERYTHING),
+    Page("directorate-pack", f"{CYCLE}/reports/directorate/medical.html?period=2019/20 Q1", MEDICAL_READERS),
+    Page("summary-pack", "/plans/nhse-2013/reports/summary.html", SIGNED_IN),
+    # the quarterly cycle
+    Page("my-work", "/work/", SIGNED_IN),
+    Page("cycles", "/cycle/", SIGNED_IN),
+    Page("my-updates", "/updates/", SIGNED_IN),
+    Page("actions", "/actions/", SIGNED_IN),
+    Page("action", "/actions/1/", (*READS_EVERYTHING, MEDICAL)),
+    Page("action-close", "/actions/1/close/", (ADMIN, PLANNER, DIRECTOR, MEDICAL)),
+    Page("overdue", "/overdue/", PLANNING),
+    Page("plan-cycle", f"{CYCLE}/cycle/", SIGNED_IN),
+    Page("period", f"{CYCLE}/periods/2019-20-q1/", READS_EVERYTHING),
+    Page("period-dates", f"{CYCLE}/periods/2019-20-q4/dates/", PLANNING),
+    Page("update", f"{Q1_MEDICAL}/", MEDICAL_READERS),
+    Page("update-form", f"{Q3_MEDICAL}/update/", (ADMIN, MEDICAL)),
+    Page("review", f"{Q1_MEDICAL}/review/", MEDICAL_READERS),
+    Page("review-form", f"{Q1_MEDICAL}/review/edit/", PLANNING),
+    Page("history", "/history/submission/1/", MEDICAL_READERS),
+    Page("upload-data", "/data/upload/", PLANNING),
+    # public pages
+    Page("public-plans", "/public/", EVERYBODY),
+    Page("public-plan", "/public/plans/nhsei-2019/", EVERYBODY),
+    Page("public-period", "/public/plans/nhsei-2019/2019-20-q1/", EVERYBODY),
+    Page("public-scorecard", "/public/plans/nhsei-2019/2019-20-q1/scorecard/", EVERYBODY),
+    # error pages: refused, not found, a bad parameter of the address
+    Page("refused", f"{CYCLE}/edit/", (MEDICAL, NURSING, BOARD), status=403),
+    Page("not-found", "/plans/no-such-plan/", SIGNED_IN, status=404),
+    Page("bad-parameter", f"{CYCLE}/scorecard/?as_at=not-a-period", SIGNED_IN, status=400),
+    # the administration site (Django's own)
+    Page("admin-site", "/admin/", (ADMIN,)),
+)
+
+
+@dataclass(frozen=True)
+class Form:
+    """A form and how to put it into its error state: open ``url`` as ``role``, fill ``fill``
+    (label -> value; "" empties the field), press the button named ``submit``; the answer shows
+    ``error`` (an error summary or message)."""
+
+    name: str
+    url: str
+    role: str
+    submit: str
+    fill: dict[str, str] = field(default_factory=dict)
+    error: str = ".nhsuk-error-summary"
+    #: anything to do on the page before filling it in (e.g. open a details element)
+    prepare: Callable | None = None
+
+
+FORMS: tuple[Form, ...] = ()  # filled in below
+
+
+def user_model():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model()
+
+
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """The demo content (``goldenthread demo``) loaded once for the module, committed so a live
+    server of the module (:func:`module_live_server`) sees it, and removed after it (the database
+    flushed, as transactional tests leave it)."""
+    from django.core.management import call_command
+
+    from goldenthread.demo import load_demo
+
+    before = os.environ.get("GOLDENTHREAD_DEMO_PASSWORD")
+    os.environ["GOLDENTHREAD_DEMO_PASSWORD"] = PASSWORD
+    with django_db_blocker.unblock():
+        try:
+            out = StringIO()
+            assert load_demo(out) == 0, out.getvalue()
+            yield
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+            if before is None:
+                del os.environ["GOLDENTHREAD_DEMO_PASSWORD"]
+            else:
+                os.environ["GOLDENTHREAD_DEMO_PASSWORD"] = before
+
+
+@pytest.fixture(scope="module")
+def module_live_server(demo_site) -> Iterator[object]:
+    """A live server for the module alone (pytest-django's ``live_server`` would flush the
+    database after every test)."""
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("127.0.0.1")
+    yield server
+    server.stop()
