@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NHSUK_CSS := build/assets/nhsuk/nhsuk-frontend.min.css
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -12,7 +13,7 @@ PORT ?= 8000
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-install: $(STAMP) node_modules/.installed ## the set-up every other target uses: .venv, the package, front-end assets
+install: $(STAMP) node_modules/.installed $(NHSUK_CSS) ## the set-up every other target uses: .venv, the package, front-end assets
 
 # constraints.txt pins every Python package at the version tested (README, Quick start).
 $(STAMP): pyproject.toml constraints.txt
@@ -24,6 +25,10 @@ $(STAMP): pyproject.toml constraints.txt
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch node_modules/.installed
+
+# The NHS.UK stylesheet built from nhsuk-frontend's Sass without the remote font (assets/nhsuk-frontend.scss).
+$(NHSUK_CSS): assets/nhsuk-frontend.scss node_modules/.installed
+	npm run --silent build:css
 
 migrate: install ## create or upgrade the database tables
 	$(BIN)/goldenthread migrate
@@ -73,4 +78,4 @@ bench: install ## the benchmarks in bench/, printing their figures
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
 clean: ## remove the virtual environment, node_modules and var/
-	rm -rf $(VENV) node_modules var test-artifacts
+	rm -rf $(VENV) node_modules var test-artifacts build/assets

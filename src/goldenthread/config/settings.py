@@ -36,7 +36,7 @@ from goldenthread.accounts import otp_config
 from goldenthread.accounts import sign_in_config as sign_in
 from goldenthread.config import profile, replicas
 from goldenthread.config.content_policy import content_security_policy
-from goldenthread.config.offline_assets import write_offline_stylesheet
+from goldenthread.config.offline_assets import stylesheet_dir
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
@@ -204,11 +204,8 @@ _ASSETS = {
     "vega-interpreter": NODE_MODULES / "vega-interpreter" / "build",  # CSP-safe Vega expressions
 }
 STATICFILES_DIRS = [(prefix, path) for prefix, path in _ASSETS.items() if path.exists()]
-# the NHS.UK stylesheet rewritten so it asks no other host for fonts or icons, found first
-STATICFILES_DIRS.insert(
-    0,
-    ("nhsuk", write_offline_stylesheet(NHSUK_FRONTEND_DIR, VAR_DIR / "assets" / "nhsuk", STATIC_URL + "nhsuk/assets/")),
-)
+# the NHS.UK stylesheet built by `make install` without the remote font, found first (config/offline_assets.py)
+STATICFILES_DIRS.insert(0, ("nhsuk", stylesheet_dir(PROJECT_DIR)))
 WHITENOISE_USE_FINDERS = True
 # Files one machine writes and another hands over (board packs built by the worker): in the
 # database by default, shared by every web server and worker with no other service (issue 17;

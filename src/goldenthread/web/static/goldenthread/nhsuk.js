@@ -1,0 +1,7 @@
+// Starts the NHS.UK front-end components on every page (web/base.html loads this file as a module:
+// it runs once the page is parsed, from the site's own static files as the Content-Security-Policy
+// requires, and only in browsers nhsuk-frontend supports). Among them: an error summary takes focus
+// when the page shows it after a failed submit, and the skip link moves focus to the main content.
+import { initAll } from "../nhsuk/nhsuk-frontend.min.js";
+
+initAll();
