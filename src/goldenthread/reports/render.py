@@ -5,6 +5,15 @@ Charts are the Vega-Lite specifications the web pages draw, rendered to SVG on t
 :func:`goldenthread.reports.charts.to_svg`; their own accessibility markup (a label per point) is
 replaced by one text alternative for the whole chart, which reads better in a document.
 
+The PDF is tagged PDF/UA-1 (:data:`PDF_OPTIONS`): a structure tree of the pack's headings, lists and
+tables (header cells linked to their data cells), its title as the document's title, its language
+(``en-GB``), and each chart a Figure whose alternative text is the chart's summary (the SVG's
+``<title>``, which WeasyPrint takes as the Figure's ``/Alt``). Decoration is drawn as CSS
+backgrounds and borders, which WeasyPrint marks as artefacts: the icon key's icons sit beside their
+words, so they are backgrounds (:func:`key_icon_css`), not figures. WeasyPrint 70 marks the running
+footer (page margin boxes) as content outside the structure tree rather than as artefacts; it
+cannot yet do otherwise in PDF 1.7.
+
 WeasyPrint fetches nothing a pack does not need: :class:`PackFetcher` allows ``data:`` URIs and the
 application's own static files (``/static/…``, found by Django's static-file finders) and refuses
 everything else — ``file:`` paths, ``http:``, ``https:`` — with a logged warning, so markup that
@@ -13,6 +22,7 @@ ever reached a pack could not read the server's disk or call another host.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import mimetypes
@@ -46,6 +56,10 @@ STATUS_CLASSES = {
 
 CHART_WIDTH = 640
 
+#: WeasyPrint's options for every pack: tagged PDF/UA-1 (a structure tree, MarkInfo, the document's
+#: language and title, DisplayDocTitle, the PDF/UA identification in its XMP metadata)
+PDF_OPTIONS: dict[str, object] = {"pdf_variant": "pdf/ua-1"}
+
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
@@ -64,12 +78,30 @@ def environment() -> Environment:
         assurance_icon=icons.assurance_icon,
         variation_text=icons.variation_text,
         assurance_text=icons.assurance_text,
-        css=lambda: Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),
+        css=lambda: Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")) + key_icon_css(),
     )
     return env
 
 
 _ARIA = re.compile(r'\s(?:role|aria-[a-z]+)="[^"]*"')
+_TITLE = re.compile(r"<title>.*?</title>", re.DOTALL)
+
+
+@lru_cache(maxsize=1)
+def key_icon_css() -> Markup:
+    """CSS giving each entry of the icon key (``class="key-variation-common_cause"`` …) its icon as a
+    background: the words beside it say what it means, so it is decoration — an artefact in the
+    tagged PDF, no figure with the same words again — and the table cells' icons stay figures."""
+    rules = []
+    for kind, draw, keys in (
+        ("variation", icons.variation_icon, icons.VARIATION),
+        ("assurance", icons.assurance_icon, icons.ASSURANCE),
+    ):
+        for key in keys:
+            svg = _TITLE.sub("", _ARIA.sub("", str(draw(key, 44))))
+            data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+            rules.append(f'.key-{kind}-{key} {{ background-image: url("data:image/svg+xml;base64,{data}"); }}')
+    return Markup("\n" + "\n".join(rules) + "\n")
 
 
 @lru_cache(maxsize=512)
@@ -108,7 +140,7 @@ def pdf_and_pages(html: str) -> tuple[bytes, int]:
     from weasyprint import HTML
 
     document = HTML(string=html, base_url=str(TEMPLATES), url_fetcher=PackFetcher()).render()
-    return document.write_pdf(), len(document.pages)
+    return document.write_pdf(**PDF_OPTIONS), len(document.pages)
 
 
 def static_file(url: str) -> Path | None:
