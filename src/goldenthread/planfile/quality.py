@@ -148,7 +148,7 @@ def _priority_findings(plan: Plan) -> list[Finding]:
     contributors = _contributors(plan)
     top_level = plan.levels[0].code
     return [
-        _about_objective(o, "priority_without_contributor", "no objective is linked to it with contributes_to")
+        _about_objective(o, "priority_without_contributor", "no objective is marked as contributing to it")
         for o in plan.objectives
         if o.level == top_level and not contributors[o.code]
     ]

@@ -4,10 +4,12 @@ from one assessment of the plan (the same one the board pack uses). The exceptio
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from goldenthread.performance.assessment import MetricAssessment, PlanAssessment
 from goldenthread.performance.definitions import Definitions
@@ -33,8 +35,17 @@ __all__ = [
 ]
 
 
-def sparkline(values: np.ndarray, *, width: int = 120, height: int = 28, points: int = 24) -> Markup:
-    """A small trend line as inline SVG (decorative: the table beside it carries the numbers)."""
+def sparkline(
+    values: np.ndarray,
+    *,
+    periods: Sequence[date] = (),
+    unit: str = "",
+    frequency: str = "",
+    width: int = 120,
+    height: int = 28,
+    points: int = 24,
+) -> Markup:
+    """A small trend line as inline SVG, one image named by the trend in words (:func:`trend_text`)."""
     v = np.asarray(values, dtype=float)[-points:]
     ok = ~np.isnan(v)
     if ok.sum() < 2:
@@ -45,11 +56,32 @@ def sparkline(values: np.ndarray, *, width: int = 120, height: int = 28, points:
     ys = height - 2 - (v - lo) / span * (height - 4)
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y, good in zip(xs, ys, ok, strict=True) if good)
     last_x, last_y = xs[ok][-1], ys[ok][-1]
+    shown = [period_name(d, frequency) for d in list(periods)[-points:]] if len(periods) >= len(v) else []
+    label = escape(trend_text(v, shown, unit))
     return Markup(
         f'<svg class="gt-sparkline" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'aria-hidden="true" focusable="false">'
+        f'role="img" aria-label="{label}" focusable="false"><title>{label}</title>'
         f'<polyline points="{path}" fill="none" stroke="#425563" stroke-width="1.5"/>'
         f'<circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="2.5" fill="#005eb8"/></svg>'
+    )
+
+
+def trend_text(values: np.ndarray, names: Sequence[str], unit: str) -> str:
+    """The sparkline in words: "Trend of the last 24 values, Apr 2017 to Mar 2019: falling from 95.1%
+    to 88.2%; lowest 85.0%, highest 95.1%." (``names``: each value's period, or none)."""
+    held = [(i, float(x)) for i, x in enumerate(values) if x == x]
+    (i0, first), (i1, last) = held[0], held[-1]
+    when = f", {names[i0]} to {names[i1]}" if names else ""
+    low, high = min(x for _, x in held), max(x for _, x in held)
+    if last > first:
+        move = f"rising from {format_value(first, unit)} to {format_value(last, unit)}"
+    elif last < first:
+        move = f"falling from {format_value(first, unit)} to {format_value(last, unit)}"
+    else:
+        move = f"ending where it began, at {format_value(last, unit)}"
+    return (
+        f"Trend of the last {len(held)} values{when}: {move}; "
+        f"lowest {format_value(low, unit)}, highest {format_value(high, unit)}."
     )
 
 
@@ -102,7 +134,7 @@ def scorecard_row(a: MetricAssessment, objectives: list[tuple[str, str]], as_at:
         assurance_icon=icons.assurance_icon(assurance, 32),
         variation_text=too_few or icons.variation_text(variation),
         assurance_text=too_few or icons.assurance_text(assurance),
-        sparkline=sparkline(a.series.values),
+        sparkline=sparkline(a.series.values, periods=a.series.periods, unit=x.unit, frequency=x.frequency),
         status=a.status.rating,
         status_label=a.status.label,
         reason=a.status.reason,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import calendar
 import json
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +32,21 @@ POINT_COLOURS = {
     "special_cause_neutral_low": "#6f2c91",
     "not_judged": "#aeb7bd",
 }
+#: each point type's shape, so no point type is told by its colour alone (WCAG 1.4.1): the legend
+#: names shape and colour together
+POINT_SHAPES = {
+    "common_cause": "circle",
+    "special_cause_improvement": "square",
+    "special_cause_concern": "triangle-up",
+    "special_cause_neutral_high": "diamond",
+    "special_cause_neutral_low": "cross",
+    "not_judged": "circle",
+}
+#: the marks drawn along the top of a chart for dated events: (shape, what the key calls them)
+ANNOTATION_MARK = ("triangle-down", "Annotation")
+REBASE_MARK = ("square", "Limits recalculated")
+#: the widest a title line runs, in characters: a 14 px bold title fits a 320 px screen (WCAG 1.4.10)
+TITLE_LINE = 30
 #: the point type of a point no rule judges (a run chart's)
 NOT_JUDGED = "not_judged"
 POINT_LABELS = {
@@ -97,20 +113,27 @@ def _points(points: Sequence[ChartPoint], x: dict, y: dict, fmt: str, centre: st
     ]
     if not _has_limits(points):
         tooltip = tooltip[:3]
+    domain = [POINT_LABELS[k] for k in present]
+    legend = {"orient": "bottom", "columns": 1, "labelLimit": 260}  # one column: fits a 320 px screen
     return {
-        "mark": {"type": "point", "filled": True, "size": 55, "opacity": 1},
+        "mark": {"type": "point", "filled": True, "size": 60, "opacity": 1},
         "encoding": {
             "x": x,
             "y": {**y, "field": "value"},
+            # colour and shape from the same field, with the same title: one legend shows both
             "color": {
                 "field": "point_type",
                 "type": "nominal",
                 "title": "Variation",
-                "scale": {
-                    "domain": [POINT_LABELS[k] for k in present],
-                    "range": [POINT_COLOURS[k] for k in present],
-                },
-                "legend": {"orient": "bottom", "columns": 2},
+                "scale": {"domain": domain, "range": [POINT_COLOURS[k] for k in present]},
+                "legend": legend,
+            },
+            "shape": {
+                "field": "point_type",
+                "type": "nominal",
+                "title": "Variation",
+                "scale": {"domain": domain, "range": [POINT_SHAPES[k] for k in present]},
+                "legend": legend,
             },
             "tooltip": tooltip,
         },
@@ -131,9 +154,11 @@ def _step(points: Sequence[ChartPoint]) -> str:
     return "step" if any(len(v) > 1 for v in seen.values()) else "step-after"
 
 
-def _dated_marks(x: dict, marks: Sequence[tuple[date, str]], colour: str, dash: list[int], prefix: str) -> dict:
+def _dated_marks(
+    x: dict, marks: Sequence[tuple[date, str]], colour: str, dash: list[int], prefix: str, shape: str
+) -> dict:
     """Dated events as vertical rules, each with a marker at the top and its label (an annotation,
-    or a rebase and its reason)."""
+    or a rebase and its reason); the marker's shape tells one kind from the other."""
     rows = [{"period": d.isoformat(), "label": f"{prefix}{text}"} for d, text in marks]
     return {
         "data": {"values": rows},
@@ -145,7 +170,7 @@ def _dated_marks(x: dict, marks: Sequence[tuple[date, str]], colour: str, dash: 
             {
                 "mark": {
                     "type": "point",
-                    "shape": "triangle-down",
+                    "shape": shape,
                     "filled": True,
                     "color": colour,
                     "y": 0,
@@ -238,9 +263,9 @@ def _extras(
     if trajectory:
         layers.append(_trajectory(x, y, trajectory))
     if rebases:
-        layers.append(_dated_marks(x, rebases, "#330072", [2, 2], "Limits recalculated: "))
+        layers.append(_dated_marks(x, rebases, "#330072", [2, 2], f"{REBASE_MARK[1]}: ", REBASE_MARK[0]))
     if annotations:
-        layers.append(_dated_marks(x, annotations, "#005eb8", [1, 3], ""))
+        layers.append(_dated_marks(x, annotations, "#005eb8", [1, 3], "", ANNOTATION_MARK[0]))
     return layers
 
 
@@ -288,14 +313,59 @@ def spc_chart_spec(
     layers += _extras(x, y, target, trajectory, rebases, annotations)
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
-        "title": {"text": title, "anchor": "start", "fontSize": 14},
+        "title": {"text": title_lines(title), "anchor": "start", "fontSize": 14},
         "width": width,
         "height": height,
         "data": {"values": _rows(points, frequency)},
         "layer": layers,
-        "config": {
-            "font": "Arial, sans-serif",
-            "view": {"stroke": None},
-            "axis": {"grid": True, "gridColor": "#e8edee"},
-        },
+        "config": CONFIG,
     }
+
+
+#: every chart's settings: ``aria: false`` leaves Vega's own labels off each mark, axis and legend
+#: (they read as loose fragments); the page names the chart as one image, from its summary
+CONFIG = {
+    "font": "Arial, sans-serif",
+    "view": {"stroke": None},
+    "axis": {"grid": True, "gridColor": "#e8edee"},
+    "aria": False,
+}
+
+
+def title_lines(title: str, width: int = TITLE_LINE) -> list[str]:
+    """A chart's title as lines that each fit a narrow screen, broken between words (a word longer
+    than a line is left whole rather than split)."""
+    return textwrap.wrap(title, width, break_long_words=False, break_on_hyphens=False) or [title]
+
+
+def chart_key(
+    *,
+    run: bool,
+    centre: str = "mean",
+    target: bool = False,
+    trajectory: bool = False,
+    rebases: bool = False,
+    annotations: bool = False,
+) -> str:
+    """The key to a chart's lines and marks, in words, for the caption under it: what the legend
+    drawn in the chart does not say. Point types are in that legend by colour and shape."""
+    if run:
+        parts = ["Points not judged (too few for limits); solid line the median"]
+    else:
+        parts = [
+            "Each point's Making Data Count type is shown by its colour and its shape, as the key under the chart "
+            f"says; solid line the {centre}, dashed lines the process limits"
+        ]
+    if target:
+        parts.append("red dashed line labelled Target the target")
+    if trajectory:
+        parts.append("green dotted line with diamonds the planned trajectory")
+    if annotations:
+        parts.append(f"a {_shape_words(ANNOTATION_MARK[0])} along the top marks an annotation, with its text")
+    if rebases:
+        parts.append(f"a {_shape_words(REBASE_MARK[0])} along the top marks where the limits were recalculated")
+    return ", ".join(parts) + "."
+
+
+def _shape_words(shape: str) -> str:
+    return {"triangle-down": "downward triangle", "square": "square"}.get(shape, shape)

@@ -19,12 +19,15 @@ from goldenthread.performance import figures
 from goldenthread.planfile.periods import period_name
 from goldenthread.plans import models as m
 from goldenthread.plans.tree import Tree
+from goldenthread.presenters.charts import CONFIG, title_lines
 from goldenthread.presenters.values import format_value
 
 #: fewest units a funnel is drawn for: the over-dispersion estimate Winsorises the 10% most
 #: extreme z-scores at each end (Spiegelhalter 2005), which needs ten units to trim one
 MIN_UNITS = 10
 COLOURS = {"Within the limits": "#768692", "Outside 95%": "#e07000", "Outside 99.8%": "#d5281b"}
+#: and a shape for each, so a unit's place is not told by colour alone
+SHAPES = {"Within the limits": "circle", "Outside 95%": "square", "Outside 99.8%": "triangle-up"}
 
 
 @dataclass(frozen=True)
@@ -200,7 +203,7 @@ def funnel_chart_spec(
     ]
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
-        "title": {"text": title, "anchor": "start", "fontSize": 14},
+        "title": {"text": title_lines(title), "anchor": "start", "fontSize": 14},
         "description": description,
         "width": width,
         "height": height,
@@ -213,16 +216,13 @@ def funnel_chart_spec(
             },
             _points_layer(points, x, y, fmt, present),
         ],
-        "config": {
-            "font": "Arial, sans-serif",
-            "view": {"stroke": None},
-            "axis": {"grid": True, "gridColor": "#e8edee"},
-        },
+        "config": CONFIG,
     }
 
 
 def _points_layer(points: list[dict], x: dict, y: dict, fmt: str, present: list[str]) -> dict:
-    """A point per unit at its size and value, coloured by the limits it lies outside."""
+    """A point per unit at its size and value, coloured and shaped by the limits it lies outside."""
+    legend = {"orient": "bottom", "columns": 1}
     return {
         "data": {"values": points},
         "mark": {"type": "point", "filled": True, "size": 40, "opacity": 0.85},
@@ -234,7 +234,14 @@ def _points_layer(points: list[dict], x: dict, y: dict, fmt: str, present: list[
                 "type": "nominal",
                 "title": "Unit",
                 "scale": {"domain": present, "range": [COLOURS[b] for b in present]},
-                "legend": {"orient": "bottom"},
+                "legend": legend,
+            },
+            "shape": {
+                "field": "band",
+                "type": "nominal",
+                "title": "Unit",
+                "scale": {"domain": present, "range": [SHAPES[b] for b in present]},
+                "legend": legend,
             },
             "tooltip": [
                 {"field": "unit", "type": "nominal", "title": "Unit"},

@@ -5,6 +5,7 @@ the board papers and ``goldenthread assess`` use, so the figures are the same fi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from goldenthread.assurance.judgement import FiredTrigger, Status
 from goldenthread.performance import figures
@@ -17,9 +18,10 @@ from goldenthread.plans import models as m
 from goldenthread.plans.tree import Tree
 from goldenthread.presenters import chart_notes, icons
 from goldenthread.presenters.chart_series import TableRow, dated_marks, table_and_points
-from goldenthread.presenters.charts import spc_chart_spec
+from goldenthread.presenters.charts import ChartPoint, chart_key, spc_chart_spec
 from goldenthread.presenters.funnel import FunnelView, Held, funnel_view, units_below
 from goldenthread.presenters.plan_version import assessment_version_line, not_in_version
+from goldenthread.presenters.values import format_target, format_value
 from goldenthread.presenters.verdict import Verdict, verdicts
 
 __all__ = ["Breakdown", "MetricPage", "TableRow", "default_where", "download_rows", "metric_page"]
@@ -63,6 +65,7 @@ class MetricPage:
     centre_label: str = "mean"  # the chart's centre line: "mean", or a run chart's "median"
     chart_kind: str = "xmr"  # the chart drawn: the metric's, or "run" when too few points to judge
     chart_name: str = ""  # the chart drawn in plain English: "p′ chart (Laney's proportions)"
+    chart_key: str = ""  # the key to the chart's lines and marks, in words (presenters/charts.chart_key)
 
     @property
     def latest(self):
@@ -81,6 +84,31 @@ class MetricPage:
         """The latest value's period by its name, e.g. "2016/17 Q4" or "Mar 2017"."""
         latest = self.assessment.latest
         return period_name(latest[0], self.metric.frequency) if latest else ""
+
+    @property
+    def chart_summary(self) -> str:
+        """The chart in plain English, what a reader would take from it: its accessible name on the
+        page (``role="img"``) and its text alternative in the packs."""
+        unit = self.metric.unit
+        where = self.where.name if self.where else "all data held"
+        kind = "Run chart" if self.chart_kind == "run" else "Statistical process control chart"
+        parts = [f"{kind} of {self.metric.title} for {where}, {len(self.table)} points"]
+        if self.table:
+            parts.append(f" from {self.table[0].name} to {self.table[-1].name}")
+        parts.append(".")
+        if self.latest:
+            parts.append(f" Latest value {format_value(self.latest[1], unit)} ({self.latest_name}).")
+        last = self.table[-1] if self.table else None
+        if last is not None and last.mean is not None:
+            parts.append(f" {self.centre_label.capitalize()} {format_value(last.mean, unit)}")
+            if last.lpl is not None and last.upl is not None:
+                parts.append(f", process limits {format_value(last.lpl, unit)} to {format_value(last.upl, unit)}")
+            parts.append(".")
+        if self.metric.target_value is not None:
+            parts.append(f" Target {format_target(self.metric)}.")
+        parts += [f" {text}." for text in dict.fromkeys((self.variation_text, self.assurance_text))]
+        parts += [f" {note}" for note in self.notes]  # what limits the chart, in plain English
+        return "".join(parts)
 
 
 def default_where(plan: m.Plan) -> m.OrgUnit | None:
@@ -110,17 +138,7 @@ def metric_page(
     centre = a.chart.centre_label if a.chart else "mean"
     units = units_below(metric, where, a.latest[0]) if a.latest else None  # by organisation, and the funnel
     funnel, funnel_note = funnel_view(plan, metric, where, a.latest[0] if a.latest else None, units)
-    spec = spc_chart_spec(
-        points,
-        title=f"{metric.title} — {where_name}",
-        y_title=_unit_title(metric),
-        percentage=percentage,
-        target=float(metric.target_value) if metric.target_value is not None else None,
-        trajectory=sorted(planned.items()),
-        frequency=metric.frequency,
-        centre=centre,
-        **dated_marks(metric),
-    )
+    spec, key = _chart(a, points, planned, f"{metric.title} — {where_name}", centre)
     not_judged = chart_notes.not_judged(a.chart)
     return MetricPage(
         plan=plan,
@@ -148,9 +166,38 @@ def metric_page(
         centre_label=centre,
         chart_kind=a.chart.kind if a.chart else "xmr",
         chart_name=CHART_NAMES[a.chart.kind] if a.chart else "",
+        chart_key=key,
         funnel=funnel,
         funnel_note=funnel_note,
     )
+
+
+def _chart(
+    a: MetricAssessment, points: list[ChartPoint], planned: dict[date, float], title: str, centre: str
+) -> tuple[dict, str]:
+    """The chart's specification, and the key to its lines and marks in words."""
+    metric = a.metric
+    marks = dated_marks(metric)
+    spec = spc_chart_spec(
+        points,
+        title=title,
+        y_title=_unit_title(metric),
+        percentage=metric.unit == "percentage",
+        target=float(metric.target_value) if metric.target_value is not None else None,
+        trajectory=sorted(planned.items()),
+        frequency=metric.frequency,
+        centre=centre,
+        **marks,
+    )
+    key = chart_key(
+        run=bool(a.chart and a.chart.kind == "run"),
+        centre=centre,
+        target=metric.target_value is not None,
+        trajectory=bool(planned),
+        rebases=bool(marks["rebases"]),
+        annotations=bool(marks["annotations"]),
+    )
+    return spec, key
 
 
 def _objectives(plan: m.Plan, metric: m.Metric, result: PlanAssessment) -> list[m.Objective]:

@@ -16,7 +16,6 @@ from goldenthread.plans import models as m
 from goldenthread.presenters import assurance as ap
 from goldenthread.presenters.cycle_notes import agreed_actions, latest_commentary
 from goldenthread.presenters.kept import metric_page
-from goldenthread.presenters.metric import MetricPage
 from goldenthread.progress import Progress
 from goldenthread.reports.pack import Chart, ExceptionEntry, MetricRow, Scope, owner_text
 
@@ -119,7 +118,7 @@ def _illustrate(entry: ExceptionEntry, plan: m.Plan, period: Period, found: _Fou
         metric = found.metrics[entry.code].metric
         page = metric_page(plan, entry.code, period, None, found.definitions)
         assert page is not None, f"metric {entry.code} has an exception but no page"
-        entry.chart = Chart(page.chart_spec, chart_description(page))
+        entry.chart = Chart(page.chart_spec, page.chart_summary)
         entry.breakdowns = page.breakdowns
         entry.funnel = page.funnel
         units.append(metric.owner.org_unit_id if metric.owner else None)
@@ -139,28 +138,3 @@ def _illustrate(entry: ExceptionEntry, plan: m.Plan, period: Period, found: _Fou
         plan, period, held, objective_ids=objective_ids, metric_ids=metric_ids, activity_ids=activity_ids
     )
     entry.actions = agreed_actions(plan, period, held)
-
-
-def chart_description(page: MetricPage) -> str:
-    """The chart's text alternative: what a reader would take from it."""
-    latest = page.latest
-    unit = page.metric.unit
-    where = page.where.name if page.where else "all data held"
-    kind = "Run chart" if page.chart_kind == "run" else "Statistical process control chart"
-    parts = [f"{kind} of {page.metric.title} for {where}, {len(page.table)} points"]
-    if page.table:
-        parts.append(f" from {page.table[0].name} to {page.table[-1].name}")
-    parts.append(".")
-    if latest:
-        parts.append(f" Latest value {ap.format_value(latest[1], unit)} ({page.latest_name}).")
-    if page.table and page.table[-1].mean is not None:
-        last = page.table[-1]
-        parts.append(f" {page.centre_label.capitalize()} {ap.format_value(last.mean, unit)}")
-        if last.lpl is not None and last.upl is not None:
-            parts.append(f", process limits {ap.format_value(last.lpl, unit)} to {ap.format_value(last.upl, unit)}")
-        parts.append(".")
-    if page.metric.target_value is not None:
-        parts.append(f" Target {ap.format_target(page.metric)}.")
-    parts += [f" {text}." for text in dict.fromkeys((page.variation_text, page.assurance_text))]
-    parts += [f" {note}" for note in page.notes]  # what limits the chart, in plain English
-    return "".join(parts)

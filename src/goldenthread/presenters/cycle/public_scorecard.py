@@ -33,6 +33,8 @@ class PublicChart:
     title: str
     element_id: str  # the chart's element; its specification is embedded as ``<element_id>-spec``
     spec: dict
+    summary: str  # the chart in plain English: its accessible name
+    key: str  # its lines and marks in words, for the caption
 
 
 @dataclass
@@ -75,5 +77,7 @@ def public_scorecard(period: ReportingPeriod) -> PublicScorecard | None:
         page = metric_page(plan, row.code, when, None, card.definitions) if row.latest_period else None
         if page is not None and page.table:
             element = item_anchor("chart", row.code)
-            charts.append(PublicChart(row.code, row.title, element, page.chart_spec))
+            charts.append(
+                PublicChart(row.code, row.title, element, page.chart_spec, page.chart_summary, page.chart_key)
+            )
     return PublicScorecard(period, when, card, charts)
