@@ -54,7 +54,8 @@ def provider(live_server, tmp_path, settings):
         yield running
 
 
-def test_sign_in_with_the_organisation_account_and_out(page, provider, live_server):
+def test_sign_in_with_the_organisation_account_and_out(page, provider, live_server, outside_requests):
+    outside_requests.allow(provider.issuer)  # the organisation's identity provider, run by the test
     page.goto("/accounts/login/")
     page.get_by_role("button", name="Sign in with your organisation account").click()
     # at the provider: sign in, then consent

@@ -12,9 +12,9 @@ files plus two inline scripts allowed by their SHA-256 hashes, never `unsafe-inl
 
 Vega draws charts with SVG presentation attributes and the CSS object model, which `style-src
 'self'` allows, so no inline styles are needed. Fonts: the NHS.UK frontend's stylesheet loads the
-Frutiger web font from assets.nhs.uk; the stylesheet is served without those rules
-(goldenthread.config.offline_assets), so pages ask no other host for anything and fonts come only
-from this site.
+Frutiger web font from assets.nhs.uk; the product builds it from the package's Sass without those
+rules (goldenthread.config.offline_assets), so pages ask no other host for anything and fonts come
+only from this site.
 """
 
 from __future__ import annotations
