@@ -8,8 +8,9 @@ SQLite or PostgreSQL; seconds per step, rows per second and each step's peak mem
     .venv/bin/python bench/scale.py --database postgres   # a throwaway cluster (scripts/with-postgres.sh)
 
 Each step runs in a process of its own, so its peak memory (``ru_maxrss``) is its own: writing the
-files, ``plan load`` (validate + load_plans), ``data load`` (read_table + load_table, every row
-checked) and ``assess`` (presenters.reported.assess over the whole plan, then to_data, as the
+files, ``plan load`` (validate + load_plans), ``data load`` (load_files over the data files, as
+``goldenthread data load data-*.csv`` does: every row checked, each file its own load) and
+``assess`` (presenters.reported.assess over the whole plan, then to_data, as the
 command prints it; ``--repeat`` runs it several times in the same process and gives each).
 
 With ``--database postgres`` the benchmark starts a throwaway cluster around itself, unless
@@ -83,16 +84,16 @@ def step_plan(folder: Path, url: str) -> dict:
 
 def step_data(folder: Path, url: str) -> dict:
     _django(url)
-    from goldenthread.performance.loading import load_table, read_table
+    from goldenthread.performance.loading.files import load_files
     from goldenthread.plans.models import Plan
 
     plan = Plan.objects.get(code=PLAN)
     parts = sorted(folder.glob("data-*.csv"))  # scale_data.write's files, each under the loader's limit
     started = time.perf_counter()
     rows, reports = 0, []
-    for part in parts:
-        report = load_table(read_table(str(part)), plan)
-        assert report.ok, report.problem_lines()[:5]
+    for outcome in load_files(parts, plan):  # as ``goldenthread data load data-*.csv`` does
+        report = outcome.report
+        assert report is not None and report.ok, outcome.error or report.problem_lines()[:5]
         rows += report.rows_read
         reports.append(str(report))
     seconds = time.perf_counter() - started
@@ -244,6 +245,11 @@ def _cluster(args: argparse.Namespace) -> str:
     if os.environ.get(MARK):
         raise SystemExit("scripts/with-postgres.sh gave no PostgreSQL DATABASE_URL")
     os.environ[MARK] = "1"
+    # the memory and WAL settings docs/scaling.md gives for the national size, scaled to this machine
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    buffers = max(128, min(8192, memory // 4 // 2**20))
+    settings = f"-c shared_buffers={buffers}MB -c max_wal_size=8GB -c checkpoint_completion_target=0.9"
+    os.environ.setdefault("GOLDENTHREAD_PG_SETTINGS", settings + " -c work_mem=64MB -c maintenance_work_mem=1GB")
     script = str(ROOT / "scripts" / "with-postgres.sh")
     raise SystemExit(subprocess.call([script, sys.executable, __file__, *sys.argv[1:]]))
 

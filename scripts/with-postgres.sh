@@ -2,6 +2,7 @@
 # Run a command against a throwaway PostgreSQL cluster on loopback, removed afterwards.
 #   scripts/with-postgres.sh COMMAND [ARGS...]
 # The command sees DATABASE_URL pointing at an empty database on 127.0.0.1.
+# GOLDENTHREAD_PG_SETTINGS adds server settings ("-c shared_buffers=2GB ..."; bench/scale.py).
 set -euo pipefail
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 if [ -z "$bindir" ]; then
@@ -24,7 +25,7 @@ cleanup() {
 trap cleanup EXIT
 "${as_pg[@]}" "$bindir/initdb" -D "$tmp/data" -U goldenthread --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 "${as_pg[@]}" "$bindir/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w \
-  -o "-c listen_addresses=127.0.0.1 -p $port -k $tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+  -o "-c listen_addresses=127.0.0.1 -p $port -k $tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${GOLDENTHREAD_PG_SETTINGS:-}" start >/dev/null
 "$bindir/createdb" -h 127.0.0.1 -p "$port" -U goldenthread goldenthread
 export DATABASE_URL="postgresql://goldenthread@127.0.0.1:$port/goldenthread"
 echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (throwaway cluster in $tmp)"

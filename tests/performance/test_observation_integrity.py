@@ -91,3 +91,16 @@ def test_deleting_a_person_keeps_their_observations(data, django_user_model):
     person.delete()
     assert not Observation.objects.exclude(loaded_by=None).exists() and _orphans() == 0
     _checked()
+
+
+def test_inserts_after_a_load_in_the_same_transaction_are_checked_again(data, load):
+    """The loader checks (and locks) its own rows' parents and tells the database so while its
+    COPY runs (migration performance 0004); after it, every insert is checked again."""
+    row = Observation.objects.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        report = load("metric,org_unit,period,value\nCNT,rx1,2030/31 Q1,5\n", name="late.csv")
+        assert report.ok and report.created == 1
+        Observation.objects.create(
+            period_start=date(2031, 1, 1), value=1, metric_id=987654, org_unit_id=row.org_unit_id
+        )
+        _checked()

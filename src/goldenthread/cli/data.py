@@ -19,7 +19,9 @@ numerator and denominator; optional status (provisional|final), source, and brea
 columns. Every row is checked first; any problem and nothing is written, and every problem is
 printed as FILE:ROW: column: message (exit status 1). A new value for a key already held
 supersedes it (the old value is kept as a revision); loading the same file again changes
-nothing. See docs/data-files.md.
+nothing. Several files are loaded in turn, each all or nothing on its own (one with problems
+leaves the others to load); while one is written the next is read and checked. See
+docs/data-files.md.
 """
 
 
@@ -35,7 +37,7 @@ def add_data_commands(commands: argparse._SubParsersAction) -> None:
         description=LOAD_DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("file", metavar="FILE", help="a .csv or .xlsx file with a header row")
+    p.add_argument("file", nargs="+", metavar="FILE", help="a .csv or .xlsx file with a header row (one or more)")
     p.add_argument("--plan", required=True, metavar="PLAN", help="the code of the plan the data belongs to")
     p.add_argument("--metric", metavar="CODE", help="the metric of every row, for files without a metric column")
     p.add_argument(
@@ -68,8 +70,9 @@ def _refused(args: argparse.Namespace) -> tuple[str, int] | None:
 
     if problem := text_problem(args.source, max_length=SOURCE_LENGTH):
         return f"--source {problem}", 2
-    if not os.path.isfile(args.file):
-        return f"{args.file}: no such file", 1
+    for name in args.file:
+        if not os.path.isfile(name):
+            return f"{name}: no such file", 1
     return None
 
 
@@ -85,7 +88,7 @@ def cmd_data_load(args: argparse.Namespace) -> int:
         print(f"goldenthread data load: {refused[0]}", file=sys.stderr)
         return refused[1]
     django_setup(args)
-    from goldenthread.performance.loading import load_table, read_table
+    from goldenthread.performance.loading.files import load_files
     from goldenthread.plans.models import OrgUnit, Plan
 
     if args.add_units is not None and args.add_units not in OrgUnit.Kind.values:
@@ -102,42 +105,36 @@ def cmd_data_load(args: argparse.Namespace) -> int:
     from goldenthread.progress import progress_for
 
     progress = progress_for(args.progress)
+    options = {"metric": args.metric, "mapping": mapping, "add_units": args.add_units, "source": args.source}
+    status, changed = 0, False
     try:
-        progress("Reading", 0, 1)
-        try:
-            table = read_table(args.file)
-        except OSError as exc:
-            print(f"goldenthread data load: {args.file}: cannot be read ({exc.strerror or exc})", file=sys.stderr)
-            return 1
-        progress("Reading", 1, 1)
-        report = load_table(
-            table,
-            plan,
-            metric=args.metric,
-            mapping=mapping,
-            add_units=args.add_units,
-            source=args.source,
-            dry_run=args.dry_run,
-            progress=progress,
-        )
+        for outcome in load_files(args.file, plan, progress=progress, dry_run=args.dry_run, **options):
+            if outcome.report is None:
+                error = outcome.error
+                reason = getattr(error, "strerror", None) or error
+                print(f"goldenthread data load: {outcome.path}: cannot be read ({reason})", file=sys.stderr)
+                status = 1
+                continue
+            status = max(status, _said(outcome.path, outcome.report))
+            changed |= outcome.report.batch is not None
     finally:
         progress.close()
+    if changed:
+        from goldenthread.presenters.kept import request_warm
+
+        request_warm(plan)
+    return status
+
+
+def _said(path: str, report) -> int:
+    """Print what the load of one file found or did; its exit status."""
     for note in report.notes:
-        print(f"{args.file}: note: {note}", file=sys.stderr)
+        print(f"{path}: note: {note}", file=sys.stderr)
     if not report.ok:
         for line in report.problem_lines():
             print(line, file=sys.stderr)
         print(report, file=sys.stderr)
         return 1
-    return _loaded(report, plan)
-
-
-def _loaded(report, plan) -> int:
-    """Say what was loaded; when the data changed, the task worker works out the plan's pages ahead."""
-    if report.batch is not None:
-        from goldenthread.presenters.kept import request_warm
-
-        request_warm(plan)
     print(report)
     for line in report.preview_lines():
         print(line)

@@ -28,6 +28,24 @@ if TYPE_CHECKING:
     from goldenthread.plans.models import Plan
 
 
+@dataclass(frozen=True)
+class PlanCodes:
+    """What a check needs to know of the plan, read once: its code, its metrics (id, code, unit,
+    frequency, scale's least and greatest, in the plan's order) and its org units (id, code). The
+    checks themselves never ask the database, so a file can be checked in a thread of its own
+    while another is written (:mod:`.files`)."""
+
+    code: str
+    metrics: list[tuple]
+    units: list[tuple[int, str]]
+
+
+def plan_codes(plan: Plan) -> PlanCodes:
+    """The plan's codes as a check needs them: two queries."""
+    metrics = plan.metrics.order_by("position").values_list("pk", "code", "unit", "frequency", "scale_min", "scale_max")
+    return PlanCodes(plan.code, list(metrics), list(plan.org_units.values_list("pk", "code")))
+
+
 @dataclass
 class CheckedRows:
     """The checked rows, as columns ready to compare and write."""
@@ -64,7 +82,7 @@ class _Columns:
 def check_rows(
     table: Table,
     fields: dict[str, int],
-    plan: Plan,
+    plan: PlanCodes,
     metric_code: str | None,
     add_units: str | None,
     default_source: str,
@@ -141,13 +159,11 @@ def _suggest(code: str, choices: Iterable[str]) -> str:
 
 
 def _check_metrics(
-    table: Table, column: _Columns, plan: Plan, metric_code: str | None, problems: Problems, wording: Wording
+    table: Table, column: _Columns, plan: PlanCodes, metric_code: str | None, problems: Problems, wording: Wording
 ) -> RowMetrics | None:
     """Each row's metric, read once and looked up per distinct code; None when the metric given
     for every row is none of the plan's."""
-    metrics = list(
-        plan.metrics.order_by("position").values_list("pk", "code", "unit", "frequency", "scale_min", "scale_max")
-    )
+    metrics = plan.metrics
     known = {x[1]: i for i, x in enumerate(metrics)}
     listed = ", ".join(x[1] for x in metrics[:12]) + (", …" if len(metrics) > 12 else "")
     if metric_code:
@@ -175,12 +191,12 @@ def _check_metrics(
 
 
 def _check_units(
-    unit_text: np.ndarray, plan: Plan, add_units: str | None, problems: Problems, wording: Wording
+    unit_text: np.ndarray, plan: PlanCodes, add_units: str | None, problems: Problems, wording: Wording
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Each row's org unit id (-1 for units to add), the codes as written, and the units to add."""
     from goldenthread.performance.units import ENGLAND
 
-    units = list(plan.org_units.values_list("pk", "code"))
+    units = plan.units
     known = {code: i for i, (_, code) in enumerate(units)}
     unit_id = np.array([pk for pk, _ in units] + [-1], dtype=np.int64)[_resolve_column(unit_text, known)]
     unknown = (unit_id < 0) & (unit_text != "")

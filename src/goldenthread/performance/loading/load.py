@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 
 from goldenthread.performance.loading.cells import SOURCE_LENGTH, header_ok
-from goldenthread.performance.loading.checking import CheckedRows, check_rows
+from goldenthread.performance.loading.checking import CheckedRows, PlanCodes, check_rows
 from goldenthread.performance.loading.columns import map_columns
 from goldenthread.performance.loading.problems import MAX_PROBLEMS, Problem, Problems
 from goldenthread.performance.loading.reading import Table, read_table
@@ -28,67 +29,96 @@ def load_file(
     return load_table(read_table(path, name), plan, **options)
 
 
-def load_table(
-    table: Table,
-    plan: Plan | str,
-    *,
-    metric: str | None = None,
-    mapping: dict[str, str] | None = None,
-    add_units: str | None = None,
-    source: str = "",
-    user=None,
-    dry_run: bool = False,
-    progress: Progress | None = None,
-    max_problems: int = MAX_PROBLEMS,
-    wording: Wording = CLI,
-) -> LoadReport:
+@dataclass(frozen=True)
+class LoadOptions:
+    """How to load a table: ``metric`` gives the metric of every row (for files without a metric
+    column); ``mapping`` renames file columns to fields ({"org_code": "org_unit"}); ``add_units``
+    is the kind of the org units to create for codes the plan does not have (otherwise they are
+    problems); ``source`` is the source of rows that give none; ``user`` who loads; ``dry_run``
+    only counts; at most ``max_problems`` problems are listed; ``wording`` names the options above
+    in the problems' messages as the channel the load came through does (:mod:`.wording`: flags
+    on the command line, fields on the upload page)."""
+
+    metric: str | None = None
+    mapping: dict[str, str] = field(default_factory=dict)
+    add_units: str | None = None
+    source: str = ""
+    user: Any = None
+    dry_run: bool = False
+    max_problems: int = MAX_PROBLEMS
+    wording: Wording = CLI
+
+
+@dataclass
+class Checked:
+    """A table checked against a plan: the report so far, the problems found and, when there are
+    none, the rows to write."""
+
+    table: Table
+    report: LoadReport
+    problems: Problems
+    rows: CheckedRows | None
+
+
+def load_table(table: Table, plan: Plan | str, *, progress: Progress | None = None, **options: Any) -> LoadReport:
     """Check every row of ``table`` against ``plan`` and, when none has a problem, load it.
 
-    ``metric`` gives the metric of every row (for files without a metric column); ``mapping``
-    renames file columns to fields ({"org_code": "org_unit"}); ``add_units`` is the kind of the
-    org units to create for codes the plan does not have (otherwise they are problems);
-    ``source`` is the source of rows that give none. Nothing is written when any row has a
-    problem, nor with ``dry_run``, nor when every row equals the data held. ``wording`` names the
-    options above in the problems' messages as the channel the load came through does
-    (:mod:`.wording`: flags on the command line, fields on the upload page).
+    ``options`` are :class:`LoadOptions`' fields. Nothing is written when any row has a problem,
+    nor with ``dry_run``, nor when every row equals the data held.
     """
-    from django.db import IntegrityError
-
-    from goldenthread.plans.models import OrgUnit, Plan
+    from goldenthread.performance.loading.checking import plan_codes
+    from goldenthread.plans.models import Plan
 
     if isinstance(plan, str):
         plan = Plan.objects.get(code=plan)
-    if add_units is not None and add_units not in OrgUnit.Kind.values:
-        raise ValueError(f"'{add_units}' is not a kind of org unit; use one of {', '.join(OrgUnit.Kind.values)}")
+    how = options_for(options)
     progress = progress or no_progress
-    report = LoadReport(table.name, plan.code, rows_read=len(table), notes=list(table.notes), dry_run=dry_run)
+    return write_checked(check_table(table, plan_codes(plan), how, progress), plan, how, progress)
+
+
+def options_for(options: dict[str, Any]) -> LoadOptions:
+    """The options of a load, the kind of org units to add checked."""
+    from goldenthread.plans.models import OrgUnit
+
+    how = LoadOptions(**options)
+    if how.mapping is None:  # (callers may pass None for no renaming)
+        how = replace(how, mapping={})
+    if how.add_units is not None and how.add_units not in OrgUnit.Kind.values:
+        raise ValueError(f"'{how.add_units}' is not a kind of org unit; use one of {', '.join(OrgUnit.Kind.values)}")
+    return how
+
+
+def check_table(table: Table, plan: PlanCodes, how: LoadOptions, progress: Progress = no_progress) -> Checked:
+    """Every row of ``table`` checked against the plan's codes; asks nothing of the database."""
+    report = LoadReport(table.name, plan.code, rows_read=len(table), notes=list(table.notes), dry_run=how.dry_run)
     problems = Problems(table.name, np.asarray(table.lines, dtype=np.int64))
     problems.fixed.extend(table.problems)
     report.rows_read += sum(1 for p in table.problems if p.column == "row")
     progress("Checking", 0, len(table))
-    rows = _check(table, plan, metric, mapping or {}, add_units, source, problems, report, wording)
+    rows = _check(table, plan, how, problems, report)
     progress("Checking", len(table), len(table))
-    if problems or rows is None:
+    return Checked(table, report, problems, rows)
+
+
+def write_checked(checked: Checked, plan: Plan, how: LoadOptions, progress: Progress = no_progress) -> LoadReport:
+    """The report of a checked table: its problems, or what writing its rows changed."""
+    from django.db import IntegrityError
+
+    report, problems = checked.report, checked.problems
+    if problems or checked.rows is None:
         report.problem_count = problems.total
         report.bad_rows = problems.bad_rows()
-        report.problems = problems.listing(max_problems)
+        report.problems = problems.listing(how.max_problems)
         return report
+    writing = Writing(how.add_units, how.source, how.user, how.dry_run, progress)
     try:
-        return write(rows, plan, table, report, Writing(add_units, source, user, dry_run, progress))
+        return write(checked.rows, plan, checked.table, report, writing)
     except IntegrityError:
-        return _collided(report, table)
+        return _collided(report, checked.table)
 
 
 def _check(
-    table: Table,
-    plan: Plan,
-    metric: str | None,
-    mapping: dict[str, str],
-    add_units: str | None,
-    source: str,
-    problems: Problems,
-    report: LoadReport,
-    wording: Wording,
+    table: Table, plan: PlanCodes, how: LoadOptions, problems: Problems, report: LoadReport
 ) -> CheckedRows | None:
     """The checked rows, or None with the problems recorded."""
     if table.columns and not len(table) and not table.problems:
@@ -96,15 +126,15 @@ def _check(
         return None
     if not table.columns:
         return None
-    if problem := text_problem(source, max_length=SOURCE_LENGTH):
+    if problem := text_problem(how.source, max_length=SOURCE_LENGTH):
         problems.at_line(table.header_line, "source", f"the source given for rows that name none {problem}")
         return None
     if not header_ok(table, problems):
         return None
-    fields = map_columns(table, metric, mapping, problems, report.notes, wording)
+    fields = map_columns(table, how.metric, how.mapping, problems, report.notes, how.wording)
     if fields is None:
         return None
-    return check_rows(table, fields, plan, metric, add_units, source, problems, wording)
+    return check_rows(table, fields, plan, how.metric, how.add_units, how.source, problems, how.wording)
 
 
 def _collided(report: LoadReport, table: Table) -> LoadReport:
