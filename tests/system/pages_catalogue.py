@@ -5,6 +5,7 @@ that may see it, and every form with how to put it into its error state.
 Browser crawls import it (the accessibility crawl, the 320 px / 200% zoom layout test): open
 :data:`PAGES` as each of a page's :attr:`Page.roles`, and :data:`FORMS` as :attr:`Form.role`, after
 :func:`demo_site` has loaded the demo once for the module. ``ANONYMOUS`` is a person not signed in.
+The HTML papers are downloads: :func:`show_papers_in_the_browser` lets a browser context open them.
 
 The roles are checked against the page policy (``goldenthread.access.policy.allowed``) by
 tests/system/test_accessibility_crawl.py, so a page listed for a role is one the role may open and
@@ -14,7 +15,8 @@ a role left out is one that may not.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from io import StringIO
 
@@ -63,7 +65,7 @@ class Page:
 PAGES: tuple[Page, ...] = (
     # signing in and out, one's account
     Page("sign-in", "/accounts/login/", (ANONYMOUS,)),
-    Page("sign-out", "/accounts/logout/", SIGNED_IN),
+    Page("sign-out", "/accounts/logout/", EVERYBODY),
     Page("password-change", "/accounts/password/", SIGNED_IN),
     Page("password-change-done", "/accounts/password/done/", SIGNED_IN),
     # the plans and their dashboards
@@ -113,7 +115,8 @@ PAGES: tuple[Page, ...] = (
     Page("new-objective", f"{CYCLE}/edit/objectives/new/?parent=MED", PLANNING),
     Page("move-objective", f"{CYCLE}/edit/objectives/MED-2/move/", PLANNING),
     Page("retire-activity", f"{CYCLE}/edit/activities/MED-2-a/retire/", PLANNING),
-    # papers (the HTML packs, and the page that offers the board pack PDF)
+    # papers: the HTML packs (downloads: open them with :func:`show_papers_in_the_browser`), and the
+    # page that offers the board pack PDF
     Page("board-pack", "/plans/nhsi-2016/reports/board.html", READS_EVERYTHING),
     Page("board-pack-pdf-ask", "/plans/nhsi-2016/reports/board.pdf", READS_EVERYTHING),
     Page("directorate-pack", f"{CYCLE}/reports/directorate/medical.html?period=2019/20 Q1", MEDICAL_READERS),
@@ -152,8 +155,8 @@ PAGES: tuple[Page, ...] = (
 @dataclass(frozen=True)
 class Form:
     """A form and how to put it into its error state: open ``url`` as ``role``, fill ``fill``
-    (label -> value; "" empties the field), press the button named ``submit``; the answer shows
-    ``error`` (an error summary or message)."""
+    (label -> value; "" empties the field, "check" checks a radio or checkbox), press the (first)
+    button named ``submit``; the answer shows ``error`` (the error summary)."""
 
     name: str
     url: str
@@ -161,17 +164,67 @@ class Form:
     submit: str
     fill: dict[str, str] = field(default_factory=dict)
     error: str = ".nhsuk-error-summary"
-    #: anything to do on the page before filling it in (e.g. open a details element)
-    prepare: Callable | None = None
 
 
-FORMS: tuple[Form, ...] = ()  # filled in below
+#: the element sections of a plan, each with a form for a new element (web/views/plan_edit.py)
+SECTIONS = (
+    "levels",
+    "org_units",
+    "owners",
+    "objectives",
+    "activities",
+    "metrics",
+    "budget_lines",
+    "stated_totals",
+    "risks",
+    "bodies",
+    "meetings",
+)
+
+#: every form of the product, each sent so that it is refused with its messages
+FORMS: tuple[Form, ...] = (
+    Form("sign-in", "/accounts/login/", ANONYMOUS, "Sign in", {"Username": "nobody", "Password": "not-the-password"}),
+    Form("password-change", "/accounts/password/", PLANNER, "Change password"),
+    Form("plan-new", "/plans/new/", PLANNER, "Create the plan"),
+    Form("plan-upload", f"{CYCLE}/upload-plan/", PLANNER, "Check and put into the draft change"),
+    Form("plan-edit-details", f"{CYCLE}/edit/plan/", PLANNER, "Save", {"Title": ""}),
+    Form("edit-objective", f"{CYCLE}/edit/objectives/MED-2/", PLANNER, "Save", {"Title": ""}),
+    *(Form(f"new-{section}", f"{CYCLE}/edit/{section}/new/", PLANNER, "Save") for section in SECTIONS),
+    Form("move-objective", f"{CYCLE}/edit/objectives/MED-2/move/", PLANNER, "Move MED-2", {"New position": "x"}),
+    Form("retire-activity", f"{CYCLE}/edit/activities/MED-2-a/retire/", PLANNER, "Retire MED-2-a"),
+    Form("meeting-decision", f"{MEETING}/items/5/decision/", PLANNER, "Record the decision"),
+    Form("meeting-action", f"{MEETING}/items/5/action/", PLANNER, "Record the action", {"Due by": "soon"}),
+    Form("meeting-minutes", f"{MEETING}/minutes/", PLANNER, "Save and approve the minutes"),
+    Form("period-dates", f"{CYCLE}/periods/2019-20-q4/dates/", PLANNER, "Save the dates", {"Updates open on": "x"}),
+    Form("update", f"{Q3_MEDICAL}/update/", MEDICAL, "Save and submit", {"Reason for the rating": ""}),
+    Form(
+        "update-decision",
+        f"{CYCLE}/periods/2019-20-q2/units/nursing/",
+        PLANNER,
+        "Record the decision",
+        {"Return with comments": "check", "Comments": ""},
+    ),
+    Form("review", f"{Q1_MEDICAL}/review/edit/", PLANNER, "Save the review", {"Date held": "not a date"}),
+    Form("action-note", "/actions/1/", MEDICAL, "Save the note"),
+    Form("action-close", "/actions/1/close/", MEDICAL, "Close the action"),
+    Form("upload-data", "/data/upload/", PLANNER, "Check the file"),
+)
 
 
-def user_model():
-    from django.contrib.auth import get_user_model
+#: the HTML papers' addresses (each a download, Content-Disposition: attachment)
+PAPERS = re.compile(r"/reports/.+\.html(\?.*)?$")
 
-    return get_user_model()
+
+def show_papers_in_the_browser(context) -> None:
+    """Let the browser ``context`` show the HTML papers as pages (as a person opens the downloaded
+    file), rather than download them: their answer without its Content-Disposition."""
+
+    def inline(route) -> None:
+        response = route.fetch()
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-disposition"}
+        route.fulfill(response=response, headers=headers)
+
+    context.route(PAPERS, inline)
 
 
 @pytest.fixture(scope="module")
