@@ -32,8 +32,9 @@ MONTH_NAME = re.compile(r"(?<!\d )\b(Jan|Apr|Jul|Oct)[a-z]* 201[678]\b")
 
 def x_labels(spec: dict) -> list[str]:
     """The x axis's labels as drawn by vl-convert (the packs' renderer): the visible texts of the
-    X-axis group of the SVG, checked to run left to right."""
-    svg = to_svg(spec)
+    X-axis group of the SVG, checked to run left to right. (Charts draw with Vega's labels for
+    assistive technology off; they are put back here to find the x axis by its label.)"""
+    svg = to_svg({**spec, "config": {**spec["config"], "aria": True}})
     axis = svg[svg.index('aria-label="X-axis') :]
     labels = axis[axis.index('class="mark-text role-axis-label"') :].split("</g>", 1)[0]
     found = re.findall(r'<text[^>]*translate\(([\d.]+),[^>]*opacity="([\d.]+)"[^>]*>([^<]*)</text>', labels)

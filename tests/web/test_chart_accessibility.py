@@ -189,3 +189,19 @@ def test_pages_name_the_source_document_by_its_title_and_the_check_speaks_plainl
     assert "contributes_to" not in body
     details = [f.detail for f in check_plan(result.plan) if f.check == "priority_without_contributor"]
     assert details and all("contributes_to" not in d for d in details)
+
+
+def test_the_packs_draw_the_same_shapes_and_name_the_chart_once(db):
+    """The packs draw the specification with vl-convert: the legend's symbols differ in shape, and the
+    SVG is one image named by the text the pack gives it (the metric page's summary)."""
+    from goldenthread.reports.charts import to_svg
+    from goldenthread.reports.render import chart_svg
+
+    spec = spc_chart_spec(EVERY_TYPE, title="A", y_title="Count", frequency="monthly")
+    svg = to_svg(spec)
+    legend = svg[svg.index('class="mark-group role-legend"') :]
+    symbols = re.findall(r'class="mark-symbol role-legend-symbol"[^>]*><path [^>]*\bd="([^"]+)"', legend)
+    assert len(symbols) == 5 and len(set(symbols)) == 5
+    drawn = str(chart_svg(spec, "Summary of the chart <b>"))
+    assert drawn.count('role="img"') == 1 and 'aria-label="Summary of the chart &lt;b&gt;"' in drawn
+    assert "graphics-symbol" not in drawn
