@@ -13,7 +13,9 @@ from ..quarterly import quarterly_plan
 
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
 
-LABELS = "#spc-chart svg g.role-axis[aria-label^='X-axis'] g.role-axis-label text"
+#: the x axis's labels: the first axis drawn with labels (the grid lines' axes have none; the y axis
+#: comes after the x)
+LABELS = "#spc-chart svg g.role-axis:has(g.role-axis-label text) >> nth=0 >> g.role-axis-label text"
 
 
 def sign_in(page) -> None:
