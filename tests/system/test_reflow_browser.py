@@ -113,6 +113,12 @@ _KEY_CELLS_OUT_OF_VIEW = """() => {
   return out;
 }"""
 
+#: charts whose drawing is wider than its container (layout.css clips it there rather than let it push
+#: the page wider, so a drawing that does not fit would be cut off unseen by the measures above)
+_CHARTS_CUT = """() => [...document.querySelectorAll(".gt-chart__canvas")]
+  .filter((c) => c.scrollWidth > c.clientWidth + 1)
+  .map((c) => c.id + ": " + c.scrollWidth + " px in " + c.clientWidth)"""
+
 #: every chart on the page drawn (or said it could not be), so the layout measured is the final one
 _CHARTS_DRAWN = """() => [...document.querySelectorAll("[data-chart]")].every(
   (e) => e.getAttribute("data-drawn") === "true" || e.textContent.startsWith("The chart could not"))"""
@@ -178,7 +184,8 @@ def _pages() -> list:
 
 def assert_reflows(page, screen: str, what: str, csp_found: list[str]) -> None:
     """The page, shown at ``screen``, is no wider than its window, and whatever scrolls sideways in it
-    is a named region a keyboard can focus; and no page broke the Content-Security-Policy."""
+    is a named region a keyboard can focus, no chart is cut off at its container's edge, and no page
+    broke the Content-Security-Policy."""
     measured = page.evaluate(_OVERFLOW)
     assert measured["clientWidth"] == SCREENS[screen][0], measured  # the window is the screen's
     assert measured["scrollWidth"] <= measured["clientWidth"], (
@@ -187,6 +194,8 @@ def assert_reflows(page, screen: str, what: str, csp_found: list[str]) -> None:
     )
     unreachable = page.evaluate(_UNREACHABLE_SCROLLERS)
     assert not unreachable, f"{what}: scrolls sideways but is no named, focusable region:\n" + "\n".join(unreachable)
+    cut = page.evaluate(_CHARTS_CUT)
+    assert not cut, f"{what}: charts drawn wider than their container, so cut off: {cut}"
     csp, csp_found[:] = list(csp_found), []
     assert not csp, "Content-Security-Policy violations:\n" + "\n".join(csp)
 
