@@ -18,7 +18,8 @@ from openpyxl import Workbook
 
 from goldenthread.performance.loading import workbook
 from goldenthread.performance.loading.table import Grid, Table
-from goldenthread.performance.loading.workbook_calamine import DATE_FORMATS, NotPlain
+from goldenthread.performance.loading.workbook_calamine import DATE_FORMATS, NotPlain, plain
+from goldenthread.performance.loading.workbook_direct import NotDirect, Styles, sheet_grid
 from goldenthread.planfile.workbook_fastscan import FAST_FROM_BYTES, fast_sheet, scanned_fast
 from goldenthread.planfile.workbook_limits import check_workbook_content
 from goldenthread.planfile.workbook_scan import Scan, _Counter
@@ -45,6 +46,19 @@ def by_calamine(content: bytes) -> bool:
         workbook._read_calamine(content, verdict.sheets, Grid("data.xlsx"))
     except NotPlain:
         return False
+    return True
+
+
+def by_direct(content: bytes) -> bool:
+    """Whether the sheet is read straight from its XML (workbook_direct), not by calamine or openpyxl."""
+    verdict = check_workbook_content(content, workbook.DATA_LIMITS)
+    read = next(sheet for sheet in verdict.sheets if not sheet.hidden)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        try:
+            data, dates = plain(archive, verdict.sheets, read)
+            sheet_grid(data, Styles(archive, dates))
+        except (NotPlain, NotDirect):
+            return False
     return True
 
 
@@ -125,7 +139,7 @@ def dated_book(code: str, epoch: dt.datetime) -> bytes:
 def test_dates_in_the_formats_both_read_alike(code, epoch):
     content = dated_book(code, epoch)
     assert shown(workbook.read_xlsx(content, "data.xlsx")) == shown(as_before(content))
-    assert by_calamine(content)
+    assert by_calamine(content) and by_direct(content)
 
 
 def test_a_date_format_not_known_to_agree_is_read_by_openpyxl():
@@ -183,8 +197,8 @@ CASES = {
     "hidden first sheet, leading empty rows and columns": (hidden_first_book, True),
     "integer stored as float": (lambda: raw_sheet(INLINE + PERIOD + b'<c r="D2"><v>2.0</v></c>'), True),
     "exponent": (lambda: raw_sheet(INLINE + PERIOD + b'<c r="D2"><v>1.5E-7</v></c>'), True),
-    "big float": (lambda: raw_sheet(INLINE + PERIOD + b'<c r="D2"><v>1e+20</v></c>'), False),
-    "integer past 15 digits": (lambda: raw_sheet(INLINE + PERIOD + b'<c r="D2"><v>123456789012345678</v></c>'), False),
+    "big float": (lambda: raw_sheet(INLINE + PERIOD + b'<c r="D2"><v>1e+20</v></c>'), True),
+    "integer past 15 digits": (lambda: raw_sheet(INLINE + PERIOD + b'<c r="D2"><v>123456789012345678</v></c>'), True),
     "formula with its cached value": (lambda: raw_sheet(INLINE + PERIOD + b'<c r="D2"><f>1+1</f><v>2</v></c>'), False),
     "formula without a cached value": (lambda: raw_sheet(INLINE + PERIOD + b'<c r="D2"><f>A2/B2</f></c>'), False),
     "formula giving text": (
@@ -218,12 +232,129 @@ CASES = {
 }
 
 
+#: the cases read straight from the sheet's XML; the rest of those not read by openpyxl, by calamine
+DIRECT = {
+    "values",
+    "hidden first sheet, leading empty rows and columns",
+    "integer stored as float",
+    "exponent",
+    "big float",
+    "integer past 15 digits",
+    "every kind of value in each column",
+    "boolean cell",
+    "shared strings",
+}
+
+
 @pytest.mark.parametrize("case", list(CASES))
 def test_the_same_table_as_openpyxl(case):
+    """The same table as openpyxl's reading; read by openpyxl when calamine would read it otherwise
+    (``by_calamine`` False: formulas, errors, escapes, ...), else straight from the XML (or by calamine
+    when the XML is not in the simple shape)."""
     build, calamine = CASES[case]
     content = build()
     assert shown(workbook.read_xlsx(content, "data.xlsx")) == shown(as_before(content))
     assert by_calamine(content) is calamine
+    assert by_direct(content) is (case in DIRECT)
+
+
+def merged_book(with_values: bool) -> bytes:
+    """Values in merged ranges (across a row, down a column) and next to them."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["metric", "org_unit", "period", "value"])
+    sheet.append(["CNT", "rx1", "2016/17 Q1", 4])
+    sheet.append(["CNT", "rx2", "2016/17 Q2", 5])
+    sheet.append(["CNT", None, "2016/17 Q3", 6])
+    if with_values:
+        sheet.merge_cells("B3:B4")  # rx2 over two rows: openpyxl's reading leaves B4 empty
+        sheet.merge_cells("C2:D2")
+    return saved(book)
+
+
+def spaced_sheet() -> bytes:
+    """Tags on lines of their own, indented (the spaces between them are no cell's)."""
+    rows = b"".join(
+        b'\n  <row r="%d">\n    <c r="A%d" t="inlineStr"><is><t>%s</t></is></c>\n  </row>' % (n, n, text)
+        for n, text in ((1, b"metric"), (2, b"CNT"))
+    )
+    return wb.xlsx([wb.Sheet("Data", wb.sheet_xml(rows))])
+
+
+TEXTS = (
+    b'<c r="A2" t="inlineStr"><is><t xml:space="preserve"> a &amp; b &lt;i&gt; </t></is></c>'
+    b'<c r="B2" t="inlineStr"><is><t>line\r\nnext&#13;&#x41;&#233;</t></is></c>'
+    b'<c r="C2" t="s"><v>0</v></c><c r="D2" t="s"><v>1</v></c><c r="E2" t="str"><v> 7 </v></c>'
+    b'<c r="F2" s="0"><v>-0012.50</v></c><c r="G2"><v>007</v></c><c r="H2" t="b"><v>0</v></c>'
+    b'<c r="I2" t="inlineStr"><is><t>' + "Café ☕ 𝔘 — ‘quoted’".encode() + b'</t></is></c><c r="J2"/>'
+)
+WIDE = b'<c r="A2" t="inlineStr"><is><t>' + b"x" * 100 + b"</t></is></c>"
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: merged_book(True),
+        lambda: merged_book(False),
+        lambda: raw_sheet(TEXTS, strings_part("&lt;b&gt;CNT&lt;/b&gt;", " rx1 &amp; rx2 ")),
+        lambda: raw_sheet(WIDE + b'<c r="B2" t="inlineStr"><is><t>rx1</t></is></c>'),
+        spaced_sheet,
+        lambda: raw_sheet(b'<c r="A2"><v>1</v></c><c r="B2"></c><c r="C2" t="inlineStr"/><c r="D2"><v></v></c>'),
+        lambda: wb.xlsx([wb.Sheet("Data", wb.sheet_xml(b""))]),
+        lambda: dated_book("yyyy-mm-dd", dt.datetime(1904, 1, 1)),
+    ],
+    ids=[
+        "merged cells",
+        "no merged cells",
+        "texts of every kind",
+        "a long text",
+        "tags on lines of their own",
+        "empty cells",
+        "no rows",
+        "1904 dates",
+    ],
+)
+def test_read_straight_from_the_xml_as_openpyxl_reads_it(build):
+    content = build()
+    assert by_direct(content)
+    assert shown(workbook.read_xlsx(content, "data.xlsx")) == shown(as_before(content))
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: raw_sheet(b'<c r="A3"><v>1</v></c>'),  # a cell outside its row
+        lambda: raw_sheet(b'<c r="B2"><v>1</v></c><c r="A2"><v>2</v></c>'),  # cells out of order
+        lambda: raw_sheet(b'<c r="A2" t="s"><v>5</v></c>', strings_part("CNT")),  # past the shared strings
+        lambda: raw_sheet(b'<c r="A2" t="inlineStr"><is><r><t>CNT</t></r></is></c>'),  # rich text
+        lambda: raw_sheet(b'<c r="A2" cm="1"><v>1</v></c>'),  # another attribute
+        lambda: raw_sheet(b'<c r="A2" t="inlineStr"><v>CNT</v></c>'),  # a value in an inline string cell
+        lambda: raw_sheet(b'<c r="A2"><v>1</v><extLst/></c>'),
+        lambda: raw_sheet(b'<c r="A2"><v>1,5</v></c>'),  # openpyxl fails on it: calamine says
+        lambda: wb.xlsx(
+            [
+                wb.Sheet(
+                    "Data", wb.sheet_xml(wb.row_xml(1, wb.HEADER)).replace(b"<sheetData>", b'<sheetData xmlns="urn:x">')
+                )
+            ]
+        ),
+    ],
+    ids=[
+        "cell outside its row",
+        "cells out of order",
+        "past the shared strings",
+        "rich text",
+        "another attribute",
+        "value in an inline string cell",
+        "another element",
+        "not a number",
+        "another default namespace",
+    ],
+)
+def test_anything_else_is_left_to_calamine_or_openpyxl(build):
+    content = build()
+    assert not by_direct(content)
+    workbook.read_xlsx(content, "data.xlsx")  # read as before: by calamine, or openpyxl
 
 
 def test_formula_text_is_kept_not_its_cached_value():

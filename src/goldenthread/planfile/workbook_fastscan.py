@@ -32,7 +32,7 @@ from goldenthread.planfile.workbook_scan import (
     _Counter,
 )
 
-__all__ = ["FAST_FROM_BYTES", "fast_sheet", "scanned_fast"]
+__all__ = ["FAST_FROM_BYTES", "fast_sheet", "scanned_fast", "windows"]
 
 #: parts smaller than this are streamed the exact way (it costs little for them)
 FAST_FROM_BYTES = 256 * 1024
@@ -178,8 +178,8 @@ def _names(array: np.ndarray, starts: np.ndarray) -> np.ndarray:
     """Each element's first four bytes of name, a delimiter ending it shown as 0 (so ``c`` is
     ``c\\0??`` and ``row`` is ``row\\0``), as one little-endian 32-bit word: enough to tell the hot
     names, all of three letters or fewer."""
-    window = array.take(starts[:, None] + np.arange(1, 5), mode="clip")  # (past the end: the last byte, '>')
-    window[ENDS[window]] = 0
+    window = windows(array, starts + 1, 4)  # (past the end: the last byte, '>')
+    window *= ~ENDS[window]
     return window.view("<u4").ravel()
 
 
@@ -200,7 +200,7 @@ def _row_numbers(array: np.ndarray, where: np.ndarray) -> np.ndarray:
     otherwise, or without ``r`` first, is read one by one)."""
     if len(where) == 0:
         return np.zeros(0, dtype=np.int64)
-    lead = array[where[:, None] + np.arange(4, 8)]
+    lead = windows(array, where + 4, 4)
     if not np.all(lead == np.frombuffer(b' r="', dtype=np.uint8)):
         raise _NotPlain
     rows, _ = _digits(array, where + 8, 7)
@@ -214,7 +214,7 @@ def _digits(array: np.ndarray, at: np.ndarray, most: int) -> tuple[np.ndarray, n
     the quote is; :class:`_NotPlain` when any is otherwise."""
     if int(at.max()) + most + 1 > len(array):
         raise _NotPlain
-    return _digits_in(array[at[:, None] + np.arange(most + 1)], at, most)
+    return _digits_in(windows(array, at, most + 1), at, most)
 
 
 def _digits_in(window: np.ndarray, at: np.ndarray, most: int) -> tuple[np.ndarray, np.ndarray]:
@@ -241,7 +241,7 @@ def _cells(array: np.ndarray, where: np.ndarray) -> tuple[np.ndarray, np.ndarray
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     if int(where.max()) + 2 + REFERENCE > len(array):
         raise _NotPlain
-    window = array[where[:, None] + np.arange(2, 2 + REFERENCE)]  # one gather for each cell's reference
+    window = windows(array, where + 2, REFERENCE)  # one gather for each cell's reference
     if not np.all(window[:, :4] == np.frombuffer(b' r="', dtype=np.uint8)):
         raise _NotPlain
     capital = (window[:, 4:8] - np.uint8(ord("A"))) < 26
@@ -251,9 +251,23 @@ def _cells(array: np.ndarray, where: np.ndarray) -> tuple[np.ndarray, np.ndarray
     column = np.zeros(len(where), dtype=np.int64)
     for k in range(3):
         column = np.where(k < letters, column * 26 + (window[:, 4 + k].astype(np.int64) - 64), column)
-    rows = np.arange(len(where))[:, None]
-    row, _ = _digits_in(window[rows, (4 + letters)[:, None] + np.arange(8)], where + 6 + letters, 7)
+    digits = np.where((letters == 1)[:, None], window[:, 5:13], window[:, 6:14])
+    digits = np.where((letters == 3)[:, None], window[:, 7:15], digits)
+    row, _ = _digits_in(digits, where + 6 + letters, 7)
     return row, column
+
+
+def windows(array: np.ndarray, at: np.ndarray, width: int) -> np.ndarray:
+    """The ``width`` bytes from each of ``at``, a row each (past the end of ``array``: its last
+    byte): one gather of rows rather than of every byte."""
+    last = len(array) - width
+    if last < 0:
+        return array.take(at[:, None] + np.arange(width), mode="clip")
+    rows: np.ndarray = np.lib.stride_tricks.sliding_window_view(array, width)[np.clip(at, 0, last)]
+    late = np.flatnonzero(at > last)
+    if len(late):
+        rows[late] = array.take(at[late, None] + np.arange(width), mode="clip")
+    return rows
 
 
 def _others(data: bytes | bytearray, where: np.ndarray, counter: _Counter) -> None:

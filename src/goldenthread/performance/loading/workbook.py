@@ -24,6 +24,7 @@ import numpy as np
 
 from goldenthread.performance.loading.table import Grid, Table, refused
 from goldenthread.performance.loading.workbook_calamine import NotPlain, plain, sheet_texts, worksheet_kinds
+from goldenthread.performance.loading.workbook_direct import NotDirect, Styles, sheet_grid
 from goldenthread.planfile.workbook_layout import column_letter
 from goldenthread.planfile.workbook_limits import MB, SheetEntry, Verdict, WorkbookLimits, check_workbook_content
 from goldenthread.planfile.workbook_read import cell_text
@@ -82,9 +83,13 @@ def _read_calamine(content: bytes, sheets: Sequence[SheetEntry], grid: Grid) -> 
     kinds = worksheet_kinds(content, sheets)
     worksheets = [sheet for sheet, kind in zip(sheets, kinds, strict=True) if kind]
     read = _first_visible([sheet.state for sheet in worksheets])
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        plain(archive, sheets, worksheets[read])
     grid.table.notes.extend(_sheet_notes([sheet.name for sheet in worksheets], read))
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        data, dates = plain(archive, sheets, worksheets[read])
+        try:  # straight from the sheet's XML, by openpyxl's rules (workbook_direct says when)
+            return _columns(grid, sheet_grid(data, Styles(archive, dates)))
+        except NotDirect:
+            pass
     texts = sheet_texts(content, sheets.index(worksheets[read]))
     if isinstance(texts, list):  # not the one width calamine gives: one by one
         _add_rows(grid, texts)

@@ -79,11 +79,13 @@ class NotPlain(Exception):
     """The sheet holds something calamine reads differently from openpyxl: read it with openpyxl."""
 
 
-def plain(archive: zipfile.ZipFile, sheets: Sequence[SheetEntry], read: SheetEntry) -> None:
-    """Raise :class:`NotPlain` unless calamine reads the sheet ``read`` as openpyxl would. The
-    workbook has passed the scan: every part is well-formed and within the limits."""
-    _dates_agree(archive)
+def plain(archive: zipfile.ZipFile, sheets: Sequence[SheetEntry], read: SheetEntry) -> tuple[bytes, frozenset[int]]:
+    """Raise :class:`NotPlain` unless calamine reads the sheet ``read`` as openpyxl would; else
+    the sheet's XML (each part is unpacked once) and which cell styles openpyxl reads as dates.
+    The workbook has passed the scan: every part is well-formed and within the limits."""
+    dates = _dates_agree(archive)
     others = {sheet.part for sheet in sheets if sheet is not read}
+    sheet = b""
     for info in archive.infolist():
         name = info.filename
         if name in others or not name.lower().endswith(".xml"):
@@ -91,21 +93,25 @@ def plain(archive: zipfile.ZipFile, sheets: Sequence[SheetEntry], read: SheetEnt
         part = archive.read(info)
         if ESCAPE.search(part) or (name == read.part and any(_holds(part, sign) for sign in NOT_PLAIN_SHEET)):
             raise NotPlain(f"{name} holds a formula, an error, an ISO date or an escape")
+        if name == read.part:
+            sheet = part
+    return sheet, dates
 
 
 def _holds(part: bytes, sign: bytes | re.Pattern[bytes]) -> bool:
     return sign in part if isinstance(sign, bytes) else sign.search(part) is not None
 
 
-def _dates_agree(archive: zipfile.ZipFile) -> None:
+def _dates_agree(archive: zipfile.ZipFile) -> frozenset[int]:
     """Raise :class:`NotPlain` unless calamine tells the dates as openpyxl does: every cell style
     openpyxl reads as a date has one of the :data:`DATE_FORMATS` both read alike, none is a
     duration, and every other style's format has no letter of a date in it (openpyxl reads the
-    styles from this one part, whatever the workbook's relationships say)."""
+    styles from this one part, whatever the workbook's relationships say). Else which cell styles
+    openpyxl reads as dates (none when the part lists no cell style: openpyxl keeps its own)."""
     try:
         source = archive.read("xl/styles.xml")
     except KeyError:
-        return
+        return frozenset()
     from openpyxl.styles.numbers import builtin_format_code
     from openpyxl.styles.stylesheet import Stylesheet
     from openpyxl.xml.functions import fromstring
@@ -123,6 +129,7 @@ def _dates_agree(archive: zipfile.ZipFile) -> None:
             index not in stylesheet.date_formats and DATE_LETTERS.search(code or "")
         ):
             raise NotPlain(f"the number format {code!r}: calamine may tell its dates otherwise")
+    return frozenset(stylesheet.date_formats) if stylesheet.cell_styles else frozenset()
 
 
 def worksheet_kinds(content: bytes, sheets: Sequence[SheetEntry]) -> list[bool]:
