@@ -54,6 +54,7 @@ def test_a_failed_quarterly_update_puts_focus_on_the_error_summary(sign_in, cycl
 def test_a_failed_upload_puts_focus_on_the_error_summary(sign_in, planners):  # noqa: F811
     planner = sign_in("nhsi-planner", PASSWORD)
     planner.goto("/data/upload/")
+    expect(planner.get_by_label("Data file")).to_have_attribute("type", "file")  # the browser's own file field
     planner.get_by_role("button", name="Check the file").click()
     expect(planner.get_by_role("heading", name="There is a problem")).to_be_visible()
     assert_error_summary_has_focus(planner)
