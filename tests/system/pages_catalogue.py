@@ -216,12 +216,15 @@ PAPERS = re.compile(r"/reports/.+\.html(\?.*)?$")
 
 
 def show_papers_in_the_browser(context) -> None:
-    """Let the browser ``context`` show the HTML papers as pages (as a person opens the downloaded
-    file), rather than download them: their answer without its Content-Disposition."""
+    """Let the browser ``context`` show the HTML papers as pages, as a person sees the downloaded
+    file they open, rather than download them: their answer without its Content-Disposition, and
+    without the site's Content-Security-Policy (a file opened from disk has none; a paper carries its
+    own styles)."""
 
     def inline(route) -> None:
         response = route.fetch()
-        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-disposition"}
+        dropped = ("content-disposition", "content-security-policy")
+        headers = {k: v for k, v in response.headers.items() if k.lower() not in dropped}
         route.fulfill(response=response, headers=headers)
 
     context.route(PAPERS, inline)
