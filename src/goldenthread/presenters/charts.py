@@ -101,7 +101,7 @@ def _line(x: dict, y: dict, field: str, colour: str, dash: list[int] | None = No
 
 
 def _points(points: Sequence[ChartPoint], x: dict, y: dict, fmt: str, centre: str = "Mean") -> dict:
-    """The values as points coloured by variation, with a tooltip of the figures behind each."""
+    """The values as points coloured and shaped by variation, with a tooltip of the figures behind each."""
     present = [k for k in POINT_LABELS if any(p.point_type == k for p in points)] or ["common_cause"]
     tooltip = [
         {"field": "name", "type": "nominal", "title": "Period"},
@@ -120,22 +120,38 @@ def _points(points: Sequence[ChartPoint], x: dict, y: dict, fmt: str, centre: st
         "encoding": {
             "x": x,
             "y": {**y, "field": "value"},
-            # colour and shape from the same field, with the same title: one legend shows both
-            "color": {
-                "field": "point_type",
-                "type": "nominal",
-                "title": "Variation",
-                "scale": {"domain": domain, "range": [POINT_COLOURS[k] for k in present]},
-                "legend": legend,
-            },
-            "shape": {
-                "field": "point_type",
-                "type": "nominal",
-                "title": "Variation",
-                "scale": {"domain": domain, "range": [POINT_SHAPES[k] for k in present]},
-                "legend": legend,
-            },
+            **colour_and_shape(
+                "point_type",
+                "Variation",
+                domain,
+                [POINT_COLOURS[k] for k in present],
+                [POINT_SHAPES[k] for k in present],
+                legend,
+            ),
             "tooltip": tooltip,
+        },
+    }
+
+
+def colour_and_shape(
+    field: str, title: str, domain: list[str], colours: list[str], shapes: list[str], legend: dict
+) -> dict:
+    """Colour and shape encodings from the same field, with the same title and domain: Vega-Lite
+    draws one legend that shows each kind's colour and shape together (WCAG 1.4.1)."""
+    return {
+        "color": {
+            "field": field,
+            "type": "nominal",
+            "title": title,
+            "scale": {"domain": domain, "range": colours},
+            "legend": legend,
+        },
+        "shape": {
+            "field": field,
+            "type": "nominal",
+            "title": title,
+            "scale": {"domain": domain, "range": shapes},
+            "legend": legend,
         },
     }
 

@@ -19,7 +19,7 @@ from goldenthread.performance import figures
 from goldenthread.planfile.periods import period_name
 from goldenthread.plans import models as m
 from goldenthread.plans.tree import Tree
-from goldenthread.presenters.charts import CONFIG, title_lines
+from goldenthread.presenters.charts import CONFIG, colour_and_shape, title_lines
 from goldenthread.presenters.values import format_value
 
 #: fewest units a funnel is drawn for: the over-dispersion estimate Winsorises the 10% most
@@ -229,20 +229,9 @@ def _points_layer(points: list[dict], x: dict, y: dict, fmt: str, present: list[
         "encoding": {
             "x": x,
             "y": {**y, "field": "value"},
-            "color": {
-                "field": "band",
-                "type": "nominal",
-                "title": "Unit",
-                "scale": {"domain": present, "range": [COLOURS[b] for b in present]},
-                "legend": legend,
-            },
-            "shape": {
-                "field": "band",
-                "type": "nominal",
-                "title": "Unit",
-                "scale": {"domain": present, "range": [SHAPES[b] for b in present]},
-                "legend": legend,
-            },
+            **colour_and_shape(
+                "band", "Unit", present, [COLOURS[b] for b in present], [SHAPES[b] for b in present], legend
+            ),
             "tooltip": [
                 {"field": "unit", "type": "nominal", "title": "Unit"},
                 {"field": "value", "type": "quantitative", "format": fmt, "title": "Value"},
