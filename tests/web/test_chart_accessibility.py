@@ -126,6 +126,8 @@ def test_the_sparkline_says_its_trend_in_words():
     )
     assert trend_text(np.array([3.0, 7.0]), [], "count").startswith("Trend of the last 2 values: rising from 3 to 7")
     assert "ending where it began, at 4" in trend_text(np.array([4.0, 9.0, 4.0]), [], "count")
+    # the same as shown is the same: 90.04% and 89.96% both read 90.0%
+    assert "ending where it began, at 90.0%" in trend_text(np.array([0.9004, 0.85, 0.8996]), [], "percentage")
     svg = str(sparkline(np.array([1.0, 2.0, 3.0]), periods=[date(2017, m, 1) for m in (1, 2, 3)], frequency="monthly"))
     assert 'role="img"' in svg and "aria-hidden" not in svg
     label = re.search(r'aria-label="([^"]*)"', svg).group(1)

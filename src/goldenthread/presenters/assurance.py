@@ -73,12 +73,11 @@ def trend_text(values: np.ndarray, names: Sequence[str], unit: str) -> str:
     (i0, first), (i1, last) = held[0], held[-1]
     when = f", {names[i0]} to {names[i1]}" if names else ""
     low, high = min(x for _, x in held), max(x for _, x in held)
-    if last > first:
-        move = f"rising from {format_value(first, unit)} to {format_value(last, unit)}"
-    elif last < first:
-        move = f"falling from {format_value(first, unit)} to {format_value(last, unit)}"
+    start, end = format_value(first, unit), format_value(last, unit)
+    if start == end:  # the same as shown, whatever the digits beyond
+        move = f"ending where it began, at {end}"
     else:
-        move = f"ending where it began, at {format_value(last, unit)}"
+        move = f"{'rising' if last > first else 'falling'} from {start} to {end}"
     return (
         f"Trend of the last {len(held)} values{when}: {move}; "
         f"lowest {format_value(low, unit)}, highest {format_value(high, unit)}."
