@@ -56,7 +56,12 @@ def test_the_public_scorecard_shows_the_measures_as_at_the_published_quarter(pub
 
 def test_each_measure_with_figures_has_its_chart_drawn_from_the_same_figures(published, client):
     page = client.get(SCORECARD).content.decode()
-    assert '<div id="chart-MED-2-M1" class="gt-chart__canvas" data-chart="chart-MED-2-M1-spec"></div>' in page
+    # drawn inside one image named by the chart's summary (issue 19)
+    image = re.search(r'<div class="gt-chart__image" role="img" aria-label="([^"]*)">\s*(<div [^>]*>)', page)
+    assert image and image[1].startswith("Run chart of All hospital deaths subject to Medical Examiner")
+    assert image[2] == (
+        '<div id="chart-MED-2-M1" class="gt-chart__canvas" data-chart="chart-MED-2-M1-spec" aria-hidden="true">'
+    )
     found = re.search(r'<script id="chart-MED-2-M1-spec" type="application/json">(.*?)</script>', page, re.S)
     assert found, page
     spec = json.loads(found.group(1))
