@@ -1,11 +1,14 @@
 """Browser tests: Debian's Chromium driven by Playwright against Django's live server.
 
 Every page runs under the application's Content-Security-Policy; a test fails on any violation,
-whether the page reports it (a ``securitypolicyviolation`` event) or only the console says so."""
+whether the page reports it (a ``securitypolicyviolation`` event) or only the console says so.
+Every browser context is watched for requests to a host other than its live server: a test fails
+on any (:func:`outside_requests`)."""
 
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -22,6 +25,70 @@ document.addEventListener("securitypolicyviolation", (e) => window.__gtCspViolat
   source: e.sourceFile + ":" + e.lineNumber, sample: e.sample,
 }));
 """
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+class OutsideRequests:
+    """The requests a test's pages made to a host other than their live server (the origin their
+    browser context was opened on, its ``base_url``); ``about:``, ``data:`` and ``blob:`` are fine."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        self.allowed: set[str] = set()
+
+    def allow(self, url: str) -> None:
+        """Let this test's pages also reach ``url``'s origin (a stand-in for an outside service)."""
+        self.allowed.add(_origin(url))
+
+    def record(self, url: str, home: str) -> None:
+        if url.split(":", 1)[0].lower() not in ("about", "data", "blob") and _origin(url) not in {home, *self.allowed}:
+            self.seen.append(url)
+
+    def check(self) -> None:
+        assert not self.seen, "Requests to a host other than the live server:\n" + "\n".join(self.seen)
+
+
+_RECORDERS: list[OutsideRequests] = []  # the running test's (:func:`outside_requests`)
+
+
+def _watch_requests(context, base_url: str | None) -> None:
+    home = _origin(base_url or "")
+    context.on("request", lambda request: _RECORDERS[-1].record(request.url, home) if _RECORDERS else None)
+
+
+@pytest.fixture(scope="session")
+def browser(browser):
+    """The session's Chromium (tests/conftest.py), every context it opens watched for requests to
+    another host (:func:`outside_requests`)."""
+    new_context, new_page = browser.new_context, browser.new_page
+
+    def watched_context(**options):
+        context = new_context(**options)
+        _watch_requests(context, options.get("base_url"))
+        return context
+
+    def watched_new_page(**options):
+        page = new_page(**options)
+        _watch_requests(page.context, options.get("base_url"))
+        return page
+
+    browser.new_context, browser.new_page = watched_context, watched_new_page
+    yield browser
+    browser.new_context, browser.new_page = new_context, new_page
+
+
+@pytest.fixture(autouse=True)
+def outside_requests():
+    """What this test's pages asked of a host other than the live server; the test fails on any."""
+    recorder = OutsideRequests()
+    _RECORDERS.append(recorder)
+    yield recorder
+    _RECORDERS.remove(recorder)
+    recorder.check()
 
 
 @pytest.fixture
@@ -87,12 +154,29 @@ def screenshot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
-    # evaluated by Playwright, outside the page's Content-Security-Policy (an inline <script> would break it)
-    page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+#: axe-core's rules of WCAG 2.2 AA (with those of 2.0 and 2.1 it builds on), and every impact
+WCAG22AA = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
+EVERY_IMPACT = ("minor", "moderate", "serious", "critical")
+
+
+def axe_violations(page, *, impacts=("serious", "critical"), tags: tuple[str, ...] = ()) -> list[dict]:
+    """axe-core's violations on the page: of the rules with ``tags`` (every rule when none), each with
+    its first five nodes (selector and markup)."""
+    # evaluated by Playwright, outside the page's Content-Security-Policy (an inline <script> would break it);
+    # already there when the context adds it to every document (``context.add_init_script(path=AXE)``)
+    if not page.evaluate("() => typeof axe === 'object'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    options: dict = {"resultTypes": ["violations"]}
+    if tags:
+        options["runOnly"] = {"type": "tag", "values": list(tags)}
+    result = page.evaluate("async (options) => await axe.run(document, options)", options)
     return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [[*n["target"], n["html"][:200]] for n in v["nodes"]][:5],
+        }
         for v in result["violations"]
         if v["impact"] in impacts
     ]
