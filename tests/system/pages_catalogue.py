@@ -165,6 +165,18 @@ class Form:
     fill: dict[str, str] = field(default_factory=dict)
     error: str = ".nhsuk-error-summary"
 
+    def refuse(self, page) -> None:
+        """Open the form in ``page`` (signed in as :attr:`role`), send it so that it is refused,
+        and wait for the error summary."""
+        from playwright.sync_api import expect
+
+        assert page.goto(self.url).status == 200, self.url
+        for label, value in self.fill.items():
+            found = page.locator("main").get_by_label(label, exact=True).first
+            found.check() if value == "check" else found.fill(value)
+        page.locator("main").get_by_role("button", name=self.submit, exact=True).first.click()
+        expect(page.locator(self.error)).to_be_visible()
+
 
 #: the element sections of a plan, each with a form for a new element (web/views/plan_edit.py)
 SECTIONS = (

@@ -17,7 +17,6 @@ import json
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import expect
 
 from .conftest import screenshot, signed_in_page, watched_page
 from .pages_catalogue import (  # noqa: F401  (demo_site, module_live_server: the module's fixtures)
@@ -212,12 +211,7 @@ def test_no_page_scrolls_sideways(people, screen, csp_found, page_type: Page):
 @pytest.mark.parametrize("form", [pytest.param(f, id=f.name) for f in FORMS])
 def test_no_form_in_its_error_state_scrolls_sideways(people, screen, csp_found, form: Form):
     page = people[form.role]
-    assert page.goto(form.url).status == 200, form.url
-    for label, value in form.fill.items():
-        field = page.locator("main").get_by_label(label, exact=True).first
-        field.check() if value == "check" else field.fill(value)
-    page.locator("main").get_by_role("button", name=form.submit, exact=True).first.click()
-    expect(page.locator(form.error)).to_be_visible()
+    form.refuse(page)
     assert_reflows(page, screen, f"{form.url} as {form.role}, refused", csp_found)
 
 
