@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import numpy as np
 
 from goldenthread.performance.loading.cells import SOURCE_LENGTH, header_ok
-from goldenthread.performance.loading.checking import CheckedRows, PlanCodes, check_rows
+from goldenthread.performance.loading.checking import CheckedRows, PlanCodes, check_rows, plan_codes
 from goldenthread.performance.loading.columns import map_columns
 from goldenthread.performance.loading.problems import MAX_PROBLEMS, Problem, Problems
 from goldenthread.performance.loading.reading import Table, read_table
@@ -66,7 +66,6 @@ def load_table(table: Table, plan: Plan | str, *, progress: Progress | None = No
     ``options`` are :class:`LoadOptions`' fields. Nothing is written when any row has a problem,
     nor with ``dry_run``, nor when every row equals the data held.
     """
-    from goldenthread.performance.loading.checking import plan_codes
     from goldenthread.plans.models import Plan
 
     if isinstance(plan, str):
