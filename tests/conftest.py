@@ -72,3 +72,21 @@ def _no_command_line_operator():
     from goldenthread.audit import records
 
     records.set_operator("")
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "one_database: checks what the pages show, not how the database holds it (the accessibility crawl and the "
+        "reflow test over every page type): run on SQLite and left out of the PostgreSQL run, to keep the suite's time",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL, leave out the tests marked ``one_database`` (reported as deselected)."""
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return
+    left = [item for item in items if item.get_closest_marker("one_database")]
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = [item for item in items if not item.get_closest_marker("one_database")]

@@ -32,7 +32,7 @@ from .pages_catalogue import (  # noqa: F401  (demo_site, module_live_server: th
 
 # django_db: the test database is set up for the module; each test's own writes (a refused form may
 # still write a session) are rolled back on SQLite, and the database is flushed after the module
-pytestmark = [pytest.mark.system, pytest.mark.django_db]
+pytestmark = [pytest.mark.system, pytest.mark.django_db, pytest.mark.one_database]
 
 #: every chart on the page drawn (or said it could not be): axe then sees the page as people do
 _CHARTS_DRAWN = """() => [...document.querySelectorAll("[data-chart]")].every(

@@ -30,7 +30,7 @@ from .pages_catalogue import (  # noqa: F401  (demo_site, module_live_server: th
     module_live_server,
 )
 
-pytestmark = [pytest.mark.system, pytest.mark.django_db]
+pytestmark = [pytest.mark.system, pytest.mark.django_db, pytest.mark.one_database]
 
 #: the screens, as (width, height) in CSS px and the device scale factor: a phone 320 px wide, and a
 #: 1280 × 900 px window at 200% zoom
