@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from goldenthread.performance.loading.checking import PlanCodes, plan_codes
-from goldenthread.performance.loading.load import Checked, LoadOptions, check_table, options_for, write_checked
+from goldenthread.performance.loading.load import Checked, check_table, options_for, write_checked
+from goldenthread.performance.loading.options import LoadOptions
 from goldenthread.performance.loading.reading import read_table
 from goldenthread.performance.loading.report import LoadReport, Progress, no_progress
 

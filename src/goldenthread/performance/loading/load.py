@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -11,11 +11,11 @@ import numpy as np
 from goldenthread.performance.loading.cells import SOURCE_LENGTH, header_ok
 from goldenthread.performance.loading.checking import CheckedRows, PlanCodes, check_rows, plan_codes
 from goldenthread.performance.loading.columns import map_columns
-from goldenthread.performance.loading.problems import MAX_PROBLEMS, Problem, Problems
+from goldenthread.performance.loading.options import LoadOptions
+from goldenthread.performance.loading.problems import Problem, Problems
 from goldenthread.performance.loading.reading import Table, read_table
 from goldenthread.performance.loading.report import LoadReport, Progress, no_progress
-from goldenthread.performance.loading.wording import CLI, Wording
-from goldenthread.performance.loading.writing import Writing, write
+from goldenthread.performance.loading.writing import write
 from goldenthread.planfile.fields import text_problem
 
 if TYPE_CHECKING:
@@ -27,26 +27,6 @@ def load_file(
 ) -> LoadReport:
     """Read a CSV or .xlsx file and load it into ``plan``; see :func:`load_table` for ``options``."""
     return load_table(read_table(path, name), plan, **options)
-
-
-@dataclass(frozen=True)
-class LoadOptions:
-    """How to load a table: ``metric`` gives the metric of every row (for files without a metric
-    column); ``mapping`` renames file columns to fields ({"org_code": "org_unit"}); ``add_units``
-    is the kind of the org units to create for codes the plan does not have (otherwise they are
-    problems); ``source`` is the source of rows that give none; ``user`` who loads; ``dry_run``
-    only counts; at most ``max_problems`` problems are listed; ``wording`` names the options above
-    in the problems' messages as the channel the load came through does (:mod:`.wording`: flags
-    on the command line, fields on the upload page)."""
-
-    metric: str | None = None
-    mapping: dict[str, str] = field(default_factory=dict)
-    add_units: str | None = None
-    source: str = ""
-    user: Any = None
-    dry_run: bool = False
-    max_problems: int = MAX_PROBLEMS
-    wording: Wording = CLI
 
 
 @dataclass
@@ -109,9 +89,8 @@ def write_checked(checked: Checked, plan: Plan, how: LoadOptions, progress: Prog
         report.bad_rows = problems.bad_rows()
         report.problems = problems.listing(how.max_problems)
         return report
-    writing = Writing(how.add_units, how.source, how.user, how.dry_run, progress)
     try:
-        return write(checked.rows, plan, checked.table, report, writing)
+        return write(checked.rows, plan, checked.table, report, how, progress)
     except IntegrityError:
         return _collided(report, checked.table)
 

@@ -23,6 +23,7 @@ import numpy as np
 
 from goldenthread.performance.loading.checking import CheckedRows
 from goldenthread.performance.loading.held import Held, held_texts, read_held
+from goldenthread.performance.loading.options import LoadOptions
 from goldenthread.performance.loading.preview import summarise
 from goldenthread.performance.loading.reading import Table
 from goldenthread.performance.loading.report import LoadReport, Progress
@@ -33,42 +34,32 @@ if TYPE_CHECKING:
     from goldenthread.performance.models import LoadBatch
     from goldenthread.plans.models import Plan
 
-__all__ = ["BATCH_SIZE", "ID_CHUNK", "Writing", "write"]
+__all__ = ["BATCH_SIZE", "ID_CHUNK", "write"]
 
 #: ids per ``pk IN (...)`` query: under SQLite's oldest limit on query parameters
 ID_CHUNK = 900
 
 
-@dataclass(frozen=True)
-class Writing:
-    """How a load writes: the kind of org units to create for codes the plan lacks, the source of
-    rows giving none, who loads, whether only to count, and whom to tell of progress."""
-
-    add_units: str | None
-    source: str
-    user: Any
-    dry_run: bool
-    progress: Progress
-
-
-def write(rows: CheckedRows, plan: Plan, table: Table, report: LoadReport, how: Writing) -> LoadReport:
+def write(
+    rows: CheckedRows, plan: Plan, table: Table, report: LoadReport, how: LoadOptions, progress: Progress
+) -> LoadReport:
     """Count what the rows change and, unless a dry run or nothing changes, write them."""
     from django.db import transaction
 
     n = len(rows.lines)
-    how.progress("Comparing", 0, n)
+    progress("Comparing", 0, n)
     changes = _compare(rows)
     report.created = int((~changes.matched).sum())
     report.revised = len(changes.superseded)
     report.unchanged = int(changes.same.sum())
     report.units_added = list(rows.new_units)
-    how.progress("Comparing", n, n)
+    progress("Comparing", n, n)
     if how.dry_run:
         report.preview, report.preview_total = summarise(rows, changes.matched, changes.same, plan)
     if how.dry_run or not report.changed:
         return report
     with transaction.atomic():
-        batch = _save(rows, changes, plan, table, report, how)
+        batch = _save(rows, changes, plan, table, report, how, progress)
     report.batch = batch
     return report
 
@@ -205,7 +196,13 @@ def _current(spans: list[tuple[int, int, int]]) -> Held:
 
 
 def _save(
-    rows: CheckedRows, changes: _Changes, plan: Plan, table: Table, report: LoadReport, how: Writing
+    rows: CheckedRows,
+    changes: _Changes,
+    plan: Plan,
+    table: Table,
+    report: LoadReport,
+    how: LoadOptions,
+    progress: Progress,
 ) -> LoadBatch:
     """New org units, the load batch, superseded rows marked and new rows inserted, with their
     audit trail — inside the caller's transaction."""
@@ -254,5 +251,5 @@ def _save(
         texts["source"][1],
         changes.old_pk[new],
     )
-    save_rows(written, Stamp(batch.pk, user, now), how.progress)
+    save_rows(written, Stamp(batch.pk, user, now), progress)
     return batch
