@@ -130,8 +130,13 @@ _SUBJECT = "_goldenthread_subject"
 def look_up(request: HttpRequest, kwargs: dict, page_rule: Rule | None = None) -> Subject:
     """:func:`find` for a request, kept on it for the view (:func:`subject`)."""
     found = find(kwargs, page_rule.pk_names if page_rule else "")
-    setattr(request, _SUBJECT, found)
+    keep(request, found)
     return found
+
+
+def keep(request: HttpRequest, found: Subject) -> None:
+    """Keep what the address names on the request, for the view (:func:`subject`)."""
+    setattr(request, _SUBJECT, found)
 
 
 def subject(request: HttpRequest) -> Subject:
@@ -303,6 +308,10 @@ PAGES: dict[str, Rule] = {
 }
 for _name in PUBLIC_PAGES:
     PAGES[_name] = Rule(read=_anyone, write=_anyone if _name in PUBLIC_FORMS else nobody, purpose="")
+#: URL namespaces whose every operation checks its own rule, after its own authentication (the
+#: API: goldenthread.api.guard, with the same rules as these pages); the middleware leaves them be.
+API_NAMESPACE = "api-v1"
+SELF_GUARDED = (API_NAMESPACE,)
 _WILDCARDS: dict[str, Rule] = {"admin:*": Rule(read=_staff, write=_staff, purpose="use the administration site")}
 
 

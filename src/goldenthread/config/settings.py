@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "goldenthread.reports",  # packs built in the background (PackBuild)
     "goldenthread.storage",  # files held in the database: uploads awaiting confirmation, built packs
     "goldenthread.pagecache",  # assessments kept for the pages, shared by every server (presenters.kept)
+    "ninja",  # the REST API (goldenthread.api): its OpenAPI page's own scripts and styles, served here
 ]
 
 MIDDLEWARE = [
