@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from goldenthread.cli.plan_draft import add_draft_command
 from goldenthread.cli.plan_versions import add_version_commands, version_spec
 from goldenthread.cli.plan_workbook import add_workbook_commands, refuse_workbook_without_output, write_workbook
 from goldenthread.cli.setup import django_setup, print_problems
@@ -210,3 +211,4 @@ def add_plan_commands(commands: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_plan_schema)
     add_version_commands(plan)
     add_workbook_commands(plan)
+    add_draft_command(plan)

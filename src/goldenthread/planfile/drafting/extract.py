@@ -1,0 +1,206 @@
+"""Elements from structure and language: a walk through the document's blocks.
+
+The walk keeps the objective it is in (the nearest heading that is one) and what the last label
+or lead-in announced, and reads each block by them:
+
+- a structural heading is an objective when a label announced it ("Organisational Priorities"
+  then "1. Care Quality"), or when its section holds what objectives hold (actions, deliverables,
+  measures, priorities, an assessment); document furniture (contents, introduction, appendix)
+  and the document's title are not;
+- items after a lead-in or label announcing priorities or objectives are objectives one level
+  down; announcing actions or deliverables, activities; measures, metrics; risks, risks; an
+  assessment ("Assessed by:"), the objective's ``assessed_by``;
+- elsewhere inside an objective, a sentence that commits ("we will publish…") is an activity and
+  one that sets a number to reach ("95% by Quarter 4 of 2016/17") a metric with its target, both
+  at lower confidence;
+- tables are read by their header rows (:mod:`tables`).
+"""
+
+from __future__ import annotations
+
+from goldenthread.planfile.drafting.candidates import Candidate
+from goldenthread.planfile.drafting.document import Block, Document
+from goldenthread.planfile.drafting.language import announces, is_commitment, is_imperative, sentences, target_in
+from goldenthread.planfile.drafting.outline import LABEL_WORDS, Heading, outline, section_end
+from goldenthread.planfile.drafting.tables import read_table
+from goldenthread.planfile.drafting.walk import Walk
+
+_HOLDS = ("activities", "metrics", "assessment", "objectives", "risks")
+
+
+def extract(document: Document) -> list[Candidate]:
+    """The candidate elements of a document, in document order."""
+    blocks = document.blocks
+    headings = outline(blocks)
+    qualifying = _qualifying(blocks, headings)
+    walk = Walk(document, headings)
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        if block.kind == "heading":
+            _heading(walk, index, index in qualifying)
+        elif block.kind == "row":
+            rows = [block]
+            while index + 1 < len(blocks) and blocks[index + 1].table == block.table:
+                index += 1
+                rows.append(blocks[index])
+            read_table(walk, rows)
+        elif block.kind == "bullet":
+            _bullet(walk, block)
+        else:
+            _paragraph(walk, block)
+        index += 1
+    return walk.found
+
+
+def _qualifying(blocks: list[Block], headings: dict[int, Heading]) -> set[int]:
+    """Structural headings whose sections hold what objectives hold."""
+    tops = [i for i, h in headings.items() if h.label is None and h.level == 1]
+    out = set()
+    for index, heading in headings.items():
+        if heading.label is not None or announces(heading.block.text) == "structure":
+            continue
+        if heading.level == 1 and len(tops) == 1:
+            continue  # the document's title
+        end = section_end(blocks, headings, index)
+        inside = [headings[i].label for i in range(index + 1, end) if i in headings]
+        leads = [announces(b.text) for b in blocks[index + 1 : end] if b.kind == "paragraph" and b.text.endswith(":")]
+        if any(kind in _HOLDS for kind in [*inside, *leads]):
+            out.add(index)
+    return out
+
+
+def _heading(walk: Walk, index: int, qualifies: bool) -> None:
+    heading = walk.headings[index]
+    block = heading.block
+    walk.lead = None
+    if heading.label is not None:
+        walk.mode, walk.mode_name = heading.label, block.text
+        return
+    announced = walk.mode == "objectives"
+    walk.objectives = [(lvl, o) for lvl, o in walk.objectives if lvl < heading.level]
+    walk.section = f"{block.number} {block.text}" if block.number else block.text
+    walk.mode, walk.last_activity = "none", None
+    if not (announced or qualifies):
+        return
+    parent = walk.objective
+    name = _level_name(walk.mode_name if announced else "", block)
+    confidence = 0.8 if announced and qualifies else (0.7 if announced else 0.6)
+    objective = walk.add(
+        Candidate(
+            "objective",
+            block.text,
+            walk.place(block),
+            confidence,
+            "heading " + ("announced" if announced else "of a section with actions or measures"),
+            depth=(parent.depth + 1 if parent else 1),
+            level_name=name,
+            parent=parent,
+        )
+    )
+    walk.objectives.append((heading.level, objective))
+    walk.mode = "objectives" if announced else "none"
+
+
+def _level_name(announcing: str, block: Block) -> str:
+    if announcing:
+        words = [w.strip(":") for w in announcing.split() if w[:1].isalpha()]
+        name = " ".join(words) if 0 < len(words) <= LABEL_WORDS + 1 else "Objective"
+        return name[:-3] + "y" if name.endswith("ies") else name.rstrip("s")
+    return "Section" if block.number is None else f"Section {block.number.count('.') + 1}"
+
+
+def _paragraph(walk: Walk, block: Block) -> None:
+    if block.text.endswith(":"):
+        kind = announces(block.text)
+        walk.lead = kind if kind not in ("none", "structure") else ("activities" if is_commitment(block.text) else None)
+        walk.lead_name = block.text
+        if walk.mode == "activities" and walk.objective is not None:
+            walk.last_activity = _activity(walk, block, block.text.rstrip(":"), 0.7, "item under an actions label")
+        return
+    walk.lead = None
+    objective = walk.objective
+    if walk.mode == "activities" and objective is not None:
+        walk.last_activity = _activity(walk, block, block.text, 0.75, "paragraph under an actions label")
+        return
+    if objective is not None and not objective.description and walk.mode in ("none", "objectives"):
+        objective.description = block.text
+    _sentences(walk, block)
+
+
+def _sentences(walk: Walk, block: Block) -> None:
+    """Commitments and targets in the prose of an objective's section."""
+    if walk.objective is None:
+        return
+    for sentence in sentences(block.text):
+        if is_commitment(sentence):
+            _activity(walk, block, sentence, 0.45, "sentence that commits ('we will…')")
+        target = target_in(sentence)
+        if target is not None:
+            _metric(walk, block, sentence, 0.45, "sentence with a number to reach", target)
+
+
+def _bullet(walk: Walk, block: Block) -> None:
+    kind = walk.lead if walk.lead is not None else walk.mode
+    objective = walk.objective
+    if kind == "objectives":
+        name = _level_name(walk.lead_name if walk.lead else walk.mode_name, block)
+        child = walk.add(
+            Candidate(
+                "objective",
+                block.text,
+                walk.place(block),
+                0.75,
+                "item of a list of priorities",
+                depth=(objective.depth + 1 if objective else 1),
+                level_name=name,
+                parent=objective,
+            )
+        )
+        target = target_in(block.text)
+        if target is not None:
+            _metric(walk, block, block.text, 0.6, "priority with a number to reach", target, child)
+    elif kind == "assessment" and objective is not None:
+        objective.assessed_by.append(block.text)
+    elif kind == "activities" and objective is not None:
+        _activity(walk, block, block.text, 0.7, "item of a list of actions")
+    elif kind == "metrics" and objective is not None:
+        _metric(walk, block, block.text, 0.6, "item of a list of measures", target_in(block.text))
+    elif kind == "risks":
+        walk.add(Candidate("risk", block.text, walk.place(block), 0.6, "item of a list of risks", parent=objective))
+    elif objective is not None and (is_commitment(block.text) or is_imperative(block.text)):
+        _activity(walk, block, block.text, 0.45, "item that commits to doing something")
+
+
+def _activity(walk: Walk, block: Block, text: str, confidence: float, rule: str) -> Candidate:
+    from goldenthread.planfile.drafting.language import by_when
+
+    return walk.add(
+        Candidate("activity", text, walk.place(block), confidence, rule, parent=walk.objective, due=by_when(text))
+    )
+
+
+def _metric(
+    walk: Walk,
+    block: Block,
+    text: str,
+    confidence: float,
+    rule: str,
+    target: object,
+    objective: Candidate | None = None,
+) -> Candidate:
+    from goldenthread.planfile.drafting.language import Target
+
+    held = target if isinstance(target, Target) else None
+    return walk.add(
+        Candidate(
+            "metric",
+            text,
+            walk.place(block),
+            confidence,
+            rule,
+            parent=objective or walk.objective,
+            target=held,
+            unit_type="percentage" if held and "%" in text else "count",
+        )
+    )

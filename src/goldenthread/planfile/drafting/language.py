@@ -1,0 +1,191 @@
+"""The words plans are written in: what a heading or lead-in announces, targets, dates, bodies.
+
+General rules of business plans, not phrases of any one document: a list is announced by the
+noun it lists ("Our priorities are to:", "Actions for 2014 to 2015", "Key deliverables"); a
+target is a number with a direction and often a date ("95% by Quarter 4 of 2016/17", "at least
+20 providers by March 2015"); an organisation is a capitalised name ending in the word for a
+body ("… Directorate", "… Commission", "Health Education England").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+Kind = Literal["objectives", "activities", "metrics", "assessment", "risks", "budget", "structure", "none"]
+
+_ANNOUNCES: list[tuple[Kind, re.Pattern[str]]] = [
+    ("assessment", re.compile(r"\b(how are we doing|assessed by|progress so far|assessment of progress)\b", re.I)),
+    ("risks", re.compile(r"\brisks?\b(?! (?:management|assessment of))", re.I)),
+    ("metrics", re.compile(r"\b(metrics?|measures?|indicators?|kpis?|scorecard|measured by|targets)\b", re.I)),
+    (
+        "activities",
+        re.compile(
+            r"\b(actions?|deliverables?|activities|milestones?|work programme|what we will do|we will\b.*:$|"
+            r"will (?:include|be to):?$|timelines?)\b",
+            re.I,
+        ),
+    ),
+    (
+        "objectives",
+        re.compile(
+            r"\b(priorities|objectives|goals|aims|ambitions|themes|conditions|functions|commitments|"
+            r"priorities are|objectives are|outcomes)\b",
+            re.I,
+        ),
+    ),
+    ("budget", re.compile(r"\b(budgets?|funding|allocations?|running costs|programme costs)\b", re.I)),
+]
+_STRUCTURE = re.compile(
+    r"^(appendix|annex|contents|introduction|foreword|summary|context|background|executive summary|glossary|"
+    r"recommendations?|next steps|purpose|conclusions?|references|about|overview|current position|"
+    r"table of contents|footnotes?)\b",
+    re.I,
+)
+
+
+def announces(text: str) -> Kind:
+    """What a heading or a lead-in (a line ending in ':') announces."""
+    if _STRUCTURE.match(text.strip()):
+        return "structure"
+    for kind, pattern in _ANNOUNCES:
+        if pattern.search(text):
+            return kind
+    return "none"
+
+
+_WE_WILL = re.compile(
+    r"\b(?:we|[A-Z][\w&']*(?: [A-Z][\w&']*){0,5}) will (?!be\b|have\b|need\b|want\b|continue to be\b)"
+    r"(?:also |then |now |continue to |further )?([a-z]+)",
+)
+_IMPERATIVE = re.compile(
+    r"^(?:to )?(develop|deliver|implement|publish|establish|complete|review|ensure|introduce|launch|create|"
+    r"design|produce|agree|support|work|improve|increase|reduce|set|build|roll|put|provide|make|conduct|"
+    r"commission|consult|refresh|respond|organise|schedule|take|lead|expand|embed|identify|align|negotiate|"
+    r"continue|begin|start|undertake|run|hold|test|pilot|drive|strengthen|promote|achieve|maintain|explore)\b",
+    re.I,
+)
+
+
+def is_commitment(text: str) -> bool:
+    """A sentence that commits to doing something: 'we will publish…', 'NHS England will…'."""
+    return bool(_WE_WILL.search(text))
+
+
+def is_imperative(text: str) -> bool:
+    """An item that starts with a verb of doing: 'Publish the framework…', 'To develop…'."""
+    return bool(_IMPERATIVE.match(text.strip()))
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a paragraph (a full stop followed by a capital starts a new one)."""
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z“\"‘'(])", text.strip())
+    return [p.strip() for p in parts if p.strip()]
+
+
+@dataclass(frozen=True)
+class Target:
+    value: Decimal
+    comparison: str
+    by: str | None
+    text: str
+
+
+_PERCENT = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent\b)")
+_COUNT = re.compile(
+    r"\b(?:at least|minimum(?: of)?|a minimum|more than|over|fewer than|less than|up to|all|reach(?:ing)?|"
+    r"to|with|for|support)\s+(\d{1,3}(?:,\d{3})+|\d+)\s+([a-z][a-z-]+)",
+    re.I,
+)
+_WORD_FRACTIONS = {
+    "half": "0.5",
+    "a quarter": "0.25",
+    "a third": "0.333",
+    "two-thirds": "0.667",
+    "three-quarters": "0.75",
+}
+_FRACTION = re.compile(r"\b(half|a quarter|a third|two-thirds|three-quarters) of\b", re.I)
+_QUARTER = re.compile(r"\b(?:quarter|Q)\s?([1-4])\s+(?:of\s+)?(\d{4}/\d{2})\b", re.I)
+_MONTH = re.compile(
+    r"\bby (?:the end of )?(January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"\s+(\d{4})\b",
+    re.I,
+)
+_YEAR = re.compile(r"\b(?:by|in|during|for|end of) (\d{4}/\d{2})\b")
+_BELOW = re.compile(r"\b(fewer than|less than|below|under|no more than|reduc\w+|lower)\b", re.I)
+_ABOVE = re.compile(r"\b(more than|over|greater than|above|>)\b", re.I)
+_MONTHS = "january february march april may june july august september october november december".split()
+
+
+def target_in(text: str) -> Target | None:
+    """The target a sentence sets, if it sets one: a percentage, a share or a number of things."""
+    value = _value(text)
+    if value is None:
+        return None
+    comparison = "<=" if _BELOW.search(text) else (">" if _ABOVE.search(text) and "%" in text else ">=")
+    return Target(value, comparison, by_when(text), text.strip()[:1000])
+
+
+def _value(text: str) -> Decimal | None:
+    percent = _PERCENT.search(text)
+    if percent:
+        return Decimal(percent.group(1)) / 100
+    fraction = _FRACTION.search(text)
+    if fraction:
+        return Decimal(_WORD_FRACTIONS[fraction.group(1).lower()])
+    count = _COUNT.search(text)
+    if count and not re.match(r"(19|20)\d\d$", count.group(1)) and count.group(2).lower() not in _MONTHS:
+        return Decimal(count.group(1).replace(",", ""))
+    return None
+
+
+def by_when(text: str) -> str | None:
+    """The date or period a target or deliverable is due by, as the plan file writes it."""
+    quarter = _QUARTER.search(text)
+    if quarter:
+        return f"{quarter.group(2)} Q{quarter.group(1)}"
+    month = _MONTH.search(text)
+    if month:
+        return f"{month.group(2)}-{_MONTHS.index(month.group(1).lower()) + 1:02d}"
+    year = _YEAR.search(text)
+    return year.group(1) if year else None
+
+
+_BODY_WORDS = (
+    r"England|Improvement|Authority|Agency|Commission|Directorate|Team|Academy|Institute|Association|"
+    r"Foundation|Council|Board|Fund|Trust|Group|Network|Office|Department|Centre|College|Confederation|"
+    r"Providers|Care|Forum|Branch|Faculty|Executive|Unit|Division"
+)
+_BODY = re.compile(
+    rf"\b((?:NHS |The )?(?:[A-Z][a-zA-Z&'’-]+ |of |and |for |& ){{0,6}}(?:{_BODY_WORDS}))\b"
+    r"(?: \(([A-Z][A-Za-z]{1,7})\))?"
+)
+_NOT_A_BODY = re.compile(r"^(The|This|Our|Each|Every|All|In|For|And|Of|A|An|Annual|National)$")
+
+
+def bodies_in(text: str) -> list[str]:
+    """Names of organisations and organisational units a text mentions."""
+    found = []
+    for match in _BODY.finditer(text):
+        name = re.sub(r"^(?:The|and|of|for|&) ", "", match.group(1)).strip()
+        words = name.split()
+        if len(words) < 2 or words[-2] in ("of", "and", "for", "&") or _NOT_A_BODY.match(words[0] + "x"[:0]):
+            continue
+        if all(w[0].isupper() or w in ("of", "and", "for", "&") for w in words):
+            found.append(name)
+    return found
+
+
+_FY = re.compile(r"\b(20\d\d)\s?(?:/|-|–| to )\s?(20)?(\d\d)\b")
+
+
+def financial_years(text: str) -> list[str]:
+    """The financial years a text names, as '2016/17' ('2014 to 2015' and '2013-14' too)."""
+    years = []
+    for match in _FY.finditer(text):
+        first, last = int(match.group(1)), int(match.group(3))
+        if (first + 1) % 100 == last:
+            years.append(f"{first}/{last:02d}")
+    return years

@@ -1,0 +1,36 @@
+"""Where the walk through a document is: the objective it is in, and what was last announced."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from goldenthread.planfile.drafting.candidates import Candidate
+from goldenthread.planfile.drafting.document import Block, Document, Place
+from goldenthread.planfile.drafting.language import Kind
+from goldenthread.planfile.drafting.outline import Heading
+
+
+@dataclass
+class Walk:
+    document: Document
+    headings: dict[int, Heading]
+    found: list[Candidate] = field(default_factory=list)
+    #: (heading level, objective) from the outermost in
+    objectives: list[tuple[int, Candidate]] = field(default_factory=list)
+    section: str = ""
+    mode: Kind = "none"
+    mode_name: str = ""
+    lead: Kind | None = None
+    lead_name: str = ""
+    last_activity: Candidate | None = None
+
+    @property
+    def objective(self) -> Candidate | None:
+        return self.objectives[-1][1] if self.objectives else None
+
+    def place(self, block: Block) -> Place:
+        return Place(block, self.section)
+
+    def add(self, candidate: Candidate) -> Candidate:
+        self.found.append(candidate)
+        return candidate
