@@ -124,6 +124,7 @@ def chart_svg(spec: dict, description: str, width: int = CHART_WIDTH) -> Markup:
     head = re.sub(
         r'\swidth="(\d+)" height="(\d+)"', r' width="\1" height="\2" preserveAspectRatio="xMinYMin meet"', head, count=1
     )
+    head = re.sub(r'\sclass="[^"]*"', "", head, count=1)  # one class attribute: a second would be ignored
     return Markup(f'{head} role="img" aria-label="{label}" class="chart"><title>{label}</title>{svg[head_end + 1 :]}')
 
 
