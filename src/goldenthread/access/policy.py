@@ -302,6 +302,9 @@ PAGES: dict[str, Rule] = {
     # one's own account (goldenthread.accounts.views)
     "password_change": _read_and_write(_signed_in, "change your password"),
     "password_change_done": SIGNED_IN_PAGE,
+    # one's own API tokens (goldenthread.accounts.token_views): each shows and revokes only its owner's
+    "api-tokens": _read_and_write(_signed_in, "manage your API tokens"),
+    "api-token-revoke": _read_and_write(_signed_in, "revoke your API token"),
     # the second factor (goldenthread.web.views.second_factor): after the password, so signed in
     "otp-enrol": _read_and_write(_signed_in, "set up two-step sign-in"),
     "otp-verify": _read_and_write(_signed_in, "enter your code"),

@@ -83,3 +83,6 @@ class RoleChange(models.Model):
 
 
 role_audit.connect(Membership, RoleChange)
+
+# personal API tokens and the API's request counts live in their own module; Django finds them here
+from goldenthread.accounts.api_tokens import ApiRequestCount, ApiToken  # noqa: E402,F401

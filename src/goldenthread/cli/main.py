@@ -18,6 +18,7 @@ from goldenthread.cli.papers import add_paper_commands
 from goldenthread.cli.plan import add_plan_commands
 from goldenthread.cli.service import add_service_commands
 from goldenthread.cli.setup import database_problem
+from goldenthread.cli.token import add_token_commands
 from goldenthread.cli.worker import add_worker_commands
 
 
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         add_paper_commands,
         add_data_commands,
         add_plan_commands,
+        add_token_commands,
     ):
         add_commands(commands)
     return parser

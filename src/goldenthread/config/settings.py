@@ -19,6 +19,8 @@ GOLDENTHREAD_SESSION_IDLE_MINUTES signed out after this long without a request (
 GOLDENTHREAD_SESSION_MAX_HOURS signed out this long after signing in, however active (default: 12)
 GOLDENTHREAD_OTP        second factor for password accounts: off, optional, or required-for-admins
                         (default: off; accounts/otp_config.py)
+GOLDENTHREAD_API_RATE   API requests each token (or signed-in person) may make, e.g. 600/min, 20/s,
+                        5000/hour (default: 600/min; accounts/api_rate_config.py)
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ import dj_database_url
 import nhsuk_frontend_jinja
 
 from goldenthread.access import sso_config
-from goldenthread.accounts import otp_config
+from goldenthread.accounts import api_rate_config, otp_config
 from goldenthread.accounts import sign_in_config as sign_in
 from goldenthread.config import profile, replicas
 from goldenthread.config.content_policy import content_security_policy
@@ -173,6 +175,9 @@ AXES_VERBOSE = False  # goldenthread.accounts.signin logs every event to goldent
 GOLDENTHREAD_SESSION_IDLE_MINUTES = sign_in.positive_number(os.environ, "GOLDENTHREAD_SESSION_IDLE_MINUTES", 30)
 GOLDENTHREAD_SESSION_MAX_HOURS = sign_in.positive_number(os.environ, "GOLDENTHREAD_SESSION_MAX_HOURS", 12)
 SESSION_COOKIE_AGE = int(GOLDENTHREAD_SESSION_MAX_HOURS * 3600)
+# The API's rate limit per token and per signed-in person: (requests, seconds), counted in the
+# database so every web server shares it (goldenthread.api.rate)
+GOLDENTHREAD_API_RATE = api_rate_config.api_rate(os.environ)
 # Single sign-on with OpenID Connect (goldenthread.access.sso_config lists its GOLDENTHREAD_OIDC_*
 # variables; docs/security.md): off unless GOLDENTHREAD_OIDC_ISSUER is set.
 GOLDENTHREAD_OIDC = sso_config.from_environment(os.environ)

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 
+from goldenthread.access.policy import API_NAMESPACE
 from goldenthread.access.roles import person
 from goldenthread.accounts import second_factor
 
@@ -35,6 +36,15 @@ def send_to(name: str, request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}")
 
 
+def api_refusal(match, step: str) -> HttpResponse | None:
+    """For the API's operations and schema (not its documentation page, which a person opens in the
+    browser): a 401 in JSON, not a redirect a script cannot follow."""
+    if match is None or match.namespace != API_NAMESPACE or match.url_name == "openapi-view":
+        return None
+    detail = f"{step} in the browser to finish signing in, or send a personal API token instead."
+    return JsonResponse({"detail": detail}, status=401)
+
+
 class SecondFactorMiddleware:
     """Hold back every page but :data:`OPEN_MEANWHILE` until the session is verified."""
 
@@ -53,7 +63,7 @@ class SecondFactorMiddleware:
         if match is not None and match.view_name in OPEN_MEANWHILE:
             return None
         if second_factor.confirmed_device(user) is not None:
-            return send_to(VERIFY, request)
+            return api_refusal(match, "Enter the code from your authenticator app") or send_to(VERIFY, request)
         if second_factor.required_for_admins() and is_admin(user):
-            return send_to(ENROL, request)
+            return api_refusal(match, "Set up two-step sign-in") or send_to(ENROL, request)
         return None

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from goldenthread.accounts import token_views
 from goldenthread.accounts import views as account_views
 from goldenthread.web.views import governance, plan_change, plan_edit, plan_files, second_factor, sso
 from goldenthread.web.views import governance_records as records
@@ -19,6 +20,8 @@ urlpatterns = [
     path("accounts/password/", account_views.password_change, name="password_change"),
     path("accounts/password/done/", account_views.password_change_done, name="password_change_done"),
     path("accounts/two-step/", second_factor.enrol, name="otp-enrol"),
+    path("accounts/api-tokens/", token_views.api_tokens, name="api-tokens"),
+    path("accounts/api-tokens/<str:prefix>/revoke/", token_views.api_token_revoke, name="api-token-revoke"),
     path("accounts/two-step/code/", second_factor.verify, name="otp-verify"),
     path("plans/new/", plan_change.plan_new, name="plan-new"),
     path("plans/template.xlsx", plan_files.plan_template, name="plan-template"),
