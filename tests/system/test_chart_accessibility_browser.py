@@ -86,3 +86,16 @@ def test_title_and_legend_fit_at_320_px(reader):
     assert any("A&E four-hour performance" in t[0] for t in texts)
     for text, start, end in texts:
         assert left - 0.5 <= start and end <= right + 0.5, (text, start, end, places["svg"])
+
+
+def test_a_chart_that_cannot_be_drawn_says_so_where_everybody_reads_it(reader):
+    """The drawing's place is hidden from assistive technology; its failure must not be (issue 19)."""
+    page = reader
+    failing = "window.vegaEmbed = function () { return Promise.reject(new Error('no drawing here')); };"
+    page.route("**/vega-embed.min.js", lambda route: route.fulfill(body=failing, content_type="text/javascript"))
+    page.goto(URL)
+    message = page.locator(".gt-chart__failed").first
+    expect(message).to_be_visible()
+    spc, _ = _summaries()
+    assert message.inner_text() == f"The chart could not be drawn (no drawing here). {spc}"
+    assert page.locator("#spc-chart").count() == 0  # the hidden drawing's place is gone with its image

@@ -18,8 +18,19 @@ function draw() {
                     defaultStyle: false, tooltip: { disableDefaultStyle: true } };
     vegaEmbed(target, spec, options)
       .then(function () { target.setAttribute("data-drawn", "true"); })
-      .catch(function (error) { target.textContent = "The chart could not be drawn: " + error.message; });
+      .catch(function (error) { couldNotDraw(target, error); });
   });
+}
+
+// The drawing's place is hidden from assistive technology (the image around it carries the chart's
+// name), so the failure is said where everybody reads it: the image becomes this message.
+function couldNotDraw(target, error) {
+  var image = target.closest("[role='img']") || target;
+  var message = document.createElement("p");
+  message.className = "nhsuk-body-s gt-chart__failed";
+  message.textContent = "The chart could not be drawn (" + error.message + "). " +
+    (image.getAttribute("aria-label") || "");
+  image.replaceWith(message);
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw); else draw();
