@@ -24,7 +24,8 @@ from goldenthread.presenters.metric import download_rows
 from goldenthread.presenters.paging import page_groups, page_number
 from goldenthread.presenters.plan_version import assessment_version_line
 from goldenthread.presenters.returns import returned_values
-from goldenthread.web.downloads import table_response
+from goldenthread.presenters.tables import plan_tables
+from goldenthread.web.downloads import asked_format, download, table_response
 
 
 @signed_in
@@ -95,11 +96,21 @@ def by_directorate(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpRespons
 
 
 matrix = _reading("web/matrix.html", "plan-matrix", readings.matrix)
-budgets = _reading("web/budgets.html", "plan-budgets", lambda plan, as_at: presenters.budgets_page(plan))
+
+
+@plan_view
+def budgets(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
+    fmt = asked_format(request)
+    if fmt:  # ?table=totals: the printed totals against the sums of the lines
+        printed = params.of(request).choice("table", ("totals",), what="budget table")
+        return download(plan_tables.budget_totals(plan) if printed else plan_tables.budgets(plan), fmt)
+    return _plan_page(request, "web/budgets.html", plan, as_at, "plan-budgets", page=presenters.budgets_page(plan))
 
 
 @plan_view
 def exceptions(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
+    if fmt := asked_format(request):
+        return download(plan_tables.exceptions(plan, as_at), fmt)
     page = assurance_presenters.exceptions(plan, as_at.period)
     asked = params.of(request)
     page.pager = page_groups(page.groups, page_number(asked), asked.query, "exceptions", lambda group: "")
@@ -109,6 +120,8 @@ def exceptions(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
 @plan_view
 def scorecard(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
     """The scorecard, with the values units reported through their approved updates."""
+    if fmt := asked_format(request):
+        return download(plan_tables.scorecard(plan, as_at), fmt)
     page = assurance_presenters.scorecard(plan, as_at.period)
     returns = returned_values(plan, as_at.date)
     return _plan_page(request, "web/scorecard.html", plan, as_at, "scorecard", page=page, returns=returns)
@@ -120,6 +133,9 @@ def deliverables(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
     page = deliverables_presenter.deliverables(
         plan, as_at, **{name: asked.code(name) for name in ("directorate", "owner", "level")}
     )
+    fmt = asked_format(request)
+    if fmt and not any(f.error for f in page.filters):  # a bad filter is said on the page, never downloaded
+        return download(plan_tables.deliverables(plan, page), fmt)
     page.pager = page_groups(page.groups, page_number(asked), asked.query, "activities", _state_anchor)
     response = _plan_page(request, "web/deliverables.html", plan, as_at, "plan-deliverables", page=page)
     if any(f.error for f in page.filters):  # a code the plan does not use: said on its filter

@@ -12,6 +12,8 @@ from goldenthread.cycles import services
 from goldenthread.cycles.forms import CloseActionForm, ReviewForm
 from goldenthread.cycles.models import AccountabilityReview
 from goldenthread.presenters import cycle as presenters
+from goldenthread.presenters.tables import cycle_tables
+from goldenthread.web.downloads import asked_format, download
 from goldenthread.web.views.cycle.lookup import action_or_404, attempt, render_form, today, unit_period_or_404
 
 
@@ -61,7 +63,10 @@ def review_edit(request: HttpRequest, code: str, period: str, unit: str) -> Http
 
 @require_GET
 def actions(request: HttpRequest) -> HttpResponse:
-    return render(request, "cycles/actions.html", {"page": presenters.actions_page(request.user, today())})
+    page = presenters.actions_page(request.user, today())
+    if fmt := asked_format(request):  # the actions this person may see, as the page lists them
+        return download(cycle_tables.actions(page.open + page.closed, f"actions-{today().isoformat()}"), fmt)
+    return render(request, "cycles/actions.html", {"page": page})
 
 
 @require_http_methods(["GET", "POST"])

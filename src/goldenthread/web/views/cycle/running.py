@@ -17,6 +17,8 @@ from goldenthread.cycles.services.publishing import publishing_warning
 from goldenthread.formatting import long_date
 from goldenthread.plans import models as pm
 from goldenthread.presenters import cycle as presenters
+from goldenthread.presenters.tables import cycle_tables
+from goldenthread.web.downloads import asked_format, download
 from goldenthread.web.views.cycle.lookup import period_or_404, plan_or_404, render_form, today
 
 
@@ -115,6 +117,8 @@ def _confirm_publishing(request: HttpRequest, period: ReportingPeriod | None) ->
 @require_GET
 def period(request: HttpRequest, code: str, period: str) -> HttpResponse:
     page = presenters.period_page(period_or_404(request), request.user, today())
+    if fmt := asked_format(request):
+        return download(cycle_tables.cycle_status(page), fmt)
     return render(request, "cycles/period.html", {"page": page})
 
 

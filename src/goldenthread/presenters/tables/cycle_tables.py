@@ -1,0 +1,52 @@
+"""The tables of the quarterly cycle's pages: a reporting period's status (each unit's update and
+review) and the actions agreed at reviews and meetings, each built from its page's presenter."""
+
+from __future__ import annotations
+
+from goldenthread.cycles.models import Action, Submission
+from goldenthread.presenters.cycle.period import PeriodPage
+from goldenthread.presenters.cycle.reviews import ActionRow
+from goldenthread.presenters.tables import Table, day, moment
+
+
+def cycle_status(page: PeriodPage) -> Table:
+    """The period page's table: each directorate's and region's update and accountability review."""
+    period = page.period
+    # the moments the page writes in words, for Excel's typed cells: one query for every unit
+    submitted_at = dict(Submission.objects.filter(period=period).values_list("org_unit_id", "submitted_at"))
+    header = ["Directorate or region", "Code", "Status", "RAG", "Submitted", "Accountability review"]
+    table = Table(f"{period.plan.code}-status-{period.label}", f"Updates {period.label}", header)
+    for row in page.rows:
+        submitted = moment(submitted_at.get(row.unit.pk)) if row.submitted else ""
+        table.rows.append(
+            [
+                row.unit.name,
+                row.unit.code,
+                row.status.text,
+                row.rag.text if row.rag else "",
+                submitted,
+                row.review,
+            ]
+        )
+    return table
+
+
+def actions(rows: list[ActionRow], name: str) -> Table:
+    """The actions page's two lists in one table, open (earliest due first) then closed."""
+    header = ["Action", "Plan", "Agreed at", "Owner", "Due by", "Status", "Closed", "Closing note"]
+    table = Table(name, "Actions", header)
+    ordered = [r for r in rows if r.action.is_open] + [r for r in rows if r.action.status == Action.Status.CLOSED]
+    for row in ordered:
+        table.rows.append(
+            [
+                row.action.description,
+                row.plan.code,
+                row.where,
+                row.action.owner,
+                day(row.action.due_on),
+                row.status.text,
+                row.closed,
+                row.action.closure_note,
+            ]
+        )
+    return table
