@@ -215,8 +215,10 @@ def _activity(element: dict[str, Any], c: Candidate, parent: str | None, fallbac
     element["type"] = c.activity_type
     if c.due:
         element["due"] = c.due
+    if c.description:
+        element["description"] = _clip(f"As printed: {c.description}", 20_000)
     if c.owner:
-        element["description"] = _clip(f"Owner as printed: {c.owner}", 20_000)
+        element["description"] = _clip(f"{element.get('description', '')}\nOwner as printed: {c.owner}".strip(), 20_000)
 
 
 def _metric(element: dict[str, Any], c: Candidate, parent: str | None, fallback: str | None) -> None:

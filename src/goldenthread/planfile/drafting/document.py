@@ -48,6 +48,8 @@ class Block:
     row: int | None = None
     #: headings: what made it a heading ('markup', 'number', 'layout')
     evidence: str = ""
+    #: the word printed before its number, as in 'Condition 1:', 'Priority 3 –'
+    label: str = ""
 
 
 @dataclass

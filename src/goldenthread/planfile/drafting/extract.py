@@ -20,7 +20,14 @@ from __future__ import annotations
 
 from goldenthread.planfile.drafting.candidates import Candidate
 from goldenthread.planfile.drafting.document import Block, Document
-from goldenthread.planfile.drafting.language import announces, is_commitment, is_imperative, sentences, target_in
+from goldenthread.planfile.drafting.language import (
+    action_of,
+    announces,
+    is_commitment,
+    is_imperative,
+    sentences,
+    target_in,
+)
 from goldenthread.planfile.drafting.outline import LABEL_WORDS, Heading, outline, section_end
 from goldenthread.planfile.drafting.tables import read_table
 from goldenthread.planfile.drafting.walk import Walk
@@ -75,24 +82,29 @@ def _heading(walk: Walk, index: int, qualifies: bool) -> None:
     block = heading.block
     walk.lead = None
     if heading.label is not None:
-        walk.mode, walk.mode_name = heading.label, block.text
+        walk.mode, walk.mode_name, walk.mode_level = heading.label, block.text, heading.level
         return
-    announced = walk.mode == "objectives"
+    if block.evidence == "layout" and _inside_series(walk, index):
+        return  # a stray line inside a numbered series of objectives (a wrapped reference, a cell)
+    announced = walk.mode == "objectives" and heading.level > walk.mode_level
     walk.objectives = [(lvl, o) for lvl, o in walk.objectives if lvl < heading.level]
+    if walk.mode_level >= heading.level:
+        walk.mode_level = 0
     walk.section = f"{block.number} {block.text}" if block.number else block.text
     walk.mode, walk.last_activity = "none", None
-    if not (announced or qualifies):
+    labelled = bool(block.label) and announces(block.label) not in ("structure", "budget")
+    if not (announced or labelled or (qualifies and not _listed(walk))):
         return
     parent = walk.objective
-    name = _level_name(walk.mode_name if announced else "", block)
-    confidence = 0.8 if announced and qualifies else (0.7 if announced else 0.6)
+    name = block.label if labelled else _level_name(walk.mode_name if announced else "", block)
+    confidence = 0.8 if announced and qualifies else (0.7 if announced or labelled else 0.6)
     objective = walk.add(
         Candidate(
             "objective",
             block.text,
             walk.place(block),
             confidence,
-            "heading " + ("announced" if announced else "of a section with actions or measures"),
+            "heading " + _why(announced, labelled, block),
             depth=(parent.depth + 1 if parent else 1),
             level_name=name,
             parent=parent,
@@ -100,6 +112,33 @@ def _heading(walk: Walk, index: int, qualifies: bool) -> None:
     )
     walk.objectives.append((heading.level, objective))
     walk.mode = "objectives" if announced else "none"
+    if not announced:
+        walk.mode_level = 0
+
+
+def _inside_series(walk: Walk, index: int) -> bool:
+    """Whether a numbered series of objectives runs on past this heading: the next numbered item
+    after it is the last one's number again or the next."""
+    last = next((o for o in reversed(walk.found) if o.rule == _NUMBERED_ITEM), None)
+    if walk.mode != "objectives" or last is None or not (last.place.block.number or "").isdigit():
+        return False
+    number = int(last.place.block.number or 0)
+    following = (b for b in walk.document.blocks[index + 1 :] if b.kind in ("paragraph", "heading") and b.number)
+    upcoming = next(following, None)
+    return upcoming is not None and upcoming.number in (str(number), str(number + 1))
+
+
+def _why(announced: bool, labelled: bool, block: Block) -> str:
+    if announced:
+        return "announced by a label of priorities or objectives"
+    return f"numbered as '{block.label} {block.number}'" if labelled else "of a section with actions or measures"
+
+
+def _listed(walk: Walk) -> bool:
+    """Whether the objective the walk is in has its parts as a list of priorities: its sections
+    below then explain those, and are not objectives of their own."""
+    inside = walk.objective
+    return inside is not None and any(c.parent is inside and c.rule.startswith("item of a list") for c in walk.found)
 
 
 def _level_name(announcing: str, block: Block) -> str:
@@ -119,6 +158,9 @@ def _paragraph(walk: Walk, block: Block) -> None:
             walk.last_activity = _activity(walk, block, block.text.rstrip(":"), 0.7, "item under an actions label")
         return
     walk.lead = None
+    if walk.mode == "objectives" and block.number is not None:
+        _numbered_objective(walk, block)
+        return
     objective = walk.objective
     if walk.mode == "activities" and objective is not None:
         walk.last_activity = _activity(walk, block, block.text, 0.75, "paragraph under an actions label")
@@ -128,13 +170,46 @@ def _paragraph(walk: Walk, block: Block) -> None:
     _sentences(walk, block)
 
 
+def _numbered_objective(walk: Walk, block: Block) -> None:
+    """A numbered item after a label announcing objectives: an objective, which what follows
+    (its table of deliverables, its list) belongs to; printed again (across a page break), the
+    same objective."""
+    first, *rest = sentences(block.text) or [block.text]
+    title = first.rstrip(".") if rest else block.text
+    same = [c for c in walk.found if c.kind == "objective" and c.title.casefold() == title.casefold()]
+    if same:
+        objective = same[-1]
+    else:
+        parent = next((o for _, o in reversed(walk.objectives) if o.rule != _NUMBERED_ITEM), None)
+        name = _level_name(walk.mode_name, block)
+        objective = walk.add(
+            Candidate(
+                "objective",
+                title,
+                walk.place(block),
+                0.7,
+                _NUMBERED_ITEM,
+                depth=(parent.depth + 1 if parent else 1),
+                level_name=name,
+                parent=parent,
+                description=" ".join(rest),
+            )
+        )
+    walk.objectives = [(lvl, o) for lvl, o in walk.objectives if o.rule != _NUMBERED_ITEM]
+    walk.objectives.append((walk.mode_level + 1, objective))
+
+
+_NUMBERED_ITEM = "numbered item after a label announcing objectives"
+
+
 def _sentences(walk: Walk, block: Block) -> None:
     """Commitments and targets in the prose of an objective's section."""
     if walk.objective is None:
         return
     for sentence in sentences(block.text):
         if is_commitment(sentence):
-            _activity(walk, block, sentence, 0.45, "sentence that commits ('we will…')")
+            activity = _activity(walk, block, action_of(sentence), 0.45, "sentence that commits ('we will…')")
+            activity.description = sentence if activity.title != sentence else ""
         target = target_in(sentence)
         if target is not None:
             _metric(walk, block, sentence, 0.45, "sentence with a number to reach", target)
@@ -162,8 +237,8 @@ def _bullet(walk: Walk, block: Block) -> None:
             _metric(walk, block, block.text, 0.6, "priority with a number to reach", target, child)
     elif kind == "assessment" and objective is not None:
         objective.assessed_by.append(block.text)
-    elif kind == "activities" and objective is not None:
-        _activity(walk, block, block.text, 0.7, "item of a list of actions")
+    elif kind == "activities":
+        _activity(walk, block, block.text, 0.7 if objective else 0.5, "item of a list of actions")
     elif kind == "metrics" and objective is not None:
         _metric(walk, block, block.text, 0.6, "item of a list of measures", target_in(block.text))
     elif kind == "risks":

@@ -23,8 +23,8 @@ _ANNOUNCES: list[tuple[Kind, re.Pattern[str]]] = [
     (
         "activities",
         re.compile(
-            r"\b(actions?|deliverables?|activities|milestones?|work programme|what we will do|we will\b.*:$|"
-            r"will (?:include|be to):?$|timelines?)\b",
+            r"\b(?:actions?|deliverables?|activities|milestones?|work programme|what we will do|timelines?)\b|"
+            r"\bwe will\b.*:$|\bwill (?:include|be to|cover):?$",
             re.I,
         ),
     ),
@@ -57,9 +57,11 @@ def announces(text: str) -> Kind:
 
 
 _WE_WILL = re.compile(
-    r"\b(?:we|[A-Z][\w&']*(?: [A-Z][\w&']*){0,5}) will (?!be\b|have\b|need\b|want\b|continue to be\b)"
-    r"(?:also |then |now |continue to |further )?([a-z]+)",
+    r"\b(?:we|(?!(?:This|It|These|That|There|Which|They|He|She|Each|Every|Such)\b)[A-Z][\w&']*(?: [A-Z][\w&']*){0,5})"
+    r" will (?!be\b|have\b|need\b|want\b|continue to be\b)(?:also |then |now |further )?(?P<action>[a-z].*)",
+    re.S,
 )
+_CUT = re.compile(r",? (?:including|which|so that|in order to|as well as)\b|; | – | - ")
 _IMPERATIVE = re.compile(
     r"^(?:to )?(develop|deliver|implement|publish|establish|complete|review|ensure|introduce|launch|create|"
     r"design|produce|agree|support|work|improve|increase|reduce|set|build|roll|put|provide|make|conduct|"
@@ -72,6 +74,16 @@ _IMPERATIVE = re.compile(
 def is_commitment(text: str) -> bool:
     """A sentence that commits to doing something: 'we will publish…', 'NHS England will…'."""
     return bool(_WE_WILL.search(text))
+
+
+def action_of(sentence: str) -> str:
+    """A commitment as an activity's title: the action after 'will', up to where its details
+    start (', including', '; ', ' – '), as a plan's list of actions writes it."""
+    match = _WE_WILL.search(sentence)
+    if match is None:
+        return sentence
+    action = _CUT.split(match.group("action"), maxsplit=1)[0].strip().rstrip(".")
+    return action[:1].upper() + action[1:] if len(action.split()) >= 3 else sentence
 
 
 def is_imperative(text: str) -> bool:

@@ -27,10 +27,15 @@ _MARKDOWN_HEADING = re.compile(r"^\s*(#{1,6})\s+(.*)$")
 _TAGS = re.compile(r"<sup>[^<]*</sup>|</?[a-zA-Z][^>]*>")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)")
-_BULLET = re.compile(r"^\s*((?:[-–•*·▪‣◦►>]\s*)+)(.*)$")
+_BULLET = re.compile(r"^\s*((?:(?:[-–•·▪‣◦►>]|\*(?=\s))\s*)+)(.*)$")
 _LETTERED = re.compile(r"^\s*\(?([a-h]|i{1,3}|iv|v|vi{1,3})[.)]\s+(\S.*)$")
 _NUMBERED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,3}){0,3})(?:\.|\s*[–:-])?\s+(\S.*)$")
 _LABELLED = re.compile(r"^([A-Z][a-z]+)\s+(\d{1,2}[a-z]?)\s*[:.–-]\s*(\S.*)$")
+#: a reference set in italics at the end of an item, as in '… *Mandate paragraph 1.2*'
+_CITATION = re.compile(
+    r"\s\*[^*]{0,60}\b(?:paragraphs?|para|objectives?|page|section|chapter|annex)\b[^*]{0,30}\*\s*$", re.I
+)
+_QUOTED = re.compile(r"^\s*(?:>\s*)+")
 _SEPARATOR = re.compile(r"^[\s|:\-–]*$")
 _SENTENCE_END = (".", ":", ";", "!", "?", "”", '"', ")")
 _JOINING = {"and", "or", "the", "of", "to", "a", "an", "in", "for", "with", "by", "on", "at", "from", "that", "as"}
@@ -42,7 +47,7 @@ def clean(text: str) -> str:
     """The words of a line without its markup: emphasis marks, tags, link targets, quote marks."""
     text = _LINK.sub(r"\1", _TAGS.sub(" ", text))
     text = _EMPHASIS.sub("", text).replace("\\_", "_")
-    return squeeze(text)
+    return squeeze(_QUOTED.sub("", text))
 
 
 def cells_of(text: str) -> list[str] | None:
@@ -72,9 +77,15 @@ def ends_sentence(text: str) -> bool:
     return text.rstrip().endswith(_SENTENCE_END)
 
 
+_BARE_MARK = re.compile(r"^\s*[-–•*·▪‣◦►>]\s*$")
+
+
 def _continues(previous: str, following: str) -> bool:
-    """Whether ``following`` carries on the sentence ``previous`` was wrapped in."""
+    """Whether ``following`` carries on the sentence ``previous`` was wrapped in (or the bullet
+    mark printed alone on the line before it)."""
     following = following.strip()
+    if _BARE_MARK.match(previous) and following:
+        return True
     if not following or ends_sentence(previous) or cells_of(following) or _starts_item(following):
         return False
     last = previous.rstrip().rsplit(" ", 1)[-1].lower()
@@ -136,7 +147,7 @@ def line_block(line: Line, number: int, span: int, following: Line | None) -> Bl
     raw = line.text
     markdown = _MARKDOWN_HEADING.match(raw)
     level = len(markdown.group(1)) if markdown else line.marked_level
-    text = clean(markdown.group(2) if markdown else raw)
+    text = clean(_CITATION.sub("", markdown.group(2) if markdown else raw))
     bullet = None if markdown else (_BULLET.match(raw) or _LETTERED.match(raw))
     if bullet is not None:
         return _bullet(bullet, raw, number, span, line.page)
@@ -144,10 +155,13 @@ def line_block(line: Line, number: int, span: int, following: Line | None) -> Bl
     label = _LABELLED.match(text)
     printed = numbered.group(1) if numbered else (label.group(2) if label else None)
     body = numbered.group(2) if numbered else (label.group(3) if label else text)
-    heading = level is not None or _looks_like_heading(text, line.bold, following)
+    heading = level is not None or _looks_like_heading(body if label else text, line.bold, following)
     if heading and len(text.split()) <= 3 * HEADING_WORDS:
         evidence = "markup" if level is not None else ("number" if printed else "layout")
-        return Block("heading", body, number, span, line.page, level=level or 0, number=printed, evidence=evidence)
+        named = label.group(1) if label and not numbered else ""
+        return Block(
+            "heading", body, number, span, line.page, level=level or 0, number=printed, evidence=evidence, label=named
+        )
     return Block("paragraph", body if numbered else text, number, span, line.page, number=printed)
 
 

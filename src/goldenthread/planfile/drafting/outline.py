@@ -54,12 +54,12 @@ def outline(blocks: list[Block]) -> dict[int, Heading]:
         if block.kind != "heading":
             continue
         label = label_kind(block)
-        if label is not None:
-            block.level = len(stack) + 1
-            headings[index] = Heading(block, block.level, label, tuple(i for _, i in stack))
-            continue
         key = _key(block)
         cut = next((n for n, (k, _) in enumerate(stack) if k[0] == key[0] and k[1] >= key[1]), len(stack))
+        if label is not None:  # its level is the one it would have, but it opens no section
+            block.level = cut + 1
+            headings[index] = Heading(block, block.level, label, tuple(i for _, i in stack[:cut]))
+            continue
         del stack[cut:]
         path = tuple(i for _, i in stack)
         stack.append((key, index))

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 from goldenthread.planfile.drafting.candidates import Candidate
 from goldenthread.planfile.drafting.document import Block
-from goldenthread.planfile.drafting.language import by_when, target_in
+from goldenthread.planfile.drafting.language import by_when, is_commitment, is_imperative, target_in
 from goldenthread.planfile.drafting.walk import Walk
 
 _ROLES = [
@@ -40,6 +40,7 @@ _CATEGORY = [
     ("running", re.compile(r"\brunning|\bpay\b|admin", re.I)),
     ("programme", re.compile(r"programme", re.I)),
 ]
+_ROLE_TITLE = re.compile(r"\b(Director|Officer|Chief|Lead|Head|Manager|Secretary|Chair)\b")
 _TOTAL = re.compile(r"\b(total|sub-?total)\b", re.I)
 _NUMBER = re.compile(r"^\(?-?£?\s?\d[\d,]*(?:\.\d+)?\)?\s?(?:m|bn|k)?$")
 
@@ -110,11 +111,15 @@ def _aligned(row: Block, width: int) -> Block:
 def _announced(walk: Walk, header: list[str]) -> dict[int, str]:
     """A table without a header naming roles: its first column is what the label announced."""
     announced = {"activities": "activity", "metrics": "metric", "objectives": "objective", "risks": "risk"}
-    role = announced.get(walk.lead or walk.mode)
+    first = header[0] if header else ""
+    doing = is_commitment(first) or is_imperative(first)
+    within = walk.objective is not None and walk.objective.rule.startswith("numbered item")
+    role = "activity" if doing or within else announced.get(walk.lead or walk.mode)
     if role is None:
         return {}
     dates = {i: "due" for i, cell in enumerate(header) if i and by_when(cell)}
-    return {0: role, **dates}
+    owners = {i: "owner" for i, cell in enumerate(header) if i and i not in dates and _ROLE_TITLE.search(cell)}
+    return {0: role, **dates, **owners}
 
 
 def _cell(row: Block, column: int | None) -> str:

@@ -20,6 +20,8 @@ class Walk:
     section: str = ""
     mode: Kind = "none"
     mode_name: str = ""
+    #: the outline level of the label that set the mode: it announces headings below it only
+    mode_level: int = 0
     lead: Kind | None = None
     lead_name: str = ""
     last_activity: Candidate | None = None
