@@ -363,6 +363,14 @@ def test_formula_text_is_kept_not_its_cached_value():
     assert list(table.cells[3]) == ["=1+1"]
 
 
+def test_an_array_formula_gives_its_formula_text():
+    """An array formula (Ctrl+Shift+Enter) is a formula too: its text, never the reader's object."""
+    table = workbook.read_xlsx(
+        raw_sheet(INLINE + PERIOD + b'<c r="D2"><f t="array" ref="D2">SUM(A1:A3*B1:B3)</f><v>2</v></c>'), "data.xlsx"
+    )
+    assert list(table.cells[3]) == ["=SUM(A1:A3*B1:B3)"]
+
+
 def test_a_large_workbook_through_the_fast_scan():
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Data")

@@ -401,4 +401,16 @@ def cell_text(value: object) -> str:
         return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
     if isinstance(value, (date, time)):
         return value.isoformat()
-    return str(value).strip()
+    return _formula_text(value) or str(value).strip()
+
+
+def _formula_text(value: object) -> str:
+    """An array formula's text as Excel shows it ('=SUM(A1:A3*B1:B3)', as other formulas are given),
+    and a what-if data table's as '=TABLE(row input,column input)'; '' for anything else."""
+    text = getattr(value, "text", None)  # openpyxl's ArrayFormula
+    if isinstance(text, str):
+        return text.strip()
+    if type(value).__name__ == "DataTableFormula":
+        inputs = (getattr(value, "r1", None), getattr(value, "r2", None))
+        return f"=TABLE({','.join(str(i) for i in inputs if i)})"
+    return ""
