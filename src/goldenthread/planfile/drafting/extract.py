@@ -18,6 +18,8 @@ or lead-in announced, and reads each block by them:
 
 from __future__ import annotations
 
+import re
+
 from goldenthread.planfile.drafting.candidates import Candidate
 from goldenthread.planfile.drafting.document import Block, Document
 from goldenthread.planfile.drafting.language import (
@@ -45,7 +47,7 @@ def extract(document: Document) -> list[Candidate]:
     while index < len(blocks):
         block = blocks[index]
         if block.kind == "heading":
-            _heading(walk, index, index in qualifying)
+            _heading(walk, index, qualifying.get(index, 0))
         elif block.kind == "row":
             rows = [block]
             while index + 1 < len(blocks) and blocks[index + 1].table == block.table:
@@ -60,10 +62,12 @@ def extract(document: Document) -> list[Candidate]:
     return walk.found
 
 
-def _qualifying(blocks: list[Block], headings: dict[int, Heading]) -> set[int]:
-    """Structural headings whose sections hold what objectives hold."""
+def _qualifying(blocks: list[Block], headings: dict[int, Heading]) -> dict[int, int]:
+    """Structural headings whose sections hold what objectives hold: 2 when a label heading of
+    actions, measures or an assessment opens inside the heading's own text (before any
+    subsection), 1 when such content is further in or only announced by a lead-in."""
     tops = [i for i, h in headings.items() if h.label is None and h.level == 1]
-    out = set()
+    out: dict[int, int] = {}
     for index, heading in headings.items():
         if heading.label is not None or announces(heading.block.text) == "structure":
             continue
@@ -73,11 +77,13 @@ def _qualifying(blocks: list[Block], headings: dict[int, Heading]) -> set[int]:
         inside = [headings[i].label for i in range(index + 1, end) if i in headings]
         leads = [announces(b.text) for b in blocks[index + 1 : end] if b.kind == "paragraph" and b.text.endswith(":")]
         if any(kind in _HOLDS for kind in [*inside, *leads]):
-            out.add(index)
+            own = next((i for i in range(index + 1, end) if i in headings and headings[i].label is None), end)
+            direct = [headings[i].label for i in range(index + 1, own) if i in headings]
+            out[index] = 2 if any(kind in ("activities", "metrics", "assessment") for kind in direct) else 1
     return out
 
 
-def _heading(walk: Walk, index: int, qualifies: bool) -> None:
+def _heading(walk: Walk, index: int, qualifies: int) -> None:
     heading = walk.headings[index]
     block = heading.block
     walk.lead = None
@@ -93,7 +99,7 @@ def _heading(walk: Walk, index: int, qualifies: bool) -> None:
     walk.section = f"{block.number} {block.text}" if block.number else block.text
     walk.mode, walk.last_activity = "none", None
     labelled = bool(block.label) and announces(block.label) not in ("structure", "budget")
-    if not (announced or labelled or (qualifies and not _listed(walk))):
+    if not (announced or labelled or qualifies == 2 or (qualifies and not _listed(walk))):
         return
     parent = walk.objective
     name = block.label if labelled else _level_name(walk.mode_name if announced else "", block)
@@ -151,8 +157,10 @@ def _level_name(announcing: str, block: Block) -> str:
 
 def _paragraph(walk: Walk, block: Block) -> None:
     if block.text.endswith(":"):
-        kind = announces(block.text)
-        walk.lead = kind if kind not in ("none", "structure") else ("activities" if is_commitment(block.text) else None)
+        lead = (sentences(block.text) or [block.text])[-1]  # the sentence that introduces the list
+        kind = announces(lead)
+        doing = is_commitment(lead) or bool(_MEANS.search(lead))
+        walk.lead = kind if kind not in ("none", "structure") else ("activities" if doing else None)
         walk.lead_name = block.text
         if walk.mode == "activities" and walk.objective is not None:
             walk.last_activity = _activity(walk, block, block.text.rstrip(":"), 0.7, "item under an actions label")
@@ -199,6 +207,8 @@ def _numbered_objective(walk: Walk, block: Block) -> None:
     walk.objectives.append((walk.mode_level + 1, objective))
 
 
+#: a lead-in that introduces the means to an end: 'We aim to do this by:', 'through:'
+_MEANS = re.compile(r"\b(?:by|through|via):$")
 _NUMBERED_ITEM = "numbered item after a label announcing objectives"
 
 

@@ -46,9 +46,15 @@ _STRUCTURE = re.compile(
 )
 
 
+_DATE_LINE = re.compile(
+    r"^(?:\d{1,2} )?(?:January|February|March|April|May|June|July|August|September|October|November|December)?"
+    r"\s*\d{4}$",
+)
+
+
 def announces(text: str) -> Kind:
     """What a heading or a lead-in (a line ending in ':') announces."""
-    if _STRUCTURE.match(text.strip()):
+    if _STRUCTURE.match(text.strip()) or _DATE_LINE.match(text.strip()):
         return "structure"
     for kind, pattern in _ANNOUNCES:
         if pattern.search(text):

@@ -80,7 +80,17 @@ def ends_sentence(text: str) -> bool:
 _BARE_MARK = re.compile(r"^\s*[-–•*·▪‣◦►>]\s*$")
 
 
-def _continues(previous: str, following: str) -> bool:
+def hard_wrapped(lines: list[Line]) -> bool:
+    """Whether the text was wrapped at a width (most of its prose lines long and none much longer),
+    rather than written a paragraph to a line."""
+    lengths = sorted(len(line.text.strip()) for line in lines if line.text.strip() and not cells_of(line.text))
+    if len(lengths) < 10:
+        return False
+    near_longest = lengths[int(len(lengths) * 0.95)]
+    return near_longest <= 100 and sum(n >= WRAPPED for n in lengths) >= 0.4 * len(lengths)
+
+
+def _continues(previous: str, following: str, wrapped: bool) -> bool:
     """Whether ``following`` carries on the sentence ``previous`` was wrapped in (or the bullet
     mark printed alone on the line before it)."""
     following = following.strip()
@@ -91,7 +101,7 @@ def _continues(previous: str, following: str) -> bool:
     last = previous.rstrip().rsplit(" ", 1)[-1].lower()
     if following[0].islower() or previous.rstrip().endswith((",", "–", "-")) or last in _JOINING:
         return True
-    return len(previous.strip()) >= WRAPPED and not _NUMBERED.match(previous)
+    return wrapped and len(previous.strip()) >= WRAPPED and not _NUMBERED.match(previous)
 
 
 def _starts_item(text: str) -> bool:
@@ -101,6 +111,7 @@ def _starts_item(text: str) -> bool:
 def unwrap(lines: list[Line]) -> list[tuple[int, int, Line]]:
     """(first line number, lines spanned, the joined line): wrapped lines put back together."""
     out: list[tuple[int, int, Line]] = []
+    wrapped = hard_wrapped(lines)
     i = 0
     while i < len(lines):
         line, span = lines[i], 1
@@ -109,7 +120,7 @@ def unwrap(lines: list[Line]) -> list[tuple[int, int, Line]]:
             i + span < len(lines)
             and line.marked_level is None
             and not cells_of(text)
-            and _continues(text, lines[i + span].text)
+            and _continues(text, lines[i + span].text, wrapped)
         ):
             text = f"{text.rstrip()} {lines[i + span].text.strip()}"
             span += 1
