@@ -8,7 +8,7 @@ from ninja.errors import AuthenticationError, Throttled
 from ninja.openapi.docs import Swagger
 
 from goldenthread.access.policy import API_NAMESPACE
-from goldenthread.api import plans, rate
+from goldenthread.api import observations, plans, rate, updates
 from goldenthread.api.auth import BrowserSession, TokenAuth
 from goldenthread.api.docs import NOT_SIGNED_IN, SWAGGER_SETTINGS, schema_readers
 
@@ -43,3 +43,5 @@ def too_many(request: HttpRequest, exc: Throttled) -> HttpResponse:
 
 
 api.add_router("/plans/", plans.router)
+api.add_router("/plans/", observations.router)  # batches of observations, through the loader
+api.add_router("/plans/", updates.router)  # a unit's quarterly update: read, save, submit (ETags)
