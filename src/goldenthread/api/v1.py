@@ -8,7 +8,7 @@ from ninja.errors import AuthenticationError, Throttled
 from ninja.openapi.docs import Swagger
 
 from goldenthread.access.policy import API_NAMESPACE
-from goldenthread.api import observations, plans, rate, updates
+from goldenthread.api import assessment, cycle, elements, observations, plans, rate, reviews, series, updates
 from goldenthread.api.auth import BrowserSession, TokenAuth
 from goldenthread.api.docs import NOT_SIGNED_IN, SWAGGER_SETTINGS, schema_readers
 
@@ -43,5 +43,10 @@ def too_many(request: HttpRequest, exc: Throttled) -> HttpResponse:
 
 
 api.add_router("/plans/", plans.router)
+api.add_router("/plans/", series.router)  # before elements: /metrics/{metric}/series is not a metric's code
+api.add_router("/plans/", elements.router)
+api.add_router("/plans/", assessment.router)
+api.add_router("/plans/", cycle.router)
+api.add_router("/plans/", reviews.router)
 api.add_router("/plans/", observations.router)  # batches of observations, through the loader
 api.add_router("/plans/", updates.router)  # a unit's quarterly update: read, save, submit (ETags)
