@@ -8,7 +8,18 @@ from ninja.errors import AuthenticationError, Throttled
 from ninja.openapi.docs import Swagger
 
 from goldenthread.access.policy import API_NAMESPACE
-from goldenthread.api import assessment, cycle, elements, observations, plans, rate, reviews, series, updates
+from goldenthread.api import (
+    assessment,
+    cycle,
+    elements,
+    observations,
+    plans,
+    rate,
+    reviews,
+    series,
+    tables,
+    updates,
+)
 from goldenthread.api.auth import BrowserSession, TokenAuth
 from goldenthread.api.docs import NOT_SIGNED_IN, SWAGGER_SETTINGS, schema_readers
 
@@ -49,4 +60,5 @@ api.add_router("/plans/", assessment.router)
 api.add_router("/plans/", cycle.router)
 api.add_router("/plans/", reviews.router)
 api.add_router("/plans/", observations.router)  # batches of observations, through the loader
+api.add_router("/plans/", tables.router)  # the pages' tables as JSON, CSV and Excel
 api.add_router("/plans/", updates.router)  # a unit's quarterly update: read, save, submit (ETags)

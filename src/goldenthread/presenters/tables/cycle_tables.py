@@ -17,7 +17,7 @@ def cycle_status(page: PeriodPage) -> Table:
     header = ["Directorate or region", "Code", "Status", "RAG", "Submitted", "Accountability review"]
     table = Table(f"{period.plan.code}-status-{period.label}", f"Updates {period.label}", header)
     for row in page.rows:
-        submitted = moment(submitted_at.get(row.unit.pk)) if row.submitted else ""
+        submitted = moment(submitted_at.get(row.unit.pk) if row.submitted else None)
         table.rows.append(
             [
                 row.unit.name,
