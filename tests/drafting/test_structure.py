@@ -82,6 +82,8 @@ def test_a_word_documents_structure_comes_from_its_styles(tmp_path):
     assert targets == {
         "Patients seen within 18 weeks": Decimal("0.92"),
         "Carers reporting a good experience": Decimal("0.8"),
+        # a deliverable that sets a number to reach is measured by it too
+        "We will open two community hubs.": Decimal("2"),
     }
     assert all(e.source and e.source.startswith("paragraph ") for e in [*plan.objectives, *plan.metrics])
 

@@ -23,9 +23,11 @@ import re
 from goldenthread.planfile.drafting.candidates import Candidate
 from goldenthread.planfile.drafting.document import Block, Document
 from goldenthread.planfile.drafting.language import (
+    Kind,
     action_of,
     announces,
     is_commitment,
+    is_deliverable,
     is_imperative,
     sentences,
     target_in,
@@ -62,6 +64,16 @@ def extract(document: Document) -> list[Candidate]:
     return walk.found
 
 
+def _lead_kind(text: str) -> Kind | None:
+    """What a lead-in (a paragraph ending in ':') announces, read from its last sentence, the one
+    that introduces the list; a commitment or the means to an end ('… by:') announces actions."""
+    lead = (sentences(text) or [text])[-1]
+    kind = announces(lead)
+    if kind not in ("none", "structure"):
+        return kind
+    return "activities" if is_commitment(lead) or _MEANS.search(lead) else None
+
+
 def _qualifying(blocks: list[Block], headings: dict[int, Heading]) -> dict[int, int]:
     """Structural headings whose sections hold what objectives hold: 2 when a label heading of
     actions, measures or an assessment opens inside the heading's own text (before any
@@ -75,10 +87,12 @@ def _qualifying(blocks: list[Block], headings: dict[int, Heading]) -> dict[int, 
             continue  # the document's title
         end = section_end(blocks, headings, index)
         inside = [headings[i].label for i in range(index + 1, end) if i in headings]
-        leads = [announces(b.text) for b in blocks[index + 1 : end] if b.kind == "paragraph" and b.text.endswith(":")]
+        leads = [_lead_kind(b.text) for b in blocks[index + 1 : end] if b.kind == "paragraph" and b.text.endswith(":")]
         if any(kind in _HOLDS for kind in [*inside, *leads]):
             own = next((i for i in range(index + 1, end) if i in headings and headings[i].label is None), end)
-            direct = [headings[i].label for i in range(index + 1, own) if i in headings]
+            direct = [headings[i].label for i in range(index + 1, own) if i in headings] + [
+                _lead_kind(b.text) for b in blocks[index + 1 : own] if b.kind == "paragraph" and b.text.endswith(":")
+            ]
             out[index] = 2 if any(kind in ("activities", "metrics", "assessment") for kind in direct) else 1
     return out
 
@@ -99,7 +113,8 @@ def _heading(walk: Walk, index: int, qualifies: int) -> None:
     walk.section = f"{block.number} {block.text}" if block.number else block.text
     walk.mode, walk.last_activity = "none", None
     labelled = bool(block.label) and announces(block.label) not in ("structure", "budget")
-    if not (announced or labelled or qualifies == 2 or (qualifies and not _listed(walk))):
+    outlined = block.evidence != "layout"  # an explicit level (markup, a printed number)
+    if not (announced or labelled or qualifies == 2 or (qualifies and outlined and not _listed(walk))):
         return
     parent = walk.objective
     name = block.label if labelled else _level_name(walk.mode_name if announced else "", block)
@@ -120,6 +135,13 @@ def _heading(walk: Walk, index: int, qualifies: int) -> None:
     walk.mode = "objectives" if announced else "none"
     if not announced:
         walk.mode_level = 0
+
+
+def _announced_item(objective: Candidate | None) -> bool:
+    """Whether an objective is an item of what a label announced (its own contents follow it)."""
+    return objective is not None and (
+        objective.rule == _NUMBERED_ITEM or objective.rule.startswith("heading announced")
+    )
 
 
 def _inside_series(walk: Walk, index: int) -> bool:
@@ -157,10 +179,7 @@ def _level_name(announcing: str, block: Block) -> str:
 
 def _paragraph(walk: Walk, block: Block) -> None:
     if block.text.endswith(":"):
-        lead = (sentences(block.text) or [block.text])[-1]  # the sentence that introduces the list
-        kind = announces(lead)
-        doing = is_commitment(lead) or bool(_MEANS.search(lead))
-        walk.lead = kind if kind not in ("none", "structure") else ("activities" if doing else None)
+        walk.lead = _lead_kind(block.text)
         walk.lead_name = block.text
         if walk.mode == "activities" and walk.objective is not None:
             walk.last_activity = _activity(walk, block, block.text.rstrip(":"), 0.7, "item under an actions label")
@@ -217,10 +236,10 @@ def _sentences(walk: Walk, block: Block) -> None:
     if walk.objective is None:
         return
     for sentence in sentences(block.text):
-        if is_commitment(sentence):
+        if is_deliverable(sentence):
             activity = _activity(walk, block, action_of(sentence), 0.45, "sentence that commits ('we will…')")
             activity.description = sentence if activity.title != sentence else ""
-        target = target_in(sentence)
+        target = None if is_commitment(sentence) else target_in(sentence)  # a commitment's: beside its activity
         if target is not None:
             _metric(walk, block, sentence, 0.45, "sentence with a number to reach", target)
 
@@ -228,6 +247,8 @@ def _sentences(walk: Walk, block: Block) -> None:
 def _bullet(walk: Walk, block: Block) -> None:
     kind = walk.lead if walk.lead is not None else walk.mode
     objective = walk.objective
+    if kind == "objectives" and _announced_item(objective) and walk.lead is None:
+        kind = "activities"  # what an item of a list of objectives goes on to list: its actions
     if kind == "objectives":
         name = _level_name(walk.lead_name if walk.lead else walk.mode_name, block)
         child = walk.add(
@@ -255,6 +276,8 @@ def _bullet(walk: Walk, block: Block) -> None:
         walk.add(Candidate("risk", block.text, walk.place(block), 0.6, "item of a list of risks", parent=objective))
     elif objective is not None and (is_commitment(block.text) or is_imperative(block.text)):
         _activity(walk, block, block.text, 0.45, "item that commits to doing something")
+    elif objective is not None and (target := target_in(block.text)) is not None:
+        _metric(walk, block, block.text, 0.45, "item with a number to reach", target)
 
 
 def _activity(walk: Walk, block: Block, text: str, confidence: float, rule: str) -> Candidate:

@@ -82,6 +82,21 @@ def is_commitment(text: str) -> bool:
     return bool(_WE_WILL.search(text))
 
 
+#: verbs of vague intent: a commitment to these is how a plan explains itself, not a deliverable
+_VAGUE = re.compile(
+    r"^(?:support|work|continue|ensure|help|focus|consider|look|seek|use|make sure|aim|need|want|also|"
+    r"remain|recognise|play|build on|take|have|be|give|do|seek)\b",
+    re.I,
+)
+
+
+def is_deliverable(sentence: str) -> bool:
+    """A commitment to a concrete action ('we will publish…', 'NHS England will establish…'), not
+    to an intent ('we will support…', 'we will continue to work…')."""
+    match = _WE_WILL.search(sentence)
+    return match is not None and not _VAGUE.match(match.group("action"))
+
+
 def action_of(sentence: str) -> str:
     """A commitment as an activity's title: the action after 'will', up to where its details
     start (', including', '; ', ' – '), as a plan's list of actions writes it."""
@@ -114,7 +129,9 @@ class Target:
 _PERCENT = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent\b)")
 _COUNT = re.compile(
     r"\b(?:at least|minimum(?: of)?|a minimum|more than|over|fewer than|less than|up to|all|reach(?:ing)?|"
-    r"to|with|for|support)\s+(\d{1,3}(?:,\d{3})+|\d+)\s+([a-z][a-z-]+)",
+    r"to|with|for|support|ensure|deliver|achieve|train|recruit|appoint|open)\s+"
+    r"(\d{1,3}(?:,\d{3})+|\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|fifty|hundred)"
+    r"\s+([a-z][a-z-]+)",
     re.I,
 )
 _WORD_FRACTIONS = {
@@ -134,6 +151,22 @@ _MONTH = re.compile(
 _YEAR = re.compile(r"\b(?:by|in|during|for|end of) (\d{4}/\d{2})\b")
 _BELOW = re.compile(r"\b(fewer than|less than|below|under|no more than|reduc\w+|lower)\b", re.I)
 _ABOVE = re.compile(r"\b(more than|over|greater than|above|>)\b", re.I)
+_WORD_NUMBERS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "twenty": 20,
+    "fifty": 50,
+    "hundred": 100,
+}
 _MONTHS = "january february march april may june july august september october november december".split()
 
 
@@ -155,7 +188,8 @@ def _value(text: str) -> Decimal | None:
         return Decimal(_WORD_FRACTIONS[fraction.group(1).lower()])
     count = _COUNT.search(text)
     if count and not re.match(r"(19|20)\d\d$", count.group(1)) and count.group(2).lower() not in _MONTHS:
-        return Decimal(count.group(1).replace(",", ""))
+        number = count.group(1).lower()
+        return Decimal(_WORD_NUMBERS[number]) if number in _WORD_NUMBERS else Decimal(number.replace(",", ""))
     return None
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from goldenthread.planfile.drafting.candidates import Candidate
 from goldenthread.planfile.drafting.document import Block, Document, Place
-from goldenthread.planfile.drafting.language import Kind
+from goldenthread.planfile.drafting.language import Kind, target_in
 from goldenthread.planfile.drafting.outline import Heading
 
 
@@ -34,5 +34,22 @@ class Walk:
         return Place(block, self.section)
 
     def add(self, candidate: Candidate) -> Candidate:
+        """Keep a candidate; an activity that sets a number to reach is measured by it too (a
+        metric with that target, beside the activity)."""
         self.found.append(candidate)
+        target = target_in(candidate.title) if candidate.kind == "activity" else None
+        if target is not None:
+            unit = "percentage" if "%" in target.text or "per cent" in target.text else "count"
+            self.found.append(
+                Candidate(
+                    "metric",
+                    candidate.title,
+                    candidate.place,
+                    min(candidate.confidence, 0.5),
+                    "deliverable with a number to reach",
+                    parent=candidate.parent,
+                    target=target,
+                    unit_type=unit,
+                )
+            )
         return candidate
