@@ -13,6 +13,7 @@ from goldenthread.api import (
     cycle,
     elements,
     observations,
+    planfiles,
     plans,
     rate,
     reviews,
@@ -53,6 +54,7 @@ def too_many(request: HttpRequest, exc: Throttled) -> HttpResponse:
     return api.create_response(request, {"detail": detail}, status=429)
 
 
+api.add_router("/plans/", planfiles.router)  # before plans: /plans/validate/ and /plans/new/ name no plan
 api.add_router("/plans/", plans.router)
 api.add_router("/plans/", series.router)  # before elements: /metrics/{metric}/series is not a metric's code
 api.add_router("/plans/", elements.router)
