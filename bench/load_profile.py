@@ -6,6 +6,7 @@ busy machine where wall-clock times do not.
     .venv/bin/python bench/load_profile.py FOLDER                 # FOLDER: bench/scale_data.py's files
     .venv/bin/python bench/load_profile.py FOLDER --size 1000x40x60   # written there first
     .venv/bin/python bench/load_profile.py FOLDER --together      # as ``data load`` runs (overlapped)
+    .venv/bin/python bench/load_profile.py FOLDER --together --writers 1   # one file written at a time
 
 DATABASE_URL names the server (a PostgreSQL one, or SQLite); a database of its own is made
 afresh on it (``load_profile``; a SQLite file in FOLDER), migrated, and the plan loaded. Then
@@ -137,12 +138,15 @@ def _setup(folder: Path) -> None:
     load_plans([result.plan], note="Loaded from plan.yaml")
 
 
-def _line(step: str, rows: int, lap: tuple[float, float, float, float], server: bool) -> str:
-    wall, client, backend, cluster = lap
+def _line(step: str, rows: int, lap: tuple[float, float, float, float], server: bool, backend: bool = True) -> str:
+    """A step's wall-clock seconds and CPU per row: the client's, and the server's (the load's
+    backend, when it has one backend, and the whole cluster)."""
+    wall, client, own, cluster = lap
     per = 1e6 / max(rows, 1)
     text = f"  {step:<22} {wall:7.2f} s wall  client {client * per:5.2f} µs/row"
     if server:
-        text += f"  server backend {backend * per:5.2f}  cluster {cluster * per:5.2f} µs/row"
+        text += f"  server backend {own * per:5.2f}" if backend else "  server"
+        text += f"  cluster {cluster * per:5.2f} µs/row"
     return text
 
 
@@ -195,7 +199,7 @@ def together(files: list[Path]) -> None:
         rows += outcome.report.rows_read
     lap = meter.lap()
     print(f"load_files, {len(files)} files: {rows:,} rows, {rows / lap[0]:,.0f} rows/s of wall-clock")
-    print(_line("all", rows, lap, server is not None))
+    print(_line("all", rows, lap, server is not None, backend=False))  # (writers have backends of their own)
     if server is not None:
         print(f"  the cluster's CPU and the client's together: {(lap[1] + lap[3]) * 1e6 / rows:.2f} µs/row")
 
@@ -205,6 +209,7 @@ def main() -> None:
     parser.add_argument("folder", type=Path, help="plan.yaml and data-*.csv (bench/scale_data.py)")
     parser.add_argument("--size", type=parse_size, help="write the files first, UNITSxMETRICSxMONTHS")
     parser.add_argument("--together", action="store_true", help="load_files over all files, overlapped")
+    parser.add_argument("--writers", type=int, help="with --together: files written at once (PostgreSQL)")
     args = parser.parse_args()
     if args.size:
         write(args.folder, args.size, PLAN)
@@ -212,6 +217,10 @@ def main() -> None:
     if not files:
         parser.error(f"no data-*.csv in {args.folder}")
     _setup(args.folder)
+    if args.writers:
+        from goldenthread.performance.loading import files as loading_files
+
+        loading_files.WRITERS = args.writers
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     (together if args.together else by_step)(files)
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
