@@ -216,7 +216,7 @@ def _activity(element: dict[str, Any], c: Candidate, parent: str | None, fallbac
     if c.due:
         element["due"] = c.due
     if c.description:
-        element["description"] = _clip(f"As printed: {c.description}", 20_000)
+        element["description"] = _clip(c.description, 20_000)
     if c.owner:
         element["description"] = _clip(f"{element.get('description', '')}\nOwner as printed: {c.owner}".strip(), 20_000)
 

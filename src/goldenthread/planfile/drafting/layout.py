@@ -29,7 +29,9 @@ _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)")
 _BULLET = re.compile(r"^\s*((?:(?:[-–•·▪‣◦►>]|\*(?=\s))\s*)+)(.*)$")
 _LETTERED = re.compile(r"^\s*\(?([a-h]|i{1,3}|iv|v|vi{1,3})[.)]\s+(\S.*)$")
-_NUMBERED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,3}){0,3})(?:\.|\s*[–:-])?\s+(\S.*)$")
+#: a printed number: '3.', '3.1', '12 –', or a bare number before a capital ('4 Developing NHS England');
+#: a bare number before a small letter is a wrapped line's start ('… at Quarter' / '1 of 2016/17 …')
+_NUMBERED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,3}){0,3})(?:(?:\.|\s*[–:-])\s+|\s+(?=[^a-z\s]))(\S.*)$")
 _LABELLED = re.compile(r"^([A-Z][a-z]+)\s+(\d{1,2}[a-z]?)\s*[:.–-]\s*(\S.*)$")
 #: a reference set in italics at the end of an item, as in '… *Mandate paragraph 1.2*'
 _CITATION = re.compile(

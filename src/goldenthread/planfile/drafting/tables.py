@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 from goldenthread.planfile.drafting.candidates import Candidate
 from goldenthread.planfile.drafting.document import Block
-from goldenthread.planfile.drafting.language import by_when, is_commitment, is_imperative, target_in
+from goldenthread.planfile.drafting.language import by_when, is_commitment, is_imperative, sentences, target_in
 from goldenthread.planfile.drafting.walk import Walk
 
 _ROLES = [
@@ -181,18 +181,23 @@ def _measures_and_deliverables(
             )
         )
     activity_text = _cell(row, column.get("activity"))
-    if activity_text:
-        due = _cell(row, column.get("due"))
-        walk.add(
+    due = _cell(row, column.get("due"))
+    owner = _cell(row, column.get("owner")) or None
+    last: Candidate | None = None
+    for n, sentence in enumerate(sentences(activity_text)):
+        if last is not None and not is_commitment(sentence):
+            last.description = f"{last.description} {sentence}".strip()  # what the deliverable before it means
+            continue
+        last = walk.add(
             Candidate(
                 "activity",
-                activity_text,
+                sentence,
                 walk.place(row),
-                0.7,
-                "cell of a deliverables column",
+                0.7 if n == 0 else 0.55,
+                "cell of a deliverables column" + (", one of its commitments" if n else ""),
                 parent=current or walk.objective,
-                due=by_when(due) or by_when(activity_text),
-                owner=_cell(row, column.get("owner")) or None,
+                due=by_when(due) or by_when(sentence),
+                owner=owner,
                 activity_type="deliverable",
                 notes=[f"due: {due}"] if due else [],
             )
