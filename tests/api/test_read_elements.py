@@ -114,6 +114,15 @@ def test_unknown_codes_are_refused_with_their_names(world, login):
         assert response.status_code == 400, (address, params)
         detail = response.json()["detail"]
         assert detail.startswith(f"{name}:") and list(params.values())[0] in detail
+    for address, params in (  # text no plan holds is refused before it reaches the database (PostgreSQL refuses NUL)
+        ("objectives", {"org_unit": "a\x00b"}),
+        ("budget-lines", {"financial_year": "2019/20\x00"}),
+        ("activities", {"objective": "x" * 65}),
+        ("risks/R\x00ME", {}),
+    ):
+        response = client.get(f"{BASE}/{address}/", params)
+        assert response.status_code == 400, (address, params, response.content)
+        assert "NUL" in response.json()["detail"] or "at most 64" in response.json()["detail"]
     missing = client.get(f"{BASE}/metrics/med-2-m1/")  # the metric is MED-2-M1
     assert missing.status_code == 404
     assert "med-2-m1" in missing.json()["detail"]

@@ -115,3 +115,5 @@ def test_a_breakdowns_series_is_its_rows_by_the_same_rule(seed_with_data, login)
     bad_period = client.get(address, {"as_at": "soon"})
     assert bad_period.status_code == 400 and "as_at" in bad_period.json()["detail"]
     assert client.get("/api/v1/plans/nhsei-2019/metrics/NOPE/series/").status_code == 404
+    assert client.get(address, {"breakdown": "sex=\x00"}).status_code == 400
+    assert client.get("/api/v1/plans/nhsei-2019/metrics/MED%00/series/").status_code == 400

@@ -18,9 +18,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from ninja.errors import HttpError
 from pydantic import BaseModel
 
 from goldenthread.planfile import schema
+from goldenthread.planfile.fields import CODE_LENGTH, text_problem
 from goldenthread.plans import models as m
 from goldenthread.plans.store import mapping
 from goldenthread.plans.store.mapping import LEVELS, OBJECTIVES, ORG_UNITS, OWNERS
@@ -32,6 +34,15 @@ _TABLES: dict[str, type[models.Model]] = {
     OWNERS: m.Owner,
     OBJECTIVES: m.Objective,
 }
+
+
+def checked(name: str, value: str, max_length: int = CODE_LENGTH) -> str:
+    """A text the address gives (a code, a slug), refused with a 400 naming it when no plan could
+    hold it: too long, or with a character the database refuses (NUL) or that hides text."""
+    problem = text_problem(value, max_length=max_length)
+    if problem:
+        raise HttpError(400, f"{name}: this text {problem}; give a code as the plan writes it")
+    return value
 
 
 class Paged:

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from goldenthread.access.policy import PLAN_READER, subject
 from goldenthread.api import element_rows as rows
-from goldenthread.api.element_rows import Paged
+from goldenthread.api.element_rows import Paged, checked
 from goldenthread.api.guard import guarded
 from goldenthread.api.schemas import Detail
 from goldenthread.planfile import schema
@@ -30,7 +30,7 @@ from goldenthread.plans import models as m
 router = Router(tags=["plan elements"])
 
 ERRORS: dict[int, Any] = {400: Detail, 403: Detail, 404: Detail}
-ONE_ERRORS: dict[int, Any] = {403: Detail, 404: Detail}
+ONE_ERRORS: dict[int, Any] = {400: Detail, 403: Detail, 404: Detail}
 
 
 def _plan(request: HttpRequest) -> m.Plan:
@@ -42,7 +42,7 @@ def _plan(request: HttpRequest) -> m.Plan:
 def _pk(plan: m.Plan, model: type[models.Model], code: str, name: str, what: str) -> int:
     """The pk of the plan's element coded exactly ``code``, which the filter ``name`` names; a 400
     saying so when the plan has none."""
-    found = model._default_manager.filter(plan=plan, code=code).values_list("pk", "code").first()
+    found = model._default_manager.filter(plan=plan, code=checked(name, code)).values_list("pk", "code").first()
     if found is None or found[1] != code:
         raise HttpError(
             400,
@@ -55,7 +55,7 @@ def _one(
     plan: m.Plan, model: type[models.Model], code: str, what: str, convert: Callable[[list[Any]], list[BaseModel]]
 ) -> BaseModel:
     """The plan's element coded exactly ``code``, in the plan file's shape; a 404 when there is none."""
-    row = model._default_manager.filter(plan=plan, code=code).first()
+    row = model._default_manager.filter(plan=plan, code=checked(what, code)).first()
     if row is None or row.code != code:  # type: ignore[attr-defined]
         raise HttpError(404, f"{plan.code} has no {what} '{code}' (codes are exact, case and all)")
     return convert([row])[0]
@@ -262,7 +262,7 @@ def list_budget_lines(  # type: ignore[no-untyped-def]
     if category:
         found = found.filter(category=category)
     if financial_year:
-        found = found.filter(period=financial_year)
+        found = found.filter(period=checked("financial_year", financial_year))
     return Paged(found, rows.budget_lines)
 
 

@@ -19,6 +19,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from goldenthread.access.policy import PAGES, PLAN_READER, Rule, subject
 from goldenthread.api.cycle import visible_units
+from goldenthread.api.element_rows import checked
 from goldenthread.api.guard import caller, guarded
 from goldenthread.api.schemas import Detail
 from goldenthread.cycles.models import AccountabilityReview, Action, ReportingPeriod
@@ -154,14 +155,14 @@ def list_actions(  # type: ignore[no-untyped-def]
             found.filter(status__in=Action.OPEN_STATUSES) if open else found.exclude(status__in=Action.OPEN_STATUSES)
         )
     if org_unit:
-        unit = plan.org_units.filter(code=org_unit).first()
+        unit = plan.org_units.filter(code=checked("org_unit", org_unit)).first()
         if unit is None or unit.code != org_unit:
             raise HttpError(
                 400, f"org_unit: {plan.code} has no org unit '{org_unit[:64]}' (codes are exact, case and all)"
             )
         found = found.filter(review__org_unit=unit)
     if reporting_period:
-        chosen = ReportingPeriod.objects.filter(plan=plan, slug=reporting_period).first()
+        chosen = ReportingPeriod.objects.filter(plan=plan, slug=checked("reporting_period", reporting_period)).first()
         if chosen is None or chosen.slug != reporting_period:
             raise HttpError(
                 400,

@@ -19,6 +19,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from goldenthread.access.policy import PLAN_READER, subject
+from goldenthread.api.element_rows import checked
 from goldenthread.api.guard import guarded
 from goldenthread.api.schemas import Detail
 from goldenthread.assurance.judgement import FiredTrigger
@@ -245,11 +246,11 @@ def metric_series(
     plan = subject(request).plan
     assert plan is not None  # the guard found it
     period = as_at_period(request, plan, as_at)
-    page = kept.metric_page(plan, metric, period, where_code(plan, where))
+    page = kept.metric_page(plan, checked("metric", metric), period, where_code(plan, where))
     if page is None or page.metric.code != metric:
         raise HttpError(404, f"{plan.code} has no metric '{metric}' (codes are exact, case and all)")
     if breakdown:
-        judged = _breakdown_series(page.assessment, breakdown, period)
+        judged = _breakdown_series(page.assessment, checked("breakdown", breakdown, 300), period)
     else:
         judged = _Judged(page.assessment, page.table)
     return _out(plan, judged, period, breakdown or None)
