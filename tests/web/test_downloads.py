@@ -178,3 +178,32 @@ def test_downloads_need_the_page(client):
     plan_with_data(HOSTILE_PLAN)
     for url in ("/plans/t/scorecard/?format=csv", "/plans/t/budgets/?format=xlsx"):
         assert client.get(url).status_code == 302  # to sign in
+
+
+@pytest.mark.parametrize(
+    ("reading", "first"),
+    [("matrix", "Directorate"), ("by-priority", "Organisational priority"), ("by-directorate", "Directorate")],
+)
+def test_readings_download(client, reading, first):
+    """The matrix and the two readings: each objective a row, with the page's words."""
+    from goldenthread.planfile import validate_file
+    from goldenthread.plans.store import load_plan
+
+    from ..conftest import PROJECT
+
+    load_plan(validate_file(PROJECT / "plans" / "nhsei-2019.yaml").plan)
+    client.force_login(get_user_model().objects.create_user("reader", password="a-long-password"))
+    page = client.get(f"/plans/nhsei-2019/{reading}/?as_at=2019/20 Q2").content.decode()
+    (csv_href,) = [href for name, href in links(page).items() if name.startswith("Download CSV of the ")]
+    assert "as_at=2019%2F20+Q2" in csv_href
+    rows = rows_of(client.get(csv_href))
+    assert rows[0][0] == first and len(rows) > 2
+    text = words(page)
+    code = rows[0].index("Code")
+    for row in rows[1:]:
+        assert row[0] in text, row[0]
+        if row[code]:
+            assert f"{row[code]} {row[code + 1]}" in text, row  # the objective, as the page names it
+            assert row[code + 2] in text  # its owner
+    book = sheet_of(client.get(csv_href.replace("format=csv", "format=xlsx")))
+    assert book.max_row == len(rows)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -24,7 +25,7 @@ from goldenthread.presenters.metric import download_rows
 from goldenthread.presenters.paging import page_groups, page_number
 from goldenthread.presenters.plan_version import assessment_version_line
 from goldenthread.presenters.returns import returned_values
-from goldenthread.presenters.tables import plan_tables
+from goldenthread.presenters.tables import Table, plan_tables, reading_tables
 from goldenthread.web.downloads import asked_format, download, table_response
 
 
@@ -74,28 +75,36 @@ def plan_detail(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
     )
 
 
-def _reading(template: str, current: str, build: Callable[[Plan, AsAt], object]) -> Callable[..., HttpResponse]:
-    """A page about one plan that shows what one presenter builds from the plan and the as-at period."""
+def _reading(
+    template: str, current: str, build: Callable[[Plan, AsAt], Any], table: Callable[[Plan, AsAt, Any], Table]
+) -> Callable[..., HttpResponse]:
+    """A page about one plan that shows what one presenter builds from the plan and the as-at
+    period, and offers it as a ``table`` to download (``?format=``)."""
 
     def view(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
-        return _plan_page(request, template, plan, as_at, current, page=build(plan, as_at))
+        fmt, page = asked_format(request), build(plan, as_at)
+        if fmt:
+            return download(table(plan, as_at, page), fmt)
+        return _plan_page(request, template, plan, as_at, current, page=page)
 
     view.__name__ = view.__qualname__ = current.replace("-", "_")
     return plan_view(view)
 
 
-by_priority = _reading("web/by_priority.html", "plan-by-priority", readings.by_priority)
+by_priority = _reading("web/by_priority.html", "plan-by-priority", readings.by_priority, reading_tables.by_priority)
 
 
 @plan_view
 def by_directorate(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
     page = readings.by_directorate(plan, as_at)
+    if fmt := asked_format(request):  # every directorate, not one page of a long list
+        return download(reading_tables.by_directorate(plan, as_at, page), fmt)
     asked = params.of(request)
     readings.paged_directorates(page, page_number(asked), asked.query)  # a large plan's, a page at a time
     return _plan_page(request, "web/by_directorate.html", plan, as_at, "plan-by-directorate", page=page)
 
 
-matrix = _reading("web/matrix.html", "plan-matrix", readings.matrix)
+matrix = _reading("web/matrix.html", "plan-matrix", readings.matrix, reading_tables.matrix)
 
 
 @plan_view
