@@ -69,6 +69,8 @@ def _lead_kind(text: str) -> Kind | None:
     that introduces the list; a commitment or the means to an end ('… by:') announces actions."""
     lead = (sentences(text) or [text])[-1]
     kind = announces(lead)
+    if kind == "objectives" and not _OWN.search(lead):
+        return None  # another body's aims, or aims spoken of: not the plan's own list
     if kind not in ("none", "structure"):
         return kind
     return "activities" if is_commitment(lead) or _MEANS.search(lead) else None
@@ -226,6 +228,9 @@ def _numbered_objective(walk: Walk, block: Block) -> None:
     walk.objectives.append((walk.mode_level + 1, objective))
 
 
+#: a lead-in that lists the plan's own objectives speaks for it ('Our priorities are to:') or
+#: presents them ('the following objectives:')
+_OWN = re.compile(r"\b(?:our|we|us|the following)\b", re.I)
 #: a lead-in that introduces the means to an end: 'We aim to do this by:', 'through:'
 _MEANS = re.compile(r"\b(?:by|through|via):$")
 _NUMBERED_ITEM = "numbered item after a label announcing objectives"

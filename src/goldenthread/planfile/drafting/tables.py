@@ -20,6 +20,8 @@ from goldenthread.planfile.drafting.document import Block
 from goldenthread.planfile.drafting.language import by_when, is_commitment, is_imperative, sentences, target_in
 from goldenthread.planfile.drafting.walk import Walk
 
+#: a header cell names its column in a few words
+HEADER_WORDS = 12
 _ROLES = [
     ("risk", re.compile(r"\brisks?\b", re.I)),
     ("due", re.compile(r"\b(timelines?|dates?|by when|due|deadline|timescales?|when)\b", re.I)),
@@ -48,6 +50,8 @@ _NUMBER = re.compile(r"^\(?-?£?\s?\d[\d,]*(?:\.\d+)?\)?\s?(?:m|bn|k)?$")
 def roles(header: list[str]) -> dict[int, str]:
     """Each header cell's role, where it names one (the first role that matches)."""
     out: dict[int, str] = {}
+    if any(len(text.split()) > HEADER_WORDS for text in header):
+        return out  # a row of sentences is a table's first row of content, not its header
     for column, text in enumerate(header):
         for role, pattern in _ROLES:
             if pattern.search(text) and role not in out.values():
