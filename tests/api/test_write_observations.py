@@ -9,7 +9,6 @@ import json
 import pytest
 from django.test import Client
 
-from goldenthread.api.auth import Caller
 from goldenthread.performance.models import LoadBatch, Observation
 
 pytestmark = pytest.mark.django_db
@@ -196,19 +195,20 @@ def test_the_permission_is_checked_before_the_body_is_read(world, login):
     assert response.status_code == 403
 
 
-def test_a_read_only_caller_cannot_write(world, rf):
-    from ninja.errors import HttpError
+def token_client(user, scope: str) -> Client:
+    from goldenthread.accounts.api_tokens import create_token
 
-    from goldenthread.access.policy import Rule
-    from goldenthread.api.guard import authorise
-    from goldenthread.api.observations import LOADER
+    return Client(headers={"Authorization": f"Bearer {create_token(user, name='test', scope=scope).text}"})
 
-    request = rf.post(URL)
-    request.auth = Caller(world.users["planner"], may_write=False)
-    with pytest.raises(HttpError) as refused:
-        authorise(request, LOADER, {"code": "nhsei-2019"})
-    assert refused.value.status_code == 403 and "may only read" in str(refused.value)
-    assert isinstance(LOADER, Rule)
+
+def test_with_tokens_a_lead_cannot_write_to_a_plan_and_a_read_only_token_cannot_write(world):
+    lead = post(token_client(world.users["lead"], "write"), {"rows": rows(1)})
+    assert lead.status_code == 403 and "load data into this plan" in lead.json()["detail"]
+    read_only = post(token_client(world.users["planner"], "read"), {"rows": rows(1)})
+    assert read_only.status_code == 403 and "may only read" in read_only.json()["detail"]
+    assert Observation.objects.count() == 0
+    loaded = post(token_client(world.users["planner"], "write"), {"rows": rows(1)})
+    assert loaded.status_code == 200 and Observation.objects.count() == 1
 
 
 def test_an_unknown_plan_is_404(world, login):
