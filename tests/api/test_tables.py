@@ -113,6 +113,9 @@ def test_actions_are_those_the_caller_may_see(cycle, login):
         ("example-2019", "exceptions", "2019/20 Q4"),
         ("example-2019", "budgets", ""),
         ("example-2019", "budget-totals", ""),
+        ("nhsei-2019", "matrix", "2019/20 Q2"),
+        ("nhsei-2019", "by-priority", "2019/20 Q2"),
+        ("nhsei-2019", "by-directorate", "2019/20 Q2"),
     ],
 )
 def test_each_plan_table_as_json_csv_and_excel(world, login, plan, table, as_at):
@@ -159,7 +162,8 @@ def test_signing_in_is_needed(world, client):
 
 def test_the_schema_names_the_files(world):
     paths = api.get_openapi_schema()["paths"]
-    for table in ("scorecard", "deliverables", "exceptions", "budgets", "budget-totals", "actions"):
+    tables = ("scorecard", "deliverables", "exceptions", "budgets", "budget-totals", "actions", "matrix", "by-priority")
+    for table in (*tables, "by-directorate"):
         content = paths[f"/api/v1/plans/{{code}}/tables/{table}/"]["get"]["responses"][200]["content"]
         assert set(content) == {"application/json", "text/csv; charset=utf-8", XLSX}, table
     assert 403 in paths["/api/v1/plans/{code}/tables/cycle-status/{period}/"]["get"]["responses"]

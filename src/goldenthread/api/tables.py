@@ -24,11 +24,12 @@ from goldenthread.api.guard import caller, guarded
 from goldenthread.api.schemas import Detail
 from goldenthread.plans import models as pm
 from goldenthread.presenters import deliverables as deliverables_presenter
+from goldenthread.presenters import readings
 from goldenthread.presenters.as_at import AsAt, as_at_choice
 from goldenthread.presenters.cycle import action_row, period_page
 from goldenthread.presenters.cycle.reviews import visible_actions
 from goldenthread.presenters.params import BadParameter
-from goldenthread.presenters.tables import Table, cycle_tables, plan_tables
+from goldenthread.presenters.tables import Table, cycle_tables, plan_tables, reading_tables
 from goldenthread.presenters.tables.files import CONTENT_TYPES, export, json_rows
 
 router = Router(tags=["tables"])
@@ -142,6 +143,37 @@ def budgets_table(request: HttpRequest, code: str, format: Format = "json") -> A
 def budget_totals_table(request: HttpRequest, code: str, format: Format = "json") -> Any:
     """The totals printed in the plan's document against the sums of the lines they cover."""
     return _answer(plan_tables.budget_totals(_plan(request)), format)
+
+
+@router.get("/{code}/tables/matrix/", response=RESPONSES, openapi_extra=FILES, summary="The matrix table")
+@guarded(PLAN_READER)
+def matrix_table(request: HttpRequest, code: str, format: Format = "json", as_at: str | None = None) -> Any:
+    """The matrix of directorates and priorities: each contributing objective a row, with its
+    directorate and the priority, its owner, status, metrics and activities."""
+    plan = _plan(request)
+    when = _as_at(plan, as_at)
+    return _answer(reading_tables.matrix(plan, when, readings.matrix(plan, when)), format)
+
+
+@router.get("/{code}/tables/by-priority/", response=RESPONSES, openapi_extra=FILES, summary="The plan by priority")
+@guarded(PLAN_READER)
+def by_priority_table(request: HttpRequest, code: str, format: Format = "json", as_at: str | None = None) -> Any:
+    """Each priority's contributing objectives by directorate, as the by-priority page reads the plan."""
+    plan = _plan(request)
+    when = _as_at(plan, as_at)
+    return _answer(reading_tables.by_priority(plan, when, readings.by_priority(plan, when)), format)
+
+
+@router.get(
+    "/{code}/tables/by-directorate/", response=RESPONSES, openapi_extra=FILES, summary="The plan by directorate"
+)
+@guarded(PLAN_READER)
+def by_directorate_table(request: HttpRequest, code: str, format: Format = "json", as_at: str | None = None) -> Any:
+    """Each directorate's objectives, and the activities it leads and metrics it owns for objectives
+    held elsewhere, as the by-directorate page reads the plan."""
+    plan = _plan(request)
+    when = _as_at(plan, as_at)
+    return _answer(reading_tables.by_directorate(plan, when, readings.by_directorate(plan, when)), format)
 
 
 @router.get(
