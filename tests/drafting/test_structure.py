@@ -161,3 +161,21 @@ def test_unreadable_documents_are_refused_with_what_to_do(tmp_path, name, data, 
     path.write_bytes(data)
     with pytest.raises(UnreadableDocument, match=message):
         read_document(path)
+
+
+def test_a_matrix_cell_of_labelled_parts_gives_a_priority_its_measures_and_activities():
+    text = (
+        "Business plan 2019/20\n\nThe plan for 2019/20.\n\nPriorities\n\nOur priorities are:\n\n- Better care\n- Workforce\n\n"
+        "Directorate\tBetter care\tWorkforce\n"
+        "Medical\tDirectorate Priority: Safer prescribing Metric(s): • Antibiotic prescribing down 10% by March 2020 "
+        "Key Activities (sample): • Publish the prescribing guide\tDirectorate Priority: Medical Examiners "
+        "Metric(s): To be confirmed\n"
+    )
+    plan = draft_text(text).plan
+    by_title = {o.title: o for o in plan.objectives}
+    assert by_title["Safer prescribing"].parent == by_title["Better care"].code
+    assert by_title["Medical Examiners"].parent == by_title["Workforce"].code
+    metric = next(m for m in plan.metrics if m.title.startswith("Antibiotic"))
+    assert metric.target is not None and metric.target.value == Decimal("0.1") and metric.target.by == "2020-03"
+    assert metric.objectives == [by_title["Safer prescribing"].code]
+    assert [a.title for a in plan.activities] == ["Publish the prescribing guide"]

@@ -35,6 +35,8 @@ def label_kind(block: Block) -> Kind | None:
     if kind in ("none", "structure"):
         return None
     words = [w for w in block.text.split() if not _YEARISH.match(w)]
+    if block.number and words and announces(words[0]) != kind:
+        return None  # a numbered part of the plan ('1. Care Quality and Outcomes'), not a label
     return kind if len(words) <= LABEL_WORDS else None
 
 

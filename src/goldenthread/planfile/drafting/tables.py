@@ -16,6 +16,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from goldenthread.planfile.drafting.candidates import Candidate
+from goldenthread.planfile.drafting.cells import has_labelled_cells, read_labelled_cells
 from goldenthread.planfile.drafting.document import Block
 from goldenthread.planfile.drafting.language import by_when, is_commitment, is_imperative, sentences, target_in
 from goldenthread.planfile.drafting.walk import Walk
@@ -74,6 +75,9 @@ def amount(cell: str) -> Decimal | None:
 
 def read_table(walk: Walk, rows: list[Block]) -> None:
     """The elements of one table."""
+    if has_labelled_cells(rows):
+        read_labelled_cells(walk, rows)
+        return
     header = rows[0].cells
     found = roles(header)
     if _is_money(walk, rows, found):
