@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from goldenthread.accounts.api_tokens import ApiRequestCount
 from goldenthread.cycles import services
 
 from ..cycles.test_my_work import review_with_action
@@ -100,6 +101,18 @@ def test_reviews_and_actions_as_the_caller_may_see_them(world, login):
     assert lead.post(f"/api/v1/plans/nhsei-2019/actions/{action.pk}/").status_code == 405
 
 
+def _reads(captured: CaptureQueriesContext) -> int:
+    """The queries an answer made, leaving out the rate limit's count of requests (a new window's
+    first request also inserts its row and clears the old: goldenthread.api.rate), which depends on
+    the clock, not on the rows."""
+    table = ApiRequestCount._meta.db_table
+    return sum(
+        1
+        for q in captured.captured_queries
+        if table not in q["sql"] and not q["sql"].lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO"))
+    )
+
+
 def test_the_cycles_lists_make_the_same_queries_however_many_rows(world, login):
     client = login(world.users["admin"])
     addresses = (f"{PERIOD}/updates/", f"{PERIOD}/reviews/", "/api/v1/plans/nhsei-2019/actions/")
@@ -110,7 +123,7 @@ def test_the_cycles_lists_make_the_same_queries_however_many_rows(world, login):
         for address in addresses:
             with CaptureQueriesContext(connection) as captured:
                 assert client.get(address).status_code == 200
-            out.append(len(captured.captured_queries))
+            out.append(_reads(captured))
         return out
 
     review_with_action(world, world.period(1))
