@@ -14,6 +14,8 @@ from django.utils import timezone
 from goldenthread.accounts.api_tokens import ApiToken, create_token, digest, parse
 from goldenthread.cli.main import main
 
+from ..conftest import PROJECT
+
 pytestmark = pytest.mark.django_db
 
 
@@ -161,3 +163,17 @@ def test_the_rate_limit_is_429_with_retry_after(world, settings):
     # another token, and the same person signed in, count separately
     other = bearer(create_token(world.users["norole"], name="other", scope="read").text)
     assert other.get("/api/v1/plans/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_demo_a_command_made_token_lists_the_five_seed_plans(monkeypatch, capsys):
+    monkeypatch.setenv("GOLDENTHREAD_DEMO_PASSWORD", "demo-password-123")
+    assert main(["demo"]) == 0
+    capsys.readouterr()
+    token = cli_token(capsys, "admin", "--scope", "read", "--name", "demo check")
+    body = bearer(token).get("/api/v1/plans/?limit=100").json()
+    seeds = sorted(path.stem for path in (PROJECT / "plans").glob("*.yaml"))
+    assert len(seeds) == 5
+    assert body["count"] == 5
+    assert sorted(plan["code"] for plan in body["items"]) == seeds
+    assert Client().get("/api/v1/plans/").status_code == 401

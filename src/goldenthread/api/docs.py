@@ -18,7 +18,9 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from ninja import NinjaAPI
 from ninja.errors import HttpError
+from ninja.openapi.docs import Swagger
 
 from goldenthread.access.roles import signed_in
 from goldenthread.api.auth import TokenAuth
@@ -31,6 +33,15 @@ SWAGGER_SETTINGS = {
     "docExpansion": "list",
     "tryItOutEnabled": False,
 }
+
+
+class DocsPage(Swagger):
+    """django-ninja's Swagger UI page with the page's language and goldenthread's contrast fixes
+    (the template goldenthread/web/templates/api/swagger.html, goldenthread/api-docs.css)."""
+
+    template = "api/swagger.html"
+
+
 NOT_SIGNED_IN = "Sign in, or send a personal API token as 'Authorization: Bearer <token>'."
 
 
@@ -56,3 +67,41 @@ def schema_readers(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         return response
 
     return run
+
+
+#: the answers every operation may give whatever it does: no (or a refused) caller, and too many requests
+COMMON_RESPONSES = {
+    "401": "Not signed in, or the API token is unknown, revoked or expired (the detail says which)",
+    "429": "Too many requests from this token or person (GOLDENTHREAD_API_RATE): wait Retry-After seconds",
+}
+DETAIL_SCHEMA = {
+    "title": "Detail",
+    "description": "An error: what went wrong and what to do.",
+    "type": "object",
+    "properties": {"detail": {"title": "Detail", "type": "string"}},
+    "required": ["detail"],
+}
+
+
+def with_common_responses(schema: dict) -> dict:
+    """Every operation's 401 and 429 stated in the schema (its own responses kept as they are)."""
+    schema.setdefault("components", {}).setdefault("schemas", {}).setdefault("Detail", DETAIL_SCHEMA)
+    body = {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}
+    for methods in schema.get("paths", {}).values():
+        for operation in methods.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in COMMON_RESPONSES.items():
+                if status not in responses and int(status) not in responses:  # ninja keys them by number
+                    responses[status] = {"description": description, "content": body}
+            retry = {"description": "Seconds to wait", "schema": {"type": "integer", "minimum": 1}}
+            too_many = responses.get("429") or responses[429]
+            too_many.setdefault("headers", {"Retry-After": retry})
+    return schema
+
+
+class DocumentedAPI(NinjaAPI):
+    """django-ninja's API whose schema states the answers every operation shares."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return with_common_responses(schema)

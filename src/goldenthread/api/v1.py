@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, Throttled
-from ninja.openapi.docs import Swagger
 
 from goldenthread.access.policy import API_NAMESPACE
 from goldenthread.api import (
@@ -22,9 +20,9 @@ from goldenthread.api import (
     updates,
 )
 from goldenthread.api.auth import BrowserSession, TokenAuth
-from goldenthread.api.docs import NOT_SIGNED_IN, SWAGGER_SETTINGS, schema_readers
+from goldenthread.api.docs import NOT_SIGNED_IN, SWAGGER_SETTINGS, DocsPage, DocumentedAPI, schema_readers
 
-api = NinjaAPI(
+api = DocumentedAPI(
     title="goldenthread",
     version="1",
     description=(
@@ -35,7 +33,7 @@ api = NinjaAPI(
     urls_namespace=API_NAMESPACE,  # left by the access middleware to api/guard.py
     auth=[TokenAuth(), BrowserSession()],  # a token sent is decisive; else the browser's session
     throttle=[rate.CallerRate()],  # GOLDENTHREAD_API_RATE per token and per signed-in person
-    docs=Swagger(settings=SWAGGER_SETTINGS),
+    docs=DocsPage(settings=SWAGGER_SETTINGS),
     docs_decorator=schema_readers,  # the schema and its page: signed-in people and token holders
 )
 
