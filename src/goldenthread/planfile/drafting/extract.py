@@ -186,6 +186,9 @@ def _paragraph(walk: Walk, block: Block) -> None:
         if walk.mode == "activities" and walk.objective is not None:
             walk.last_activity = _activity(walk, block, block.text.rstrip(":"), 0.7, "item under an actions label")
         return
+    if walk.lead == "objectives" and _item_paragraph(block):
+        _paragraph_item(walk, block)  # the list runs on: the lead-in stays in force
+        return
     walk.lead = None
     if walk.mode == "objectives" and block.number is not None:
         _numbered_objective(walk, block)
@@ -234,6 +237,35 @@ _OWN = re.compile(r"\b(?:our|we|us|the following)\b", re.I)
 #: a lead-in that introduces the means to an end: 'We aim to do this by:', 'through:'
 _MEANS = re.compile(r"\b(?:by|through|via):$")
 _NUMBERED_ITEM = "numbered item after a label announcing objectives"
+
+
+def _item_paragraph(block: Block) -> bool:
+    """A paragraph that is an item of a list: it opens with a short sentence of its own
+    ('We put people first. Everything we do …')."""
+    first = (sentences(block.text) or [""])[0]
+    return len(sentences(block.text)) > 1 and len(first.split()) <= ITEM_WORDS
+
+
+def _paragraph_item(walk: Walk, block: Block) -> None:
+    first, *rest = sentences(block.text)
+    parent = walk.objective
+    walk.add(
+        Candidate(
+            "objective",
+            first.rstrip("."),
+            walk.place(block),
+            0.6,
+            "paragraph item of a list of objectives",
+            depth=(parent.depth + 1 if parent else 1),
+            level_name=_level_name(walk.lead_name, block),
+            parent=parent,
+            description=" ".join(rest),
+        )
+    )
+
+
+#: the opening sentence of a paragraph that is a list's item is a title: a few words
+ITEM_WORDS = 8
 
 
 def _sentences(walk: Walk, block: Block) -> None:
