@@ -165,7 +165,8 @@ def test_unreadable_documents_are_refused_with_what_to_do(tmp_path, name, data, 
 
 def test_a_matrix_cell_of_labelled_parts_gives_a_priority_its_measures_and_activities():
     text = (
-        "Business plan 2019/20\n\nThe plan for 2019/20.\n\nPriorities\n\nOur priorities are:\n\n- Better care\n- Workforce\n\n"
+        "Business plan 2019/20\n\nThe plan for 2019/20.\n\n"
+        "Priorities\n\nOur priorities are:\n\n- Better care\n- Workforce\n\n"
         "Directorate\tBetter care\tWorkforce\n"
         "Medical\tDirectorate Priority: Safer prescribing Metric(s): • Antibiotic prescribing down 10% by March 2020 "
         "Key Activities (sample): • Publish the prescribing guide\tDirectorate Priority: Medical Examiners "
@@ -179,3 +180,16 @@ def test_a_matrix_cell_of_labelled_parts_gives_a_priority_its_measures_and_activ
     assert metric.target is not None and metric.target.value == Decimal("0.1") and metric.target.by == "2020-03"
     assert metric.objectives == [by_title["Safer prescribing"].code]
     assert [a.title for a in plan.activities] == ["Publish the prescribing guide"]
+
+
+def test_targets_are_read_with_their_direction_and_date_one_a_clause():
+    from goldenthread.planfile.drafting.language import target_in, targets_in
+
+    target = target_in("recover the 95% threshold by Quarter 4 of 2016/17")
+    assert target is not None and (target.value, target.comparison, target.by) == (Decimal("0.95"), ">=", "2016/17 Q4")
+    target = target_in("reduce falls to fewer than 20 patients by March 2015")
+    assert target is not None and (target.value, target.comparison, target.by) == (Decimal(20), "<=", "2015-03")
+    assert target_in("support a quarter of providers to exit").value == Decimal("0.25")
+    assert target_in("the 2012 Act") is None and target_in("in March 2014 we met") is None
+    several = targets_in("so that 95% of trusts use the number, 75% of practices send data by March 2015")
+    assert [(t.value, t.by) for t in several] == [(Decimal("0.95"), "2015-03"), (Decimal("0.75"), "2015-03")]

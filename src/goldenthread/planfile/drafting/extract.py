@@ -31,6 +31,7 @@ from goldenthread.planfile.drafting.language import (
     is_imperative,
     sentences,
     target_in,
+    targets_in,
 )
 from goldenthread.planfile.drafting.outline import LABEL_WORDS, Heading, outline, section_end
 from goldenthread.planfile.drafting.tables import read_table
@@ -276,9 +277,10 @@ def _sentences(walk: Walk, block: Block) -> None:
         if is_deliverable(sentence):
             activity = _activity(walk, block, action_of(sentence), 0.45, "sentence that commits ('we will…')")
             activity.description = sentence if activity.title != sentence else ""
-        target = None if is_commitment(sentence) else target_in(sentence)  # a commitment's: beside its activity
-        if target is not None:
-            _metric(walk, block, sentence, 0.45, "sentence with a number to reach", target)
+        targets = [] if is_commitment(sentence) else targets_in(sentence)  # a commitment's: beside its activity
+        for target in targets:
+            title = sentence if len(targets) == 1 else target.text
+            _metric(walk, block, title, 0.45, "sentence with a number to reach", target)
 
 
 def _bullet(walk: Walk, block: Block) -> None:

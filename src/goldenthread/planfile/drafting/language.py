@@ -179,6 +179,21 @@ def target_in(text: str) -> Target | None:
     return Target(value, comparison, by_when(text), text.strip()[:1000])
 
 
+_CLAUSE = re.compile(r";\s+|,\s+(?:and\s+)?(?=[^,]*\d)|\s+and\s+(?=\d)")
+
+
+def targets_in(text: str) -> list[Target]:
+    """Every target a sentence sets: one a clause when its clauses set several ('95% of trusts …,
+    75% of GP practices …'), each with the clause as its text and the sentence's date if it has none."""
+    clauses = [c for c in _CLAUSE.split(text) if c.strip()]
+    found = [t for t in (target_in(c) for c in clauses) if t is not None]
+    if len(found) <= 1:
+        whole = target_in(text)
+        return [whole] if whole is not None else []
+    when = by_when(text)
+    return [Target(t.value, t.comparison, t.by or when, t.text) for t in found]
+
+
 def _value(text: str) -> Decimal | None:
     percent = _PERCENT.search(text)
     if percent:

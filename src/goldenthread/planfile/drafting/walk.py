@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from goldenthread.planfile.drafting.candidates import Candidate
 from goldenthread.planfile.drafting.document import Block, Document, Place
-from goldenthread.planfile.drafting.language import Kind, target_in
+from goldenthread.planfile.drafting.language import Kind, targets_in
 from goldenthread.planfile.drafting.outline import Heading
 
 
@@ -37,13 +37,13 @@ class Walk:
         """Keep a candidate; an activity that sets a number to reach is measured by it too (a
         metric with that target, beside the activity)."""
         self.found.append(candidate)
-        target = target_in(candidate.title) if candidate.kind == "activity" else None
-        if target is not None:
+        targets = targets_in(candidate.title) if candidate.kind == "activity" else []
+        for target in targets:
             unit = "percentage" if "%" in target.text or "per cent" in target.text else "count"
             self.found.append(
                 Candidate(
                     "metric",
-                    candidate.title,
+                    candidate.title if len(targets) == 1 else target.text,
                     candidate.place,
                     min(candidate.confidence, 0.5),
                     "deliverable with a number to reach",
