@@ -219,7 +219,8 @@ def bench_size(size: Size, base: str, keep: Path, args: argparse.Namespace) -> d
         _say("plan load", out["plan"], f"after migrate {out['plan']['migrate']:.1f} s")
         out["data"] = run_step("data", url=url, folder=folder)
         rate = out["data"]["rows"] / out["data"]["seconds"]
-        _say("data load", out["data"], f"{rate:,.0f} rows/s — {out['data']['report']}")
+        load = "load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())  # (wall-clock is only as good as the quiet)
+        _say("data load", out["data"], f"{rate:,.0f} rows/s ({load}) — {out['data']['report']}")
         if not args.keep:
             for path in folder.glob("data*.csv"):
                 path.unlink()

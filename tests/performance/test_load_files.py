@@ -59,21 +59,22 @@ def test_a_file_that_cannot_be_read_is_said_and_the_others_load(plan, write, tmp
 
 
 def test_the_next_file_is_checked_in_a_thread_while_one_is_written(plan, write, monkeypatch):
-    """The overlap itself: the second file's check runs on another thread than the writing."""
+    """The overlap itself: the files after the first are checked on another thread than the
+    writing (the second beside the first's checking)."""
     from goldenthread.performance.loading import files as module
 
-    seen: list[str] = []
+    seen: dict[str, str] = {}
     real = module.check_table
 
     def watched(table, codes, how, progress):
-        seen.append(threading.current_thread().name)
+        seen[table.name.rsplit("/", 1)[-1]] = threading.current_thread().name
         return real(table, codes, how, progress)
 
     monkeypatch.setattr(module, "check_table", watched)
     paths = [write(f"{k}.csv", HEADER + f"CNT,rx1,2016/17 Q{k + 1},{k}\n") for k in range(3)]
     assert all(o.report.ok for o in load_files(paths, plan))
-    assert seen[0] == threading.current_thread().name
-    assert all(name.startswith("goldenthread-check") for name in seen[1:]) and len(seen) == 3
+    assert seen.pop("0.csv") == threading.current_thread().name
+    assert sorted(seen) == ["1.csv", "2.csv"] and all(n.startswith("goldenthread-check") for n in seen.values())
 
 
 def test_add_units_checks_in_turn_so_a_unit_added_by_one_file_is_known_to_the_next(plan, write):

@@ -7,7 +7,8 @@ transaction, or reported with its problems and nothing written. What this module
 overlap: reading and checking a file is the loader's own work (the CSV parser, NumPy and pandas,
 which ask nothing of the database: :class:`~.checking.PlanCodes`), and writing is mostly the
 database server's (the COPY, its indexes), so while file *k* is written the next file is read and
-checked in a thread of its own, and the processes keep both cores busy instead of taking turns.
+checked in a thread of its own (the second file's checking starts beside the first's), and the
+processes keep both cores busy instead of taking turns.
 
 A PostgreSQL backend is one process: one file's COPY keeps one core busy at most. So on
 PostgreSQL, outside a transaction of the caller's, up to :data:`WRITERS` files are written at
@@ -74,13 +75,12 @@ def load_files(
         ThreadPoolExecutor(max_workers=writers, thread_name_prefix="goldenthread-write") as writes,
     ):
         queue = _Writing(writers, writes if writers > 1 else None)
-        next_one: Future[Checked | OSError] | None = None
+        ahead: list[Future[Checked | OSError]] = []
         for k, name in enumerate(names):
             told = _telling(progress, name, len(names))
-            checked = next_one.result() if next_one is not None else _read_and_check(name, codes, how, told)
-            next_one = (
-                checks.submit(_read_and_check, names[k + 1], codes, how, no_progress) if k + 1 < len(names) else None
-            )
+            if k + 1 < len(names):  # (the second file's checking starts beside the first's)
+                ahead.append(checks.submit(_read_and_check, names[k + 1], codes, how, no_progress))
+            checked = ahead.pop(0).result() if k else _read_and_check(name, codes, how, told)
             if isinstance(checked, OSError):
                 yield from queue.add(FileLoad(name, error=checked), None, _nothing)
                 continue
