@@ -94,7 +94,7 @@ def test_an_inactive_owners_token_is_401(world):
 
 
 def test_a_read_token_cannot_post_a_write_token_passes_the_scope_check(world, capsys):
-    url = f"/api/v1/plans/{world.plan.code}/observations?dry_run=true"
+    url = f"/api/v1/plans/{world.plan.code}/observations/?dry_run=true"
     read = cli_token(capsys, "admin", "--scope", "read")
     response = bearer(read).post(url, [], content_type="application/json")
     assert response.status_code == 403, response.content
