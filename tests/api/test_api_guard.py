@@ -3,6 +3,9 @@ caller; the rules are the pages' rules."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Literal
+
 import pytest
 from django.test import Client
 from django.urls import get_resolver
@@ -57,3 +60,27 @@ def test_a_plan_that_does_not_exist_is_404_with_its_code(world, login):
     response = login(world.users["norole"]).get("/api/v1/plans/NHSEI-2019/")
     assert response.status_code == 404
     assert "NHSEI-2019" in response.json()["detail"]
+
+
+def _postponed(request, when: date, kind: Literal["a", "b"] = "a"):  # annotations are text here (__future__)
+    return when, kind
+
+
+def test_an_operation_keeps_its_own_annotations_under_the_guard():
+    """ninja reads the guard's wrapper: the names of postponed annotations must be the operation's."""
+    from ninja.signature.utils import get_typed_signature
+
+    from goldenthread.access.policy import SIGNED_IN_PAGE
+    from goldenthread.api.guard import guarded
+
+    typed = get_typed_signature(guarded(SIGNED_IN_PAGE)(_postponed))
+    assert typed.parameters["when"].annotation is date
+    assert typed.parameters["kind"].annotation == Literal["a", "b"]
+
+
+@pytest.mark.parametrize("code", ["nhsei\x002019", "x" * 500])
+def test_a_code_no_plan_could_hold_is_404_not_a_database_error(world, login, code):
+    from urllib.parse import quote
+
+    response = login(world.users["norole"]).get(f"/api/v1/plans/{quote(code)}/")
+    assert response.status_code == 404

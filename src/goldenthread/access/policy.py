@@ -91,6 +91,9 @@ class Rule:
 def _exact(queryset, field: str, value: object):
     """The one row whose ``field`` is exactly ``value`` (compared again in Python, so a database
     collation that ignores case cannot widen it), or None."""
+    limit = queryset.model._meta.get_field(field).max_length
+    if not isinstance(value, str) or "\x00" in value or (limit is not None and len(value) > limit):
+        return None  # no row could hold it (and PostgreSQL refuses a NUL in a query)
     found = queryset.filter(**{field: value}).first()
     return found if found is not None and getattr(found, field) == value else None
 

@@ -9,6 +9,7 @@ operation reads the same objects with :func:`subject`.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -58,6 +59,9 @@ def guarded(rule: Rule) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
             authorise(request, rule, kwargs)
             return view(request, *args, **kwargs)
 
+        # the operation's own signature, its annotations evaluated where it was written: ninja reads
+        # the wrapper's, and would look names of a postponed annotation up in this module
+        run.__signature__ = inspect.signature(view, eval_str=True)  # type: ignore[attr-defined]
         run.access_rule = rule  # type: ignore[attr-defined]
         return run
 
