@@ -197,3 +197,25 @@ def test_reading_takes_the_same_queries_for_every_unit(world, login):
         counts[unit] = len(read.captured_queries)
     assert sizes["medical"] != sizes["nursing"]
     assert counts["medical"] == counts["nursing"] <= 25, counts
+
+
+def test_a_save_that_loses_the_race_after_its_etag_matched_is_412(world, login):
+    """Two saves that both matched the ETag: the service's version check (inside its transaction)
+    refuses the second, and the API answers 412 saying who saved — never a silent overwrite."""
+    from types import SimpleNamespace
+
+    from ninja.errors import HttpError
+
+    from goldenthread.api.updates import _write
+    from goldenthread.cycles import services
+
+    lead, contributor = login(world.users["lead"]), login(world.users["contributor"])
+    assert put(lead, complete(world, commentary="first"), lead.get(URL)["ETag"]).status_code == 200
+    as_read = SimpleNamespace(period=world.period(1), unit=world.medical, version=Submission.objects.get().version)
+    assert put(contributor, complete(world, commentary="theirs"), contributor.get(URL)["ETag"]).status_code == 200
+    with pytest.raises(HttpError) as lost:
+        _write(as_read, services.stored_data(None), world.users["lead"], submit=False, names={})
+    assert lost.value.status_code == 412 and "Contributor saved this update while yours was on its way" in str(
+        lost.value
+    )
+    assert Submission.objects.get().commentary == "theirs"

@@ -376,7 +376,8 @@ def load_observations(
     if idempotency_key is not None and not dry_run and (replay := _replayed(plan, user, name, fingerprint)):
         return replay
     table = _table(request, raw, name)
-    table.sha256 = fingerprint
+    if idempotency_key is not None:  # the batch kept under the key records what it was sent with
+        table.sha256 = fingerprint
     report = load_table(table, plan, user=user, dry_run=dry_run, wording=API, **options)
     if not report.ok:
         raise _refusal(report)

@@ -160,10 +160,29 @@ def _open(period: ReportingPeriod) -> None:
 
 
 COMMON = {401: Detail, 403: Detail, 404: Detail}
-WRITES = {**COMMON, 409: Detail, 412: Detail, 413: Detail, 415: Detail, 422: Problems, 428: Detail}
+#: the ETag every answer with the update carries, stated in the schema
+WITH_ETAG = {
+    "responses": {
+        200: {
+            "headers": {
+                "ETag": {
+                    "description": "this state of the update: send it as If-Match to save or submit it",
+                    "schema": {"type": "string"},
+                }
+            }
+        }
+    }
+}
+SUBMITS = {**COMMON, 409: Detail, 412: Detail, 422: Problems, 428: Detail}
+WRITES = {**SUBMITS, 413: Detail, 415: Detail}  # (a save reads a body)
 
 
-@router.get(PATH, response={200: UpdateOut, **COMMON}, summary="A unit's update for a period, with its ETag")
+@router.get(
+    PATH,
+    response={200: UpdateOut, **COMMON},
+    summary="A unit's update for a period, with its ETag",
+    openapi_extra=WITH_ETAG,
+)
 @guarded(UPDATE)
 def get_update(request: HttpRequest, response: HttpResponse, code: str, period: str, unit: str) -> UpdateOut:
     """The update as it stands (not started, draft, submitted, returned or approved); the ``ETag``
@@ -173,9 +192,12 @@ def get_update(request: HttpRequest, response: HttpResponse, code: str, period: 
 
 @router.put(
     PATH,
-    response={200: UpdateOut, 400: Detail, **WRITES},
+    response={200: UpdateOut, **WRITES},
     summary="Save a unit's update (its draft), as its lead or a contributor",
-    openapi_extra=bodies.request_body({bodies.JSON: bodies.inline_schema(UpdateIn)}, "The whole update."),
+    openapi_extra={
+        **bodies.request_body({bodies.JSON: bodies.inline_schema(UpdateIn)}, "The whole update."),
+        **WITH_ETAG,
+    },
 )
 @guarded(UPDATE)
 @answers_refusals
@@ -204,8 +226,9 @@ def save_update(
 
 @router.post(
     PATH + "submit/",
-    response={200: UpdateOut, **WRITES},
+    response={200: UpdateOut, **SUBMITS},
     summary="Submit a unit's update to the planning team, as its lead",
+    openapi_extra=WITH_ETAG,
 )
 @guarded(SUBMIT)
 @answers_refusals
