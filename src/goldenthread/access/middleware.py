@@ -36,7 +36,7 @@ class AccessMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
         name = match.view_name if match else None
-        if match is not None and match.namespace in SELF_GUARDED:
+        if name and name.rpartition(":")[0] in SELF_GUARDED:
             return None  # the API checks the same rules itself, after its own sign-in (api/guard.py)
         page_rule = rule_for(name, view_func)
         if page_rule is None:
