@@ -164,9 +164,23 @@ class PlanReader(HttpUser):
     def api_write_observations(self) -> None:
         with self.client.post(
             f"{API}/{PLAN}/observations/",
-            json=batch(next(self.turns)),
+            json=batch(turn := next(self.turns)),
             headers=self.api_headers,
             name="api: observations (batch of 48)",
+            catch_response=True,
+        ) as response:
+            if response.status_code == 409:  # another load wrote the same keys meanwhile: send it again,
+                response.success()  # as a client should (counted on its own line)
+                self.retry_observations(turn)
+            elif response.status_code != 200:
+                response.failure(f"{response.status_code}: {_why(response)}")
+
+    def retry_observations(self, turn: int) -> None:
+        with self.client.post(
+            f"{API}/{PLAN}/observations/",
+            json=batch(turn),
+            headers=self.api_headers,
+            name="api: observations (sent again after a 409)",
             catch_response=True,
         ) as response:
             if response.status_code != 200:

@@ -71,6 +71,24 @@ def test_the_good_batch_loads_and_posting_it_again_changes_nothing(world, login)
     assert held() == before and LoadBatch.objects.count() == 1
 
 
+def test_a_batch_another_load_overtook_is_a_409_to_send_again(world, login, monkeypatch):
+    """Nothing is wrong with the batch: another load wrote the same keys while it ran. A conflict,
+    which a client answers by sending it again — not a 422 to correct."""
+    from goldenthread.performance.loading import writing
+
+    client = login(world.users["planner"])
+    assert post(client, {"rows": rows(1)}).status_code == 200
+    real = writing._current  # as if another load wrote the first quarter after this one read it
+    monkeypatch.setattr(writing, "_current", lambda spans: real([(m, -1, -1) for m, _, _ in spans]))
+    before = held()
+    response = post(client, {"rows": rows(2, row0={"numerator": 45})})
+    assert response.status_code == 409, response.content
+    assert response.json()["detail"].endswith("nothing was loaded. Send it again.")
+    assert held() == before and LoadBatch.objects.count() == 1
+    monkeypatch.setattr(writing, "_current", real)
+    assert post(client, {"rows": rows(2, row0={"numerator": 45})}).status_code == 200
+
+
 def test_a_changed_value_supersedes_the_one_held(world, login):
     client = login(world.users["planner"])
     post(client, {"rows": rows(2)})

@@ -311,7 +311,11 @@ def _refusal(report: LoadReport) -> Refusal:
         f"{report.problem_count:,} problem(s) in {report.bad_rows:,} row(s); nothing was loaded. Correct the rows "
         f"and send the whole batch again.{more}"
     )
-    return _refused(detail, listed, report.problem_count, report.bad_rows)
+    if report.collided:  # nothing wrong with the batch: another load got there first
+        detail = "Another load wrote the same observations while this batch ran; nothing was loaded. Send it again."
+    refusal = _refused(detail, listed, report.problem_count, report.bad_rows)
+    refusal.status = 409 if report.collided else refusal.status
+    return refusal
 
 
 #: ``?map=COLUMN=FIELD``, repeated: a column read as a field, as the command's ``--map``
@@ -341,6 +345,7 @@ BODY = bodies.request_body(
         403: Detail,
         404: Detail,
         413: Detail,
+        409: LoadProblems,
         415: Detail,
         422: LoadProblems,
     },

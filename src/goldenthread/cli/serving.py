@@ -34,6 +34,9 @@ OPTIONS = [
     Option("--workers", "GOLDENTHREAD_WORKERS", 2, "worker processes"),
     Option("--threads", "GOLDENTHREAD_THREADS", 4, "threads per worker"),
     Option("--timeout", "GOLDENTHREAD_TIMEOUT", 120, "seconds a request may take before its worker is restarted"),
+    # longer than a client's pause between requests on one connection (a browser's, a script's, a
+    # load balancer's), so the server does not close a connection as the client sends on it
+    Option("--keepalive", "GOLDENTHREAD_KEEPALIVE", 5, "seconds an idle connection is kept for its next request"),
     Option("--graceful-timeout", "GOLDENTHREAD_GRACEFUL_TIMEOUT", 30, "seconds to finish requests when stopping"),
     Option("--limit-request-line", "GOLDENTHREAD_LIMIT_REQUEST_LINE", 4094, "longest request line, in bytes"),
     Option("--limit-request-fields", "GOLDENTHREAD_LIMIT_REQUEST_FIELDS", 100, "most header fields in a request"),
@@ -78,6 +81,7 @@ def gunicorn_settings(args: argparse.Namespace) -> dict[str, Any]:
         "worker_class": "gthread",
         "timeout": args.timeout,
         "graceful_timeout": args.graceful_timeout,
+        "keepalive": args.keepalive,
         "limit_request_line": args.limit_request_line,
         "limit_request_fields": args.limit_request_fields,
         "limit_request_field_size": args.limit_request_field_size,

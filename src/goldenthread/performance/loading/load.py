@@ -129,4 +129,5 @@ def _collided(report: LoadReport, table: Table) -> LoadReport:
         )
     ]
     report.problem_count = report.bad_rows = 1
+    report.collided = True
     return report

@@ -37,6 +37,8 @@ class LoadReport:
     notes: list[str] = field(default_factory=list)
     batch: LoadBatch | None = None
     dry_run: bool = False
+    #: another load wrote the same keys while this one ran: nothing was written; sending it again loads
+    collided: bool = False
     #: a dry run's preview: what would be loaded, by metric and org unit (capped), and its length
     preview: list[PreviewLine] = field(default_factory=list)
     preview_total: int = 0
