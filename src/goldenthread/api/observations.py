@@ -239,10 +239,10 @@ def _batch_name(key: str | None) -> str:
     return f"{BATCH_NAME} {key}"
 
 
-def _fingerprint(raw: bytes, request: HttpRequest) -> str:
-    """The batch and its options, for telling a retry from another batch sent under the same key."""
-    query = sorted(request.GET.lists())
-    return hashlib.sha256(raw + b"\0" + json.dumps([bodies.media_type(request), query]).encode()).hexdigest()
+def _fingerprint(raw: bytes, request: HttpRequest, options: list[Any]) -> str:
+    """The batch and its options (as the operation read them), for telling a retry from another
+    batch sent under the same key."""
+    return hashlib.sha256(raw + b"\0" + json.dumps([bodies.media_type(request), options]).encode()).hexdigest()
 
 
 def _replayed(plan: pm.Plan, user: Any, name: str, fingerprint: str) -> Loaded | None:
@@ -377,7 +377,7 @@ def load_observations(
     raw = bodies.body(request)
     options = _options(metric, source, add_units, map)
     name = _batch_name(idempotency_key)
-    fingerprint = _fingerprint(raw, request)
+    fingerprint = _fingerprint(raw, request, [metric, source, add_units, sorted(map)])
     if idempotency_key is not None and not dry_run and (replay := _replayed(plan, user, name, fingerprint)):
         return replay
     table = _table(request, raw, name)
