@@ -136,6 +136,8 @@ def serve(env: dict, workers: int, timeout: int) -> tuple[subprocess.Popen, str]
             "2",
             "--timeout",
             str(timeout),
+            "--keep-alive",  # as goldenthread serve keeps an idle connection (cli/serving.py)
+            "5",
             "--log-level",
             "warning",
         ],
