@@ -244,7 +244,17 @@ def test_a_wide_table_scrolls_inside_its_region(people):
     before = first.bounding_box()
     for _ in range(6):
         page.keyboard.press("ArrowRight")
-    assert region.evaluate("(el) => el.scrollLeft") > 0
+    # Chromium animates keyboard scrolling: wait for the region to move, then to come to rest.
+    handle = region.element_handle()
+    page.wait_for_function("(el) => el.scrollLeft > 0", arg=handle, timeout=10_000)
+    page.wait_for_function(
+        """(el) => new Promise((done) => {
+            const start = el.scrollLeft;
+            requestAnimationFrame(() => requestAnimationFrame(() => done(el.scrollLeft === start)));
+        })""",
+        arg=handle,
+        timeout=10_000,
+    )
     after = first.bounding_box()
     assert before is not None and after is not None and abs(after["x"] - before["x"]) < 1, (before, after)
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
