@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from goldenthread.planfile.drafting import draft_text
+from goldenthread.planfile.drafting.language import target_in
 
 SCORECARD_TWICE = """# Business plan 2024/25
 
@@ -43,3 +46,17 @@ def test_two_tables_of_different_measures_are_both_kept() -> None:
     )
     other = other.replace("Incidents of avoidable harm reported each month\n", "Staff vacancies filled\n", 1)
     assert len(_metrics(other)) == 6
+
+
+def test_a_span_of_time_or_a_whole_set_named_in_words_is_no_number_to_reach() -> None:
+    assert target_in("responding to the increase in the population aged over 85 years") is None
+    assert target_in("sequencing genomes over the next 3 to 5 years") is None
+    assert target_in("the actions apply across all five domains of the framework") is None
+    assert target_in("area teams will assure all four contractor services") is None
+
+
+def test_a_number_of_things_is_still_a_number_to_reach_after_a_span_of_time() -> None:
+    reach = target_in("a programme aiming to reach all 7,800 GP practices in the next three years")
+    assert reach is not None and reach.value == Decimal(7800)
+    trained = target_in("within 20 days we will train 2,000 staff")
+    assert trained is not None and trained.value == Decimal(2000)

@@ -201,11 +201,25 @@ def _value(text: str) -> Decimal | None:
     fraction = _FRACTION.search(text)
     if fraction:
         return Decimal(_WORD_FRACTIONS[fraction.group(1).lower()])
-    count = _COUNT.search(text)
-    if count and not re.match(r"(19|20)\d\d$", count.group(1)) and count.group(2).lower() not in _MONTHS:
-        number = count.group(1).lower()
-        return Decimal(_WORD_NUMBERS[number]) if number in _WORD_NUMBERS else Decimal(number.replace(",", ""))
+    for count in _COUNT.finditer(text):
+        if _counts_things(count):
+            number = count.group(1).lower()
+            return Decimal(_WORD_NUMBERS[number]) if number in _WORD_NUMBERS else Decimal(number.replace(",", ""))
     return None
+
+
+#: a number of these is a span of time (an age, a duration, a wait), not a number to reach
+_TIME_UNITS = {"year", "years", "month", "months", "week", "weeks", "day", "days", "hour", "hours", "minutes"}
+
+
+def _counts_things(count: re.Match[str]) -> bool:
+    """Whether a number before a noun is a number of things to reach: not a year, a month's
+    date, a span of time ('over 85 years', 'within 20 days'), nor the size of a set the plan
+    names whole ('all five domains', 'all four services' — in words after 'all')."""
+    number, noun = count.group(1).lower(), count.group(2).lower()
+    if re.match(r"(19|20)\d\d$", number) or noun in _MONTHS or noun in _TIME_UNITS:
+        return False
+    return not (number in _WORD_NUMBERS and count.group(0).lower().startswith("all "))
 
 
 def by_when(text: str) -> str | None:
