@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
@@ -30,7 +30,6 @@ from goldenthread.planfile import Problem, Result, schema, to_yaml, validate_tex
 from goldenthread.planfile.workbook_read import CellProblem, validate_workbook
 from goldenthread.plans import changes
 from goldenthread.plans import models as m
-from goldenthread.plans.store import load_plan
 from goldenthread.presenters.plan_files import problem_rows
 
 router = Router(tags=["plan files"])
@@ -188,15 +187,15 @@ def create_plan(request: HttpRequest) -> Any:
     )
     try:
         with transaction.atomic():
-            if m.Plan.objects.filter(code=spec.code).exists():
-                raise HttpError(409, taken)
-            report = load_plan(spec, user=user, note="Loaded from a plan file through the API")
-            plan = m.Plan.objects.get(code=spec.code)
-            roles.grant(user, roles.PLANNING_TEAM, plan=plan)
-    except IntegrityError:  # created by someone else since it was checked
+            version = changes.create_plan(
+                spec, user, how=m.PlanVersion.How.LOADED, note="Loaded from a plan file through the API"
+            )
+            roles.grant(user, roles.PLANNING_TEAM, plan=version.plan)
+    except changes.ChangeRefused:  # the code is taken, maybe by someone else since it was checked
         raise HttpError(409, taken) from None
+    plan = version.plan
     detail = f"The plan {plan.code} is created, and you are in its planning team."
-    return Status(201, Created(code=plan.code, title=plan.title, version=report.version, detail=detail))
+    return Status(201, Created(code=plan.code, title=plan.title, version=version.number, detail=detail))
 
 
 @router.post(

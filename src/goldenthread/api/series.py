@@ -24,7 +24,7 @@ from goldenthread.api.guard import guarded
 from goldenthread.api.schemas import Detail
 from goldenthread.assurance.judgement import FiredTrigger
 from goldenthread.performance import figures
-from goldenthread.performance.assessment import IMPROVEMENT, MetricAssessment, _assess_metric
+from goldenthread.performance.assessment import IMPROVEMENT, MetricAssessment, assess_metric
 from goldenthread.performance.folding import SUMS
 from goldenthread.performance.judging import judge_all
 from goldenthread.planfile.charts import CHART_NAMES
@@ -138,7 +138,7 @@ def _breakdown_series(a: MetricAssessment, breakdown: str, as_at: Period) -> _Ju
     series = figures.Series(metric.aggregation, [p.period_start for p in points], _sums(points))
     target = {metric.pk: float(metric.target_value)} if metric.target_value is not None else {}
     judged = judge_all([metric], {metric.pk: series}, {metric.pk: IMPROVEMENT.get(metric.polarity, "neutral")}, target)
-    assessment = _assess_metric(metric, a.where, series, judged.get(metric.pk, (None, None)), None, {})
+    assessment = assess_metric(metric, a.where, series, judged.get(metric.pk, (None, None)), None, {})
     planned = {p.period_start: float(p.value) for p in metric.trajectory.all()}
     return _Judged(assessment, table_and_points(assessment, planned)[0])
 

@@ -204,7 +204,7 @@ def assess_plan(
     judged = _judge_all(metrics, series)
     concern = units_with_concern_many(metrics, as_at) if with_units else {}
     assessments = [
-        _assess_metric(x, where, series[x.pk], judged.get(x.pk, (None, None)), period, concern) for x in metrics
+        assess_metric(x, where, series[x.pk], judged.get(x.pk, (None, None)), period, concern) for x in metrics
     ]
 
     activities = definitions.activities(plan.activities.all())
@@ -278,7 +278,7 @@ def _judge_all(metrics: list[m.Metric], series: dict[int, Series]) -> dict[int, 
     return judge_all(metrics, series, improvement, targets)
 
 
-def _assess_metric(
+def assess_metric(
     x: m.Metric,
     where: m.OrgUnit | None,
     series: Series,
@@ -286,6 +286,9 @@ def _assess_metric(
     period: Period | None,
     concern: dict[int, list[dict]],
 ) -> MetricAssessment:
+    """One metric's assessment at ``where`` from its series and the judgement of it (the
+    scorecard's row, and the API's for one place and breakdown); ``concern`` holds the units of
+    concern per metric, where the whole plan's assessment has them."""
     target = _target(x)
     result, chart = judgement  # result None: no data, or too few points to judge (chart says which)
     latest_point_type, assurance = None, None

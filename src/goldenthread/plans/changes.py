@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import copy
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -53,6 +53,25 @@ class EditProblems(Exception):
 
 class EditConflict(Exception):
     """Someone saved the element since the form was shown. Nothing was saved."""
+
+
+# --- a new plan ---------------------------------------------------------------------------------
+
+
+def create_plan(spec: schema.Plan, user, *, how: str, note: str) -> m.PlanVersion:
+    """A new plan from ``spec``, stored as its first version (``how``, ``note``). Refused when a
+    plan with its code exists, also one someone else created while this one was being checked.
+    The pages and the API both create plans here; each grants its creator's role itself."""
+    taken = ChangeRefused(f"A plan with the code '{spec.code}' already exists; choose another code")
+    try:
+        with transaction.atomic():
+            if m.Plan.objects.filter(code=spec.code).exists():
+                raise taken
+            load_plan(spec, user=user, record_version=False)
+            plan = m.Plan.objects.get(code=spec.code)
+            return record_version(plan, spec, how=how, user=user, note=note)
+    except IntegrityError:
+        raise taken from None
 
 
 # --- reading ------------------------------------------------------------------------------------

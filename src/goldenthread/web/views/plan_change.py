@@ -23,9 +23,8 @@ from django.views.decorators.http import require_http_methods
 
 from goldenthread.access import policy, roles, rules
 from goldenthread.planfile import schema
-from goldenthread.plans import changes, versions
+from goldenthread.plans import changes
 from goldenthread.plans import models as m
-from goldenthread.plans.store import load_plan
 from goldenthread.presenters import params
 from goldenthread.presenters import plan_change as presenter
 from goldenthread.web.change_forms import DecisionForm, NewPlanForm, SubmitForm
@@ -147,13 +146,9 @@ def create_plan(spec: schema.Plan, user) -> m.Plan:
     """Store the new plan as its first version ("created in the browser"), with its creator in
     its planning team."""
     with transaction.atomic():
-        if m.Plan.objects.filter(code=spec.code).exists():
-            raise changes.ChangeRefused(f"A plan with the code '{spec.code}' already exists; choose another code")
-        load_plan(spec, user=user, record_version=False)
-        plan = m.Plan.objects.get(code=spec.code)
-        versions.record_version(plan, spec, how=m.PlanVersion.How.CREATED, user=user, note="Created in the browser")
-        roles.grant(user, roles.PLANNING_TEAM, plan=plan)
-    return plan
+        version = changes.create_plan(spec, user, how=m.PlanVersion.How.CREATED, note="Created in the browser")
+        roles.grant(user, roles.PLANNING_TEAM, plan=version.plan)
+    return version.plan
 
 
 @require_http_methods(["GET", "POST"])
