@@ -111,8 +111,10 @@ def test_ordinary_workbooks_pass(tmp_path, rows):
 # --- issue 15: damaged, lying and hostile workbooks, built by tests/workbooks.py ------------------
 
 
-def loaded(content: bytes, plan, tmp_path, name: str = "data.xlsx", budget: float = 5.0):
-    """Load the workbook ``content``: the report, which must come within ``budget`` seconds."""
+def loaded(content: bytes, plan, tmp_path, name: str = "data.xlsx", budget: float = 15.0):
+    """Load the workbook ``content``: the report, which must come within ``budget`` seconds of CPU
+    (a bound on work, not speed: a file read whole or expanded spends minutes; the 150,000 defined
+    names took 5 s once under a load average of 9)."""
     path = tmp_path / name
     path.write_bytes(content)
     with cpu_bound(budget, "the load"):
