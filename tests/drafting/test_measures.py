@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from goldenthread.planfile.drafting import draft_text
-from goldenthread.planfile.drafting.language import target_in
+from goldenthread.planfile.drafting.language import target_in, targets_in
 
 SCORECARD_TWICE = """# Business plan 2024/25
 
@@ -60,3 +60,35 @@ def test_a_number_of_things_is_still_a_number_to_reach_after_a_span_of_time() ->
     assert reach is not None and reach.value == Decimal(7800)
     trained = target_in("within 20 days we will train 2,000 staff")
     assert trained is not None and trained.value == Decimal(2000)
+
+
+def test_each_item_of_a_list_run_into_a_sentence_sets_its_own_target_with_its_own_date() -> None:
+    found = targets_in(
+        "A data service will be set up: – 95% of trusts will use the patient number by January 2015"
+        " – 75% of GP practices will send the full extract by September 2013"
+    )
+    assert [(t.value, t.by) for t in found] == [(Decimal("0.95"), "2015-01"), (Decimal("0.75"), "2013-09")]
+    assert found[1].text == "75% of GP practices will send the full extract by September 2013"
+
+
+def test_a_sentence_of_targets_may_open_with_its_number() -> None:
+    found = targets_in("We will improve online access. 60% of practices will offer online booking by June 2025.")
+    assert [(t.value, t.by, t.text) for t in found] == [
+        (Decimal("0.6"), "2025-06", "60% of practices will offer online booking by June 2025.")
+    ]
+
+
+def test_one_clause_setting_the_target_is_its_text_and_its_date_is_the_clauses_own() -> None:
+    found = targets_in(
+        "We will open a new service by December 2024 and 100% of referrals will be electronic by March 2026."
+    )
+    assert [(t.value, t.by, t.text) for t in found] == [
+        (Decimal(1), "2026-03", "100% of referrals will be electronic by March 2026.")
+    ]
+
+
+def test_a_target_reached_in_stages_is_its_last_stage_by_its_date() -> None:
+    staged = target_in("50% of practices will offer it by April 2014 with 100% achieving this by March 2015")
+    assert staged is not None and (staged.value, staged.by) == (Decimal(1), "2015-03")
+    single = target_in("50% of practices will offer it by April 2014 with the support of their area team")
+    assert single is not None and (single.value, single.by) == (Decimal("0.5"), "2014-04")

@@ -82,6 +82,12 @@ def is_commitment(text: str) -> bool:
     return bool(_WE_WILL.search(text))
 
 
+def commitment_start(text: str) -> int | None:
+    """Where a text's first commitment starts (its subject: 'we', 'NHS England'), or None."""
+    match = _WE_WILL.search(text)
+    return match.start() if match else None
+
+
 #: verbs of vague intent: a commitment to these is how a plan explains itself, not a deliverable
 _VAGUE = re.compile(
     r"^(?:support|work|continue|ensure|help|focus|consider|look|seek|use|make sure|aim|need|want|also|"
@@ -176,28 +182,47 @@ def target_in(text: str) -> Target | None:
     if value is None:
         return None
     comparison = "<=" if _BELOW.search(text) else (">" if _ABOVE.search(text) and "%" in text else ">=")
-    return Target(value, comparison, by_when(text), text.strip()[:1000])
+    percent = _PERCENT.search(text)
+    staged = _STAGED.search(text, percent.end()) if percent else None
+    when = by_when(text[staged.start(1) :]) if staged else None  # the last stage's date
+    return Target(value, comparison, when or by_when(text), text.strip()[:1000])
 
 
 _CLAUSE = re.compile(r";\s+|,\s+(?:and\s+)?(?=[^,]*\d)|\s+and\s+(?=\d)")
+#: a sentence of targets may open with its number ('… primary care. 50% of practices will …')
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"‘'(])")
+#: marks of a list run into a paragraph or a cell: '…care data: – 95% of trusts … – 75% of …'
+_RUN_IN = re.compile(r"(?:^|\s)[–•>]\s+")
 
 
 def targets_in(text: str) -> list[Target]:
-    """Every target a sentence sets: one a clause when its clauses set several ('95% of trusts …,
-    75% of GP practices …'), each with the clause as its text and the sentence's date if it has none."""
-    clauses = [c for c in _CLAUSE.split(text) if c.strip()]
-    found = [t for t in (target_in(c) for c in clauses) if t is not None]
-    if len(found) <= 1:
+    """Every target a text sets: one a clause ('95% of trusts …, 75% of GP practices …'), sentence
+    by sentence and item by item of a list run into it, each with its clause as its text and its
+    clause's date, else its sentence's, else the text's."""
+    found = []
+    for sentence in _SENTENCE.split(text.strip()):
+        when = by_when(sentence) or by_when(text)
+        for item in _RUN_IN.split(sentence):
+            for clause in _CLAUSE.split(item):
+                target = target_in(clause) if clause.strip() else None
+                if target is not None:
+                    found.append(Target(target.value, target.comparison, target.by or when, target.text))
+    if not found:
         whole = target_in(text)
         return [whole] if whole is not None else []
-    when = by_when(text)
-    return [Target(t.value, t.comparison, t.by or when, t.text) for t in found]
+    return found
+
+
+#: a target reached in stages: '50% … by April 2014 with 100% achieving this by March 2015'
+_STAGED = re.compile(r"\bby\b[^%]*?\b(?:with|rising to|then)\b[^%]*?(?<![\d.])(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent\b)")
 
 
 def _value(text: str) -> Decimal | None:
+    """The number a text sets to reach; of a target reached in stages, the last stage's."""
     percent = _PERCENT.search(text)
     if percent:
-        return Decimal(percent.group(1)) / 100
+        staged = _STAGED.search(text, percent.end())
+        return Decimal((staged or percent).group(1)) / 100
     fraction = _FRACTION.search(text)
     if fraction:
         return Decimal(_WORD_FRACTIONS[fraction.group(1).lower()])
