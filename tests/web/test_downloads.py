@@ -78,8 +78,9 @@ def test_scorecard_download_is_the_page(signed_in):
     assert rows[0][:6] == ["Code", "Measure", "Objectives", "Latest", "Latest period", "Target"]
     (four,) = rows[1:]
     text = words(page)
-    for cell in (four[0], four[3], four[4], four[5], four[9], four[10]):
+    for cell in (four[0], four[3], four[4], four[5], four[9], four[10], four[11]):
         assert cell and cell in text, cell
+    assert rows[0][9] == "Trend" and four[9].startswith("Trend of the last "), four[9]  # the sparkline in words
     assert four[1] == "'" + HOSTILE_METRIC  # held as text, never a formula
     sheet = sheet_of(signed_in.get(offered["Download Excel of the scorecard as at 2017/18 Q4"]))
     latest = sheet.cell(2, 4)

@@ -45,7 +45,7 @@ def sparkline(
     height: int = 28,
     points: int = 24,
 ) -> Markup:
-    """A small trend line as inline SVG, one image named by the trend in words (:func:`trend_text`)."""
+    """A small trend line as inline SVG, one image named by the trend in words (:func:`trend_words`)."""
     v = np.asarray(values, dtype=float)[-points:]
     ok = ~np.isnan(v)
     if ok.sum() < 2:
@@ -56,14 +56,25 @@ def sparkline(
     ys = height - 2 - (v - lo) / span * (height - 4)
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y, good in zip(xs, ys, ok, strict=True) if good)
     last_x, last_y = xs[ok][-1], ys[ok][-1]
-    shown = [period_name(d, frequency) for d in list(periods)[-points:]] if len(periods) >= len(v) else []
-    label = escape(trend_text(v, shown, unit))
+    label = escape(trend_words(values, periods=periods, unit=unit, frequency=frequency, points=points))
     return Markup(
         f'<svg class="gt-sparkline" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'role="img" aria-label="{label}" focusable="false"><title>{label}</title>'
         f'<polyline points="{path}" fill="none" stroke="#425563" stroke-width="1.5"/>'
         f'<circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="2.5" fill="#005eb8"/></svg>'
     )
+
+
+def trend_words(
+    values: np.ndarray, *, periods: Sequence[date] = (), unit: str = "", frequency: str = "", points: int = 24
+) -> str:
+    """The trend of the last ``points`` values in words, as the sparkline names it (the page) and the
+    scorecard's export gives it in its Trend column; empty with fewer than two values."""
+    v = np.asarray(values, dtype=float)[-points:]
+    if (~np.isnan(v)).sum() < 2:
+        return ""
+    shown = [period_name(d, frequency) for d in list(periods)[-points:]] if len(periods) >= len(v) else []
+    return trend_text(v, shown, unit)
 
 
 def trend_text(values: np.ndarray, names: Sequence[str], unit: str) -> str:
@@ -97,6 +108,7 @@ class ScorecardRow:
     variation_text: str
     assurance_text: str
     sparkline: Markup
+    trend: str  # the sparkline in words
     status: str
     status_label: str
     reason: str
@@ -134,6 +146,7 @@ def scorecard_row(a: MetricAssessment, objectives: list[tuple[str, str]], as_at:
         variation_text=too_few or icons.variation_text(variation),
         assurance_text=too_few or icons.assurance_text(assurance),
         sparkline=sparkline(a.series.values, periods=a.series.periods, unit=x.unit, frequency=x.frequency),
+        trend=trend_words(a.series.values, periods=a.series.periods, unit=x.unit, frequency=x.frequency),
         status=a.status.rating,
         status_label=a.status.label,
         reason=a.status.reason,

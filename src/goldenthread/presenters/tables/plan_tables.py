@@ -29,7 +29,7 @@ def scorecard(plan: m.Plan, as_at: AsAt) -> Table:
     latest = {a.metric.code: (a.latest[1] if a.latest else None, a.metric.unit) for a in assessment.metrics}
     returns = returned_values(plan, as_at.date)
     header = ["Code", "Measure", "Objectives", "Latest", "Latest period", "Target", "Verdicts", "Variation"]
-    header += ["Assurance", "Status", "Reason", "Reported in updates", "To be confirmed"]
+    header += ["Assurance", "Trend", "Status", "Reason", "Reported in updates", "To be confirmed"]
     table = Table(_stem(plan, "scorecard", as_at), f"Scorecard {page.as_at.label}", header)
     for row in page.rows:
         value, unit = latest[row.code]
@@ -44,6 +44,7 @@ def scorecard(plan: m.Plan, as_at: AsAt) -> Table:
                 "; ".join(v.text for v in row.verdicts),
                 row.not_judged or row.variation_text,
                 row.not_judged or row.assurance_text,
+                row.trend,
                 row.status_label,
                 row.reason,
                 "; ".join(v.text for v in returns.get(row.code, [])),
