@@ -106,8 +106,10 @@ class Observation(models.Model):
             ),
         ]
         constraints = [
+            # the period before the breakdown: a load's index entries compared without the text
+            # (migration performance 0006)
             models.UniqueConstraint(
-                fields=["metric", "org_unit", "breakdown", "period_start"],
+                fields=["metric", "org_unit", "period_start", "breakdown"],
                 condition=models.Q(superseded_at=None),
                 name="one_current_observation_per_key",
             )
