@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from goldenthread.planfile.drafting import draft_text
-from goldenthread.planfile.drafting.language import target_in, targets_in
+from goldenthread.planfile.drafting.language import reported_in, target_in, targets_in
 
 SCORECARD_TWICE = """# Business plan 2024/25
 
@@ -92,3 +92,59 @@ def test_a_target_reached_in_stages_is_its_last_stage_by_its_date() -> None:
     assert staged is not None and (staged.value, staged.by) == (Decimal(1), "2015-03")
     single = target_in("50% of practices will offer it by April 2014 with the support of their area team")
     assert single is not None and (single.value, single.by) == (Decimal("0.5"), "2014-04")
+
+
+REPORTED_AND_LISTED = """# Business plan 2024/25
+
+## 1. Introduction
+
+This plan sets out what the Example Trust will do.
+
+## 2. Timely care
+
+### Actions for 2024/25
+
+Publish a new waiting list charter.
+
+Our access standards for 2024/25 are:
+
+- 75% of patients should start treatment within six weeks of referral, and 95% within 18 weeks.
+
+## 3. Our people
+
+Since April 2024 the induction has been refreshed; 120 ward managers have attended the leadership course; \
+35 nurses have completed the advanced practice programme. The audit office has produced 12 reports, and 8 \
+general reports with relevance to the trust.
+
+### Actions for 2024/25
+
+Publish a new workforce plan.
+"""
+
+
+def test_an_item_setting_several_targets_gives_a_metric_a_clause() -> None:
+    metrics = draft_text(REPORTED_AND_LISTED, "plan.txt").plan.metrics
+    set_targets = [(m.title, m.target.value) for m in metrics if m.target is not None]
+    assert set_targets == [
+        ("75% of patients should start treatment within six weeks of referral", Decimal("0.75")),
+        ("95% within 18 weeks.", Decimal("0.95")),
+    ]
+
+
+def test_figures_reported_as_achieved_are_measures_without_targets_with_the_figure_in_the_definition() -> None:
+    metrics = draft_text(REPORTED_AND_LISTED, "plan.txt").plan.metrics
+    reported = [(m.title, m.definition.split(" (printed")[0]) for m in metrics if m.target is None]
+    assert reported == [
+        ("Ward managers have attended the leadership course", "Reported as achieved: 120"),
+        ("Nurses have completed the advanced practice programme", "Reported as achieved: 35"),
+    ]
+
+
+def test_a_figure_is_reported_only_as_the_subject_of_what_its_own_clause_says_was_done() -> None:
+    assert reported_in("The office has produced 19 reports on us, and 22 general reports with relevance to us.") == []
+    assert reported_in("705 people have attended sessions with 671 attending workshops.") == [
+        (Decimal(705), "People have attended sessions"),
+        (Decimal(671), "Attending workshops"),
+    ]
+    assert reported_in("120 managers will attend the course.") == []  # a plan, not a report
+    assert targets_in("230 staff have attended the workshops with 70 attending twice.") == []

@@ -29,6 +29,7 @@ from goldenthread.planfile.drafting.language import (
     is_commitment,
     is_deliverable,
     is_imperative,
+    reported_in,
     sentences,
     target_in,
     targets_in,
@@ -282,6 +283,9 @@ def _sentences(walk: Walk, block: Block) -> None:
         for target in targets:
             title = sentence if len(targets) == 1 else target.text
             _metric(walk, block, title, 0.45, "sentence with a number to reach", target)
+        for figure, what in reported_in(sentence):
+            metric = _metric(walk, block, what, 0.45, "figure reported as achieved", None)
+            metric.notes.append(f"Reported as achieved: {figure} (printed: {sentence})")
 
 
 def _bullet(walk: Walk, block: Block) -> None:
@@ -303,9 +307,7 @@ def _bullet(walk: Walk, block: Block) -> None:
                 parent=objective,
             )
         )
-        target = target_in(block.text)
-        if target is not None:
-            _metric(walk, block, block.text, 0.6, "priority with a number to reach", target, child)
+        _targets(walk, block, 0.6, "priority with a number to reach", child)
     elif kind == "assessment" and objective is not None:
         objective.assessed_by.append(block.text)
     elif kind == "activities":
@@ -316,8 +318,15 @@ def _bullet(walk: Walk, block: Block) -> None:
         walk.add(Candidate("risk", block.text, walk.place(block), 0.6, "item of a list of risks", parent=objective))
     elif objective is not None and (is_commitment(block.text) or is_imperative(block.text)):
         _activity(walk, block, block.text, 0.45, "item that commits to doing something")
-    elif objective is not None and (target := target_in(block.text)) is not None:
-        _metric(walk, block, block.text, 0.45, "item with a number to reach", target)
+    elif objective is not None:
+        _targets(walk, block, 0.45, "item with a number to reach")
+
+
+def _targets(walk: Walk, block: Block, confidence: float, rule: str, objective: Candidate | None = None) -> None:
+    """An item's targets: a metric each, titled by the item, or by its clause when it sets several."""
+    targets = targets_in(block.text)
+    for target in targets:
+        _metric(walk, block, block.text if len(targets) == 1 else target.text, confidence, rule, target, objective)
 
 
 def _activity(walk: Walk, block: Block, text: str, confidence: float, rule: str) -> Candidate:

@@ -198,19 +198,62 @@ _RUN_IN = re.compile(r"(?:^|\s)[–•>]\s+")
 def targets_in(text: str) -> list[Target]:
     """Every target a text sets: one a clause ('95% of trusts …, 75% of GP practices …'), sentence
     by sentence and item by item of a list run into it, each with its clause as its text and its
-    clause's date, else its sentence's, else the text's."""
-    found = []
+    clause's date, else its sentence's, else the text's. A figure reported as achieved is no
+    target (:func:`reported_in`)."""
+    found, reported = [], False
     for sentence in _SENTENCE.split(text.strip()):
         when = by_when(sentence) or by_when(text)
         for item in _RUN_IN.split(sentence):
             for clause in _CLAUSE.split(item):
+                if _reports(sentence, clause):
+                    reported = True
+                    continue
                 target = target_in(clause) if clause.strip() else None
                 if target is not None:
                     found.append(Target(target.value, target.comparison, target.by or when, target.text))
-    if not found:
+    if not found and not reported:
         whole = target_in(text)
         return [whole] if whole is not None else []
     return found
+
+
+#: what has been done: 'have attended', 'has been given', 'were appointed'
+_DONE = re.compile(
+    r"\b(?:have|has|had)\s+(?:already\s+|now\s+)?(?:been\s+)?[a-z]+(?:ed|en|t)\b|\b(?:were|was)\s+[a-z]+(?:ed|en)\b"
+)
+#: a clause that opens with its figure: '230 Grade 6s and Grade 7s have attended …'
+_FIGURE_FIRST = re.compile(
+    r"^\s*(?:and\s+|with\s+)?(\d{1,3}(?:,\d{3})+|\d+)\s+(?![%]|per ?cent\b)([A-Za-z].*?)[.;]?\s*$", re.S
+)
+_WITH_FIGURE = re.compile(r"\s+with\s+(?=\d)")
+
+
+def _reports(sentence: str, clause: str) -> bool:
+    """Whether a clause reports a figure achieved: it opens with the figure, and the figure counts
+    the subject of the clause's own verb of what was done ('7 managers have gained places'), or
+    of its participle in a sentence of what was done ('… with 671 attending workshops')."""
+    figure = _FIGURE_FIRST.match(clause)
+    if figure is None or not _DONE.search(sentence) or re.match(r"(19|20)\d\d$", figure.group(1)):
+        return False
+    words = figure.group(2).split()
+    if words[0].lower() in _TIME_UNITS | set(_MONTHS):
+        return False
+    return bool(_DONE.search(figure.group(2))) or any(w.endswith("ing") for w in words[:3])
+
+
+def reported_in(sentence: str) -> list[tuple[Decimal, str]]:
+    """Figures a sentence reports as achieved ('230 Grade 6s have attended the workshops; 7
+    managers have gained places …'): each the level so far of a measure — what its clause says of
+    the things it counts — not a target. A clause reports one when it opens with its figure and
+    the sentence says what has been done."""
+    out = []
+    for item in _RUN_IN.split(sentence):
+        for clause in (c for part in _CLAUSE.split(item) for c in _WITH_FIGURE.split(part)):
+            figure = _FIGURE_FIRST.match(clause)
+            if figure is not None and _reports(sentence, clause):
+                what = figure.group(2).strip()
+                out.append((Decimal(figure.group(1).replace(",", "")), what[:1].upper() + what[1:]))
+    return out
 
 
 #: a target reached in stages: '50% … by April 2014 with 100% achieving this by March 2015'
