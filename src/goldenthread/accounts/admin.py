@@ -4,7 +4,9 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from goldenthread.accounts.api_tokens import ApiToken
 from goldenthread.accounts.models import Membership, RoleChange
+from goldenthread.accounts.signin import record
 from goldenthread.audit.admin import HistoryReadOnlyAdmin, ReadOnlyMixin
 from goldenthread.formatting import date_time
 
@@ -25,6 +27,42 @@ class RoleChangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ("what",)
     search_fields = ("account", "actor")
     date_hierarchy = "when"
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Everyone's API tokens by their non-secret prefix, with their last use; an administrator
+    revokes any of them (the action), as ``goldenthread token revoke`` does. A token's secret is
+    never held, so never shown; tokens are made only by their owner (their account's page)."""
+
+    list_display = ("shown", "user", "name", "scope", "created", "expires", "last_used", "last_used_from", "state")
+    list_filter = ("scope",)
+    search_fields = ("user__username", "name", "prefix")
+    exclude = ("secret_hash",)
+    actions = ["revoke"]
+
+    @admin.display(description="Token")
+    def shown(self, obj: ApiToken) -> str:
+        return f"gt_{obj.prefix}_…"
+
+    @admin.display(description="State")
+    def state(self, obj: ApiToken) -> str:
+        return obj.state()
+
+    @admin.action(description="Revoke the selected tokens", permissions=["revoke"])
+    def revoke(self, request, queryset) -> None:
+        revoked = 0
+        for token in queryset.select_related("user"):
+            if token.revoke():
+                revoked += 1
+                by = request.user.get_username()
+                record("API token revoked", token.user.get_username(), request, token=token.prefix, by=by)
+        self.message_user(
+            request, f"{revoked} token{'' if revoked == 1 else 's'} revoked; any already revoked stay so."
+        )
+
+    def has_revoke_permission(self, request) -> bool:
+        return request.user.is_superuser
 
 
 User = get_user_model()

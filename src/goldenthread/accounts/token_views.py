@@ -2,8 +2,8 @@
 last use, revoke one after a confirmation. Each action goes to the security log.
 
 A person sees and revokes only their own tokens here: the revoke address names a token by its
-prefix and is a 404 for anyone else's. Administrators list and revoke anyone's with
-``goldenthread token list`` and ``goldenthread token revoke``.
+prefix and is a 404 for anyone else's. Administrators list and revoke anyone's on the admin site
+(``accounts/admin.py``) or with ``goldenthread token list`` and ``goldenthread token revoke``.
 """
 
 from __future__ import annotations
