@@ -113,3 +113,27 @@ def test_overdue_page_and_reminder_button(world, login, mailoutbox):
     assert response.redirect_chain[-1][0] == "/overdue/"
     assert "Sent 3 reminder(s) for 2019/20 Q1" in response.content.decode()
     assert len(mailoutbox) == 3
+
+
+def test_overdue_download_is_the_page(world, login):
+    import csv
+    import io
+
+    services.save_update(world.period(1), world.medical, world.complete(), based_on=0, user=world.users["lead"])
+    planner = login(world.users["planner"])
+    page = planner.get("/overdue/").content.decode()
+    assert '<a href="/overdue/?format=csv" download>Download CSV' in page
+    response = planner.get("/overdue/?format=csv")
+    assert response["Content-Disposition"].startswith('attachment; filename="overdue-')
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["Plan", "Period", "Due by", "Directorate or region", "Code", "Status", "Last saved"]
+    held = {(r[0], r[1], r[4], r[5]) for r in rows[1:]}
+    assert {
+        ("nhsei-2019", "2019/20 Q1", "medical", "Draft"),
+        ("nhsei-2019", "2019/20 Q1", "nursing", "Not started"),
+    } <= held
+    for plan, period, _, status in held:
+        assert f"{plan} {period}" in page and status in page
+    drafted = next(r for r in rows[1:] if r[4] == "medical" and r[1] == "2019/20 Q1")
+    assert drafted[6] and not next(r for r in rows[1:] if r[4] == "nursing" and r[1] == "2019/20 Q1")[6]
+    assert login(world.users["lead"]).get("/overdue/?format=csv").status_code == 403  # the page's own rule

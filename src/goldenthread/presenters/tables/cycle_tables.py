@@ -4,6 +4,7 @@ review) and the actions agreed at reviews and meetings, each built from its page
 from __future__ import annotations
 
 from goldenthread.cycles.models import Action, Submission
+from goldenthread.presenters.cycle.overdue import OverdueGroup
 from goldenthread.presenters.cycle.period import PeriodPage
 from goldenthread.presenters.cycle.reviews import ActionRow
 from goldenthread.presenters.tables import Table, day, moment
@@ -49,4 +50,26 @@ def actions(rows: list[ActionRow], name: str) -> Table:
                 row.action.closure_note,
             ]
         )
+    return table
+
+
+def overdue(groups: list[OverdueGroup], name: str) -> Table:
+    """The overdue page's lists in one table: each update past its due date that is not yet with
+    the planning team, by plan and period as the page groups them."""
+    header = ["Plan", "Period", "Due by", "Directorate or region", "Code", "Status", "Last saved"]
+    table = Table(name, "Overdue updates", header)
+    for g in groups:
+        for row in g.rows:
+            saved = row.submission.updated_at if row.submission is not None else None
+            table.rows.append(
+                [
+                    g.period.plan.code,
+                    g.period.label,
+                    day(g.period.closes_on),
+                    row.unit.name,
+                    row.unit.code,
+                    row.status_label,
+                    moment(saved),
+                ]
+            )
     return table

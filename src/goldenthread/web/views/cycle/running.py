@@ -24,11 +24,10 @@ from goldenthread.web.views.cycle.lookup import period_or_404, plan_or_404, rend
 
 @require_GET
 def overdue(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "cycles/overdue.html",
-        {"groups": presenters.overdue_page(request.user, today()), "today": long_date(today())},
-    )
+    fmt, groups = asked_format(request), presenters.overdue_page(request.user, today())
+    if fmt:  # every overdue update this person may see, as the page lists them
+        return download(cycle_tables.overdue(groups, f"overdue-{today().isoformat()}"), fmt)
+    return render(request, "cycles/overdue.html", {"groups": groups, "today": long_date(today())})
 
 
 @require_http_methods(["GET", "POST"])
