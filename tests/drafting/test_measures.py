@@ -5,7 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from goldenthread.planfile.drafting import draft_text
+from goldenthread.planfile.drafting.candidates import Candidate
+from goldenthread.planfile.drafting.document import Block, Place
 from goldenthread.planfile.drafting.language import reported_in, target_in, targets_in
+from goldenthread.planfile.drafting.measures import without_repeated_targets
 
 SCORECARD_TWICE = """# Business plan 2024/25
 
@@ -148,3 +151,23 @@ def test_a_figure_is_reported_only_as_the_subject_of_what_its_own_clause_says_wa
     ]
     assert reported_in("120 managers will attend the course.") == []  # a plan, not a report
     assert targets_in("230 staff have attended the workshops with 70 attending twice.") == []
+
+
+def _target_metric(text: str, line: int) -> Candidate:
+    block = Block("paragraph", text, line)
+    return Candidate("metric", text, Place(block, "section"), 0.5, "rule", target=target_in(text))
+
+
+def test_a_target_stated_again_is_one_metric_the_first_statement() -> None:
+    first = _target_metric(
+        "Delivery of Leadership Academy core programmes to 2,000 clinical and non-clinical staff", 10
+    )
+    again = _target_metric("We will deliver Leadership Academy core programmes to 2,000 staff by March 2014.", 90)
+    other = _target_metric("We will recruit 2,000 volunteers to the community programmes.", 95)
+    assert without_repeated_targets([first, again, other]) == [first, other]
+
+
+def test_targets_with_the_same_number_for_different_things_are_all_kept() -> None:
+    gp = _target_metric("75% of GP practices will be providing the full extract by September 2013", 1)
+    trusts = _target_metric("75% of hospital trusts will be providing prescribing data by December 2015", 2)
+    assert without_repeated_targets([gp, trusts]) == [gp, trusts]

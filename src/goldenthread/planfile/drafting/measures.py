@@ -1,10 +1,11 @@
-"""Measures a plan prints more than once: a scorecard set out in the summary and again in full.
+"""Measures and targets a plan prints more than once, held once in the draft.
 
 A plan often prints its table of measures twice — once in its summary, once in the section that
 explains it, sometimes with a column more. The measures are the same, so the draft holds them
 once: a table whose measures cells repeat an earlier table's, row for row, is a second printing
 of it, and the printing with more columns (the fuller one; the first when they have as many) is
-kept.
+kept. Likewise a target stated in a table of deliverables and again in the narrative or an annex
+(the same number, the words of the shorter statement in the longer one) is one metric.
 """
 
 from __future__ import annotations
@@ -22,8 +23,15 @@ _WORD = re.compile(r"[a-z][a-z0-9&'-]*")
 _CELL_RULE = "cell of a measures column"
 
 
+#: words of every sentence, which say nothing of what is measured
+_FUNCTION_WORDS = frozenset(
+    "a an the of and or to in on for by with at from as is are be we our will its it this that their all "
+    "into per than which who".split()
+)
+
+
 def _words(text: str) -> frozenset[str]:
-    return frozenset(_WORD.findall(text.casefold()))
+    return frozenset(w for w in _WORD.findall(text.casefold()) if w not in _FUNCTION_WORDS)
 
 
 def _same(a: str, b: str) -> bool:
@@ -59,4 +67,39 @@ def without_repeated_tables(found: list[Candidate]) -> list[Candidate]:
             fuller = _columns(tables[later]) > _columns(tables[earlier])
             dropped.add(earlier if fuller else later)
     gone = {id(c) for table in dropped for c in tables[table]}
+    return [c for c in found if id(c) not in gone]
+
+
+#: two targets are the same when they set the same number and the shorter text's words are this
+#: much in the longer's ('Delivery of core programmes to 2,000 staff' in a table of deliverables,
+#: 'We will deliver core programmes to 2,000 staff by March 2014' in the list of actions)
+SAME_TARGET_WORDS = 0.6
+
+
+def _target_words(c: Candidate) -> frozenset[str]:
+    return _words(c.target.text if c.target is not None else c.title)
+
+
+def without_repeated_targets(found: list[Candidate]) -> list[Candidate]:
+    """The candidates without a target set again: a plan states a target where it lists its
+    deliverables and again in its narrative or annex; the first statement is kept."""
+    kept: list[Candidate] = []
+    gone: set[int] = set()
+    for c in found:
+        if c.kind != "metric" or c.target is None:
+            continue
+        own = _target_words(c)
+        for other in kept:
+            theirs = _target_words(other)
+            if (
+                other.target is not None
+                and other.target.value == c.target.value
+                and own
+                and theirs
+                and len(own & theirs) >= SAME_TARGET_WORDS * min(len(own), len(theirs))
+            ):
+                gone.add(id(c))
+                break
+        else:
+            kept.append(c)
     return [c for c in found if id(c) not in gone]
