@@ -94,7 +94,7 @@ def test_a_pdfs_structure_comes_from_its_fonts_and_positions(tmp_path):
     html = (
         "<h1>Business plan 2024/25</h1><h2>Priorities for 2024/25</h2><h3>Better care</h3>"
         "<p>Actions for the year:</p><ul><li>We will publish a new carers' charter by March 2025.</li></ul>"
-        "<p style='page-break-before: always'>We will open two community hubs in 2024/25.</p>"
+        "<ul style='page-break-before: always'><li>We will open two community hubs in 2024/25.</li></ul>"
     )
     path = tmp_path / "plan.pdf"
     HTML(string=html).write_pdf(path)

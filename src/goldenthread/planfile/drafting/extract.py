@@ -21,6 +21,17 @@ from __future__ import annotations
 import re
 
 from goldenthread.planfile.drafting.candidates import Candidate
+from goldenthread.planfile.drafting.commitments import (
+    action_lead,
+    commits,
+    first_sentence,
+    has_verb,
+    is_request,
+    lists_no_actions,
+    looks_back,
+    part_title,
+    settled,
+)
 from goldenthread.planfile.drafting.document import Block, Document
 from goldenthread.planfile.drafting.language import (
     Kind,
@@ -64,13 +75,15 @@ def extract(document: Document) -> list[Candidate]:
         else:
             _paragraph(walk, block)
         index += 1
-    return without_repeated_tables(walk.found)
+    return settled(without_repeated_tables(walk.found))
 
 
 def _lead_kind(text: str) -> Kind | None:
     """What a lead-in (a paragraph ending in ':') announces, read from its last sentence, the one
     that introduces the list; a commitment or the means to an end ('… by:') announces actions."""
     lead = (sentences(text) or [text])[-1]
+    if looks_back(lead):
+        return None  # what was done, or examples
     kind = announces(lead)
     if kind == "objectives" and not _OWN.search(lead):
         return None  # another body's aims, or aims spoken of: not the plan's own list
@@ -105,7 +118,7 @@ def _qualifying(blocks: list[Block], headings: dict[int, Heading]) -> dict[int, 
 def _heading(walk: Walk, index: int, qualifies: int) -> None:
     heading = walk.headings[index]
     block = heading.block
-    walk.lead = None
+    walk.lead, walk.lead_action = None, ""
     if heading.label is not None:
         walk.mode, walk.mode_name, walk.mode_level = heading.label, block.text, heading.level
         return
@@ -184,15 +197,21 @@ def _level_name(announcing: str, block: Block) -> str:
 
 def _paragraph(walk: Walk, block: Block) -> None:
     if block.text.endswith(":"):
-        walk.lead = _lead_kind(block.text)
+        walk.lead = "structure" if lists_no_actions(block.text) or looks_back(block.text) else _lead_kind(block.text)
         walk.lead_name = block.text
-        if walk.mode == "activities" and walk.objective is not None:
+        listing = (walk.lead or walk.mode) == "activities"
+        walk.lead_action = action_lead(block.text) if listing else ""
+        walk.lead_block = block
+        walk.lead_drafted = []
+        if walk.mode == "activities" and walk.objective is not None and walk.lead_action:
+            before = len(walk.found)  # an action of its own: replaced by its parts when they follow
             walk.last_activity = _activity(walk, block, block.text.rstrip(":"), 0.7, "item under an actions label")
+            walk.lead_drafted = walk.found[before:]
         return
     if walk.lead == "objectives" and _item_paragraph(block):
         _paragraph_item(walk, block)  # the list runs on: the lead-in stays in force
         return
-    walk.lead = None
+    walk.lead, walk.lead_action = None, ""
     if walk.mode == "objectives" and block.number is not None:
         _numbered_objective(walk, block)
         return
@@ -276,7 +295,7 @@ def _sentences(walk: Walk, block: Block) -> None:
     if walk.objective is None:
         return
     for sentence in sentences(block.text):
-        if is_deliverable(sentence):
+        if is_deliverable(sentence) and commits(sentence):
             activity = _activity(walk, block, action_of(sentence), 0.45, "sentence that commits ('we will…')")
             activity.description = sentence if activity.title != sentence else ""
         targets = [] if is_commitment(sentence) else targets_in(sentence)  # a commitment's: beside its activity
@@ -289,6 +308,8 @@ def _sentences(walk: Walk, block: Block) -> None:
 
 
 def _bullet(walk: Walk, block: Block) -> None:
+    if not any(ch.isalnum() for ch in block.text) or walk.lead == "structure":
+        return  # a printed rule ('---'); an item of what was done, categories or a state to reach
     kind = walk.lead if walk.lead is not None else walk.mode
     objective = walk.objective
     if kind == "objectives" and _announced_item(objective) and walk.lead is None:
@@ -311,7 +332,7 @@ def _bullet(walk: Walk, block: Block) -> None:
     elif kind == "assessment" and objective is not None:
         objective.assessed_by.append(block.text)
     elif kind == "activities":
-        _activity(walk, block, block.text, 0.7 if objective else 0.5, "item of a list of actions")
+        _listed_activity(walk, block)
     elif kind == "metrics" and objective is not None:
         _metric(walk, block, block.text, 0.6, "item of a list of measures", target_in(block.text))
     elif kind == "risks":
@@ -329,11 +350,37 @@ def _targets(walk: Walk, block: Block, confidence: float, rule: str, objective: 
         _metric(walk, block, block.text if len(targets) == 1 else target.text, confidence, rule, target, objective)
 
 
-def _activity(walk: Walk, block: Block, text: str, confidence: float, rule: str) -> Candidate:
+def _listed_activity(walk: Walk, block: Block) -> None:
+    """An item of a list of actions: a part of its lead-in's action (titled by both, the lead-in
+    itself then no activity besides its parts), or an action of its own when it has a verb."""
+    confidence = 0.7 if walk.objective else 0.5
+    title, rest = first_sentence(block.text)
+    if walk.lead_action:
+        walk.found = [c for c in walk.found if all(c is not d for d in walk.lead_drafted)]
+        walk.lead_drafted = []
+        part = part_title(walk.lead_action, title)
+        rule = "item of a list of actions, a part of its lead-in's"
+        _activity(walk, _from_lead(walk, block, part), part, confidence, rule, block.text).description = rest
+    elif has_verb(block.text) and not is_request(block.text):
+        _activity(walk, block, title, confidence, "item of a list of actions", block.text).description = rest
+
+
+def _from_lead(walk: Walk, item: Block, title: str) -> Block:
+    """Where an item titled by its lead-in and itself is printed: the lines from the lead-in's
+    first to the item's last."""
+    lead = walk.lead_block or item
+    span = item.line + item.span - lead.line
+    return Block("bullet", title, lead.line, span, lead.page, level=item.level, number=item.number)
+
+
+def _activity(walk: Walk, block: Block, text: str, confidence: float, rule: str, printed: str = "") -> Candidate:
     from goldenthread.planfile.drafting.language import by_when
 
     return walk.add(
-        Candidate("activity", text, walk.place(block), confidence, rule, parent=walk.objective, due=by_when(text))
+        Candidate(
+            "activity", text, walk.place(block), confidence, rule, parent=walk.objective, due=by_when(printed or text)
+        ),
+        printed,
     )
 
 

@@ -17,8 +17,9 @@ from decimal import Decimal, InvalidOperation
 
 from goldenthread.planfile.drafting.candidates import Candidate
 from goldenthread.planfile.drafting.cells import has_labelled_cells, read_labelled_cells
+from goldenthread.planfile.drafting.commitments import first_sentence
 from goldenthread.planfile.drafting.document import Block
-from goldenthread.planfile.drafting.language import by_when, is_commitment, is_imperative, sentences, target_in
+from goldenthread.planfile.drafting.language import by_when, is_commitment, is_imperative, target_in
 from goldenthread.planfile.drafting.walk import Walk
 
 #: a header cell names its column in a few words
@@ -191,25 +192,25 @@ def _measures_and_deliverables(
     activity_text = _cell(row, column.get("activity"))
     due = _cell(row, column.get("due"))
     owner = _cell(row, column.get("owner")) or None
-    last: Candidate | None = None
-    for n, sentence in enumerate(sentences(activity_text)):
-        if last is not None and not is_commitment(sentence):
-            last.description = f"{last.description} {sentence}".strip()  # what the deliverable before it means
-            continue
-        last = walk.add(
-            Candidate(
-                "activity",
-                sentence,
-                walk.place(row),
-                0.7 if n == 0 else 0.55,
-                "cell of a deliverables column" + (", one of its commitments" if n else ""),
-                parent=current or walk.objective,
-                due=by_when(due) or by_when(sentence),
-                owner=owner,
-                activity_type="deliverable",
-                notes=[f"due: {due}"] if due else [],
-            )
-        )
+    if not activity_text:
+        return
+    first, rest = first_sentence(activity_text)
+    walk.add(
+        Candidate(
+            "activity",
+            first,
+            walk.place(row),
+            0.7,
+            "cell of a deliverables column",
+            parent=current or walk.objective,
+            description=rest,  # a row is one deliverable: the cell's further sentences say what it means
+            due=by_when(due) or by_when(first),
+            owner=owner,
+            activity_type="deliverable",
+            notes=[f"due: {due}"] if due else [],
+        ),
+        activity_text,
+    )
 
 
 def _header(walk: Walk, row: Block, found: dict[int, str], column: int) -> str:

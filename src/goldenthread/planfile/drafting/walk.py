@@ -25,6 +25,11 @@ class Walk:
     lead: Kind | None = None
     lead_name: str = ""
     last_activity: Candidate | None = None
+    #: the action a lead-in states of its own, which the items after it are parts of; and what
+    #: was drafted from the lead-in itself, replaced by those parts when they follow
+    lead_action: str = ""
+    lead_block: Block | None = None
+    lead_drafted: list[Candidate] = field(default_factory=list)
 
     @property
     def objective(self) -> Candidate | None:
@@ -33,17 +38,19 @@ class Walk:
     def place(self, block: Block) -> Place:
         return Place(block, self.section)
 
-    def add(self, candidate: Candidate) -> Candidate:
+    def add(self, candidate: Candidate, printed: str = "") -> Candidate:
         """Keep a candidate; an activity that sets a number to reach is measured by it too (a
-        metric with that target, beside the activity)."""
+        metric with that target, beside the activity). ``printed``: the activity as printed
+        when its title is a part of it (the first sentence), which the metric is read from."""
         self.found.append(candidate)
-        targets = targets_in(candidate.title) if candidate.kind == "activity" else []
+        measured = printed or candidate.title
+        targets = targets_in(measured) if candidate.kind == "activity" else []
         for target in targets:
             unit = "percentage" if "%" in target.text or "per cent" in target.text else "count"
             self.found.append(
                 Candidate(
                     "metric",
-                    candidate.title if len(targets) == 1 else target.text,
+                    measured if len(targets) == 1 else target.text,
                     candidate.place,
                     min(candidate.confidence, 0.5),
                     "deliverable with a number to reach",
