@@ -8,7 +8,7 @@ from goldenthread.planfile.drafting import draft_text
 from goldenthread.planfile.drafting.candidates import Candidate
 from goldenthread.planfile.drafting.document import Block, Place
 from goldenthread.planfile.drafting.language import reported_in, target_in, targets_in
-from goldenthread.planfile.drafting.measures import without_repeated_targets
+from goldenthread.planfile.drafting.measures import measure_target, run_together, without_repeated_targets
 
 SCORECARD_TWICE = """# Business plan 2024/25
 
@@ -171,3 +171,37 @@ def test_targets_with_the_same_number_for_different_things_are_all_kept() -> Non
     gp = _target_metric("75% of GP practices will be providing the full extract by September 2013", 1)
     trusts = _target_metric("75% of hospital trusts will be providing prescribing data by December 2015", 2)
     assert without_repeated_targets([gp, trusts]) == [gp, trusts]
+
+
+def test_a_measure_stated_of_all_its_things_by_a_date_is_all_of_them() -> None:
+    all_by = measure_target("All hospital deaths subject to Medical Examiner scrutiny by March 2020")
+    assert all_by is not None and (all_by.value, all_by.comparison, all_by.by) == (Decimal(1), "=", "2020-03")
+    assert measure_target("All hospital deaths reviewed") is None  # no date: a scope, not a target
+    stated = measure_target("All wards with 95% of shifts filled by June 2025")
+    assert stated is not None and stated.value == Decimal("0.95")
+
+
+def test_a_list_whose_breaks_were_lost_is_split_where_its_opening_word_returns() -> None:
+    assert run_together("Reduction in inappropriate prescribing Reduction in infections across the system") == [
+        "Reduction in inappropriate prescribing",
+        "Reduction in infections across the system",
+    ]
+    assert run_together("Fewer falls in care homes") == ["Fewer falls in care homes"]
+
+
+MATRIX = (
+    "Unit\tCare quality\n"
+    "Medical\tDirectorate Priority: Safer prescribing Metric(s): Reduction in inappropriate prescribing "
+    "Reduction in infections Key Activities (sample): Create the programme board\n"
+    "Examiners\tDirectorate Priority: Medical examiners Metric(s): All hospital deaths scrutinised by March 2020 "
+    "Key Activities (sample): Appoint regional examiners\n"
+)
+
+
+def test_a_matrix_cells_measures_are_split_and_read_as_measures() -> None:
+    metrics = draft_text("# Plan 2019/20\n\n## Priorities\n\n" + MATRIX, "plan.txt").plan.metrics
+    assert [(m.title, m.target.value if m.target else None) for m in metrics] == [
+        ("Reduction in inappropriate prescribing", None),
+        ("Reduction in infections", None),
+        ("All hospital deaths scrutinised by March 2020", Decimal(1)),
+    ]

@@ -13,7 +13,7 @@ import re
 
 from goldenthread.planfile.drafting.candidates import Candidate
 from goldenthread.planfile.drafting.document import Block
-from goldenthread.planfile.drafting.language import target_in
+from goldenthread.planfile.drafting.measures import measure_target, run_together
 from goldenthread.planfile.drafting.walk import Walk
 
 _KINDS = [
@@ -99,17 +99,18 @@ def _cell(walk: Walk, row: Block, labelled: list[tuple[str, str]], served: str, 
                     )
                 )
             elif kind == "metric":
-                walk.add(
-                    Candidate(
-                        "metric",
-                        item,
-                        walk.place(row),
-                        0.55,
-                        "labelled part of a matrix cell",
-                        parent=owner or parent,
-                        target=target_in(item),
+                for measure in run_together(item):
+                    walk.add(
+                        Candidate(
+                            "metric",
+                            measure,
+                            walk.place(row),
+                            0.55,
+                            "labelled part of a matrix cell",
+                            parent=owner or parent,
+                            target=measure_target(measure),
+                        )
                     )
-                )
             else:
                 walk.add(
                     Candidate(

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from decimal import Decimal
 
 from goldenthread.planfile.drafting.candidates import Candidate
+from goldenthread.planfile.drafting.language import Target, by_when, target_in
 
 #: two cells are the same measure when they share this much of the longer one's words
 SAME_WORDS = 0.6
@@ -103,3 +105,32 @@ def without_repeated_targets(found: list[Candidate]) -> list[Candidate]:
         else:
             kept.append(c)
     return [c for c in found if id(c) not in gone]
+
+
+#: a measure stated of every one of its things by a date: 'All hospital deaths subject to scrutiny by March 2020'
+_ALL = re.compile(r"^\s*All\s+[a-z]", re.I)
+
+
+def measure_target(text: str) -> Target | None:
+    """The target a measure's own statement sets (a cell or item already known to be a measure):
+    its number, or — for one stated of all its things by a date — all of them, 100%."""
+    found = target_in(text)
+    when = by_when(text)
+    if found is None and when is not None and _ALL.match(text):
+        return Target(Decimal(1), "=", when, text.strip()[:1000])
+    return found
+
+
+def run_together(text: str) -> list[str]:
+    """The items of a list whose breaks were lost ('Reduction in inappropriate prescribing
+    Reduction in infections'): a new item starts where the first item's capitalised opening word
+    is printed again."""
+    words = text.split()
+    if not words or not words[0][:1].isupper() or len(words[0]) < 4 or not words[0].isalpha():
+        return [text]
+    items: list[list[str]] = [[]]
+    for word in words:
+        if word == words[0] and items[-1]:
+            items.append([])
+        items[-1].append(word)
+    return [" ".join(item) for item in items]
