@@ -19,7 +19,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -42,31 +42,41 @@ def _bytes(values: np.ndarray, kind: str) -> np.ndarray:
     return np.ascontiguousarray(values.astype(typed)).view(np.uint8).reshape(len(values), typed.itemsize)
 
 
-def _length(n: int, length: int) -> np.ndarray:
-    return _bytes(np.full(n, length, dtype=np.int64), ">i4")
+def _length(length: int) -> np.ndarray:
+    """A field's length word (-1: NULL), as bytes."""
+    return np.frombuffer(int(length).to_bytes(4, "big", signed=True), dtype=np.uint8)
 
 
-def _numeric(scaled: np.ndarray) -> np.ndarray:
-    """numeric's binary form of whole numbers of 10^-8 (int64), as rows of bytes: six base-10000
-    digits with weight 3 (PostgreSQL strips the zero ones), the sign and 8 decimal places."""
-    n = len(scaled)
-    magnitude = np.abs(scaled)
-    whole, fraction = np.divmod(magnitude, 10**8)
-    digits = np.stack(
-        [
-            whole // 10**12 % 10**4,
-            whole // 10**8 % 10**4,
-            whole // 10**4 % 10**4,
-            whole % 10**4,
-            fraction // 10**4,
-            fraction % 10**4,
-        ],
-        axis=1,
+def _parts(out: np.ndarray, kind: Any) -> np.ndarray:
+    """The fields ``out`` (one each row, as bytes) seen as their length word (``"length"``) and
+    their value (``"value"``, of ``kind``)."""
+    width = out.dtype.itemsize
+    return out.view(
+        np.dtype({"names": ["length", "value"], "formats": [">i4", kind], "offsets": [0, 4], "itemsize": width})
     )
-    head = np.zeros((n, 4), dtype=np.int64)
-    head[:, 0], head[:, 1], head[:, 3] = _DIGITS, 3, 8
-    head[:, 2] = np.where(scaled < 0, 0x4000, 0)
-    return _bytes(np.concatenate([head, digits], axis=1).reshape(-1), ">i2").reshape(n, 2 * (4 + _DIGITS))
+
+
+def _void(data: np.ndarray) -> np.ndarray:
+    """Rows of bytes (2-D) as one value of bytes each."""
+    return np.ascontiguousarray(data).view(f"V{data.shape[1]}").reshape(len(data))
+
+
+def _numeric(scaled: np.ndarray, out: np.ndarray) -> None:
+    """numeric's binary form of whole numbers of 10^-8 (int64, in size below 10^15: numbers below
+    10^7) into ``out`` (the words of each row, big-endian int16): six base-10000 digits with
+    weight 3 (PostgreSQL strips the zero ones; the first two are 0 here), the sign and 8 decimal
+    places."""
+    magnitude = np.abs(scaled)
+    whole = (magnitude // 10**8).astype(np.int32)
+    fraction = (magnitude - whole.astype(np.int64) * 10**8).astype(np.int32)
+    words = np.zeros((len(scaled), 4 + _DIGITS), dtype=np.int16)
+    words[:, 0], words[:, 1], words[:, 3] = _DIGITS, 3, 8
+    words[:, 2] = np.where(scaled < 0, 0x4000, 0)
+    high = whole // 10**4
+    words[:, 6], words[:, 7] = high, whole - high * 10**4
+    high = fraction // 10**4
+    words[:, 8], words[:, 9] = high, fraction - high * 10**4
+    out[:] = words
 
 
 def _numeric_big(value: int) -> np.ndarray:
@@ -83,14 +93,14 @@ def _numeric_big(value: int) -> np.ndarray:
 
 
 class _Field(ABC):
-    """A column of the COPY: each row's width (length word included), and the bytes of some rows
-    whose widths are all ``width``."""
+    """A column of the COPY: each row's width (length word included); the bytes of some rows
+    whose widths are all ``width`` are written into the field given them."""
 
     width: np.ndarray
 
     @abstractmethod
-    def take(self, rows: np.ndarray, width: int) -> np.ndarray:
-        """The bytes of ``rows`` (all ``width`` wide), a row of the result each."""
+    def put(self, out: np.ndarray, rows: np.ndarray) -> None:
+        """The bytes of ``rows`` into ``out``, one value of bytes (all of one width) each."""
 
 
 class _Fixed(_Field):
@@ -98,16 +108,25 @@ class _Fixed(_Field):
         self.values, self.kind = values, kind
         self.width = np.full(len(values), 4 + np.dtype(kind).itemsize, dtype=np.int64)
 
-    def take(self, rows: np.ndarray, width: int) -> np.ndarray:
-        return np.concatenate([_length(len(rows), width - 4), _bytes(self.values[rows], self.kind)], axis=1)
+    def put(self, out: np.ndarray, rows: np.ndarray) -> None:
+        parts = _parts(out, self.kind)
+        parts["length"] = out.dtype.itemsize - 4
+        parts["value"] = self.values[rows]
 
 
-class _Null(_Field):
-    def __init__(self, n: int) -> None:
-        self.width = np.full(n, 4, dtype=np.int64)
+class _Same(_Field):
+    """One value in every row (the batch, the time, who loads); None: NULL."""
 
-    def take(self, rows: np.ndarray, width: int) -> np.ndarray:
-        return _length(len(rows), -1)
+    def __init__(self, n: int, value: int | None, kind: str) -> None:
+        if value is None:
+            data = _length(-1)
+        else:
+            data = np.concatenate([_length(np.dtype(kind).itemsize), _bytes(np.array([value]), kind)[0]])
+        self.data = _void(data.reshape(1, -1))[0]
+        self.width = np.full(n, len(data), dtype=np.int64)
+
+    def put(self, out: np.ndarray, rows: np.ndarray) -> None:
+        out[:] = self.data
 
 
 class _Text(_Field):
@@ -116,14 +135,20 @@ class _Text(_Field):
     def __init__(self, codes: np.ndarray, texts: list[str]) -> None:
         encoded = [t.encode() for t in texts] or [b""]
         longest = max(len(e) for e in encoded)
-        self.table = np.zeros((len(encoded), longest), dtype=np.uint8)
+        self.table = np.zeros((len(encoded), 4 + longest), dtype=np.uint8)  # length word and text
         for k, e in enumerate(encoded):
-            self.table[k, : len(e)] = np.frombuffer(e, dtype=np.uint8)
+            self.table[k, :4] = _length(len(e))
+            self.table[k, 4 : 4 + len(e)] = np.frombuffer(e, dtype=np.uint8)
         self.codes = codes
         self.width = 4 + np.array([len(e) for e in encoded], dtype=np.int64)[codes]
 
-    def take(self, rows: np.ndarray, width: int) -> np.ndarray:
-        return np.concatenate([_length(len(rows), width - 4), self.table[self.codes[rows], : width - 4]], axis=1)
+    def put(self, out: np.ndarray, rows: np.ndarray) -> None:
+        texts = _void(self.table[:, : out.dtype.itemsize])
+        codes = self.codes[rows]
+        if len(codes) and (codes == codes[0]).all():
+            out[:] = texts[codes[0]]
+        else:
+            out[:] = texts[codes]
 
 
 class _Number(_Field):
@@ -143,17 +168,23 @@ class _Number(_Field):
         for i, data in self.big.items():
             self.width[i] = 4 + data.shape[1]
 
-    def take(self, rows: np.ndarray, width: int) -> np.ndarray:
+    def put(self, out: np.ndarray, rows: np.ndarray) -> None:
+        width = out.dtype.itemsize
         if width == 4:
-            return _length(len(rows), -1)
+            out[:] = _void(_length(-1).reshape(1, -1))[0]
+            return
         big = np.isin(rows, list(self.big)) if self.big else np.zeros(len(rows), dtype=bool)
-        out = np.empty((len(rows), width), dtype=np.uint8)
-        out[:, :4] = _length(len(rows), width - 4)
-        if not big.all():  # (a small number's width is always 4 + 8 + 2 × _DIGITS)
-            out[~big, 4:] = _numeric(self.scaled[rows[~big]])
+        if width == 4 + 8 + 2 * _DIGITS:  # (a small number's width; a big one's may be the same)
+            parts = _parts(out, (">i2", (4 + _DIGITS,)))
+            parts["length"] = width - 4
+            if big.any():
+                words = np.empty((len(rows), 4 + _DIGITS), dtype=">i2")
+                _numeric(self.scaled[rows], words)
+                parts["value"][~big] = words[~big]
+            else:
+                _numeric(self.scaled[rows], parts["value"])
         for k in np.flatnonzero(big).tolist():
-            out[k, 4:] = self.big[int(rows[k])][0]
-        return out
+            out[k] = _void(np.concatenate([_length(width - 4), self.big[int(rows[k])][0]]).reshape(1, -1))[0]
 
 
 #: the columns the COPY writes, in its order
@@ -163,7 +194,7 @@ COLUMNS += ["value", "numerator", "denominator", "breakdown", "status", "source"
 BLOCK = 100_000
 
 
-def copy_blocks(rows: NewRows, stamp: Stamp) -> Iterator[bytes]:
+def copy_blocks(rows: NewRows, stamp: Stamp) -> Iterator[bytes | memoryview]:
     """The rows in PostgreSQL's binary COPY layout for :data:`COLUMNS`, header and trailer
     included, in blocks of :data:`BLOCK` rows."""
     n = len(rows)
@@ -173,10 +204,10 @@ def copy_blocks(rows: NewRows, stamp: Stamp) -> Iterator[bytes]:
         _Fixed(rows.metric_id, ">i8"),
         _Fixed(rows.unit_id, ">i8"),
         _Fixed(rows.period - _PG_EPOCH_DAYS, ">i4"),
-        _Fixed(np.full(n, stamp.batch_id, dtype=np.int64), ">i8"),
-        _Fixed(np.full(n, when, dtype=np.int64), ">i8"),
-        _Fixed(np.full(n, user, dtype=np.int64), _user_id_kind()) if user is not None else _Null(n),
-        _Null(n),  # superseded_at
+        _Same(n, stamp.batch_id, ">i8"),
+        _Same(n, when, ">i8"),
+        _Same(n, user, _user_id_kind()),
+        _Same(n, None, ">i8"),  # superseded_at
         *(_Number(getattr(rows, name)) for name in ("value", "numerator", "denominator")),
         _Text(rows.breakdown, rows.breakdown_texts),
         _Text(rows.status, rows.status_texts),
@@ -198,8 +229,9 @@ def _user_id_kind() -> str:
     return ">i8" if big else ">i4"
 
 
-def _block(fields: list[_Field], rows: np.ndarray) -> bytes:
-    """The COPY bytes of ``rows`` (consecutive), shape by shape."""
+def _block(fields: list[_Field], rows: np.ndarray) -> memoryview:
+    """The COPY bytes of ``rows`` (consecutive), shape by shape: the rows of a shape laid out in
+    one array of bytes, a field's columns at a time."""
     n = len(rows)
     widths = [f.width[rows] for f in fields]
     shape = np.zeros(n, dtype=np.int64)
@@ -207,6 +239,8 @@ def _block(fields: list[_Field], rows: np.ndarray) -> bytes:
         if w[0] != w[-1] or (w != w[0]).any():
             distinct, codes = np.unique(w, return_inverse=True)
             shape = shape * len(distinct) + codes
+    if not shape.any():  # one shape: the rows are the block
+        return _shaped(fields, widths, rows, 0).reshape(-1).data
     distinct, shape = np.unique(shape, return_inverse=True)
     ends = np.cumsum(2 + sum(widths))
     starts = np.concatenate([[0], ends[:-1]])
@@ -214,17 +248,26 @@ def _block(fields: list[_Field], rows: np.ndarray) -> bytes:
     runs = np.count_nonzero(np.diff(shape)) + 1
     for s in range(len(distinct)):
         members = np.flatnonzero(shape == s)
-        first = members[0]
-        data = np.concatenate(
-            [_bytes(np.full(len(members), len(fields), dtype=np.int64), ">i2")]
-            + [f.take(rows[members], int(w[first])) for f, w in zip(fields, widths, strict=True)],
-            axis=1,
-        )
+        data = _shaped(fields, widths, rows[members], members[0])
         if runs <= max(64, n // 100):
             _copy_runs(out, data, members, starts, ends)
         else:
             out[starts[members][:, None] + np.arange(data.shape[1])] = data
-    return out.tobytes()
+    return out.data
+
+
+def _shaped(fields: list[_Field], widths: list[np.ndarray], rows: np.ndarray, first: int) -> np.ndarray:
+    """The COPY bytes of ``rows``, all of one shape (that of the block's row ``first``), a row each."""
+    each = [int(w[first]) for w in widths]
+    offsets = np.cumsum([2, *each[:-1]]).tolist()
+    names = ["fields", *(f"f{k}" for k in range(len(fields)))]
+    formats = [">i2", *(f"V{w}" for w in each)]
+    record = np.dtype({"names": names, "formats": formats, "offsets": [0, *offsets], "itemsize": 2 + sum(each)})
+    data = np.empty(len(rows), dtype=record)
+    data["fields"] = len(fields)
+    for k, f in enumerate(fields):
+        f.put(data[f"f{k}"], rows)
+    return data.view(np.uint8).reshape(len(rows), record.itemsize)
 
 
 def _copy_runs(out: np.ndarray, data: np.ndarray, members: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> None:
