@@ -45,7 +45,7 @@ from goldenthread.planfile.drafting.language import (
     target_in,
     targets_in,
 )
-from goldenthread.planfile.drafting.measures import without_repeated_tables
+from goldenthread.planfile.drafting.measures import without_repeated_tables, without_repeated_targets
 from goldenthread.planfile.drafting.outline import LABEL_WORDS, Heading, outline, section_end
 from goldenthread.planfile.drafting.tables import read_table
 from goldenthread.planfile.drafting.walk import Walk
@@ -75,7 +75,7 @@ def extract(document: Document) -> list[Candidate]:
         else:
             _paragraph(walk, block)
         index += 1
-    return settled(without_repeated_tables(walk.found))
+    return settled(without_repeated_targets(without_repeated_tables(walk.found)))
 
 
 def _lead_kind(text: str) -> Kind | None:
