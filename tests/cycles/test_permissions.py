@@ -81,6 +81,10 @@ EXPECTED: dict[str, tuple[frozenset, frozenset]] = {
     # change; the planning team of any plan creates plans
     "plan-change": (RUNS_THE_CYCLE, RUNS_THE_CYCLE),
     "plan-new": (frozenset({"planner", "other_planner", "admin"}), frozenset({"planner", "other_planner", "admin"})),
+    "plan-from-document": (
+        frozenset({"planner", "other_planner", "admin"}),
+        frozenset({"planner", "other_planner", "admin"}),
+    ),
     # the plan workbench: its planning team edits the plan in the browser and uploads a changed
     # workbook; everyone who reads the plan downloads it and reads its versions
     **{

@@ -97,6 +97,7 @@ PAGES: tuple[Page, ...] = (
     Page("meeting-minutes-form", f"{MEETING}/minutes/", PLANNING),
     # changing the plan
     Page("plan-new", "/plans/new/", PLANNING),
+    Page("plan-from-document", "/plans/new/from-document/", PLANNING),
     Page("plan-upload", f"{CYCLE}/upload-plan/", PLANNING),
     Page("plan-change", f"{CYCLE}/change/", PLANNING),
     Page("plan-edit", f"{CYCLE}/edit/", PLANNING),
@@ -198,6 +199,7 @@ FORMS: tuple[Form, ...] = (
     Form("sign-in", "/accounts/login/", ANONYMOUS, "Sign in", {"Username": "nobody", "Password": "not-the-password"}),
     Form("password-change", "/accounts/password/", PLANNER, "Change password"),
     Form("plan-new", "/plans/new/", PLANNER, "Create the plan"),
+    Form("plan-from-document", "/plans/new/from-document/", PLANNER, "Draft the plan"),
     Form("plan-upload", f"{CYCLE}/upload-plan/", PLANNER, "Check and put into the draft change"),
     Form("plan-edit-details", f"{CYCLE}/edit/plan/", PLANNER, "Save", {"Title": ""}),
     Form("edit-objective", f"{CYCLE}/edit/objectives/MED-2/", PLANNER, "Save", {"Title": ""}),

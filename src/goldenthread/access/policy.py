@@ -245,6 +245,8 @@ PAGES: dict[str, Rule] = {
         "see or decide this plan's changes",
     ),
     "plan-new": _read_and_write(lambda user, found: may_create_plan(user), "create a plan"),
+    # a new plan drafted from its document (goldenthread.web.views.plan_from_document): as a new plan
+    "plan-from-document": _read_and_write(lambda user, found: may_create_plan(user), "create a plan"),
     # the plan as a file (goldenthread.web.views.plan_files): downloads for its readers, the blank
     # workbook for everyone signed in, and the upload of a changed workbook into its draft change
     "plan-download": PLAN_READER,

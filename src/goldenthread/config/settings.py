@@ -247,7 +247,7 @@ CSRF_TRUSTED_ORIGINS = profile.trusted_origins(os.environ, PRODUCTION)
 # reads them — uploads up to GOLDENTHREAD_MAX_UPLOAD_MB, any other request a few MB.
 GOLDENTHREAD_MAX_UPLOAD_BYTES = profile.megabytes(os.environ, "GOLDENTHREAD_MAX_UPLOAD_MB", 50)
 GOLDENTHREAD_MAX_REQUEST_BYTES = profile.megabytes(os.environ, "GOLDENTHREAD_MAX_REQUEST_MB", 4)
-GOLDENTHREAD_UPLOAD_PATHS = ("/data/upload/",)
+GOLDENTHREAD_UPLOAD_PATHS = ("/data/upload/", "/plans/new/from-document/")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields other than files (Django's default, stated)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # a larger uploaded file goes to a temporary file
 DATA_UPLOAD_MAX_NUMBER_FILES = 5

@@ -24,6 +24,7 @@ from goldenthread.planfile.quality import CHECKS, Finding, check_plan
 from goldenthread.plans import changes
 from goldenthread.plans import models as m
 from goldenthread.plans.store import export_plan
+from goldenthread.presenters.drafted import DraftReview, review
 
 #: a quality finding's kind -> the plan-file list its element is in (the edit form's ``section``)
 SECTION_OF_KIND = {"objective": "objectives", "metric": "metrics", "activity": "activities"}
@@ -366,6 +367,7 @@ class ChangePage:
     owner: str = ""  # who approves the plan's changes
     last_rejected: ChangeSummary | None = None
     earlier: list[ChangeSummary] = field(default_factory=list)  # decided or withdrawn, latest first
+    drafted: DraftReview | None = None  # the elements drafted from the plan's document, for review
 
     @property
     def is_draft(self) -> bool:
@@ -415,6 +417,7 @@ def change_page(plan: m.Plan, user) -> ChangePage:
             change_summary(c)
             for c in summarised(plan.changes.exclude(status__in=m.PlanChange.OPEN)).order_by("-number")
         ],
+        drafted=review(change),
     )
 
 

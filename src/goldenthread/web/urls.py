@@ -2,7 +2,15 @@ from django.urls import path
 
 from goldenthread.accounts import token_views
 from goldenthread.accounts import views as account_views
-from goldenthread.web.views import governance, plan_change, plan_edit, plan_files, second_factor, sso
+from goldenthread.web.views import (
+    governance,
+    plan_change,
+    plan_edit,
+    plan_files,
+    plan_from_document,
+    second_factor,
+    sso,
+)
 from goldenthread.web.views import governance_records as records
 from goldenthread.web.views import plan_edit_acts as acts
 from goldenthread.web.views import plans as views
@@ -24,6 +32,7 @@ urlpatterns = [
     path("accounts/api-tokens/<str:prefix>/revoke/", token_views.api_token_revoke, name="api-token-revoke"),
     path("accounts/two-step/code/", second_factor.verify, name="otp-verify"),
     path("plans/new/", plan_change.plan_new, name="plan-new"),
+    path("plans/new/from-document/", plan_from_document.plan_from_document, name="plan-from-document"),
     path("plans/template.xlsx", plan_files.plan_template, name="plan-template"),
     path("plans/<str:code>/plan.<str:format>", plan_files.plan_download, name="plan-download"),
     path("plans/<str:code>/upload-plan/", plan_files.plan_upload, name="plan-upload"),

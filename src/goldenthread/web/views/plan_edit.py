@@ -30,6 +30,7 @@ from goldenthread.presenters import params
 from goldenthread.presenters import plan_form_page as page
 from goldenthread.presenters import plan_form_values as conv
 from goldenthread.presenters import plan_forms as forms
+from goldenthread.presenters.drafted import drafted_note
 
 REASON_NEEDED = "Say why this is changing, e.g. 'Target revised by the board'"
 SUBMITTED = (
@@ -293,6 +294,7 @@ def _show(
 ) -> HttpResponse:
     context = page.Context(forms.Choices.of(working.document), code or "", screen.placed, screen.theirs, screen.more)
     status = 409 if screen.problem else (400 if screen.placed.summary else 200)
+    shown = next((i for i in working.items(form.section) if i.get("code") == code), None) if code else None
     return render(
         request,
         "web/edit/element.html",
@@ -307,6 +309,7 @@ def _show(
             "submitted": working.submitted,
             "change": working.change,
             "links": _links(working, form, code),
+            "drafted": drafted_note(shown) if form.section != changes.PLAN else "",
         },
         status=status,
     )
