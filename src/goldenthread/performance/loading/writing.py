@@ -160,9 +160,11 @@ def _compare(rows: CheckedRows) -> _Changes:
 
 
 def _codes(texts: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    """Each text as a number into the distinct texts."""
+    """Each text as a number into the distinct texts (in order of first appearance)."""
     import pandas as pd
 
+    if len(texts) and (texts == texts[0]).all():  # (one text in every row, as a load's source mostly is)
+        return np.zeros(len(texts), dtype=np.int64), [str(texts[0])]
     codes, distinct = pd.factorize(texts)
     return codes.astype(np.int64), [str(t) for t in distinct]
 
