@@ -38,10 +38,14 @@ from goldenthread.performance.loading.load import Checked, check_table, options_
 from goldenthread.performance.loading.options import LoadOptions
 from goldenthread.performance.loading.reading import read_table
 from goldenthread.performance.loading.report import LoadReport, Progress, no_progress
+from goldenthread.performance.loading.saving import column_of
 
 if TYPE_CHECKING:
     from goldenthread.plans.models import Plan
 
+#: the observations' columns the figures' and loads' queries select by (their statistics refreshed
+#: after a large load: :func:`refresh_statistics`)
+_SELECTED_BY = ("metric", "org_unit", "period_start", "breakdown", "superseded_at")
 #: files written at once on PostgreSQL (a backend each: the machine's cores, within reason)
 WRITERS = 2
 
@@ -65,9 +69,17 @@ def load_files(
     how = options_for(options)
     progress = _one_at_a_time(progress or no_progress)
     names = [str(p) for p in paths]
-    if how.add_units is not None:
-        yield from _in_turn(names, plan, how, progress)
-        return
+    written = 0
+    loads = _in_turn if how.add_units is not None else _overlapped
+    for outcome in loads(names, plan, how, progress):
+        written += _written(outcome)
+        yield outcome
+    refresh_statistics(written)
+
+
+def _overlapped(names: list[str], plan: Plan, how: LoadOptions, progress: Progress) -> Iterator[FileLoad]:
+    """The files read and checked a file ahead of their writing, and on PostgreSQL written up to
+    :data:`WRITERS` at once (see the module)."""
     codes = plan_codes(plan)
     writers = _writers()
     with (
@@ -107,6 +119,34 @@ def _writers() -> int:
     from django.db import connection
 
     return WRITERS if connection.vendor == "postgresql" and not connection.in_atomic_block else 1
+
+
+def _written(outcome: FileLoad) -> int:
+    report = outcome.report
+    return report.created + report.revised if report is not None and report.batch is not None else 0
+
+
+def refresh_statistics(written: int) -> None:
+    """PostgreSQL: the planner's statistics of the observations refreshed (``ANALYZE`` of the
+    columns queries select by) when a load wrote at least a tenth as many rows as they knew of,
+    or they were never gathered. Autovacuum would, but up to a minute later: until then the
+    figures of a first load's data were planned as for an empty table (index scans fetching
+    every row from the table: an assessment of 2.4 million rows 4.9 s straight after the load,
+    2.9 s after 0.6 s of ``ANALYZE``). Outside any transaction of the caller's."""
+    from django.db import connection
+
+    from goldenthread.performance.models import Observation
+
+    if not written or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    table = Observation._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+        (known,) = cursor.fetchone()
+        if known < 0 or written >= known / 10:
+            q = connection.ops.quote_name
+            columns = ", ".join(q(column_of(Observation, name)) for name in _SELECTED_BY)
+            cursor.execute(f"ANALYZE {q(table)} ({columns})")
 
 
 def _footprint(checked: Checked) -> np.ndarray:
