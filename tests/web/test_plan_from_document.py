@@ -65,6 +65,18 @@ def word_document(heading: str) -> bytes:
     return out.getvalue()
 
 
+def damaged_word_document() -> bytes:
+    """A .docx whose document part is not well-formed XML (the zip itself is sound)."""
+    whole = io.BytesIO()
+    WordDocument().save(whole)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(whole.getvalue())) as source, zipfile.ZipFile(out, "w") as damaged:
+        for info in source.infolist():
+            part = b"<w:document><w:body><w:p>" if info.filename == "word/document.xml" else source.read(info)
+            damaged.writestr(info.filename, part)
+    return out.getvalue()
+
+
 def zip_bomb(unpacked: int) -> bytes:
     """A .docx-shaped zip whose document part unpacks to ``unpacked`` bytes of spaces."""
     out = io.BytesIO()
@@ -144,6 +156,7 @@ def test_a_given_code_is_the_plans_code_and_markup_in_a_heading_is_shown_as_text
         ("plan.txt", b" \n\t\n", "", "document", "plan.txt has no text"),
         ("plan.txt", b"Objectives\n\xff\xfe", "", "document", "plan.txt is not UTF-8 text (line 2 is not)"),
         ("plan.docx", b"this is not a zip", "", "document", "plan.docx is damaged or is not a Word document"),
+        ("plan.docx", damaged_word_document(), "", "document", "plan.docx cannot be read: open it in the program"),
         ("plan.pdf", b"<html>not a pdf</html>", "", "document", "plan.pdf is not a PDF: it does not start as one"),
         ("plan.pdf", b"%PDF-1.4\n1 0 obj <</Type /Catalog", "", "document", "plan.pdf: not a PDF that can be read"),
         ("plan.txt", b"a few words\n", "", "document", "has no headings, lists or tables to draft a plan from"),
@@ -158,6 +171,7 @@ def test_a_given_code_is_the_plans_code_and_markup_in_a_heading_is_shown_as_text
         "blank",
         "not-utf8",
         "corrupt-docx",
+        "damaged-docx-xml",
         "not-pdf",
         "corrupt-pdf",
         "nothing-to-draft",
