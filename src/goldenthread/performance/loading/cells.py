@@ -9,7 +9,9 @@ clean rows cost one regular-expression pass per column.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -27,13 +29,48 @@ SOURCE_LENGTH = 500
 REFUSED = REFUSED_CHARACTERS
 
 
-def refused_cells(cells: np.ndarray) -> np.ndarray:
-    """Which cells hold a character the text rules refuse (a boolean mask)."""
+#: this thread's columns already reduced to their distinct cells (within :func:`distinct_once`)
+_MEMO = threading.local()
+
+
+@contextmanager
+def distinct_once() -> Iterator[None]:
+    """Within the block, on this thread, each column of cells is reduced to its distinct cells
+    once however many checks ask (:func:`distinct`): a table's columns do not change while it
+    is checked. Nothing is kept after the block."""
+    if getattr(_MEMO, "seen", None) is not None:
+        yield
+        return
+    _MEMO.seen = {}
+    try:
+        yield
+    finally:
+        _MEMO.seen = None
+
+
+def distinct(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(each cell's number into the distinct cells, the distinct cells in order of first
+    appearance): ``pandas.factorize``, worked out once per column within :func:`distinct_once`
+    (the numbers then read-only)."""
     import pandas as pd
 
+    seen = getattr(_MEMO, "seen", None)
+    if seen is None:
+        return pd.factorize(cells)
+    known = seen.get(id(cells))
+    if known is not None and known[0] is cells:
+        return known[1], known[2]
+    codes, uniques = pd.factorize(cells)
+    codes.flags.writeable = False
+    seen[id(cells)] = (cells, codes, uniques)
+    return codes, uniques
+
+
+def refused_cells(cells: np.ndarray) -> np.ndarray:
+    """Which cells hold a character the text rules refuse (a boolean mask)."""
     if not len(cells):
         return np.zeros(0, dtype=bool)
-    codes, uniques = pd.factorize(cells)
+    codes, uniques = distinct(cells)
     if REFUSED.search("\n".join(uniques)) is None:  # the common case: one search of every distinct cell
         return np.zeros(len(cells), dtype=bool)
     bad = np.fromiter((REFUSED.search(u) is not None for u in uniques), dtype=bool, count=len(uniques))
@@ -109,9 +146,7 @@ def header_ok(table: Table, problems: Problems) -> bool:
 def per_distinct(cells: np.ndarray, function: Callable[[str], Any], dtype: Any = object) -> np.ndarray:
     """``function`` of every cell, worked out once per distinct cell (a column of a million rows
     holds a few thousand distinct codes or periods)."""
-    import pandas as pd
-
     if not len(cells):
         return np.zeros(0, dtype=dtype)
-    codes, uniques = pd.factorize(cells)
+    codes, uniques = distinct(cells)
     return np.array([function(u) for u in uniques], dtype=dtype)[codes]

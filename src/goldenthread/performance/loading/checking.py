@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from goldenthread.performance.loading.cells import check_characters, check_length, code_problem, per_distinct
+from goldenthread.performance.loading.cells import check_characters, check_length, code_problem, distinct, per_distinct
 from goldenthread.performance.loading.columns import BREAKDOWN, NUMBER_FIELDS, STATUSES
 from goldenthread.performance.loading.numbers import RowMetrics, check_against_metric, check_numbers
 from goldenthread.performance.loading.periods import NO_DAY, period_starts
@@ -145,11 +145,10 @@ def _resolve(codes: Sequence[str], known: dict[str, int]) -> np.ndarray:
 
 def _resolve_column(text: np.ndarray, known: dict[str, int]) -> np.ndarray:
     """:func:`_resolve` for a column, once per distinct code."""
-    import pandas as pd
 
     if not len(text):
         return np.zeros(0, dtype=np.int64)
-    codes, uniques = pd.factorize(text)
+    codes, uniques = distinct(text)
     return _resolve(list(uniques), known)[codes]
 
 
@@ -313,8 +312,8 @@ def _check_keys_once(
     if not n or not keyed.any():
         return
     # a unit to add is keyed by its code as written, numbered below every unit's id
-    unit_key = np.where(unit_id >= 0, unit_id, -2 - pd.factorize(unit_text)[0])
-    key = _one_key([metric_id, unit_key, pd.factorize(breakdown)[0], period], keyed)
+    unit_key = np.where(unit_id >= 0, unit_id, -2 - distinct(unit_text)[0])
+    key = _one_key([metric_id, unit_key, distinct(breakdown)[0], period], keyed)
     if key is not None and not pd.Series(key).duplicated().any():
         return
     frame = pd.DataFrame({"m": metric_id, "u": unit_key, "b": breakdown, "p": period, "line": problems.lines})[keyed]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 
-from goldenthread.performance.loading.cells import SOURCE_LENGTH, header_ok
+from goldenthread.performance.loading.cells import SOURCE_LENGTH, distinct_once, header_ok
 from goldenthread.performance.loading.checking import CheckedRows, PlanCodes, check_rows, plan_codes
 from goldenthread.performance.loading.columns import map_columns
 from goldenthread.performance.loading.options import LoadOptions
@@ -74,7 +74,8 @@ def check_table(table: Table, plan: PlanCodes, how: LoadOptions, progress: Progr
     problems.fixed.extend(table.problems)
     report.rows_read += sum(1 for p in table.problems if p.column == "row")
     progress("Checking", 0, len(table))
-    rows = _check(table, plan, how, problems, report)
+    with distinct_once():  # (a column's distinct cells worked out once for all its checks)
+        rows = _check(table, plan, how, problems, report)
     progress("Checking", len(table), len(table))
     return Checked(table, report, problems, rows)
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from goldenthread.performance.loading.cells import distinct
 from goldenthread.performance.loading.columns import NUMBER_FIELDS
 from goldenthread.performance.loading.number_text import not_a_number, ratio_too_large, size_problem, too_large
 from goldenthread.performance.loading.problems import Problems, cell_message, quoted
@@ -53,10 +54,10 @@ def _floats(texts: np.ndarray) -> np.ndarray:
     def numeric(cells: np.ndarray) -> np.ndarray:
         return pd.to_numeric(pd.Series(cells, dtype=object), errors="coerce").to_numpy(dtype=float, copy=True)
 
-    codes, distinct = pd.factorize(texts)
-    if 2 * len(distinct) > len(texts):
+    codes, uniques = distinct(texts)
+    if 2 * len(uniques) > len(texts):
         return numeric(texts)
-    return numeric(np.asarray(distinct, dtype=object))[codes]
+    return numeric(np.asarray(uniques, dtype=object))[codes]
 
 
 def _too_large(text: str) -> str:

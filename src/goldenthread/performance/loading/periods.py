@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from goldenthread.performance.loading.cells import distinct
 from goldenthread.performance.loading.problems import Problems, quoted
 from goldenthread.planfile.periods import Period, PeriodError, parse_period, real_date
 
@@ -43,7 +44,7 @@ def period_starts(text: np.ndarray, frequency: np.ndarray, metric: np.ndarray, p
     import pandas as pd
 
     n = len(text)
-    p_codes, p_uniques = pd.factorize(text)
+    p_codes, p_uniques = distinct(text)
     parsed: list[Period | str] = [_parse_period(t) for t in p_uniques]
     problems.add(
         text == "",
