@@ -65,11 +65,12 @@ def drafted_note(element: dict | None) -> str:
     return ""
 
 
-def review(change: m.PlanChange | None) -> DraftReview | None:
-    """The drafted elements of the change's working plan in plan order, or None when it has none."""
+def review(change: m.PlanChange | None, working: schema.Plan | None = None) -> DraftReview | None:
+    """The drafted elements of the change's working plan (``working``, when the caller has it) in
+    plan order, or None when it has none."""
     if change is None:
         return None
-    plan = changes.working_plan(change)
+    plan = working if working is not None else changes.working_plan(change)
     corrected = {
         (edit.section, edit.code)
         for edit in change.edits.exclude(action=m.PlanEdit.Action.ADDED).only("section", "code")

@@ -393,7 +393,8 @@ class ChangePage:
 def change_page(plan: m.Plan, user) -> ChangePage:
     """The plan's open change, for its planning team and its owner."""
     change = changes.open_change(plan)
-    findings = check_plan(checked_plan(plan, change))
+    checked = checked_plan(plan, change)
+    findings = check_plan(checked)
     may_edit = rules.may_edit_plan(user, plan)
     editor_ids = changes.editors(change) if change is not None else set()
     rejected = None
@@ -417,7 +418,7 @@ def change_page(plan: m.Plan, user) -> ChangePage:
             change_summary(c)
             for c in summarised(plan.changes.exclude(status__in=m.PlanChange.OPEN)).order_by("-number")
         ],
-        drafted=review(change),
+        drafted=review(change, checked if change is not None else None),
     )
 
 
