@@ -241,3 +241,14 @@ def test_the_draft_becomes_the_plan_when_its_change_is_approved(plan):
     live = export_plan("nhsei-draft")
     assert live.objectives[0].title == "Better care and outcomes"
     assert len(live.objectives) == len(changes.working_plan(change).objectives)
+
+
+def test_a_document_over_the_upload_limit_is_refused_before_it_is_read(plan):
+    client, _ = signed_in("planner", roles.PLANNING_TEAM, plan=plan)
+    response = client.generic(
+        "POST", URL, b"", content_type="multipart/form-data; boundary=x", CONTENT_LENGTH=str(60 * MB)
+    )
+    assert response.status_code == 413
+    assert "goldenthread takes files of at most 50 MB here" in response.content.decode()
+    assert "draft it with `goldenthread plan draft` on the command line" in response.content.decode()
+    assert m.Plan.objects.count() == 1

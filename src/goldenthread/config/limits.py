@@ -16,6 +16,12 @@ from django.http import HttpRequest, HttpResponse
 
 MB = 1024 * 1024
 MULTIPART_ALLOWANCE = MB  # the form's other fields and the multipart boundaries around the file
+#: what to do with a file too large for an upload page, by the page's path (else: a data file's)
+TOO_LARGE = {
+    "/plans/new/from-document/": "Save the document without its pictures (or as plain text), or draft it with "
+    "`goldenthread plan draft` on the command line.",
+}
+DATA_TOO_LARGE = "Split the file, or load it with `goldenthread data load` on the command line."
 
 
 def _refusal(status: int, message: str) -> HttpResponse:
@@ -47,7 +53,7 @@ def refusal(request: HttpRequest) -> HttpResponse | None:
         return None
     if upload:
         limit = _size(settings.GOLDENTHREAD_MAX_UPLOAD_BYTES)
-        what = "Split the file, or load it with `goldenthread data load` on the command line."
+        what = next((said for path, said in TOO_LARGE.items() if request.path_info.startswith(path)), DATA_TOO_LARGE)
         return _refusal(413, f"The upload is {_size(size)}; goldenthread takes files of at most {limit} here. {what}")
     return _refusal(413, f"The request is {_size(size)}; goldenthread takes requests of at most {_size(cap)} here.")
 
