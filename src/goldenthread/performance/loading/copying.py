@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from goldenthread.performance.loading.newrows import NewRows, Stamp
+    from goldenthread.performance.loading.newrows import NewRows, Numbers, Stamp
 
 #: numbers below this (in size) are the float rounded to 8 places (see writing._stored)
 _FLOAT_EXACT = 0.99e7
@@ -154,15 +154,15 @@ class _Text(_Field):
 class _Number(_Field):
     """Numbers as written: NULL, the float rounded to 8 places, or a Decimal (see the module)."""
 
-    def __init__(self, params: np.ndarray) -> None:
-        floats = np.array(params, dtype=float)  # (None is NaN)
+    def __init__(self, numbers: Numbers) -> None:
+        floats = numbers.floats
         self.null = np.isnan(floats)
         with np.errstate(invalid="ignore"):
             large = ~self.null & (np.abs(floats) >= _FLOAT_EXACT)
         self.scaled = np.rint(np.where(self.null | large, 0.0, floats) * 1e8).astype(np.int64)
         self.big = {
-            int(i): _numeric_big(int(Decimal(str(params[i])).scaleb(8).to_integral_value()))
-            for i in np.flatnonzero(large)
+            i: _numeric_big(int(Decimal(str(numbers.exact.get(i, float(floats[i])))).scaleb(8).to_integral_value()))
+            for i in np.flatnonzero(large).tolist()
         }
         self.width = np.where(self.null, 4, 4 + 8 + 2 * _DIGITS).astype(np.int64)
         for i, data in self.big.items():

@@ -117,7 +117,7 @@ def _lock_parents(rows: NewRows, stamp: Stamp) -> None:
                 raise IntegrityError(f"an observation's {name} is not there (another change removed it meanwhile)")
 
 
-def _copy(sql: str, blocks: Iterable[bytes], progress: Progress | None, total: int) -> None:
+def _copy(sql: str, blocks: Iterable[bytes | memoryview], progress: Progress | None, total: int) -> None:
     """COPY the bytes ``blocks`` with ``sql`` … FROM STDIN, telling ``progress`` of the rows
     written (``total`` in all; the blocks after the header are of BLOCK rows each)."""
     from django.db import connection
@@ -206,9 +206,9 @@ def _insert_rows(rows: NewRows, stamp: Stamp, progress: Progress) -> None:
         rows.unit_id.tolist(),
         texts[0][rows.breakdown].tolist(),
         [adapted[d] for d in rows.period.tolist()],
-        rows.value.tolist(),
-        rows.numerator.tolist(),
-        rows.denominator.tolist(),
+        rows.value.params().tolist(),
+        rows.numerator.params().tolist(),
+        rows.denominator.params().tolist(),
         texts[1][rows.status].tolist(),
         texts[2][rows.source].tolist(),
     ]

@@ -23,6 +23,7 @@ import numpy as np
 
 from goldenthread.performance.loading.checking import CheckedRows
 from goldenthread.performance.loading.held import Held, held_texts, read_held
+from goldenthread.performance.loading.newrows import Numbers
 from goldenthread.performance.loading.options import LoadOptions
 from goldenthread.performance.loading.preview import summarise
 from goldenthread.performance.loading.reading import Table
@@ -71,27 +72,27 @@ def _decimal(texts: np.ndarray, i: int) -> Decimal:
     return stored_decimal(Decimal(texts[i]))
 
 
-def _stored(values: np.ndarray, exact: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Numbers as the database will hold them (8 decimal places): (parameters to write, floats to compare).
+def _stored(values: np.ndarray, exact: Any) -> tuple[Numbers, np.ndarray]:
+    """Numbers as the database will hold them (8 decimal places): (the numbers to write, floats to compare).
 
     A float is written where it carries the number exactly to 8 places — below 10 million, or a
     whole number below 2**53 — which is nearly always; PostgreSQL's numeric then rounds it
     exactly and SQLite stores it as it does any decimal, as a double. Other numbers are written
     as Decimals worked out from the text (``exact(i)``) and rounded as both databases hold them
     (:func:`goldenthread.planfile.fields.stored_decimal`), so SQLite and PostgreSQL hold the same
-    number, and the floats compared are those numbers.
+    number, and the floats compared are those numbers (the floats written, too, where no
+    Decimal is).
     """
     rounded = values.copy()
     with np.errstate(invalid="ignore"):
         small = np.abs(values) < 1e7
     rounded[small] = np.round(values[small], 8)  # (np.round of a large whole number is off in its last digit)
-    params = rounded.astype(object)
-    params[np.isnan(values)] = None
-    safe = np.isnan(values) | (np.abs(values) < 1e7) | ((values == np.floor(values)) & (np.abs(values) < 2.0**53))
-    for i in np.flatnonzero(~safe):
-        params[i] = exact(int(i))
-        rounded[i] = float(params[i])
-    return params, rounded
+    safe = np.isnan(values) | small | ((values == np.floor(values)) & (np.abs(values) < 2.0**53))
+    decimals: dict[int, Decimal] = {}
+    for i in np.flatnonzero(~safe).tolist():
+        decimals[i] = exact(i)
+        rounded[i] = float(decimals[i])
+    return Numbers(rounded, decimals), rounded
 
 
 def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -109,9 +110,9 @@ class _Changes:
     matched: np.ndarray  # bool
     same: np.ndarray  # bool
     old_pk: np.ndarray  # int64
-    value: np.ndarray  # object: parameters
-    numerator: np.ndarray
-    denominator: np.ndarray
+    value: Numbers
+    numerator: Numbers
+    denominator: Numbers
     texts: dict[str, tuple[np.ndarray, list[str]]]  # breakdown, status, source: codes into distinct texts
 
     @property
@@ -243,9 +244,9 @@ def _save(
         unit_id[new],
         texts["breakdown"][0][new],
         rows.period[new],
-        changes.value[new],
-        changes.numerator[new],
-        changes.denominator[new],
+        changes.value.take(new),
+        changes.numerator.take(new),
+        changes.denominator.take(new),
         texts["status"][0][new],
         texts["source"][0][new],
         texts["breakdown"][1],
