@@ -106,6 +106,9 @@ def test_a_planner_drafts_seed_001_into_a_new_plans_draft_change(plan):
     created = m.Plan.objects.get(code=DRAFTED_CODE)
     version = created.versions.get()  # the empty first version: the plan is not yet its draft
     assert (version.number, version.how, version.made_by_id) == (1, "created", user.pk)
+    assert (
+        version.note == f"Started from the document {SEED.name}; its drafted elements wait in the plan's draft change"
+    )
     assert version.document["source_document"]["file"] == SEED.name  # the document's name, recorded
     live = export_plan(DRAFTED_CODE)
     assert not live.objectives and not live.activities and not live.metrics and not live.org_units

@@ -142,11 +142,11 @@ def plan_change(request: HttpRequest, code: str) -> HttpResponse:
 # --- a new plan -------------------------------------------------------------------------------------
 
 
-def create_plan(spec: schema.Plan, user) -> m.Plan:
-    """Store the new plan as its first version ("created in the browser"), with its creator in
-    its planning team."""
+def create_plan(spec: schema.Plan, user, note: str = "Created in the browser") -> m.Plan:
+    """Store the new plan as its first version (created in the browser, ``note`` saying how), with
+    its creator in its planning team."""
     with transaction.atomic():
-        version = changes.create_plan(spec, user, how=m.PlanVersion.How.CREATED, note="Created in the browser")
+        version = changes.create_plan(spec, user, how=m.PlanVersion.How.CREATED, note=note)
         roles.grant(user, roles.PLANNING_TEAM, plan=version.plan)
     return version.plan
 

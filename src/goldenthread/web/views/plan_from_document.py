@@ -192,7 +192,12 @@ def _drafted(request: HttpRequest, screen: DocumentScreen, content: bytes) -> Ht
     )
     try:
         with transaction.atomic():
-            plan = create_plan(_split(spec), request.user)  # as "Create a plan": version 1, its planning team
+            # as "Create a plan": version 1 (its own fields and levels), its creator in its planning team
+            plan = create_plan(
+                _split(spec),
+                request.user,
+                note=f"Started from the document {name}; its drafted elements wait in the plan's draft change",
+            )
             change = changes.draft_change(plan, request.user)
             edits = changes.replace_plan(change, spec, reason=reason, user=request.user)
     except changes.ChangeRefused as exc:
