@@ -412,3 +412,36 @@ def test_a_decision_recorded_by_mistake_is_taken_back_by_those_who_record(plan, 
     assert not ItemDecision.objects.exists()
     assert client_of(people["nmd"]).post(url).status_code == 404
     assert client_of(people["nmd"]).post(f"{DQC_MEETING}decisions/{decision.pk}/take-back/").status_code == 404
+
+
+def test_my_meetings_download_is_the_persons_own_list(plan, people):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    pm.Meeting.objects.filter(plan=plan, code="DQC-2019-10-10").update(title='=HYPERLINK("http://x")')
+    nmd = client_of(people["nmd"])
+    page = text_of(nmd.get("/work/"))
+    assert '<a href="/work/?table=meetings&amp;format=csv" download>Download CSV' in nmd.get("/work/").content.decode()
+    response = nmd.get("/work/?table=meetings&format=csv")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="my-meetings-')
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    hostile = '\'=HYPERLINK("http://x"), 10 October 2019'  # held as text, never a formula
+    assert rows == [
+        ["List", "Meeting", "Plan", "Body", "You", "Your open actions"],
+        ["Recent", hostile, "example-2019", "Delivery and Quality Committee", "Member", "None"],
+        ["Recent", "Example Board, 27 June 2019", "example-2019", "Example Board", "Chair; Presenting item 12", "None"],
+    ]
+    mine = page[page.index("My meetings") :]
+    for row in rows[1:]:
+        assert row[1].lstrip("'") in mine and row[3] in mine and row[4] in mine
+    sheet = load_workbook(io.BytesIO(nmd.get("/work/?table=meetings&format=xlsx").content)).active
+    assert sheet.title == "My meetings" and sheet.cell(2, 2).data_type == "s"
+    assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2, max_col=5)] == [r[:5] for r in rows[1:]]
+    assert sheet.cell(2, 6).value == 0  # a number in Excel; "None" as the page words it in the CSV
+    reader = client_of(people["reader"])  # sits on no body: no link, and a file of no meetings
+    assert "table=meetings" not in reader.get("/work/").content.decode()
+    nothing = reader.get("/work/?table=meetings&format=csv").content.decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(nothing))) == [rows[0]]

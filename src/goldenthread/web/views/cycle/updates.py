@@ -16,6 +16,8 @@ from goldenthread.formatting import long_date
 from goldenthread.plans import models as pm
 from goldenthread.presenters import cycle as presenters
 from goldenthread.presenters import kept
+from goldenthread.presenters.tables import work_tables
+from goldenthread.web.downloads import asked_format, download
 from goldenthread.web.views.cycle.lookup import render_form, today, unit_period_or_404
 
 NOT_WAITING = "This update is not waiting for a decision: it has not been submitted, or someone has already decided it."
@@ -23,7 +25,10 @@ NOT_WAITING = "This update is not waiting for a decision: it has not been submit
 
 @require_GET
 def my_updates(request: HttpRequest) -> HttpResponse:
-    return render(request, "cycles/my_updates.html", {"page": presenters.my_updates(request.user, today())})
+    fmt, page = asked_format(request), presenters.my_updates(request.user, today())
+    if fmt:  # the page's two lists: the person's own updates and those waiting for their decision
+        return download(work_tables.my_updates(page, today()), fmt)
+    return render(request, "cycles/my_updates.html", {"page": page})
 
 
 @require_http_methods(["GET", "POST"])

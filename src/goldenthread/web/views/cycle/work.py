@@ -13,19 +13,21 @@ from goldenthread.access import policy, rules
 from goldenthread.cycles import services
 from goldenthread.cycles.forms import ActionNoteForm
 from goldenthread.presenters import cycle as presenters
+from goldenthread.presenters import params
 from goldenthread.presenters.governance_work import my_meetings
 from goldenthread.presenters.plan_change_work import my_plan_changes
+from goldenthread.presenters.tables import work_tables
+from goldenthread.web.downloads import asked_format, download
 from goldenthread.web.views.cycle.lookup import action_or_404, attempt, render_form, today
 
 
 @require_GET
 def my_work(request: HttpRequest) -> HttpResponse:
-    page = presenters.my_work(request.user, today())
-    context = {
-        "page": page,
-        "plan_changes": my_plan_changes(request.user),
-        "meetings": my_meetings(request.user, today()),
-    }
+    fmt, which = asked_format(request), params.of(request).choice("table", work_tables.MY_WORK_TABLES, what="table")
+    page, meetings = presenters.my_work(request.user, today()), my_meetings(request.user, today())
+    if fmt:  # one of the page's tables (its updates, unless it names another): the person's own work
+        return download(work_tables.my_work(page, meetings, which, today()), fmt)
+    context = {"page": page, "plan_changes": my_plan_changes(request.user), "meetings": meetings}
     return render(request, "cycles/my_work.html", context)
 
 
