@@ -214,6 +214,43 @@ def test_the_limits_pass_ordinary_documents():
     assert "unpacks to more than 1 MB" in (document_problem(pdf_bomb(2 * MB), ".pdf", tight) or "")
 
 
+def test_a_code_differing_only_in_case_is_refused_as_create_a_plan_refuses_it(plan):
+    client, _ = signed_in("planner", roles.PLANNING_TEAM, plan=plan)
+    new_plan = {
+        "template": "",
+        "code": "Example-2019",
+        "title": "Joint business plan 2020/21",
+        "org_code": "nhsei-new",
+        "org_name": "NHS England and NHS Improvement (new)",
+        "start": "2020/21",
+        "end": "2021/22",
+        "levels": "Priority; Objective",
+    }
+    created = client.post("/plans/new/", new_plan)
+    said = "A plan with the code &#39;Example-2019&#39; already exists; choose another code"
+    assert created.status_code == 400 and said in created.content.decode()  # "Create a plan"'s words …
+    response = client.post(URL, {"document": upload(SEED.name, SEED.read_bytes()), "code": "Example-2019"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert said in page and 'href="#code"' in page  # … are the document upload's, at its code
+    assert 'value="Example-2019"' in page
+    assert m.Plan.objects.count() == 1 and not m.PlanChange.objects.exists()
+
+
+def test_a_code_made_from_the_files_name_is_refused_when_a_plan_has_it_in_another_case(plan):
+    m.Plan.objects.filter(pk=plan.pk).update(code="Example-2019")
+    client, _ = signed_in("planner", roles.PLANNING_TEAM, plan=plan)
+    response = client.post(URL, {"document": upload("example-2019.txt", SEED.read_bytes()), "code": ""})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert (
+        "A plan with the code &#39;example-2019&#39; already exists; choose another code (the code is made from the "
+        "file&#39;s name). Nothing was created." in page
+    ), page[:3000]
+    assert list(m.Plan.objects.values_list("code", flat=True)) == ["Example-2019"]
+    assert not m.PlanChange.objects.exists()
+
+
 @pytest.mark.parametrize("role", [None, roles.LEAD, roles.BOARD])
 def test_only_those_who_may_create_a_plan_may_draft_one(plan, role):
     where = {"org_unit": plan.org_units.get(code="medical")} if role == roles.LEAD else {}

@@ -205,7 +205,7 @@ class NewPlanForm(Form):
             self.error(*_field_of(problem))
         code = self.text("code")
         if code and m.Plan.objects.filter(code__iexact=code).exists():
-            self.error("code", f"A plan with the code '{code}' already exists; choose another code")
+            self.error("code", code_taken(code))
         org = m.Organisation.objects.filter(code=self.text("org_code")).first()
         if org is not None and org.name != self.text("org_name"):
             self.error(
@@ -214,6 +214,12 @@ class NewPlanForm(Form):
             )
         self.spec = None if self.errors else result.plan
         return self.spec
+
+
+def code_taken(code: str) -> str:
+    """What "Create a plan" says of a code a plan already has, also in another case: plan codes are
+    told apart without case (the document upload says the same)."""
+    return f"A plan with the code '{code}' already exists; choose another code"
 
 
 def _field_of(problem: Problem) -> tuple[str, str]:

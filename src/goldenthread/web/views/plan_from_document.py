@@ -41,6 +41,7 @@ from goldenthread.planfile.elements import PlanCode
 from goldenthread.plans import changes
 from goldenthread.plans import models as m
 from goldenthread.presenters.plan_files import ProblemRow, problem_rows
+from goldenthread.web.change_forms import code_taken
 from goldenthread.web.views.plan_change import create_plan
 
 KINDS = "a Word document (.docx), a PDF (.pdf) or plain text (.txt)"
@@ -113,8 +114,12 @@ def _check_code(screen: DocumentScreen) -> None:
             "The plan code is part of the plan's web address: use letters, digits and . _ - only, starting with a "
             "letter or digit, e.g. nhsei-2020"
         )
-    elif m.Plan.objects.filter(code=code).exists():
-        screen.errors["code"] = f"A plan with the code '{code}' already exists; give another code, e.g. {code}-draft"
+    elif taken := set(m.Plan.objects.filter(code__iexact=code).values_list("code", flat=True)):
+        screen.errors["code"] = (
+            f"A plan with the code '{code}' already exists; give another code, e.g. {code}-draft"
+            if code in taken
+            else code_taken(code)  # the same code in another case: refused as "Create a plan" refuses it
+        )
 
 
 def _checked(screen: DocumentScreen, upload: UploadedFile | None) -> bytes | None:
@@ -192,6 +197,8 @@ def _drafted(request: HttpRequest, screen: DocumentScreen, content: bytes) -> Ht
     )
     try:
         with transaction.atomic():
+            if m.Plan.objects.filter(code__iexact=spec.code).exclude(code=spec.code).exists():
+                raise changes.ChangeRefused(code_taken(spec.code))  # a code made from the file's name, in another case
             # as "Create a plan": version 1 (its own fields and levels), its creator in its planning team
             plan = create_plan(
                 _split(spec),
