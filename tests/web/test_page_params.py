@@ -33,6 +33,9 @@ PAGES = {
     "/plans/t/versions/1/": ("format",),
     "/plans/t/versions/compare/": ("from", "to"),
     "/plans/t/edit/objectives/new/": ("parent", "objective"),
+    "/plans/t/change/": ("show",),
+    "/work/": ("format", "table"),
+    "/updates/": ("format",),
     "/plans/new/": ("from",),
     "/data/upload/": ("plan",),
     "/plans/t/reports/board.html": ("period", "as_at"),
@@ -123,6 +126,12 @@ def test_the_400_page_says_what_and_links_to_the_page_without_it(admin):
         ("/plans/new/?from=" + "x" * 65, "is 65 characters long; at most 64"),
         ("/data/upload/?plan=%00", "NUL character"),
         ("/plans/t/edit/objectives/new/?parent=%00", "NUL character"),
+        ("/plans/t/change/?show=all", "drafted elements in the address (show=all) is not one of: review"),
+        (
+            "/work/?format=csv&table=plans",
+            "table in the address (table=plans) is not one of: actions, meetings, updates",
+        ),
+        ("/updates/?format=pdf", "download format in the address (format=pdf) is not one of: csv, xlsx"),
     ],
 )
 def test_every_parameter_is_checked(admin, url, words):

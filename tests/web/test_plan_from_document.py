@@ -23,6 +23,7 @@ from goldenthread.planfile.provenance import added_notes
 from goldenthread.plans import changes
 from goldenthread.plans import models as m
 from goldenthread.plans.store import export_plan, load_plan
+from goldenthread.presenters.drafted import SECTION_OF
 
 pytestmark = pytest.mark.django_db
 
@@ -132,6 +133,56 @@ def test_a_planner_drafts_seed_001_into_a_new_plans_draft_change(plan):
     assert f'href="/plans/{DRAFTED_CODE}/edit/objectives/{first.code}/"' in page
     form = client.get(f"/plans/{DRAFTED_CODE}/edit/objectives/{first.code}/").content.decode()
     assert 'id="drafted-note"' in form and "Drafted from the document by rule" in form
+
+
+def drafted_rows(page: str) -> list[tuple[str, str]]:
+    """The kind and code of each row of the drafted elements' table, in order."""
+    table = page.split('id="drafted-elements"', 1)[1].split("</table>", 1)[0] if "drafted-elements" in page else ""
+    row = r'<tr class="nhsuk-table__row gt-drafted[^"]*" id="drafted-\d+">\s*<td class="nhsuk-table__cell">([^<]+?) '
+    return re.findall(row + r"(?:<a [^>]*>)?<code>([^<]+)</code>", table)
+
+
+def test_the_drafted_elements_can_be_narrowed_to_those_still_to_review(plan):
+    client, planner = signed_in("planner", roles.PLANNING_TEAM, plan=plan)
+    assert (
+        client.post(URL, {"document": upload(SEED.name, SEED.read_bytes()), "code": "nhsei-draft"}).status_code == 302
+    )
+    change = changes.open_change(m.Plan.objects.get(code="nhsei-draft"))
+    working = changes.working_plan(change)
+    drafted = [(k, e, n.note) for k, e, n in added_notes(working) if n.note.startswith("Drafted from")]
+    flagged = [(k.replace("_", " ").capitalize(), str(e.code)) for k, e, note in drafted if "REVIEW" in note]
+    total = len(drafted)
+    assert 0 < len(flagged) < total
+
+    page = client.get("/plans/nhsei-draft/change/").content.decode()
+    assert len(drafted_rows(page)) == total and f"Showing all {total} drafted elements." in page
+    # a form that works without a script: a GET to the page itself, back at the table
+    form = page.split('<form method="get" action="/plans/nhsei-draft/change/#drafted"', 1)[1].split("</form>", 1)[0]
+    assert 'name="show" type="checkbox" value="review">' in form  # not checked
+    assert '<label class="nhsuk-label nhsuk-checkboxes__label" for="drafted-show">' in form
+    assert f"Show only the {len(flagged)} marked REVIEW and not yet corrected" in form
+
+    narrowed = client.get("/plans/nhsei-draft/change/?show=review")
+    assert narrowed.status_code == 200
+    page = narrowed.content.decode()
+    assert drafted_rows(page) == flagged and page.count("gt-drafted--review") == len(flagged)
+    assert f"Showing {len(flagged)} of {total} drafted elements: those marked REVIEW and not yet corrected." in page
+    assert f": {len(flagged)} of {total}, those marked REVIEW and not yet corrected</caption>" in page
+    assert 'value="review" checked>' in page
+    assert f'<a class="gt-filters__clear" href="/plans/nhsei-draft/change/#drafted">Show all {total} drafted' in page
+
+    # corrected, an element no longer needs review: it leaves the narrowed list, stays in the whole one
+    kind, first = next((k, e) for k, e, note in drafted if "REVIEW" in note and getattr(e, "title", None))
+    corrected = (kind.replace("_", " ").capitalize(), str(first.code))
+    data = changes.element_data(change, SECTION_OF[kind], first.code) | {"title": "Checked against the document"}
+    changes.save_element(change, SECTION_OF[kind], first.code, data, reason="Checked", user=planner, seen=None)
+    page = client.get("/plans/nhsei-draft/change/?show=review").content.decode()
+    assert drafted_rows(page) == [row for row in flagged if row != corrected]
+    assert f"Showing {len(flagged) - 1} of {total} drafted elements" in page
+    assert corrected in drafted_rows(client.get("/plans/nhsei-draft/change/").content.decode())
+
+    bad = client.get("/plans/nhsei-draft/change/?show=everything")
+    assert bad.status_code == 400 and "(show=everything) is not one of: review" in bad.content.decode()
 
 
 def test_a_given_code_is_the_plans_code_and_markup_in_a_heading_is_shown_as_text(plan):

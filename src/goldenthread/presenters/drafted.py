@@ -42,10 +42,15 @@ class DraftedElement:
     href: str | None  # its form, while the change is a draft
 
 
+#: the page's filter (``show=review`` in its address): only the elements still to review
+TO_REVIEW = "review"
+
+
 @dataclass(frozen=True)
 class DraftReview:
     document: str  # the file it was drafted from, as uploaded
-    elements: list[DraftedElement]
+    elements: list[DraftedElement]  # every drafted element, in plan order
+    only_to_review: bool = False  # the table shows only those still to review
 
     @property
     def flagged(self) -> int:
@@ -54,6 +59,13 @@ class DraftReview:
     @property
     def left_to_review(self) -> int:
         return sum(1 for e in self.elements if e.review and not e.corrected)
+
+    @property
+    def shown(self) -> list[DraftedElement]:
+        """The table's rows: every element, or only those marked REVIEW and not yet corrected."""
+        if not self.only_to_review:
+            return self.elements
+        return [e for e in self.elements if e.review and not e.corrected]
 
 
 def drafted_note(element: dict | None) -> str:
@@ -65,9 +77,12 @@ def drafted_note(element: dict | None) -> str:
     return ""
 
 
-def review(change: m.PlanChange | None, working: schema.Plan | None = None) -> DraftReview | None:
+def review(
+    change: m.PlanChange | None, working: schema.Plan | None = None, *, only_to_review: bool = False
+) -> DraftReview | None:
     """The drafted elements of the change's working plan (``working``, when the caller has it) in
-    plan order, or None when it has none."""
+    plan order, or None when it has none; ``only_to_review``: the table shows only those marked
+    REVIEW and not yet corrected (the counts are still of every element)."""
     if change is None:
         return None
     plan = working if working is not None else changes.working_plan(change)
@@ -99,4 +114,4 @@ def review(change: m.PlanChange | None, working: schema.Plan | None = None) -> D
     if not rows:
         return None
     source = plan.source_document.file if plan.source_document is not None else None
-    return DraftReview(document=source or "", elements=rows)
+    return DraftReview(document=source or "", elements=rows, only_to_review=only_to_review)

@@ -390,8 +390,9 @@ class ChangePage:
         return self.may_decide and self.is_submitted and not self.is_editor
 
 
-def change_page(plan: m.Plan, user) -> ChangePage:
-    """The plan's open change, for its planning team and its owner."""
+def change_page(plan: m.Plan, user, *, only_to_review: bool = False) -> ChangePage:
+    """The plan's open change, for its planning team and its owner (``only_to_review``: of the
+    elements drafted from its document, the table shows those still to review)."""
     change = changes.open_change(plan)
     checked = checked_plan(plan, change)
     findings = check_plan(checked)
@@ -418,7 +419,7 @@ def change_page(plan: m.Plan, user) -> ChangePage:
             change_summary(c)
             for c in summarised(plan.changes.exclude(status__in=m.PlanChange.OPEN)).order_by("-number")
         ],
-        drafted=review(change, checked if change is not None else None),
+        drafted=review(change, checked if change is not None else None, only_to_review=only_to_review),
     )
 
 

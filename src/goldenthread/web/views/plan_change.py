@@ -27,6 +27,7 @@ from goldenthread.plans import changes
 from goldenthread.plans import models as m
 from goldenthread.presenters import params
 from goldenthread.presenters import plan_change as presenter
+from goldenthread.presenters.drafted import TO_REVIEW
 from goldenthread.web.change_forms import DecisionForm, NewPlanForm, SubmitForm
 from goldenthread.web.views.cycle.lookup import plan_or_404
 
@@ -114,6 +115,7 @@ def _stale(change: m.PlanChange | None, post) -> str:
 @require_http_methods(["GET", "POST"])
 def plan_change(request: HttpRequest, code: str) -> HttpResponse:
     plan = plan_or_404(request)
+    shown = params.of(request).choice("show", (TO_REVIEW,), what="choice of drafted elements")  # all, or to review
     forms, problem = Forms(SubmitForm(plan), DecisionForm()), ""
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -133,7 +135,7 @@ def plan_change(request: HttpRequest, code: str) -> HttpResponse:
             if isinstance(outcome, HttpResponse):
                 return outcome
             problem = outcome
-    page = presenter.change_page(plan, request.user)
+    page = presenter.change_page(plan, request.user, only_to_review=shown == TO_REVIEW)
     status = 409 if problem else (400 if forms.submit.errors or forms.decision.errors else 200)
     context = {"plan": plan, "page": page, "problem": problem, "submit_form": forms.submit}
     return render(request, "web/change/change.html", {**context, "decision_form": forms.decision}, status=status)
