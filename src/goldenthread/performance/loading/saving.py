@@ -63,7 +63,7 @@ def _save_postgres(rows: NewRows, stamp: Stamp, progress: Progress) -> None:
     then the rows copied straight into the observations with one binary COPY (:mod:`.copying`)."""
     from django.db import connection
 
-    from goldenthread.performance.loading.copying import COLUMNS, copy_blocks
+    from goldenthread.performance.loading.copying import CopyRows
     from goldenthread.performance.models import Observation
 
     superseded = rows.old_pk[rows.old_pk > 0]
@@ -81,14 +81,37 @@ def _save_postgres(rows: NewRows, stamp: Stamp, progress: Progress) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE {STAGE}")
     q = connection.ops.quote_name
-    columns = ", ".join(q(column_of(Observation, name)) for name in COLUMNS)
+    copied = CopyRows(rows, stamp, _defaults())
+    columns = ", ".join(q(column_of(Observation, name)) for name in copied.columns)
     sql = f"COPY {q(Observation._meta.db_table)} ({columns}) FROM STDIN (FORMAT BINARY)"
     _lock_parents(rows, stamp)
     with connection.cursor() as cursor:  # (migration performance 0004: the insert trigger then checks nothing)
         cursor.execute(f"SET LOCAL {PARENTS_LOCKED} = 'on'")
-    _copy(sql, copy_blocks(rows, stamp), progress, len(rows))
+    _copy(sql, copied.blocks(), progress, len(rows))
     with connection.cursor() as cursor:  # any later insert in this transaction is checked again
         cursor.execute(f"SET LOCAL {PARENTS_LOCKED} = 'off'")
+
+
+def _defaults() -> dict[str, str | None]:
+    """Each field of an observation the database has a column for, with the SQL of the column's
+    default (None: it has none, so a COPY that leaves the column out writes NULL; an identity or
+    generated column counts as having one). What a load may leave out of its COPY
+    (:class:`.copying.CopyRows`) is read from the database itself, not assumed."""
+    from django.db import connection
+
+    from goldenthread.performance.models import Observation
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.attname, CASE WHEN a.attidentity <> '' OR a.attgenerated <> '' THEN 'generated' "
+            "ELSE pg_get_expr(d.adbin, d.adrelid) END "
+            "FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+            "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped",
+            [connection.ops.quote_name(Observation._meta.db_table)],
+        )
+        by_column = dict(cursor.fetchall())
+    fields = [f for f in Observation._meta.concrete_fields if f.column in by_column]
+    return {f.name: by_column[f.column] for f in fields}
 
 
 def _lock_parents(rows: NewRows, stamp: Stamp) -> None:
