@@ -66,6 +66,15 @@ def distinct(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes, uniques
 
 
+def known_distinct(cells: np.ndarray, codes: np.ndarray, uniques: np.ndarray) -> None:
+    """Tell :func:`distinct` the answer for ``cells`` already worked out (within :func:`distinct_once`):
+    ``codes`` and ``uniques`` exactly as ``pandas.factorize(cells)`` gives them."""
+    seen = getattr(_MEMO, "seen", None)
+    if seen is not None:
+        codes.flags.writeable = False
+        seen[id(cells)] = (cells, codes, uniques)
+
+
 def refused_cells(cells: np.ndarray) -> np.ndarray:
     """Which cells hold a character the text rules refuse (a boolean mask)."""
     if not len(cells):
@@ -92,11 +101,12 @@ def _refused_character(text: str) -> str:
     return f"{quoted(text)} {character_problem(text)}"
 
 
-def check_length(cells: np.ndarray, name: str, limit: int, problems: Problems) -> None:
-    """Cells of ``name`` longer than the column (``limit`` characters) holds."""
+def check_length(cells: np.ndarray, name: str, limit: int, problems: Problems, same: bool = False) -> None:
+    """Cells of ``name`` longer than the column (``limit`` characters) holds (``same``: every cell
+    is the first one, so only that one is measured)."""
     if not len(cells):
         return
-    lengths = per_distinct(cells, len, np.int64)
+    lengths = np.full(len(cells), len(cells[0])) if same else per_distinct(cells, len, np.int64)
     problems.claim(lengths > limit, name, lambda i: str(text_problem(cells[i], max_length=limit)))
 
 
@@ -141,6 +151,14 @@ def header_ok(table: Table, problems: Problems) -> bool:
             problems.at_line(table.header_line, f"column {j + 1}", f"the column name {quoted(name)} {problem}")
             ok = False
     return ok
+
+
+def same_text(n: int, text: str) -> np.ndarray:
+    """``n`` cells, each the one string ``text`` (``np.full(n, text, dtype=object)`` would make a
+    new string for every cell, a tenth of a second a million)."""
+    out = np.empty(n, dtype=object)
+    out[:] = text
+    return out
 
 
 def per_distinct(cells: np.ndarray, function: Callable[[str], Any], dtype: Any = object) -> np.ndarray:

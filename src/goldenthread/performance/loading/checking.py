@@ -11,12 +11,20 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from goldenthread.performance.loading.cells import check_characters, check_length, code_problem, distinct, per_distinct
+from goldenthread.performance.loading.cells import (
+    check_characters,
+    check_length,
+    code_problem,
+    distinct,
+    known_distinct,
+    per_distinct,
+    same_text,
+)
 from goldenthread.performance.loading.columns import BREAKDOWN, NUMBER_FIELDS, STATUSES
 from goldenthread.performance.loading.numbers import RowMetrics, check_against_metric, check_numbers
 from goldenthread.performance.loading.periods import NO_DAY, period_starts
@@ -65,6 +73,9 @@ class CheckedRows:
     status: np.ndarray  # object
     source: np.ndarray  # object
     new_units: list[str]
+    #: breakdown, status, source: each row's number into the distinct texts (in order of first
+    #: appearance), as the checks found them
+    codes: dict[str, tuple[np.ndarray, list[str]]] = field(default_factory=dict)
 
 
 class _Columns:
@@ -72,7 +83,7 @@ class _Columns:
 
     def __init__(self, table: Table, fields: dict[str, int]):
         self.table, self.fields, self.n = table, fields, len(table)
-        self.empty = np.full(self.n, "", dtype=object)
+        self.empty = same_text(self.n, "")
 
     def __call__(self, name: str) -> np.ndarray:
         j = self.fields.get(name)
@@ -121,7 +132,14 @@ def check_rows(
         status,
         source,
         new_units,
+        {name: _texts(texts) for name, texts in (("breakdown", breakdown), ("status", status), ("source", source))},
     )
+
+
+def _texts(cells: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Each cell as a number into the distinct cells, in order of first appearance (found once)."""
+    codes, uniques = distinct(cells)
+    return codes.astype(np.int64), [str(t) for t in uniques]
 
 
 # --- metrics and org units ----------------------------------------------------------------------
@@ -178,9 +196,10 @@ def _check_metrics(
         return RowMetrics.of_rows(metrics, np.full(column.n, found, dtype=np.int64))
     text = column("metric")
     index = _resolve_column(text, known)
-    problems.add(text == "", "metric", f"is empty; give the code of a metric of plan {plan.code}")
+    given = per_distinct(text, bool, bool)  # (not empty)
+    problems.add(~given, "metric", f"is empty; give the code of a metric of plan {plan.code}")
     problems.add(
-        (index < 0) & (text != ""),
+        (index < 0) & given,
         "metric",
         lambda i: (
             f"{quoted(text[i])} is not a metric of plan {plan.code}{_suggest(text[i], known)}; its metrics are {listed}"
@@ -198,8 +217,9 @@ def _check_units(
     units = plan.units
     known = {code: i for i, (_, code) in enumerate(units)}
     unit_id = np.array([pk for pk, _ in units] + [-1], dtype=np.int64)[_resolve_column(unit_text, known)]
-    unknown = (unit_id < 0) & (unit_text != "")
-    problems.add(unit_text == "", "org_unit", f"is empty; give the code of an org unit of plan {plan.code}")
+    given = per_distinct(unit_text, bool, bool)  # (not empty)
+    unknown = (unit_id < 0) & given
+    problems.add(~given, "org_unit", f"is empty; give the code of an org unit of plan {plan.code}")
     new_units: list[str] = []
     england = unknown & per_distinct(unit_text, lambda c: c.casefold() == ENGLAND, bool)
     if england.any():  # the whole plan's unit, created on demand like any load's
@@ -239,18 +259,32 @@ def _check_status_and_source(
     column: _Columns, default_source: str, problems: Problems
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each row's status (empty means final) and source (empty means the load's ``default_source``)."""
-    given = column("status")
-    status = per_distinct(given, str.lower) if "status" in column.fields else column.empty
-    problems.add(
-        per_distinct(status, lambda s: s not in ("", *STATUSES), bool),
-        "status",
-        lambda i: f"{quoted(given[i])} is not a status; use provisional or final (empty means final)",
-    )
-    status = np.where(status == "", "final", status)
-    source = column("source") if "source" in column.fields else column.empty
-    source = np.where(source == "", default_source, source).astype(object)
-    check_length(source, "source", _text_length("source"), problems)
+    if "status" in column.fields:
+        given = column("status")
+        status = per_distinct(given, str.lower)
+        problems.add(
+            per_distinct(status, lambda s: s not in ("", *STATUSES), bool),
+            "status",
+            lambda i: f"{quoted(given[i])} is not a status; use provisional or final (empty means final)",
+        )
+        status = per_distinct(status, lambda s: s or "final")
+    else:  # (every row final: no cell to look at)
+        status = _same(column.n, "final")
+    if "source" in column.fields:
+        source = per_distinct(column("source"), lambda s: s or default_source)
+        check_length(source, "source", _text_length("source"), problems)
+    else:  # every row the load's own source, checked once
+        source = _same(column.n, default_source)
+        check_length(source, "source", _text_length("source"), problems, same=True)
     return status, source
+
+
+def _same(n: int, text: str) -> np.ndarray:
+    """``n`` cells of ``text``, known to :func:`~.cells.distinct` as such."""
+    cells = same_text(n, text)
+    if n:
+        known_distinct(cells, np.zeros(n, dtype=np.intp), np.array([text], dtype=object))
+    return cells
 
 
 def _text_length(name: str) -> int:
@@ -283,7 +317,10 @@ def _breakdowns(table: Table, fields: dict[str, int], problems: Problems) -> np.
         width = max(len(pieces), 1)
         codes, pairs = pd.factorize(codes * width + value_codes)
         texts = [";".join(t for t in (texts[p // width], pieces[p % width]) if t) for p in pairs.tolist()]
-    out = np.array(texts, dtype=object)[codes]
+    # the distinct breakdowns (two pairs could join into one text) in order of first appearance
+    text_codes, distinct_texts = pd.factorize(np.array(texts, dtype=object))
+    out = distinct_texts[text_codes][codes] if dimensions else same_text(n, "")
+    known_distinct(out, text_codes[codes], distinct_texts)
     if dimensions:
         limit = _text_length("breakdown")
         lengths = per_distinct(out, len, np.int64)
@@ -308,13 +345,14 @@ def _check_keys_once(
     import pandas as pd
 
     n = len(metric_id)
-    keyed = (metric_id >= 0) & (period != NO_DAY) & (unit_text != "") & ((unit_id >= 0) | adding_units)
+    named = per_distinct(unit_text, bool, bool)  # (not empty)
+    keyed = (metric_id >= 0) & (period != NO_DAY) & named & ((unit_id >= 0) | adding_units)
     if not n or not keyed.any():
         return
     # a unit to add is keyed by its code as written, numbered below every unit's id
     unit_key = np.where(unit_id >= 0, unit_id, -2 - distinct(unit_text)[0])
     key = _one_key([metric_id, unit_key, distinct(breakdown)[0], period], keyed)
-    if key is not None and not pd.Series(key).duplicated().any():
+    if key is not None and pd.Index(key).is_unique:  # (in one pass when the rows are in key order)
         return
     frame = pd.DataFrame({"m": metric_id, "u": unit_key, "b": breakdown, "p": period, "line": problems.lines})[keyed]
     duplicate = frame.duplicated(["m", "u", "b", "p"], keep="first")
@@ -343,9 +381,15 @@ def _one_key(parts: list[np.ndarray], keep: np.ndarray) -> np.ndarray | None:
     key = np.zeros(int(keep.sum()), dtype=np.int64)
     room = 1
     for part in parts:
-        codes, distinct = pd.factorize(part[keep])
-        room *= max(len(distinct), 1)
+        kept = part[keep]
+        low, high = (int(kept.min()), int(kept.max())) if len(kept) else (0, 0)
+        if high - low < 2**24 and room * (high - low + 1) < 2**62:  # ids, days, codes: their range will do
+            codes, width = kept - low, high - low + 1
+        else:
+            codes, distinct = pd.factorize(kept)
+            width = max(len(distinct), 1)
+        room *= width
         if room >= 2**62:
             return None
-        key = key * max(len(distinct), 1) + codes
+        key = key * width + codes
     return key

@@ -13,6 +13,7 @@ import csv
 import io
 import re
 import warnings
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
@@ -44,13 +45,15 @@ def read_csv(content: bytes, name: str) -> Table:
     text = decoded.text
     first = _first_line(text)
     delimiter = "," if "," in first or ("\t" not in first and ";" not in first) else ("\t" if "\t" in first else ";")
-    if (cells := _cells(decoded.raw, first, delimiter)) > MAX_CELLS:
+    breaks = _Breaks.of(decoded.raw)
+    if (cells := _cells(decoded.raw, first, delimiter, breaks)) > MAX_CELLS:
         message = (
             f"has {cells:,} values, more than the {MAX_CELLS:,} a data file may have; split it into files of fewer "
             "rows, or leave out the columns that are not loaded"
         )
         return refused(name, message)
-    table = _fast(text, first, delimiter, name) or _exact(text, delimiter, name)
+    utf8 = decoded.raw if decoded.note is None else None  # (the file's own bytes, read as UTF-8)
+    table = _fast(text, first, delimiter, name, breaks, utf8) or _exact(text, delimiter, name)
     if decoded.note:
         table.notes.append(decoded.note)
     if separated := _SEPARATORS[delimiter]:
@@ -74,11 +77,29 @@ def _line_too_long(raw: bytes) -> int | None:
     return longest + 1 if lengths[longest] > MAX_LINE else None
 
 
-def _cells(raw: bytes, first: str, delimiter: str) -> int:
+@dataclass(frozen=True)
+class _Breaks:
+    """How many LF, CR and CR LF a file's text holds, counted once over its bytes (``raw``: the
+    text's line breaks are its bytes 10 and 13, one byte a character)."""
+
+    lf: int
+    cr: int
+    crlf: int
+
+    @classmethod
+    def of(cls, raw: bytes) -> _Breaks:
+        data = np.frombuffer(raw, dtype=np.uint8)
+        lf, cr = int(np.count_nonzero(data == 10)), int(np.count_nonzero(data == 13))
+        crlf = int(np.count_nonzero((data[:-1] == 13) & (data[1:] == 10))) if cr else 0
+        return cls(lf, cr, crlf)
+
+
+def _cells(raw: bytes, first: str, delimiter: str, breaks: _Breaks) -> int:
     """How many values the file will hold: its values as separated, or lines × the columns of the
     header when more (short rows are filled to the header's width)."""
-    lines = raw.count(b"\n") + raw.count(b"\r") - raw.count(b"\r\n") + 1
-    return max(raw.count(delimiter.encode()) + lines, lines * (first.count(delimiter) + 1))
+    lines = breaks.lf + breaks.cr - breaks.crlf + 1
+    separators = int(np.count_nonzero(np.frombuffer(raw, dtype=np.uint8) == ord(delimiter)))
+    return max(separators + lines, lines * (first.count(delimiter) + 1))
 
 
 def _first_line(text: str) -> str:
@@ -91,9 +112,10 @@ def _first_line(text: str) -> str:
     return text[:cut]
 
 
-def _fast(text: str, first: str, delimiter: str, name: str) -> Table | None:
+def _fast(text: str, first: str, delimiter: str, name: str, breaks: _Breaks, utf8: bytes | None) -> Table | None:
     """pandas' C parser, for the common file: a header on line 1, one line per row, each line
-    ending in LF or CR LF, and no NUL.
+    ending in LF or CR LF, and no NUL. ``utf8``: the text's own UTF-8 bytes when the file was
+    read as UTF-8 (parsed as they are, rather than the text encoded again).
 
     Row numbers are then line numbers without counting; anything irregular (a line with too many
     values, a value spanning lines, an unnamed or repeated column, lines ending in CR alone)
@@ -101,7 +123,7 @@ def _fast(text: str, first: str, delimiter: str, name: str) -> Table | None:
     """
     import pandas as pd
 
-    if not first.strip() or "\x00" in text or text.count("\r") != text.count("\r\n"):
+    if not first.strip() or breaks.cr != breaks.crlf or "\x00" in text:
         return None
     if '"' in text and _text_after_quotes(delimiter).search(text):
         return None
@@ -114,9 +136,10 @@ def _fast(text: str, first: str, delimiter: str, name: str) -> Table | None:
             # shift the rest under the wrong columns; the exact reader reports them
             warnings.simplefilter("error", pd.errors.ParserWarning)
             frame = pd.read_csv(
-                io.StringIO(text),
+                io.StringIO(text) if utf8 is None else io.BytesIO(utf8),
+                encoding="utf-8",
                 sep=delimiter,
-                dtype=str,
+                dtype=object,
                 keep_default_na=False,
                 na_filter=False,
                 skip_blank_lines=False,
@@ -125,19 +148,20 @@ def _fast(text: str, first: str, delimiter: str, name: str) -> Table | None:
             )
     except (pd.errors.ParserError, pd.errors.ParserWarning, pd.errors.EmptyDataError, ValueError, csv.Error):
         return None
-    lines_in_text = text.count("\n") + (0 if text.endswith("\n") else 1)
+    lines_in_text = breaks.lf + (0 if text.endswith("\n") else 1)
     if frame.shape[1] != len(header) or lines_in_text != len(frame) + 1:
         return None
-    if _may_need_strip(text, delimiter):
+    if _may_need_strip(text, delimiter, utf8):
         cells = [frame.iloc[:, j].str.strip().to_numpy(dtype=object) for j in range(len(header))]
     else:  # no cell starts or ends with a space: stripping a million cells would change none
         cells = [frame.iloc[:, j].to_numpy(dtype=object) for j in range(len(header))]
     lines = np.arange(2, len(frame) + 2, dtype=np.int64)
-    blank = np.ones(len(frame), dtype=bool)
-    for column in cells:
-        blank &= column == ""
-    if blank.any():
-        keep = ~blank
+    blank = np.flatnonzero(cells[0] == "")  # (rows whose every cell is empty: looked at column by column)
+    for column in cells[1:]:
+        blank = blank[column[blank] == ""]
+    if blank.size:
+        keep = np.ones(len(frame), dtype=bool)
+        keep[blank] = False
         cells = [column[keep] for column in cells]
         lines = lines[keep]
     return Table(name, header, list(cells), lines)
@@ -151,7 +175,7 @@ _ASCII_SPACE[list(b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f ")] = True
 _LINE_BREAK = np.array([10], dtype=np.uint8)
 
 
-def _may_need_strip(text: str, delimiter: str) -> bool:
+def _may_need_strip(text: str, delimiter: str, utf8: bytes | None = None) -> bool:
     """Whether any cell could start or end with white space (False only when none does): a space
     next to a separator, a line's start or end or a quote, or any white space beyond ASCII.
 
@@ -162,7 +186,7 @@ def _may_need_strip(text: str, delimiter: str) -> bool:
     """
     if not text.isascii() and _WIDE_SPACE.search(text):
         return True
-    raw = text.encode("utf-8", "surrogatepass")
+    raw = text.encode("utf-8", "surrogatepass") if utf8 is None else utf8
     separator, quote = ord(delimiter), ord('"')
     inner = _ASCII_SPACE.copy()
     inner[[10, 13, separator]] = False  # line breaks (CR only before LF here) and the separator

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from goldenthread.performance.loading.cells import distinct
+from goldenthread.performance.loading.cells import distinct, per_distinct
 from goldenthread.performance.loading.columns import NUMBER_FIELDS
 from goldenthread.performance.loading.number_text import not_a_number, ratio_too_large, size_problem, too_large
 from goldenthread.performance.loading.problems import Problems, cell_message, quoted
@@ -29,6 +29,15 @@ class RowMetrics:
     frequency: np.ndarray  # object
     scale_min: np.ndarray  # float, NaN where the metric has none
     scale_max: np.ndarray
+    #: each row's position among the metrics (-1: none) and the metrics' units, for :meth:`unit_is`
+    index: np.ndarray | None = None
+    units: tuple[str, ...] = ()
+
+    def unit_is(self, unit: str) -> np.ndarray:
+        """Which rows' metric has ``unit`` (``self.unit == unit``, looked up per metric)."""
+        if self.index is None:
+            return np.asarray(self.unit == unit, dtype=bool)
+        return np.array([u == unit for u in self.units] + [False], dtype=bool)[self.index]
 
     @classmethod
     def of_rows(cls, metrics: list[tuple], index: np.ndarray) -> RowMetrics:
@@ -43,7 +52,16 @@ class RowMetrics:
             return pick([float(x) if x is not None else np.nan for x in values], np.nan, float)
 
         pk, code, unit, frequency, low, high = columns
-        return cls(pick(pk, -1, np.int64), pick(code, ""), pick(unit, ""), pick(frequency, ""), scale(low), scale(high))
+        return cls(
+            pick(pk, -1, np.int64),
+            pick(code, ""),
+            pick(unit, ""),
+            pick(frequency, ""),
+            scale(low),
+            scale(high),
+            index,
+            tuple(unit),
+        )
 
 
 def _floats(texts: np.ndarray) -> np.ndarray:
@@ -72,18 +90,18 @@ def check_numbers(
 
     n = len(problems.lines)
     numbers: dict[str, np.ndarray] = {}
-    for f in NUMBER_FIELDS:
+    has_v, has_n, has_d = (per_distinct(texts[f], bool, bool) for f in NUMBER_FIELDS)  # (not empty)
+    for f, has in zip(NUMBER_FIELDS, (has_v, has_n, has_d), strict=True):
         if f not in given:
             numbers[f] = np.full(n, np.nan)
             continue
         values = _floats(texts[f])
         ok = np.isfinite(values)
-        problems.add((texts[f] != "") & ~ok, f, cell_message(not_a_number, texts[f]))
+        problems.add(has & ~ok, f, cell_message(not_a_number, texts[f]))
         huge = too_large(values, texts[f])
         problems.add(huge, f, cell_message(_too_large, texts[f]))
         values[~ok | huge] = np.nan
         numbers[f] = values
-    has_v, has_n, has_d = (texts[f] != "" for f in NUMBER_FIELDS)
     problems.add(
         ~has_v & ~has_n & ~has_d,
         "value" if "value" in given else "numerator",
@@ -125,8 +143,8 @@ def check_against_metric(
     """Numbers that make sense for the metric: counts and percentages not negative, percentages
     as fractions matching their counts, values within the metric's scale."""
     v, num, den = numbers["value"], numbers["numerator"], numbers["denominator"]
-    count = metric.unit == "count"
-    percentage = metric.unit == "percentage"
+    count = metric.unit_is("count")
+    percentage = metric.unit_is("percentage")
     for f in NUMBER_FIELDS:
         kind_check = count if f == "value" else count | percentage
         problems.add(kind_check & (numbers[f] < 0), f, _negative(f, texts[f], count, metric.code))

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from goldenthread.performance.loading.cells import distinct
+from goldenthread.performance.loading.cells import distinct, per_distinct
 from goldenthread.performance.loading.problems import Problems, quoted
 from goldenthread.planfile.periods import Period, PeriodError, parse_period, real_date
 
@@ -47,34 +47,51 @@ def period_starts(text: np.ndarray, frequency: np.ndarray, metric: np.ndarray, p
     p_codes, p_uniques = distinct(text)
     parsed: list[Period | str] = [_parse_period(t) for t in p_uniques]
     problems.add(
-        text == "",
+        per_distinct(text, lambda t: t == "", bool),
         "period",
         "is empty; give the period's first day (2017-01-01) or its name (2017-01, 2016/17 Q4, 2016/17)",
     )
     if not n:
         return np.full(n, NO_DAY, dtype=np.int64)
-    freq_codes, freq_uniques = pd.factorize(np.asarray(frequency, dtype=object))
-    pair = p_codes.astype(np.int64) * (len(freq_uniques) + 1) + freq_codes
-    pairs, first = np.unique(pair, return_index=True)
+    freq_codes, freq_uniques = pd.factorize(np.asarray(frequency, dtype=object), use_na_sentinel=False)
+    width = len(freq_uniques) + 1
+    pair = p_codes.astype(np.int64) * width + freq_codes
+    # each distinct (text, frequency) once, numbered densely (there are a few thousand at most)
+    pairs = np.flatnonzero(np.bincount(pair, minlength=len(p_uniques) * width))
+    place = np.zeros(len(p_uniques) * width, dtype=np.int64)
+    place[pairs] = np.arange(pairs.size)
+    slot = place[pair]
     starts = np.full(pairs.size, NO_DAY, dtype=np.int64)
     errors: dict[int, str] = {}
-    for k, i in enumerate(first):
-        if p_uniques[p_codes[i]] == "":
+    misaligned: list[int] = []
+    for k, (t, f) in enumerate(zip((pairs // width).tolist(), (pairs % width).tolist(), strict=True)):
+        result = parsed[t]
+        if p_uniques[t] == "":
             continue
-        result = parsed[p_codes[i]]
-        message = (
-            result if isinstance(result, str) else _misaligned(p_uniques[p_codes[i]], result, frequency[i], metric[i])
-        )
-        if message:
-            errors[k] = message
-        elif isinstance(result, Period):
+        if isinstance(result, str):
+            errors[k] = result
+        elif _misaligned(p_uniques[t], result, freq_uniques[f], ""):
+            misaligned.append(k)  # (worded below, naming the metric of its first row)
+        else:
             starts[k] = days(result.start)
-    slot = np.searchsorted(pairs, pair)
+    for k, i in zip(misaligned, _first_rows(slot, misaligned, pairs.size), strict=True):
+        errors[k] = str(_misaligned(p_uniques[p_codes[i]], parsed[p_codes[i]], frequency[i], metric[i]))  # type: ignore[arg-type]
     if errors:
         bad = np.zeros(pairs.size, dtype=bool)
         bad[list(errors)] = True
         problems.add(bad[slot], "period", lambda i: errors[int(slot[i])])
     return starts[slot]
+
+
+def _first_rows(slot: np.ndarray, wanted: list[int], size: int) -> list[int]:
+    """The first row whose ``slot`` is each of ``wanted`` (ascending), looking only at their rows."""
+    if not wanted:
+        return []
+    pick = np.zeros(size, dtype=bool)
+    pick[wanted] = True
+    rows = np.flatnonzero(pick[slot])
+    _, first = np.unique(slot[rows], return_index=True)
+    return rows[first].tolist()
 
 
 def _parse_period(text: str) -> Period | str:

@@ -83,13 +83,14 @@ def _stored(values: np.ndarray, exact: Any) -> tuple[Numbers, np.ndarray]:
     number, and the floats compared are those numbers (the floats written, too, where no
     Decimal is).
     """
-    rounded = values.copy()
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):
         small = np.abs(values) < 1e7
-    rounded[small] = np.round(values[small], 8)  # (np.round of a large whole number is off in its last digit)
-    safe = np.isnan(values) | small | ((values == np.floor(values)) & (np.abs(values) < 2.0**53))
+        # (np.round of a large whole number is off in its last digit: those keep their float)
+        rounded = np.where(small, np.round(values, 8), values)
+    large = np.flatnonzero(~small & ~np.isnan(values))
+    whole = (values[large] == np.floor(values[large])) & (np.abs(values[large]) < 2.0**53)
     decimals: dict[int, Decimal] = {}
-    for i in np.flatnonzero(~safe).tolist():
+    for i in large[~whole].tolist():
         decimals[i] = exact(i)
         rounded[i] = float(decimals[i])
     return Numbers(rounded, decimals), rounded
@@ -138,11 +139,12 @@ def _compare(rows: CheckedRows) -> _Changes:
     value_param, value_cmp = _stored(value, exact_value)
     numerator_param, numerator_cmp = _stored(rows.numerator, partial(_decimal, rows.numerator_text))
     denominator_param, denominator_cmp = _stored(rows.denominator, partial(_decimal, rows.denominator_text))
-    texts = {name: _codes(getattr(rows, name)) for name in ("breakdown", "status", "source")}
+    texts = {name: rows.codes.get(name) or _codes(getattr(rows, name)) for name in ("breakdown", "status", "source")}
     n = len(rows.lines)
     known = rows.unit_id >= 0
     frame = pd.DataFrame({"metric_id": rows.metric_id[known], "period": rows.period[known]})
-    spans = [(int(m), int(p.min()), int(p.max())) for m, p in frame.groupby("metric_id")["period"]]
+    ends = frame.groupby("metric_id")["period"].agg(["min", "max"])
+    spans = [(int(m), int(low), int(high)) for m, low, high in zip(ends.index, ends["min"], ends["max"], strict=True)]
     with held_texts(*(texts[name][1] for name in ("breakdown", "status", "source"))):
         held = _current(spans)
     at = np.full(n, -1, dtype=np.int64)
