@@ -149,6 +149,19 @@ def page(browser, live_server, csp_violations):
     page.context.close()
 
 
+def started(component):
+    """``component`` (a locator of an element with ``data-module``) once the NHS.UK script has started
+    it (nhsuk-frontend marks each it starts ``data-<module>-init``). The page is visible before its
+    module script has run, most of all on a busy machine: act on a component before, and the click
+    meets the browser's default (an error summary's link only scrolls to the field, focusing nothing)."""
+    from playwright.sync_api import expect
+
+    module = component.get_attribute("data-module")
+    assert module, "not an NHS.UK component (no data-module)"
+    expect(component).to_have_attribute(f"data-{module}-init", "")
+    return component
+
+
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

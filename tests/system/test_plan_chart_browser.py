@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from goldenthread.plans import changes
 from goldenthread.plans.models import Plan
 
-from .conftest import assert_accessible, screenshot
+from .conftest import assert_accessible, screenshot, started
 from .test_browser import sign_in
 from .test_plan_edit_browser import PASSWORD, planner  # noqa: F401  (the fixture: a planner of example-2019)
 
@@ -39,7 +39,7 @@ def test_a_planner_sets_a_metrics_chart_rebase_and_annotation(page, planner):  #
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     summary = page.locator(".nhsuk-error-summary")
     expect(summary).to_contain_text("Rebase dates, row 1, Reason: 'reason' is required")
-    summary.get_by_role("link", name="Rebase dates, row 1, Reason").click()
+    started(summary).get_by_role("link", name="Rebase dates, row 1, Reason").click()
     expect(page.get_by_label("Reason, row 1")).to_be_focused()
     expect(page.get_by_label("Event, row 1")).to_have_value("<b>Stewardship</b> campaign")
     expect(page.get_by_label("Chart", exact=True)).to_have_value("p")

@@ -14,7 +14,7 @@ from goldenthread.plans import changes
 from goldenthread.plans.models import Plan
 from goldenthread.plans.store import load_plan
 
-from .conftest import assert_accessible, screenshot
+from .conftest import assert_accessible, screenshot, started
 from .test_browser import sign_in
 
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
@@ -50,7 +50,7 @@ def test_a_planner_adds_a_metric_with_a_target_and_a_trajectory(page, planner):
     summary = page.locator(".nhsuk-error-summary")
     expect(summary).to_contain_text("Target value: Input should be a valid decimal")
     expect(summary).to_contain_text("Why is this changing?")
-    summary.get_by_role("link", name="Target value").click()
+    started(summary).get_by_role("link", name="Target value").click()
     expect(page.get_by_label("Target value")).to_be_focused()
     expect(page.get_by_label("Title", exact=True)).to_have_value("Nursing <b>turnover</b>")
     expect(page.get_by_label("Value, row 1").first).to_have_value("14%")
@@ -106,7 +106,7 @@ def test_a_planner_adds_an_agenda_item_to_a_meeting(page, example_text):
     page.get_by_role("button", name="Save", exact=True).click()
 
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
-    page.locator(".nhsuk-error-summary").get_by_role("link", name="Agenda items, row 4, Papers").click()
+    started(page.locator(".nhsuk-error-summary")).get_by_role("link", name="Agenda items, row 4, Papers").click()
     expect(page.get_by_label("Papers, row 4")).to_be_focused()
     expect(page.locator("#f-items-3--considers-error")).to_contain_text("board_pack")
     expect(page.get_by_label("Title, row 4")).to_have_value("Risk <i>register</i>")

@@ -14,7 +14,7 @@ from goldenthread.planfile import validate_file
 from goldenthread.plans.store import load_plan
 
 from ..conftest import EXAMPLE
-from .conftest import assert_accessible, screenshot
+from .conftest import assert_accessible, screenshot, started
 from .test_browser import sign_in
 
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
@@ -77,6 +77,6 @@ def test_a_mistyped_version_is_said_in_the_error_summary(signed_in):
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("There is a problem")
     expect(summary).to_contain_text("The version to compare to 'seven' is not a version number")
-    summary.get_by_role("link").click()
+    started(page.locator(".nhsuk-error-summary")).get_by_role("link").click()
     expect(page.get_by_label("To version")).to_be_focused()
     assert_accessible(page)
