@@ -88,6 +88,20 @@ def test_a_planner_drafts_seed_001_corrects_two_elements_and_it_becomes_the_plan
     assert_accessible(planner)
     screenshot(planner, "from-document-drafted")
 
+    # only those still to review: a checkbox and a button (a GET back at the table, no script needed)
+    assert flagged
+    planner.get_by_label(f"Show only the {len(flagged)} marked REVIEW and not yet corrected").check()
+    planner.get_by_role("button", name="Show the drafted elements chosen").click()
+    expect(planner).to_have_url(re.compile(rf"{PLAN}/change/\?show=review#drafted$"))
+    expect(table.locator("tbody tr")).to_have_count(len(flagged))
+    expect(table.locator("tr.gt-drafted--review")).to_have_count(len(flagged))
+    expect(planner.locator("#drafted-shown")).to_have_text(
+        f"Showing {len(flagged)} of {len(notes)} drafted elements: those marked REVIEW and not yet corrected."
+    )
+    assert_accessible(planner)
+    planner.get_by_role("link", name=f"Show all {len(notes)} drafted elements").click()
+    expect(table.locator("tbody tr")).to_have_count(len(notes))
+
     # correction 1: an objective's title, from its row in the drafted list
     table.get_by_role("link", name=re.compile(f"^{objective.code} ")).click()
     expect(planner.get_by_role("heading", name=f"Edit objective {objective.code}", level=1)).to_be_visible()
