@@ -110,35 +110,32 @@ def test_inside_a_transaction_the_files_are_written_on_the_callers_connection(pl
     assert [name for _, name in seen] == [threading.current_thread().name] * 2
 
 
-def _analysed() -> int | None:
-    """How many columns of the observations PostgreSQL holds statistics of (None on SQLite)."""
-    if connection.vendor != "postgresql":
-        return None
+def _analysed(metric) -> int:
+    """How many columns of the metric's observations (a table of their own on PostgreSQL)
+    PostgreSQL holds statistics of."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = %s", [Observation._meta.db_table])
+        cursor.execute(
+            "SELECT count(*) FROM pg_stats WHERE tablename = %s", [f"{Observation._meta.db_table}_m{metric.pk}"]
+        )
         return cursor.fetchone()[0]
 
 
-def _forget_statistics(rows: int) -> None:
-    table = Observation._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE pg_class SET reltuples = %s WHERE oid = %s::regclass", [rows, table])
-        cursor.execute("DELETE FROM pg_statistic WHERE starelid = %s::regclass", [table])
-    assert _analysed() == 0
-
-
-def test_a_large_load_refreshes_the_planners_statistics_and_a_small_one_does_not(
-    postgres_only, plan, write, monkeypatch
-):
+def test_a_load_gathers_the_statistics_of_the_metrics_tables_that_have_none(postgres_only, plan, write, monkeypatch):
     seen = []
     real = module.refresh_statistics
-    monkeypatch.setattr(module, "refresh_statistics", lambda written: (seen.append(written), real(written)))
+    monkeypatch.setattr(module, "refresh_statistics", lambda metrics: (seen.append(metrics), real(metrics)))
+    count = plan.metrics.get(code="CNT")
     rows = "".join(f"CNT,rx{u},2016/17 Q{q},{u}\n" for u in (1, 2) for q in (1, 2, 3, 4))
-    _forget_statistics(-1)  # (never gathered, as for a new table)
+    assert _analysed(count) == 0
     list(load_files([write("first.csv", HEADER + rows)], plan))
-    assert seen == [8] and _analysed() == len(module._SELECTED_BY)
-    _forget_statistics(800)  # (as if the planner knew of a hundred times as many rows)
+    assert seen == [[count.pk]] and _analysed(count) == len(module._SELECTED_BY)
+    with connection.cursor() as cursor:  # (statistics gathered, then lost: a later load with rows gathers them)
+        cursor.execute(
+            "DELETE FROM pg_statistic WHERE starelid = %s::regclass", [f"performance_observation_m{count.pk}"]
+        )
+    list(load_files([write("same.csv", HEADER + rows)], plan))
+    assert seen == [[count.pk]] and _analysed(count) == 0  # (nothing written: nothing asked)
     list(load_files([write("next.csv", HEADER + "CNT,rx1,2017/18 Q1,5\n")], plan))
-    assert seen == [8, 1] and _analysed() == 0  # (1 row against 800: left to autovacuum)
-    list(load_files([write("same.csv", HEADER + "CNT,rx1,2017/18 Q1,5\n")], plan))
-    assert seen == [8, 1, 0]  # (nothing written)
+    assert seen == [[count.pk], [count.pk]] and _analysed(count) == len(module._SELECTED_BY)
+    list(load_files([write("later.csv", HEADER + "CNT,rx1,2017/18 Q2,6\n")], plan))
+    assert seen[-1] == [count.pk]  # (asked; the table has statistics, so nothing is gathered again)

@@ -36,6 +36,9 @@ __all__ = ["BATCH_SIZE", "NewRows", "Stamp", "column_of", "save_rows"]
 BATCH_SIZE = 5000
 #: the temporary table of a load (the ids it supersedes), dropped when it has written
 STAGE = "goldenthread_load_stage"
+#: a metric's rows in one load from which, when it held none, its table's indexes are built after
+#: the COPY instead of written row by row (PostgreSQL: :func:`_first_rows_unindexed`)
+FIRST_ROWS = 10_000
 #: said 'on' while a load's COPY runs, its parents locked: the insert trigger then checks nothing
 PARENTS_LOCKED = "goldenthread.parents_locked"
 
@@ -77,7 +80,7 @@ def _save_postgres(rows: NewRows, stamp: Stamp, progress: Progress) -> None:
         _copy(f"COPY {STAGE} (old_id) FROM STDIN (FORMAT BINARY)", blocks, None, 0)
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {STAGE}")
-        _supersede(f"SELECT old_id FROM {STAGE}", stamp)
+        _supersede(f"SELECT old_id FROM {STAGE}", stamp, rows.metric_id[rows.old_pk > 0])
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE {STAGE}")
     q = connection.ops.quote_name
@@ -85,11 +88,31 @@ def _save_postgres(rows: NewRows, stamp: Stamp, progress: Progress) -> None:
     columns = ", ".join(q(column_of(Observation, name)) for name in copied.columns)
     sql = f"COPY {q(Observation._meta.db_table)} ({columns}) FROM STDIN (FORMAT BINARY)"
     _lock_parents(rows, stamp)
+    emptied = _first_rows_unindexed(rows)
     with connection.cursor() as cursor:  # (migration performance 0004: the insert trigger then checks nothing)
         cursor.execute(f"SET LOCAL {PARENTS_LOCKED} = 'on'")
     _copy(sql, copied.blocks(), progress, len(rows))
     with connection.cursor() as cursor:  # any later insert in this transaction is checked again
         cursor.execute(f"SET LOCAL {PARENTS_LOCKED} = 'off'")
+        for metric in emptied:  # (a row a key already held, or held twice, breaks the unique index here)
+            cursor.execute("SELECT goldenthread_observation_indexes(%s, true)", [metric])
+
+
+def _first_rows_unindexed(rows: NewRows) -> list[int]:
+    """The metrics that get at least :data:`FIRST_ROWS` rows from this load and held none, their
+    tables' primary key and unique index of current rows dropped for the COPY, to be built again
+    after it, sorted, in one pass each (migration performance 0008: a table of its own for each
+    metric). Their tables stay locked to others until the load commits; a metric that already
+    holds rows (another load's, committed meanwhile) keeps its indexes."""
+    from django.db import connection
+
+    metrics, counts = np.unique(rows.metric_id, return_counts=True)
+    many = metrics[counts >= FIRST_ROWS]
+    if not many.size:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT goldenthread_observation_bulk(%s::bigint[])", [many.tolist()])
+        return list(cursor.fetchone()[0])
 
 
 def _defaults() -> dict[str, str | None]:
@@ -162,16 +185,21 @@ def _copy(sql: str, blocks: Iterable[bytes | memoryview], progress: Progress | N
                     progress("Writing", min(k * BLOCK, total), total)
 
 
-def _supersede(ids: str, stamp: Stamp) -> None:
-    """Mark superseded the observations whose ids the subquery ``ids`` gives."""
+def _supersede(ids: str, stamp: Stamp, metrics: np.ndarray) -> None:
+    """Mark superseded the observations whose ids the subquery ``ids`` gives, of ``metrics`` (on
+    PostgreSQL the tables of those metrics alone are searched: migration performance 0008)."""
     from django.db import connection
 
     from goldenthread.performance.models import Observation
 
     q = connection.ops.quote_name
-    sql = f"UPDATE {q(Observation._meta.db_table)} SET {q('superseded_at')} = %s WHERE {q('id')} IN ({ids})"
+    among = np.unique(metrics).tolist()
+    sql = (
+        f"UPDATE {q(Observation._meta.db_table)} SET {q('superseded_at')} = %s "
+        f"WHERE {q('metric_id')} IN ({', '.join(['%s'] * len(among))}) AND {q('id')} IN ({ids})"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [connection.ops.adapt_datetimefield_value(stamp.now)])
+        cursor.execute(sql, [connection.ops.adapt_datetimefield_value(stamp.now), *among])
 
 
 # --- SQLite (and any other database) ------------------------------------------------------------
@@ -206,7 +234,7 @@ def _save_rows(rows: NewRows, stamp: Stamp, progress: Progress) -> None:
                 cursor.execute(f"DROP TABLE IF EXISTS temp.{STAGE}")
                 cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} (old_id INTEGER PRIMARY KEY)")
                 cursor.executemany(f"INSERT INTO temp.{STAGE} (old_id) VALUES (%s)", [(int(i),) for i in superseded])
-            _supersede(f"SELECT old_id FROM temp.{STAGE}", stamp)
+            _supersede(f"SELECT old_id FROM temp.{STAGE}", stamp, rows.metric_id[rows.old_pk > 0])
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP TABLE temp.{STAGE}")
         _insert_rows(rows, stamp, progress)
