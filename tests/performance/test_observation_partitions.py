@@ -172,3 +172,15 @@ def test_the_migration_runs_backwards_and_forwards_with_the_rows_and_ids_kept(pl
     later = load_file(write("later.csv", HEADER + "CNT,rx1,2016/17 Q1,999\n"), plan)
     assert later.ok and later.revised == 1
     assert Observation.objects.order_by("-id").first().id > max(h[0] for h in held)
+
+
+def test_the_partitions_a_truncate_of_the_metrics_leaves_go_when_metrics_are_next_made(plan):
+    """A TRUNCATE (the tests' flush) runs no delete trigger: its partitions go with the next metrics."""
+    from goldenthread.plans.models import Metric
+
+    left = set(_partitions().values())
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {Metric._meta.db_table}, {TABLE} CASCADE")
+    assert set(_partitions().values()) == left
+    added = Metric.objects.create(plan=plan, code="NEW", title="New", position=1)
+    assert _partitions() == {f"{TABLE}_m{added.pk}": added.pk}

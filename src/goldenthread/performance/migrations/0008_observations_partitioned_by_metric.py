@@ -15,7 +15,9 @@ index leads with the metric (the primary key is each partition's), so "one curre
 holds across the whole table as it did; ids stay unique, all drawn from the parent's identity.
 
 A metric's partition is made when the metric is (a trigger on ``plans_metric``: no writer needs
-to know) and dropped when it is. Creating a partition attaches a table made beside the parent
+to know) and dropped when it is; partitions left by a ``TRUNCATE`` of the metrics (which runs no
+delete trigger, and cannot drop them itself while it has them open: the tests' flush) are dropped
+when metrics are next made. Creating a partition attaches a table made beside the parent
 (``ATTACH PARTITION`` takes a lock that lets readers and writers of the observations go on);
 dropping one locks the observations for a moment, as deleting a metric is rare. Existing rows are
 moved into the partitions; the triggers of migrations 0003–0004 move with the table (the row
@@ -80,6 +82,17 @@ BEGIN
   RETURN emptied;
 END $$;
 
+CREATE OR REPLACE FUNCTION goldenthread_observation_tidy() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE part text;
+BEGIN
+  FOR part IN SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = '{OBS}'::regclass AND NOT EXISTS
+        (SELECT 1 FROM {{metrics}} m WHERE c.relname = '{OBS}_m' || m.id) LOOP
+    EXECUTE format('DROP TABLE IF EXISTS %I', part);
+  END LOOP;
+  RETURN NULL;
+END $$;
+
 CREATE OR REPLACE FUNCTION goldenthread_metric_partition() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
@@ -95,6 +108,7 @@ FUNCTIONS = [
     "goldenthread_observation_partition(bigint)",
     "goldenthread_observation_bulk(bigint[])",
     "goldenthread_metric_partition()",
+    "goldenthread_observation_tidy()",
 ]
 
 
@@ -139,14 +153,16 @@ def forwards(apps, schema_editor):
             f"CREATE TABLE {OBS} (LIKE {OBS}_before INCLUDING DEFAULTS INCLUDING IDENTITY) PARTITION BY LIST (metric_id)"
         )
         cursor.execute(_triggers(OBS))
-        cursor.execute(PARTITIONS)
+        cursor.execute(PARTITIONS.replace("{metrics}", metrics))
         cursor.execute(f"SELECT goldenthread_observation_partition(id) FROM {metrics}")
         cursor.execute(f"INSERT INTO {OBS} SELECT * FROM {OBS}_before")
         cursor.execute(f"DROP TABLE {OBS}_before")
         _renew_identity(cursor, OBS)
         cursor.execute(
             f"CREATE TRIGGER goldenthread_metric_partition AFTER INSERT OR DELETE ON {metrics} "
-            "FOR EACH ROW EXECUTE FUNCTION goldenthread_metric_partition()"
+            "FOR EACH ROW EXECUTE FUNCTION goldenthread_metric_partition();"
+            f"CREATE TRIGGER goldenthread_metric_partitions_tidy AFTER INSERT ON {metrics} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION goldenthread_observation_tidy()"
         )
         cursor.execute(f"ANALYZE {OBS}")
 
@@ -157,6 +173,7 @@ def backwards(apps, schema_editor):
         return
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TRIGGER goldenthread_metric_partition ON {_metric_table(apps)}")
+        cursor.execute(f"DROP TRIGGER goldenthread_metric_partitions_tidy ON {_metric_table(apps)}")
         cursor.execute(f"ALTER TABLE {OBS} RENAME TO {OBS}_partitioned")
         cursor.execute(f"CREATE TABLE {OBS} (LIKE {OBS}_partitioned INCLUDING DEFAULTS INCLUDING IDENTITY)")
         cursor.execute(f"INSERT INTO {OBS} SELECT * FROM {OBS}_partitioned")
