@@ -250,7 +250,8 @@ def _cluster(args: argparse.Namespace) -> str:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     buffers = max(128, min(8192, memory // 4 // 2**20))
     settings = f"-c shared_buffers={buffers}MB -c max_wal_size=8GB -c checkpoint_completion_target=0.9"
-    os.environ.setdefault("GOLDENTHREAD_PG_SETTINGS", settings + " -c work_mem=64MB -c maintenance_work_mem=1GB")
+    settings += " -c work_mem=64MB -c maintenance_work_mem=1GB -c max_locks_per_transaction=256"
+    os.environ.setdefault("GOLDENTHREAD_PG_SETTINGS", settings)
     script = str(ROOT / "scripts" / "with-postgres.sh")
     raise SystemExit(subprocess.call([script, sys.executable, __file__, *sys.argv[1:]]))
 

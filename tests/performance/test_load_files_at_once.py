@@ -11,6 +11,7 @@ from django.db import connection
 
 from goldenthread.performance.loading import files as module
 from goldenthread.performance.loading.files import load_files
+from goldenthread.performance.loading.saving import metric_table
 from goldenthread.performance.models import LoadBatch, Observation
 
 HEADER = "metric,org_unit,period,value\n"
@@ -114,9 +115,7 @@ def _analysed(metric) -> int:
     """How many columns of the metric's observations (a table of their own on PostgreSQL)
     PostgreSQL holds statistics of."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stats WHERE tablename = %s", [f"{Observation._meta.db_table}_m{metric.pk}"]
-        )
+        cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = %s", [metric_table(metric.pk)])
         return cursor.fetchone()[0]
 
 
@@ -130,9 +129,7 @@ def test_a_load_gathers_the_statistics_of_the_metrics_tables_that_have_none(post
     list(load_files([write("first.csv", HEADER + rows)], plan))
     assert seen == [[count.pk]] and _analysed(count) == len(module._SELECTED_BY)
     with connection.cursor() as cursor:  # (statistics gathered, then lost: a later load with rows gathers them)
-        cursor.execute(
-            "DELETE FROM pg_statistic WHERE starelid = %s::regclass", [f"performance_observation_m{count.pk}"]
-        )
+        cursor.execute("DELETE FROM pg_statistic WHERE starelid = %s::regclass", [metric_table(count.pk)])
     list(load_files([write("same.csv", HEADER + rows)], plan))
     assert seen == [[count.pk]] and _analysed(count) == 0  # (nothing written: nothing asked)
     list(load_files([write("next.csv", HEADER + "CNT,rx1,2017/18 Q1,5\n")], plan))

@@ -38,7 +38,7 @@ def _partitions() -> dict[str, int]:
 
 def _indexes(metric) -> dict[str, str]:
     """The indexes of a metric's table, each with its definition (named for the table)."""
-    part = f"{TABLE}_m{metric.pk}"
+    part = saving.metric_table(metric.pk)
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [part])
         return {name.removeprefix(part): sql.replace(part, "T") for name, sql in cursor}
@@ -47,7 +47,8 @@ def _indexes(metric) -> dict[str, str]:
 def _triggers(metric) -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass ORDER BY tgname", [f"{TABLE}_m{metric.pk}"]
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass ORDER BY tgname",
+            [saving.metric_table(metric.pk)],
         )
         return [name for (name,) in cursor]
 
@@ -73,14 +74,14 @@ def test_each_metric_has_a_table_of_its_own_with_the_indexes_and_triggers_from_c
     from goldenthread.plans.models import Metric
 
     added = Metric.objects.create(plan=plan, code="NEW", title="New", position=99)
-    assert _partitions()[f"{TABLE}_m{added.pk}"] == added.pk
+    assert _partitions()[saving.metric_table(added.pk)] == added.pk
     assert _indexes(added) == _indexes(count)
     gone = added.pk
     Observation.objects.create(
         metric=added, org_unit=plan.org_units.get(code="rx1"), period_start="2016-04-01", value=5
     )
     added.delete()  # (its observations with it)
-    assert f"{TABLE}_m{gone}" not in _partitions()
+    assert saving.metric_table(gone) not in _partitions()
 
 
 def test_a_metrics_first_large_load_builds_its_indexes_after_the_copy_and_later_loads_write_them(
@@ -183,4 +184,4 @@ def test_the_partitions_a_truncate_of_the_metrics_leaves_go_when_metrics_are_nex
         cursor.execute(f"TRUNCATE {Metric._meta.db_table}, {TABLE} CASCADE")
     assert set(_partitions().values()) == left
     added = Metric.objects.create(plan=plan, code="NEW", title="New", position=1)
-    assert _partitions() == {f"{TABLE}_m{added.pk}": added.pk}
+    assert _partitions() == {saving.metric_table(added.pk): added.pk}

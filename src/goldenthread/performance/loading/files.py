@@ -38,7 +38,7 @@ from goldenthread.performance.loading.load import Checked, check_table, options_
 from goldenthread.performance.loading.options import LoadOptions
 from goldenthread.performance.loading.reading import read_table
 from goldenthread.performance.loading.report import LoadReport, Progress, no_progress
-from goldenthread.performance.loading.saving import column_of
+from goldenthread.performance.loading.saving import column_of, metric_table
 
 if TYPE_CHECKING:
     from goldenthread.plans.models import Plan
@@ -151,7 +151,7 @@ def refresh_statistics(metrics: list[int]) -> None:
 
     if not metrics or connection.vendor != "postgresql" or connection.in_atomic_block:
         return
-    parts = [f"{Observation._meta.db_table}_m{int(m)}" for m in metrics]
+    parts = [metric_table(m) for m in metrics]
     q = connection.ops.quote_name
     columns = ", ".join(q(column_of(Observation, name)) for name in _SELECTED_BY)
     with connection.cursor() as cursor:
@@ -165,9 +165,11 @@ def refresh_statistics(metrics: list[int]) -> None:
         bare = [name for (name,) in cursor.fetchall()]
         if bare:
             cursor.execute(f"SET default_statistics_target = {QUICK_SAMPLE}")
-            for name in bare:
-                cursor.execute(f"ANALYZE {q(name)} ({columns})")
-            cursor.execute("RESET default_statistics_target")
+            try:
+                for name in bare:
+                    cursor.execute(f"ANALYZE {q(name)} ({columns})")
+            finally:
+                cursor.execute("RESET default_statistics_target")
 
 
 def _footprint(checked: Checked) -> np.ndarray:

@@ -7,7 +7,11 @@ PostgreSQL: the ids of the rows revised go in one binary COPY into a temporary t
 ``UPDATE`` supersedes them; then the rows to write go straight into the observations in one
 binary COPY, in file order, laid out by NumPy (:mod:`.copying`). Superseding comes first, so the
 unique index of current rows (one per key) holds at every statement; a key another load wrote
-meanwhile breaks it, and the IntegrityError rolls all back.
+meanwhile breaks it, and the IntegrityError rolls all back. Each metric's observations are a
+table of their own (migration performance 0008, ADR 0013): a metric that gets its first rows,
+many of them, has that table's primary key and unique index dropped before the COPY and built
+after it, sorted, in one pass each, instead of an entry written per row (a key held twice then
+fails the build, with the same IntegrityError).
 
 SQLite: one prepared INSERT run over the rows in batches and the superseded ids in a temporary
 table, in the one (IMMEDIATE) transaction, with a larger page cache for the load's connection
@@ -30,7 +34,7 @@ from goldenthread.performance.loading.report import Progress
 if TYPE_CHECKING:
     from django.db.models import Model
 
-__all__ = ["BATCH_SIZE", "NewRows", "Stamp", "column_of", "save_rows"]
+__all__ = ["BATCH_SIZE", "NewRows", "Stamp", "column_of", "metric_table", "save_rows"]
 
 #: rows per INSERT batch (SQLite) and per block of the COPY (PostgreSQL)
 BATCH_SIZE = 5000
@@ -280,6 +284,14 @@ def _insert_rows(rows: NewRows, stamp: Stamp, progress: Progress) -> None:
 
 
 # --- columns ------------------------------------------------------------------------------------
+
+
+def metric_table(metric_id: int) -> str:
+    """PostgreSQL: the name of the table (a partition of the observations) that holds a metric's
+    observations (migration performance 0008)."""
+    from goldenthread.performance.models import Observation
+
+    return f"{Observation._meta.db_table}_m{int(metric_id)}"
 
 
 def column_of(model: type[Model], name: str) -> str:
