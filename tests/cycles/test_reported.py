@@ -142,8 +142,8 @@ def test_query_counts_do_not_grow_with_the_updates(world, login, django_assert_m
     client = login(world.users["board"])
     urls = [f"/plans/nhsei-2019/{Q4}", f"/plans/nhsei-2019/deliverables/{Q4}"]
     before = {}
-    for url in urls:
-        with django_assert_max_num_queries(60) as counted:
+    for url in urls:  # the overview's first request computes and keeps its plan tree (4 queries more)
+        with django_assert_max_num_queries(64) as counted:
             assert client.get(url).status_code == 200
         before[url] = len(counted.captured_queries)
     lead, planner = world.users["lead"], world.users["planner"]

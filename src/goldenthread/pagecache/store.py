@@ -7,9 +7,14 @@ new release never reads an old one's results), the plan, what it is and the page
 at, where, …) — at a *stamp*: the state of everything a figure is computed from, read **before**
 computing, so a result is never older than its stamp:
 
-* the newest observation and the newest load batch of any plan (every write of data inserts
-  observations — the loader, the upload page, the demo, an approved update's returned values —
-  and every load that changed anything records a batch, also one that only added org units);
+* how many load batches the plan has: every write of a plan's data records one — the loader
+  (files, the upload page, the API, the demo) for every load that changed anything, also one that
+  only added org units, and an approved update's returned values. A count, not the newest id:
+  ids are handed out when rows are written, not when they are committed (and on PostgreSQL a
+  thousand at a time to each session, migration performance 0005), so a write committed after
+  the stamp was read can hold an id below the newest one; it cannot leave the count as it was.
+  Nor does the count read the observations, which on PostgreSQL are a partition per metric
+  (ADR 0013): the newest of them was planned over every partition on every page;
 * the plan's newest version and how many it has (a plan load that changed it, an approved
   change, a plan created in the browser), the plan row's last save, and the newest org unit.
 
@@ -36,7 +41,7 @@ from django.db import connection
 from django.utils import timezone
 
 from goldenthread.pagecache.models import Kept
-from goldenthread.performance.models import LoadBatch, Observation
+from goldenthread.performance.models import LoadBatch
 from goldenthread.plans import models as m
 
 logger = logging.getLogger(__name__)
@@ -63,7 +68,7 @@ def code_digest() -> str:
 
 def _sql() -> str:
     """The stamp, the slot's result at that stamp, and how many results the plan has: parameters
-    the plan (three times), the extra stamp, the slot, the plan."""
+    the plan (four times), the extra stamp, the slot, the plan."""
     q = connection.ops.quote_name
 
     def table(model) -> str:
@@ -74,8 +79,7 @@ def _sql() -> str:
 
     versions, plan_id, newest = table(m.PlanVersion), q("plan_id"), f"MAX({q('id')})"
     parts = [
-        text(f"SELECT {newest} FROM {table(Observation)}"),
-        text(f"SELECT {newest} FROM {table(LoadBatch)}"),
+        text(f"SELECT COUNT(*) FROM {table(LoadBatch)} WHERE {plan_id} = %s"),
         text(f"SELECT {newest} FROM {versions} WHERE {plan_id} = %s"),
         text(f"SELECT COUNT(*) FROM {versions} WHERE {plan_id} = %s"),
         text(f"SELECT {q('loaded_at')} FROM {table(m.Plan)} WHERE {q('id')} = %s"),
@@ -100,7 +104,7 @@ def look(plan: m.Plan, slot: str, more: Callable[[], str] | None = None) -> tupl
     result at it (None when none is kept), and whether the plan has LIMIT results kept."""
     extra = f"|{hashlib.sha256(more().encode()).hexdigest()[:32]}" if more is not None else ""
     with connection.cursor() as cursor:
-        cursor.execute(_sql(), [plan.pk, plan.pk, plan.pk, extra, slot, plan.pk])
+        cursor.execute(_sql(), [plan.pk, plan.pk, plan.pk, plan.pk, extra, slot, plan.pk])
         stamp, held, count = cursor.fetchone()
     return stamp, (bytes(held) if held is not None else None), count >= LIMIT
 

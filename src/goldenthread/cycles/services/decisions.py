@@ -13,7 +13,7 @@ from goldenthread.cycles.services.errors import CycleError, Incomplete
 from goldenthread.cycles.services.journey import STATUS_LABELS, S, move
 from goldenthread.cycles.services.updates import same
 from goldenthread.cycles.services.versions import next_version
-from goldenthread.performance.models import Observation
+from goldenthread.performance.models import LoadBatch, Observation
 
 
 def decide(submission: Submission, decision: str, *, comments: str, based_on: int, user) -> Submission:
@@ -43,15 +43,54 @@ def _changed_message(submission: Submission) -> str:
 
 def _returns_to_observations(submission: Submission, user) -> None:
     """Approved values of quarterly metrics collected by return become the metric's data for the
-    unit and period — a new revision where a different value is held — so nobody retypes them."""
+    unit and period — a new revision where a different value is held — so nobody retypes them.
+    Written as a load of the returned values: with a load batch (who, when, how many), as every
+    change to a plan's data is, so the data's history names it and the pages' kept figures,
+    keyed by the plan's batches (:mod:`goldenthread.pagecache.store`), are computed again."""
     period = submission.period
+    returns = [
+        r
+        for r in submission.metric_returns.select_related("metric")
+        if r.value is not None and r.metric.frequency == "quarterly"
+    ]
+    source = f"Quarterly return: {submission.org_unit.name}, {period.label} (approved)"
+    revised, new = _changed(submission, returns, source, user)
+    if not new:
+        return
+    batch = LoadBatch.objects.create(
+        plan=period.plan,
+        file_name=source[:500],
+        source=source[:500],
+        rows_read=len(returns),
+        rows_created=len(new) - len(revised),
+        rows_revised=len(revised),
+        rows_unchanged=len(returns) - len(new),
+        loaded_by=user,
+    )
     now = timezone.now()
-    for r in submission.metric_returns.select_related("metric"):
-        if r.value is None or r.metric.frequency != "quarterly":
-            continue
-        current = Observation.objects.filter(
-            metric=r.metric, org_unit=submission.org_unit, breakdown="", period_start=period.start, superseded_at=None
-        ).first()
+    for current in revised:
+        current.superseded_at = now
+        current.save(update_fields=["superseded_at"])
+    for o in new:
+        o.batch = batch
+        o.save()
+
+
+def _changed(submission: Submission, returns: list, source: str, user) -> tuple[list[Observation], list[Observation]]:
+    """The current observations the returned values revise, and the new observations."""
+    held = {
+        o.metric_id: o
+        for o in Observation.objects.filter(
+            metric__in=[r.metric for r in returns],
+            org_unit=submission.org_unit,
+            breakdown="",
+            period_start=submission.period.start,
+            superseded_at=None,
+        )
+    }
+    revised, new = [], []
+    for r in returns:
+        current = held.get(r.metric_id)
         if current is not None:
             if (
                 same(current.value, r.value)
@@ -59,17 +98,19 @@ def _returns_to_observations(submission: Submission, user) -> None:
                 and same(current.denominator, r.denominator)
             ):
                 continue
-            current.superseded_at = now
-            current.save()
-        Observation(
-            metric=r.metric,
-            org_unit=submission.org_unit,
-            breakdown="",
-            period_start=period.start,
-            value=r.value,
-            numerator=r.numerator,
-            denominator=r.denominator,
-            status=Observation.Status.FINAL,
-            loaded_by=user,
-            source=f"Quarterly return: {submission.org_unit.name}, {period.label} (approved)",
-        ).save()
+            revised.append(current)
+        new.append(
+            Observation(
+                metric=r.metric,
+                org_unit=submission.org_unit,
+                breakdown="",
+                period_start=submission.period.start,
+                value=r.value,
+                numerator=r.numerator,
+                denominator=r.denominator,
+                status=Observation.Status.FINAL,
+                loaded_by=user,
+                source=source,
+            )
+        )
+    return revised, new

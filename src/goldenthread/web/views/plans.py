@@ -50,13 +50,12 @@ def plan_detail(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
     definitions = definitions_in_force(plan, as_at.period.end)  # the version of the plan in force then
     editing = plan_change_presenter.edit_area(plan, request.user)  # with the quality check of the plan being edited
     asked = params.of(request)
-    page = presenters.plan_page(
+    page = kept.plan_page(  # the quality check is kept with the assessment, below
         plan,
         on=as_at.date,
         definitions=definitions,
-        quality=False,  # kept with the assessment, below
         page_number=page_number(asked),  # a large plan's objectives a page at a time
-        query=asked.query,
+        query=dict(asked.query),
         objective="" if asked.raw("page") else asked.code("objective"),  # or the page holding it
     )
     assessment, page.quality = kept.overview(
