@@ -465,8 +465,10 @@ def bigger(example_text: str, n: int = 30) -> str:
 #: the access check's plan lookup and the person's roles and memberships (the navigation offers
 #: "Upload data" by role) included
 QUERY_BUDGETS = {
-    # (the quality check's export asks once whether the plan has governance bodies to read)
-    "/plans/example-2019/?as_at=2019/20 Q3": 45,
+    # (the quality check's export asks once whether the plan has governance bodies to read; the
+    # plan tree, computed once and kept, is looked up and stored under a key that reads the
+    # cycle's records: 4 queries more the first time, fewer every time after)
+    "/plans/example-2019/?as_at=2019/20 Q3": 49,
     "/plans/example-2019/by-priority/?as_at=2019/20 Q3": 11,
     "/plans/example-2019/by-directorate/?as_at=2019/20 Q3": 12,  # and the metrics with their owners' units
     "/plans/example-2019/matrix/?as_at=2019/20 Q3": 11,

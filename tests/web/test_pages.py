@@ -86,7 +86,7 @@ def test_markup_in_titles_is_shown_as_text(signed_in, example_text):
 def test_plan_page_queries_do_not_grow_with_plan_size(signed_in, example_text, django_assert_max_num_queries):
     from goldenthread.planfile import validate_text
 
-    with django_assert_max_num_queries(45) as small:
+    with django_assert_max_num_queries(49) as small:  # the first request, which computes and keeps the tree
         signed_in.get("/plans/example-2019/")
     extra = "".join(
         f"  - {{code: X{i}, level: dir-priority, title: Extra {i}, org_unit: medical, owner: nmd, "

@@ -55,7 +55,7 @@ def plan_detail(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
         on=as_at.date,
         definitions=definitions,
         page_number=page_number(asked),  # a large plan's objectives a page at a time
-        query=dict(asked.query),
+        query=dict(asked.query.items()),  # the last value of each, as the pager reads them
         objective="" if asked.raw("page") else asked.code("objective"),  # or the page holding it
     )
     assessment, page.quality = kept.overview(
