@@ -133,13 +133,15 @@ def test_the_overview_keeps_its_plan_tree_and_shows_a_plan_load_at_once(board, p
     overview = "/plans/t/?as_at=2018/19 Q1"
     first = words(board.get(overview))
     assert "Publish the plan" in first and "Annual survey" in first
-    assert Kept.objects.filter(plan=plan, what="plan-page").count() == 1
+    assert Kept.objects.filter(plan=plan, what="plan-tree").count() == 1
     with CaptureQueriesContext(connection) as queries:
         assert words(board.get(overview)) == first
     rows = ('SELECT "plans_activity".', 'SELECT "plans_budgetline".', 'SELECT "plans_frameworkreference".')
     assert not [q["sql"] for q in queries if q["sql"].startswith(rows)]  # the tree's rows are not read again
-    words(board.get(overview + "&page=1"))  # another page of the tree is another result
-    assert Kept.objects.filter(plan=plan, what="plan-page").count() == 2
+    # every page of the tree, and any other address, is cut from the one kept tree
+    for more in ("&page=1", "&objective=S2", "&utm_source=mail", "&x=1&y=2"):
+        assert words(board.get(overview + more)) == first
+    assert Kept.objects.filter(plan=plan, what="plan-tree").count() == 1
     load_plan(
         validate_text(
             PLAN_WITH_DATA.replace("title: Survey, due: Annual survey", "title: Survey, due: Biennial survey")
@@ -180,7 +182,7 @@ def test_the_warm_task_keeps_the_pages_default_assessments(board, plan):
     # England's, and the board pack's (England's with each metric's value over the quarter)
     assert Kept.objects.filter(plan=plan, what="assessment").count() == 2
     assert Kept.objects.filter(plan=plan, what="overview").count() == 1  # all data held, and the quality check
-    assert Kept.objects.filter(plan=plan, what="plan-page").count() == 1  # the overview's tree, as it opens
+    assert Kept.objects.filter(plan=plan, what="plan-tree").count() == 1  # the overview's tree, as it opens
     assert Kept.objects.filter(plan=plan, what="board-pack-html").count() == 1  # the board pack page
     assert kept.warm(0) == "no such plan"
     # the pages that open with them read them: no figure worked out, nothing stored

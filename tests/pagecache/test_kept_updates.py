@@ -38,7 +38,7 @@ def test_an_approved_update_shows_on_the_kept_plan_overview_at_once(world, login
     board = login(world.users["board"])
     overview = f"/plans/nhsei-2019/{Q4}"
     assert "Recruitment behind" not in text(board.get(overview))
-    assert Kept.objects.filter(plan=world.plan, what="plan-page").exists()
+    assert Kept.objects.filter(plan=world.plan, what="plan-tree").exists()
     sub = medical_q4(world, status="complete", state="submitted")
     assert "Recruitment behind" not in text(board.get(overview))  # submitted, not yet approved
     from goldenthread.cycles import services

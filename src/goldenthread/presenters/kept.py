@@ -15,6 +15,7 @@ from datetime import date
 
 from django.apps import apps
 from django.db import transaction
+from django.utils import timezone
 
 from goldenthread.pagecache import drawings, records, store
 from goldenthread.performance.assessment import PlanAssessment, default_as_at
@@ -23,8 +24,7 @@ from goldenthread.planfile.periods import Period
 from goldenthread.plans import models as m
 from goldenthread.presenters import metric, reported
 from goldenthread.presenters.as_at import as_at_choice
-from goldenthread.presenters.plan import PlanPage, quality_check
-from goldenthread.presenters.plan import plan_page as plan_tree
+from goldenthread.presenters.plan import PlanPage, plan_page, quality_check
 
 WARM_TASK = "goldenthread.presenters.kept.warm"
 
@@ -63,29 +63,20 @@ def overview(
     return store.kept(plan, "overview", text, compute)
 
 
-def plan_page(
-    plan: m.Plan, *, on: date, definitions: Definitions, page_number: int | None, query: dict, objective: str
-) -> PlanPage:
-    """The overview's plan tree (:func:`goldenthread.presenters.plan.plan_page`, without the quality
-    check, which :func:`overview` keeps), kept: read from the plan alone as the version in force on
-    ``definitions.day`` defines it (named by the plan's state), and from what the approved updates
-    report on ``on`` — so its stamp names every committed change to the cycle's records too
-    (:func:`goldenthread.pagecache.records.cycle_state`). On a plan of a few hundred activities,
-    reading and arranging them was half of the overview's time."""
-    options = repr((on, definitions.day, page_number, sorted(query.items()), objective))
+def plan_tree(plan: m.Plan, *, on: date, definitions: Definitions) -> PlanPage:
+    """The overview's whole plan tree (:func:`goldenthread.presenters.plan.plan_page`, unpaged and
+    without the quality check, which :func:`overview` keeps), kept: read from the plan alone as
+    the version in force on ``definitions.day`` defines it (named by the plan's state), and from
+    what the approved updates report on ``on`` — so its stamp names every committed change to the
+    cycle's records too (:func:`goldenthread.pagecache.records.cycle_state`). On a plan of a few
+    hundred activities, reading and arranging them was half of the overview's time. The page
+    shown is cut from it afterwards (:func:`goldenthread.presenters.plan.shown_page`), so one
+    result serves every page of the tree and no address makes another."""
 
     def compute() -> PlanPage:
-        return plan_tree(
-            plan,
-            on=on,
-            definitions=definitions,
-            quality=False,
-            page_number=page_number,
-            query=query,
-            objective=objective,
-        )
+        return plan_page(plan, on=on, definitions=definitions, quality=False)
 
-    return store.kept(plan, "plan-page", options, compute, more=records.cycle_state)
+    return store.kept(plan, "plan-tree", repr((on, definitions.day)), compute, more=records.cycle_state)
 
 
 def metric_page(
@@ -104,19 +95,19 @@ def metric_page(
 def warm(plan_id: int) -> str:
     """The task (``goldenthread worker``): compute and keep the assessments the plan's pages open
     with — the overview's (all data held, with the quality check the plan's readers see, and its
-    plan tree) and the
-    scorecard's and exceptions' (the plan's default "where"), as at the current quarter, and what
-    the apps of the layers above keep (an app's ``warm_plan(plan)``: the board pack page) — and
-    remove the plan's results of an older state and the drawings past their time."""
+    plan tree) and the scorecard's and exceptions' (the plan's default "where"), as at the
+    current quarter, and what the apps of the layers above keep (an app's ``warm_plan(plan)``: the
+    board pack page) — and remove the plan's results of an older state and the drawings past their
+    time."""
     plan = m.Plan.objects.filter(pk=plan_id).first()
     if plan is None:
         return "no such plan"
     where = metric.default_where(plan)
     as_at = default_as_at(plan)
     overview(plan, as_at=as_at, reports=None, quality=True)
-    opens = as_at_choice(plan, "", date.today())  # the overview as it opens: its first page of the tree
+    opens = as_at_choice(plan, "", timezone.localdate())  # the overview as it opens (plan_view's day)
     definitions = definitions_in_force(plan, opens.period.end)
-    plan_page(plan, on=opens.date, definitions=definitions, page_number=1, query={}, objective="")
+    plan_tree(plan, on=opens.date, definitions=definitions)
     assess(plan, as_at=as_at, where_code=where.code if where else None)
     for config in apps.get_app_configs():  # the layers above, which this one may not import
         if callable(warm_plan := getattr(config, "warm_plan", None)):

@@ -358,8 +358,14 @@ def plan_page(
         reporting_period=reports.period,
         reports=reports,
     )
+    return shown_page(page, page_number, query or {}, objective)
+
+
+def shown_page(page: PlanPage, page_number: int | None, query: Mapping[str, str], objective: str = "") -> PlanPage:
+    """``page`` showing page ``page_number`` of its objectives (all of them for None; see
+    :func:`plan_page`), with each metric's anchor on the first of its places shown."""
     if page_number is not None:
-        _paged(page, page_number, query or {}, objective)
+        _paged(page, page_number, query, objective)
     # a metric measuring several objectives is shown under each; its anchor goes on the first
     seen: set[str] = set()
     for node in page.shown():

@@ -50,14 +50,10 @@ def plan_detail(request: HttpRequest, plan: Plan, as_at: AsAt) -> HttpResponse:
     definitions = definitions_in_force(plan, as_at.period.end)  # the version of the plan in force then
     editing = plan_change_presenter.edit_area(plan, request.user)  # with the quality check of the plan being edited
     asked = params.of(request)
-    page = kept.plan_page(  # the quality check is kept with the assessment, below
-        plan,
-        on=as_at.date,
-        definitions=definitions,
-        page_number=page_number(asked),  # a large plan's objectives a page at a time
-        query=dict(asked.query.items()),  # the last value of each, as the pager reads them
-        objective="" if asked.raw("page") else asked.code("objective"),  # or the page holding it
-    )
+    number = page_number(asked)  # a large plan's objectives a page at a time
+    objective = "" if asked.raw("page") else asked.code("objective")  # or the page holding it
+    tree = kept.plan_tree(plan, on=as_at.date, definitions=definitions)  # the quality check is kept below
+    page = presenters.shown_page(tree, number, asked.query, objective)
     assessment, page.quality = kept.overview(
         plan, as_at=as_at.period, reports=page.reports, quality=editing is None, definitions=definitions
     )
