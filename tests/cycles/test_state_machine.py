@@ -169,3 +169,30 @@ def test_whole_flow_through_the_pages(world, login):
     assert Submission.objects.get().status == S.APPROVED
     # approved: the edit page now only shows the update
     assert lead.get(base + "update/")["Location"] == base
+
+
+@pytest.mark.parametrize("held", [Decimal("0.5"), Decimal("0.75")])
+def test_approved_return_values_revise_a_different_value_held_and_leave_the_same_one(world, held):
+    from goldenthread.performance.models import LoadBatch
+
+    lead, planner = world.users["lead"], world.users["planner"]
+    metric = world.plan.metrics.get(code="MED-2-M1")
+    old = Observation.objects.create(
+        metric=metric,
+        org_unit=world.medical,
+        period_start=world.period(1).start,
+        value=held,
+        numerator=held * 40,
+        denominator=40,
+    )
+    sub = services.save_update(world.period(1), world.medical, world.complete(), based_on=0, user=lead, submit=True)
+    services.decide(sub, "approve", comments="", based_on=sub.version, user=planner)
+    current = Observation.objects.get(metric=metric, org_unit=world.medical, superseded_at=None)
+    assert current.value == Decimal("0.75")
+    if held == Decimal("0.75"):  # the same value: nothing written, no batch
+        assert current.pk == old.pk and not LoadBatch.objects.filter(plan=world.plan).exists()
+    else:  # a new revision, the value held before superseded, one batch saying so
+        assert current.pk != old.pk and current.loaded_by == planner
+        assert Observation.objects.get(pk=old.pk).superseded_at is not None
+        batch = LoadBatch.objects.get(plan=world.plan)
+        assert current.batch == batch and (batch.rows_created, batch.rows_revised) == (0, 1)

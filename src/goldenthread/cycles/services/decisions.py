@@ -67,13 +67,10 @@ def _returns_to_observations(submission: Submission, user) -> None:
         rows_unchanged=len(returns) - len(new),
         loaded_by=user,
     )
-    now = timezone.now()
-    for current in revised:
-        current.superseded_at = now
-        current.save(update_fields=["superseded_at"])
+    Observation.objects.filter(pk__in=[o.pk for o in revised]).update(superseded_at=timezone.now())
     for o in new:
         o.batch = batch
-        o.save()
+    Observation.objects.bulk_create(new)
 
 
 def _changed(submission: Submission, returns: list, source: str, user) -> tuple[list[Observation], list[Observation]]:
